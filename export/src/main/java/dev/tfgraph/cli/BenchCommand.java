@@ -1,0 +1,89 @@
+package dev.tfgraph.cli;
+
+import dev.tfgraph.graph.Model;
+import dev.tfgraph.graph.Shapes;
+import dev.tfgraph.graph.TrainOptions;
+import dev.tfgraph.graph.Trainer;
+import dev.tfgraph.graph.Tensors;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.types.TInt32;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = {"Times training steps on synthetic data of the model's shape, after a warm-up, alternating",
+        "tfgraph's step with a bare Session.run loop over the same graph; last stdout line is JSON."})
+public final class BenchCommand implements Callable<Integer> {
+  @Mixin ModelOptions model;
+  @Option(names = "--batch-size", description = "default ${DEFAULT-VALUE}") int batchSize = 128;
+  @Option(names = "--steps", description = "timed steps per side (default ${DEFAULT-VALUE})") int steps = 20;
+  @Option(names = "--warmup", description = "default ${DEFAULT-VALUE}") int warmup = 3;
+  @Option(names = "--device", description = "auto, cpu or gpu (default ${DEFAULT-VALUE})") String device = "auto";
+  @Option(names = "--verbose") boolean verbose;
+
+  @Override
+  public Integer call() {
+    Model m = model.model();
+    TrainOptions o = new TrainOptions();
+    o.batchSize = batchSize;
+    o.device = device;
+    o.progress = false;
+    SplittableRandom r = new SplittableRandom(1);
+    long es = Shapes.exampleSize(m.input().shape());
+    float[] x = new float[Math.toIntExact(batchSize * es)];
+    for (int i = 0; i < x.length; i++) x[i] = (float) r.nextDouble();
+    int[] y = new int[batchSize];
+    for (int i = 0; i < y.length; i++) y[i] = r.nextInt(m.numOutputs());
+    double[] lib = new double[steps], bare = new double[steps];
+    try (Trainer t = new Trainer(m, o);
+        Tensor xt = Tensors.rows(t.graph().type(), m.input().shape(), x, 0, batchSize, es);
+        TInt32 yt = Tensors.labels(y, 0, batchSize)) {
+      t.graph().initialize(0);
+      t.initOptimizer();
+      for (int i = 0; i < warmup; i++) t.runStep(xt, yt, i, 1e-3);
+      Session.Runner bareRunner = t.bareRunner(xt, yt, 1e-3);
+      for (int i = 0; i < steps; i++) {           // alternate, so drift hits both sides alike
+        long a = System.nanoTime();
+        t.runStep(xt, yt, warmup + i, 1e-3);
+        lib[i] = (System.nanoTime() - a) / 1e6;
+        a = System.nanoTime();
+        try (Result res = bareRunner.run()) {
+          bare[i] = (System.nanoTime() - a) / 1e6;
+        }
+      }
+      t.closeBare();
+    }
+    double ms = median(lib), bareMs = median(bare);
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("model", model.label() + (model.name != null && model.name.equals("ib-cnn") ? ":" + model.sqrt : ""));
+    out.put("batch_size", batchSize);
+    out.put("steps", steps);
+    out.put("ms_per_step", Json.num(ms, 3));
+    out.put("ms_per_step_p10", Json.num(pct(lib, 0.1), 3));
+    out.put("ms_per_step_p90", Json.num(pct(lib, 0.9), 3));
+    out.put("bare_ms_per_step", Json.num(bareMs, 3));
+    out.put("examples_per_s", Json.num(batchSize * 1000.0 / ms, 1));
+    out.put("overhead_pct", Json.num(100 * (ms - bareMs) / bareMs, 2));
+    System.out.println(Json.line(out));
+    return Main.OK;
+  }
+
+  static double median(double[] v) {
+    return pct(v, 0.5);
+  }
+
+  static double pct(double[] v, double q) {
+    double[] s = v.clone();
+    Arrays.sort(s);
+    return s[(int) Math.min(s.length - 1, Math.round(q * (s.length - 1)))];
+  }
+}

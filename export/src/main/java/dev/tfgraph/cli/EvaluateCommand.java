@@ -1,0 +1,53 @@
+package dev.tfgraph.cli;
+
+import dev.tfgraph.export.Predictor;
+import dev.tfgraph.graph.Evaluator;
+import dev.tfgraph.graph.TrainResult;
+import dev.tfgraph.graph.data.Dataset;
+import dev.tfgraph.graph.data.NpyArray;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+    description = "Accuracy and loss of an exported model; the last stdout line is JSON {accuracy, loss, examples}.")
+public final class EvaluateCommand implements Callable<Integer> {
+  @Option(names = "--model", required = true, paramLabel = "DIR", description = "version folder or base folder (newest version)") Path model;
+  @Mixin DataOptions data;
+  @Option(names = "--batch-size", description = "default ${DEFAULT-VALUE}") int batchSize = 256;
+  @Option(names = "--verbose") boolean verbose;
+
+  @Override
+  public Integer call() {
+    try (Predictor p = Predictor.load(model)) {
+      Dataset d = data.evaluation();
+      long[] shape = new long[d.exampleShape().length + 1];
+      shape[0] = d.size();
+      System.arraycopy(d.exampleShape(), 0, shape, 1, d.exampleShape().length);
+      NpyArray out = p.predict(NpyArray.ofFloats(shape, d.x()), batchSize);
+      int classes = (int) out.shape()[out.shape().length - 1];
+      boolean probs = endsInSoftmax(p);
+      TrainResult.Metrics m = Evaluator.metrics(out.toFloats(), d.y(), classes, probs);
+      Map<String, Object> o = new LinkedHashMap<>();
+      o.put("model", p.dir().toString());
+      o.put("accuracy", Json.num(m.accuracy(), 6));
+      o.put("loss", Json.num(m.loss(), 6));
+      o.put("examples", m.examples());
+      System.out.println(Json.line(o));
+    }
+    return Main.OK;
+  }
+
+  /** From the exported spec when present; otherwise outputs are taken as probabilities if they sum to 1. */
+  static boolean endsInSoftmax(Predictor p) {
+    var info = p.info();
+    if (info == null || !info.has("spec")) return true;
+    var layers = info.get("spec").get("layers");
+    var last = layers.get(layers.size() - 1);
+    return last.has("activation") && "softmax".equals(last.get("activation").asText());
+  }
+}

@@ -1,0 +1,38 @@
+package dev.tfgraph.cli;
+
+import dev.tfgraph.export.Predictor;
+import dev.tfgraph.graph.RunFailedException;
+import dev.tfgraph.graph.data.Npy;
+import dev.tfgraph.graph.data.NpyArray;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "predict", mixinStandardHelpOptions = true,
+    description = "Runs serving_default on an .npy input and writes float32 outputs as .npy.")
+public final class PredictCommand implements Callable<Integer> {
+  @Option(names = "--model", required = true, paramLabel = "DIR", description = "version folder or base folder (newest version)") Path model;
+  @Option(names = "--input", required = true, paramLabel = "X.npy") Path input;
+  @Option(names = "--output", required = true, paramLabel = "Y.npy") Path output;
+  @Option(names = "--batch-size", description = "default ${DEFAULT-VALUE}") int batchSize = 256;
+  @Option(names = "--check-finite", negatable = true, description = "fail (exit 3) on NaN or Inf outputs (default: off)") boolean checkFinite;
+  @Option(names = "--verbose") boolean verbose;
+
+  @Override
+  public Integer call() {
+    NpyArray x = Npy.read(input);
+    try (Predictor p = Predictor.load(model)) {
+      NpyArray y = p.predict(x, batchSize);
+      if (checkFinite) Finite.check(y, "output of " + p.dir());
+      try {
+        Npy.write(output, y);
+      } catch (IOException e) {
+        throw new RunFailedException("cannot write " + output + ": " + e.getMessage(), e);
+      }
+      System.out.println(output);
+    }
+    return Main.OK;
+  }
+}

@@ -1,0 +1,110 @@
+package dev.tfgraph.cli;
+
+import dev.tfgraph.export.Exporter;
+import dev.tfgraph.graph.Model;
+import dev.tfgraph.graph.Optimizer;
+import dev.tfgraph.graph.TrainOptions;
+import dev.tfgraph.graph.TrainResult;
+import dev.tfgraph.graph.Trainer;
+import dev.tfgraph.graph.WeightCheck;
+import dev.tfgraph.graph.data.Dataset;
+import dev.tfgraph.graph.data.Npz;
+import dev.tfgraph.graph.data.NpyArray;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "train", mixinStandardHelpOptions = true,
+    description = {"Trains a model with mean sparse categorical cross-entropy (plus regularization).",
+        "Progress goes to stderr; the last stdout line is a JSON summary."})
+public final class TrainCommand implements Callable<Integer> {
+  @Mixin ModelOptions model;
+  @Mixin DataOptions data;
+  @Option(names = "--epochs", description = "default ${DEFAULT-VALUE}") int epochs = 1;
+  @Option(names = "--batch-size", description = "default ${DEFAULT-VALUE}") int batchSize = 128;
+  @Option(names = "--optimizer", description = "sgd, momentum or adam (default ${DEFAULT-VALUE})") String optimizer = "adam";
+  @Option(names = "--learning-rate", description = "default ${DEFAULT-VALUE}") double learningRate = 1e-3;
+  @Option(names = "--momentum", description = "for --optimizer momentum (default ${DEFAULT-VALUE})") double momentum = 0.9;
+  @Option(names = "--clip-norm", description = "clip gradients to this global norm (0: off)") double clipNorm = 0;
+  @Option(names = "--schedule", description = "constant, step or cosine (default ${DEFAULT-VALUE})") String schedule = "constant";
+  @Option(names = "--step-epochs", description = "step schedule: multiply by --gamma every N epochs (default ${DEFAULT-VALUE})") int stepEpochs = 10;
+  @Option(names = "--gamma", description = "step schedule factor (default ${DEFAULT-VALUE})") double gamma = 0.1;
+  @Option(names = "--validation-split", description = "fraction of training data held out for validation (default 0)") double validationSplit = 0;
+  @Option(names = "--patience", description = "early stopping after N epochs without val_loss progress (needs --validation-split)") int patience = 0;
+  @Option(names = "--seed", description = "default ${DEFAULT-VALUE}") long seed = 0;
+  @Option(names = "--no-shuffle", description = "take batches in file order") boolean noShuffle;
+  @Option(names = "--save-weights", paramLabel = "FILE.npz") Path saveWeights;
+  @Option(names = "--export", paramLabel = "BASE", description = "export a SavedModel version under BASE after training") Path export;
+  @Option(names = "--checkpoint-dir", paramLabel = "DIR", description = "checkpoint every epoch here") Path checkpointDir;
+  @Option(names = "--resume", description = "continue from the last checkpoint in --checkpoint-dir") boolean resume;
+  @Option(names = "--threads", description = "0: TF default; 1: single-threaded, bit-reproducible") int threads = 0;
+  @Option(names = "--device", description = "auto, cpu or gpu (default ${DEFAULT-VALUE})") String device = "auto";
+  @Option(names = "--max-steps", description = "stop after N steps in all (0: no limit)") long maxSteps = 0;
+  @Option(names = "--quiet", description = "no progress bar") boolean quiet;
+  @Option(names = "--summary", description = "print the model summary to stderr") boolean summary;
+  @Option(names = "--verbose", description = "stack traces on errors") boolean verbose;
+
+  @Override
+  public Integer call() {
+    Model m = model.model();
+    Map<String, NpyArray> w = model.weights();
+    if (w != null) WeightCheck.check(m, w, model.weights.toString());
+    TrainOptions o = new TrainOptions();
+    o.epochs = epochs;
+    o.batchSize = batchSize;
+    o.optimizer = new Optimizer.Config(optimizer, learningRate, momentum, 0.9, 0.999, 1e-7, clipNorm);
+    o.schedule = schedule;
+    o.stepEpochs = stepEpochs;
+    o.gamma = gamma;
+    o.validationSplit = validationSplit;
+    o.patience = patience;
+    o.seed = seed;
+    o.shuffle = !noShuffle;
+    o.checkpointDir = checkpointDir;
+    o.resume = resume;
+    o.threads = threads;
+    o.device = device;
+    o.maxSteps = maxSteps;
+    o.progress = !quiet;
+    o.validate();
+    Dataset train = data.train();
+    Dataset test = data.test();
+    if (summary) System.err.print(m.summary());
+    TrainResult r;
+    try (Trainer t = new Trainer(m, o)) {
+      r = t.fit(train, test, w);
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("model", model.label());
+    out.put("epochs", r.history().size());
+    out.put("steps", r.steps());
+    out.put("seconds", Json.num(r.seconds(), 3));
+    out.put("ms_per_step", Json.num(r.msPerStep(), 3));
+    out.put("train_loss", Json.num(r.trainLoss(), 6));
+    out.put("train_accuracy", Json.num(r.trainAccuracy(), 6));
+    out.put("test_accuracy", r.test() == null ? null : Json.num(r.test().accuracy(), 6));
+    out.put("test_loss", r.test() == null ? null : Json.num(r.test().loss(), 6));
+    out.put("examples", train.size());
+    out.put("data", data.describe());
+    out.put("stop", r.stopReason());
+    if (saveWeights != null) {
+      try {
+        Npz.write(saveWeights, r.weights());
+      } catch (java.io.IOException e) {
+        throw new dev.tfgraph.graph.RunFailedException("cannot write " + saveWeights + ": " + e.getMessage(), e);
+      }
+      out.put("weights", saveWeights.toString());
+    }
+    if (export != null) {
+      Map<String, Object> prov = new LinkedHashMap<>(out);
+      Exporter.Result e = Exporter.export(m, r.weights(), export, null, prov);
+      out.put("export", e.dir().toString());
+    }
+    System.out.println(Json.line(out));
+    return Main.OK;
+  }
+}

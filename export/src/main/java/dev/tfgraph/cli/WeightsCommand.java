@@ -1,0 +1,34 @@
+package dev.tfgraph.cli;
+
+import dev.tfgraph.export.Predictor;
+import dev.tfgraph.export.SavedModelInfo;
+import dev.tfgraph.graph.RunFailedException;
+import dev.tfgraph.graph.data.Npz;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "weights", mixinStandardHelpOptions = true,
+    description = "Writes an exported model's weights to .npz by <layer>.<weight>, so another language can rebuild it.")
+public final class WeightsCommand implements Callable<Integer> {
+  @Option(names = "--model", required = true, paramLabel = "DIR") Path model;
+  @Option(names = "--out", required = true, paramLabel = "FILE.npz") Path out;
+  @Option(names = "--verbose") boolean verbose;
+
+  @Override
+  public Integer call() {
+    try (Predictor p = Predictor.load(model)) {
+      var w = SavedModelInfo.weights(p);
+      try {
+        Npz.write(out, w);
+      } catch (IOException e) {
+        throw new RunFailedException("cannot write " + out + ": " + e.getMessage(), e);
+      }
+      System.err.println("wrote " + w.size() + " weights: " + w.keySet());
+      System.out.println(out);
+    }
+    return Main.OK;
+  }
+}

@@ -1,0 +1,135 @@
+package dev.tfgraph.graph;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Strict reader of one layer's JSON config: every getter names the layer and the key on a type
+ * error, and {@link #finish()} rejects keys nobody asked for (a typo is an error, not a default).
+ */
+public final class ConfigReader {
+  private final ObjectNode node;
+  private final String where;
+  private final Set<String> seen = new HashSet<>();
+
+  public ConfigReader(JsonNode node, String where) {
+    if (node == null || !node.isObject()) {
+      throw new BadInputException(where + ": expected a JSON object, received " + node);
+    }
+    this.node = (ObjectNode) node;
+    this.where = where;
+  }
+
+  /** Rename the place used in messages once the layer's type and name are known. */
+  public ConfigReader at(String newWhere) {
+    ConfigReader r = new ConfigReader(node, newWhere);
+    r.seen.addAll(seen);
+    return r;
+  }
+
+  public String where() {
+    return where;
+  }
+
+  public boolean has(String key) {
+    return node.has(key) && !node.get(key).isNull();
+  }
+
+  private JsonNode get(String key) {
+    seen.add(key);
+    return node.get(key);
+  }
+
+  private BadInputException bad(String key, String expected, JsonNode got) {
+    return new BadInputException(where + ": " + key + " must be " + expected + ", received "
+        + (got == null ? "nothing" : got.toString()));
+  }
+
+  public String string(String key, String dflt) {
+    JsonNode v = get(key);
+    if (v == null || v.isNull()) {
+      if (dflt == null) throw bad(key, "a string (required)", v);
+      return dflt;
+    }
+    if (!v.isTextual()) throw bad(key, "a string", v);
+    return v.asText();
+  }
+
+  public int integer(String key, Integer dflt) {
+    JsonNode v = get(key);
+    if (v == null || v.isNull()) {
+      if (dflt == null) throw bad(key, "an integer (required)", v);
+      return dflt;
+    }
+    if (!v.isIntegralNumber() || !v.canConvertToInt()) throw bad(key, "an integer", v);
+    return v.asInt();
+  }
+
+  public double number(String key, Double dflt) {
+    JsonNode v = get(key);
+    if (v == null || v.isNull()) {
+      if (dflt == null) throw bad(key, "a number (required)", v);
+      return dflt;
+    }
+    if (!v.isNumber()) throw bad(key, "a number", v);
+    return v.asDouble();
+  }
+
+  public boolean bool(String key, boolean dflt) {
+    JsonNode v = get(key);
+    if (v == null || v.isNull()) return dflt;
+    if (!v.isBoolean()) throw bad(key, "true or false", v);
+    return v.asBoolean();
+  }
+
+  /** An integer pair; a single integer n is read as [n, n] as Keras does. */
+  public int[] pair(String key, int[] dflt) {
+    JsonNode v = get(key);
+    if (v == null || v.isNull()) {
+      if (dflt == null) throw bad(key, "two integers [h, w] (required)", v);
+      return dflt.clone();
+    }
+    if (v.isIntegralNumber() && v.canConvertToInt()) return new int[] {v.asInt(), v.asInt()};
+    if (!v.isArray() || v.size() != 2 || !v.get(0).isIntegralNumber() || !v.get(1).isIntegralNumber()) {
+      throw bad(key, "two integers [h, w]", v);
+    }
+    return new int[] {v.get(0).asInt(), v.get(1).asInt()};
+  }
+
+  /** A number or a list of numbers, returned as an array (a number gives length 1). */
+  public double[] numbers(String key, double[] dflt) {
+    JsonNode v = get(key);
+    if (v == null || v.isNull()) return dflt == null ? null : dflt.clone();
+    if (v.isNumber()) return new double[] {v.asDouble()};
+    if (!v.isArray()) throw bad(key, "a number or a list of numbers", v);
+    double[] out = new double[v.size()];
+    for (int i = 0; i < out.length; i++) {
+      if (!v.get(i).isNumber()) throw bad(key, "a list of numbers", v);
+      out[i] = v.get(i).asDouble();
+    }
+    return out;
+  }
+
+  /** Marks keys read by the caller directly, so that {@link #finish()} accepts them. */
+  public void known(String... keys) {
+    seen.addAll(java.util.List.of(keys));
+  }
+
+  /** Fails on any key that no getter asked for. */
+  public void finish() {
+    List<String> unknown = new ArrayList<>();
+    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+      String k = it.next();
+      if (!seen.contains(k)) unknown.add(k);
+    }
+    if (!unknown.isEmpty()) {
+      throw new BadInputException(where + ": unknown key" + (unknown.size() > 1 ? "s " : " ")
+          + unknown + "; expected only " + new ArrayList<>(seen));
+    }
+  }
+}

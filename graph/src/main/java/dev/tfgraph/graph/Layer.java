@@ -1,0 +1,129 @@
+package dev.tfgraph.graph;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.family.TNumber;
+
+/**
+ * A layer in three phases, as in Keras: a validated config (the constructor and
+ * {@link #config()}), {@link #build(Shape)} once for an input shape, creating named weights, and
+ * a pure {@link #call} that adds ops. Errors name the layer, what was expected and what was
+ * received, and are raised while the graph is built.
+ */
+public abstract class Layer {
+  private final String name;
+  private final boolean trainable;
+  private final List<WeightSpec> weights = new ArrayList<>();
+  private Shape inputShape;
+  private Shape outputShape;
+
+  protected Layer(String name, boolean trainable) {
+    this.name = Checks.name(getClass().getSimpleName(), name);
+    this.trainable = trainable;
+  }
+
+  /** The contract's type name, e.g. "Dense". */
+  public abstract String type();
+
+  public final String name() {
+    return name;
+  }
+
+  public final boolean trainable() {
+    return trainable;
+  }
+
+  /** "Dense 'fc1'": how messages name this layer. */
+  public final String where() {
+    return type() + " '" + name + "'";
+  }
+
+  /** The contract's JSON config, every key written (defaults included): lossless round trip. */
+  public final Map<String, Object> config() {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("type", type());
+    out.put("name", name);
+    writeConfig(out);
+    out.put("trainable", trainable);
+    return out;
+  }
+
+  /** The layer's own keys, in contract order. */
+  protected abstract void writeConfig(Map<String, Object> out);
+
+  /** Creates the weights for this input shape (once) and returns the output shape. */
+  public final Shape build(Shape input) {
+    if (inputShape != null) {
+      if (!Shapes.compatible(inputShape, input)) {
+        throw new BadInputException(where() + " was built for input " + Shapes.show(inputShape)
+            + " and cannot be reused with input " + Shapes.show(input));
+      }
+      return outputShape;
+    }
+    Shape out = computeBuild(input);
+    inputShape = input;
+    outputShape = out;
+    return out;
+  }
+
+  /** Checks the input shape, declares weights with {@link #addWeight}, returns the output shape. */
+  protected abstract Shape computeBuild(Shape input);
+
+  /** Pure: ops in, ops out. Runs after {@link #build}. */
+  public abstract <T extends TNumber> Operand<T> call(Ops tf, Operand<T> x, CallContext ctx);
+
+  /** This layer's term of the training loss (null for none). */
+  public <T extends TNumber> Operand<T> regularization(Ops tf, CallContext ctx, Class<T> type) {
+    return null;
+  }
+
+  protected final WeightSpec addWeight(String weight, long[] shape, boolean trainableWeight, Initializer init) {
+    for (WeightSpec w : weights) {
+      if (w.name().equals(weight)) throw new IllegalStateException(where() + " declares " + weight + " twice");
+    }
+    WeightSpec w = new WeightSpec(name, weight, Shape.of(shape), trainableWeight && trainable, init);
+    weights.add(w);
+    return w;
+  }
+
+  public final List<WeightSpec> weights() {
+    return Collections.unmodifiableList(weights);
+  }
+
+  public final boolean isBuilt() {
+    return inputShape != null;
+  }
+
+  public final Shape inputShape() {
+    return inputShape;
+  }
+
+  public final Shape outputShape() {
+    return outputShape;
+  }
+
+  /** Rank check with a message naming the layer, expected and received. */
+  protected final void requireRank(Shape input, int rank, String layout) {
+    if (input.numDimensions() != rank) {
+      throw new BadInputException(where() + ": expected input of rank " + rank + " " + layout
+          + ", received shape " + Shapes.show(input) + " (rank " + input.numDimensions() + ")");
+    }
+    for (int i = 1; i < rank; i++) {
+      if (input.get(i) < 1) {
+        throw new BadInputException(where() + ": expected known non-batch dimensions " + layout
+            + ", received shape " + Shapes.show(input));
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return where();
+  }
+}

@@ -1,0 +1,128 @@
+package dev.tfgraph.graph;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.family.TNumber;
+import org.tensorflow.types.family.TType;
+
+/**
+ * SGD, momentum and Adam on TF's fused kernels (ApplyGradientDescent, ApplyMomentum, ApplyAdam).
+ * tensorflow-framework's optimizers bake the learning rate into a constant and keep Adam's
+ * β-powers in hidden variables; here the learning rate and the β-powers are fed each step from
+ * Java, so schedules work and a checkpoint of the slot variables resumes exactly.
+ */
+public final class Optimizer {
+  public static final List<String> KINDS = List.of("sgd", "momentum", "adam");
+
+  /** Optimizer settings; defaults as the contract says (adam, 1e-3, ε 1e-7). */
+  public record Config(String kind, double learningRate, double momentum, double beta1, double beta2,
+      double epsilon, double clipNorm) {
+    public Config {
+      Checks.oneOf("optimizer", "kind", kind, KINDS);
+      Checks.positive("optimizer", "learning_rate", learningRate);
+      Checks.inRange("optimizer", "momentum", momentum, 0, 1);
+      Checks.nonNegative("optimizer", "clip_norm", clipNorm);
+    }
+
+    public static Config of(String kind, double lr) {
+      return new Config(kind, lr, 0.9, 0.9, 0.999, 1e-7, 0);
+    }
+
+    public Config withClipNorm(double c) {
+      return new Config(kind, learningRate, momentum, beta1, beta2, epsilon, c);
+    }
+  }
+
+  private final Config config;
+  private final Placeholder<? extends TNumber> lr;
+  private final Placeholder<? extends TNumber> beta1Power;
+  private final Placeholder<? extends TNumber> beta2Power;
+  private final Map<String, Variable<? extends TType>> slots = new LinkedHashMap<>();
+  private final List<Op> slotInits = new ArrayList<>();
+  private final Op update;
+
+  /** Adds the update of {@code vars} by {@code grads} (same order) to the graph. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public Optimizer(Ops tf, Config config, Class<? extends TNumber> type, List<String> keys,
+      List<Variable<? extends TType>> vars, List<Output<?>> grads, List<Op> after) {
+    this.config = config;
+    this.lr = tf.withName("learning_rate").placeholder(type, Placeholder.shape(Shape.scalar()));
+    this.beta1Power = tf.withName("beta1_power").placeholder(type, Placeholder.shape(Shape.scalar()));
+    this.beta2Power = tf.withName("beta2_power").placeholder(type, Placeholder.shape(Shape.scalar()));
+    List<Operand> g = new ArrayList<>();
+    for (Output<?> o : grads) g.add((Operand) o);
+    if (config.clipNorm() > 0) g = clip(tf, g);
+    Ops deps = after.isEmpty() ? tf : tf.withControlDependencies(after);
+    List<Op> ops = new ArrayList<>();
+    for (int i = 0; i < vars.size(); i++) {
+      Variable v = vars.get(i);
+      String base = v.op().name();
+      Operand grad = g.get(i);
+      switch (config.kind()) {
+        case "sgd" -> ops.add(deps.train.applyGradientDescent(v, (Operand) lr, grad));
+        case "momentum" -> {
+          Variable acc = slot(tf, base + "__momentum", v, type);
+          ops.add(deps.train.applyMomentum(v, acc, (Operand) lr, grad, tf.constantOfSameType((Operand) lr, config.momentum())));
+        }
+        default -> {
+          Variable m = slot(tf, base + "__adam_m", v, type);
+          Variable s = slot(tf, base + "__adam_v", v, type);
+          ops.add(deps.train.applyAdam(v, m, s, (Operand) beta1Power, (Operand) beta2Power, (Operand) lr,
+              tf.constantOfSameType((Operand) lr, config.beta1()),
+              tf.constantOfSameType((Operand) lr, config.beta2()),
+              tf.constantOfSameType((Operand) lr, config.epsilon()), grad));
+        }
+      }
+    }
+    this.update = tf.withControlDependencies(ops).withName("train_step").noOp();
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private Variable slot(Ops tf, String name, Variable v, Class<? extends TNumber> type) {
+    Variable s = tf.withName(name).variable(v.shape(), type);
+    slotInits.add(tf.assign(s, tf.zeros(tf.constant(v.shape().asArray()), (Class) type)));
+    slots.put(name, s);
+    return s;
+  }
+
+  /** Global-norm clipping: g · clip / max(‖g‖, clip). */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private List<Operand> clip(Ops tf, List<Operand> grads) {
+    Operand sq = null;
+    for (Operand gr : grads) {
+      Operand s = tf.reduceSum(tf.math.square(gr), tf.constant(rangeOf(gr.shape().numDimensions())));
+      sq = sq == null ? s : tf.math.add(sq, s);
+    }
+    Operand norm = tf.math.sqrt(sq);
+    Operand c = tf.constantOfSameType(norm, config.clipNorm());
+    Operand scale = tf.math.div(c, tf.math.maximum(norm, c));
+    List<Operand> out = new ArrayList<>();
+    for (Operand gr : grads) out.add(tf.math.mul(gr, scale));
+    return out;
+  }
+
+  static int[] rangeOf(int n) {
+    int[] r = new int[n];
+    for (int i = 0; i < n; i++) r[i] = i;
+    return r;
+  }
+
+  public Config config() { return config; }
+  public Op update() { return update; }
+  public Placeholder<? extends TNumber> learningRate() { return lr; }
+  public Placeholder<? extends TNumber> beta1Power() { return beta1Power; }
+  public Placeholder<? extends TNumber> beta2Power() { return beta2Power; }
+  /** Slot variables by graph name (checkpointed with the weights). */
+  public Map<String, Variable<? extends TType>> slots() { return slots; }
+  public List<Op> slotInits() { return slotInits; }
+  public boolean needsBetaPowers() { return config.kind().equals("adam"); }
+}

@@ -1,0 +1,53 @@
+package dev.tfgraph.graph;
+
+import java.util.StringJoiner;
+import org.tensorflow.ndarray.Shape;
+
+/** Shape helpers; the batch axis is unknown (-1), shown as None like Keras. */
+public final class Shapes {
+  private Shapes() {}
+
+  public static String show(Shape s) {
+    if (s == null) return "null";
+    if (s.isUnknown()) return "<unknown rank>";
+    StringJoiner j = new StringJoiner(", ", "[", "]");
+    for (int i = 0; i < s.numDimensions(); i++) j.add(s.get(i) < 0 ? "None" : String.valueOf(s.get(i)));
+    return j.toString();
+  }
+
+  public static boolean compatible(Shape a, Shape b) {
+    if (a.numDimensions() != b.numDimensions()) return false;
+    for (int i = 0; i < a.numDimensions(); i++) {
+      if (a.get(i) >= 0 && b.get(i) >= 0 && a.get(i) != b.get(i)) return false;
+    }
+    return true;
+  }
+
+  /** Product of the non-batch dimensions. */
+  public static long exampleSize(Shape s) {
+    long n = 1;
+    for (int i = 1; i < s.numDimensions(); i++) n = Math.multiplyExact(n, s.get(i));
+    return n;
+  }
+
+  /** The shape with its batch axis set to n. */
+  public static Shape withBatch(Shape s, long n) {
+    long[] d = s.asArray();
+    d[0] = n;
+    return Shape.of(d);
+  }
+
+  /** Non-batch dims as an array, e.g. [28, 28, 1]. */
+  public static long[] dims(Shape s) {
+    long[] d = new long[s.numDimensions() - 1];
+    for (int i = 0; i < d.length; i++) d[i] = s.get(i + 1);
+    return d;
+  }
+
+  public static Shape batchOf(long... dims) {
+    long[] d = new long[dims.length + 1];
+    d[0] = -1;
+    System.arraycopy(dims, 0, d, 1, dims.length);
+    return Shape.of(d);
+  }
+}

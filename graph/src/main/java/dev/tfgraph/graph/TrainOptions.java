@@ -1,0 +1,54 @@
+package dev.tfgraph.graph;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/** Training settings, with the contract's defaults (adam 1e-3, batch 128, seed 0, shuffled). */
+public final class TrainOptions {
+  public static final List<String> SCHEDULES = List.of("constant", "step", "cosine");
+  public int epochs = 1;
+  public int batchSize = 128;
+  public Optimizer.Config optimizer = Optimizer.Config.of("adam", 1e-3);
+  public long seed = 0;
+  public boolean shuffle = true;
+  /** "constant", "step" (× gamma every stepEpochs epochs) or "cosine" (to 0 over the run). */
+  public String schedule = "constant";
+  public double gamma = 0.1;
+  public int stepEpochs = 10;
+  /** Early stopping on validation loss: stop after this many epochs without improvement (0: off). */
+  public int patience = 0;
+  /** Fraction of the training data held out for validation (0: the test set is reported instead). */
+  public double validationSplit = 0;
+  public Path checkpointDir;
+  public boolean resume;
+  /** 0: TF's default threading; 1: single-threaded, bit-reproducible runs. */
+  public int threads = 0;
+  public boolean progress = true;
+  public String device = "auto";
+  /** Stop after this many steps in total (0: no limit); for tests and benchmarks. */
+  public long maxSteps = 0;
+
+  public TrainOptions validate() {
+    Checks.positive("train", "epochs", epochs);
+    Checks.positive("train", "batch_size", batchSize);
+    Checks.oneOf("train", "schedule", schedule, SCHEDULES);
+    Checks.inRange("train", "validation_split", validationSplit, 0, 0.5);
+    Checks.nonNegative("train", "patience", patience);
+    if (patience > 0 && validationSplit == 0) {
+      throw new BadInputException("train: patience (early stopping) needs a validation split (--validation-split), "
+          + "so that the test set never steers training");
+    }
+    if (resume && checkpointDir == null) throw new BadInputException("train: --resume needs a checkpoint folder (--checkpoint-dir)");
+    return this;
+  }
+
+  /** The learning rate for a step: epoch is 0-based, progress in [0, 1] over the whole run. */
+  public double learningRate(int epoch, double progress) {
+    double lr = optimizer.learningRate();
+    return switch (schedule) {
+      case "step" -> lr * Math.pow(gamma, epoch / stepEpochs);
+      case "cosine" -> lr * 0.5 * (1 + Math.cos(Math.PI * progress));
+      default -> lr;
+    };
+  }
+}

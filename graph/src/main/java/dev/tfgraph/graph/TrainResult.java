@@ -1,0 +1,16 @@
+package dev.tfgraph.graph;
+
+import dev.tfgraph.graph.data.NpyArray;
+import java.util.List;
+import java.util.Map;
+
+/** What a training run did: per-epoch history, totals and the final weights. */
+public record TrainResult(List<Epoch> history, long steps, double seconds, double msPerStep,
+    double trainLoss, double trainAccuracy, Metrics test, String stopReason,
+    Map<String, NpyArray> weights) {
+
+  public record Epoch(int epoch, double trainLoss, double trainAccuracy, double valLoss,
+      double valAccuracy, double learningRate, double seconds) {}
+
+  public record Metrics(double loss, double accuracy, int examples) {}
+}

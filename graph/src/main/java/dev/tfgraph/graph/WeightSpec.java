@@ -1,0 +1,25 @@
+package dev.tfgraph.graph;
+
+import org.tensorflow.ndarray.Shape;
+
+/**
+ * A layer's weight as declared at build time: addressed as {@code <layer>.<weight>}. The graph
+ * variable that holds it lives in a {@link ModelGraph}, so one built layer serves several graphs
+ * (training, inference, export).
+ */
+public record WeightSpec(String layer, String name, Shape shape, boolean trainable, Initializer init) {
+  public WeightSpec {
+    Checks.name(layer, layer);
+    Checks.name(layer + "." + name, name);
+  }
+
+  /** The contract's key: {@code <layer>.<weight>}. */
+  public String key() {
+    return layer + "." + name;
+  }
+
+  /** The variable's graph name: no '/' or '.' (optimizer slot names are derived from it). */
+  public String varName() {
+    return layer + "__" + name;
+  }
+}

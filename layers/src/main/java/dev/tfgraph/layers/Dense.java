@@ -1,0 +1,64 @@
+package dev.tfgraph.layers;
+
+import dev.tfgraph.graph.Activated;
+import dev.tfgraph.graph.Activations;
+import dev.tfgraph.graph.CallContext;
+import dev.tfgraph.graph.Checks;
+import dev.tfgraph.graph.Initializer;
+import dev.tfgraph.graph.Layer;
+import dev.tfgraph.graph.Shapes;
+import dev.tfgraph.graph.WeightSpec;
+import java.util.Map;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.family.TNumber;
+
+/** Fully connected: act(x·kernel + bias). kernel [n, units] glorot_uniform, bias [units] zeros. */
+public final class Dense extends Layer implements Activated {
+  private final int units;
+  private final String activation;
+  private final boolean useBias;
+  private WeightSpec kernel;
+  private WeightSpec bias;
+
+  public Dense(String name, int units, String activation, boolean useBias, boolean trainable) {
+    super(name, trainable);
+    this.units = Checks.positive(where(), "units", units);
+    this.activation = Activations.check(where(), activation);
+    this.useBias = useBias;
+  }
+
+  public Dense(String name, int units, String activation) {
+    this(name, units, activation, true, true);
+  }
+
+  @Override public String type() { return "Dense"; }
+  @Override public String activation() { return activation; }
+
+  @Override
+  protected void writeConfig(Map<String, Object> out) {
+    out.put("units", units);
+    out.put("activation", activation);
+    out.put("use_bias", useBias);
+  }
+
+  @Override
+  protected Shape computeBuild(Shape input) {
+    requireRank(input, 2, "[batch, features] (add a Flatten before Dense)");
+    kernel = addWeight("kernel", new long[] {input.get(1), units}, true, Initializer.glorotUniform());
+    if (useBias) bias = addWeight("bias", new long[] {units}, true, Initializer.zeros());
+    return Shapes.batchOf(units);
+  }
+
+  @Override
+  public <T extends TNumber> Operand<T> callLinear(Ops tf, Operand<T> x, CallContext ctx) {
+    Operand<T> y = tf.linalg.matMul(x, ctx.read(tf, kernel, x.type()));
+    return useBias ? tf.nn.biasAdd(y, ctx.read(tf, bias, x.type())) : y;
+  }
+
+  @Override
+  public <T extends TNumber> Operand<T> call(Ops tf, Operand<T> x, CallContext ctx) {
+    return Activations.apply(tf, activation, callLinear(tf, x, ctx));
+  }
+}

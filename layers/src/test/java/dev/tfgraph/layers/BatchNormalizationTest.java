@@ -1,0 +1,49 @@
+package dev.tfgraph.layers;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.tensorflow.Result;
+import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.types.TFloat64;
+import dev.tfgraph.graph.Tensors;
+
+class BatchNormalizationTest {
+  @Test
+  void inferenceUsesMovingStatistics() {
+    LayerHarness.checkForward32("batchnorm_inference");
+    LayerHarness.checkGradients64("batchnorm_inference", false);
+  }
+
+  @Test
+  void trainingUsesBatchStatistics() {
+    LayerHarness.checkForward32("batchnorm_training");
+    LayerHarness.checkGradients64("batchnorm_training", false);
+  }
+
+  @Test
+  void trainingUpdatesMovingAveragesWithUnbiasedVariance() {
+    try (LayerHarness h = new LayerHarness("batchnorm_training", TFloat64.class)) {
+      assertEquals(2, h.updates.size());
+      try (Tensor x = Tensors.of(TFloat64.class, Shape.of(h.data.get("x").shape()), h.x())) {
+        var r = h.session.runner().feed(h.x, x);
+        h.updates.forEach(r::addTarget);
+        r.run().close();
+      }
+      var keys = List.copyOf(h.vars.keySet());
+      try (Result r = h.session.runner().fetch(h.vars.get(keys.get(2))).fetch(h.vars.get(keys.get(3))).run()) {
+        LayerHarness.assertClose(h.data.get("new_moving_mean").toDoubles(), Tensors.toDoubles(r.get(0)), 1e-12, "moving_mean");
+        LayerHarness.assertClose(h.data.get("new_moving_variance").toDoubles(), Tensors.toDoubles(r.get(1)), 1e-12, "moving_variance");
+      }
+    }
+  }
+
+  @Test
+  void configRoundTripsAndRejectsBadValues() {
+    Configs.roundTrip("{'type': 'BatchNormalization', 'name': 'bn', 'epsilon': 0.001, 'momentum': 0.9}", 4, 4, 5);
+    Configs.rejects("{'type': 'BatchNormalization', 'name': 'bn', 'momentum': 1.5}", "momentum", "1.5");
+    Configs.rejects("{'type': 'BatchNormalization', 'name': 'bn', 'epsilon': 0}", "epsilon", "> 0");
+  }
+}

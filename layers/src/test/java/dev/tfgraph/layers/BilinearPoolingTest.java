@@ -1,0 +1,23 @@
+package dev.tfgraph.layers;
+
+import org.junit.jupiter.api.Test;
+
+class BilinearPoolingTest {
+  @Test
+  void forwardMatchesFloat64Reference() {
+    LayerHarness.checkForward32("bilinear_pooling");
+    LayerHarness.checkForward32("bilinear_pooling_rank_deficient");
+  }
+
+  @Test
+  void gradientsMatchPyTorchAndFiniteDifferences() {
+    LayerHarness.checkGradients64("bilinear_pooling", false);
+    LayerHarness.checkGradients64("bilinear_pooling_rank_deficient", false);
+  }
+
+  @Test
+  void configRoundTripsAndRejectsBadRank() {
+    Configs.roundTrip("{'type': 'BilinearPooling', 'name': 'b', 'epsilon': 0.01}", 3, 3, 4);
+    Configs.rejects("{'type': 'BilinearPooling', 'name': 'b'}", new long[] {12}, "rank 4", "[batch, height, width, channels]");
+  }
+}

@@ -1,0 +1,34 @@
+package dev.tfgraph.layers;
+
+import org.junit.jupiter.api.Test;
+
+class DenseTest {
+  @Test
+  void forwardMatchesFloat64Reference() {
+    LayerHarness.checkForward32("dense_relu");
+    LayerHarness.checkForward32("dense_linear_nobias");
+    LayerHarness.checkForward32("dense_softmax");
+  }
+
+  @Test
+  void gradientsMatchPyTorchAndFiniteDifferences() {
+    LayerHarness.checkGradients64("dense_linear_nobias", false);
+    LayerHarness.checkGradients64("dense_softmax", false);
+  }
+
+  @Test
+  void configRoundTrips() {
+    Configs.roundTrip("{'type': 'Dense', 'name': 'fc', 'units': 3, 'activation': 'relu', 'use_bias': false}", 5);
+    Configs.specRoundTrip("{'type': 'Dense', 'name': 'fc', 'units': 3}", 5);
+  }
+
+  @Test
+  void badConfigsAreNamed() {
+    Configs.rejects("{'type': 'Dense', 'name': 'fc', 'units': 0}", "Dense 'fc'", "units", "positive", "0");
+    Configs.rejects("{'type': 'Dense', 'name': 'fc', 'units': 2, 'activation': 'gelu'}", "activation", "gelu", "relu");
+    Configs.rejects("{'type': 'Dense', 'name': 'fc', 'units': 'two'}", "units", "integer", "\"two\"");
+    Configs.rejects("{'type': 'Dense', 'name': 'fc', 'units': 2, 'unit': 3}", "unknown key", "unit");
+    Configs.rejects("{'type': 'Dense', 'name': 'fc', 'units': 2}", new long[] {4, 4}, "rank 2", "[None, 4, 4]");
+    Configs.rejects("{'type': 'Dense', 'name': 'a/b', 'units': 2}", "name", "a/b");
+  }
+}

@@ -1,0 +1,60 @@
+package dev.tfgraph.layers;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tfgraph.graph.CallContext;
+import dev.tfgraph.graph.Shapes;
+import dev.tfgraph.graph.Tensors;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+
+class DropoutTest {
+  static float[] run(boolean training, long step) {
+    Dropout d = new Dropout("d", 0.25);
+    d.build(Shapes.batchOf(1000));
+    try (Graph g = new Graph(); Session s = new Session(g)) {
+      Ops tf = Ops.create(g);
+      Operand<TFloat32> x = tf.math.add(tf.zeros(tf.constant(new long[] {4, 1000}), TFloat32.class), tf.constant(1f));
+      Operand<TFloat32> y = d.call(tf, x, new CallContext(training, Map.of(), tf.constant(new long[] {7, step})));
+      try (Result r = s.runner().fetch(y).run()) {
+        return Tensors.toFloats(r.get(0));
+      }
+    }
+  }
+
+  @Test
+  void inferenceIsIdentity() {
+    for (float v : run(false, 0)) assertEquals(1f, v);
+  }
+
+  @Test
+  void trainingDropsAboutRateAndScalesTheRest() {
+    float[] y = run(true, 3);
+    int zeros = 0;
+    for (float v : y) {
+      if (v == 0) zeros++;
+      else assertEquals(1f / 0.75f, v, 1e-6);
+    }
+    assertTrue(Math.abs(zeros / 4000.0 - 0.25) < 0.03, "dropped fraction " + zeros / 4000.0);
+  }
+
+  @Test
+  void masksAreAFunctionOfSeedAndStep() {
+    assertArrayEquals(run(true, 5), run(true, 5));
+    assertTrue(!java.util.Arrays.equals(run(true, 5), run(true, 6)));
+  }
+
+  @Test
+  void configRoundTripsAndRejectsBadRate() {
+    Configs.roundTrip("{'type': 'Dropout', 'name': 'd', 'rate': 0.5}", 3);
+    Configs.rejects("{'type': 'Dropout', 'name': 'd', 'rate': 1.0}", "Dropout 'd'", "rate", "[0, 1)", "1.0");
+  }
+}

@@ -1,0 +1,21 @@
+package dev.tfgraph.layers;
+
+import org.junit.jupiter.api.Test;
+
+class SignedSqrtTest {
+  @Test
+  void forwardMatchesFloat64Reference() {
+    LayerHarness.checkForward32("signed_sqrt");
+  }
+
+  @Test
+  void gradientsFiniteAtZeroAndMatchPyTorch() {
+    LayerHarness.checkGradients64("signed_sqrt", false);
+  }
+
+  @Test
+  void configRoundTrips() {
+    Configs.roundTrip("{'type': 'SignedSqrt', 'name': 's', 'epsilon': 1e-6}", 3, 3);
+    Configs.rejects("{'type': 'SignedSqrt', 'name': 's', 'epsilon': -1}", "epsilon", "-1");
+  }
+}
