@@ -44,6 +44,8 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--threads", description = "0: TF default; 1: single-threaded, bit-reproducible") int threads = 0;
   @Option(names = "--device", description = "auto, cpu or gpu (default ${DEFAULT-VALUE})") String device = "auto";
   @Option(names = "--max-steps", description = "stop after N steps in all (0: no limit)") long maxSteps = 0;
+  @Option(names = "--logdir", paramLabel = "DIR", description = "TensorBoard event files (loss, accuracy, learning rate per step; held-out metrics and weight histograms per epoch)") Path logdir;
+  @Option(names = "--plot", paramLabel = "FILE.png", description = "learning-curve PNG") Path plot;
   @Option(names = "--quiet", description = "no progress bar") boolean quiet;
   @Option(names = "--summary", description = "print the model summary to stderr") boolean summary;
   @Option(names = "--verbose", description = "stack traces on errors") boolean verbose;
@@ -70,6 +72,7 @@ public final class TrainCommand implements Callable<Integer> {
     o.device = device;
     o.maxSteps = maxSteps;
     o.progress = !quiet;
+    o.logDir = logdir;
     o.validate();
     Dataset train = data.train();
     Dataset test = data.test();
@@ -91,6 +94,10 @@ public final class TrainCommand implements Callable<Integer> {
     out.put("examples", train.size());
     out.put("data", data.describe());
     out.put("stop", r.stopReason());
+    if (plot != null) {
+      LearningCurve.write(plot, model.label(), r.history());
+      out.put("plot", plot.toString());
+    }
     if (saveWeights != null) {
       try {
         Npz.write(saveWeights, r.weights());

@@ -25,6 +25,8 @@ public final class TrainOptions {
   public int threads = 0;
   public boolean progress = true;
   public String device = "auto";
+  /** TensorBoard event files go here (null: none). */
+  public Path logDir;
   /** Stop after this many steps in total (0: no limit); for tests and benchmarks. */
   public long maxSteps = 0;
 

@@ -257,6 +257,7 @@ public final class Trainer implements AutoCloseable {
     String stop = "completed";
     long t0 = System.nanoTime();
     long stepNanos = 0;
+    EventLog log = opt.logDir == null ? null : new EventLog(opt.logDir);
     ExecutorService prefetch = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "tfgraph-prefetch");
       t.setDaemon(true);
@@ -300,6 +301,11 @@ public final class Trainer implements AutoCloseable {
             step++;
             stepsRun++;
             lastLoss = la[0];
+            if (log != null) {
+              log.scalar("train/loss", step, la[0]);
+              log.scalar("train/accuracy", step, la[1]);
+              log.scalar("train/learning_rate", step, lr);
+            }
             lastAcc = la[1];
             if (pb != null) {
               pb.step();
@@ -323,6 +329,17 @@ public final class Trainer implements AutoCloseable {
               sumAcc / Math.max(seen, 1), v == null ? "" : String.format(" %s_loss %.4f %s_acc %.4f",
                   opt.validationSplit > 0 ? "val" : "test", v.loss(), opt.validationSplit > 0 ? "val" : "test", v.accuracy()), secs);
         }
+        if (log != null) {
+          if (v != null) {
+            String split = opt.validationSplit > 0 ? "val" : "test";
+            log.scalar(split + "/loss", step, v.loss());
+            log.scalar(split + "/accuracy", step, v.accuracy());
+          }
+          for (WeightSpec w : model.weights()) {
+            if (w.trainable()) log.histogram(w.key(), step, mgWeight(w.key()));
+          }
+          log.flush();
+        }
         double best = state.bestValLoss();
         int bad = state.badEpochs();
         if (opt.validationSplit > 0 && v != null) {
@@ -344,12 +361,19 @@ public final class Trainer implements AutoCloseable {
       }
     } finally {
       prefetch.shutdownNow();
+      if (log != null) log.close();
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
     TrainResult.Metrics tm = test == null ? null : Evaluator.evaluate(mg, test, 512);
     return new TrainResult(history, stepsRun, seconds, stepsRun == 0 ? 0 : stepNanos / 1e6 / stepsRun,
         history.isEmpty() ? lastLoss : history.get(history.size() - 1).trainLoss(),
         history.isEmpty() ? lastAcc : history.get(history.size() - 1).trainAccuracy(), tm, stop, mg.weights());
+  }
+
+  private float[] mgWeight(String key) {
+    try (Result r = mg.session().runner().fetch(mg.variables().get(key)).run()) {
+      return Tensors.toFloats(r.get(0));
+    }
   }
 
   private static Batch get(Future<Batch> f) {

@@ -1,0 +1,100 @@
+package dev.tfgraph.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tfgraph.export.ExporterTest;
+import dev.tfgraph.graph.Model;
+import dev.tfgraph.graph.ModelGraph;
+import dev.tfgraph.graph.data.Npy;
+import dev.tfgraph.graph.data.NpyArray;
+import dev.tfgraph.graph.data.Npz;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line as a user runs it: exit codes, one-line errors, outputs. */
+class MainTest {
+  record Run(int code, String out, String err) {}
+
+  static Run run(String... args) {
+    PrintStream o = System.out, e = System.err;
+    ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(out, true));
+    System.setErr(new PrintStream(err, true));
+    try {
+      return new Run(Main.execute(args), out.toString(), err.toString());
+    } finally {
+      System.setOut(o);
+      System.setErr(e);
+    }
+  }
+
+  /** spec, weights, input, and the in-process output as expected. */
+  static Path[] fixture(Path d) throws Exception {
+    Model m = Model.fromConfig(ExporterTest.SPEC);
+    Files.writeString(d.resolve("spec.json"), ExporterTest.SPEC);
+    var w = ExporterTest.weights(m);
+    Npz.write(d.resolve("w.npz"), w);
+    float[] x = {0, 0.5f, -1, 1, 2, 3, -0.25f, 0, 0.75f};
+    Npy.write(d.resolve("x.npy"), NpyArray.ofFloats(new long[] {3, 3}, x));
+    try (ModelGraph g = ModelGraph.inference(m)) {
+      g.setWeights(w);
+      Npy.write(d.resolve("y.npy"), NpyArray.ofFloats(new long[] {3, 2}, g.predict(x, 3, 3)));
+    }
+    return new Path[] {d.resolve("spec.json"), d.resolve("w.npz"), d.resolve("x.npy"), d.resolve("y.npy")};
+  }
+
+  @Test
+  void exportPredictParityInspectWeights(@TempDir Path d) throws Exception {
+    Path[] f = fixture(d);
+    Path base = d.resolve("model");
+    Run ex = run("export", "--spec", f[0].toString(), "--weights", f[1].toString(), "--out", base.toString());
+    assertEquals(0, ex.code(), ex.err());
+    assertEquals(base.resolve("1").toString(), ex.out().strip());
+    Run p = run("predict", "--model", base.toString(), "--input", f[2].toString(), "--output", d.resolve("got.npy").toString());
+    assertEquals(0, p.code(), p.err());
+    assertEquals(3, Npy.read(d.resolve("got.npy")).shape()[0]);
+    Run ok = run("parity", "--model", base.toString(), "--input", f[2].toString(), "--expected", f[3].toString());
+    assertEquals(0, ok.code(), ok.err());
+    assertTrue(ok.out().contains("\"failing\":0"), ok.out());
+    float[] off = Npy.read(f[3]).toFloats();
+    off[4] += 0.01f;
+    Npy.write(d.resolve("off.npy"), NpyArray.ofFloats(new long[] {3, 2}, off));
+    Run bad = run("parity", "--model", base.toString(), "--input", f[2].toString(), "--expected", d.resolve("off.npy").toString());
+    assertEquals(1, bad.code());
+    assertTrue(bad.out().contains("\"failing\":1") && bad.out().contains("\"first_failing_index\":[2,0]"), bad.out());
+    Run in = run("inspect", "--model", base.toString());
+    assertEquals(0, in.code(), in.err());
+    assertTrue(in.out().contains("serving_default") && in.out().contains("features") && in.out().contains("t__a"), in.out());
+    Run w = run("weights", "--model", base.toString(), "--out", d.resolve("back.npz").toString());
+    assertEquals(0, w.code(), w.err());
+    assertEquals(Npz.read(f[1]).keySet(), Npz.read(d.resolve("back.npz")).keySet());
+  }
+
+  @Test
+  void badInputExitsTwoWithOneLine(@TempDir Path d) throws Exception {
+    Path[] f = fixture(d);
+    Path base = d.resolve("model");
+    assertEquals(0, run("export", "--spec", f[0].toString(), "--weights", f[1].toString(), "--out", base.toString()).code());
+    Run missing = run("predict", "--model", d.resolve("nowhere").toString(), "--input", f[2].toString(), "--output", d.resolve("o.npy").toString());
+    assertEquals(2, missing.code());
+    assertEquals(1, missing.err().strip().lines().count(), missing.err());
+    Files.write(d.resolve("garbage.npy"), new byte[] {1, 2, 3, 4, 5});
+    assertEquals(2, run("predict", "--model", base.toString(), "--input", d.resolve("garbage.npy").toString(), "--output", d.resolve("o.npy").toString()).code());
+    Npy.write(d.resolve("wide.npy"), NpyArray.ofFloats(new long[] {2, 4}, new float[8]));
+    Run wide = run("predict", "--model", base.toString(), "--input", d.resolve("wide.npy").toString(), "--output", d.resolve("o.npy").toString());
+    assertEquals(2, wide.code());
+    assertTrue(wide.err().contains("[2, 4]") && wide.err().contains("[None, 3]"), wide.err());
+    assertEquals(2, run("export", "--spec", f[0].toString(), "--weights", f[1].toString(), "--out", base.toString(), "--version", "1").code());
+    Files.writeString(d.resolve("bad.json"), "{\"layers\": [");
+    Run spec = run("export", "--spec", d.resolve("bad.json").toString(), "--weights", f[1].toString(), "--out", base.toString());
+    assertEquals(2, spec.code());
+    assertTrue(spec.err().contains("not valid JSON"), spec.err());
+    assertEquals(2, run("train", "--model", "nope").code());
+    assertEquals(2, run("frobnicate").code());
+  }
+}

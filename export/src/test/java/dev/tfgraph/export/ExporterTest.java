@@ -1,0 +1,90 @@
+package dev.tfgraph.export;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tfgraph.graph.BadInputException;
+import dev.tfgraph.graph.Model;
+import dev.tfgraph.graph.ModelGraph;
+import dev.tfgraph.graph.data.NpyArray;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ExporterTest {
+  static final String SPEC = """
+      {"format_version": 1, "name": "demo", "input": {"name": "features", "shape": [null, 3], "dtype": "float32"},
+       "labels": ["a", "b"],
+       "layers": [{"type": "Dense", "name": "fc", "units": 4, "activation": "relu"},
+                  {"type": "Dropout", "name": "drop", "rate": 0.5},
+                  {"type": "BatchNormalization", "name": "bn"},
+                  {"type": "TaylorExpansion", "name": "t", "order": 2},
+                  {"type": "SoftExponential", "name": "se", "doubled": true},
+                  {"type": "Dense", "name": "out", "units": 2, "activation": "softmax"}]}""";
+
+  static Map<String, NpyArray> weights(Model m) {
+    try (ModelGraph g = ModelGraph.inference(m)) {
+      return g.initialValues(3);
+    }
+  }
+
+  @Test
+  void exportsVersionsThatReloadWithIdenticalOutputs(@TempDir Path base) throws Exception {
+    Model m = Model.fromConfig(SPEC);
+    Map<String, NpyArray> w = weights(m);
+    Exporter.Result r1 = Exporter.export(m, w, base, null, Map.of("note", "test"));
+    assertEquals(1, r1.version());
+    assertTrue(r1.bitIdentical(), "child JVM output bit-identical to in-process output");
+    assertTrue(Files.isRegularFile(base.resolve("1/saved_model.pb")));
+    assertTrue(Files.isRegularFile(base.resolve("1/assets.extra/tfgraph.json")));
+    assertEquals(2, Exporter.export(m, w, base, null, Map.of()).version());
+    float[] x = Exporter.probe(m, 5);
+    float[] want;
+    try (ModelGraph g = ModelGraph.inference(m)) {
+      g.setWeights(w);
+      want = g.predict(x, 5, 5);
+    }
+    try (Predictor p = Predictor.load(base)) {
+      assertEquals(base.resolve("2"), p.dir());
+      assertEquals("features", p.inputName());
+      assertArrayEquals(new long[] {-1, 3}, p.inputShape());
+      assertArrayEquals(want, p.predict(NpyArray.ofFloats(new long[] {5, 3}, x), 2).toFloats());
+      assertEquals("[\"a\",\"b\"]", p.info().get("labels").toString());
+      assertEquals("0.1.0", p.info().get("provenance").get("tfgraph_version").asText());
+      Map<String, NpyArray> back = SavedModelInfo.weights(p);
+      assertEquals(w.keySet(), back.keySet());
+      for (String k : w.keySet()) assertArrayEquals(w.get(k).toFloats(), back.get(k).toFloats(), k);
+      assertFalse(SavedModelInfo.variables(p.bundle()).keySet().stream().anyMatch(n -> n.contains("adam")), "no optimizer slots");
+    }
+  }
+
+  @Test
+  void neverOverwritesAVersionAndCleansDeadStaging(@TempDir Path base) throws Exception {
+    Model m = Model.fromConfig(SPEC);
+    Map<String, NpyArray> w = weights(m);
+    Exporter.export(m, w, base, 3, Map.of());
+    byte[] before = Files.readAllBytes(base.resolve("3/saved_model.pb"));
+    BadInputException e = assertThrows(BadInputException.class, () -> Exporter.export(m, w, base, 3, Map.of()));
+    assertTrue(e.getMessage().contains("version 3 already exists"), e.getMessage());
+    assertArrayEquals(before, Files.readAllBytes(base.resolve("3/saved_model.pb")));
+    Path stale = base.resolve(ModelDirs.STAGING_PREFIX + "4-999999999");
+    Files.createDirectories(stale.resolve("variables"));
+    assertEquals(4, Exporter.export(m, w, base, null, Map.of()).version());
+    assertFalse(Files.exists(stale), "staging folder of a dead process removed");
+  }
+
+  @Test
+  void badWeightsLeaveNoVersion(@TempDir Path base) {
+    Model m = Model.fromConfig(SPEC);
+    Map<String, NpyArray> w = new java.util.LinkedHashMap<>(weights(m));
+    w.remove("t.a");
+    BadInputException e = assertThrows(BadInputException.class, () -> Exporter.export(m, w, base, null, Map.of()));
+    assertTrue(e.getMessage().contains("t.a"));
+    assertEquals(0, ModelDirs.highestVersion(base));
+  }
+}

@@ -1,0 +1,88 @@
+package dev.tfgraph.graph.data;
+
+import dev.tfgraph.graph.BadInputException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/** Labelled examples in memory: x row-major [n, ...exampleShape], integer labels y [n]. */
+public record Dataset(float[] x, int[] y, long[] exampleShape) {
+  public Dataset {
+    long es = 1;
+    for (long d : exampleShape) es = Math.multiplyExact(es, d);
+    if (x.length != (long) y.length * es) {
+      throw new BadInputException("dataset: " + x.length + " values for " + y.length + " examples of shape "
+          + Arrays.toString(exampleShape));
+    }
+    for (int i = 0; i < y.length; i++) {
+      if (y[i] < 0) throw new BadInputException("dataset: label " + y[i] + " of example " + i + " is negative");
+    }
+  }
+
+  public int size() {
+    return y.length;
+  }
+
+  public long exampleSize() {
+    long n = 1;
+    for (long d : exampleShape) n *= d;
+    return n;
+  }
+
+  /** IDX images (pixels / 255; [n, h, w] becomes [h, w, 1]) and labels. */
+  public static Dataset fromIdx(Path images, Path labels) {
+    NpyArray img = Idx.read(images), lab = Idx.read(labels);
+    long[] s = img.shape();
+    if (lab.shape().length != 1 || lab.shape()[0] != s[0]) {
+      throw new BadInputException(labels + ": " + lab.shapeString() + " labels do not match " + s[0] + " images in " + images);
+    }
+    long[] ex = s.length == 3 ? new long[] {s[1], s[2], 1} : Arrays.copyOfRange(s, 1, s.length);
+    float[] x = img.toFloats();
+    if (img.kind() == NpyArray.Kind.UINT8) for (int i = 0; i < x.length; i++) x[i] /= 255f;
+    return new Dataset(x, lab.toInts(), ex);
+  }
+
+  /** x: float32/float64 [n, ...]; y: any integer dtype [n]. */
+  public static Dataset fromNpy(Path xFile, Path yFile) {
+    NpyArray x = Npy.read(xFile), y = Npy.read(yFile);
+    if (!x.isFloating()) throw new BadInputException(xFile + ": expected float32 or float64, received " + x.dtypeName());
+    if (y.isFloating()) throw new BadInputException(yFile + ": labels must have an integer dtype, received " + y.dtypeName());
+    long[] s = x.shape();
+    if (s.length < 2) throw new BadInputException(xFile + ": expected shape [n, ...], received " + x.shapeString());
+    if (y.shape().length != 1 || y.shape()[0] != s[0]) {
+      throw new BadInputException(yFile + ": expected shape [" + s[0] + "] (one label per example of " + xFile + "), received " + y.shapeString());
+    }
+    return new Dataset(x.toFloats(), y.toInts(), Arrays.copyOfRange(s, 1, s.length));
+  }
+
+  /** train-* or t10k-* IDX files in dir, .gz or raw. */
+  public static Dataset fashionMnist(Path dir, boolean train) {
+    String p = train ? "train" : "t10k";
+    return fromIdx(find(dir, p + "-images-idx3-ubyte"), find(dir, p + "-labels-idx1-ubyte"));
+  }
+
+  private static Path find(Path dir, String base) {
+    for (String suffix : new String[] {".gz", ""}) {
+      Path f = dir.resolve(base + suffix);
+      if (Files.isRegularFile(f)) return f;
+    }
+    throw new BadInputException(dir + ": no " + base + ".gz or " + base + " (expected the Fashion-MNIST/MNIST IDX files)");
+  }
+
+  public Dataset subset(int[] indices) {
+    int es = Math.toIntExact(exampleSize());
+    float[] nx = new float[indices.length * es];
+    int[] ny = new int[indices.length];
+    for (int i = 0; i < indices.length; i++) {
+      System.arraycopy(x, indices[i] * es, nx, i * es, es);
+      ny[i] = y[indices[i]];
+    }
+    return new Dataset(nx, ny, exampleShape);
+  }
+
+  public int numClasses() {
+    int m = -1;
+    for (int v : y) m = Math.max(m, v);
+    return m + 1;
+  }
+}

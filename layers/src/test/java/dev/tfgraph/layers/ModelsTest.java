@@ -1,0 +1,75 @@
+package dev.tfgraph.layers;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tfgraph.graph.BadInputException;
+import dev.tfgraph.graph.Model;
+import dev.tfgraph.graph.ModelGraph;
+import dev.tfgraph.graph.TrainOptions;
+import dev.tfgraph.graph.TrainResult;
+import dev.tfgraph.graph.Trainer;
+import dev.tfgraph.graph.data.Dataset;
+import dev.tfgraph.graph.data.Npz;
+import dev.tfgraph.graph.data.NpyArray;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Each built-in model builds, trains a few steps on shipped images with a falling loss, saves and reloads, round-trips its spec. */
+class ModelsTest {
+  static final Path SHIPPED = Path.of("..", "testdata", "fashion");
+
+  static Dataset firstImages(int n) {
+    Dataset d = Dataset.fashionMnist(SHIPPED, true);
+    int[] idx = new int[n];
+    for (int i = 0; i < n; i++) idx[i] = i;
+    return d.subset(idx);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"cnn", "taylor-cnn", "prototype-net", "ib-cnn", "softexp-mlp"})
+  void buildsTrainsSavesAndRoundTrips(String name, @TempDir Path dir) throws Exception {
+    Model m = Models.create(name, Models.Options.defaults());
+    assertEquals(m.config(), Model.fromConfig(m.config()).config());
+    Dataset d = firstImages(160);
+    TrainOptions o = new TrainOptions();
+    o.epochs = 6;
+    o.batchSize = 32;
+    o.progress = false;
+    o.shuffle = false;
+    TrainResult r;
+    try (Trainer t = new Trainer(m, o)) {
+      r = t.fit(d, null, null);
+    }
+    double first = r.history().get(0).trainLoss(), last = r.history().get(5).trainLoss();
+    assertTrue(last < first, name + ": loss " + first + " -> " + last);
+    Path f = dir.resolve("w.npz");
+    Npz.write(f, r.weights());
+    Map<String, NpyArray> back = Npz.read(f);
+    Model again = Model.fromConfig(m.config());
+    try (ModelGraph a = ModelGraph.inference(m); ModelGraph b = ModelGraph.inference(again)) {
+      a.setWeights(r.weights());
+      b.setWeights(back);
+      assertArrayEquals(a.predict(d.x(), 8, 8), b.predict(d.x(), 8, 8), name + ": reloaded weights predict the same");
+    }
+  }
+
+  @Test
+  void unknownModelIsNamed() {
+    BadInputException e = assertThrows(BadInputException.class, () -> Models.create("resnet", Models.Options.defaults()));
+    assertTrue(e.getMessage().contains("resnet") && e.getMessage().contains("ib-cnn"));
+  }
+
+  @Test
+  void prototypeNetWithSeveralRowsPerClassEndsInDense() {
+    Model m = Models.create("prototype-net", new Models.Options(3, 5, "svd"));
+    assertEquals("Dense", m.layers().get(m.layers().size() - 1).type());
+    assertEquals(50, m.layer("prototypes").outputShape().get(1));
+  }
+}

@@ -1,0 +1,179 @@
+package dev.tfgraph.layers;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tfgraph.graph.BadInputException;
+import dev.tfgraph.graph.Model;
+import dev.tfgraph.graph.ModelGraph;
+import dev.tfgraph.graph.Optimizer;
+import dev.tfgraph.graph.RunFailedException;
+import dev.tfgraph.graph.TrainOptions;
+import dev.tfgraph.graph.TrainResult;
+import dev.tfgraph.graph.Trainer;
+import dev.tfgraph.graph.data.Dataset;
+import dev.tfgraph.graph.data.NpyArray;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The training loop (graph module) exercised with real layers. */
+class TrainerTest {
+  static Model mlp() {
+    return Model.builder("mlp", "x", 6).add(new Dense("fc", 16, "relu")).add(new Dropout("drop", 0.2))
+        .add(new BatchNormalization("bn")).add(new Dense("head", 4, "softmax")).build();
+  }
+
+  static TrainOptions options(int epochs) {
+    TrainOptions o = new TrainOptions();
+    o.epochs = epochs;
+    o.batchSize = 32;
+    o.progress = false;
+    o.threads = 1;
+    o.seed = 7;
+    return o;
+  }
+
+  @Test
+  void lossDecreasesOnATinySet() {
+    Dataset d = Synthetic.fourClasses(256, 6, 1);
+    try (Trainer t = new Trainer(mlp(), options(20))) {
+      TrainResult r = t.fit(d, d, null);
+      assertTrue(r.history().get(19).trainLoss() < 0.6 * r.history().get(0).trainLoss(), r.history().toString());
+      assertEquals(20 * 8, r.steps());
+    }
+  }
+
+  /** With one thread, 2 epochs equal 1 epoch + resume + 1 epoch, weight for weight (dropout, shuffling, Adam, BN). */
+  @Test
+  void resumeContinuesExactly(@TempDir Path dir) {
+    Dataset d = Synthetic.fourClasses(200, 6, 2);
+    Map<String, NpyArray> straight;
+    try (Trainer t = new Trainer(mlp(), options(2))) {
+      straight = t.fit(d, null, null).weights();
+    }
+    TrainOptions first = options(1);
+    first.checkpointDir = dir;
+    try (Trainer t = new Trainer(mlp(), first)) {
+      t.fit(d, null, null);
+    }
+    TrainOptions second = options(2);
+    second.checkpointDir = dir;
+    second.resume = true;
+    Map<String, NpyArray> resumed;
+    try (Trainer t = new Trainer(mlp(), second)) {
+      resumed = t.fit(d, null, null).weights();
+    }
+    assertEquals(straight.keySet(), resumed.keySet());
+    for (String k : straight.keySet()) assertArrayEquals(straight.get(k).toFloats(), resumed.get(k).toFloats(), k);
+  }
+
+  @Test
+  void corruptCheckpointFallsBackToThePreviousOne(@TempDir Path dir) throws Exception {
+    Dataset d = Synthetic.fourClasses(64, 6, 3);
+    TrainOptions o = options(2);
+    o.checkpointDir = dir;
+    try (Trainer t = new Trainer(mlp(), o)) {
+      t.fit(d, null, null);
+    }
+    Path latest = dir.resolve("ckpt-2.npz");
+    byte[] b = Files.readAllBytes(latest);
+    b[b.length / 2] ^= 0x5a;
+    Files.write(latest, b);
+    TrainOptions r = options(3);
+    r.checkpointDir = dir;
+    r.resume = true;
+    try (Trainer t = new Trainer(mlp(), r)) {
+      TrainResult res = t.fit(d, null, null);
+      assertEquals(2, res.history().size(), "resumed from epoch 1, ran epochs 2 and 3");
+    }
+  }
+
+  @Test
+  void nonFiniteLossStopsNamingTheStep() {
+    Dataset d = Synthetic.fourClasses(64, 6, 4);
+    TrainOptions o = options(1);
+    o.optimizer = Optimizer.Config.of("sgd", 1e30);
+    Model m = Model.builder("m", "x", 6).add(new Dense("fc", 8, "linear")).add(new Dense("head", 4, "softmax")).build();
+    try (Trainer t = new Trainer(m, o)) {
+      RunFailedException e = assertThrows(RunFailedException.class, () -> t.fit(d, null, null));
+      assertTrue(e.getMessage().contains("non-finite loss") && e.getMessage().contains("step"), e.getMessage());
+    }
+  }
+
+  @Test
+  void frozenLayersKeepTheirWeightsBitIdentical() {
+    Model m = Model.builder("m", "x", 6).add(new Dense("fc", 8, "relu", true, false)).add(new Dense("head", 4, "softmax")).build();
+    Dataset d = Synthetic.fourClasses(64, 6, 5);
+    try (Trainer t = new Trainer(m, options(2))) {
+      Map<String, NpyArray> init = t.graph().initialValues(7);
+      TrainResult r = t.fit(d, null, init);
+      assertArrayEquals(init.get("fc.kernel").toFloats(), r.weights().get("fc.kernel").toFloats());
+      assertTrue(!java.util.Arrays.equals(init.get("head.kernel").toFloats(), r.weights().get("head.kernel").toFloats()));
+    }
+  }
+
+  @Test
+  void weightLoadingIsAllOrNothingAndNamesTheKey() {
+    Model m = mlp();
+    try (ModelGraph g = ModelGraph.inference(m)) {
+      Map<String, NpyArray> w = new LinkedHashMap<>(g.initialValues(1));
+      g.setWeights(w);
+      Map<String, NpyArray> before = g.weights();
+      Map<String, NpyArray> missing = new LinkedHashMap<>(w);
+      missing.remove("bn.moving_mean");
+      BadInputException e = assertThrows(BadInputException.class, () -> g.setWeights(missing));
+      assertTrue(e.getMessage().contains("bn.moving_mean") && e.getMessage().contains("missing"), e.getMessage());
+      Map<String, NpyArray> shaped = new LinkedHashMap<>(w);
+      shaped.put("fc.kernel", NpyArray.ofFloats(new long[] {16, 6}, new float[96]));
+      e = assertThrows(BadInputException.class, () -> g.setWeights(shaped));
+      assertTrue(e.getMessage().contains("fc.kernel") && e.getMessage().contains("[16, 6]") && e.getMessage().contains("[6, 16]"), e.getMessage());
+      Map<String, NpyArray> extra = new LinkedHashMap<>(w);
+      extra.put("fc.gamma", NpyArray.ofFloats(new long[] {1}, new float[1]));
+      e = assertThrows(BadInputException.class, () -> g.setWeights(extra));
+      assertTrue(e.getMessage().contains("unknown weight") && e.getMessage().contains("fc.gamma"), e.getMessage());
+      Map<String, NpyArray> after = g.weights();
+      for (String k : before.keySet()) assertArrayEquals(before.get(k).toFloats(), after.get(k).toFloats(), "nothing half-loaded: " + k);
+    }
+  }
+
+  @Test
+  void learningRateSchedules() {
+    TrainOptions o = new TrainOptions();
+    o.schedule = "step";
+    o.stepEpochs = 2;
+    o.gamma = 0.5;
+    assertEquals(1e-3, o.learningRate(1, 0.1), 1e-15);
+    assertEquals(5e-4, o.learningRate(2, 0.2), 1e-15);
+    o.schedule = "cosine";
+    assertEquals(1e-3, o.learningRate(0, 0), 1e-15);
+    assertEquals(5e-4, o.learningRate(3, 0.5), 1e-15);
+    assertEquals(0, o.learningRate(9, 1), 1e-15);
+  }
+
+  @Test
+  void earlyStoppingNeedsAValidationSplit() {
+    TrainOptions o = options(5);
+    o.patience = 2;
+    assertThrows(BadInputException.class, o::validate);
+    o.validationSplit = 0.2;
+    o.epochs = 40;
+    Dataset clean = Synthetic.fourClasses(200, 6, 6);
+    int[] noise = new int[clean.size()];
+    java.util.SplittableRandom rnd = new java.util.SplittableRandom(9);
+    for (int i = 0; i < noise.length; i++) noise[i] = rnd.nextInt(4);
+    Dataset d = new Dataset(clean.x(), noise, clean.exampleShape());   // random labels: validation loss must rise
+    o.optimizer = Optimizer.Config.of("adam", 0.05);
+    Model m = Model.builder("m", "x", 6).add(new Dense("fc", 64, "relu")).add(new Dense("head", 4, "softmax")).build();
+    try (Trainer t = new Trainer(m, o)) {
+      TrainResult r = t.fit(d, null, null);
+      assertEquals("early_stopping", r.stopReason());
+      assertTrue(r.history().size() < 40);
+    }
+  }
+}
