@@ -16,8 +16,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ExporterTest {
-  static final String SPEC = """
+public class ExporterTest {
+  public static final String SPEC = """
       {"format_version": 1, "name": "demo", "input": {"name": "features", "shape": [null, 3], "dtype": "float32"},
        "labels": ["a", "b"],
        "layers": [{"type": "Dense", "name": "fc", "units": 4, "activation": "relu"},
@@ -27,7 +27,7 @@ class ExporterTest {
                   {"type": "SoftExponential", "name": "se", "doubled": true},
                   {"type": "Dense", "name": "out", "units": 2, "activation": "softmax"}]}""";
 
-  static Map<String, NpyArray> weights(Model m) {
+  public static Map<String, NpyArray> weights(Model m) {
     try (ModelGraph g = ModelGraph.inference(m)) {
       return g.initialValues(3);
     }
