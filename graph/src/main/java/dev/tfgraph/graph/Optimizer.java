@@ -61,7 +61,11 @@ public final class Optimizer {
     List<Operand> g = new ArrayList<>();
     for (Output<?> o : grads) g.add((Operand) o);
     if (config.clipNorm() > 0) g = clip(tf, g);
-    Ops deps = after.isEmpty() ? tf : tf.withControlDependencies(after);
+    // Every update waits for every gradient: Identity of a VariableV2 aliases its buffer, so an
+    // update that ran before another gradient op read the same weight would race with it.
+    List<Op> waitFor = new ArrayList<>(after);
+    for (Operand gr : g) waitFor.add(tf.identity(gr));
+    Ops deps = tf.withControlDependencies(waitFor);
     List<Op> ops = new ArrayList<>();
     for (int i = 0; i < vars.size(); i++) {
       Variable v = vars.get(i);

@@ -84,7 +84,7 @@ public final class Trainer implements AutoCloseable {
     for (int i = 0; i < xs.length; i++) xs[i] = vars.get(i).asOutput();
     Output<?>[] grads = mg.graph().addGradients(loss.asOutput(), xs);
     for (int i = 0; i < grads.length; i++) {
-      if (grads[i] == null) throw new BadInputException("train: weight " + keys.get(i) + " does not affect the loss");
+      if (Gradients.isNone(grads[i])) throw new BadInputException("train: weight " + keys.get(i) + " does not affect the loss");
     }
     this.optimizer = new Optimizer(tf, opt.optimizer, mg.type(), keys, vars, List.of(grads), List.of());
     stateKeys.addAll(mg.variables().keySet());
@@ -163,6 +163,7 @@ public final class Trainer implements AutoCloseable {
   }
 
   private float[] fetchAll(Operand<?> op, Dataset d) {
+    if (op == mg.input()) return d.x();
     long in = d.exampleSize();
     int b = 512;
     List<float[]> parts = new ArrayList<>();

@@ -55,7 +55,7 @@ public final class Conv2D extends Layer implements Activated {
 
   /** Output size of one spatial axis under TF's padding rules. */
   static long outSize(long in, int k, int s, String padding) {
-    return padding.equals("same") ? (in + s - 1) / s : (in - k) / s + 1;
+    return padding.equals("same") ? (in + s - 1) / s : in < k ? 0 : (in - k) / s + 1;
   }
 
   @Override

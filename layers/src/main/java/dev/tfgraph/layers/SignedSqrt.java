@@ -10,8 +10,11 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.family.TNumber;
 
 /**
- * Signed square root, continuous at 0: y = sign(x)·(sqrt(|x| + ε) − sqrt(ε)). Finite value and
- * gradient everywhere; at x = 0 the gradient is 0 (sign(0) = 0, as PyTorch's autograd gives).
+ * Signed square root, continuous at 0: y = sign(x)·(sqrt(|x| + ε) − sqrt(ε)). Its derivative is
+ * 1/(2·sqrt(|x| + ε)) everywhere, x = 0 included (both one-sided limits agree). Autograd through
+ * sign(x)·f(|x|) gives 0 at x = 0 (sign(0) = 0, abs'(0) = 0), which is wrong; the sign is
+ * therefore taken as a constant s = ±1 with s = 1 at 0, so that y = s·(sqrt(s·x + ε) − sqrt(ε))
+ * has the same value and the exact derivative.
  */
 public final class SignedSqrt extends Layer {
   private final double epsilon;
@@ -43,7 +46,9 @@ public final class SignedSqrt extends Layer {
   }
 
   static <T extends TNumber> Operand<T> signedSqrt(Ops tf, Operand<T> x, double eps) {
-    Operand<T> root = tf.math.sqrt(tf.math.add(tf.math.abs(x), tf.constantOfSameType(x, eps)));
-    return tf.math.mul(tf.math.sign(x), tf.math.sub(root, tf.constantOfSameType(x, Math.sqrt(eps))));
+    Operand<T> s = tf.stopGradient(tf.select(tf.math.greaterEqual(x, tf.constantOfSameType(x, 0)),
+        tf.constantOfSameType(x, 1), tf.constantOfSameType(x, -1)));                  // sign, 1 at 0
+    Operand<T> root = tf.math.sqrt(tf.math.add(tf.math.mul(s, x), tf.constantOfSameType(x, eps)));  // sqrt(|x| + ε)
+    return tf.math.mul(s, tf.math.sub(root, tf.constantOfSameType(x, Math.sqrt(eps))));
   }
 }

@@ -12,6 +12,13 @@ class SoftExponentialTest {
   void forwardMatchesFloat64ReferenceInEveryRegime() {
     LayerHarness.checkForward32("softexp_single");
     LayerHarness.checkForward32("softexp_doubled");
+    LayerHarness.checkForward32("softexp_cap");
+  }
+
+  /** αx above 80 is capped: finite value ~e^80/α and finite gradients (against autograd only: see gen_layers.py). */
+  @Test
+  void expCapKeepsValuesAndGradientsFinite() {
+    LayerHarness.checkGradients64("softexp_cap", false, false);
   }
 
   /** Includes α = 0 exactly and ±1e-3 ± 1e-5 on both sides, the log clamp and the exp cap. */
