@@ -70,15 +70,15 @@ public final class Models {
 
   static void ibCnn(List<Layer> l, String sqrt) {
     l.add(new Conv2D("conv1", 32, 3, "same", "linear"));
-    l.add(new BatchNormalization("bn1"));
+    l.add(new BatchNormalization("bn1", 1e-3, 0.9, true));
     l.add(new Activation("relu1", "relu"));
     l.add(new MaxPooling2D("pool1", 2));
     l.add(new Conv2D("conv2", 64, 3, "same", "linear"));
-    l.add(new BatchNormalization("bn2"));
+    l.add(new BatchNormalization("bn2", 1e-3, 0.9, true));
     l.add(new Activation("relu2", "relu"));
     l.add(new MaxPooling2D("pool2", 2));
     l.add(new Conv2D("conv3", 64, 3, "same", "linear"));
-    l.add(new BatchNormalization("bn3"));
+    l.add(new BatchNormalization("bn3", 1e-3, 0.9, true));
     l.add(new Activation("relu3", "relu"));
     l.add(new BilinearPooling("bilinear", 1e-5, true));
     l.add(new MatrixSqrt("sqrt", sqrt, 5, 1e-10, true));
