@@ -1,0 +1,60 @@
+package dev.tfgraph.graph.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tfgraph.graph.BadInputException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class IdxTest {
+  static byte[] idx(int type, int[] dims, byte[] data) {
+    ByteBuffer b = ByteBuffer.allocate(4 + 4 * dims.length + data.length);
+    b.putShort((short) 0).put((byte) type).put((byte) dims.length);
+    for (int d : dims) b.putInt(d);
+    return b.put(data).array();
+  }
+
+  static Path gz(Path f, byte[] b) throws Exception {
+    try (OutputStream o = new GZIPOutputStream(Files.newOutputStream(f))) {
+      o.write(b);
+    }
+    return f;
+  }
+
+  @Test
+  void readsRawAndGzipUbyte(@TempDir Path dir) throws Exception {
+    byte[] b = idx(0x08, new int[] {2, 2, 2}, new byte[] {0, 1, 2, 3, 4, 5, 6, (byte) 255});
+    Path raw = Files.write(dir.resolve("x-idx3-ubyte"), b);
+    NpyArray a = Idx.read(raw);
+    assertArrayEquals(new long[] {2, 2, 2}, a.shape());
+    assertEquals(255.0, a.toDoubles()[7]);
+    assertArrayEquals(a.toDoubles(), Idx.read(gz(dir.resolve("x.gz"), b)).toDoubles());
+  }
+
+  @Test
+  void shippedFashionMnistSubsetReads() {
+    NpyArray y = Idx.read(Path.of("..", "testdata", "fashion", "t10k-labels-idx1-ubyte.gz"));
+    assertArrayEquals(new long[] {1000}, y.shape());
+  }
+
+  @Test
+  void rejectsTruncatedAndHostileHeaders(@TempDir Path dir) throws Exception {
+    byte[] b = idx(0x08, new int[] {4, 4}, new byte[10]);
+    BadInputException e = assertThrows(BadInputException.class, () -> Idx.read(Files.write(dir.resolve("t"), b)));
+    assertTrue(e.getMessage().contains("truncated"), e.getMessage());
+    e = assertThrows(BadInputException.class, () -> Idx.read(gz(dir.resolve("t.gz"), b)));
+    assertTrue(e.getMessage().contains("truncated"), e.getMessage());
+    byte[] huge = idx(0x08, new int[] {0x7fffffff, 0x7fffffff}, new byte[4]);
+    assertThrows(BadInputException.class, () -> Idx.read(gz(dir.resolve("h.gz"), huge)));
+    assertThrows(BadInputException.class, () -> Idx.read(Files.write(dir.resolve("m"), new byte[] {1, 2, 3, 4, 5})));
+    assertThrows(BadInputException.class, () -> Idx.read(Files.write(dir.resolve("u"), idx(0x42, new int[] {1}, new byte[1]))));
+  }
+}

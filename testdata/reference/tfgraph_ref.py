@@ -1,0 +1,217 @@
+"""An independent PyTorch float64 implementation of tfgraph's contract (CONTRACT.md sections 1-3).
+
+Reads a model spec (JSON) and weights keyed <layer>.<weight>, computes the forward pass, the training
+loss (mean sparse categorical cross-entropy on the logits, softmax fused, plus alpha_l2 terms) and one
+SGD step. It shares no code with tfgraph: it exists to prove tfgraph's outputs and gradients across
+languages. MatrixSqrt "svd"/"eigh" back-propagate by the closed-form Lyapunov gradient (autograd
+through an eigendecomposition is NaN on the repeated eigenvalues bilinear pooling makes).
+"""
+import numpy as np
+import torch
+
+torch.set_default_dtype(torch.float64)
+
+
+class LyapunovSqrt(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, a, min_eig):
+        s, u = torch.linalg.eigh(a)
+        s = torch.clamp(s, min=min_eig)
+        r = torch.sqrt(s)
+        ctx.save_for_backward(u, r)
+        return u @ (r[..., :, None] * u.transpose(-1, -2))
+
+    @staticmethod
+    def backward(ctx, g):
+        u, r = ctx.saved_tensors
+        k = 1.0 / (r[..., :, None] + r[..., None, :])
+        gbar = (g + g.transpose(-1, -2)) / 2
+        return u @ ((u.transpose(-1, -2) @ gbar @ u) * k) @ u.transpose(-1, -2), None
+
+
+def act(name, z):
+    return {"linear": lambda t: t, "relu": torch.relu, "sigmoid": torch.sigmoid, "tanh": torch.tanh,
+            "softmax": lambda t: torch.softmax(t, -1)}[name](z)
+
+
+def same_pad(x, k, s, value=0.0):  # x NCHW, TF "same"
+    ph = max((-(-x.shape[2] // s[0]) - 1) * s[0] + k[0] - x.shape[2], 0)
+    pw = max((-(-x.shape[3] // s[1]) - 1) * s[1] + k[1] - x.shape[3], 0)
+    return torch.nn.functional.pad(x, (pw // 2, pw - pw // 2, ph // 2, ph - ph // 2), value=value)
+
+
+def softexp(alpha, x):
+    small = alpha.abs() < 1e-3
+    neg = (alpha < 0) & ~small
+    a_neg = torch.where(neg, alpha, -torch.ones_like(alpha))
+    arg = 1 - a_neg * (x + a_neg)
+    clamped = arg < 1e-7
+    log = torch.where(clamped, torch.full_like(arg, np.log(1e-7)), torch.log(torch.where(clamped, torch.ones_like(arg), arg)))
+    a_pos = torch.where(neg | small, torch.ones_like(alpha), alpha)
+    f_pos = torch.expm1(torch.clamp(a_pos * x, max=80.0)) / a_pos + a_pos
+    return torch.where(small, x + alpha * (1 + x ** 2 / 2), torch.where(neg, -log / a_neg, f_pos))
+
+
+def layer_forward(l, x, w, training, logits=False):
+    """One layer; w maps weight name -> tensor; returns (y, updates of non-trainable weights)."""
+    t, a = l["type"], l.get("activation", "linear")
+    fin = (lambda z: z) if logits else (lambda z: act(a, z))
+    if t == "Dense":
+        z = x @ w["kernel"]
+        return fin(z + w["bias"] if l.get("use_bias", True) else z), {}
+    if t == "Conv2D":
+        k, s = l["kernel_size"], l.get("strides", [1, 1])
+        xn = x.permute(0, 3, 1, 2)
+        if l.get("padding", "valid") == "same":
+            xn = same_pad(xn, k, s)
+        z = torch.nn.functional.conv2d(xn, w["kernel"].permute(3, 2, 0, 1), w["bias"], stride=s).permute(0, 2, 3, 1)
+        return fin(z), {}
+    if t == "MaxPooling2D":
+        p = l.get("pool_size", [2, 2]); s = l.get("strides", p)
+        xn = x.permute(0, 3, 1, 2)
+        if l.get("padding", "valid") == "same":
+            xn = same_pad(xn, p, s, -float("inf"))
+        return torch.nn.functional.max_pool2d(xn, p, s).permute(0, 2, 3, 1), {}
+    if t == "BatchNormalization":
+        eps, mom = l.get("epsilon", 1e-3), l.get("momentum", 0.99)
+        axes = tuple(range(x.dim() - 1))
+        if training:
+            m = x.mean(dim=axes)
+            v = ((x - m) ** 2).mean(dim=axes)
+            n = x.numel() / x.shape[-1]
+            upd = {"moving_mean": mom * w["moving_mean"] + (1 - mom) * m.detach(),
+                   "moving_variance": mom * w["moving_variance"] + (1 - mom) * v.detach() * n / max(n - 1, 1)}
+            return w["gamma"] * (x - m) / torch.sqrt(v + eps) + w["beta"], upd
+        return w["gamma"] * (x - w["moving_mean"]) / torch.sqrt(w["moving_variance"] + eps) + w["beta"], {}
+    if t == "Flatten":
+        return x.reshape(x.shape[0], -1), {}
+    if t == "Dropout":
+        if training and l["rate"] > 0:
+            raise ValueError("Dropout in training is random: the reference cannot match it")
+        return x, {}
+    if t == "Activation":
+        return fin(x), {}
+    if t == "TaylorExpansion":
+        p = l["order"]
+        powers = torch.cat([torch.ones_like(x)[..., None]] + [x[..., None] ** q for q in range(1, p + 1)], -1)
+        return (w["w"] * torch.cumsum(w["a"] * powers, -1)).sum(-1), {}
+    if t == "PrototypeKernel":
+        d = (x[:, None, :] - w["prototypes"][None]) / w["scale"]
+        kind = l.get("kernel", "gaussian")
+        f = {"gaussian": torch.exp(-d ** 2), "laplacian": torch.exp(-d.abs()), "exp": torch.exp(d)}[kind]
+        return (w["kernel"] * f).sum(-1) + w["bias"], {}
+    if t == "BilinearPooling":
+        X = x.reshape(x.shape[0], -1, x.shape[-1])
+        return X.transpose(1, 2) @ X / X.shape[1] + l.get("epsilon", 1e-5) * torch.eye(x.shape[-1]), {}
+    if t == "MatrixSqrt":
+        method = l.get("method", "svd")
+        if method == "newton_schulz":
+            norm = torch.sqrt((x ** 2).sum(dim=(1, 2), keepdim=True))
+            c = x.shape[-1]
+            y, z, eye = x / norm, torch.eye(c).expand_as(x), torch.eye(c)
+            for _ in range(l.get("iterations", 5)):
+                tt = 0.5 * (3 * eye - z @ y)
+                y, z = y @ tt, tt @ z
+            return y * torch.sqrt(norm), {}
+        return LyapunovSqrt.apply(x, l.get("min_eigenvalue", 1e-10)), {}
+    if t == "SignedSqrt":
+        eps = l.get("epsilon", 1e-8)
+        s = torch.where(x >= 0, torch.ones_like(x), -torch.ones_like(x)).detach()
+        return s * (torch.sqrt(s * x + eps) - np.sqrt(eps)), {}
+    if t == "L2Normalize":
+        axes = tuple(range(1, x.dim()))
+        return x / torch.sqrt(torch.clamp((x ** 2).sum(dim=axes, keepdim=True), min=l.get("epsilon", 1e-12))), {}
+    if t == "SoftExponential":
+        if l.get("doubled", False):
+            return torch.cat([softexp(w["alpha"][0], x), softexp(w["alpha"][1], x)], -1), {}
+        return softexp(w["alpha"], x), {}
+    raise ValueError("unknown layer type " + t)
+
+
+WEIGHTS = {  # type -> [(name, trainable)]
+    "Dense": [("kernel", True), ("bias", True)], "Conv2D": [("kernel", True), ("bias", True)],
+    "BatchNormalization": [("gamma", True), ("beta", True), ("moving_mean", False), ("moving_variance", False)],
+    "TaylorExpansion": [("a", True), ("w", True)],
+    "PrototypeKernel": [("prototypes", False), ("scale", False), ("kernel", True), ("bias", True)],
+    "SoftExponential": [("alpha", True)],
+}
+
+
+def weight_names(l):
+    names = WEIGHTS.get(l["type"], [])
+    if l["type"] == "Dense" and not l.get("use_bias", True):
+        names = [("kernel", True)]
+    return names
+
+
+def forward(spec, weights, x, training=False, logits=False):
+    """weights: dict key -> tensor. Returns (output, updates: key -> new value)."""
+    h, updates = x, {}
+    layers = spec["layers"]
+    for i, l in enumerate(layers):
+        w = {n: weights[l["name"] + "." + n] for n, _ in weight_names(l)}
+        last = i == len(layers) - 1
+        h, upd = layer_forward(l, h, w, training, logits=logits and last)
+        updates.update({l["name"] + "." + k: v for k, v in upd.items()})
+    return h, updates
+
+
+def init_weights(spec, rng, example):
+    """Random weights of the right shapes (found by running the layers on an example batch)."""
+    weights = {}
+    h = torch.tensor(example)
+    for l in spec["layers"]:
+        n_in = h.shape[-1]
+        t = l["type"]
+        shapes = {}
+        if t == "Dense":
+            shapes = {"kernel": (n_in, l["units"]), "bias": (l["units"],)}
+        elif t == "Conv2D":
+            k = l["kernel_size"]; shapes = {"kernel": (k[0], k[1], n_in, l["filters"]), "bias": (l["filters"],)}
+        elif t == "BatchNormalization":
+            shapes = {k: (n_in,) for k in ("gamma", "beta", "moving_mean", "moving_variance")}
+        elif t == "TaylorExpansion":
+            shapes = {"a": (n_in, l["order"] + 1), "w": (n_in, l["order"] + 1)}
+        elif t == "PrototypeKernel":
+            shapes = {"prototypes": (l["units"], n_in), "scale": (n_in,), "kernel": (l["units"], n_in), "bias": (l["units"],)}
+        elif t == "SoftExponential":
+            shapes = {"alpha": (2, n_in) if l.get("doubled") else (n_in,)}
+        w = {}
+        for name, _ in weight_names(l):
+            s = shapes[name]
+            fan = np.prod(s[:-1]) if len(s) > 1 else s[0]
+            v = rng.normal(size=s) / np.sqrt(fan)
+            if name in ("moving_variance", "scale"):
+                v = rng.uniform(0.5, 1.5, size=s)
+            if name == "gamma":
+                v = rng.uniform(0.8, 1.2, size=s)
+            if name == "prototypes":
+                v = rng.uniform(0, 1, size=s)
+            if name == "alpha":
+                v = rng.uniform(-0.3, 0.3, size=s)
+            w[name] = v.astype(np.float32).astype(np.float64)
+            weights[l["name"] + "." + name] = w[name]
+        h, _ = layer_forward(l, h, {k: torch.tensor(v) for k, v in w.items()}, False)
+    return weights
+
+
+def sgd_step(spec, weights, x, y, lr):
+    """One SGD step on the whole batch: returns the new weights (non-trainable ones updated as in training)."""
+    tw = {k: torch.tensor(v, requires_grad=True) for k, v in weights.items()}
+    logits, updates = forward(spec, tw, torch.tensor(x), training=True, logits=True)
+    # logits: the last layer's pre-softmax values when it ends in softmax, its outputs otherwise
+    loss = torch.nn.functional.cross_entropy(logits, torch.tensor(y, dtype=torch.long))
+    for l in spec["layers"]:
+        if l["type"] == "SoftExponential" and l.get("alpha_l2", 0) > 0:
+            loss = loss + l["alpha_l2"] * (tw[l["name"] + ".alpha"] ** 2).sum()
+    loss.backward()
+    out = {}
+    trainable = {l["name"] + "." + n for l in spec["layers"] if l.get("trainable", True) for n, t in weight_names(l) if t}
+    for k, v in tw.items():
+        if k in trainable:
+            out[k] = (v - lr * v.grad).detach().numpy()
+        elif k in updates:
+            out[k] = updates[k].detach().numpy()
+        else:
+            out[k] = v.detach().numpy()
+    return out, float(loss)
