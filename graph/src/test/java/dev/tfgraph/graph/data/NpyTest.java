@@ -20,7 +20,7 @@ class NpyTest {
   /** np.save(np.array([[1.5, -2], [0, 3.25]], np.float32)), byte for byte. */
   static final byte[] NUMPY_F32 = bytes("-109,78,85,77,80,89,1,0,118,0,123,39,100,101,115,99,114,39,58,32,39,60,102,52,39,44,32,39,"
       + "102,111,114,116,114,97,110,95,111,114,100,101,114,39,58,32,70,97,108,115,101,44,32,39,115,104,97,112,101,39,58,32,40,"
-      + "50,44,32,50,41,44,32,125" + ",32".repeat(60) + ",10,0,0,-64,63,0,0,0,-64,0,0,0,0,0,0,80,64");
+      + "50,44,32,50,41,44,32,125" + ",32".repeat(58) + ",10,0,0,-64,63,0,0,0,-64,0,0,0,0,0,0,80,64");
 
   static byte[] bytes(String csv) {
     String[] p = csv.split(",");
@@ -96,7 +96,8 @@ class NpyTest {
     rejects(new byte[] {1, 2, 3}, "truncated");
     rejects("not an npy file at all....".getBytes(StandardCharsets.US_ASCII), "bad magic");
     rejects(java.util.Arrays.copyOf(NUMPY_F32, 140), "truncated");
-    rejects(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (100000, 100000), }", new byte[16]), "truncated");
+    rejects(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (100000, 100000), }", new byte[16]), "elements");
+    rejects(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (1000, 1000), }", new byte[16]), "truncated");
     rejects(npy("{'descr': '<f8', 'fortran_order': False, 'shape': (4294967296, 4294967296), }", new byte[16]), "");
     rejects(npy("{'descr': '<f4', 'fortran_order': True, 'shape': (2,), }", new byte[8]), "Fortran");
     rejects(npy("{'descr': '|O', 'fortran_order': False, 'shape': (2,), }", new byte[16]), "unsupported dtype '|O'");
