@@ -31,6 +31,17 @@ public final class ModelOptions {
   @Option(names = "--prototypes-per-class", paramLabel = "K", description = "prototype-net's rows per class (default 1: softmax head; > 1: Dense head)")
   int prototypesPerClass = 1;
 
+  @Option(names = "--backbone-weights", paramLabel = "FILE.h5", description = "ib-vgg16: Keras VGG16 weights (e.g. vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5)")
+  Path backboneWeights;
+
+  @Option(names = "--freeze", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "ib-vgg16: keep the VGG16 backbone out of the optimizer (default; --no-freeze trains it)")
+  boolean freeze = true;
+
+  @Option(names = "--image-size", description = "ib-vgg16 input size (default ${DEFAULT-VALUE})") int imageSize = 224;
+
+  @Option(names = "--classes", description = "ib-vgg16 classes (default ${DEFAULT-VALUE})") int classes = 10;
+
   static final class Names extends java.util.ArrayList<String> {
     Names() {
       super(Models.NAMES);
@@ -43,7 +54,21 @@ public final class ModelOptions {
     if (!MatrixSqrt.METHODS.contains(sqrt)) {
       throw new BadInputException("--sqrt must be one of " + MatrixSqrt.METHODS + ", received \"" + sqrt + "\"");
     }
+    if (name.equals("ib-vgg16")) return Models.ibVgg16(imageSize, 1, sqrt, classes, freeze);
+    if (backboneWeights != null) throw new BadInputException("--backbone-weights applies to ib-vgg16 only");
     return Models.create(name, new Models.Options(taylorOrder, prototypesPerClass, sqrt));
+  }
+
+  /** Initial weights: --weights, or fresh values with the Keras backbone imported; null for fresh. */
+  Map<String, NpyArray> initialWeights(Model m, long seed) {
+    if (weights != null) return Npz.read(weights);
+    if (backboneWeights == null) return null;
+    Map<String, NpyArray> w;
+    try (dev.tfgraph.graph.ModelGraph g = dev.tfgraph.graph.ModelGraph.inference(m)) {
+      w = new java.util.LinkedHashMap<>(g.initialValues(seed));
+    }
+    w.putAll(dev.tfgraph.layers.KerasH5.read(backboneWeights, m, Models.VGG16_CONVS));
+    return w;
   }
 
   String label() {

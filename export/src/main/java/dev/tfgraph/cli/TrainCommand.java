@@ -53,8 +53,8 @@ public final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Model m = model.model();
-    Map<String, NpyArray> w = model.weights();
-    if (w != null) WeightCheck.check(m, w, model.weights.toString());
+    Map<String, NpyArray> w = model.initialWeights(m, seed);
+    if (w != null) WeightCheck.check(m, w, model.weights != null ? model.weights.toString() : "initial weights");
     TrainOptions o = new TrainOptions();
     o.epochs = epochs;
     o.batchSize = batchSize;

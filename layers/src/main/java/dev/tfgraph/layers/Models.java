@@ -8,7 +8,12 @@ import java.util.List;
 
 /** The built-in models (the seed users' designs), by name, for 28×28×1 images and 10 classes. */
 public final class Models {
-  public static final List<String> NAMES = List.of("cnn", "taylor-cnn", "prototype-net", "ib-cnn", "softexp-mlp");
+  public static final List<String> NAMES = List.of("cnn", "taylor-cnn", "prototype-net", "ib-cnn", "softexp-mlp", "ib-vgg16");
+  /** The 13 convolutions of VGG16, by their Keras names, with their widths. */
+  public static final List<String> VGG16_CONVS = List.of("block1_conv1", "block1_conv2", "block2_conv1", "block2_conv2",
+      "block3_conv1", "block3_conv2", "block3_conv3", "block4_conv1", "block4_conv2", "block4_conv3",
+      "block5_conv1", "block5_conv2", "block5_conv3");
+  private static final int[] VGG16_WIDTHS = {64, 64, 128, 128, 256, 256, 256, 512, 512, 512, 512, 512, 512};
   public static final List<String> FASHION_LABELS = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
       "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
 
@@ -36,6 +41,9 @@ public final class Models {
         l.add(new Dense("fc1", 256, "linear"));
         l.add(new SoftExponential("softexp", true, null, 1e-4, true));
         l.add(new Dense("head", 10, "softmax"));
+      }
+      case "ib-vgg16" -> {
+        return ibVgg16(224, 1, o.sqrt(), 10, true);
       }
       default -> throw new BadInputException("unknown model \"" + name + "\"; expected one of " + NAMES);
     }
@@ -66,6 +74,27 @@ public final class Models {
     l.add(new Flatten("flatten"));
     l.add(new PrototypeKernel("prototypes", 10 * k));
     l.add(k == 1 ? new Activation("softmax", "softmax") : new Dense("head", 10, "softmax"));
+  }
+
+  /**
+   * The seed's improved bilinear VGG16: the 13 convolutions and 4 pools of VGG16's base (Keras
+   * names; relu5_3 features, as Lin and Maji, so block5_pool is left out), frozen when
+   * {@code freeze}, then BilinearPooling, MatrixSqrt, SignedSqrt, Flatten, L2Normalize, Dense.
+   * {@code widthDivisor} > 1 shrinks every convolution (for tests on small weight files).
+   */
+  public static Model ibVgg16(int size, int widthDivisor, String sqrt, int classes, boolean freeze) {
+    Model.Builder b = Model.builder("ib-vgg16", "x", size, size, 3);
+    for (int i = 0; i < VGG16_CONVS.size(); i++) {
+      String n = VGG16_CONVS.get(i);
+      b.add(new Conv2D(n, VGG16_WIDTHS[i] / widthDivisor, new int[] {3, 3}, new int[] {1, 1}, "same", "relu", !freeze));
+      if (n.equals("block1_conv2") || n.equals("block2_conv2") || n.equals("block3_conv3") || n.equals("block4_conv3")) {
+        b.add(new MaxPooling2D(n.substring(0, 6) + "_pool", new int[] {2, 2}, null, "valid", true));
+      }
+    }
+    b.add(new BilinearPooling("bilinear", 1e-5, true)).add(new MatrixSqrt("sqrt", sqrt, 5, 1e-10, true))
+        .add(new SignedSqrt("signed_sqrt")).add(new Flatten("flatten")).add(new L2Normalize("l2"))
+        .add(new Dense("head", classes, "softmax"));
+    return b.build();
   }
 
   static void ibCnn(List<Layer> l, String sqrt) {

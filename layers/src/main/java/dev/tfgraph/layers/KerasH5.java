@@ -1,0 +1,99 @@
+package dev.tfgraph.layers;
+
+import dev.tfgraph.graph.BadInputException;
+import dev.tfgraph.graph.Layer;
+import dev.tfgraph.graph.Model;
+import dev.tfgraph.graph.WeightSpec;
+import dev.tfgraph.graph.data.NpyArray;
+import io.jhdf.HdfFile;
+import io.jhdf.api.Attribute;
+import io.jhdf.api.Dataset;
+import io.jhdf.api.Node;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads weights of named layers from a Keras HDF5 weights file (model.save_weights / the
+ * keras.applications *_notop.h5 files) with jHDF. Keras 2 layout: a group per layer with attribute
+ * {@code weight_names} naming its datasets in order (kernel, bias); Keras 3 (.weights.h5):
+ * {@code layers/<name>/vars/0, 1}. Conv kernels are [kh, kw, c_in, c_out] in both, as tfgraph's.
+ */
+public final class KerasH5 {
+  private KerasH5() {}
+
+  /** Weights for the given layers of a model, by {@code <layer>.<weight>}; every one checked for shape. */
+  public static Map<String, NpyArray> read(Path file, Model model, List<String> layerNames) {
+    if (!Files.isRegularFile(file)) throw new BadInputException(file + ": no such file");
+    Map<String, NpyArray> out = new LinkedHashMap<>();
+    try (HdfFile h5 = new HdfFile(file)) {
+      for (String name : layerNames) {
+        Layer layer = model.layer(name);
+        List<WeightSpec> specs = layer.weights();
+        List<Dataset> found = datasets(h5, name, file);
+        if (found.size() != specs.size()) {
+          throw new BadInputException(file + ": layer " + name + " has " + found.size() + " weights, expected "
+              + specs.size() + " (" + specs.stream().map(WeightSpec::name).toList() + ")");
+        }
+        for (int i = 0; i < specs.size(); i++) {
+          WeightSpec w = specs.get(i);
+          Dataset d = found.get(i);
+          long[] dims = Arrays.stream(d.getDimensions()).asLongStream().toArray();
+          if (!Arrays.equals(dims, w.shape().asArray())) {
+            throw new BadInputException(file + ": " + d.getPath() + " (" + w.key() + ") has shape " + Arrays.toString(dims)
+                + ", expected " + Arrays.toString(w.shape().asArray()));
+          }
+          out.put(w.key(), NpyArray.ofFloats(dims, floats(d.getDataFlat(), d.getPath(), file)));
+        }
+      }
+    } catch (BadInputException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new BadInputException(file + ": not a readable Keras HDF5 weights file (" + e.getMessage() + ")");
+    }
+    return out;
+  }
+
+  private static List<Dataset> datasets(HdfFile h5, String layer, Path file) {
+    Node keras3 = find(h5, "layers/" + layer + "/vars");
+    if (keras3 != null) {
+      List<Dataset> out = new java.util.ArrayList<>();
+      for (int i = 0; find(h5, "layers/" + layer + "/vars/" + i) != null; i++) out.add(h5.getDatasetByPath("layers/" + layer + "/vars/" + i));
+      return out;
+    }
+    Node group = find(h5, layer);
+    if (group == null) throw new BadInputException(file + ": missing weights of layer \"" + layer + "\"");
+    Attribute names = group.getAttribute("weight_names");
+    if (names == null) throw new BadInputException(file + ": group " + layer + " has no weight_names attribute");
+    Object data = names.getData();
+    String[] list = data instanceof String[] s ? s : new String[] {String.valueOf(data)};
+    List<Dataset> out = new java.util.ArrayList<>();
+    for (String n : list) {
+      Node d = find(h5, layer + "/" + n);
+      if (!(d instanceof Dataset ds)) throw new BadInputException(file + ": missing dataset " + layer + "/" + n);
+      out.add(ds);
+    }
+    return out;
+  }
+
+  private static Node find(HdfFile h5, String path) {
+    try {
+      return h5.getByPath(path);
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static float[] floats(Object flat, String what, Path file) {
+    if (flat instanceof float[] f) return f;
+    if (flat instanceof double[] d) {
+      float[] f = new float[d.length];
+      for (int i = 0; i < d.length; i++) f[i] = (float) d[i];
+      return f;
+    }
+    throw new BadInputException(file + ": " + what + " is not a float dataset");
+  }
+}
