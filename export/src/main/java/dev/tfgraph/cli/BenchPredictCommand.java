@@ -1,0 +1,72 @@
+package dev.tfgraph.cli;
+
+import dev.tfgraph.export.Predictor;
+import dev.tfgraph.graph.Tensors;
+import dev.tfgraph.graph.data.NpyArray;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.types.TFloat32;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "bench-predict", mixinStandardHelpOptions = true,
+    description = {"Inference latency of an exported model: Predictor (checks, conversions, batching) against a bare",
+        "SavedModelBundle Session.run with a prepared tensor, alternating; p50/p99 per batch size, JSON lines."})
+public final class BenchPredictCommand implements Callable<Integer> {
+  @Option(names = "--model", required = true, paramLabel = "DIR") Path model;
+  @Option(names = "--batch-sizes", split = ",", description = "default ${DEFAULT-VALUE}") int[] batchSizes = {1, 128};
+  @Option(names = "--iterations", description = "per side and batch size (default ${DEFAULT-VALUE})") int iterations = 500;
+  @Option(names = "--verbose") boolean verbose;
+
+  @Override
+  public Integer call() {
+    try (Predictor p = Predictor.load(model)) {
+      for (int b : batchSizes) {
+        long[] shape = p.inputShape();
+        shape[0] = b;
+        int n = (int) Arrays.stream(shape).reduce(1, (x, y) -> x * y);
+        float[] x = new float[n];
+        SplittableRandom r = new SplittableRandom(1);
+        for (int i = 0; i < n; i++) x[i] = (float) r.nextDouble();
+        NpyArray in = NpyArray.ofFloats(shape, x);
+        double[] lib = new double[iterations], bare = new double[iterations];
+        Session s = p.bundle().session();
+        String inOp = p.bundle().metaGraphDef().getSignatureDefMap().get("serving_default").getInputsMap()
+            .get(p.inputName()).getName().replaceAll(":0$", "");
+        try (Tensor t = TFloat32.tensorOf(Shape.of(shape), org.tensorflow.ndarray.buffer.DataBuffers.of(x, true, false))) {
+          for (int i = 0; i < 20; i++) p.predict(in, b);
+          for (int i = 0; i < iterations; i++) {
+            long t0 = System.nanoTime();
+            p.predict(in, b);
+            lib[i] = (System.nanoTime() - t0) / 1e6;
+            t0 = System.nanoTime();
+            try (Result res = s.runner().feed(inOp, t).fetch("output").run()) {
+              Tensors.toFloats(res.get(0));
+            }
+            bare[i] = (System.nanoTime() - t0) / 1e6;
+          }
+        }
+        Arrays.sort(lib);
+        Arrays.sort(bare);
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("batch_size", b);
+        o.put("predictor_p50_ms", Json.num(lib[iterations / 2], 4));
+        o.put("predictor_p99_ms", Json.num(lib[(int) (iterations * 0.99)], 4));
+        o.put("bare_p50_ms", Json.num(bare[iterations / 2], 4));
+        o.put("bare_p99_ms", Json.num(bare[(int) (iterations * 0.99)], 4));
+        o.put("ratio_p50", Json.num(lib[iterations / 2] / bare[iterations / 2], 3));
+        o.put("predictor_examples_per_s", Json.num(b * 1000.0 / lib[iterations / 2], 1));
+        System.out.println(Json.line(o));
+      }
+    }
+    return Main.OK;
+  }
+}

@@ -1,0 +1,122 @@
+package dev.tfgraph.export;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tfgraph.graph.BadInputException;
+import dev.tfgraph.graph.Model;
+import dev.tfgraph.graph.ModelGraph;
+import dev.tfgraph.graph.data.NpyArray;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PredictorTest {
+  static final String SPEC = """
+      {"name": "p", "input": {"name": "image", "shape": [null, 28, 28, 1]},
+       "layers": [{"type": "Flatten", "name": "flat"}, {"type": "Dense", "name": "fc", "units": 32, "activation": "relu"},
+                  {"type": "Dense", "name": "out", "units": 10, "activation": "softmax"}]}""";
+
+  static Path export(Path base) {
+    Model m = Model.fromConfig(SPEC);
+    try (ModelGraph g = ModelGraph.inference(m)) {
+      return Exporter.export(m, g.initialValues(1), base, null, java.util.Map.of()).dir();
+    }
+  }
+
+  static NpyArray batch(int n, long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    float[] x = new float[n * 784];
+    for (int i = 0; i < x.length; i++) x[i] = (float) r.nextDouble();
+    return NpyArray.ofFloats(new long[] {n, 28, 28, 1}, x);
+  }
+
+  static long rssKb() throws Exception {
+    for (String l : Files.readAllLines(Path.of("/proc/self/status"))) {
+      if (l.startsWith("VmRSS:")) return Long.parseLong(l.replaceAll("[^0-9]", ""));
+    }
+    return 0;
+  }
+
+  /**
+   * 8 threads × N predictions with random batch sizes equal single-threaded results, and resident
+   * memory stays flat (every Tensor and Result closed). N = 1,000 here; -Dtfgraph.load.iterations=10000
+   * runs the README's figure.
+   */
+  @Test
+  void concurrentPredictionsMatchAndMemoryStaysFlat(@TempDir Path base) throws Exception {
+    int n = Integer.getInteger("tfgraph.load.iterations", 1000);
+    try (Predictor p = Predictor.load(export(base))) {
+      List<NpyArray> inputs = new ArrayList<>();
+      List<float[]> expected = new ArrayList<>();
+      SplittableRandom r = new SplittableRandom(3);
+      for (int i = 0; i < 16; i++) {
+        NpyArray x = batch(1 + r.nextInt(32), i);
+        inputs.add(x);
+        expected.add(p.predict(x, 64).toFloats());
+      }
+      for (int i = 0; i < 200; i++) p.predict(inputs.get(i % 16), 64);   // warm up allocators
+      long[] phase = new long[3];
+      for (int round = 0; round < 2; round++) {
+        phase[round] = nativeKb();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        List<Future<Integer>> futures = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+          final int seed = 10 * round + t;
+          futures.add(pool.submit(() -> {
+            SplittableRandom rr = new SplittableRandom(seed);
+            for (int i = 0; i < n; i++) {
+              int k = rr.nextInt(16);
+              assertArrayEquals(expected.get(k), p.predict(inputs.get(k), 64).toFloats());
+            }
+            return n;
+          }));
+        }
+        int done = 0;
+        for (Future<Integer> f : futures) done += f.get();
+        pool.shutdown();
+        assertEquals(8 * n, done);
+      }
+      phase[2] = nativeKb();
+      long growthMb = (phase[2] - phase[1]) / 1024;
+      assertTrue(growthMb < 16, "native memory grew by " + growthMb + " MB over the second " + 8 * n
+          + " predictions (first round: " + (phase[1] - phase[0]) / 1024 + " MB)");
+    }
+  }
+
+  /** Resident memory outside the Java heap (RSS minus committed heap), in KiB. */
+  static long nativeKb() throws Exception {
+    System.gc();
+    return rssKb() - Runtime.getRuntime().totalMemory() / 1024;
+  }
+
+  @Test
+  void checksShapeAndDtypeBeforeRunning(@TempDir Path base) throws Exception {
+    try (Predictor p = Predictor.load(export(base))) {
+      BadInputException e = assertThrows(BadInputException.class, () -> p.predict(NpyArray.ofFloats(new long[] {2, 28, 28}, new float[2 * 784]), 8));
+      assertTrue(e.getMessage().contains("[2, 28, 28]") && e.getMessage().contains("[None, 28, 28, 1]"), e.getMessage());
+      e = assertThrows(BadInputException.class, () -> p.predict(NpyArray.ofInts(new long[] {1, 28, 28, 1}, new int[784]), 8));
+      assertTrue(e.getMessage().contains("int32"), e.getMessage());
+      e = assertThrows(BadInputException.class, () -> p.predict(NpyArray.ofFloats(new long[] {0, 28, 28, 1}, new float[0]), 8));
+      assertTrue(e.getMessage().contains("empty batch"), e.getMessage());
+      assertArrayEquals(p.predict(batch(70, 9), 1000).toFloats(), p.predict(batch(70, 9), 16).toFloats(), "batching does not change results");
+    }
+  }
+
+  @Test
+  void corruptModelsAreRejectedCleanly(@TempDir Path base) throws Exception {
+    Path dir = export(base);
+    Files.write(dir.resolve("saved_model.pb"), new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+    BadInputException e = assertThrows(BadInputException.class, () -> Predictor.load(dir));
+    assertTrue(e.getMessage().contains("cannot be loaded"), e.getMessage());
+  }
+}
