@@ -101,6 +101,27 @@ class FaultInjectionTest {
     for (String k : a.keySet()) assertArrayEquals(a.get(k).toFloats(), b.get(k).toFloats(), k);
   }
 
+  /** Disk full, simulated by RLIMIT_FSIZE: exit 3 with a clear message, no new version, no staging left. */
+  @Test
+  void exportUnderAFileSizeLimitFailsCleanly(@TempDir Path d) throws Exception {
+    Path[] f = MainTest.fixture(d);
+    Path base = d.resolve("model");
+    assertEquals(0, MainTest.run("export", "--spec", f[0].toString(), "--weights", f[1].toString(), "--out", base.toString()).code());
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String cmd = "ulimit -f 2; exec '" + java + "' -cp '" + System.getProperty("java.class.path") + "' " + Main.class.getName()
+        + " export --spec '" + f[0] + "' --weights '" + f[1] + "' --out '" + base + "'";
+    Process p = new ProcessBuilder("bash", "-c", cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+    assertEquals(3, p.exitValue(), out);
+    assertTrue(out.contains("tfgraph:") && out.toLowerCase().contains("file too large"), out);
+    assertEquals(1, ModelDirs.highestVersion(base), "no new version");
+    check(base, 1);
+    try (Stream<Path> s = Files.list(base)) {
+      assertEquals(0, s.filter(q -> q.getFileName().toString().startsWith(ModelDirs.STAGING_PREFIX)).count(), "staging removed");
+    }
+  }
+
   static String[] concat(String[] a, String... b) {
     String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, out, a.length, b.length);
