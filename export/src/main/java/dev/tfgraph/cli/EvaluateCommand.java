@@ -19,11 +19,12 @@ public final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--model", required = true, paramLabel = "DIR", description = "version folder or base folder (newest version)") Path model;
   @Mixin DataOptions data;
   @Option(names = "--batch-size", description = "default ${DEFAULT-VALUE}") int batchSize = 256;
+  @Option(names = "--trusted", description = "skip loading the model in a child JVM first (default: untrusted models are probed there)") boolean trusted;
   @Option(names = "--verbose") boolean verbose;
 
   @Override
   public Integer call() {
-    try (Predictor p = Predictor.load(model)) {
+    try (Predictor p = (trusted ? Predictor.load(model) : Predictor.loadChecked(model))) {
       Dataset d = data.evaluation();
       long[] shape = new long[d.exampleShape().length + 1];
       shape[0] = d.size();

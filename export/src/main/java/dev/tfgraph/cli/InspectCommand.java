@@ -14,11 +14,12 @@ import picocli.CommandLine.Option;
     description = "Shows signatures, inputs, outputs, dtypes, shapes, variables, labels and provenance (like saved_model_cli show).")
 public final class InspectCommand implements Callable<Integer> {
   @Option(names = "--model", required = true, paramLabel = "DIR") Path model;
+  @Option(names = "--trusted", description = "skip loading the model in a child JVM first (default: untrusted models are probed there)") boolean trusted;
   @Option(names = "--verbose") boolean verbose;
 
   @Override
   public Integer call() throws Exception {
-    try (Predictor p = Predictor.load(model)) {
+    try (Predictor p = (trusted ? Predictor.load(model) : Predictor.loadChecked(model))) {
       StringBuilder sb = new StringBuilder();
       sb.append("SavedModel: ").append(p.dir()).append('\n');
       sb.append("tags: ").append(p.bundle().metaGraphDef().getMetaInfoDef().getTagsList()).append('\n');

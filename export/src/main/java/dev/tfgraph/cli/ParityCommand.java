@@ -22,6 +22,7 @@ public final class ParityCommand implements Callable<Integer> {
   @Option(names = "--rtol", description = "default ${DEFAULT-VALUE}") double rtol = 1e-5;
   @Option(names = "--atol", description = "default ${DEFAULT-VALUE}") double atol = 1e-6;
   @Option(names = "--batch-size", description = "default ${DEFAULT-VALUE}") int batchSize = 256;
+  @Option(names = "--trusted", description = "skip loading the model in a child JVM first (default: untrusted models are probed there)") boolean trusted;
   @Option(names = "--verbose") boolean verbose;
 
   /** The comparison, separate from I/O so that it can be tested alone. */
@@ -51,7 +52,7 @@ public final class ParityCommand implements Callable<Integer> {
     NpyArray x = Npy.read(input);
     NpyArray want = Npy.read(expected);
     if (!want.isFloating()) throw new BadInputException(expected + ": expected float32 or float64, received " + want.dtypeName());
-    try (Predictor p = Predictor.load(model)) {
+    try (Predictor p = (trusted ? Predictor.load(model) : Predictor.loadChecked(model))) {
       NpyArray got = p.predict(x, batchSize);
       if (!Arrays.equals(got.shape(), want.shape())) {
         throw new BadInputException("the model's output has shape " + got.shapeString() + ", expected (from "

@@ -18,12 +18,13 @@ public final class PredictCommand implements Callable<Integer> {
   @Option(names = "--output", required = true, paramLabel = "Y.npy") Path output;
   @Option(names = "--batch-size", description = "default ${DEFAULT-VALUE}") int batchSize = 256;
   @Option(names = "--check-finite", negatable = true, description = "fail (exit 3) on NaN or Inf outputs (default: off)") boolean checkFinite;
+  @Option(names = "--trusted", description = "skip loading the model in a child JVM first (default: untrusted models are probed there)") boolean trusted;
   @Option(names = "--verbose") boolean verbose;
 
   @Override
   public Integer call() {
     NpyArray x = Npy.read(input);
-    try (Predictor p = Predictor.load(model)) {
+    try (Predictor p = (trusted ? Predictor.load(model) : Predictor.loadChecked(model))) {
       NpyArray y = p.predict(x, batchSize);
       if (checkFinite) Finite.check(y, "output of " + p.dir());
       try {

@@ -15,11 +15,12 @@ import picocli.CommandLine.Option;
 public final class WeightsCommand implements Callable<Integer> {
   @Option(names = "--model", required = true, paramLabel = "DIR") Path model;
   @Option(names = "--out", required = true, paramLabel = "FILE.npz") Path out;
+  @Option(names = "--trusted", description = "skip loading the model in a child JVM first (default: untrusted models are probed there)") boolean trusted;
   @Option(names = "--verbose") boolean verbose;
 
   @Override
   public Integer call() {
-    try (Predictor p = Predictor.load(model)) {
+    try (Predictor p = (trusted ? Predictor.load(model) : Predictor.loadChecked(model))) {
       var w = SavedModelInfo.weights(p);
       try {
         Npz.write(out, w);

@@ -18,15 +18,29 @@ public final class ChildJvm {
   private ChildJvm() {}
 
   public static void verify(Path model, Path input, Path output) {
+    run(model, List.of(model.toString(), input.toString(), output.toString()), "verification");
+  }
+
+  /**
+   * Loads an untrusted SavedModel and runs it once on zeros in a child JVM (2 GB heap, time
+   * limit): a model that aborts or hangs the child is reported as bad input, and this JVM lives on.
+   */
+  public static void probe(Path model) {
+    try {
+      run(model, List.of("--probe", model.toString()), "loading");
+    } catch (RunFailedException e) {
+      throw new dev.tfgraph.graph.BadInputException(e.getMessage() + " (the model is corrupt or hostile; nothing was loaded in this process)");
+    }
+  }
+
+  private static void run(Path model, List<String> args, String what) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx2g");
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(VerifyMain.class.getName());
-    cmd.add(model.toString());
-    cmd.add(input.toString());
-    cmd.add(output.toString());
+    cmd.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.environment().putIfAbsent("TF_CPP_MIN_LOG_LEVEL", "2");
     try {
@@ -34,12 +48,12 @@ public final class ChildJvm {
       boolean finished = p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
       if (!finished) {
         p.destroyForcibly();
-        throw new RunFailedException("verification of " + model + " did not finish within " + TIMEOUT_SECONDS + " s");
+        throw new RunFailedException(what + " of " + model + " did not finish within " + TIMEOUT_SECONDS + " s");
       }
       String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
       if (p.exitValue() != 0) {
         String last = log.isEmpty() ? "" : log.substring(log.lastIndexOf('\n') + 1);
-        throw new RunFailedException("verification of " + model + " failed in a child JVM (exit " + p.exitValue()
+        throw new RunFailedException(what + " of " + model + " failed in a child JVM (exit " + p.exitValue()
             + (p.exitValue() >= 128 ? ", killed by signal " + (p.exitValue() - 128) : "") + "): " + last);
       }
     } catch (IOException e) {

@@ -65,6 +65,13 @@ public final class Predictor implements AutoCloseable {
     }
   }
 
+  /** As {@link #load}, after a child JVM has loaded and run the model once (for untrusted models). */
+  public static Predictor loadChecked(Path dirOrBase) {
+    Path dir = ModelDirs.resolve(dirOrBase);
+    ChildJvm.probe(dir);
+    return load(dir);
+  }
+
   static String firstLine(String s) {
     if (s == null) return "";
     int i = s.indexOf('\n');
