@@ -68,9 +68,6 @@ public final class Npy {
       if (!header.strip().startsWith("{") || !d.find() || !f.find() || !s.find()) {
         throw new BadInputException(what + ": malformed .npy header " + header.strip());
       }
-      if (f.group(1).equals("True")) {
-        throw new BadInputException(what + ": Fortran-ordered arrays are not supported; save with np.ascontiguousarray");
-      }
       String descr = d.group(1);
       NpyArray.Kind kind = kind(descr, what);
       boolean big = descr.startsWith(">");
@@ -85,6 +82,7 @@ public final class Npy {
       }
       byte[] data = new byte[(int) need];
       in.readFully(data);
+      if (f.group(1).equals("True")) data = fortranToC(data, shape, kind.itemSize);   // e.g. np.save of a transposed view
       ByteBuffer b = ByteBuffer.wrap(data).order(big ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
       int len = (int) n;
       switch (kind) {
@@ -126,6 +124,28 @@ public final class Npy {
     } catch (ArithmeticException e) {
       throw new BadInputException(what + ": shape too large");
     }
+  }
+
+  /** Reorders column-major (Fortran) element bytes to row-major. */
+  static byte[] fortranToC(byte[] data, long[] shape, int item) {
+    int n = shape.length;
+    if (n < 2) return data;
+    byte[] out = new byte[data.length];
+    long count = data.length / item;
+    long[] idx = new long[n];
+    for (long r = 0; r < count; r++) {
+      long off = 0, stride = 1;
+      for (int k = 0; k < n; k++) {   // column-major offset of the row-major index idx
+        off += idx[k] * stride;
+        stride *= shape[k];
+      }
+      System.arraycopy(data, (int) (off * item), out, (int) (r * item), item);
+      for (int k = n - 1; k >= 0; k--) {   // next row-major index
+        if (++idx[k] < shape[k]) break;
+        idx[k] = 0;
+      }
+    }
+    return out;
   }
 
   static NpyArray.Kind kind(String descr, String what) {
