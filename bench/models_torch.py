@@ -2,12 +2,16 @@
 """The built-in models written as a PyTorch user would (python3-torch), timed per training step at the
 same batch size on synthetic data, after a warm-up. Prints one JSON line like `./tfgraph bench`.
 Usage: models_torch.py MODEL [--batch-size 128] [--steps 20] [--sqrt newton_schulz|eigh]"""
-import argparse, json, math, time
+import argparse, json, math, os, sys, time
 import torch
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "testdata", "reference"))
+from tfgraph_ref import softexp  # noqa: E402
 import torch.nn as nn
 import torch.nn.functional as F
 
 torch.set_num_threads(2)
+torch.set_default_dtype(torch.float32)   # tfgraph_ref sets float64 for the references
 
 
 class Taylor(nn.Module):
@@ -26,20 +30,8 @@ class SoftExp(nn.Module):
         super().__init__()
         self.alpha = nn.Parameter(torch.tensor([[-0.1] * n, [0.1] * n]))
 
-    @staticmethod
-    def f(a, x):
-        small = a.abs() < 1e-3
-        neg = (a < 0) & ~small
-        an = torch.where(neg, a, -torch.ones_like(a))
-        arg = 1 - an * (x + an)
-        cl = arg < 1e-7
-        log = torch.where(cl, torch.full_like(arg, math.log(1e-7)), torch.log(torch.where(cl, torch.ones_like(arg), arg)))
-        ap = torch.where(neg | small, torch.ones_like(a), a)
-        fp = torch.expm1(torch.clamp(ap * x, max=80.0)) / ap + ap
-        return torch.where(small, x + a * (1 + x ** 2 / 2), torch.where(neg, -log / an, fp))
-
     def forward(self, x):
-        return torch.cat([self.f(self.alpha[0], x), self.f(self.alpha[1], x)], -1)
+        return torch.cat([softexp(self.alpha[0], x), softexp(self.alpha[1], x)], -1)
 
 
 class Proto(nn.Module):

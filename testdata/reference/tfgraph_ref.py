@@ -52,6 +52,13 @@ def softexp(alpha, x):
     return torch.where(small, x + alpha * (1 + x ** 2 / 2), torch.where(neg, -log / a_neg, f_pos))
 
 
+def signed_sqrt(x, eps):
+    """sign(x)(sqrt(|x| + eps) - sqrt(eps)) with its exact derivative 1/(2 sqrt(|x| + eps)), also at x = 0
+    (autograd through torch.sign/abs gives 0 there): the sign is a constant s = +-1, 1 at 0."""
+    s = torch.where(x >= 0, torch.ones_like(x), -torch.ones_like(x)).detach()
+    return s * (torch.sqrt(s * x + eps) - np.sqrt(eps))
+
+
 def layer_forward(l, x, w, training, logits=False):
     """One layer; w maps weight name -> tensor; returns (y, updates of non-trainable weights)."""
     t, a = l["type"], l.get("activation", "linear")
@@ -115,9 +122,7 @@ def layer_forward(l, x, w, training, logits=False):
             return y * torch.sqrt(norm), {}
         return LyapunovSqrt.apply(x, l.get("min_eigenvalue", 1e-10)), {}
     if t == "SignedSqrt":
-        eps = l.get("epsilon", 1e-8)
-        s = torch.where(x >= 0, torch.ones_like(x), -torch.ones_like(x)).detach()
-        return s * (torch.sqrt(s * x + eps) - np.sqrt(eps)), {}
+        return signed_sqrt(x, l.get("epsilon", 1e-8)), {}
     if t == "L2Normalize":
         axes = tuple(range(1, x.dim()))
         return x / torch.sqrt(torch.clamp((x ** 2).sum(dim=axes, keepdim=True), min=l.get("epsilon", 1e-12))), {}

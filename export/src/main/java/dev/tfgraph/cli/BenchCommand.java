@@ -28,6 +28,7 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--steps", description = "timed steps per side (default ${DEFAULT-VALUE})") int steps = 20;
   @Option(names = "--warmup", description = "default ${DEFAULT-VALUE}") int warmup = 3;
   @Option(names = "--device", description = "auto, cpu or gpu (default ${DEFAULT-VALUE})") String device = "auto";
+  @Option(names = "--profile", description = "trace one step (RunOptions FULL_TRACE) and print where its time goes, by op type") boolean profile;
   @Option(names = "--verbose") boolean verbose;
 
   @Override
@@ -60,6 +61,13 @@ public final class BenchCommand implements Callable<Integer> {
           bare[i] = (System.nanoTime() - a) / 1e6;
         }
       }
+      if (profile) {
+        Session.Runner traced = t.bareRunner(xt, yt, 1e-3).setOptions(org.tensorflow.proto.RunOptions.newBuilder()
+            .setTraceLevel(org.tensorflow.proto.RunOptions.TraceLevel.FULL_TRACE).build());
+        try (Result res = traced.runAndFetchMetadata()) {
+          res.getMetadata().ifPresent(md -> printProfile(md.getStepStats()));
+        }
+      }
       t.closeBare();
     }
     double ms = median(lib), bareMs = median(bare);
@@ -75,6 +83,26 @@ public final class BenchCommand implements Callable<Integer> {
     out.put("overhead_pct", Json.num(100 * (ms - bareMs) / bareMs, 2));
     System.out.println(Json.line(out));
     return Main.OK;
+  }
+
+  /** Time per op type in one traced step (summed over devices and nodes), largest first, on stderr. */
+  static void printProfile(org.tensorflow.proto.StepStats stats) {
+    Map<String, Long> byType = new java.util.HashMap<>();
+    long total = 0;
+    for (var dev : stats.getDevStatsList()) {
+      for (var n : dev.getNodeStatsList()) {
+        String label = n.getTimelineLabel();
+        int eq = label.indexOf(" = "), paren = label.indexOf('(', Math.max(eq, 0));
+        String type = eq >= 0 && paren > eq ? label.substring(eq + 3, paren) : n.getNodeName();
+        long us = n.getAllEndRelMicros();
+        byType.merge(type, us, Long::sum);
+        total += us;
+      }
+    }
+    final long sum = Math.max(total, 1);
+    System.err.println("op type                         total µs   share");
+    byType.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).limit(20)
+        .forEach(e -> System.err.printf("%-30s %9d  %5.1f%%%n", e.getKey(), e.getValue(), 100.0 * e.getValue() / sum));
   }
 
   static double median(double[] v) {

@@ -11,6 +11,7 @@ import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.TInt64;
 import org.tensorflow.types.family.TNumber;
 import org.tensorflow.types.family.TType;
 
@@ -44,8 +45,8 @@ public final class Optimizer {
 
   private final Config config;
   private final Placeholder<? extends TNumber> lr;
-  private final Placeholder<? extends TNumber> beta1Power;
-  private final Placeholder<? extends TNumber> beta2Power;
+  private final Operand<? extends TNumber> beta1Power;
+  private final Operand<? extends TNumber> beta2Power;
   private final Map<String, Variable<? extends TType>> slots = new LinkedHashMap<>();
   private final List<Op> slotInits = new ArrayList<>();
   private final Op update;
@@ -53,11 +54,13 @@ public final class Optimizer {
   /** Adds the update of {@code vars} by {@code grads} (same order) to the graph. */
   @SuppressWarnings({"unchecked", "rawtypes"})
   public Optimizer(Ops tf, Config config, Class<? extends TNumber> type, List<String> keys,
-      List<Variable<? extends TType>> vars, List<Output<?>> grads, List<Op> after) {
+      List<Variable<? extends TType>> vars, List<Output<?>> grads, List<Op> after, Operand<TInt64> stepSeed) {
     this.config = config;
     this.lr = tf.withName("learning_rate").placeholder(type, Placeholder.shape(Shape.scalar()));
-    this.beta1Power = tf.withName("beta1_power").placeholder(type, Placeholder.shape(Shape.scalar()));
-    this.beta2Power = tf.withName("beta2_power").placeholder(type, Placeholder.shape(Shape.scalar()));
+    // β^t for t = step + 1, from the step already fed in the [seed, step] vector: no extra feeds per step
+    Operand t = tf.dtypes.cast(tf.math.add(tf.gather(stepSeed, tf.constant(1), tf.constant(0)), tf.constant(1L)), type);
+    this.beta1Power = tf.withName("beta1_power").math.pow(tf.constantOfSameType(t, config.beta1()), t);
+    this.beta2Power = tf.withName("beta2_power").math.pow(tf.constantOfSameType(t, config.beta2()), t);
     List<Operand> g = new ArrayList<>();
     for (Output<?> o : grads) g.add((Operand) o);
     if (config.clipNorm() > 0) g = clip(tf, g);
@@ -123,10 +126,7 @@ public final class Optimizer {
   public Config config() { return config; }
   public Op update() { return update; }
   public Placeholder<? extends TNumber> learningRate() { return lr; }
-  public Placeholder<? extends TNumber> beta1Power() { return beta1Power; }
-  public Placeholder<? extends TNumber> beta2Power() { return beta2Power; }
   /** Slot variables by graph name (checkpointed with the weights). */
   public Map<String, Variable<? extends TType>> slots() { return slots; }
   public List<Op> slotInits() { return slotInits; }
-  public boolean needsBetaPowers() { return config.kind().equals("adam"); }
 }

@@ -86,7 +86,7 @@ public final class Trainer implements AutoCloseable {
     for (int i = 0; i < grads.length; i++) {
       if (Gradients.isNone(grads[i])) throw new BadInputException("train: weight " + keys.get(i) + " does not affect the loss");
     }
-    this.optimizer = new Optimizer(tf, opt.optimizer, mg.type(), keys, vars, List.of(grads), List.of());
+    this.optimizer = new Optimizer(tf, opt.optimizer, mg.type(), keys, vars, List.of(grads), List.of(), mg.stepSeed());
     stateKeys.addAll(mg.variables().keySet());
     stateVars.addAll(mg.variables().values());
     optimizer.slots().forEach((k, v) -> {
@@ -389,32 +389,23 @@ public final class Trainer implements AutoCloseable {
     }
   }
 
-  /** One training step; returns {loss, accuracy} of the batch. */
-  @SuppressWarnings({"unchecked", "rawtypes"})
+  private double lastLr = Double.NaN;
+  private Tensor lrTensor;
+
+  /** One training step; returns {loss, accuracy} of the batch. One small tensor is made per step (the seed). */
   public double[] runStep(Tensor x, TInt32 y, long step, double lr) {
-    List<Tensor> feeds = new ArrayList<>();
-    try {
-      Session.Runner r = mg.session().runner().feed(mg.input(), x).feed(labels, y);
-      Tensor seed = Tensors.seed(opt.seed, step);
-      feeds.add(seed);
-      r.feed(mg.stepSeed(), seed);
-      Tensor lrT = Tensors.of(mg.type(), Shape.scalar(), new double[] {lr});
-      feeds.add(lrT);
-      r.feed(optimizer.learningRate(), lrT);
-      if (optimizer.needsBetaPowers()) {
-        Tensor b1 = Tensors.of(mg.type(), Shape.scalar(), new double[] {Math.pow(opt.optimizer.beta1(), step + 1)});
-        Tensor b2 = Tensors.of(mg.type(), Shape.scalar(), new double[] {Math.pow(opt.optimizer.beta2(), step + 1)});
-        feeds.add(b1);
-        feeds.add(b2);
-        r.feed(optimizer.beta1Power(), b1).feed(optimizer.beta2Power(), b2);
-      }
-      r.fetch(loss).fetch(accuracy).addTarget(optimizer.update());
+    if (lr != lastLr) {
+      if (lrTensor != null) lrTensor.close();
+      lrTensor = Tensors.of(mg.type(), Shape.scalar(), new double[] {lr});
+      lastLr = lr;
+    }
+    try (Tensor seed = Tensors.seed(opt.seed, step)) {
+      Session.Runner r = mg.session().runner().feed(mg.input(), x).feed(labels, y).feed(mg.stepSeed(), seed)
+          .feed(optimizer.learningRate(), lrTensor).fetch(loss).fetch(accuracy).addTarget(optimizer.update());
       for (Op u : mg.updates()) r.addTarget(u);
       try (Result res = r.run()) {
         return new double[] {Tensors.scalar(res.get(0)), Tensors.scalar(res.get(1))};
       }
-    } finally {
-      feeds.forEach(Tensor::close);
     }
   }
 
@@ -436,12 +427,9 @@ public final class Trainer implements AutoCloseable {
     closeBare();
     Tensor seed = Tensors.seed(opt.seed, 0);
     Tensor lrT = Tensors.of(mg.type(), Shape.scalar(), new double[] {lr});
-    Tensor b1 = Tensors.of(mg.type(), Shape.scalar(), new double[] {0.9});
-    Tensor b2 = Tensors.of(mg.type(), Shape.scalar(), new double[] {0.999});
-    bareFeeds.addAll(List.of(seed, lrT, b1, b2));
+    bareFeeds.addAll(List.of(seed, lrT));
     Session.Runner r = mg.session().runner().feed(mg.input(), x).feed(labels, y).feed(mg.stepSeed(), seed)
         .feed(optimizer.learningRate(), lrT);
-    if (optimizer.needsBetaPowers()) r.feed(optimizer.beta1Power(), b1).feed(optimizer.beta2Power(), b2);
     r.fetch(loss).fetch(accuracy).addTarget(optimizer.update());
     for (Op u : mg.updates()) r.addTarget(u);
     return r;
@@ -482,6 +470,7 @@ public final class Trainer implements AutoCloseable {
   @Override
   public void close() {
     closeBare();
+    if (lrTensor != null) lrTensor.close();
     mg.close();
   }
 }

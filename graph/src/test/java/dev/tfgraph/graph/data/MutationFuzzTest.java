@@ -67,6 +67,18 @@ class MutationFuzzTest {
     });
   }
 
+  /** A reader of files, fed each input through the file f. */
+  static Consumer<byte[]> viaFile(Path f, Consumer<Path> reader) {
+    return b -> {
+      try {
+        Files.write(f, b);
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException(e);
+      }
+      reader.accept(f);
+    };
+  }
+
   @Test
   void npy() throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -82,29 +94,13 @@ class MutationFuzzTest {
     Path f = dir.resolve("seed.npz");
     Npz.write(f, m);
     byte[] seed = Files.readAllBytes(f);
-    Path g = dir.resolve("fuzz.npz");
-    fuzz(seed, 2, b -> {
-      try {
-        Files.write(g, b);
-      } catch (java.io.IOException e) {
-        throw new IllegalStateException(e);
-      }
-      Npz.read(g);
-    });
+    fuzz(seed, 2, viaFile(dir.resolve("fuzz.npz"), Npz::read));
   }
 
   @Test
   void idx(@TempDir Path dir) throws Exception {
     byte[] seed = IdxTest.idx(0x08, new int[] {3, 4, 4}, new byte[48]);
-    Path g = dir.resolve("fuzz.idx");
-    fuzz(seed, 3, b -> {
-      try {
-        Files.write(g, b);
-      } catch (java.io.IOException e) {
-        throw new IllegalStateException(e);
-      }
-      Idx.read(g);
-    });
+    fuzz(seed, 3, viaFile(dir.resolve("fuzz.idx"), Idx::read));
   }
 
   @Test
