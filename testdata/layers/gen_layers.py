@@ -54,6 +54,7 @@ SEEDS = {name: 1000 + i for i, name in enumerate([
 TOL_ELEMENTWISE = (1e-5, "elementwise in float32: |got - ref| <= 1e-5 max(1, |ref|) (a few ulps of float32, u = 6e-8)")
 TOL_EXACT = (0.0, "exact in float32: the outputs are copies of float32-representable inputs")
 WRITTEN = []   # (case, keys, tol) for the summary
+REF_WORST = {}  # case -> worst scaled difference from tfgraph_ref (forward and gradients)
 
 
 def f32(a):
@@ -192,7 +193,9 @@ def softexp(alpha, x):
     pos = (alpha > 0) & ~small
     a_neg = torch.where(neg, alpha, -one)
     u = -a_neg * (x + a_neg)                                     # log argument is 1 + u = 1 - alpha (x + alpha)
-    f_neg = -torch.log1p(torch.clamp(u, min=1e-7 - 1)) / a_neg   # log(max(1 - alpha(x + alpha), 1e-7))
+    clamped = 1 + u < 1e-7                                       # log(max(1 - alpha(x + alpha), 1e-7)), exactly log(1e-7)
+    log = torch.where(clamped, torch.full_like(u, np.log(1e-7)), torch.log1p(torch.where(clamped, torch.zeros_like(u), u)))
+    f_neg = -log / a_neg
     a_pos = torch.where(pos, alpha, one)
     f_pos = torch.expm1(torch.clamp(a_pos * x, max=80.0)) / a_pos + a_pos
     f_small = x + alpha * (1 + x * x / 2)
@@ -304,14 +307,18 @@ def cross_check_ref(name, layer, x, weights, trainable, training, y, grads, g, s
     xt = t64(x, True)
     wt = {k: t64(v, k in trainable) for k, v in weights.items()}
     yr, _ = REF.layer_forward(layer, xt, wt, training)
-    check(scaled_err(y, yr.detach().numpy()) <= 1e-12, name, ": tfgraph_ref forward differs by", scaled_err(y, yr.detach().numpy()))
+    worst = scaled_err(y, yr.detach().numpy())
+    check(worst <= 1e-10, name, ": tfgraph_ref forward differs by", worst)
     (yr * t64(g)).sum().backward()
     for k, want in grads.items():
         if k in skip_grads:
             continue
         src = xt if k == "dx" else wt[k[2:]]
         got = src.grad.numpy() if src.grad is not None else np.zeros_like(want)
-        check(scaled_err(want, got) <= 1e-10, name, ": tfgraph_ref", k, "differs by", scaled_err(want, got))
+        err = scaled_err(want, got)   # 1e-8: tfgraph_ref's SoftExponential uses log, not log1p (~2e-10 at alpha ~ -1e-3)
+        check(err <= 1e-8, name, ": tfgraph_ref", k, "differs by", err)
+        worst = max(worst, err)
+    REF_WORST[name] = worst
 
 
 # ------------------------------------------------------------------------------------------ writer
@@ -714,7 +721,8 @@ def main():
         size = os.path.getsize(os.path.join(HERE, name + ".npz")) + os.path.getsize(os.path.join(HERE, name + ".json"))
         check(size < 200_000, name, "too large:", size)
         total += size
-        print("%-34s rtol %-7g %s" % (name, rtol, " ".join(keys)))
+        ref = "ref %.0e" % REF_WORST[name] if name in REF_WORST else "ref -"
+        print("%-32s rtol %-6g %-10s %s" % (name, rtol, ref, " ".join(keys)))
     check(total < 3_000_000, "total too large:", total)
     print("wrote %d cases (%d bytes) to %s" % (len(WRITTEN), total, HERE))
 
