@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "tfgraph", mixinStandardHelpOptions = true, version = "tfgraph 0.1.0",
     description = "Neural networks as native TensorFlow graphs: train in Java, export SavedModels, prove parity.",
     subcommands = {TrainCommand.class, EvaluateCommand.class, ExportCommand.class, PredictCommand.class,
-        ParityCommand.class, InspectCommand.class, WeightsCommand.class, BenchCommand.class, BenchSqrtCommand.class, BenchPredictCommand.class, SpecCommand.class,
+        ParityCommand.class, InspectCommand.class, WeightsCommand.class, BenchCommand.class, BenchSqrtCommand.class, BenchLayersCommand.class, BenchPredictCommand.class, SpecCommand.class,
         DemoCommand.class})
 public final class Main implements Runnable {
   public static final int OK = 0, PARITY_FAILED = 1, BAD_INPUT = 2, RUN_FAILED = 3;

@@ -87,6 +87,7 @@ public final class TrainCommand implements Callable<Integer> {
     out.put("steps", r.steps());
     out.put("seconds", Json.num(r.seconds(), 3));
     out.put("ms_per_step", Json.num(r.msPerStep(), 3));
+    out.put("data_wait_pct", Json.num(r.dataWaitPct(), 3));
     out.put("train_loss", Json.num(r.trainLoss(), 6));
     out.put("train_accuracy", Json.num(r.trainAccuracy(), 6));
     out.put("test_accuracy", r.test() == null ? null : Json.num(r.test().accuracy(), 6));

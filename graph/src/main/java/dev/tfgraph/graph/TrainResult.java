@@ -4,8 +4,12 @@ import dev.tfgraph.graph.data.NpyArray;
 import java.util.List;
 import java.util.Map;
 
-/** What a training run did: per-epoch history, totals and the final weights. */
-public record TrainResult(List<Epoch> history, long steps, double seconds, double msPerStep,
+/**
+ * What a training run did: per-epoch history, totals and the final weights. {@code dataWaitPct} is
+ * the time spent waiting for the next batch (prepared on a background thread) as a percentage of
+ * the time spent in steps.
+ */
+public record TrainResult(List<Epoch> history, long steps, double seconds, double msPerStep, double dataWaitPct,
     double trainLoss, double trainAccuracy, Metrics test, String stopReason,
     Map<String, NpyArray> weights) {
 

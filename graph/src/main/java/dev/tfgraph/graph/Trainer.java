@@ -258,6 +258,7 @@ public final class Trainer implements AutoCloseable {
     String stop = "completed";
     long t0 = System.nanoTime();
     long stepNanos = 0;
+    long waitNanos = 0;
     EventLog log = opt.logDir == null ? null : new EventLog(opt.logDir);
     ExecutorService prefetch = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "tfgraph-prefetch");
@@ -279,7 +280,9 @@ public final class Trainer implements AutoCloseable {
             .setConsumer(new ConsoleProgressBarConsumer(System.err)).continuousUpdate().build() : null;
         try {
           for (int s = 0; s < steps; s++) {
+            long tw = System.nanoTime();
             Batch b = get(next);
+            waitNanos += System.nanoTime() - tw;
             final int ns = s + 1;
             if (ns < steps) next = prefetch.submit(() -> batch(tr, order, ns));
             lr = opt.learningRate(epoch, totalSteps == 0 ? 0 : (double) step / totalSteps);
@@ -367,6 +370,7 @@ public final class Trainer implements AutoCloseable {
     double seconds = (System.nanoTime() - t0) / 1e9;
     TrainResult.Metrics tm = test == null ? null : Evaluator.evaluate(mg, test, 512);
     return new TrainResult(history, stepsRun, seconds, stepsRun == 0 ? 0 : stepNanos / 1e6 / stepsRun,
+        stepNanos == 0 ? 0 : 100.0 * waitNanos / stepNanos,
         history.isEmpty() ? lastLoss : history.get(history.size() - 1).trainLoss(),
         history.isEmpty() ? lastAcc : history.get(history.size() - 1).trainAccuracy(), tm, stop, mg.weights());
   }
