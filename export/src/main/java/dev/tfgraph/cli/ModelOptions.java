@@ -75,7 +75,4 @@ public final class ModelOptions {
     return name != null ? name : spec.getFileName().toString();
   }
 
-  Map<String, NpyArray> weights() {
-    return weights == null ? null : Npz.read(weights);
-  }
 }

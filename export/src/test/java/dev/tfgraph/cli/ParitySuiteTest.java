@@ -10,7 +10,6 @@ import dev.tfgraph.graph.data.NpyArray;
 import dev.tfgraph.layers.Models;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
@@ -79,9 +78,5 @@ class ParitySuiteTest {
   void builtInSpecsMatchTheGeneratorsCopies(String name) throws Exception {
     JsonNode file = JSON.readTree(DIR.resolve("models").resolve(name + ".json").toFile());
     assertEquals(file, JSON.readTree(Models.create(name, Models.Options.defaults()).config()));
-  }
-
-  static List<String> names() throws Exception {
-    return cases().toList();
   }
 }

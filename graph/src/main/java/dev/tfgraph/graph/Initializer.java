@@ -59,15 +59,6 @@ public interface Initializer {
     };
   }
 
-  /** Uniform in [lo, hi). */
-  static Initializer uniform(double lo, double hi) {
-    return (shape, rng) -> {
-      double[] out = new double[size(shape)];
-      for (int i = 0; i < out.length; i++) out[i] = lo + (hi - lo) * rng.nextDouble();
-      return out;
-    };
-  }
-
   static double truncatedNormal(SplittableRandom rng) {
     while (true) {
       double u1 = rng.nextDouble(), u2 = rng.nextDouble();

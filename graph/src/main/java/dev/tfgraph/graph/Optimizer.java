@@ -38,9 +38,6 @@ public final class Optimizer {
       return new Config(kind, lr, 0.9, 0.9, 0.999, 1e-7, 0);
     }
 
-    public Config withClipNorm(double c) {
-      return new Config(kind, learningRate, momentum, beta1, beta2, epsilon, c);
-    }
   }
 
   private final Config config;
@@ -53,8 +50,7 @@ public final class Optimizer {
 
   /** Adds the update of {@code vars} by {@code grads} (same order) to the graph. */
   @SuppressWarnings({"unchecked", "rawtypes"})
-  public Optimizer(Ops tf, Config config, Class<? extends TNumber> type, List<String> keys,
-      List<Variable<? extends TType>> vars, List<Output<?>> grads, List<Op> after, Operand<TInt64> stepSeed) {
+  public Optimizer(Ops tf, Config config, Class<? extends TNumber> type, List<Variable<? extends TType>> vars, List<Output<?>> grads, List<Op> after, Operand<TInt64> stepSeed) {
     this.config = config;
     this.lr = tf.withName("learning_rate").placeholder(type, Placeholder.shape(Shape.scalar()));
     // β^t for t = step + 1, from the step already fed in the [seed, step] vector: no extra feeds per step

@@ -86,7 +86,7 @@ public final class Trainer implements AutoCloseable {
     for (int i = 0; i < grads.length; i++) {
       if (Gradients.isNone(grads[i])) throw new BadInputException("train: weight " + keys.get(i) + " does not affect the loss");
     }
-    this.optimizer = new Optimizer(tf, opt.optimizer, mg.type(), keys, vars, List.of(grads), List.of(), mg.stepSeed());
+    this.optimizer = new Optimizer(tf, opt.optimizer, mg.type(), vars, List.of(grads), List.of(), mg.stepSeed());
     stateKeys.addAll(mg.variables().keySet());
     stateVars.addAll(mg.variables().values());
     optimizer.slots().forEach((k, v) -> {
