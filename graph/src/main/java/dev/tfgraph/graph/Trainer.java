@@ -395,21 +395,26 @@ public final class Trainer implements AutoCloseable {
 
   private double lastLr = Double.NaN;
   private Tensor lrTensor;
+  private TInt64 seedTensor;
 
-  /** One training step; returns {loss, accuracy} of the batch. One small tensor is made per step (the seed). */
+  /**
+   * One training step; returns {loss, accuracy} of the batch. Nothing is allocated per step besides
+   * the batch: the [seed, step] tensor is rewritten in place (Session.run is synchronous and the feed
+   * is only read during the run) and the learning-rate tensor is rebuilt only when the rate changes.
+   */
   public double[] runStep(Tensor x, TInt32 y, long step, double lr) {
     if (lr != lastLr) {
       if (lrTensor != null) lrTensor.close();
       lrTensor = Tensors.of(mg.type(), Shape.scalar(), new double[] {lr});
       lastLr = lr;
     }
-    try (Tensor seed = Tensors.seed(opt.seed, step)) {
-      Session.Runner r = mg.session().runner().feed(mg.input(), x).feed(labels, y).feed(mg.stepSeed(), seed)
-          .feed(optimizer.learningRate(), lrTensor).fetch(loss).fetch(accuracy).addTarget(optimizer.update());
-      for (Op u : mg.updates()) r.addTarget(u);
-      try (Result res = r.run()) {
-        return new double[] {Tensors.scalar(res.get(0)), Tensors.scalar(res.get(1))};
-      }
+    if (seedTensor == null) seedTensor = Tensors.seed(opt.seed, step);
+    seedTensor.setLong(step, 1);
+    Session.Runner r = mg.session().runner().feed(mg.input(), x).feed(labels, y).feed(mg.stepSeed(), seedTensor)
+        .feed(optimizer.learningRate(), lrTensor).fetch(loss).fetch(accuracy).addTarget(optimizer.update());
+    for (Op u : mg.updates()) r.addTarget(u);
+    try (Result res = r.run()) {
+      return new double[] {Tensors.scalar(res.get(0)), Tensors.scalar(res.get(1))};
     }
   }
 
@@ -475,6 +480,7 @@ public final class Trainer implements AutoCloseable {
   public void close() {
     closeBare();
     if (lrTensor != null) lrTensor.close();
+    if (seedTensor != null) seedTensor.close();
     mg.close();
   }
 }

@@ -142,6 +142,24 @@ class TrainerTest {
     }
   }
 
+  /** Dropout masks are a function of (seed, step): the same step repeats its loss, the next step differs. */
+  @Test
+  void stepSeedReachesDropoutEveryStep() {
+    Model m = Model.builder("m", "x", 6).add(new Dense("fc", 64, "relu")).add(new Dropout("drop", 0.5))
+        .add(new Dense("head", 4, "softmax")).build();
+    TrainOptions o = options(1);
+    o.optimizer = Optimizer.Config.of("sgd", 1e-30);   // weights do not move
+    Dataset d = Synthetic.fourClasses(32, 6, 8);
+    try (Trainer t = new Trainer(m, o);
+        org.tensorflow.Tensor x = dev.tfgraph.graph.Tensors.rows(t.graph().type(), m.input().shape(), d.x(), 0, 32, 6);
+        org.tensorflow.types.TInt32 y = dev.tfgraph.graph.Tensors.labels(d.y(), 0, 32)) {
+      t.graph().initialize(1);
+      double l5 = t.runStep(x, y, 5, 1e-30)[0], l6 = t.runStep(x, y, 6, 1e-30)[0], again = t.runStep(x, y, 5, 1e-30)[0];
+      assertEquals(l5, again, 0.0);
+      assertTrue(l5 != l6, "different steps draw different masks");
+    }
+  }
+
   @Test
   void learningRateSchedules() {
     TrainOptions o = new TrainOptions();
