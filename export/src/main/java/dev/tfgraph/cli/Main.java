@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
     description = "Neural networks as native TensorFlow graphs: train in Java, export SavedModels, prove parity.",
     subcommands = {TrainCommand.class, EvaluateCommand.class, ExportCommand.class, PredictCommand.class,
         ParityCommand.class, InspectCommand.class, WeightsCommand.class, BenchCommand.class, BenchSqrtCommand.class, BenchLayersCommand.class, BenchPredictCommand.class, SpecCommand.class,
-        DemoCommand.class})
+        DemoCommand.class, WorkerCommand.class})
 public final class Main implements Runnable {
   public static final int OK = 0, PARITY_FAILED = 1, BAD_INPUT = 2, RUN_FAILED = 3;
 

@@ -4,6 +4,8 @@ import dev.tfgraph.export.Exporter;
 import dev.tfgraph.graph.Model;
 import dev.tfgraph.graph.Optimizer;
 import dev.tfgraph.graph.TrainOptions;
+import dev.tfgraph.graph.dist.Cluster;
+import dev.tfgraph.graph.dist.ClusterSpec;
 import dev.tfgraph.graph.TrainResult;
 import dev.tfgraph.graph.Trainer;
 import dev.tfgraph.graph.WeightCheck;
@@ -49,6 +51,12 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--quiet", description = "no progress bar") boolean quiet;
   @Option(names = "--summary", description = "print the model summary to stderr") boolean summary;
   @Option(names = "--verbose", description = "stack traces on errors") boolean verbose;
+  @Option(names = "--cluster", paramLabel = "FILE.json", description = "train data-parallel on this TF cluster (TF_CONFIG shape); this process is the chief, the other tasks run `tfgraph worker`") Path cluster;
+  @Option(names = "--task", paramLabel = "JOB:INDEX", description = "with --cluster: this process's task, which must be the chief (default: the file's task, else the chief)") String task;
+  @Option(names = "--on-failure", description = "with --cluster, when a task stops answering: stop (exit 3, naming it) or wait (for it to come back, then resume from the last checkpoint) (default ${DEFAULT-VALUE})") String onFailure = "stop";
+  @Option(names = "--connect-timeout", paramLabel = "SECONDS", description = "with --cluster: how long to wait for every task at start (default ${DEFAULT-VALUE})") long connectTimeout = 120;
+  @Option(names = "--wait-timeout", paramLabel = "SECONDS", description = "with --on-failure wait: how long to wait for a lost task (default ${DEFAULT-VALUE})") long waitTimeout = 600;
+  @Option(names = "--step-timeout", paramLabel = "SECONDS", description = "with --cluster: a step that takes longer fails (0: no limit; default ${DEFAULT-VALUE})") long stepTimeout = 600;
 
   @Override
   public Integer call() {
@@ -73,13 +81,33 @@ public final class TrainCommand implements Callable<Integer> {
     o.maxSteps = maxSteps;
     o.progress = !quiet;
     o.logDir = logdir;
+    ClusterSpec c = null;
+    if (cluster != null) {
+      c = ClusterSpec.read(cluster);
+      if (task != null) c = c.withTask(ClusterSpec.Task.parse(task));
+      o.cluster = c;
+      o.stepTimeoutMs = stepTimeout * 1000;
+    } else if (task != null) {
+      throw new dev.tfgraph.graph.BadInputException("train: --task needs --cluster");
+    }
+    if (!onFailure.equals("stop") && !onFailure.equals("wait")) {
+      throw new dev.tfgraph.graph.BadInputException("train: --on-failure must be stop or wait, received " + onFailure);
+    }
     o.validate();
     Dataset train = data.train();
     Dataset test = data.test();
     if (summary) System.err.print(m.summary());
     TrainResult r;
-    try (Trainer t = new Trainer(m, o)) {
-      r = t.fit(train, test, w);
+    int restarts = 0;
+    if (c != null) {
+      Cluster.Outcome oc = Cluster.train(m, o, train, test, w, onFailure.equals("wait") ? Cluster.OnFailure.WAIT : Cluster.OnFailure.STOP,
+          connectTimeout * 1000, waitTimeout * 1000, 100);
+      r = oc.result();
+      restarts = oc.restarts();
+    } else {
+      try (Trainer t = new Trainer(m, o)) {
+        r = t.fit(train, test, w);
+      }
     }
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("model", model.label());
@@ -95,6 +123,11 @@ public final class TrainCommand implements Callable<Integer> {
     out.put("examples", train.size());
     out.put("data", data.describe());
     out.put("stop", r.stopReason());
+    if (c != null) {
+      out.put("replicas", c.replicas().size());
+      out.put("parameter_servers", c.parameterServers().size());
+      out.put("restarts", restarts);
+    }
     if (plot != null) {
       LearningCurve.write(plot, model.label(), r.history());
       out.put("plot", plot.toString());

@@ -7,7 +7,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.tensorflow.Graph;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import org.tensorflow.Operand;
+import org.tensorflow.Operation;
+import org.tensorflow.Output;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
@@ -17,6 +21,7 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.proto.GraphDef;
 import org.tensorflow.types.TInt64;
 import org.tensorflow.types.family.TNumber;
 import org.tensorflow.types.family.TType;
@@ -31,24 +36,35 @@ public final class ModelGraph implements AutoCloseable {
   public static final String OUTPUT = "output";
 
   private final Model model;
-  private final Graph graph;
-  private final Ops tf;
-  private final Session session;
   private final Class<? extends TNumber> type;
-  private final Placeholder<? extends TNumber> input;
-  private final Operand<? extends TNumber> output;
+  private final int replicas;
+  private boolean remote;
+  // handles into the graph the session runs (replaced by relocate)
+  private Graph graph;
+  private Ops tf;
+  private Session session;
+  private Placeholder<? extends TNumber> input;
+  private Operand<? extends TNumber> output;
   private final Map<String, Variable<? extends TType>> variables = new LinkedHashMap<>();
   private final Map<String, Placeholder<? extends TType>> assignValues = new LinkedHashMap<>();
-  private final List<Op> assigns = new ArrayList<>();
+  private final List<Operation> assigns = new ArrayList<>();
   private final List<Operand<? extends TNumber>> layerInputs = new ArrayList<>();
-  // training-mode parts (null in an inference graph)
-  private final Placeholder<TInt64> stepSeed;
-  private final Operand<? extends TNumber> trainLogits;
-  private final Operand<? extends TNumber> regularization;
-  private final List<Op> updates;
+  // training-mode parts (null in an inference graph); one per replica in a replicated graph
+  private Placeholder<TInt64> stepSeed;
+  private final List<Placeholder<? extends TNumber>> replicaInputs = new ArrayList<>();
+  private final List<Operand<? extends TNumber>> trainLogits = new ArrayList<>();
+  private Operand<? extends TNumber> regularization;
+  private final List<Operation> updates = new ArrayList<>();
 
-  private ModelGraph(Model model, boolean training, ConfigProto config) {
+  /**
+   * @param replicas 0: one training forward pass on {@link #input()}; n &gt; 0: n training forward
+   *     passes under {@code replica_<i>/}, each with its own input placeholder, sharing the weights
+   *     (only replica 0's state updates, e.g. batch-norm moving averages, are kept)
+   * @param openSession false: no session yet (the graph will be relocated)
+   */
+  private ModelGraph(Model model, boolean training, ConfigProto config, int replicas, boolean openSession) {
     this.model = model;
+    this.replicas = replicas;
     this.graph = new Graph();
     this.tf = Ops.create(graph);
     this.type = Tensors.dtype(model.input().dtype());
@@ -58,7 +74,7 @@ public final class ModelGraph implements AutoCloseable {
       Variable<? extends TNumber> v = tf.withName(w.varName()).variable(w.shape(), type);
       Placeholder<? extends TNumber> value = tf.withName(w.varName() + "__value").placeholder(type,
           Placeholder.shape(w.shape()));
-      assigns.add(assign(v, value));
+      assigns.add(assign(v, value).op());
       variables.put(w.key(), v);
       assignValues.put(w.key(), value);
     }
@@ -66,17 +82,28 @@ public final class ModelGraph implements AutoCloseable {
     this.output = tf.withName(OUTPUT).identity(forward(tf, input, inference, false));
     if (training) {
       stepSeed = tf.withName("step_seed").placeholder(TInt64.class, Placeholder.shape(Shape.of(2)));
-      CallContext ctx = new CallContext(true, variables, stepSeed);
-      trainLogits = forward(tf, input, ctx, true);
-      regularization = regularization(ctx);
-      updates = ctx.updates();
-    } else {
-      stepSeed = null;
-      trainLogits = null;
-      regularization = null;
-      updates = List.of();
+      if (replicas == 0) {
+        CallContext ctx = new CallContext(true, variables, stepSeed);
+        trainLogits.add(forward(tf, input, ctx, true));
+        regularization = regularization(ctx);
+        ctx.updates().forEach(u -> updates.add(u.op()));
+      } else {
+        for (int i = 0; i < replicas; i++) {
+          Ops r = tf.withSubScope("replica_" + i);
+          Placeholder<? extends TNumber> x = r.withName("input").placeholder(type, Placeholder.shape(model.input().shape()));
+          // each replica draws its own dropout masks: the step seed salted by the replica index
+          Operand<TInt64> seed = i == 0 ? stepSeed : r.math.add(stepSeed, r.constant(new long[] {0x9E3779B97F4A7C15L * i, 0}));
+          CallContext ctx = new CallContext(true, variables, seed);
+          replicaInputs.add(x);
+          trainLogits.add(forward(r, x, ctx, true));
+          if (i == 0) {
+            regularization = regularization(ctx);
+            ctx.updates().forEach(u -> updates.add(u.op()));
+          }
+        }
+      }
     }
-    this.session = config == null ? new Session(graph) : new Session(graph, config);
+    if (openSession) this.session = config == null ? new Session(graph) : new Session(graph, config);
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
@@ -86,12 +113,72 @@ public final class ModelGraph implements AutoCloseable {
 
   /** An inference-only graph (what is exported). */
   public static ModelGraph inference(Model model) {
-    return new ModelGraph(model, false, null);
+    return new ModelGraph(model, false, null, 0, true);
   }
 
   /** A graph with the inference output and the training-mode forward pass. */
   public static ModelGraph training(Model model, ConfigProto config) {
-    return new ModelGraph(model, true, config);
+    return new ModelGraph(model, true, config, 0, true);
+  }
+
+  /**
+   * A data-parallel training graph with {@code replicas} forward passes and no session yet:
+   * {@link #relocate} places it on a cluster and opens the session.
+   */
+  public static ModelGraph replicated(Model model, int replicas) {
+    if (replicas < 1) throw new IllegalArgumentException("replicas must be >= 1, received " + replicas);
+    return new ModelGraph(model, true, null, replicas, false);
+  }
+
+  /**
+   * Re-imports the graph after {@code rewrite} (device placement) into a new graph, opens the
+   * session {@code open} gives for it, and points every handle at the new graph (names are kept).
+   * Callers holding handles of their own re-resolve them with {@link #same} in {@code beforeOldCloses}.
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public void relocate(UnaryOperator<GraphDef> rewrite, Function<Graph, Session> open, Runnable beforeOldCloses) {
+    GraphDef def = rewrite.apply(graph.toGraphDef());
+    Graph old = graph;
+    Session oldSession = session;
+    Graph g = new Graph();
+    try {
+      g.importGraphDef(def);
+      this.graph = g;
+      this.tf = Ops.create(g);
+      input = new Placeholder<>(op(input));
+      output = same(output);
+      variables.replaceAll((k, v) -> new Variable<>(op(v)));
+      assignValues.replaceAll((k, v) -> new Placeholder<>(op(v)));
+      assigns.replaceAll(o -> g.operation(o.name()));
+      layerInputs.replaceAll(this::same);
+      if (stepSeed != null) stepSeed = new Placeholder<>(op(stepSeed));
+      replicaInputs.replaceAll(p -> new Placeholder<>(op(p)));
+      trainLogits.replaceAll(this::same);
+      if (regularization != null) regularization = same(regularization);
+      updates.replaceAll(o -> g.operation(o.name()));
+      beforeOldCloses.run();
+      this.session = open.apply(g);
+      this.remote = true;
+    } catch (RuntimeException e) {
+      g.close();
+      this.graph = old;
+      throw e;
+    }
+    if (oldSession != null) oldSession.close();
+    old.close();
+  }
+
+  private org.tensorflow.Operation op(Operand<?> o) {
+    return graph.operation(o.op().name());
+  }
+
+  /** The operand of the same name and output index in the current graph. */
+  @SuppressWarnings("unchecked")
+  public <T extends TType> Operand<T> same(Operand<T> o) {
+    Output<?> out = o.asOutput();
+    org.tensorflow.Operation op = graph.operation(out.op().name());
+    if (op == null) throw new IllegalStateException("no op " + out.op().name() + " in the relocated graph");
+    return (Operand<T>) op.output(out.index());
   }
 
   /**
@@ -140,9 +227,16 @@ public final class ModelGraph implements AutoCloseable {
   public Placeholder<? extends TNumber> input() { return input; }
   public Operand<? extends TNumber> output() { return output; }
   public Placeholder<TInt64> stepSeed() { return stepSeed; }
-  public Operand<? extends TNumber> trainLogits() { return trainLogits; }
+  /** The training forward pass (of replica 0 in a replicated graph). */
+  public Operand<? extends TNumber> trainLogits() { return trainLogits.get(0); }
+  /** The training forward pass of each replica (one entry when not replicated). */
+  public List<Operand<? extends TNumber>> replicaLogits() { return trainLogits; }
+  /** Each replica's input placeholder (empty when not replicated: {@link #input()} feeds training). */
+  public List<Placeholder<? extends TNumber>> replicaInputs() { return replicaInputs; }
+  public int replicas() { return replicas; }
   public Operand<? extends TNumber> regularizationLoss() { return regularization; }
-  public List<Op> updates() { return updates; }
+  /** State updates to run with each training step (batch-norm moving averages). */
+  public List<Operation> updates() { return updates; }
   public Map<String, Variable<? extends TType>> variables() { return variables; }
   /** The inference-mode input of each layer, in order. */
   public List<Operand<? extends TNumber>> layerInputs() { return layerInputs; }
@@ -177,7 +271,7 @@ public final class ModelGraph implements AutoCloseable {
         feeds.add(t);
         r.feed(assignValues.get(w.key()), t);
       }
-      for (Op a : assigns) r.addTarget(a);
+      for (Operation a : assigns) r.addTarget(a);
       r.run().close();
     } finally {
       feeds.forEach(Tensor::close);
@@ -221,7 +315,23 @@ public final class ModelGraph implements AutoCloseable {
 
   @Override
   public void close() {
-    session.close();
-    graph.close();
+    if (!remote) {
+      if (session != null) session.close();
+      graph.close();
+      return;
+    }
+    // Closing a session on a cluster whose task died blocks in TF_CloseSession (measured): close
+    // on a daemon thread and give up after a few seconds; the process is ending or starting over.
+    Thread t = new Thread(() -> {
+      session.close();
+      graph.close();
+    }, "tfgraph-close-remote-session");
+    t.setDaemon(true);
+    t.start();
+    try {
+      t.join(5000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

@@ -15,7 +15,11 @@ import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
+import dev.tfgraph.graph.dist.ClusterSpec;
+import dev.tfgraph.graph.dist.Placement;
+import dev.tfgraph.graph.dist.RemoteSession;
 import org.tensorflow.Operand;
+import org.tensorflow.Operation;
 import org.tensorflow.Output;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
@@ -25,7 +29,10 @@ import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
+import dev.tfgraph.graph.dist.ClusterFailure;
+import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.proto.RunOptions;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
 import org.tensorflow.types.family.TNumber;
@@ -42,11 +49,17 @@ public final class Trainer implements AutoCloseable {
   private final Model model;
   private final TrainOptions opt;
   private final ModelGraph mg;
-  private final Placeholder<TInt32> labels;
-  private final Operand<? extends TNumber> loss;
-  private final Operand<? extends TNumber> accuracy;
   private final Optimizer optimizer;
   private final List<String> stateKeys = new ArrayList<>();
+  // handles the steps use (re-resolved when the graph is placed on a cluster)
+  private Placeholder<TInt32> labels;
+  private final List<Placeholder<TInt32>> replicaLabels = new ArrayList<>();
+  private Placeholder<? extends TNumber> exampleCount;
+  private Operand<? extends TNumber> loss;
+  private Operand<? extends TNumber> accuracy;
+  private Placeholder<? extends TNumber> learningRate;
+  private Operation update;
+  private final List<Operation> slotInits = new ArrayList<>();
   private final List<Variable<? extends TType>> stateVars = new ArrayList<>();
 
   @SuppressWarnings({"unchecked", "rawtypes"})
@@ -58,19 +71,10 @@ public final class Trainer implements AutoCloseable {
       throw new BadInputException("train: the model's output must be [batch, classes], received "
           + Shapes.show(out) + "; end the model with a Dense layer");
     }
-    this.mg = ModelGraph.training(model, sessionConfig(options));
+    ClusterSpec cluster = opt.cluster;
+    this.mg = cluster == null ? ModelGraph.training(model, sessionConfig(options))
+        : ModelGraph.replicated(model, cluster.replicas().size());
     Ops tf = mg.tf();
-    Operand logits = mg.trainLogits();
-    labels = tf.withName("labels").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
-    Operand oneHot = tf.oneHot(labels, tf.constant((int) out.get(1)),
-        tf.constantOfSameType(logits, 1), tf.constantOfSameType(logits, 0));
-    Operand ce = tf.math.mean(tf.nn.softmaxCrossEntropyWithLogits(logits, oneHot).loss(), tf.constant(0));
-    Operand reg = mg.regularizationLoss();
-    this.loss = tf.withName("loss").identity(reg == null ? ce : tf.math.add(ce, reg));
-    Operand hit = tf.dtypes.cast(tf.math.equal(tf.math.argMax(logits, tf.constant(1)),
-        tf.dtypes.cast(labels, TInt64.class)), mg.type());
-    this.accuracy = tf.withName("accuracy").math.mean(hit, tf.constant(0));
-
     List<String> keys = new ArrayList<>();
     List<Variable<? extends TType>> vars = new ArrayList<>();
     for (WeightSpec w : model.weights()) {
@@ -82,17 +86,116 @@ public final class Trainer implements AutoCloseable {
     if (vars.isEmpty()) throw new BadInputException("train: the model has no trainable weights");
     Output<?>[] xs = new Output<?>[vars.size()];
     for (int i = 0; i < xs.length; i++) xs[i] = vars.get(i).asOutput();
-    Output<?>[] grads = mg.graph().addGradients(loss.asOutput(), xs);
-    for (int i = 0; i < grads.length; i++) {
-      if (Gradients.isNone(grads[i])) throw new BadInputException("train: weight " + keys.get(i) + " does not affect the loss");
+    List<Output<?>> grads;
+    if (cluster == null) {
+      Operand logits = mg.trainLogits();
+      labels = tf.withName("labels").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
+      Operand ce = tf.math.mean(crossEntropy(tf, logits, labels), tf.constant(0));
+      Operand reg = mg.regularizationLoss();
+      this.loss = tf.withName("loss").identity(reg == null ? ce : tf.math.add(ce, reg));
+      this.accuracy = tf.withName("accuracy").math.mean(hits(tf, logits, labels), tf.constant(0));
+      grads = List.of(mg.graph().addGradients(loss.asOutput(), xs));
+    } else {
+      grads = replicatedLossAndGradients(tf, xs);
     }
-    this.optimizer = new Optimizer(tf, opt.optimizer, mg.type(), vars, List.of(grads), List.of(), mg.stepSeed());
+    for (int i = 0; i < grads.size(); i++) {
+      if (Gradients.isNone(grads.get(i))) throw new BadInputException("train: weight " + keys.get(i) + " does not affect the loss");
+    }
+    this.optimizer = new Optimizer(tf, opt.optimizer, mg.type(), vars, grads, List.of(), mg.stepSeed());
     stateKeys.addAll(mg.variables().keySet());
     stateVars.addAll(mg.variables().values());
     optimizer.slots().forEach((k, v) -> {
       stateKeys.add("optimizer." + k);
       stateVars.add(v);
     });
+    learningRate = optimizer.learningRate();
+    update = optimizer.update().op();
+    optimizer.slotInits().forEach(o -> slotInits.add(o.op()));
+    if (cluster != null) placeOnCluster(cluster);
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static Operand crossEntropy(Ops tf, Operand logits, Operand<TInt32> y) {
+    Operand oneHot = tf.oneHot(y, tf.constant((int) logits.shape().get(1)),
+        tf.constantOfSameType(logits, 1), tf.constantOfSameType(logits, 0));
+    return tf.nn.softmaxCrossEntropyWithLogits(logits, oneHot).loss();
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static Operand hits(Ops tf, Operand logits, Operand<TInt32> y) {
+    return tf.dtypes.cast(tf.math.equal(tf.math.argMax(logits, tf.constant(1)), tf.dtypes.cast(y, TInt64.class)),
+        (Class) logits.type());
+  }
+
+  /**
+   * Data-parallel loss: replica i holds rows [i·n/R, (i+1)·n/R) of the batch of n; its loss is
+   * its sum of cross-entropies / n (plus the regularization on replica 0), so the sum over
+   * replicas is exactly the single-process mean over the whole batch, whatever the shard sizes.
+   * Each replica's gradients are its own ops (placed on its task); their sum per weight is the
+   * step's gradient (placed with the weight), in a fixed order: the result does not depend on timing.
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private List<Output<?>> replicatedLossAndGradients(Ops tf, Output<?>[] xs) {
+    exampleCount = tf.withName("example_count").placeholder(mg.type(), Placeholder.shape(Shape.scalar()));
+    List<Operand> losses = new ArrayList<>();
+    List<Operand> hitCounts = new ArrayList<>();
+    List<Output<?>[]> perReplica = new ArrayList<>();
+    for (int i = 0; i < mg.replicas(); i++) {
+      Ops r = tf.withSubScope("replica_" + i);
+      Operand logits = mg.replicaLogits().get(i);
+      Placeholder<TInt32> y = r.withName("labels").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
+      replicaLabels.add(y);
+      Operand li = r.math.div(r.reduceSum(crossEntropy(r, logits, y), r.constant(0)), exampleCount);
+      if (i == 0 && mg.regularizationLoss() != null) li = r.math.add(li, mg.regularizationLoss());
+      li = r.withName("loss").identity(li);
+      losses.add(li);
+      hitCounts.add(r.reduceSum(hits(r, logits, y), r.constant(0)));
+      perReplica.add(mg.graph().addGradients("replica_" + i + "/gradients", new Output<?>[] {li.asOutput()}, xs, null));
+    }
+    this.loss = tf.withName("loss").math.addN((Iterable) losses);
+    this.accuracy = tf.withName("accuracy").math.div(tf.math.addN((Iterable) hitCounts), (Operand) exampleCount);
+    List<Output<?>> grads = new ArrayList<>();
+    for (int v = 0; v < xs.length; v++) {
+      List<Operand> parts = new ArrayList<>();
+      for (Output<?>[] g : perReplica) {
+        if (Gradients.isNone(g[v])) {
+          parts = null;
+          break;
+        }
+        parts.add((Operand) g[v]);
+      }
+      if (parts == null) {
+        grads.add(perReplica.get(0)[v]);
+        continue;
+      }
+      String name = xs[v].op().name() + "__grad";
+      grads.add(parts.size() == 1 ? tf.withName(name).identity(parts.get(0)).asOutput()
+          : tf.withName(name).math.addN((Iterable) parts).asOutput());
+    }
+    return grads;
+  }
+
+  /** Places the graph on the cluster (see {@link Placement}), opens the remote session, re-resolves handles. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private void placeOnCluster(ClusterSpec cluster) {
+    Map<String, Long> sizes = new LinkedHashMap<>();
+    for (WeightSpec w : model.weights()) sizes.put(w.varName(), w.shape().size());
+    Placement placement = Placement.of(cluster, sizes);
+    String target = "grpc://" + cluster.address(cluster.chief());
+    ConfigProto config = sessionConfig(opt);
+    mg.relocate(placement::apply, g -> RemoteSession.open(g, target, config), this::reresolve);
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private void reresolve() {
+    replicaLabels.replaceAll(p -> new Placeholder<>(mg.graph().operation(p.op().name())));
+    exampleCount = new Placeholder<>(mg.graph().operation(exampleCount.op().name()));
+    loss = mg.same((Operand) loss);
+    accuracy = mg.same((Operand) accuracy);
+    learningRate = new Placeholder<>(mg.graph().operation(learningRate.op().name()));
+    update = mg.graph().operation(update.name());
+    slotInits.replaceAll(o -> mg.graph().operation(o.name()));
+    stateVars.replaceAll(v -> new Variable<>(mg.graph().operation(v.op().name())));
   }
 
   static ConfigProto sessionConfig(TrainOptions o) {
@@ -186,11 +289,12 @@ public final class Trainer implements AutoCloseable {
     return out;
   }
 
-  private record Batch(Tensor x, TInt32 y, int n) implements AutoCloseable {
+  /** One batch: a single (x, y) pair, or one pair per replica (row shards) in a replicated graph. */
+  private record Batch(Tensor[] x, TInt32[] y, int n) implements AutoCloseable {
     @Override
     public void close() {
-      x.close();
-      y.close();
+      for (Tensor t : x) t.close();
+      for (Tensor t : y) t.close();
     }
   }
 
@@ -206,7 +310,20 @@ public final class Trainer implements AutoCloseable {
       System.arraycopy(d.x(), src * es, x, i * es, es);
       y[i] = d.y()[src];
     }
-    return new Batch(Tensors.rows(mg.type(), model.input().shape(), x, 0, n, es), Tensors.labels(y, 0, n), n);
+    int parts = Math.max(1, mg.replicas());
+    Tensor[] xs = new Tensor[parts];
+    TInt32[] ys = new TInt32[parts];
+    for (int r = 0; r < parts; r++) {
+      int lo = shardStart(n, parts, r), hi = shardStart(n, parts, r + 1);
+      xs[r] = Tensors.rows(mg.type(), model.input().shape(), x, lo, hi - lo, es);
+      ys[r] = Tensors.labels(y, lo, hi - lo);
+    }
+    return new Batch(xs, ys, n);
+  }
+
+  /** Replica r of R takes rows [r·n/R, (r+1)·n/R) of a batch of n. */
+  static int shardStart(int n, int replicas, int r) {
+    return (int) ((long) r * n / replicas);
   }
 
   static int[] order(int n, long seed, int epoch, boolean shuffle) {
@@ -228,6 +345,15 @@ public final class Trainer implements AutoCloseable {
    * {@code initial} weights (may be null: fresh initial values, adapted layers adapted).
    */
   public TrainResult fit(Dataset train, Dataset test, Map<String, NpyArray> initial) {
+    if (opt.cluster == null) return fitHere(train, test, initial);
+    try {
+      return fitHere(train, test, initial);
+    } catch (TensorFlowException e) {
+      throw ClusterFailure.of(opt.cluster, "training", e);
+    }
+  }
+
+  private TrainResult fitHere(Dataset train, Dataset test, Map<String, NpyArray> initial) {
     checkData(train, "training");
     if (test != null) checkData(test, "test");
     Dataset val = test;
@@ -289,7 +415,7 @@ public final class Trainer implements AutoCloseable {
             long ts = System.nanoTime();
             double[] la;
             try (b) {
-              la = runStep(b.x(), b.y(), step, lr);
+              la = mg.replicas() == 0 ? runStep(b.x()[0], b.y()[0], step, lr) : runShards(b, step, lr);
             }
             stepNanos += System.nanoTime() - ts;
             if (!Double.isFinite(la[0])) {
@@ -403,6 +529,16 @@ public final class Trainer implements AutoCloseable {
    * is only read during the run) and the learning-rate tensor is rebuilt only when the rate changes.
    */
   public double[] runStep(Tensor x, TInt32 y, long step, double lr) {
+    prepareScalars(step, lr);
+    Session.Runner r = mg.session().runner().feed(mg.input(), x).feed(labels, y).feed(mg.stepSeed(), seedTensor)
+        .feed(learningRate, lrTensor).fetch(loss).fetch(accuracy).addTarget(update);
+    for (Operation u : mg.updates()) r.addTarget(u);
+    try (Result res = r.run()) {
+      return new double[] {Tensors.scalar(res.get(0)), Tensors.scalar(res.get(1))};
+    }
+  }
+
+  private void prepareScalars(long step, double lr) {
     if (lr != lastLr) {
       if (lrTensor != null) lrTensor.close();
       lrTensor = Tensors.of(mg.type(), Shape.scalar(), new double[] {lr});
@@ -410,19 +546,31 @@ public final class Trainer implements AutoCloseable {
     }
     if (seedTensor == null) seedTensor = Tensors.seed(opt.seed, step);
     seedTensor.setLong(step, 1);
-    Session.Runner r = mg.session().runner().feed(mg.input(), x).feed(labels, y).feed(mg.stepSeed(), seedTensor)
-        .feed(optimizer.learningRate(), lrTensor).fetch(loss).fetch(accuracy).addTarget(optimizer.update());
-    for (Op u : mg.updates()) r.addTarget(u);
-    try (Result res = r.run()) {
-      return new double[] {Tensors.scalar(res.get(0)), Tensors.scalar(res.get(1))};
+  }
+
+  /** One synchronous data-parallel step: every replica's shard in one run, one update. */
+  private double[] runShards(Batch b, long step, double lr) {
+    prepareScalars(step, lr);
+    try (Tensor count = Tensors.of(mg.type(), Shape.scalar(), new double[] {b.n()})) {
+      Session.Runner r = mg.session().runner().feed(mg.stepSeed(), seedTensor).feed(learningRate, lrTensor)
+          .feed(exampleCount, count);
+      for (int i = 0; i < b.x().length; i++) r.feed(mg.replicaInputs().get(i), b.x()[i]).feed(replicaLabels.get(i), b.y()[i]);
+      r.fetch(loss).fetch(accuracy).addTarget(update);
+      for (Operation u : mg.updates()) r.addTarget(u);
+      if (opt.stepTimeoutMs > 0) r.setOptions(RunOptions.newBuilder().setTimeoutInMs(opt.stepTimeoutMs).build());
+      try (Result res = r.run()) {
+        return new double[] {Tensors.scalar(res.get(0)), Tensors.scalar(res.get(1))};
+      } catch (TensorFlowException e) {
+        throw ClusterFailure.of(opt.cluster, "step " + (step + 1), e);
+      }
     }
   }
 
   /** Zeroes the optimizer's slots (fit does this itself; for benchmarks that drive runStep). */
   public void initOptimizer() {
-    if (optimizer.slotInits().isEmpty()) return;
+    if (slotInits.isEmpty()) return;
     Session.Runner r = mg.session().runner();
-    optimizer.slotInits().forEach(r::addTarget);
+    slotInits.forEach(r::addTarget);
     r.run().close();
   }
 
@@ -438,9 +586,9 @@ public final class Trainer implements AutoCloseable {
     Tensor lrT = Tensors.of(mg.type(), Shape.scalar(), new double[] {lr});
     bareFeeds.addAll(List.of(seed, lrT));
     Session.Runner r = mg.session().runner().feed(mg.input(), x).feed(labels, y).feed(mg.stepSeed(), seed)
-        .feed(optimizer.learningRate(), lrT);
-    r.fetch(loss).fetch(accuracy).addTarget(optimizer.update());
-    for (Op u : mg.updates()) r.addTarget(u);
+        .feed(learningRate, lrT);
+    r.fetch(loss).fetch(accuracy).addTarget(update);
+    for (Operation u : mg.updates()) r.addTarget(u);
     return r;
   }
 

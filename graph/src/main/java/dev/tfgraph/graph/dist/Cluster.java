@@ -1,0 +1,124 @@
+package dev.tfgraph.graph.dist;
+
+import dev.tfgraph.graph.BadInputException;
+import dev.tfgraph.graph.RunFailedException;
+import dev.tfgraph.graph.TrainOptions;
+import dev.tfgraph.graph.TrainResult;
+import dev.tfgraph.graph.Trainer;
+import dev.tfgraph.graph.Model;
+import dev.tfgraph.graph.data.Dataset;
+import dev.tfgraph.graph.data.NpyArray;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.Server;
+
+/**
+ * TF's own distributed runtime, driven from Java: a gRPC server per task ({@link #serve}), and the
+ * chief's side of data-parallel training ({@link #train}): wait for every task, train, and when a
+ * task stops answering either stop with its name or wait for it and resume from the last checkpoint.
+ */
+public final class Cluster {
+  private Cluster() {}
+
+  /** What the chief does when a task stops answering. */
+  public enum OnFailure { STOP, WAIT }
+
+  /**
+   * Starts the TF server of one task and returns it (it serves until the process ends: TF's gRPC
+   * server has no clean shutdown, so stop the process, not the server).
+   */
+  public static Server serve(ClusterSpec cluster, ClusterSpec.Task task) {
+    String address = cluster.address(task);
+    int port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+    try (ServerSocket probe = new ServerSocket()) {
+      probe.setReuseAddress(true);
+      probe.bind(new InetSocketAddress(port));
+    } catch (IOException e) {
+      throw new RunFailedException("task " + task + ": port " + port + " (" + address + ") is not free: " + e.getMessage());
+    }
+    Server s = new Server(cluster.serverDef(task));
+    try {
+      s.start();
+    } catch (RuntimeException e) {
+      throw new RunFailedException("task " + task + ": TF's server did not start on " + address + ": " + e.getMessage(), e);
+    }
+    return s;
+  }
+
+  /** Waits until every task answers; fails naming the ones that did not within the timeout. */
+  public static void await(ClusterSpec cluster, long timeoutMs, boolean progress) {
+    long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
+    long nextReport = 0;
+    while (true) {
+      List<ClusterSpec.Task> down = ClusterFailure.unreachable(cluster, 1000);
+      if (down.isEmpty()) return;
+      long now = System.nanoTime();
+      if (now > deadline) {
+        throw new RunFailedException("cluster: after " + timeoutMs / 1000 + " s, task(s) " + describe(cluster, down)
+            + " still do not answer; start each with: tfgraph worker --cluster FILE --task JOB:INDEX");
+      }
+      if (progress && now > nextReport) {
+        System.err.println("tfgraph: waiting for " + describe(cluster, down));
+        nextReport = now + 10_000_000_000L;
+      }
+      sleep(250);
+    }
+  }
+
+  static String describe(ClusterSpec cluster, List<ClusterSpec.Task> tasks) {
+    return String.join(", ", tasks.stream().map(t -> t + " (" + cluster.address(t) + ")").toList());
+  }
+
+  /**
+   * The chief's training run: this process serves the chief task, waits for the others, and trains
+   * data-parallel on the cluster. On a cluster failure: STOP rethrows it (the message names the
+   * task); WAIT waits up to {@code waitMs} for every task to answer again and resumes from the
+   * last checkpoint (there must be a checkpoint folder), at most {@code maxRestarts} times.
+   */
+  /** The result of the last (successful) attempt, and how many times the run resumed after a failure. */
+  public record Outcome(TrainResult result, int restarts) {}
+
+  public static Outcome train(Model model, TrainOptions opt, Dataset train, Dataset test, Map<String, NpyArray> initial,
+      OnFailure onFailure, long connectMs, long waitMs, int maxRestarts) {
+    ClusterSpec cluster = opt.cluster;
+    if (cluster.task() != null && !cluster.task().equals(cluster.chief())) {
+      throw new BadInputException("train --cluster: task " + cluster.task() + " is not the chief (" + cluster.chief()
+          + "); start it with: tfgraph worker --cluster FILE --task " + cluster.task());
+    }
+    if (onFailure == OnFailure.WAIT && opt.checkpointDir == null) {
+      throw new BadInputException("train --on-failure wait needs --checkpoint-dir: the run resumes from the last checkpoint");
+    }
+    serve(cluster, cluster.chief());
+    await(cluster, connectMs, opt.progress);
+    for (int restarts = 0; ; restarts++) {
+      try (Trainer t = new Trainer(model, opt)) {
+        return new Outcome(t.fit(train, test, initial), restarts);
+      } catch (ClusterFailure f) {
+        if (onFailure == OnFailure.STOP || restarts >= maxRestarts) throw f;
+        // failures and resumptions are reported even with --quiet: they change what the run did
+        System.err.println("tfgraph: " + f.getMessage() + "; waiting up to " + waitMs / 1000 + " s for the cluster");
+        await(cluster, waitMs, true);
+        opt.resume = hasCheckpoint(opt.checkpointDir);
+        System.err.println("tfgraph: cluster answers again; " + (opt.resume ? "resuming from the last checkpoint" : "no checkpoint yet, starting over"));
+      }
+    }
+  }
+
+  private static boolean hasCheckpoint(Path dir) {
+    return Files.exists(dir.resolve("checkpoint.json"));
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RunFailedException("interrupted while waiting for the cluster");
+    }
+  }
+}

@@ -1,0 +1,75 @@
+package dev.tfgraph.graph.dist;
+
+import dev.tfgraph.graph.RunFailedException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A distributed run that failed because of the cluster: the message names the tasks that do not
+ * answer (probed by a TCP connect to each task's address) and the ones TF's error named.
+ */
+public final class ClusterFailure extends RunFailedException {
+  private static final Pattern TASK = Pattern.compile("/job:(chief|worker|ps)/replica:\\d+/task:(\\d+)");
+  private final List<ClusterSpec.Task> unreachable;
+
+  private ClusterFailure(String message, List<ClusterSpec.Task> unreachable, Throwable cause) {
+    super(message, cause);
+    this.unreachable = List.copyOf(unreachable);
+  }
+
+  public List<ClusterSpec.Task> unreachable() {
+    return unreachable;
+  }
+
+  public static ClusterFailure of(ClusterSpec cluster, String during, RuntimeException e) {
+    List<ClusterSpec.Task> down = unreachable(cluster, 2000);
+    Set<String> named = new LinkedHashSet<>();
+    String msg = String.valueOf(e.getMessage());
+    Matcher m = TASK.matcher(msg);
+    while (m.find()) named.add(m.group(1) + ":" + m.group(2));
+    StringBuilder b = new StringBuilder("cluster failure during ").append(during).append(": ");
+    if (!down.isEmpty()) {
+      List<String> parts = new ArrayList<>();
+      for (ClusterSpec.Task t : down) parts.add(t + " (" + cluster.address(t) + ")");
+      b.append("task").append(down.size() > 1 ? "s " : " ").append(String.join(", ", parts)).append(down.size() > 1 ? " do" : " does")
+          .append(" not answer");
+    } else if (!named.isEmpty()) {
+      b.append("TensorFlow reports a failure on ").append(String.join(", ", named));
+    } else {
+      b.append("TensorFlow reports");
+    }
+    String first = msg.lines().map(String::trim).filter(l -> !l.isEmpty() && !l.endsWith(":")).findFirst()
+        .orElse(msg.lines().findFirst().orElse("").trim());
+    if (first.length() > 300) first = first.substring(0, 300) + "...";
+    b.append(" [").append(e.getClass().getSimpleName()).append(": ").append(first).append("]");
+    return new ClusterFailure(b.toString(), down, e);
+  }
+
+  /** The tasks whose address refuses a TCP connection within {@code timeoutMs}. */
+  public static List<ClusterSpec.Task> unreachable(ClusterSpec cluster, int timeoutMs) {
+    List<ClusterSpec.Task> out = new ArrayList<>();
+    for (ClusterSpec.Task t : cluster.all()) {
+      if (!answers(cluster.address(t), timeoutMs)) out.add(t);
+    }
+    return out;
+  }
+
+  public static boolean answers(String address, int timeoutMs) {
+    int colon = address.lastIndexOf(':');
+    String host = address.substring(0, colon).replace("[", "").replace("]", "");
+    int port = Integer.parseInt(address.substring(colon + 1));
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(host, port), timeoutMs);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+}

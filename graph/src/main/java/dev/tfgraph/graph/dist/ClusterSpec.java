@@ -1,0 +1,185 @@
+package dev.tfgraph.graph.dist;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tfgraph.graph.BadInputException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.tensorflow.proto.ClusterDef;
+import org.tensorflow.proto.JobDef;
+import org.tensorflow.proto.ServerDef;
+
+/**
+ * A cluster in TF_CONFIG's shape: {@code {"cluster": {"chief": [..], "worker": ["host:port", ..],
+ * "ps": [..]}, "task": {"type": "worker", "index": 0}}}. Jobs "chief", "worker" and "ps" only;
+ * the chief is chief:0 if there is a chief job, else worker:0. Replicas (the tasks that compute
+ * gradients) are the chief job's task followed by the workers, in order.
+ */
+public record ClusterSpec(Map<String, List<String>> jobs, Task task) {
+  public static final List<String> JOBS = List.of("chief", "worker", "ps");
+  private static final Pattern ADDRESS = Pattern.compile("[A-Za-z0-9.\\-]{1,253}:[0-9]{1,5}|\\[[0-9A-Fa-f:.]{2,45}\\]:[0-9]{1,5}");
+
+  /** One task of the cluster: job name and index. */
+  public record Task(String job, int index) {
+    @Override
+    public String toString() {
+      return job + ":" + index;
+    }
+
+    /** "worker:1", "ps:0", or a bare index, which means a worker. */
+    public static Task parse(String s) {
+      String t = s.trim();
+      int colon = t.indexOf(':');
+      String job = colon < 0 ? "worker" : t.substring(0, colon);
+      String idx = colon < 0 ? t : t.substring(colon + 1);
+      if (!JOBS.contains(job) || !idx.matches("[0-9]{1,4}")) {
+        throw new BadInputException("--task: expected JOB:INDEX with JOB one of " + JOBS + " (or a worker index), received " + s);
+      }
+      return new Task(job, Integer.parseInt(idx));
+    }
+  }
+
+  public ClusterSpec {
+    jobs = Map.copyOf(jobs);
+  }
+
+  public static ClusterSpec read(Path file) {
+    try {
+      if (Files.size(file) > 1 << 20) throw new BadInputException(file + ": a cluster spec larger than 1 MiB");
+      return parse(new ObjectMapper().readTree(Files.readString(file)), file.toString());
+    } catch (IOException e) {
+      throw new BadInputException("cannot read cluster spec " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  public static ClusterSpec parse(JsonNode root, String where) {
+    if (root == null || !root.isObject() || !root.path("cluster").isObject()) {
+      throw new BadInputException(where + ": expected {\"cluster\": {\"worker\": [\"host:port\", ...], \"ps\": [...]}, \"task\": {...}}, received "
+          + abbreviate(root));
+    }
+    for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+      String k = it.next();
+      if (!k.equals("cluster") && !k.equals("task") && !k.equals("environment")) {
+        throw new BadInputException(where + ": unknown key \"" + k + "\" (expected cluster, task)");
+      }
+    }
+    Map<String, List<String>> jobs = new LinkedHashMap<>();
+    List<String> seen = new ArrayList<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = root.get("cluster").fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      if (!JOBS.contains(e.getKey())) {
+        throw new BadInputException(where + ": cluster job \"" + e.getKey() + "\" is not one of " + JOBS);
+      }
+      if (!e.getValue().isArray() || e.getValue().isEmpty()) {
+        throw new BadInputException(where + ": cluster." + e.getKey() + " must be a non-empty list of \"host:port\", received " + e.getValue());
+      }
+      List<String> tasks = new ArrayList<>();
+      for (JsonNode a : e.getValue()) {
+        if (!a.isTextual() || !ADDRESS.matcher(a.asText()).matches() || port(a.asText()) < 1 || port(a.asText()) > 65535) {
+          throw new BadInputException(where + ": cluster." + e.getKey() + "[" + tasks.size() + "] must be \"host:port\" (port 1-65535), received " + a);
+        }
+        if (seen.contains(a.asText())) throw new BadInputException(where + ": address " + a.asText() + " appears twice in the cluster");
+        seen.add(a.asText());
+        tasks.add(a.asText());
+      }
+      jobs.put(e.getKey(), tasks);
+    }
+    if (!jobs.containsKey("worker") && !jobs.containsKey("chief")) {
+      throw new BadInputException(where + ": the cluster needs a \"worker\" (or \"chief\") job, received jobs " + jobs.keySet());
+    }
+    if (jobs.containsKey("chief") && jobs.get("chief").size() != 1) {
+      throw new BadInputException(where + ": cluster.chief must have exactly one task, received " + jobs.get("chief").size());
+    }
+    Task task = null;
+    JsonNode t = root.get("task");
+    if (t != null && !t.isNull()) {
+      if (!t.isObject() || !t.path("type").isTextual() || !t.path("index").canConvertToInt() || !t.path("index").isIntegralNumber()) {
+        throw new BadInputException(where + ": task must be {\"type\": \"worker\", \"index\": 0}, received " + t);
+      }
+      task = new Task(t.get("type").asText(), t.get("index").asInt());
+    }
+    ClusterSpec c = new ClusterSpec(jobs, null);
+    if (task != null) c.check(task, where);
+    return new ClusterSpec(jobs, task);
+  }
+
+  private static int port(String address) {
+    return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+  }
+
+  private static String abbreviate(JsonNode n) {
+    String s = String.valueOf(n);
+    return s.length() > 200 ? s.substring(0, 200) + "..." : s;
+  }
+
+  /** Throws unless the task is one of this cluster's. */
+  public Task check(Task t, String where) {
+    List<String> tasks = jobs.get(t.job());
+    if (tasks == null) throw new BadInputException(where + ": task " + t + ": the cluster has no job \"" + t.job() + "\" (jobs: " + jobs.keySet() + ")");
+    if (t.index() < 0 || t.index() >= tasks.size()) {
+      throw new BadInputException(where + ": task " + t + " is outside the cluster: job " + t.job() + " has tasks 0.." + (tasks.size() - 1));
+    }
+    return t;
+  }
+
+  public ClusterSpec withTask(Task t) {
+    return new ClusterSpec(jobs, check(t, "--task"));
+  }
+
+  public String address(Task t) {
+    return jobs.get(check(t, "cluster").job()).get(t.index());
+  }
+
+  public Task chief() {
+    return jobs.containsKey("chief") ? new Task("chief", 0) : new Task("worker", 0);
+  }
+
+  /** The tasks that compute gradients: the chief job's task, then every worker. */
+  public List<Task> replicas() {
+    List<Task> out = new ArrayList<>();
+    if (jobs.containsKey("chief")) out.add(new Task("chief", 0));
+    for (int i = 0; i < jobs.getOrDefault("worker", List.of()).size(); i++) out.add(new Task("worker", i));
+    return out;
+  }
+
+  public List<Task> parameterServers() {
+    List<Task> out = new ArrayList<>();
+    for (int i = 0; i < jobs.getOrDefault("ps", List.of()).size(); i++) out.add(new Task("ps", i));
+    return out;
+  }
+
+  public List<Task> all() {
+    List<Task> out = new ArrayList<>(replicas());
+    out.addAll(parameterServers());
+    return out;
+  }
+
+  /** The CPU device of a task, as TF's placer names it. */
+  public static String device(Task t) {
+    return "/job:" + t.job() + "/replica:0/task:" + t.index() + "/device:CPU:0";
+  }
+
+  public ClusterDef clusterDef() {
+    ClusterDef.Builder b = ClusterDef.newBuilder();
+    for (String job : JOBS) {
+      List<String> tasks = jobs.get(job);
+      if (tasks == null) continue;
+      JobDef.Builder j = JobDef.newBuilder().setName(job);
+      for (int i = 0; i < tasks.size(); i++) j.putTasks(i, tasks.get(i));
+      b.addJob(j);
+    }
+    return b.build();
+  }
+
+  public ServerDef serverDef(Task t) {
+    check(t, "cluster");
+    return ServerDef.newBuilder().setCluster(clusterDef()).setJobName(t.job()).setTaskIndex(t.index()).setProtocol("grpc").build();
+  }
+}

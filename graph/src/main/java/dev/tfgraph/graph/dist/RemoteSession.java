@@ -1,0 +1,73 @@
+package dev.tfgraph.graph.dist;
+
+import static org.tensorflow.internal.c_api.global.tensorflow.TF_SetConfig;
+import static org.tensorflow.internal.c_api.global.tensorflow.TF_SetTarget;
+
+import dev.tfgraph.graph.RunFailedException;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Method;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.PointerScope;
+import org.tensorflow.Graph;
+import org.tensorflow.Session;
+import org.tensorflow.internal.c_api.TF_Graph;
+import org.tensorflow.internal.c_api.TF_Session;
+import org.tensorflow.internal.c_api.TF_SessionOptions;
+import org.tensorflow.internal.c_api.TF_Status;
+import org.tensorflow.proto.ConfigProto;
+
+/**
+ * A TF-Java {@link Session} whose target is a TF server ("grpc://host:port"), so that its graph
+ * runs on the cluster that server belongs to. TF-Java 1.1.0's public Session takes no target, so
+ * this opens the session through the C API (TF_SetTarget on the session options, as TF's own
+ * clients do) and hands it to Session's package-private constructor: from there it is an ordinary
+ * Session, with Runner, feeds and fetches. The two reflective calls are checked once, here.
+ */
+public final class RemoteSession {
+  private RemoteSession() {}
+
+  public static Session open(Graph graph, String target, ConfigProto config) {
+    if (!target.startsWith("grpc://")) throw new IllegalArgumentException("target must be grpc://host:port, received " + target);
+    TF_Graph g = nativeGraph(graph);
+    TF_Session s;
+    try (PointerScope scope = new PointerScope()) {
+      TF_Status status = TF_Status.newStatus();
+      TF_SessionOptions opts = TF_SessionOptions.newSessionOptions();
+      if (config != null) {
+        BytePointer bytes = new BytePointer(config.toByteArray());
+        TF_SetConfig(opts, bytes, bytes.capacity(), status);
+        status.throwExceptionIfNotOK();
+      }
+      TF_SetTarget(opts, target);
+      s = TF_Session.newSession(g, opts, status);
+      try {
+        status.throwExceptionIfNotOK();
+      } catch (RuntimeException e) {
+        throw new RunFailedException("cannot open a session on " + target + ": " + e.getMessage(), e);
+      }
+      s = (TF_Session) s.retainReference();
+    }
+    try {
+      Constructor<Session> c = Session.class.getDeclaredConstructor(Graph.class, TF_Session.class);
+      c.setAccessible(true);
+      return c.newInstance(graph, s);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("TF-Java's Session(Graph, TF_Session) is not there: this TF-Java version is not supported", e);
+    }
+  }
+
+  static TF_Graph nativeGraph(Graph graph) {
+    try {
+      Method ref = Graph.class.getDeclaredMethod("ref");
+      ref.setAccessible(true);
+      Object r = ref.invoke(graph);
+      Method nh = r.getClass().getDeclaredMethod("nativeHandle");
+      nh.setAccessible(true);
+      TF_Graph g = (TF_Graph) nh.invoke(r);
+      ((AutoCloseable) r).close();
+      return g;
+    } catch (Exception e) {
+      throw new IllegalStateException("TF-Java's Graph.ref().nativeHandle() is not there: this TF-Java version is not supported", e);
+    }
+  }
+}
