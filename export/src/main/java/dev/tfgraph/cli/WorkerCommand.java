@@ -20,13 +20,14 @@ public final class WorkerCommand implements Callable<Integer> {
   Path cluster;
   @Option(names = "--task", paramLabel = "JOB:INDEX", description = "worker:1, ps:0, or a worker index (default: the file's task)")
   String task;
+  @Option(names = "--threads", description = "this task's TF thread pools (0: TF default, all cores)") int threads = 0;
 
   @Override
   public Integer call() throws InterruptedException {
     ClusterSpec c = ClusterSpec.read(cluster);
     if (task != null) c = c.withTask(ClusterSpec.Task.parse(task));
     if (c.task() == null) throw new dev.tfgraph.graph.BadInputException("worker: which task? give --task JOB:INDEX or a \"task\" in " + cluster);
-    Server s = Cluster.serve(c, c.task());
+    Server s = Cluster.serve(c, c.task(), threads);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("task", c.task().toString());
     out.put("address", c.address(c.task()));

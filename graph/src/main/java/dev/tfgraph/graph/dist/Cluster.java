@@ -16,6 +16,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Server;
+import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.proto.ServerDef;
 
 /**
  * TF's own distributed runtime, driven from Java: a gRPC server per task ({@link #serve}), and the
@@ -32,7 +34,7 @@ public final class Cluster {
    * Starts the TF server of one task and returns it (it serves until the process ends: TF's gRPC
    * server has no clean shutdown, so stop the process, not the server).
    */
-  public static Server serve(ClusterSpec cluster, ClusterSpec.Task task) {
+  public static Server serve(ClusterSpec cluster, ClusterSpec.Task task, int threads) {
     String address = cluster.address(task);
     int port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
     try (ServerSocket probe = new ServerSocket()) {
@@ -41,7 +43,10 @@ public final class Cluster {
     } catch (IOException e) {
       throw new RunFailedException("task " + task + ": port " + port + " (" + address + ") is not free: " + e.getMessage());
     }
-    Server s = new Server(cluster.serverDef(task));
+    ServerDef.Builder def = cluster.serverDef(task).toBuilder();
+    // the task's CPU device and its thread pools are made when the server starts, from this config
+    if (threads > 0) def.setDefaultSessionConfig(ConfigProto.newBuilder().setIntraOpParallelismThreads(threads).setInterOpParallelismThreads(threads));
+    Server s = new Server(def.build());
     try {
       s.start();
     } catch (RuntimeException e) {
@@ -93,7 +98,7 @@ public final class Cluster {
     if (onFailure == OnFailure.WAIT && opt.checkpointDir == null) {
       throw new BadInputException("train --on-failure wait needs --checkpoint-dir: the run resumes from the last checkpoint");
     }
-    serve(cluster, cluster.chief());
+    serve(cluster, cluster.chief(), opt.threads);
     await(cluster, connectMs, opt.progress);
     for (int restarts = 0; ; restarts++) {
       try (Trainer t = new Trainer(model, opt)) {
