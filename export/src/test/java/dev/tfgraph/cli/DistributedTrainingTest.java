@@ -115,6 +115,7 @@ class DistributedTrainingTest {
     Map<String, NpyArray> a = Npz.read(dist), b = Npz.read(local);
     double d = maxDiff(a, b);
     // 25 Adam steps in float32; the two differ only in summation order (two shard sums vs one mean)
+    System.out.println("max |distributed - single| after 25 steps: " + d);
     assertTrue(d < 1e-5, "max |distributed - single| = " + d);
     // and they did train: the weights moved away from the initial values by far more than that
     try (ModelGraph mg = ModelGraph.inference(Model.load(SPEC))) {
@@ -154,9 +155,9 @@ class DistributedTrainingTest {
     Path c2 = cluster(2, 1);
     ps = worker(c2, "ps:0");
     worker(c2, "worker:1");
-    Path ck = dir.resolve("ck"), out = dir.resolve("resumed.npz");
+    Path ck = dir.resolve("ck"), out = dir.resolve("resumed.npz"), serving = dir.resolve("serving");
     Process chief = start("chief2", concat(new String[] {"train", "--cluster", c2.toString(), "--checkpoint-dir", ck.toString(),
-        "--on-failure", "wait", "--save-weights", out.toString()}, common));
+        "--on-failure", "wait", "--save-weights", out.toString(), "--export", serving.toString()}, common));
     waitFor(ck.resolve("checkpoint.json"), chief);
     ps.destroyForcibly().waitFor();       // the variables are gone with it
     Thread.sleep(1500);
@@ -171,7 +172,12 @@ class DistributedTrainingTest {
       assertTrue(log.contains("\"restarts\":0"), log);
     }
     double d = maxDiff(Npz.read(out), Npz.read(ref));
+    System.out.println("max |resumed - uninterrupted|: " + d + (log.contains("\"restarts\":1") ? " (1 restart)" : " (no restart)"));
     assertTrue(d < 1e-5, "resumed run differs from the uninterrupted one by " + d + "\n" + log);
+    // the chief exported the trained model (verified in a child JVM before it was published)
+    try (var versions = Files.list(serving)) {
+      assertEquals(1, versions.filter(v -> v.getFileName().toString().matches("[0-9]+")).count(), log);
+    }
   }
 
   @Test

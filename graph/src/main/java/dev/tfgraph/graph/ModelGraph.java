@@ -320,18 +320,7 @@ public final class ModelGraph implements AutoCloseable {
       graph.close();
       return;
     }
-    // Closing a session on a cluster whose task died blocks in TF_CloseSession (measured): close
-    // on a daemon thread and give up after a few seconds; the process is ending or starting over.
-    Thread t = new Thread(() -> {
-      session.close();
-      graph.close();
-    }, "tfgraph-close-remote-session");
-    t.setDaemon(true);
-    t.start();
-    try {
-      t.join(5000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    // a remote session's close can block when a task died: bounded, see RemoteSession.close
+    dev.tfgraph.graph.dist.RemoteSession.close(session, graph, 5000);
   }
 }

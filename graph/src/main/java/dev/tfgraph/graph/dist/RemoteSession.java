@@ -56,6 +56,26 @@ public final class RemoteSession {
     }
   }
 
+  /**
+   * Closes a remote session and then its graph, giving up after {@code waitMs}: on a cluster whose
+   * task died, TF_CloseSession blocks (measured), so the close runs on a daemon thread and is
+   * abandoned if it does not return; the process is ending or starting over. Returns whether it closed.
+   */
+  public static boolean close(Session session, Graph graph, long waitMs) {
+    Thread t = new Thread(() -> {
+      if (session != null) session.close();
+      graph.close();
+    }, "tfgraph-close-remote-session");
+    t.setDaemon(true);
+    t.start();
+    try {
+      t.join(waitMs);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return !t.isAlive();
+  }
+
   static TF_Graph nativeGraph(Graph graph) {
     try {
       Method ref = Graph.class.getDeclaredMethod("ref");
