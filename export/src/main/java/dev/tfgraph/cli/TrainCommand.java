@@ -51,7 +51,7 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--quiet", description = "no progress bar") boolean quiet;
   @Option(names = "--summary", description = "print the model summary to stderr") boolean summary;
   @Option(names = "--verbose", description = "stack traces on errors") boolean verbose;
-  @Option(names = "--cluster", paramLabel = "FILE.json", description = "train data-parallel on this TF cluster (TF_CONFIG shape); this process is the chief, the other tasks run `tfgraph worker`") Path cluster;
+  @Option(names = "--cluster", paramLabel = "FILE|JSON", description = "train data-parallel on this TF cluster: a file or the JSON itself, TF_CONFIG-shaped (--cluster \"$TF_CONFIG\" works); this process is the chief, the other tasks run `tfgraph worker`") String cluster;
   @Option(names = "--task", paramLabel = "JOB:INDEX", description = "with --cluster: this process's task, which must be the chief (default: the file's task, else the chief)") String task;
   @Option(names = "--on-failure", description = "with --cluster, when a task stops answering: stop (exit 3, naming it) or wait (for it to come back, then resume from the last checkpoint) (default ${DEFAULT-VALUE})") String onFailure = "stop";
   @Option(names = "--connect-timeout", paramLabel = "SECONDS", description = "with --cluster: how long to wait for every task at start (default ${DEFAULT-VALUE})") long connectTimeout = 120;
@@ -83,7 +83,7 @@ public final class TrainCommand implements Callable<Integer> {
     o.logDir = logdir;
     ClusterSpec c = null;
     if (cluster != null) {
-      c = ClusterSpec.read(cluster);
+      c = ClusterSpec.resolve(cluster);
       if (task != null) c = c.withTask(ClusterSpec.Task.parse(task));
       o.cluster = c;
       o.stepTimeoutMs = stepTimeout * 1000;

@@ -15,18 +15,18 @@ import picocli.CommandLine.Option;
     description = {"Start TensorFlow's gRPC server for one task of a cluster and serve until stopped (Ctrl-C, SIGTERM).",
         "The chief runs: tfgraph train ... --cluster FILE. Prints one JSON line once serving."})
 public final class WorkerCommand implements Callable<Integer> {
-  @Option(names = "--cluster", required = true, paramLabel = "FILE.json",
-      description = "TF_CONFIG-shaped: {\"cluster\": {\"worker\": [\"host:port\", ...], \"ps\": [...]}, \"task\": {\"type\": \"worker\", \"index\": 1}}")
-  Path cluster;
+  @Option(names = "--cluster", required = true, paramLabel = "FILE|JSON",
+      description = "a file or the JSON itself (--cluster \"$TF_CONFIG\"), TF_CONFIG-shaped: {\"cluster\": {\"worker\": [\"host:port\", ...], \"ps\": [...]}, \"task\": {\"type\": \"worker\", \"index\": 1}}")
+  String cluster;
   @Option(names = "--task", paramLabel = "JOB:INDEX", description = "worker:1, ps:0, or a worker index (default: the file's task)")
   String task;
   @Option(names = "--threads", description = "this task's TF thread pools (0: TF default, all cores)") int threads = 0;
 
   @Override
   public Integer call() throws InterruptedException {
-    ClusterSpec c = ClusterSpec.read(cluster);
+    ClusterSpec c = ClusterSpec.resolve(cluster);
     if (task != null) c = c.withTask(ClusterSpec.Task.parse(task));
-    if (c.task() == null) throw new dev.tfgraph.graph.BadInputException("worker: which task? give --task JOB:INDEX or a \"task\" in " + cluster);
+    if (c.task() == null) throw new dev.tfgraph.graph.BadInputException("worker: which task? give --task JOB:INDEX or a \"task\" in the cluster spec");
     Server s = Cluster.serve(c, c.task(), threads);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("task", c.task().toString());

@@ -50,6 +50,23 @@ public record ClusterSpec(Map<String, List<String>> jobs, Task task) {
     jobs = Map.copyOf(jobs);
   }
 
+  /**
+   * {@code --cluster}'s value: a file, or the JSON itself when it starts with "{" (so that
+   * {@code --cluster "$TF_CONFIG"} reads the environment variable TF users already set).
+   */
+  public static ClusterSpec resolve(String arg) {
+    if (arg == null || arg.isBlank()) {
+      throw new BadInputException("--cluster: expected a file or TF_CONFIG-shaped JSON, received an empty value (is $TF_CONFIG set?)");
+    }
+    if (!arg.strip().startsWith("{")) return read(Path.of(arg));
+    if (arg.length() > 1 << 20) throw new BadInputException("--cluster: a cluster spec larger than 1 MiB");
+    try {
+      return parse(new ObjectMapper().readTree(arg), "--cluster (inline JSON)");
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new BadInputException("--cluster (inline JSON): not valid JSON: " + e.getOriginalMessage(), e);
+    }
+  }
+
   public static ClusterSpec read(Path file) {
     try {
       if (Files.size(file) > 1 << 20) throw new BadInputException(file + ": a cluster spec larger than 1 MiB");

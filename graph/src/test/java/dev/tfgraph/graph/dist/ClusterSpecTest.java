@@ -35,6 +35,20 @@ class ClusterSpecTest {
     assertEquals("/job:worker/replica:0/task:1/device:CPU:0", ClusterSpec.device(c.task()));
   }
 
+  /** --cluster takes a file or the JSON itself, so that --cluster "$TF_CONFIG" works. */
+  @Test
+  void resolvesAFileOrInlineJson(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    String json = "{\"cluster\": {\"worker\": [\"h:1\", \"h:2\"]}, \"task\": {\"type\": \"worker\", \"index\": 1}}";
+    java.nio.file.Path f = java.nio.file.Files.writeString(dir.resolve("cluster.json"), json);
+    assertEquals(ClusterSpec.resolve(f.toString()), ClusterSpec.resolve("  " + json));
+    assertEquals(new ClusterSpec.Task("worker", 1), ClusterSpec.resolve(json).task());
+    assertTrue(assertThrows(BadInputException.class, () -> ClusterSpec.resolve("")).getMessage().contains("TF_CONFIG"));
+    assertTrue(assertThrows(BadInputException.class, () -> ClusterSpec.resolve("{\"cluster\": ")).getMessage()
+        .contains("--cluster (inline JSON): not valid JSON"));
+    assertTrue(assertThrows(BadInputException.class, () -> ClusterSpec.resolve(dir.resolve("none.json").toString()))
+        .getMessage().contains("none.json"));
+  }
+
   @Test
   void aChiefJobIsTheChiefAndTheFirstReplica() throws Exception {
     ClusterSpec c = parse("{\"cluster\": {\"chief\": [\"h:1\"], \"worker\": [\"h:2\"]}}");

@@ -1,0 +1,66 @@
+package dev.tfgraph.graph;
+
+import dev.tfgraph.graph.data.Dataset;
+import java.util.SplittableRandom;
+import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.types.TInt32;
+
+/**
+ * Training batches: a seeded epoch order (the same seed and epoch give the same order on every
+ * run and every machine), batch {@code step} of that order, and its split into per-replica shards.
+ */
+final class Batches {
+  private Batches() {}
+
+  /** One batch of {@code n} examples: one (x, y) pair per replica (a single pair in one process). */
+  record Batch(Tensor[] x, TInt32[] y, int n) implements AutoCloseable {
+    @Override
+    public void close() {
+      for (Tensor t : x) t.close();
+      for (Tensor t : y) t.close();
+    }
+  }
+
+  /** Rows {@code order[step·B .. step·B+n)} of {@code d}, split into {@code parts} shards. */
+  static Batch of(Dataset d, int[] order, int step, int batchSize, int parts, Class<?> type, Shape inputShape) {
+    int from = step * batchSize;
+    int n = Math.min(batchSize, order.length - from);
+    int es = Math.toIntExact(d.exampleSize());
+    float[] x = new float[n * es];
+    int[] y = new int[n];
+    for (int i = 0; i < n; i++) {
+      int src = order[from + i];
+      System.arraycopy(d.x(), src * es, x, i * es, es);
+      y[i] = d.y()[src];
+    }
+    Tensor[] xs = new Tensor[parts];
+    TInt32[] ys = new TInt32[parts];
+    for (int r = 0; r < parts; r++) {
+      int lo = shardStart(n, parts, r), hi = shardStart(n, parts, r + 1);
+      xs[r] = Tensors.rows(type, inputShape, x, lo, hi - lo, es);
+      ys[r] = Tensors.labels(y, lo, hi - lo);
+    }
+    return new Batch(xs, ys, n);
+  }
+
+  /** Replica r of R takes rows [r·n/R, (r+1)·n/R) of a batch of n. */
+  static int shardStart(int n, int replicas, int r) {
+    return (int) ((long) r * n / replicas);
+  }
+
+  /** The order of epoch {@code epoch}: identity, or a Fisher–Yates shuffle seeded by (seed, epoch). */
+  static int[] order(int n, long seed, int epoch, boolean shuffle) {
+    int[] o = new int[n];
+    for (int i = 0; i < n; i++) o[i] = i;
+    if (!shuffle) return o;
+    SplittableRandom r = new SplittableRandom(seed * 1_000_003L + epoch);
+    for (int i = n - 1; i > 0; i--) {
+      int j = r.nextInt(i + 1);
+      int t = o[i];
+      o[i] = o[j];
+      o[j] = t;
+    }
+    return o;
+  }
+}

@@ -1,0 +1,68 @@
+package dev.tfgraph.graph;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tfgraph.graph.data.Dataset;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.types.TFloat32;
+
+class BatchesTest {
+  @Test
+  void shardsPartitionEveryBatchInOrderWithSizesWithinOne() {
+    for (int n = 1; n <= 40; n++) {
+      for (int r = 1; r <= 5; r++) {
+        assertEquals(0, Batches.shardStart(n, r, 0));
+        assertEquals(n, Batches.shardStart(n, r, r));
+        int min = Integer.MAX_VALUE, max = 0;
+        for (int i = 0; i < r; i++) {
+          int size = Batches.shardStart(n, r, i + 1) - Batches.shardStart(n, r, i);
+          min = Math.min(min, size);
+          max = Math.max(max, size);
+        }
+        assertTrue(max - min <= 1, "n " + n + " replicas " + r);
+      }
+    }
+  }
+
+  @Test
+  void orderIsASeededPermutationThatChangesPerEpoch() {
+    int[] a = Batches.order(100, 5, 0, true);
+    assertArrayEquals(a, Batches.order(100, 5, 0, true));
+    assertFalse(Arrays.equals(a, Batches.order(100, 5, 1, true)));
+    assertFalse(Arrays.equals(a, Batches.order(100, 6, 0, true)));
+    int[] sorted = a.clone();
+    Arrays.sort(sorted);
+    assertArrayEquals(Batches.order(100, 5, 0, false), sorted);
+  }
+
+  @Test
+  void batchTakesItsRowsOfTheOrderAndSplitsThemIntoShards() {
+    float[] x = new float[10 * 2];
+    int[] y = new int[10];
+    for (int i = 0; i < 10; i++) {
+      x[2 * i] = i;
+      x[2 * i + 1] = -i;
+      y[i] = i % 3;
+    }
+    Dataset d = new Dataset(x, y, new long[] {2});
+    int[] order = {9, 8, 7, 6, 5, 4, 3, 2, 1, 0};
+    try (Batches.Batch b = Batches.of(d, order, 1, 4, 3, TFloat32.class, Shape.of(-1, 2))) { // rows 5, 4, 3, 2
+      assertEquals(4, b.n());
+      assertEquals(3, b.x().length);
+      assertArrayEquals(new float[] {5, -5}, Tensors.toFloats(b.x()[0]));
+      assertArrayEquals(new float[] {4, -4}, Tensors.toFloats(b.x()[1]));
+      assertArrayEquals(new float[] {3, -3, 2, -2}, Tensors.toFloats(b.x()[2]));
+      assertEquals(0, b.y()[2].getInt(0)); // labels of rows 3 and 2
+      assertEquals(2, b.y()[2].getInt(1));
+    }
+    try (Batches.Batch last = Batches.of(d, order, 2, 4, 1, TFloat32.class, Shape.of(-1, 2))) { // the short last batch
+      assertEquals(2, last.n());
+      assertArrayEquals(new float[] {1, -1, 0, 0}, Tensors.toFloats(last.x()[0]));
+    }
+  }
+}

@@ -1,0 +1,107 @@
+package dev.tfgraph.layers;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tfgraph.graph.Model;
+import dev.tfgraph.graph.ModelGraph;
+import dev.tfgraph.graph.Objective;
+import dev.tfgraph.graph.Tensors;
+import dev.tfgraph.graph.data.Dataset;
+import dev.tfgraph.graph.data.NpyArray;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.tensorflow.Output;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.Tensor;
+import org.tensorflow.types.TInt32;
+
+/**
+ * The data-parallel objective, in one process: replicas summing "their cross-entropies / n" (plus
+ * the regularization once) give the single-process loss and gradients of the whole batch, also
+ * with uneven shards. The cross-process version of this is DistributedTrainingTest.
+ */
+class ObjectiveTest {
+  static Model model() {
+    return Model.builder("m", "x", 5).add(new Dense("fc", 8, "tanh"))
+        .add(new SoftExponential("se", false, new double[] {0.3}, 0.05, true)).add(new Dense("head", 3, "linear")).build();
+  }
+
+  @Test
+  void replicatedLossAndGradientsEqualTheWholeBatch() {
+    Dataset d = Synthetic.fourClasses(7, 5, 11); // 7 rows over 3 replicas: shards of 2, 2, 3
+    int[] y = d.y().clone();
+    for (int i = 0; i < y.length; i++) y[i] %= 3;
+    Model m = model();
+    float[] single;
+    Map<String, NpyArray> w;
+    try (ModelGraph g = ModelGraph.training(m, null)) {
+      w = g.initialValues(3);
+      g.setWeights(w);
+      Objective o = Objective.single(g, weights(g));
+      try (Tensor x = Tensors.rows(g.type(), m.input().shape(), d.x(), 0, 7, 5); TInt32 labels = Tensors.labels(y, 0, 7);
+          Tensor seed = Tensors.seed(1, 0)) {
+        Session.Runner r = g.session().runner().feed(g.input(), x).feed(o.labels().get(0), labels).fetch(o.loss());
+        if (g.stepSeed() != null) r.feed(g.stepSeed(), seed);
+        o.gradients().forEach(r::fetch);
+        single = flatten(r);
+      }
+    }
+    float[] replicated;
+    try (ModelGraph g = ModelGraph.replicated(m, 3)) {
+      Output<?>[] xs = weights(g);
+      List<String> gradNames = new ArrayList<>();
+      for (Output<?> v : xs) gradNames.add(v.op().name() + "__grad");
+      Objective[] o = {Objective.replicated(g, xs)};
+      g.relocate(def -> def, Session::new, () -> o[0] = o[0].relocated(g));
+      g.setWeights(w);
+      List<Tensor> feeds = new ArrayList<>();
+      try {
+        Session.Runner r = g.session().runner();
+        for (int i = 0; i < 3; i++) {
+          int lo = 7 * i / 3, hi = 7 * (i + 1) / 3;
+          Tensor x = Tensors.rows(g.type(), m.input().shape(), d.x(), lo, hi - lo, 5);
+          TInt32 labels = Tensors.labels(y, lo, hi - lo);
+          feeds.addAll(List.of(x, labels));
+          r.feed(g.replicaInputs().get(i), x).feed(o[0].labels().get(i), labels);
+        }
+        Tensor count = Tensors.of(g.type(), org.tensorflow.ndarray.Shape.scalar(), new double[] {7});
+        Tensor seed = Tensors.seed(1, 0);
+        feeds.addAll(List.of(count, seed));
+        r.feed(o[0].exampleCount(), count).fetch(o[0].loss());
+        if (g.stepSeed() != null) r.feed(g.stepSeed(), seed);
+        gradNames.forEach(n -> r.fetch(n));
+        replicated = flatten(r);
+      } finally {
+        feeds.forEach(Tensor::close);
+      }
+    }
+    assertEquals(single.length, replicated.length);
+    assertTrue(single[0] > 0.5, "a real loss: " + single[0]);
+    for (int i = 0; i < single.length; i++) {
+      assertEquals(single[i], replicated[i], 1e-6 * Math.max(1, Math.abs(single[i])), "value " + i + " (0 is the loss)");
+    }
+  }
+
+  private static Output<?>[] weights(ModelGraph g) {
+    return g.variables().values().stream().map(v -> v.asOutput()).toArray(Output<?>[]::new);
+  }
+
+  private static float[] flatten(Session.Runner r) {
+    List<float[]> parts = new ArrayList<>();
+    try (Result res = r.run()) {
+      for (int i = 0; i < res.size(); i++) parts.add(Tensors.toFloats(res.get(i)));
+    }
+    int n = parts.stream().mapToInt(p -> p.length).sum();
+    float[] out = new float[n];
+    int off = 0;
+    for (float[] p : parts) {
+      System.arraycopy(p, 0, out, off, p.length);
+      off += p.length;
+    }
+    return out;
+  }
+}
