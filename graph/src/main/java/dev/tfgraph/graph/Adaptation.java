@@ -37,22 +37,13 @@ final class Adaptation {
     long in = d.exampleSize();
     int b = 512;
     List<float[]> parts = new ArrayList<>();
-    int total = 0;
     for (int from = 0; from < d.size(); from += b) {
       int n = Math.min(b, d.size() - from);
       try (Tensor x = Tensors.rows(mg.type(), model.input().shape(), d.x(), from, n, in);
           Result r = mg.session().runner().feed(mg.input(), x).fetch(op).run()) {
-        float[] f = Tensors.toFloats(r.get(0));
-        parts.add(f);
-        total += f.length;
+        parts.add(Tensors.toFloats(r.get(0)));
       }
     }
-    float[] out = new float[total];
-    int off = 0;
-    for (float[] p : parts) {
-      System.arraycopy(p, 0, out, off, p.length);
-      off += p.length;
-    }
-    return out;
+    return Tensors.concat(parts);
   }
 }

@@ -51,6 +51,17 @@ public final class Tensors {
     return TFloat64.tensorOf(s, DataBuffers.of(d, true, false));
   }
 
+  /** The arrays one after another. */
+  public static float[] concat(java.util.List<float[]> parts) {
+    float[] out = new float[parts.stream().mapToInt(p -> p.length).sum()];
+    int off = 0;
+    for (float[] p : parts) {
+      System.arraycopy(p, 0, out, off, p.length);
+      off += p.length;
+    }
+    return out;
+  }
+
   public static float[] toFloats(Tensor t) {
     float[] out = new float[Math.toIntExact(t.shape().size())];
     if (t instanceof TFloat32 f) f.asRawTensor().data().asFloats().read(out);

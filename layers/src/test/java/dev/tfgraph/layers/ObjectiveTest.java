@@ -95,13 +95,6 @@ class ObjectiveTest {
     try (Result res = r.run()) {
       for (int i = 0; i < res.size(); i++) parts.add(Tensors.toFloats(res.get(i)));
     }
-    int n = parts.stream().mapToInt(p -> p.length).sum();
-    float[] out = new float[n];
-    int off = 0;
-    for (float[] p : parts) {
-      System.arraycopy(p, 0, out, off, p.length);
-      off += p.length;
-    }
-    return out;
+    return Tensors.concat(parts);
   }
 }
