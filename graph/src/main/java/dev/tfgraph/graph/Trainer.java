@@ -29,9 +29,7 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.proto.ConfigProto;
-import org.tensorflow.proto.RunOptions;
 import org.tensorflow.types.TInt32;
-import org.tensorflow.types.TInt64;
 import org.tensorflow.types.family.TNumber;
 import org.tensorflow.types.family.TType;
 
@@ -54,6 +52,7 @@ public final class Trainer implements AutoCloseable {
   private Operation update;
   private final List<Operation> slotInits = new ArrayList<>();
   private final List<Variable<? extends TType>> stateVars = new ArrayList<>();
+  private final Steps stepper;
 
   public Trainer(Model model, TrainOptions options) {
     this.model = model;
@@ -93,6 +92,7 @@ public final class Trainer implements AutoCloseable {
     update = optimizer.update().op();
     optimizer.slotInits().forEach(o -> slotInits.add(o.op()));
     if (cluster != null) placeOnCluster(cluster);
+    this.stepper = new Steps(mg, objective, learningRate, update, opt.seed, cluster, opt.stepTimeoutMs);
   }
 
   /** Places the graph on the cluster (see {@link Placement}), opens the remote session, re-resolves handles. */
@@ -233,7 +233,7 @@ public final class Trainer implements AutoCloseable {
           long ts = System.nanoTime();
           double[] la;
           try (b) {
-            la = mg.replicas() == 0 ? runStep(b.x()[0], b.y()[0], step, lr) : runShards(b, step, lr);
+            la = mg.replicas() == 0 ? stepper.run(b.x()[0], b.y()[0], step, lr) : stepper.runShards(b, step, lr);
           }
           stepNanos += System.nanoTime() - ts;
           if (!Double.isFinite(la[0])) {
@@ -303,57 +303,9 @@ public final class Trainer implements AutoCloseable {
     }
   }
 
-  private double lastLr = Double.NaN;
-  private Tensor lrTensor;
-  private TInt64 seedTensor;
-
-  /**
-   * One training step; returns {loss, accuracy} of the batch. Nothing is allocated per step besides
-   * the batch: the [seed, step] tensor is rewritten in place (Session.run is synchronous and the feed
-   * is only read during the run) and the learning-rate tensor is rebuilt only when the rate changes.
-   */
+  /** One training step in one process; returns {loss, accuracy} of the batch (for benchmarks; fit runs its own). */
   public double[] runStep(Tensor x, TInt32 y, long step, double lr) {
-    prepareScalars(step, lr);
-    try (Result res = stepRunner(x, y, seedTensor, lrTensor).run()) {
-      return new double[] {Tensors.scalar(res.get(0)), Tensors.scalar(res.get(1))};
-    }
-  }
-
-  private Session.Runner stepRunner(Tensor x, TInt32 y, Tensor seed, Tensor lr) {
-    Session.Runner r = mg.session().runner().feed(mg.input(), x).feed(objective.labels().get(0), y).feed(mg.stepSeed(), seed)
-        .feed(learningRate, lr).fetch(objective.loss()).fetch(objective.accuracy()).addTarget(update);
-    for (Operation u : mg.updates()) r.addTarget(u);
-    return r;
-  }
-
-  private void prepareScalars(long step, double lr) {
-    if (lr != lastLr) {
-      if (lrTensor != null) lrTensor.close();
-      lrTensor = Tensors.of(mg.type(), Shape.scalar(), new double[] {lr});
-      lastLr = lr;
-    }
-    if (seedTensor == null) seedTensor = Tensors.seed(opt.seed, step);
-    seedTensor.setLong(step, 1);
-  }
-
-  /** One synchronous data-parallel step: every replica's shard in one run, one update. */
-  private double[] runShards(Batch b, long step, double lr) {
-    prepareScalars(step, lr);
-    try (Tensor count = Tensors.of(mg.type(), Shape.scalar(), new double[] {b.n()})) {
-      Session.Runner r = mg.session().runner().feed(mg.stepSeed(), seedTensor).feed(learningRate, lrTensor)
-          .feed(objective.exampleCount(), count);
-      for (int i = 0; i < b.x().length; i++) {
-        r.feed(mg.replicaInputs().get(i), b.x()[i]).feed(objective.labels().get(i), b.y()[i]);
-      }
-      r.fetch(objective.loss()).fetch(objective.accuracy()).addTarget(update);
-      for (Operation u : mg.updates()) r.addTarget(u);
-      if (opt.stepTimeoutMs > 0) r.setOptions(RunOptions.newBuilder().setTimeoutInMs(opt.stepTimeoutMs).build());
-      try (Result res = r.run()) {
-        return new double[] {Tensors.scalar(res.get(0)), Tensors.scalar(res.get(1))};
-      } catch (TensorFlowException e) {
-        throw ClusterFailure.of(opt.cluster, "step " + (step + 1), e);
-      }
-    }
+    return stepper.run(x, y, step, lr);
   }
 
   /** Zeroes the optimizer's slots (fit does this itself; for benchmarks that drive runStep). */
@@ -364,23 +316,16 @@ public final class Trainer implements AutoCloseable {
     r.run().close();
   }
 
-  private final List<Tensor> bareFeeds = new ArrayList<>();
-
   /**
    * A plain Session.Runner for the same training step with fixed feeds: the baseline that
    * {@code bench} compares {@link #runStep} with. Close its feeds with {@link #closeBare()}.
    */
   public Session.Runner bareRunner(Tensor x, TInt32 y, double lr) {
-    closeBare();
-    Tensor seed = Tensors.seed(opt.seed, 0);
-    Tensor lrT = Tensors.of(mg.type(), Shape.scalar(), new double[] {lr});
-    bareFeeds.addAll(List.of(seed, lrT));
-    return stepRunner(x, y, seed, lrT);
+    return stepper.bare(x, y, lr);
   }
 
   public void closeBare() {
-    bareFeeds.forEach(Tensor::close);
-    bareFeeds.clear();
+    stepper.closeBare();
   }
 
   private void checkData(Dataset d, String what) {
@@ -412,9 +357,7 @@ public final class Trainer implements AutoCloseable {
 
   @Override
   public void close() {
-    closeBare();
-    if (lrTensor != null) lrTensor.close();
-    if (seedTensor != null) seedTensor.close();
+    stepper.close();
     mg.close();
   }
 }
