@@ -123,22 +123,46 @@ class DistributedTrainingTest {
     }
   }
 
+  /**
+   * A worker dies: the chief names it and stops (exit 3) with its last checkpoint intact. The
+   * cluster is then restarted (on other ports, as a rescheduled job would be) and the chief run
+   * again with --resume: it continues from that checkpoint to the weights of an uninterrupted run.
+   */
   @Test
-  void aWorkerThatDiesIsNamedByTheChiefWhichStops() throws Exception {
+  void aWorkerThatDiesIsNamedAndARestartedClusterResumesExactly() throws Exception {
+    String[] common = {"--spec", SPEC.toString(), "--data", DATA, "--epochs", "3", "--batch-size", "64", "--seed", "5", "--quiet"};
     Path c = cluster(2, 1);
     worker(c, "ps:0");
     Process w1 = worker(c, "worker:1");
     Path ck = dir.resolve("ck");
-    Process chief = start("chief", "train", "--spec", SPEC.toString(), "--data", DATA, "--cluster", c.toString(), "--epochs", "200",
-        "--batch-size", "64", "--checkpoint-dir", ck.toString(), "--quiet");
+    Process chief = start("chief", concat(new String[] {"train", "--cluster", c.toString(), "--checkpoint-dir", ck.toString()}, common));
     waitFor(ck.resolve("checkpoint.json"), chief);
     w1.destroyForcibly().waitFor();
     assertTrue(chief.waitFor(120, TimeUnit.SECONDS), "the chief did not stop within 120 s of the worker's death");
     String log = read(dir.resolve("chief.log"));
     assertEquals(3, chief.exitValue(), log);
     assertTrue(log.contains("worker:1") && log.contains("does not answer"), log);
-    // the last checkpoint is intact
     assertTrue(Files.exists(ck.resolve("checkpoint.json")));
+
+    Path c2 = cluster(2, 1);
+    worker(c2, "ps:0");
+    worker(c2, "worker:1");
+    Path resumed = dir.resolve("resumed.npz");
+    Object[] again = run("chief-resumed", concat(new String[] {"train", "--cluster", c2.toString(), "--checkpoint-dir", ck.toString(),
+        "--resume", "--save-weights", resumed.toString()}, common));
+    assertEquals(0, again[0], (String) again[1]);
+
+    Path c3 = cluster(2, 1);
+    worker(c3, "ps:0");
+    worker(c3, "worker:1");
+    Path ref = dir.resolve("ref.npz");
+    Object[] reference = run("reference", concat(new String[] {"train", "--cluster", c3.toString(), "--save-weights", ref.toString()}, common));
+    assertEquals(0, reference[0], (String) reference[1]);
+    long stepsResumed = steps((String) again[1]), stepsAll = steps((String) reference[1]);
+    assertTrue(stepsResumed > 0 && stepsResumed < stepsAll, "resumed " + stepsResumed + " of " + stepsAll + " steps: " + again[1]);
+    double d = maxDiff(Npz.read(resumed), Npz.read(ref));
+    System.out.println("max |restarted cluster, resumed - uninterrupted|: " + d + " (" + stepsResumed + " of " + stepsAll + " steps after the restart)");
+    assertTrue(d < 1e-6, "the resumed run differs from the uninterrupted one by " + d);
   }
 
   @Test
@@ -201,6 +225,13 @@ class DistributedTrainingTest {
       assertTrue(System.nanoTime() < deadline, file + " did not appear within 180 s");
       Thread.sleep(50);
     }
+  }
+
+  /** The "steps" of a train command's JSON summary: the steps this run took. */
+  static long steps(String log) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"steps\":([0-9]+)").matcher(log);
+    assertTrue(m.find(), log);
+    return Long.parseLong(m.group(1));
   }
 
   static String[] concat(String[] a, String[] b) {
