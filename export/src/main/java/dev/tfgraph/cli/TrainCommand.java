@@ -39,6 +39,7 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--patience", description = "early stopping after N epochs without val_loss progress (needs --validation-split)") int patience = 0;
   @Option(names = "--seed", description = "default ${DEFAULT-VALUE}") long seed = 0;
   @Option(names = "--no-shuffle", description = "take batches in file order") boolean noShuffle;
+  @Option(names = "--augment", description = "none, or flip: mirror each training image left-right with probability 1/2, seeded (default ${DEFAULT-VALUE})") String augment = "none";
   @Option(names = "--save-weights", paramLabel = "FILE.npz") Path saveWeights;
   @Option(names = "--export", paramLabel = "BASE", description = "export a SavedModel version under BASE after training") Path export;
   @Option(names = "--checkpoint-dir", paramLabel = "DIR", description = "checkpoint every epoch here") Path checkpointDir;
@@ -68,6 +69,7 @@ public final class TrainCommand implements Callable<Integer> {
     o.batchSize = batchSize;
     o.optimizer = new Optimizer.Config(optimizer, learningRate, momentum, 0.9, 0.999, 1e-7, clipNorm);
     o.schedule = schedule;
+    o.augment = augment;
     o.stepEpochs = stepEpochs;
     o.gamma = gamma;
     o.validationSplit = validationSplit;

@@ -22,8 +22,20 @@ final class Batches {
     }
   }
 
-  /** Rows {@code order[step·B .. step·B+n)} of {@code d}, split into {@code parts} shards. */
-  static Batch of(Dataset d, int[] order, int step, int batchSize, int parts, Class<?> type, Shape inputShape) {
+  /** Mirror images left-right, each with probability 1/2 drawn from (seed, epoch, step). */
+  record Flip(long seed, int epoch) {
+    /** A stream of its own for each (seed, epoch, step), apart from the shuffling's. */
+    SplittableRandom random(int step) {
+      return new SplittableRandom(seed * 0x9E3779B97F4A7C15L + epoch * 0xBF58476D1CE4E5B9L + step * 0x94D049BB133111EBL
+          + 0x632BE59BD9B4E019L);
+    }
+  }
+
+  /**
+   * Rows {@code order[step·B .. step·B+n)} of {@code d}, flipped if {@code flip} is not null,
+   * split into {@code parts} shards.
+   */
+  static Batch of(Dataset d, int[] order, int step, int batchSize, int parts, Class<?> type, Shape inputShape, Flip flip) {
     int from = step * batchSize;
     int n = Math.min(batchSize, order.length - from);
     int es = Math.toIntExact(d.exampleSize());
@@ -34,6 +46,7 @@ final class Batches {
       System.arraycopy(d.x(), src * es, x, i * es, es);
       y[i] = d.y()[src];
     }
+    if (flip != null) flipLeftRight(x, n, d.exampleShape(), flip.random(step));
     Tensor[] xs = new Tensor[parts];
     TInt32[] ys = new TInt32[parts];
     for (int r = 0; r < parts; r++) {
@@ -42,6 +55,24 @@ final class Batches {
       ys[r] = Tensors.labels(y, lo, hi - lo);
     }
     return new Batch(xs, ys, n);
+  }
+
+  /** Mirrors each of the n images [h, w, c] in {@code x} along w with probability 1/2. */
+  static void flipLeftRight(float[] x, int n, long[] shape, SplittableRandom r) {
+    int h = (int) shape[0], w = (int) shape[1], c = (int) shape[2];
+    for (int i = 0; i < n; i++) {
+      if (!r.nextBoolean()) continue;
+      for (int row = 0; row < h; row++) {
+        int base = ((i * h) + row) * w * c;
+        for (int a = 0, b = w - 1; a < b; a++, b--) {
+          for (int k = 0; k < c; k++) {
+            float t = x[base + a * c + k];
+            x[base + a * c + k] = x[base + b * c + k];
+            x[base + b * c + k] = t;
+          }
+        }
+      }
+    }
   }
 
   /** Replica r of R takes rows [r·n/R, (r+1)·n/R) of a batch of n. */

@@ -6,11 +6,17 @@ import java.util.List;
 /** Training settings, with the contract's defaults (adam 1e-3, batch 128, seed 0, shuffled). */
 public final class TrainOptions {
   public static final List<String> SCHEDULES = List.of("constant", "step", "cosine");
+  public static final List<String> AUGMENTATIONS = List.of("none", "flip");
   public int epochs = 1;
   public int batchSize = 128;
   public Optimizer.Config optimizer = Optimizer.Config.of("adam", 1e-3);
   public long seed = 0;
   public boolean shuffle = true;
+  /**
+   * "none", or "flip": each training image [height, width, channels] is mirrored left-right with
+   * probability 1/2, drawn from (seed, epoch, step), so runs and resumed runs see the same images.
+   */
+  public String augment = "none";
   /** "constant", "step" (× gamma every stepEpochs epochs) or "cosine" (to 0 over the run). */
   public String schedule = "constant";
   public double gamma = 0.1;
@@ -38,6 +44,7 @@ public final class TrainOptions {
     Checks.positive("train", "epochs", epochs);
     Checks.positive("train", "batch_size", batchSize);
     Checks.oneOf("train", "schedule", schedule, SCHEDULES);
+    Checks.oneOf("train", "augment", augment, AUGMENTATIONS);
     Checks.inRange("train", "validation_split", validationSplit, 0, 0.5);
     Checks.nonNegative("train", "patience", patience);
     if (patience > 0 && validationSplit == 0) {

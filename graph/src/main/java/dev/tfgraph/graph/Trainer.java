@@ -62,6 +62,10 @@ public final class Trainer implements AutoCloseable {
       throw new BadInputException("train: the model's output must be [batch, classes], received "
           + Shapes.show(out) + "; end the model with a Dense layer");
     }
+    if (opt.augment.equals("flip") && model.input().shape().numDimensions() != 4) {
+      throw new BadInputException("train: --augment flip mirrors images: expected the model's input "
+          + model.input().name() + " to be [batch, height, width, channels], received " + Shapes.show(model.input().shape()));
+    }
     ClusterSpec cluster = opt.cluster;
     this.mg = cluster == null ? ModelGraph.training(model, sessionConfig(options))
         : ModelGraph.replicated(model, cluster.replicas().size());
@@ -220,7 +224,8 @@ public final class Trainer implements AutoCloseable {
       for (int epoch = state.epoch(); epoch < opt.epochs; epoch++) {
         int[] order = Batches.order(train.size(), opt.seed, epoch, opt.shuffle);
         final Dataset tr = train;
-        Future<Batch> next = prefetch.submit(() -> Batches.of(tr, order, 0, opt.batchSize, parts, mg.type(), model.input().shape()));
+        Batches.Flip flip = opt.augment.equals("flip") ? new Batches.Flip(opt.seed, epoch) : null;
+        Future<Batch> next = prefetch.submit(() -> Batches.of(tr, order, 0, opt.batchSize, parts, mg.type(), model.input().shape(), flip));
         double lr = opt.learningRate(epoch, 0);
         monitor.startEpoch(epoch);
         for (int s = 0; s < steps; s++) {
@@ -228,7 +233,7 @@ public final class Trainer implements AutoCloseable {
           Batch b = get(next);
           waitNanos += System.nanoTime() - tw;
           final int ns = s + 1;
-          if (ns < steps) next = prefetch.submit(() -> Batches.of(tr, order, ns, opt.batchSize, parts, mg.type(), model.input().shape()));
+          if (ns < steps) next = prefetch.submit(() -> Batches.of(tr, order, ns, opt.batchSize, parts, mg.type(), model.input().shape(), flip));
           lr = opt.learningRate(epoch, totalSteps == 0 ? 0 : (double) step / totalSteps);
           long ts = System.nanoTime();
           double[] la;

@@ -51,7 +51,7 @@ class BatchesTest {
     }
     Dataset d = new Dataset(x, y, new long[] {2});
     int[] order = {9, 8, 7, 6, 5, 4, 3, 2, 1, 0};
-    try (Batches.Batch b = Batches.of(d, order, 1, 4, 3, TFloat32.class, Shape.of(-1, 2))) { // rows 5, 4, 3, 2
+    try (Batches.Batch b = Batches.of(d, order, 1, 4, 3, TFloat32.class, Shape.of(-1, 2), null)) { // rows 5, 4, 3, 2
       assertEquals(4, b.n());
       assertEquals(3, b.x().length);
       assertArrayEquals(new float[] {5, -5}, Tensors.toFloats(b.x()[0]));
@@ -60,9 +60,48 @@ class BatchesTest {
       assertEquals(0, b.y()[2].getInt(0)); // labels of rows 3 and 2
       assertEquals(2, b.y()[2].getInt(1));
     }
-    try (Batches.Batch last = Batches.of(d, order, 2, 4, 1, TFloat32.class, Shape.of(-1, 2))) { // the short last batch
+    try (Batches.Batch last = Batches.of(d, order, 2, 4, 1, TFloat32.class, Shape.of(-1, 2), null)) { // the short last batch
       assertEquals(2, last.n());
       assertArrayEquals(new float[] {1, -1, 0, 0}, Tensors.toFloats(last.x()[0]));
     }
+  }
+
+  /** --augment flip: about half of the images are exact mirrors, the same ones for the same (seed, epoch, step). */
+  @Test
+  void flipMirrorsAboutHalfTheImagesReproducibly() {
+    int n = 400, h = 3, w = 4, c = 2;
+    float[] x = new float[n * h * w * c];
+    for (int i = 0; i < x.length; i++) x[i] = i;
+    Dataset d = new Dataset(x, new int[n], new long[] {h, w, c});
+    int[] order = Batches.order(n, 0, 0, false);
+    Shape s = Shape.of(-1, h, w, c);
+    float[] a, again, otherStep;
+    try (Batches.Batch b = Batches.of(d, order, 0, n, 1, TFloat32.class, s, new Batches.Flip(7, 2));
+        Batches.Batch b2 = Batches.of(d, order, 0, n, 1, TFloat32.class, s, new Batches.Flip(7, 2));
+        Batches.Batch b3 = Batches.of(d, order, 1, n / 2, 1, TFloat32.class, s, new Batches.Flip(7, 2))) {
+      a = Tensors.toFloats(b.x()[0]);
+      again = Tensors.toFloats(b2.x()[0]);
+      otherStep = Tensors.toFloats(b3.x()[0]);
+    }
+    assertArrayEquals(a, again);
+    int flipped = 0;
+    int size = h * w * c;
+    for (int i = 0; i < n; i++) {
+      boolean same = true, mirror = true;
+      for (int row = 0; row < h; row++) {
+        for (int col = 0; col < w; col++) {
+          for (int k = 0; k < c; k++) {
+            float got = a[i * size + (row * w + col) * c + k];
+            same &= got == x[i * size + (row * w + col) * c + k];
+            mirror &= got == x[i * size + (row * w + (w - 1 - col)) * c + k];
+          }
+        }
+      }
+      assertTrue(same ^ mirror, "image " + i + " is neither itself nor its mirror");
+      if (mirror) flipped++;
+    }
+    assertTrue(flipped > 150 && flipped < 250, flipped + " of " + n + " flipped");
+    // the same rows 200..399 taken at step 1 (batch n/2) instead of step 0: other flips
+    assertFalse(Arrays.equals(Arrays.copyOfRange(a, n / 2 * size, n * size), otherStep), "another step flips other images");
   }
 }

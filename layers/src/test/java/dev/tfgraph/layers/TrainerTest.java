@@ -73,6 +73,54 @@ class TrainerTest {
     for (String k : straight.keySet()) assertArrayEquals(straight.get(k).toFloats(), resumed.get(k).toFloats(), k);
   }
 
+  static Model smallConv() {
+    return Model.builder("conv", "x", 8, 8, 1).add(new Conv2D("conv", 4, 3, "same", "relu"))
+        .add(new MaxPooling2D("pool", 2)).add(new Flatten("flatten")).add(new Dense("head", 4, "softmax")).build();
+  }
+
+  /** --augment flip changes what training sees, and a resumed run still sees the same flips. */
+  @Test
+  void flipAugmentationChangesTrainingAndResumesExactly(@TempDir Path dir) {
+    Dataset d = Synthetic.textures(96, 8, 8, 5);
+    TrainOptions plain = options(2);
+    TrainOptions flip = options(2);
+    flip.augment = "flip";
+    Map<String, NpyArray> a, b;
+    try (Trainer t = new Trainer(smallConv(), plain)) {
+      a = t.fit(d, null, null).weights();
+    }
+    try (Trainer t = new Trainer(smallConv(), flip)) {
+      b = t.fit(d, null, null).weights();
+    }
+    assertTrue(maxDiff(a, b) > 1e-4, "flipping changed nothing: " + maxDiff(a, b));
+    TrainOptions first = options(1);
+    first.augment = "flip";
+    first.checkpointDir = dir;
+    try (Trainer t = new Trainer(smallConv(), first)) {
+      t.fit(d, null, null);
+    }
+    TrainOptions second = options(2);
+    second.augment = "flip";
+    second.checkpointDir = dir;
+    second.resume = true;
+    try (Trainer t = new Trainer(smallConv(), second)) {
+      assertEquals(0.0, maxDiff(b, t.fit(d, null, null).weights()));
+    }
+    TrainOptions onVectors = options(1);
+    onVectors.augment = "flip";
+    String msg = assertThrows(BadInputException.class, () -> new Trainer(mlp(), onVectors)).getMessage();
+    assertTrue(msg.contains("[batch, height, width, channels]") && msg.contains("[None, 6]"), msg);
+  }
+
+  static double maxDiff(Map<String, NpyArray> a, Map<String, NpyArray> b) {
+    double m = 0;
+    for (String k : a.keySet()) {
+      float[] x = a.get(k).toFloats(), y = b.get(k).toFloats();
+      for (int i = 0; i < x.length; i++) m = Math.max(m, Math.abs(x[i] - y[i]));
+    }
+    return m;
+  }
+
   @Test
   void corruptCheckpointFallsBackToThePreviousOne(@TempDir Path dir) throws Exception {
     Dataset d = Synthetic.fourClasses(64, 6, 3);
