@@ -52,9 +52,7 @@ final class Steps implements AutoCloseable {
   /** One step in one process; returns {loss, accuracy} of the batch. */
   double[] run(Tensor x, TInt32 y, long step, double lr) {
     prepareScalars(step, lr);
-    try (Result res = runner(x, y, seedTensor, lrTensor).run()) {
-      return new double[] {Tensors.scalar(res.get(0)), Tensors.scalar(res.get(1))};
-    }
+    return lossAndAccuracy(runner(x, y, seedTensor, lrTensor));
   }
 
   /** One synchronous data-parallel step: every replica's shard in one run, one update. */
@@ -68,8 +66,8 @@ final class Steps implements AutoCloseable {
       }
       fetchAndUpdate(r);
       if (timeoutMs > 0) r.setOptions(RunOptions.newBuilder().setTimeoutInMs(timeoutMs).build());
-      try (Result res = r.run()) {
-        return new double[] {Tensors.scalar(res.get(0)), Tensors.scalar(res.get(1))};
+      try {
+        return lossAndAccuracy(r);
       } catch (TensorFlowException e) {
         throw ClusterFailure.of(cluster, "step " + (step + 1), e);
       }
@@ -100,6 +98,13 @@ final class Steps implements AutoCloseable {
     r.fetch(objective.loss()).fetch(objective.accuracy()).addTarget(update);
     for (Operation u : mg.updates()) r.addTarget(u);
     return r;
+  }
+
+  /** Runs {@code r}, whose first two fetches are the loss and the accuracy. */
+  private static double[] lossAndAccuracy(Session.Runner r) {
+    try (Result res = r.run()) {
+      return new double[] {Tensors.scalar(res.get(0)), Tensors.scalar(res.get(1))};
+    }
   }
 
   private void prepareScalars(long step, double lr) {

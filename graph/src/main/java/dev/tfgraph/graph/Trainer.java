@@ -225,7 +225,8 @@ public final class Trainer implements AutoCloseable {
         int[] order = Batches.order(train.size(), opt.seed, epoch, opt.shuffle);
         final Dataset tr = train;
         Batches.Flip flip = opt.augment.equals("flip") ? new Batches.Flip(opt.seed, epoch) : null;
-        Future<Batch> next = prefetch.submit(() -> Batches.of(tr, order, 0, opt.batchSize, parts, mg.type(), model.input().shape(), flip));
+        java.util.function.IntFunction<Batch> batchAt = i -> Batches.of(tr, order, i, opt.batchSize, parts, mg.type(), model.input().shape(), flip);
+        Future<Batch> next = prefetch.submit(() -> batchAt.apply(0));
         double lr = opt.learningRate(epoch, 0);
         monitor.startEpoch(epoch);
         for (int s = 0; s < steps; s++) {
@@ -233,7 +234,7 @@ public final class Trainer implements AutoCloseable {
           Batch b = get(next);
           waitNanos += System.nanoTime() - tw;
           final int ns = s + 1;
-          if (ns < steps) next = prefetch.submit(() -> Batches.of(tr, order, ns, opt.batchSize, parts, mg.type(), model.input().shape(), flip));
+          if (ns < steps) next = prefetch.submit(() -> batchAt.apply(ns));
           lr = opt.learningRate(epoch, totalSteps == 0 ? 0 : (double) step / totalSteps);
           long ts = System.nanoTime();
           double[] la;
