@@ -3,7 +3,6 @@ package dev.tfgraph.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tfgraph.export.ExporterTest;
 import dev.tfgraph.graph.Model;
 import dev.tfgraph.graph.ModelGraph;
 import dev.tfgraph.graph.data.Npy;
@@ -13,6 +12,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,9 +35,13 @@ class MainTest {
 
   /** spec, weights, input, and the in-process output as expected. */
   static Path[] fixture(Path d) throws Exception {
-    Model m = Model.fromConfig(ExporterTest.SPEC);
-    Files.writeString(d.resolve("spec.json"), ExporterTest.SPEC);
-    var w = ExporterTest.weights(m);
+    Path spec = Path.of("..", "testdata", "specs", "demo.json");
+    Model m = Model.fromConfig(Files.readString(spec));
+    Files.copy(spec, d.resolve("spec.json"));
+    Map<String, NpyArray> w;
+    try (ModelGraph g = ModelGraph.inference(m)) {
+      w = g.initialValues(3);
+    }
     Npz.write(d.resolve("w.npz"), w);
     float[] x = {0, 0.5f, -1, 1, 2, 3, -0.25f, 0, 0.75f};
     Npy.write(d.resolve("x.npy"), NpyArray.ofFloats(new long[] {3, 3}, x));
