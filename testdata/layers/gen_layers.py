@@ -75,8 +75,11 @@ def check(cond, *msg):
 
 
 def act(name, z):
+    F = torch.nn.functional
     return {"linear": lambda t: t, "relu": torch.relu, "sigmoid": torch.sigmoid, "tanh": torch.tanh,
-            "softmax": lambda t: torch.softmax(t, -1)}[name](z)
+            "softmax": lambda t: torch.softmax(t, -1), "gelu": lambda t: F.gelu(t),  # exact (erf) form
+            "swish": F.silu, "elu": lambda t: F.elu(t, 1.0), "softplus": F.softplus,
+            "leaky_relu": lambda t: F.leaky_relu(t, 0.2)}[name](z)  # Keras 3's slope
 
 
 def tf_same_pad(size, k, s):
@@ -493,7 +496,7 @@ def simple():
     rng = np.random.default_rng(SEEDS["activation"])
     x = f32(rng.normal(size=(4, 6)) * 2)
     check(np.min(np.abs(x)) > 1e-3, "activation input too close to the ReLU kink")
-    for a in ("relu", "sigmoid", "tanh", "softmax"):
+    for a in ("relu", "sigmoid", "tanh", "softmax", "gelu", "swish", "elu", "softplus", "leaky_relu"):
         case("activation_" + a, {"type": "Activation", "name": "act", "activation": a}, x, {}, lambda x, w, a=a: act(a, x),
              seed="activation", note="softmax over the last axis" if a == "softmax" else None)
 

@@ -7,6 +7,7 @@ languages. MatrixSqrt "svd"/"eigh" back-propagate by the closed-form Lyapunov gr
 through an eigendecomposition is NaN on the repeated eigenvalues bilinear pooling makes).
 """
 import numpy as np
+import math
 import torch
 
 torch.set_default_dtype(torch.float64)
@@ -30,8 +31,15 @@ class LyapunovSqrt(torch.autograd.Function):
 
 
 def act(name, z):
+    # The newer activations written out from their formulas (CONTRACT.md section 2), independently of
+    # torch.nn.functional, which gen_layers.py uses.
     return {"linear": lambda t: t, "relu": torch.relu, "sigmoid": torch.sigmoid, "tanh": torch.tanh,
-            "softmax": lambda t: torch.softmax(t, -1)}[name](z)
+            "softmax": lambda t: torch.softmax(t, -1),
+            "gelu": lambda t: 0.5 * t * (1 + torch.erf(t / math.sqrt(2))),
+            "swish": lambda t: t / (1 + torch.exp(-t)),
+            "elu": lambda t: torch.where(t > 0, t, torch.expm1(torch.clamp(t, max=0))),
+            "softplus": lambda t: torch.clamp(t, min=0) + torch.log1p(torch.exp(-torch.abs(t))),
+            "leaky_relu": lambda t: torch.where(t > 0, t, 0.2 * t)}[name](z)
 
 
 def same_pad(x, k, s, value=0.0):  # x NCHW, TF "same"

@@ -1,22 +1,24 @@
 package dev.tfgraph.graph;
 
 import java.util.function.Function;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
- * What a training run shows while it runs: a progress bar per epoch and a summary line on stderr
- * (with {@code progress}), and TensorBoard scalars and weight histograms (with {@code logDir}).
- * It keeps the epoch's running means.
+ * What a training run shows while it runs: progress and a summary line per epoch on stderr (with
+ * {@code progress}), and TensorBoard scalars and weight histograms (with {@code logDir}). It keeps
+ * the epoch's running means. Progress is written by the training thread itself (no thread of its
+ * own that could outlive the run): on a terminal one line redrawn at most twice a second, else,
+ * as Keras' verbose=2, plain lines: one per epoch, and within a long epoch one every 30 s.
  */
 final class FitMonitor implements AutoCloseable {
   private final TrainOptions opt;
   private final int steps;
   private final EventLog log;
-  private ProgressBar pb;
-  private long epochStart;
+  /** Set by the launcher when stderr is a terminal: redraw one line instead of printing lines. */
+  static final boolean TERMINAL = "terminal".equals(System.getProperty("tfgraph.progress"));
+  private static final long REDRAW_NANOS = TERMINAL ? 500_000_000L : 30_000_000_000L;
+  private long epochStart, lastShown;
+  private int epoch;
+  private boolean drawn;
   private double sumLoss, sumAcc;
   private int seen;
 
@@ -30,9 +32,8 @@ final class FitMonitor implements AutoCloseable {
     epochStart = System.nanoTime();
     sumLoss = sumAcc = 0;
     seen = 0;
-    pb = opt.progress ? new ProgressBarBuilder().setTaskName("epoch " + (epoch + 1) + "/" + opt.epochs)
-        .setInitialMax(steps).setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500)
-        .setConsumer(new ConsoleProgressBarConsumer(System.err)).continuousUpdate().build() : null;
+    this.epoch = epoch;
+    lastShown = epochStart;
   }
 
   /** After global step {@code step} (1-based) of {@code n} examples gave {loss, accuracy}. */
@@ -45,10 +46,14 @@ final class FitMonitor implements AutoCloseable {
       log.scalar("train/accuracy", step, lossAcc[1]);
       log.scalar("train/learning_rate", step, lr);
     }
-    if (pb != null) {
-      pb.step();
-      double secs = (System.nanoTime() - epochStart) / 1e9;
-      pb.setExtraMessage(String.format(" loss %.4f acc %.4f %.0f ex/s", meanLoss(), meanAccuracy(), seen / secs));
+    long now = System.nanoTime();
+    if (opt.progress && now - lastShown >= REDRAW_NANOS) {
+      lastShown = now;
+      long inEpoch = (step - 1) % Math.max(steps, 1) + 1;
+      String line = String.format("epoch %d/%d: step %d/%d loss %.4f acc %.4f %.0f ex/s", epoch + 1, opt.epochs, inEpoch,
+          steps, meanLoss(), meanAccuracy(), seen / ((now - epochStart) / 1e9));
+      System.err.print(TERMINAL ? "\r" + line + "\u001b[K" : line + System.lineSeparator());
+      drawn = TERMINAL;
     }
   }
 
@@ -85,8 +90,8 @@ final class FitMonitor implements AutoCloseable {
   }
 
   private void closeBar() {
-    if (pb != null) pb.close();
-    pb = null;
+    if (drawn) System.err.print("\r\u001b[K");
+    drawn = false;
   }
 
   @Override

@@ -4,8 +4,9 @@ import java.util.Map;
 
 /**
  * Service-provider interface through which modules contribute layer types to
- * {@link LayerRegistry} (the graph module knows no concrete layer). Register an implementation in
- * {@code META-INF/services/dev.tfgraph.graph.LayerFactory}.
+ * {@link LayerRegistry} (the graph module knows no concrete layer), and activations. Register an
+ * implementation in {@code META-INF/services/dev.tfgraph.graph.LayerFactory}; a type or activation
+ * name that another factory already registered is an error naming both classes.
  */
 public interface LayerFactory {
   /** Reads one layer's own keys; type, name and trainable are already read. */
@@ -16,4 +17,9 @@ public interface LayerFactory {
 
   /** Type name (as in the spec's "type") to parser. */
   Map<String, Parser> parsers();
+
+  /** Activation name (as in a layer's "activation") to function; none by default. */
+  default Map<String, ActivationFunction> activations() {
+    return Map.of();
+  }
 }

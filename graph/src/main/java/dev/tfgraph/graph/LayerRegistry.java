@@ -1,33 +1,111 @@
 package dev.tfgraph.graph;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.ServiceConfigurationError;
+import java.util.Set;
 import java.util.TreeMap;
 
-/** Every layer type available on the class path, from {@link LayerFactory} providers. */
+/**
+ * Every layer type and activation available on the class path, from {@link LayerFactory}
+ * providers (CONTRACT.md section 7). A name registered twice is an error naming both classes.
+ * The built-in layers are registered even where {@code META-INF/services} files were not merged
+ * (a fat jar keeps one of them): {@link #BUILT_IN} is loaded by name when no service file names it.
+ */
 public final class LayerRegistry {
-  private static final Map<String, LayerFactory.Parser> PARSERS = load();
+  /** The built-in layers' factory, in tfgraph-layers (named, not imported: graph knows no layer). */
+  static final String BUILT_IN = "dev.tfgraph.layers.Layers";
+
+  record Registry(Map<String, LayerFactory.Parser> parsers, Map<String, ActivationFunction> activations) {}
+
+  private static Registry registry;
+  private static RuntimeException failure;
 
   private LayerRegistry() {}
 
-  private static Map<String, LayerFactory.Parser> load() {
-    Map<String, LayerFactory.Parser> all = new TreeMap<>();
-    for (LayerFactory f : ServiceLoader.load(LayerFactory.class)) all.putAll(f.parsers());
+  private static synchronized Registry registry() {
+    if (registry == null && failure == null) {
+      try {
+        registry = load(factories());
+      } catch (RuntimeException e) {
+        failure = e;
+      }
+    }
+    if (failure != null) throw failure;
+    return registry;
+  }
+
+  private static List<LayerFactory> factories() {
+    List<LayerFactory> all = new ArrayList<>();
+    try {
+      for (LayerFactory f : ServiceLoader.load(LayerFactory.class, LayerRegistry.class.getClassLoader())) all.add(f);
+    } catch (ServiceConfigurationError e) {
+      throw new BadInputException("a layer factory on the class path cannot be loaded: " + e.getMessage());
+    }
+    if (all.stream().noneMatch(f -> f.getClass().getName().equals(BUILT_IN))) {
+      try {
+        all.add(0, (LayerFactory) Class.forName(BUILT_IN, true, LayerRegistry.class.getClassLoader())
+            .getDeclaredConstructor().newInstance());
+      } catch (ClassNotFoundException e) {
+        // tfgraph-layers is not on the class path: only the user's own types exist
+      } catch (ReflectiveOperationException | ClassCastException e) {
+        throw new IllegalStateException("the built-in layers (" + BUILT_IN + ") cannot be loaded: " + e, e);
+      }
+    }
     return all;
   }
 
-  public static java.util.Set<String> types() {
-    return PARSERS.keySet();
+  /** The names of every factory, checked for names registered twice. */
+  static Registry load(List<LayerFactory> factories) {
+    Map<String, LayerFactory.Parser> parsers = new TreeMap<>();
+    Map<String, ActivationFunction> activations = new LinkedHashMap<>(Activations.builtIns());
+    Map<String, String> owner = new LinkedHashMap<>();
+    activations.keySet().forEach(a -> owner.put("activation " + a, Activations.class.getName()));
+    for (LayerFactory f : factories) {
+      String by = f.getClass().getName();
+      f.parsers().forEach((type, p) -> {
+        claim(owner, "layer type \"" + type + "\"", by);
+        parsers.put(type, p);
+      });
+      f.activations().forEach((name, a) -> {
+        claim(owner, "activation \"" + name + "\"", by);
+        activations.put(name, a);
+      });
+    }
+    return new Registry(Collections.unmodifiableMap(parsers), Collections.unmodifiableMap(activations));
+  }
+
+  private static void claim(Map<String, String> owner, String what, String by) {
+    String key = what.replace("\"", "");
+    String first = owner.putIfAbsent(key, by);
+    if (first != null) {
+      throw new BadInputException(what + " is registered twice: by " + first + " and by " + by
+          + "; remove one of them from the class path");
+    }
+  }
+
+  public static Set<String> types() {
+    return registry().parsers().keySet();
+  }
+
+  /** Every activation by name: the contract's built-ins, then the registered ones. */
+  public static Map<String, ActivationFunction> activations() {
+    return registry().activations();
   }
 
   /** Parses one layer config; {@code where} names its position, e.g. "layers[2]". */
   public static Layer fromConfig(JsonNode node, String where) {
     ConfigReader r = new ConfigReader(node, where);
     String type = r.string("type", null);
-    LayerFactory.Parser p = PARSERS.get(type);
+    LayerFactory.Parser p = registry().parsers().get(type);
     if (p == null) {
-      throw new BadInputException(where + ": unknown layer type \"" + type + "\"; expected one of " + types());
+      throw new BadInputException(where + ": unknown layer type \"" + type + "\"; expected one of " + types()
+          + " (a layer of your own needs its jar on the class path, e.g. in TFGRAPH_CLASSPATH for ./tfgraph)");
     }
     r = r.at(where + " (" + type + ")");
     String name = r.string("name", null);

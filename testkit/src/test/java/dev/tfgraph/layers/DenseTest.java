@@ -25,7 +25,7 @@ class DenseTest {
   @Test
   void badConfigsAreNamed() {
     Configs.rejects("{'type': 'Dense', 'name': 'fc', 'units': 0}", "Dense 'fc'", "units", "positive", "0");
-    Configs.rejects("{'type': 'Dense', 'name': 'fc', 'units': 2, 'activation': 'gelu'}", "activation", "gelu", "relu");
+    Configs.rejects("{'type': 'Dense', 'name': 'fc', 'units': 2, 'activation': 'mish'}", "activation", "mish", "gelu");
     Configs.rejects("{'type': 'Dense', 'name': 'fc', 'units': 'two'}", "units", "integer", "\"two\"");
     Configs.rejects("{'type': 'Dense', 'name': 'fc', 'units': 2, 'unit': 3}", "unknown key", "unit");
     Configs.rejects("{'type': 'Dense', 'name': 'fc', 'units': 2}", new long[] {4, 4}, "rank 2", "[None, 4, 4]");

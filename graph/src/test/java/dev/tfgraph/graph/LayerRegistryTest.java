@@ -1,0 +1,69 @@
+package dev.tfgraph.graph;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.family.TNumber;
+import org.junit.jupiter.api.Test;
+
+class LayerRegistryTest {
+  static final class Mine implements LayerFactory {
+    @Override
+    public Map<String, Parser> parsers() {
+      return Map.of("Mine", (c, n, t) -> null);
+    }
+
+    @Override
+    public Map<String, ActivationFunction> activations() {
+      return Map.of("cube", new ActivationFunction() {
+        public <T extends TNumber> Operand<T> apply(Ops tf, Operand<T> x) {
+          return tf.math.mul(x, tf.math.mul(x, x));
+        }
+      });
+    }
+  }
+
+  static final class Theirs implements LayerFactory {
+    @Override
+    public Map<String, Parser> parsers() {
+      return Map.of("Mine", (c, n, t) -> null);
+    }
+  }
+
+  static final class Relu implements LayerFactory {
+    @Override
+    public Map<String, Parser> parsers() {
+      return Map.of();
+    }
+
+    @Override
+    public Map<String, ActivationFunction> activations() {
+      return Map.of("relu", Activations.builtIns().get("linear"));
+    }
+  }
+
+  @Test
+  void aTypeRegisteredTwiceNamesBothClasses() {
+    BadInputException e = assertThrows(BadInputException.class, () -> LayerRegistry.load(List.of(new Mine(), new Theirs())));
+    assertTrue(e.getMessage().contains("layer type \"Mine\" is registered twice")
+        && e.getMessage().contains(Mine.class.getName()) && e.getMessage().contains(Theirs.class.getName()), e.getMessage());
+  }
+
+  @Test
+  void anActivationRegisteredTwiceNamesBothClasses() {
+    BadInputException e = assertThrows(BadInputException.class, () -> LayerRegistry.load(List.of(new Relu())));
+    assertTrue(e.getMessage().contains("activation \"relu\" is registered twice")
+        && e.getMessage().contains(Activations.class.getName()) && e.getMessage().contains(Relu.class.getName()), e.getMessage());
+  }
+
+  @Test
+  void registeredActivationsJoinTheBuiltIns() {
+    assertEquals(List.of("linear", "relu", "sigmoid", "tanh", "softmax", "gelu", "swish", "elu", "softplus", "leaky_relu", "cube"),
+        List.copyOf(LayerRegistry.load(List.of(new Mine())).activations().keySet()));
+  }
+}

@@ -1,0 +1,235 @@
+package dev.tfgraph.testkit;
+
+import dev.tfgraph.graph.CallContext;
+import dev.tfgraph.graph.Gradients;
+import dev.tfgraph.graph.Layer;
+import dev.tfgraph.graph.Tensors;
+import dev.tfgraph.graph.WeightSpec;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.family.TNumber;
+import org.tensorflow.types.family.TType;
+
+/**
+ * One layer alone in a graph: input x of a fixed shape, its weights as variables, y = call(x) and
+ * L = Σ g·y for an upstream gradient g. Gives y, L, and the gradients of L with respect to x and
+ * every trainable weight by {@code addGradients}; in float64 these are checked against central
+ * finite differences of L. {@link LayerCheck} and the project's golden layer tests both run on it.
+ */
+public class LayerGraph implements AutoCloseable {
+  public final Layer layer;
+  public final Graph graph = new Graph();
+  public final Ops tf = Ops.create(graph);
+  public final Session session;
+  public final Class<? extends TNumber> type;
+  public final long[] xShape;
+  public final Placeholder<? extends TNumber> x;
+  public final Placeholder<? extends TNumber> g;
+  public final Operand<? extends TNumber> y;
+  public final Operand<? extends TNumber> loss;
+  /** Variables by weight key ({@code layer.weight}). */
+  public final Map<String, Variable<? extends TType>> vars = new LinkedHashMap<>();
+  /** Update ops the call asked for in training mode (e.g. moving statistics). */
+  public final List<Op> updates;
+  private final Map<String, Placeholder<? extends TNumber>> values = new LinkedHashMap<>();
+  private final Map<String, Op> assigns = new LinkedHashMap<>();
+
+  /** Builds {@code layer} (not yet built) for {@code inputShape} (batch −1) and feeds x of {@code xShape}. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public LayerGraph(Layer layer, Shape inputShape, long[] xShape, Class<? extends TNumber> type, boolean training) {
+    this.layer = layer;
+    this.type = type;
+    this.xShape = xShape.clone();
+    layer.build(inputShape);
+    x = tf.withName("x").placeholder(type, Placeholder.shape(Shape.of(xShape)));
+    for (WeightSpec w : layer.weights()) {
+      Variable v = tf.withName(w.varName()).variable(w.shape(), type);
+      Placeholder p = tf.placeholder(type, Placeholder.shape(w.shape()));
+      vars.put(w.key(), v);
+      values.put(w.name(), p);
+      assigns.put(w.name(), tf.assign(v, p));
+    }
+    CallContext ctx = new CallContext(training, vars, training ? tf.constant(new long[] {1, 2}) : null);
+    y = layer.call(tf, (Operand) x, ctx);
+    updates = ctx.updates();
+    g = tf.placeholder(type, Placeholder.shape(y.shape()));
+    int[] axes = new int[y.shape().numDimensions()];
+    for (int i = 0; i < axes.length; i++) axes[i] = i;
+    loss = tf.reduceSum(tf.math.mul((Operand) y, g), tf.constant(axes));
+    session = new Session(graph);
+  }
+
+  /** Sets every weight, by weight name (e.g. "kernel"). */
+  public void setWeights(Map<String, double[]> byName) {
+    if (values.isEmpty()) return;
+    Session.Runner r = session.runner();
+    List<Tensor> feeds = new ArrayList<>();
+    try {
+      for (WeightSpec w : layer.weights()) {
+        double[] v = byName.get(w.name());
+        if (v == null) throw new IllegalArgumentException(layer.where() + ": no value given for weight " + w.name());
+        Tensor t = Tensors.of(type, w.shape(), v);
+        feeds.add(t);
+        r.feed(values.get(w.name()), t).addTarget(assigns.get(w.name()));
+      }
+      r.run().close();
+    } finally {
+      feeds.forEach(Tensor::close);
+    }
+  }
+
+  /** Each weight's initial value from its initializer, by weight name. */
+  public Map<String, double[]> initialWeights(long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    Map<String, double[]> out = new LinkedHashMap<>();
+    for (WeightSpec w : layer.weights()) out.put(w.name(), w.init().values(w.shape().asArray(), r));
+    return out;
+  }
+
+  public double[] forward(double[] input) {
+    try (Tensor xt = Tensors.of(type, Shape.of(xShape), input);
+        Result r = session.runner().feed(x, xt).fetch(y).run()) {
+      return Tensors.toDoubles(r.get(0));
+    }
+  }
+
+  /** L = Σ g·y at this input. */
+  public double loss(double[] input, double[] upstream) {
+    try (Tensor xt = Tensors.of(type, Shape.of(xShape), input);
+        Tensor gt = Tensors.of(type, y.shape(), upstream);
+        Result r = session.runner().feed(x, xt).feed(g, gt).fetch(loss).run()) {
+      return Tensors.scalar(r.get(0));
+    }
+  }
+
+  /** Gradients of L by addGradients: "x" and each trainable weight by name (zeros where L does not depend on it). */
+  public Map<String, double[]> gradients(double[] input, double[] upstream) {
+    List<String> names = new ArrayList<>();
+    List<Output<?>> xs = new ArrayList<>();
+    List<Long> sizes = new ArrayList<>();
+    names.add("x");
+    xs.add(x.asOutput());
+    sizes.add(Shape.of(xShape).size());
+    for (WeightSpec w : layer.weights()) {
+      if (!w.trainable()) continue;
+      names.add(w.name());
+      xs.add(vars.get(w.key()).asOutput());
+      sizes.add(w.shape().size());
+    }
+    Output<?>[] grads = graph.addGradients(loss.asOutput(), xs.toArray(new Output<?>[0]));
+    Map<String, double[]> out = new LinkedHashMap<>();
+    try (Tensor xt = Tensors.of(type, Shape.of(xShape), input);
+        Tensor gt = Tensors.of(type, y.shape(), upstream)) {
+      Session.Runner r = session.runner().feed(x, xt).feed(g, gt);
+      List<Integer> fetched = new ArrayList<>();
+      for (int i = 0; i < grads.length; i++) {
+        if (!Gradients.isNone(grads[i])) {
+          r.fetch(grads[i]);
+          fetched.add(i);
+        }
+      }
+      try (Result res = r.run()) {
+        for (int i = 0; i < names.size(); i++) {
+          int at = fetched.indexOf(i);
+          out.put(names.get(i), at >= 0 ? Tensors.toDoubles(res.get(at)) : new double[Math.toIntExact(sizes.get(i))]);
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Central finite difference of L along direction d in x: {fd, analytic} with analytic = Σ grad·d.
+   */
+  public double[] directional(double[] x0, double[] upstream, double[] grad, double[] d, double h) {
+    double[] plus = x0.clone(), minus = x0.clone();
+    double analytic = 0;
+    for (int i = 0; i < x0.length; i++) {
+      plus[i] += h * d[i];
+      minus[i] -= h * d[i];
+      analytic += grad[i] * d[i];
+    }
+    return new double[] {(loss(plus, upstream) - loss(minus, upstream)) / (2 * h), analytic};
+  }
+
+  /** The same along direction d in one weight; the weights are restored to {@code weights} after. */
+  public double[] directionalWeight(Map<String, double[]> weights, String weight, double[] x0, double[] upstream,
+      double[] grad, double[] d, double h) {
+    double[] w0 = weights.get(weight);
+    double[] plus = w0.clone(), minus = w0.clone();
+    double analytic = 0;
+    for (int i = 0; i < w0.length; i++) {
+      plus[i] += h * d[i];
+      minus[i] -= h * d[i];
+      analytic += grad[i] * d[i];
+    }
+    Map<String, double[]> w = new LinkedHashMap<>(weights);
+    w.put(weight, plus);
+    setWeights(w);
+    double lp = loss(x0, upstream);
+    w.put(weight, minus);
+    setWeights(w);
+    double lm = loss(x0, upstream);
+    setWeights(weights);
+    return new double[] {(lp - lm) / (2 * h), analytic};
+  }
+
+  /** A random direction in [−1, 1)^n; symmetrised over the last two axes when {@code symmetric}. */
+  public static double[] direction(int n, long[] shape, long seed, boolean symmetric) {
+    SplittableRandom r = new SplittableRandom(seed);
+    double[] d = new double[n];
+    for (int i = 0; i < n; i++) d[i] = 2 * r.nextDouble() - 1;
+    if (symmetric) {
+      int c = (int) shape[shape.length - 1];
+      for (int b = 0; b < n / (c * c); b++) {
+        for (int i = 0; i < c; i++) {
+          for (int j = i + 1; j < c; j++) {
+            double avg = (d[b * c * c + i * c + j] + d[b * c * c + j * c + i]) / 2;
+            d[b * c * c + i * c + j] = avg;
+            d[b * c * c + j * c + i] = avg;
+          }
+        }
+      }
+    }
+    return d;
+  }
+
+  /** |got − want| ≤ tol·max(1, |want|) elementwise, every value finite; the worst element named on failure. */
+  public static void assertClose(double[] want, double[] got, double tol, String what) {
+    if (want.length != got.length) throw new AssertionError(what + ": " + got.length + " values, expected " + want.length);
+    double worst = 0;
+    int at = -1;
+    for (int i = 0; i < want.length; i++) {
+      if (!Double.isFinite(got[i])) throw new AssertionError(what + ": non-finite value " + got[i] + " at " + i);
+      double err = Math.abs(got[i] - want[i]) / Math.max(1, Math.abs(want[i]));
+      if (err > worst) {
+        worst = err;
+        at = i;
+      }
+    }
+    if (worst > tol) {
+      throw new AssertionError(what + ": scaled error " + worst + " > " + tol + " at " + at + " (want " + want[at]
+          + ", got " + got[at] + ")");
+    }
+  }
+
+  @Override
+  public void close() {
+    session.close();
+    graph.close();
+  }
+}

@@ -1,0 +1,27 @@
+package dev.tfgraph.layers;
+
+import org.junit.jupiter.api.Test;
+
+class ActivationTest {
+  static final String[] ALL = {"relu", "sigmoid", "tanh", "softmax", "gelu", "swish", "elu", "softplus", "leaky_relu"};
+
+  @Test
+  void forwardMatchesFloat64Reference() {
+    for (String a : ALL) LayerHarness.checkForward32("activation_" + a);
+  }
+
+  @Test
+  void gradientsMatchPyTorchAndFiniteDifferences() {
+    // relu and leaky_relu too: gen_layers.py keeps every input at least 1e-3 from the kink.
+    for (String a : ALL) LayerHarness.checkGradients64("activation_" + a, false);
+  }
+
+  @Test
+  void configRoundTripsAndRejectsUnknown() {
+    Configs.roundTrip("{'type': 'Activation', 'name': 'a', 'activation': 'tanh'}", 6);
+    Configs.roundTrip("{'type': 'Dense', 'name': 'd', 'units': 3, 'activation': 'gelu'}", 6);
+    Configs.rejects("{'type': 'Activation', 'name': 'a', 'activation': 'mish'}", "Activation 'a'", "mish");
+    Configs.rejects("{'type': 'Activation', 'name': 'a'}", "activation", "required");
+    Configs.rejects("{'type': 'Relu', 'name': 'a'}", "unknown layer type", "Relu");
+  }
+}

@@ -1,0 +1,71 @@
+package dev.tfgraph.testkit;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tfgraph.graph.CallContext;
+import dev.tfgraph.graph.Layer;
+import dev.tfgraph.layers.Dense;
+import dev.tfgraph.layers.SoftExponential;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.family.TNumber;
+
+class LayerCheckTest {
+  @Test
+  void passesOnBuiltInLayers() {
+    LayerCheck.of(new Dense("fc", 4, "gelu"), 5).check();
+    LayerCheck.of(new SoftExponential("se", true, new double[] {-0.2, 0.3}, 0.0, true), 3).check();
+  }
+
+  /** y = x² with the gradient of x (stop-gradient trick): finite differences must catch it. */
+  static final class WrongGradient extends Layer {
+    WrongGradient() {
+      super("wrong", true);
+    }
+
+    @Override
+    public String type() {
+      return "Dense";   // parsed back as a Dense by the round trip; the gradient check uses this instance's config
+    }
+
+    @Override
+    protected void writeConfig(Map<String, Object> out) {
+      out.put("units", 2);
+    }
+
+    @Override
+    protected Shape computeBuild(Shape input) {
+      return input;
+    }
+
+    @Override
+    public <T extends TNumber> Operand<T> call(Ops tf, Operand<T> x, CallContext ctx) {
+      Operand<T> square = tf.math.mul(x, x);
+      return tf.math.add(tf.stopGradient(square), tf.math.sub(x, tf.stopGradient(x)));
+    }
+  }
+
+  @Test
+  void aWrongGradientFails() {
+    try (LayerGraph h = new LayerGraph(new WrongGradient(), Shape.of(-1, 2), new long[] {2, 2},
+        org.tensorflow.types.TFloat64.class, false)) {
+      double[] x = {0.5, -1.5, 2, 0.25};
+      double[] g = {1, 1, 1, 1};
+      var grads = h.gradients(x, g);
+      double[] fx = h.directional(x, g, grads.get("x"), LayerGraph.direction(4, new long[] {2, 2}, 1, false), 1e-6);
+      AssertionError e = assertThrows(AssertionError.class,
+          () -> LayerGraph.assertClose(new double[] {fx[0]}, new double[] {fx[1]}, 1e-6, "wrong gradient"));
+      assertTrue(e.getMessage().contains("scaled error"), e.getMessage());
+    }
+  }
+
+  @Test
+  void aConfigThatDoesNotRoundTripFails() {
+    AssertionError e = assertThrows(AssertionError.class, () -> LayerCheck.of(new WrongGradient(), 2).configRoundTrip());
+    assertTrue(e.getMessage().contains("config round trip"), e.getMessage());
+  }
+}
