@@ -1,0 +1,30 @@
+package com.example;
+
+import dev.tfgraph.graph.ActivationFunction;
+import dev.tfgraph.graph.LayerFactory;
+import java.util.Map;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.family.TNumber;
+
+/**
+ * Registers this project's layer and activation with tfgraph, through
+ * META-INF/services/dev.tfgraph.graph.LayerFactory: specs then say {"type": "Swish"} and
+ * "activation": "mish".
+ */
+public final class SwishLayers implements LayerFactory {
+  @Override
+  public Map<String, Parser> parsers() {
+    return Map.of("Swish", (config, name, trainable) -> new Swish(name, config.number("beta_init", 1.0), trainable));
+  }
+
+  @Override
+  public Map<String, ActivationFunction> activations() {
+    return Map.of("mish", new ActivationFunction() {            // x · tanh(softplus(x))
+      @Override
+      public <T extends TNumber> Operand<T> apply(Ops tf, Operand<T> x) {
+        return tf.math.mul(x, tf.math.tanh(tf.math.softplus(x)));
+      }
+    });
+  }
+}
