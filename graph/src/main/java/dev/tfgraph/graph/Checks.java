@@ -11,6 +11,29 @@ import java.util.regex.Pattern;
 public final class Checks {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,128}");
 
+  // Upper bounds on what a spec may ask for. A spec past one is bad input
+  // (exit 2) refused while the graph is built, never an overflow or an allocation later.
+
+  /** Dense and PrototypeKernel units, Conv2D filters: at most 2^24. */
+  public static final int MAX_UNITS = 1 << 24;
+  /** Each side of Conv2D kernel_size and strides, MaxPooling2D pool_size and strides: at most 2^16. */
+  public static final int MAX_WINDOW = 1 << 16;
+  /** TaylorExpansion order: at most 1024 (x^p overflows float32 long before for |x| > 1). */
+  public static final int MAX_ORDER = 1024;
+  /** Loop counts unrolled into the graph (MatrixSqrt iterations): 1 to 100. */
+  public static final int MAX_ITERATIONS = 100;
+  /** Epsilon-like keys (epsilon, min_eigenvalue): in [1e-30, 1e3], finite and non-zero in float32. */
+  public static final double MIN_EPSILON = 1e-30;
+  public static final double MAX_EPSILON = 1e3;
+  /** Other real coefficients (SoftExponential alpha_init, alpha_l2): |value| at most 1e3. */
+  public static final double MAX_COEFFICIENT = 1e3;
+  /** Elements of one weight: one Java array (2^31 - 9, the largest HotSpot allocates). */
+  public static final long MAX_WEIGHT_ELEMENTS = Integer.MAX_VALUE - 8;
+  /** Elements of one example's activation (a layer's output or an intermediate), 2^28. */
+  public static final long MAX_ACTIVATION_ELEMENTS = 1L << 28;
+  /** Bytes of all of a model's weights in its dtype: 16 GiB. */
+  public static final long MAX_MODEL_BYTES = 1L << 34;
+
   private Checks() {}
 
   /** Layer and weight names: letters, digits, '_' and '-' (no '/' or '.', never a path). */
@@ -30,6 +53,34 @@ public final class Checks {
   public static int positive(String layer, String key, int value) {
     if (value < 1) throw error(layer, key, "a positive integer", value);
     return value;
+  }
+
+  /** An integer in [lo, hi], the bounds stated in the message. */
+  public static int between(String layer, String key, int value, int lo, int hi) {
+    if (value < lo || value > hi) {
+      String expected = lo == 1 ? "a positive integer <= " + hi
+          : lo == 0 ? "an integer >= 0 and <= " + hi : "an integer in [" + lo + ", " + hi + "]";
+      throw error(layer, key, expected, value);
+    }
+    return value;
+  }
+
+  /** Epsilon-like: a number > 0 in [{@link #MIN_EPSILON}, {@link #MAX_EPSILON}], or 0 when allowed. */
+  public static double epsilon(String layer, String key, double value, boolean zeroAllowed) {
+    if (zeroAllowed && value == 0) return 0.0;
+    if (!(value >= MIN_EPSILON && value <= MAX_EPSILON)) {
+      throw error(layer, key, (zeroAllowed ? "0 or a number > 0" : "a number > 0") + " in [" + MIN_EPSILON + ", "
+          + MAX_EPSILON + "]", value);
+    }
+    return value;
+  }
+
+  /** A finite number in [lo, hi], e.g. a coefficient bounded by {@link #MAX_COEFFICIENT}. */
+  public static double[] each(String layer, String key, double[] values, double lo, double hi) {
+    for (double v : values) {
+      if (!(v >= lo && v <= hi)) throw error(layer, key, "numbers in [" + lo + ", " + hi + "]", values);
+    }
+    return values;
   }
 
   public static int nonNegative(String layer, String key, int value) {
@@ -64,6 +115,44 @@ public final class Checks {
       throw error(layer, key, "two positive integers [h, w]", value);
     }
     return value;
+  }
+
+  /** Two integers [h, w], each in [1, max]. */
+  public static int[] pair(String layer, String key, int[] value, int max) {
+    pair(layer, key, value);
+    if (value[0] > max || value[1] > max) throw error(layer, key, "two integers [h, w] in [1, " + max + "]", value);
+    return value;
+  }
+
+  /** Elements of a shape, exactly: null when the count does not fit in a long. */
+  public static Long elements(long[] dims) {
+    long n = 1;
+    try {
+      for (long d : dims) n = Math.multiplyExact(n, d);
+    } catch (ArithmeticException e) {
+      return null;
+    }
+    return n;
+  }
+
+  /**
+   * One example's activation, e.g. a layer's output or an intermediate it computes, must hold at
+   * most {@link #MAX_ACTIVATION_ELEMENTS} values; {@code keys} names what sets its size.
+   */
+  public static void activation(String layer, String what, long[] dims, String keys) {
+    Long n = elements(dims);
+    if (n == null || n > MAX_ACTIVATION_ELEMENTS) {
+      throw new BadInputException(layer + ": " + what + " " + showDims(dims) + " would hold "
+          + (n == null ? "more than 2^63" : String.format("%,d", n)) + " values per example; an activation holds at most "
+          + String.format("%,d", MAX_ACTIVATION_ELEMENTS) + " (2^28) per example" + (keys == null || keys.isEmpty() ? "" : "; reduce " + keys));
+    }
+  }
+
+  /** [None, 3, 4] for non-batch dims {3, 4}. */
+  static String showDims(long[] dims) {
+    StringBuilder b = new StringBuilder("[None");
+    for (long d : dims) b.append(", ").append(d);
+    return b.append(']').toString();
   }
 
   public static double[] length(String layer, String key, double[] value, int expected, String why) {

@@ -66,7 +66,15 @@ public abstract class Layer {
       }
       return outputShape;
     }
-    Shape out = computeBuild(input);
+    Shape out;
+    try {
+      if (input.numDimensions() >= 2) Checks.activation(where(), "input", Shapes.dims(input), null);
+      out = computeBuild(input);
+      if (out.numDimensions() >= 2) Checks.activation(where(), "output", Shapes.dims(out), null);
+    } catch (RuntimeException e) {
+      weights.clear();                     // nothing half-built: a retry starts clean
+      throw e;
+    }
     inputShape = input;
     outputShape = out;
     return out;
@@ -84,6 +92,24 @@ public abstract class Layer {
   }
 
   protected final WeightSpec addWeight(String weight, long[] shape, boolean trainableWeight, Initializer init) {
+    return addWeight(weight, shape, trainableWeight, init, null);
+  }
+
+  /**
+   * Declares a weight. Its element count is computed exactly and must be at most
+   * {@link Checks#MAX_WEIGHT_ELEMENTS}; {@code keys} names what sets its size (e.g. "units or the
+   * input features") for the message.
+   */
+  protected final WeightSpec addWeight(String weight, long[] shape, boolean trainableWeight, Initializer init, String keys) {
+    Long n = Checks.elements(shape);
+    boolean bad = n == null || n > Checks.MAX_WEIGHT_ELEMENTS;
+    for (long d : shape) bad |= d < 1;
+    if (bad) {
+      throw new BadInputException(where() + ": weight " + weight + " of shape " + Checks.show(shape) + " would hold "
+          + (n == null ? "more than 2^63" : String.format("%,d", n)) + " elements; a weight holds 1 to "
+          + String.format("%,d", Checks.MAX_WEIGHT_ELEMENTS) + " (2^31 - 9, one Java array)"
+          + (keys == null ? "" : "; reduce " + keys));
+    }
     for (WeightSpec w : weights) {
       if (w.name().equals(weight)) throw new IllegalStateException(where() + " declares " + weight + " twice");
     }

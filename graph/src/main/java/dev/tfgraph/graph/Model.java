@@ -108,12 +108,57 @@ public final class Model {
 
   private void build() {
     Shape s = input.shape();
+    Checks.activation("model '" + name + "'", "input " + input.name(), Shapes.dims(s), null);
     for (Layer l : layers) s = l.build(s);
     outputShape = s;
+    checkSize(Runtime.getRuntime().maxMemory());
     if (labels != null && outputShape.numDimensions() == 2 && labels.size() != outputShape.get(1)) {
       throw new BadInputException("model '" + name + "': labels has " + labels.size()
           + " names, expected " + outputShape.get(1) + " (the output width)");
     }
+  }
+
+  /** Bytes per weight element in the model's dtype. */
+  private int elementBytes() {
+    return input.dtype().equals("float64") ? 8 : 4;
+  }
+
+  /**
+   * The whole model must fit before anything is allocated: its weights at most
+   * {@link Checks#MAX_MODEL_BYTES} in its dtype, and, as Java materialises them as doubles when
+   * initialising (8 bytes an element), within {@code heapBytes}. The message names the largest
+   * weight, its shape and the limit.
+   */
+  void checkSize(long heapBytes) {
+    long total = parameterCount();
+    if (total == 0) return;
+    WeightSpec largest = null;
+    for (WeightSpec w : weights()) if (largest == null || w.shape().size() > largest.shape().size()) largest = w;
+    long bytes = total > Long.MAX_VALUE / 8 ? Long.MAX_VALUE : total * elementBytes();
+    long javaBytes = total > Long.MAX_VALUE / 8 ? Long.MAX_VALUE : total * 8;
+    String what = null;
+    if (bytes > Checks.MAX_MODEL_BYTES) {
+      what = String.format("%,d bytes as %s, more than the limit of %,d (16 GiB)", bytes, input.dtype(), Checks.MAX_MODEL_BYTES);
+    } else if (javaBytes > heapBytes) {
+      what = String.format("%,d bytes as Java doubles when initialised, more than this JVM's maximum heap of %,d"
+          + " (raise it with -Xmx in TFGRAPH_JAVA_OPTS)", javaBytes, heapBytes);
+    }
+    if (what != null) {
+      throw new BadInputException(String.format("model '%s': %,d parameters take %s; the largest weight is %s %s"
+          + " (%,d elements, layer %s)", name, total, what, largest.key(), Checks.show(largest.shape().asArray()),
+          largest.shape().size(), layer(largest.layer()).where()));
+    }
+  }
+
+  /** Every weight's elements, summed exactly (each weight was bounded when declared). */
+  public long parameterCount() {
+    long n = 0;
+    try {
+      for (WeightSpec w : weights()) n = Math.addExact(n, w.shape().size());
+    } catch (ArithmeticException e) {
+      throw new BadInputException("model '" + name + "': more than 2^63 parameters in all");
+    }
+    return n;
   }
 
   public List<WeightSpec> weights() {
@@ -228,10 +273,10 @@ public final class Model {
     for (Layer l : layers) {
       long n = 0;
       for (WeightSpec w : l.weights()) {
-        n += w.shape().size();
-        if (w.trainable()) trainable += w.shape().size();
+        n = Math.addExact(n, w.shape().size());
+        if (w.trainable()) trainable = Math.addExact(trainable, w.shape().size());
       }
-      total += n;
+      total = Math.addExact(total, n);
       sb.append(String.format("%-36s %-22s %12d%n", l.name() + " (" + l.type() + ")", Shapes.show(l.outputShape()), n));
     }
     sb.append(line.replace('-', '='));

@@ -23,10 +23,10 @@ public final class Shapes {
     return true;
   }
 
-  /** Product of the non-batch dimensions. */
+  /** Product of the non-batch dimensions, exactly: past 2^63 is bad input, never a silent wrap. */
   public static long exampleSize(Shape s) {
-    long n = 1;
-    for (int i = 1; i < s.numDimensions(); i++) n = Math.multiplyExact(n, s.get(i));
+    Long n = Checks.elements(dims(s));
+    if (n == null) throw new BadInputException("shape " + show(s) + " holds more than 2^63 values per example");
     return n;
   }
 

@@ -27,7 +27,7 @@ public final class BatchNormalization extends Layer {
 
   public BatchNormalization(String name, double epsilon, double momentum, boolean trainable) {
     super(name, trainable);
-    this.epsilon = Checks.positive(where(), "epsilon", epsilon);
+    this.epsilon = Checks.epsilon(where(), "epsilon", epsilon, false);
     this.momentum = Checks.inRange(where(), "momentum", momentum, 0, 1);
   }
 

@@ -21,7 +21,7 @@ public final class BilinearPooling extends Layer {
 
   public BilinearPooling(String name, double epsilon, boolean trainable) {
     super(name, trainable);
-    this.epsilon = Checks.nonNegative(where(), "epsilon", epsilon);
+    this.epsilon = Checks.epsilon(where(), "epsilon", epsilon, true);
   }
 
   public BilinearPooling(String name) {
@@ -38,6 +38,7 @@ public final class BilinearPooling extends Layer {
   @Override
   protected Shape computeBuild(Shape input) {
     requireRank(input, 4, "[batch, height, width, channels]");
+    Checks.activation(where(), "output", new long[] {input.get(3), input.get(3)}, "the input channels");
     positions = input.get(1) * input.get(2);
     channels = (int) input.get(3);
     return Shapes.batchOf(channels, channels);

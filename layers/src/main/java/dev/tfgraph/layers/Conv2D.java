@@ -30,9 +30,9 @@ public final class Conv2D extends Layer implements Activated {
   public Conv2D(String name, int filters, int[] kernelSize, int[] strides, String padding, String activation,
       boolean trainable) {
     super(name, trainable);
-    this.filters = Checks.positive(where(), "filters", filters);
-    this.kernelSize = Checks.pair(where(), "kernel_size", kernelSize).clone();
-    this.strides = Checks.pair(where(), "strides", strides).clone();
+    this.filters = Checks.between(where(), "filters", filters, 1, Checks.MAX_UNITS);
+    this.kernelSize = Checks.pair(where(), "kernel_size", kernelSize, Checks.MAX_WINDOW).clone();
+    this.strides = Checks.pair(where(), "strides", strides, Checks.MAX_WINDOW).clone();
     this.padding = Checks.oneOf(where(), "padding", padding, PADDINGS);
     this.activation = Activations.check(where(), activation);
   }
@@ -67,8 +67,9 @@ public final class Conv2D extends Layer implements Activated {
       throw new BadInputException(where() + ": kernel_size " + Checks.show(kernelSize) + " does not fit input "
           + Shapes.show(input) + " with padding \"" + padding + "\"");
     }
+    Checks.activation(where(), "output", new long[] {h, w, filters}, "filters, or raise strides");
     kernel = addWeight("kernel", new long[] {kernelSize[0], kernelSize[1], input.get(3), filters}, true,
-        Initializer.glorotUniform());
+        Initializer.glorotUniform(), "kernel_size, filters or the input channels");
     bias = addWeight("bias", new long[] {filters}, true, Initializer.zeros());
     return Shapes.batchOf(h, w, filters);
   }

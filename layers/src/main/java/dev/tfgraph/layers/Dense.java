@@ -24,7 +24,7 @@ public final class Dense extends Layer implements Activated {
 
   public Dense(String name, int units, String activation, boolean useBias, boolean trainable) {
     super(name, trainable);
-    this.units = Checks.positive(where(), "units", units);
+    this.units = Checks.between(where(), "units", units, 1, Checks.MAX_UNITS);
     this.activation = Activations.check(where(), activation);
     this.useBias = useBias;
   }
@@ -46,7 +46,8 @@ public final class Dense extends Layer implements Activated {
   @Override
   protected Shape computeBuild(Shape input) {
     requireRank(input, 2, "[batch, features] (add a Flatten before Dense)");
-    kernel = addWeight("kernel", new long[] {input.get(1), units}, true, Initializer.glorotUniform());
+    kernel = addWeight("kernel", new long[] {input.get(1), units}, true, Initializer.glorotUniform(),
+        "units or the input features");
     if (useBias) bias = addWeight("bias", new long[] {units}, true, Initializer.zeros());
     return Shapes.batchOf(units);
   }

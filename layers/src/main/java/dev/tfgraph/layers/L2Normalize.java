@@ -17,7 +17,7 @@ public final class L2Normalize extends Layer {
 
   public L2Normalize(String name, double epsilon, boolean trainable) {
     super(name, trainable);
-    this.epsilon = Checks.positive(where(), "epsilon", epsilon);
+    this.epsilon = Checks.epsilon(where(), "epsilon", epsilon, false);
   }
 
   public L2Normalize(String name) {

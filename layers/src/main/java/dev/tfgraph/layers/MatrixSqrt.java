@@ -38,8 +38,8 @@ public final class MatrixSqrt extends Layer {
   public MatrixSqrt(String name, String method, int iterations, double minEigenvalue, boolean trainable) {
     super(name, trainable);
     this.method = Checks.oneOf(where(), "method", method, METHODS);
-    this.iterations = Checks.positive(where(), "iterations", iterations);
-    this.minEigenvalue = Checks.positive(where(), "min_eigenvalue", minEigenvalue);
+    this.iterations = Checks.between(where(), "iterations", iterations, 1, Checks.MAX_ITERATIONS);
+    this.minEigenvalue = Checks.epsilon(where(), "min_eigenvalue", minEigenvalue, false);
   }
 
   public MatrixSqrt(String name, String method) {

@@ -19,8 +19,8 @@ public final class MaxPooling2D extends Layer {
 
   public MaxPooling2D(String name, int[] poolSize, int[] strides, String padding, boolean trainable) {
     super(name, trainable);
-    this.poolSize = Checks.pair(where(), "pool_size", poolSize).clone();
-    this.strides = Checks.pair(where(), "strides", strides == null ? poolSize : strides).clone();
+    this.poolSize = Checks.pair(where(), "pool_size", poolSize, Checks.MAX_WINDOW).clone();
+    this.strides = Checks.pair(where(), "strides", strides == null ? poolSize : strides, Checks.MAX_WINDOW).clone();
     this.padding = Checks.oneOf(where(), "padding", padding, Conv2D.PADDINGS);
   }
 

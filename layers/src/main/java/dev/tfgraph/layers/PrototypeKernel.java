@@ -33,7 +33,7 @@ public final class PrototypeKernel extends Layer implements Adaptable {
 
   public PrototypeKernel(String name, int units, String kernel, String selection, long seed, boolean trainable) {
     super(name, trainable);
-    this.units = Checks.positive(where(), "units", units);
+    this.units = Checks.between(where(), "units", units, 1, Checks.MAX_UNITS);
     this.kernelType = Checks.oneOf(where(), "kernel", kernel, KERNELS);
     this.selection = Checks.oneOf(where(), "selection", selection, SELECTIONS);
     this.seed = seed;
@@ -57,9 +57,12 @@ public final class PrototypeKernel extends Layer implements Adaptable {
   protected Shape computeBuild(Shape input) {
     requireRank(input, 2, "[batch, features] (put a Flatten before PrototypeKernel)");
     features = input.get(1);
-    prototypes = addWeight("prototypes", new long[] {units, features}, false, Initializer.zeros());
+    // d and f are [batch, units, n]
+    Checks.activation(where(), "distances", new long[] {units, features}, "units or the input features");
+    prototypes = addWeight("prototypes", new long[] {units, features}, false, Initializer.zeros(), "units or the input features");
     scale = addWeight("scale", new long[] {features}, false, Initializer.ones());
-    kernel = addWeight("kernel", new long[] {units, features}, true, Initializer.constant(1.0 / features));
+    kernel = addWeight("kernel", new long[] {units, features}, true, Initializer.constant(1.0 / features),
+        "units or the input features");
     bias = addWeight("bias", new long[] {units}, true, Initializer.zeros());
     return Shapes.batchOf(units);
   }

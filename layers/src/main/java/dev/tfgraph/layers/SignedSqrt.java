@@ -21,7 +21,7 @@ public final class SignedSqrt extends Layer {
 
   public SignedSqrt(String name, double epsilon, boolean trainable) {
     super(name, trainable);
-    this.epsilon = Checks.positive(where(), "epsilon", epsilon);
+    this.epsilon = Checks.epsilon(where(), "epsilon", epsilon, false);
   }
 
   public SignedSqrt(String name) {

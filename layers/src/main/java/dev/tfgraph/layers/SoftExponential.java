@@ -32,7 +32,8 @@ public final class SoftExponential extends Layer {
     double[] init = alphaInit == null ? (doubled ? new double[] {-0.1, 0.1} : new double[] {0.0}) : alphaInit;
     this.alphaInit = Checks.length(where(), "alpha_init", init, doubled ? 2 : 1,
         "doubled = " + doubled).clone();
-    this.alphaL2 = Checks.nonNegative(where(), "alpha_l2", alphaL2);
+    Checks.each(where(), "alpha_init", this.alphaInit, -Checks.MAX_COEFFICIENT, Checks.MAX_COEFFICIENT);
+    this.alphaL2 = Checks.inRange(where(), "alpha_l2", alphaL2, 0, Checks.MAX_COEFFICIENT);
   }
 
   public SoftExponential(String name, boolean doubled) {

@@ -24,7 +24,7 @@ public final class TaylorExpansion extends Layer {
 
   public TaylorExpansion(String name, int order, boolean trainable) {
     super(name, trainable);
-    this.order = Checks.nonNegative(where(), "order", order);
+    this.order = Checks.between(where(), "order", order, 0, Checks.MAX_ORDER);
   }
 
   public TaylorExpansion(String name, int order) {
@@ -42,13 +42,15 @@ public final class TaylorExpansion extends Layer {
   protected Shape computeBuild(Shape input) {
     requireRank(input, 2, "[batch, features] (put a Flatten or Dense before TaylorExpansion)");
     int p1 = order + 1;
+    // the powers [batch, n, P+1] are an activation too
+    Checks.activation(where(), "powers", new long[] {input.get(1), p1}, "order or the input features");
     a = addWeight("a", new long[] {input.get(1), p1}, true, (shape, rng) -> {
       double[] v = new double[(int) (shape[0] * p1)];
       if (order >= 1) for (int i = 0; i < shape[0]; i++) v[i * p1 + 1] = 1.0;
       else java.util.Arrays.fill(v, 1.0);
       return v;
-    });
-    w = addWeight("w", new long[] {input.get(1), p1}, true, Initializer.constant(1.0 / p1));
+    }, "order or the input features");
+    w = addWeight("w", new long[] {input.get(1), p1}, true, Initializer.constant(1.0 / p1), "order or the input features");
     return input;
   }
 

@@ -45,5 +45,8 @@ class BatchNormalizationTest {
     Configs.roundTrip("{'type': 'BatchNormalization', 'name': 'bn', 'epsilon': 0.001, 'momentum': 0.9}", 4, 4, 5);
     Configs.rejects("{'type': 'BatchNormalization', 'name': 'bn', 'momentum': 1.5}", "momentum", "1.5");
     Configs.rejects("{'type': 'BatchNormalization', 'name': 'bn', 'epsilon': 0}", "epsilon", "> 0");
+    // epsilon must stay non-zero and finite in float32
+    Configs.rejects("{'type': 'BatchNormalization', 'name': 'bn', 'epsilon': 1e-320}", "BatchNormalization 'bn'", "epsilon", "[1.0E-30, 1000.0]");
+    Configs.rejects("{'type': 'BatchNormalization', 'name': 'bn', 'epsilon': 1e300}", "epsilon", "[1.0E-30, 1000.0]", "1.0E300");
   }
 }

@@ -57,6 +57,33 @@ final class Configs {
     rejects(json, null, fragments);
   }
 
+  static String spec(String layerJson, long... inputDims) {
+    StringBuilder shape = new StringBuilder("[null");
+    for (long d : inputDims) shape.append(", ").append(d);
+    return ("{'format_version': 1, 'name': 'm', 'input': {'name': 'x', 'shape': " + shape + "], 'dtype': 'float32'}, 'layers': ["
+        + layerJson + "]}").replace('\'', '"');
+  }
+
+  /**
+   * Hostile sizes: a one-layer spec on inputDims is refused by Model.fromConfig, at build time, with
+   * a BadInputException (exit 2) whose message contains every fragment; never an overflow
+   * (ArithmeticException, exit 3) or an allocation.
+   */
+  static void refusesSpec(String layerJson, long[] inputDims, String... fragments) {
+    BadInputException e = assertThrows(BadInputException.class, () -> Model.fromConfig(spec(layerJson, inputDims)));
+    for (String f : fragments) {
+      assertTrue(e.getMessage().contains(f), "message \"" + e.getMessage() + "\" should contain \"" + f + "\"");
+    }
+  }
+
+  /** A one-layer spec at the limits builds, and its summary counts every parameter (never negative). */
+  static Model acceptsSpec(String layerJson, long expectedParams, long... inputDims) {
+    Model m = Model.fromConfig(spec(layerJson, inputDims));
+    assertEquals(expectedParams, m.parameterCount());
+    assertTrue(m.summary().contains(String.format("Total params: %,d", expectedParams)), m.summary());
+    return m;
+  }
+
   /** A one-layer model spec round trip through Model.fromConfig/config. */
   static void specRoundTrip(String layerJson, long... inputDims) {
     StringBuilder shape = new StringBuilder("[null");

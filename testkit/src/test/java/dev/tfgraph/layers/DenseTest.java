@@ -31,4 +31,16 @@ class DenseTest {
     Configs.rejects("{'type': 'Dense', 'name': 'fc', 'units': 2}", new long[] {4, 4}, "rank 2", "[None, 4, 4]");
     Configs.rejects("{'type': 'Dense', 'name': 'a/b', 'units': 2}", "name", "a/b");
   }
+
+  @Test
+  void hostileSizesAreRefusedAtBuildTime() {
+    // units past MAX_UNITS: the config check states the bound
+    Configs.refusesSpec("{'type': 'Dense', 'name': 'fc', 'units': 300000000}", new long[] {100000},
+        "Dense 'fc'", "units", "<= 16777216", "300000000");
+    // a kernel past one Java array: named with its shape and the limit
+    Configs.refusesSpec("{'type': 'Dense', 'name': 'fc', 'units': 16777216}", new long[] {100000},
+        "Dense 'fc'", "weight kernel", "[100000, 16777216]", "1,677,721,600,000", "2,147,483,639", "units");
+    // the largest accepted units, on one feature
+    Configs.acceptsSpec("{'type': 'Dense', 'name': 'fc', 'units': 16777216}", 2L * 16777216, 1);
+  }
 }

@@ -56,5 +56,7 @@ class DropoutTest {
   void configRoundTripsAndRejectsBadRate() {
     Configs.roundTrip("{'type': 'Dropout', 'name': 'd', 'rate': 0.5}", 3);
     Configs.rejects("{'type': 'Dropout', 'name': 'd', 'rate': 1.0}", "Dropout 'd'", "rate", "[0, 1)", "1.0");
+    Configs.rejects("{'type': 'Dropout', 'name': 'd', 'rate': -0.5}", "Dropout 'd'", "rate", "[0, 1)", "-0.5");
+    Configs.rejects("{'type': 'Dropout', 'name': 'd', 'rate': 1e400}", "Dropout 'd'", "rate", "[0, 1)", "Infinity");
   }
 }

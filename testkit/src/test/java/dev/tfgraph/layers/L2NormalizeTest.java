@@ -19,5 +19,6 @@ class L2NormalizeTest {
   void configRoundTrips() {
     Configs.roundTrip("{'type': 'L2Normalize', 'name': 'l2'}", 4, 4);
     Configs.rejects("{'type': 'L2Normalize', 'name': 'l2', 'epsilon': 'small'}", "epsilon", "number");
+    Configs.rejects("{'type': 'L2Normalize', 'name': 'l2', 'epsilon': 1e-320}", "L2Normalize 'l2'", "epsilon", "[1.0E-30, 1000.0]");
   }
 }

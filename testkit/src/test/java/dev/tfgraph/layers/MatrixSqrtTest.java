@@ -110,6 +110,12 @@ class MatrixSqrtTest {
     Configs.rejects("{'type': 'MatrixSqrt', 'name': 'r', 'method': 'qr'}", "MatrixSqrt 'r'", "method", "qr", "svd");
     Configs.rejects("{'type': 'MatrixSqrt', 'name': 'r', 'iterations': 0}", "iterations", "positive", "0");
     Configs.rejects("{'type': 'MatrixSqrt', 'name': 'r'}", new long[] {4, 5}, "square");
+    // iterations are unrolled into the graph: a huge count hung the export
+    Configs.refusesSpec("{'type': 'MatrixSqrt', 'name': 'r', 'method': 'newton_schulz', 'iterations': 1000000}", new long[] {4, 4},
+        "MatrixSqrt 'r'", "iterations", "<= 100", "1000000");
+    Configs.roundTrip("{'type': 'MatrixSqrt', 'name': 'r', 'method': 'newton_schulz', 'iterations': 100}", 4, 4);
+    // a floor that is 0 in float32 gives K_ij = 1/0
+    Configs.rejects("{'type': 'MatrixSqrt', 'name': 'r', 'min_eigenvalue': 1e-300}", "MatrixSqrt 'r'", "min_eigenvalue", "1.0E-30", "1.0E-300");
   }
 
   /** y (and, with grad, dL/dA of L = Σ y) for one matrix. */

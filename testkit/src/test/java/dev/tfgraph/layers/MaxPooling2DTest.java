@@ -25,4 +25,12 @@ class MaxPooling2DTest {
     Configs.rejects("{'type': 'MaxPooling2D', 'name': 'p', 'pool_size': [0, 2]}", "pool_size");
     Configs.rejects("{'type': 'MaxPooling2D', 'name': 'p', 'pool_size': 4}", new long[] {3, 3, 1}, "does not fit");
   }
+
+  @Test
+  void hostileSizesAreRefusedAtBuildTime() {
+    Configs.refusesSpec("{'type': 'MaxPooling2D', 'name': 'p', 'strides': 2147483647, 'padding': 'same'}", new long[] {28, 28, 3},
+        "MaxPooling2D 'p'", "strides", "[1, 65536]", "2147483647");
+    Configs.refusesSpec("{'type': 'MaxPooling2D', 'name': 'p', 'pool_size': [100000, 2], 'padding': 'same'}", new long[] {28, 28, 3},
+        "MaxPooling2D 'p'", "pool_size", "[1, 65536]", "[100000, 2]");
+  }
 }

@@ -72,4 +72,13 @@ class PrototypeKernelTest {
     Configs.rejects("{'type': 'PrototypeKernel', 'name': 'p', 'units': 10, 'kernel': 'cosine'}", "PrototypeKernel 'p'", "kernel", "cosine", "gaussian");
     Configs.rejects("{'type': 'PrototypeKernel', 'name': 'p', 'units': 10, 'selection': 'first'}", "selection", "first");
   }
+
+  @Test
+  void hostileSizesAreRefusedAtBuildTime() {
+    Configs.refusesSpec("{'type': 'PrototypeKernel', 'name': 'p', 'units': 2147483647}", new long[] {8},
+        "PrototypeKernel 'p'", "units", "<= 16777216", "2147483647");
+    // d and f are [batch, units, n]: 20000·20000 values per example
+    Configs.refusesSpec("{'type': 'PrototypeKernel', 'name': 'p', 'units': 20000}", new long[] {20000},
+        "PrototypeKernel 'p'", "distances", "[None, 20000, 20000]", "units");
+  }
 }

@@ -17,5 +17,6 @@ class SignedSqrtTest {
   void configRoundTrips() {
     Configs.roundTrip("{'type': 'SignedSqrt', 'name': 's', 'epsilon': 1e-6}", 3, 3);
     Configs.rejects("{'type': 'SignedSqrt', 'name': 's', 'epsilon': -1}", "epsilon", "-1");
+    Configs.rejects("{'type': 'SignedSqrt', 'name': 's', 'epsilon': 1e-40}", "SignedSqrt 's'", "epsilon", "[1.0E-30, 1000.0]", "1.0E-40");
   }
 }

@@ -53,6 +53,10 @@ class SoftExponentialTest {
         "SoftExponential 'se'", "alpha_init has 3 values, expected 2", "doubled = true");
     Configs.rejects("{'type': 'SoftExponential', 'name': 'se', 'alpha_init': [1, 2]}", "alpha_init has 2 values, expected 1");
     Configs.rejects("{'type': 'SoftExponential', 'name': 'se', 'alpha_l2': -1}", "alpha_l2", "-1");
+    // values that are infinite in float32
+    Configs.rejects("{'type': 'SoftExponential', 'name': 'se', 'alpha_l2': 1e300}", "SoftExponential 'se'", "alpha_l2", "1000.0");
+    Configs.rejects("{'type': 'SoftExponential', 'name': 'se', 'doubled': true, 'alpha_init': [-1e300, 0.1]}",
+        "SoftExponential 'se'", "alpha_init", "[-1000.0, 1000.0]");
   }
 
   @Test

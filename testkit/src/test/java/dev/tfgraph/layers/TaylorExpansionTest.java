@@ -36,4 +36,16 @@ class TaylorExpansionTest {
     Configs.rejects("{'type': 'TaylorExpansion', 'name': 't', 'order': 2}", new long[] {4, 4, 1}, "rank 2", "[None, 4, 4, 1]");
     Configs.rejects("{'type': 'TaylorExpansion', 'name': 't'}", "order", "required");
   }
+
+  @Test
+  void hostileSizesAreRefusedAtBuildTime() {
+    // order 2^31 - 1 made P + 1 overflow and the summary show a negative parameter count
+    Configs.refusesSpec("{'type': 'TaylorExpansion', 'name': 't', 'order': 2147483647}", new long[] {8},
+        "TaylorExpansion 't'", "order", "<= 1024", "2147483647");
+    // the expansion [batch, n, P+1] past the activation limit, refused at build time
+    Configs.refusesSpec("{'type': 'TaylorExpansion', 'name': 't', 'order': 1024}", new long[] {1000000},
+        "TaylorExpansion 't'", "powers", "[None, 1000000, 1025]", "268,435,456", "order");
+    // at the limit: a and w are [8, 1025] each
+    Configs.acceptsSpec("{'type': 'TaylorExpansion', 'name': 't', 'order': 1024}", 2L * 8 * 1025, 8);
+  }
 }
