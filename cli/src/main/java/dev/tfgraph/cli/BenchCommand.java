@@ -1,5 +1,6 @@
 package dev.tfgraph.cli;
 
+import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.Model;
 import dev.tfgraph.graph.Shapes;
 import dev.tfgraph.graph.TrainOptions;
@@ -24,9 +25,9 @@ import picocli.CommandLine.Option;
         "tfgraph's step with a bare Session.run loop over the same graph; last stdout line is JSON."})
 public final class BenchCommand implements Callable<Integer> {
   @Mixin ModelOptions model;
-  @Option(names = "--batch-size", description = "default ${DEFAULT-VALUE}") int batchSize = 128;
-  @Option(names = "--steps", description = "timed steps per side (default ${DEFAULT-VALUE})") int steps = 20;
-  @Option(names = "--warmup", description = "default ${DEFAULT-VALUE}") int warmup = 3;
+  @Option(names = "--batch-size", converter = Ranges.Positive.class, description = ">= 1 (default ${DEFAULT-VALUE})") int batchSize = 128;
+  @Option(names = "--steps", converter = Ranges.Positive.class, description = "timed steps per side, >= 1 (default ${DEFAULT-VALUE})") int steps = 20;
+  @Option(names = "--warmup", converter = Ranges.NonNegative.class, description = "untimed steps first, >= 0 (default ${DEFAULT-VALUE})") int warmup = 3;
   @Option(names = "--device", description = "auto, cpu or gpu (default ${DEFAULT-VALUE})") String device = "auto";
   @Option(names = "--profile", description = "trace one step (RunOptions FULL_TRACE) and print where its time goes, by op type") boolean profile;
   @Option(names = "--verbose") boolean verbose;
@@ -40,6 +41,10 @@ public final class BenchCommand implements Callable<Integer> {
     o.progress = false;
     SplittableRandom r = new SplittableRandom(1);
     long es = Shapes.exampleSize(m.input().shape());
+    if (batchSize > (Integer.MAX_VALUE - 16) / es) {
+      throw new BadInputException("--batch-size " + batchSize + " times the example size " + es + " exceeds the "
+          + (Integer.MAX_VALUE - 16) + " floats one batch can hold; expected at most " + (Integer.MAX_VALUE - 16) / es);
+    }
     float[] x = new float[Math.toIntExact(batchSize * es)];
     for (int i = 0; i < x.length; i++) x[i] = (float) r.nextDouble();
     int[] y = new int[batchSize];

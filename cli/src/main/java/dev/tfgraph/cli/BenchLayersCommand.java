@@ -35,8 +35,8 @@ import picocli.CommandLine.Option;
     description = {"Forward + backward time of each seed layer at the size it has in the built-in models (batch 128),",
         "with a Dense layer of the same input and output width as the baseline; JSON lines with ratios."})
 public final class BenchLayersCommand implements Callable<Integer> {
-  @Option(names = "--batch-size", description = "default ${DEFAULT-VALUE}") int batch = 128;
-  @Option(names = "--repeats", description = "default ${DEFAULT-VALUE}") int repeats = 20;
+  @Option(names = "--batch-size", converter = Ranges.Positive.class, description = ">= 1 (default ${DEFAULT-VALUE})") int batch = 128;
+  @Option(names = "--repeats", converter = Ranges.Positive.class, description = ">= 1 (default ${DEFAULT-VALUE})") int repeats = 20;
   @Option(names = "--verbose") boolean verbose;
 
   record Case(String name, Layer layer, long[] in, Layer baseline) {}

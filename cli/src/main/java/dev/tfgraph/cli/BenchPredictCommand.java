@@ -22,8 +22,8 @@ import picocli.CommandLine.Option;
         "SavedModelBundle Session.run with a prepared tensor, alternating; p50/p99 per batch size, JSON lines."})
 public final class BenchPredictCommand implements Callable<Integer> {
   @Option(names = "--model", required = true, paramLabel = "DIR") Path model;
-  @Option(names = "--batch-sizes", split = ",", description = "default ${DEFAULT-VALUE}") int[] batchSizes = {1, 128};
-  @Option(names = "--iterations", description = "per side and batch size (default ${DEFAULT-VALUE})") int iterations = 500;
+  @Option(names = "--batch-sizes", split = ",", converter = Ranges.Positive.class, description = "each >= 1 (default 1,128)") int[] batchSizes = {1, 128};
+  @Option(names = "--iterations", converter = Ranges.Positive.class, description = "per side and batch size, >= 1 (default ${DEFAULT-VALUE})") int iterations = 500;
   @Option(names = "--verbose") boolean verbose;
 
   @Override

@@ -27,9 +27,9 @@ import picocli.CommandLine.Option;
     description = {"Times MatrixSqrt forward + backward (svd, eigh, newton_schulz) on rank-deficient",
         "bilinear-pooling matrices, float32; one JSON line per (method, batch, C), ratios against svd."})
 public final class BenchSqrtCommand implements Callable<Integer> {
-  @Option(names = "--sizes", split = ",", description = "batch x C pairs (default ${DEFAULT-VALUE})")
+  @Option(names = "--sizes", split = ",", converter = Ranges.SqrtSize.class, description = "BATCHxC pairs, both >= 1 (default ${DEFAULT-VALUE})")
   List<String> sizes = List.of("32x64", "32x256", "32x512", "128x64");
-  @Option(names = "--repeats", description = "timed runs per case (default ${DEFAULT-VALUE})") int repeats = 5;
+  @Option(names = "--repeats", converter = Ranges.Positive.class, description = "timed runs per case, >= 1 (default ${DEFAULT-VALUE})") int repeats = 5;
   @Option(names = "--verbose") boolean verbose;
 
   @Override
@@ -39,7 +39,7 @@ public final class BenchSqrtCommand implements Callable<Integer> {
       int b = Integer.parseInt(p[0]), c = Integer.parseInt(p[1]);
       float[] a = bilinear(b, c, Math.max(4, c / 4), 7);
       Map<String, Double> ms = new LinkedHashMap<>();
-      for (String method : MatrixSqrt.METHODS) ms.put(method, time(method, a, b, c));
+      for (String method : MatrixSqrt.METHODS) ms.put(method, time(method, a, b, c, repeats));
       for (var e : ms.entrySet()) {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("method", e.getKey());
@@ -72,7 +72,7 @@ public final class BenchSqrtCommand implements Callable<Integer> {
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
-  static double time(String method, float[] a, int b, int c) {
+  static double time(String method, float[] a, int b, int c, int repeats) {
     MatrixSqrt m = new MatrixSqrt("sqrt", method);
     m.build(Shapes.batchOf(c, c));
     try (Graph g = new Graph(); Session s = new Session(g)) {
@@ -83,12 +83,11 @@ public final class BenchSqrtCommand implements Callable<Integer> {
       Output<?> grad = g.addGradients(loss.asOutput(), new Output<?>[] {x.asOutput()})[0];
       try (Tensor t = Tensors.of(TFloat32.class, Shape.of(b, c, c), a)) {
         List<Double> runs = new ArrayList<>();
-        for (int i = 0; i < 6; i++) {
+        for (int i = 0; i <= repeats; i++) {
           long t0 = System.nanoTime();
           try (Result r = s.runner().feed(x, t).fetch(grad).run()) {
             if (i >= 1) runs.add((System.nanoTime() - t0) / 1e6);   // first run warms up
           }
-          if (runs.size() >= 5) break;
         }
         return runs.stream().sorted().toList().get(runs.size() / 2);
       }

@@ -25,8 +25,8 @@ import picocli.CommandLine.Option;
 public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--model", description = "built-in model (default ${DEFAULT-VALUE})") String name = "ib-cnn";
   @Option(names = "--sqrt", description = "ib-cnn's square root (default ${DEFAULT-VALUE})") String sqrt = "svd";
-  @Option(names = "--epochs", description = "default ${DEFAULT-VALUE}") int epochs = 3;
-  @Option(names = "--batch-size", description = "default ${DEFAULT-VALUE}") int batchSize = 64;
+  @Option(names = "--epochs", converter = Ranges.Positive.class, description = ">= 1 (default ${DEFAULT-VALUE})") int epochs = 3;
+  @Option(names = "--batch-size", converter = Ranges.Positive.class, description = ">= 1 (default ${DEFAULT-VALUE})") int batchSize = 64;
   @Option(names = "--out", description = "export base folder (default ${DEFAULT-VALUE})") Path out = Path.of("out", "main-job");
   @Mixin DataOptions data;
   @Option(names = "--quiet") boolean quiet;
@@ -34,6 +34,7 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    OutputPaths.folder("--out", out);
     Model m = Models.create(name, new Models.Options(3, 1, sqrt));
     System.err.print(m.summary());
     Dataset train = data.train(), test = data.test();

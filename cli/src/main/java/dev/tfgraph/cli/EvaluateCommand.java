@@ -18,13 +18,13 @@ import picocli.CommandLine.Option;
 public final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--model", required = true, paramLabel = "DIR", description = "version folder or base folder (newest version)") Path model;
   @Mixin DataOptions data;
-  @Option(names = "--batch-size", description = "default ${DEFAULT-VALUE}") int batchSize = 256;
+  @Option(names = "--batch-size", converter = Ranges.Positive.class, description = ">= 1 (default ${DEFAULT-VALUE})") int batchSize = 256;
   @Option(names = "--trusted", description = "skip loading the model in a child JVM first (default: untrusted models are probed there)") boolean trusted;
   @Option(names = "--verbose") boolean verbose;
 
   @Override
   public Integer call() {
-    try (Predictor p = (trusted ? Predictor.load(model) : Predictor.loadChecked(model))) {
+    try (Predictor p = ModelDir.open(model, trusted)) {
       Dataset d = data.evaluation();
       long[] shape = new long[d.exampleShape().length + 1];
       shape[0] = d.size();
@@ -46,9 +46,8 @@ public final class EvaluateCommand implements Callable<Integer> {
   /** From the exported spec when present; otherwise outputs are taken as probabilities if they sum to 1. */
   static boolean endsInSoftmax(Predictor p) {
     var info = p.info();
-    if (info == null || !info.has("spec")) return true;
-    var layers = info.get("spec").get("layers");
-    var last = layers.get(layers.size() - 1);
-    return last.has("activation") && "softmax".equals(last.get("activation").asText());
+    var layers = info == null ? null : info.path("spec").path("layers");
+    if (layers == null || !layers.isArray() || layers.isEmpty()) return true;   // absent or malformed: as without a spec
+    return "softmax".equals(layers.get(layers.size() - 1).path("activation").asText());
   }
 }

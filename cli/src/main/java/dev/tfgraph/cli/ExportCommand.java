@@ -1,7 +1,6 @@
 package dev.tfgraph.cli;
 
 import dev.tfgraph.export.Exporter;
-import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.Model;
 import dev.tfgraph.graph.data.Npz;
 import java.nio.file.Path;
@@ -11,19 +10,22 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "export", mixinStandardHelpOptions = true,
+// No mixinStandardHelpOptions: its -V/--version would take the contract's --version N.
+@Command(name = "export",
     description = {"Builds the inference graph, loads the weights, exports a SavedModel version under BASE,",
         "verifies it in a child JVM, and prints the version folder."})
 public final class ExportCommand implements Callable<Integer> {
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.") boolean help;
   @Option(names = "--spec", required = true, paramLabel = "FILE") Path spec;
   @Option(names = "--weights", required = true, paramLabel = "FILE.npz") Path weights;
   @Option(names = "--out", required = true, paramLabel = "BASE") Path out;
-  @Option(names = "--version", paramLabel = "N", description = "version number (default: one more than the highest present)") Integer version;
+  @Option(names = "--version", paramLabel = "N", converter = Ranges.Positive.class,
+      description = "version number, >= 1 (default: one more than the highest present)") Integer version;
   @Option(names = "--verbose") boolean verbose;
 
   @Override
   public Integer call() {
-    if (version != null && version < 1) throw new BadInputException("--version must be a positive integer, received " + version);
+    OutputPaths.folder("--out", out);
     Model m = Model.load(spec);
     Map<String, Object> prov = new LinkedHashMap<>();
     prov.put("spec_file", spec.toString());

@@ -19,7 +19,7 @@ public final class InspectCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    try (Predictor p = (trusted ? Predictor.load(model) : Predictor.loadChecked(model))) {
+    try (Predictor p = ModelDir.open(model, trusted)) {
       StringBuilder sb = new StringBuilder();
       sb.append("SavedModel: ").append(p.dir()).append('\n');
       sb.append("tags: ").append(p.bundle().metaGraphDef().getMetaInfoDef().getTagsList()).append('\n');

@@ -34,11 +34,13 @@ final class LearningCurve {
       chart.addSeries("held-out accuracy", epoch, vAcc);
     }
     try {
+      Path dir = png.toAbsolutePath().getParent();
+      if (dir != null) Files.createDirectories(dir);
       Path tmp = png.resolveSibling(png.getFileName() + ".tmp.png");
       BitmapEncoder.saveBitmap(chart, tmp.toString().replaceAll("\\.png$", ""), BitmapEncoder.BitmapFormat.PNG);
       Files.move(tmp, png, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
-      throw new RunFailedException("cannot write " + png + ": " + e.getMessage(), e);
+      throw new RunFailedException("cannot write --plot " + png + ": " + dev.tfgraph.graph.IoErrors.describe(png, e), e);
     }
   }
 }

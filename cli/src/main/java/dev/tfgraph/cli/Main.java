@@ -2,6 +2,7 @@ package dev.tfgraph.cli;
 
 import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.RunFailedException;
+import java.util.Arrays;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -27,28 +28,70 @@ public final class Main implements Runnable {
   }
 
   public static int execute(String... args) {
-    boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
+    boolean verbose = Arrays.asList(args).contains("--verbose");
     CommandLine cl = new CommandLine(new Main());
     cl.setParameterExceptionHandler((ex, a) -> {
-      System.err.println("tfgraph: " + ex.getMessage());
-      System.err.println("(see ./tfgraph " + (ex.getCommandLine().getCommandName().equals("tfgraph") ? "" : ex.getCommandLine().getCommandName() + " ") + "--help)");
+      if (verbose) ex.printStackTrace();
+      String name = ex.getCommandLine().getCommandName();
+      System.err.println("tfgraph: " + oneLine(ex.getMessage()) + " (see ./tfgraph " + (name.equals("tfgraph") ? "" : name + " ") + "--help)");
       return BAD_INPUT;
     });
-    cl.setExecutionExceptionHandler((ex, c, parsed) -> {
-      if (verbose) ex.printStackTrace();
-      Throwable e = ex;
-      if (e instanceof OutOfMemoryError) {
-        System.err.println("tfgraph: out of memory (" + e.getMessage() + "); use a smaller --batch-size or more heap");
-        return RUN_FAILED;
-      }
-      String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-      msg = msg.strip().replace('\n', ' ');
-      System.err.println("tfgraph: " + msg);
-      if (e instanceof BadInputException) return BAD_INPUT;
-      if (e instanceof RunFailedException) return RUN_FAILED;
-      if (e instanceof IllegalArgumentException) return BAD_INPUT;
+    cl.setExecutionExceptionHandler((ex, c, parsed) -> failure(ex, c.getCommandName(), verbose));
+    int code;
+    try {
+      code = cl.execute(args);
+    } catch (Throwable t) {   // picocli hands Exceptions to the handler above, never Errors (out of memory, stack overflow)
+      code = failure(t, commandOf(cl, args), verbose);
+    }
+    // System.out swallows write errors (a full disk, a closed pipe): a result nobody received is no success
+    if (System.out.checkError()) {
+      System.err.println("tfgraph: cannot write to standard output");
+      if (code == OK) code = RUN_FAILED;
+    }
+    return code;
+  }
+
+  /** One line on stderr (a stack trace too with --verbose) and the exit status for a command that threw. */
+  static int failure(Throwable e, String command, boolean verbose) {
+    if (verbose) e.printStackTrace();
+    OutOfMemoryError oom = find(e, OutOfMemoryError.class);
+    if (oom != null) {
+      System.err.println("tfgraph: out of memory while running " + command + " (" + oom.getMessage() + ", heap limit "
+          + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB); raise the heap with TFGRAPH_JAVA_OPTS=\"-Xmx8g -Xss4m\","
+          + " or use a smaller --batch-size or model");
       return RUN_FAILED;
-    });
-    return cl.execute(args);
+    }
+    if (find(e, StackOverflowError.class) != null) {
+      System.err.println("tfgraph: stack overflow while running " + command + " (input nested too deeply?);"
+          + " raise the stack size with TFGRAPH_JAVA_OPTS=\"-Xss64m\"");
+      return RUN_FAILED;
+    }
+    String msg = e.getMessage() == null || e.getMessage().isBlank() ? null : oneLine(e.getMessage());
+    if (e instanceof BadInputException || e instanceof RunFailedException || e instanceof IllegalArgumentException) {
+      System.err.println("tfgraph: " + (msg != null ? msg : e.getClass().getSimpleName()));
+      return e instanceof RunFailedException ? RUN_FAILED : BAD_INPUT;
+    }
+    System.err.println("tfgraph: " + command + " failed: " + e.getClass().getSimpleName() + (msg != null ? ": " + msg : "")
+        + (verbose ? "" : " (--verbose shows where)"));
+    return RUN_FAILED;
+  }
+
+  static <T extends Throwable> T find(Throwable e, Class<T> type) {
+    for (int depth = 0; e != null && depth < 20; e = e.getCause(), depth++) {
+      if (type.isInstance(e)) return type.cast(e);
+    }
+    return null;
+  }
+
+  static String oneLine(String s) {
+    return s.strip().replaceAll("\\s*\\R\\s*", " ");
+  }
+
+  /** The subcommand named in args (for messages when picocli could not say). */
+  static String commandOf(CommandLine cl, String[] args) {
+    for (String a : args) {
+      if (cl.getSubcommands().containsKey(a)) return a;
+    }
+    return "tfgraph";
   }
 }

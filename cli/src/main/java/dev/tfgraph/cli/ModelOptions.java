@@ -25,10 +25,10 @@ public final class ModelOptions {
   @Option(names = "--sqrt", paramLabel = "METHOD", description = "ib-cnn's matrix square root: svd (default), eigh, newton_schulz")
   String sqrt = "svd";
 
-  @Option(names = "--taylor-order", paramLabel = "P", description = "taylor-cnn's expansion order (default 3)")
+  @Option(names = "--taylor-order", paramLabel = "P", converter = Ranges.TaylorOrder.class, description = "taylor-cnn's expansion order, in [0, 10] (default 3)")
   int taylorOrder = 3;
 
-  @Option(names = "--prototypes-per-class", paramLabel = "K", description = "prototype-net's rows per class (default 1: softmax head; > 1: Dense head)")
+  @Option(names = "--prototypes-per-class", paramLabel = "K", converter = Ranges.PrototypesPerClass.class, description = "prototype-net's rows per class, in [1, 1000] (default 1: softmax head; > 1: Dense head)")
   int prototypesPerClass = 1;
 
   @Option(names = "--backbone-weights", paramLabel = "FILE.h5", description = "ib-vgg16: Keras VGG16 weights (e.g. vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5)")
@@ -38,9 +38,9 @@ public final class ModelOptions {
       description = "ib-vgg16: keep the VGG16 backbone out of the optimizer (default; --no-freeze trains it)")
   boolean freeze = true;
 
-  @Option(names = "--image-size", description = "ib-vgg16 input size (default ${DEFAULT-VALUE})") int imageSize = 224;
+  @Option(names = "--image-size", converter = Ranges.ImageSize.class, description = "ib-vgg16 input size, in [32, 2048] (default ${DEFAULT-VALUE})") int imageSize = 224;
 
-  @Option(names = "--classes", description = "ib-vgg16 classes (default ${DEFAULT-VALUE})") int classes = 10;
+  @Option(names = "--classes", converter = Ranges.Classes.class, description = "ib-vgg16 classes, in [1, 100000] (default ${DEFAULT-VALUE})") int classes = 10;
 
   static final class Names extends java.util.ArrayList<String> {
     Names() {

@@ -19,9 +19,9 @@ public final class ParityCommand implements Callable<Integer> {
   @Option(names = "--model", required = true, paramLabel = "DIR") Path model;
   @Option(names = "--input", required = true, paramLabel = "X.npy") Path input;
   @Option(names = "--expected", required = true, paramLabel = "Y.npy") Path expected;
-  @Option(names = "--rtol", description = "default ${DEFAULT-VALUE}") double rtol = 1e-5;
-  @Option(names = "--atol", description = "default ${DEFAULT-VALUE}") double atol = 1e-6;
-  @Option(names = "--batch-size", description = "default ${DEFAULT-VALUE}") int batchSize = 256;
+  @Option(names = "--rtol", converter = Ranges.NonNegativeFinite.class, description = "finite, >= 0 (default ${DEFAULT-VALUE})") double rtol = 1e-5;
+  @Option(names = "--atol", converter = Ranges.NonNegativeFinite.class, description = "finite, >= 0 (default ${DEFAULT-VALUE})") double atol = 1e-6;
+  @Option(names = "--batch-size", converter = Ranges.Positive.class, description = ">= 1 (default ${DEFAULT-VALUE})") int batchSize = 256;
   @Option(names = "--trusted", description = "skip loading the model in a child JVM first (default: untrusted models are probed there)") boolean trusted;
   @Option(names = "--verbose") boolean verbose;
 
@@ -48,11 +48,10 @@ public final class ParityCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (!(rtol >= 0) || !(atol >= 0)) throw new BadInputException("--rtol and --atol must be >= 0");
     NpyArray x = Npy.read(input);
     NpyArray want = Npy.read(expected);
     if (!want.isFloating()) throw new BadInputException(expected + ": expected float32 or float64, received " + want.dtypeName());
-    try (Predictor p = (trusted ? Predictor.load(model) : Predictor.loadChecked(model))) {
+    try (Predictor p = ModelDir.open(model, trusted)) {
       NpyArray got = p.predict(x, batchSize);
       if (!Arrays.equals(got.shape(), want.shape())) {
         throw new BadInputException("the model's output has shape " + got.shapeString() + ", expected (from "

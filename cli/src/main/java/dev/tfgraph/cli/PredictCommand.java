@@ -16,21 +16,22 @@ public final class PredictCommand implements Callable<Integer> {
   @Option(names = "--model", required = true, paramLabel = "DIR", description = "version folder or base folder (newest version)") Path model;
   @Option(names = "--input", required = true, paramLabel = "X.npy") Path input;
   @Option(names = "--output", required = true, paramLabel = "Y.npy") Path output;
-  @Option(names = "--batch-size", description = "default ${DEFAULT-VALUE}") int batchSize = 256;
+  @Option(names = "--batch-size", converter = Ranges.Positive.class, description = ">= 1 (default ${DEFAULT-VALUE})") int batchSize = 256;
   @Option(names = "--check-finite", negatable = true, description = "fail (exit 3) on NaN or Inf outputs (default: off)") boolean checkFinite;
   @Option(names = "--trusted", description = "skip loading the model in a child JVM first (default: untrusted models are probed there)") boolean trusted;
   @Option(names = "--verbose") boolean verbose;
 
   @Override
   public Integer call() {
+    OutputPaths.file("--output", output);
     NpyArray x = Npy.read(input);
-    try (Predictor p = (trusted ? Predictor.load(model) : Predictor.loadChecked(model))) {
+    try (Predictor p = ModelDir.open(model, trusted)) {
       NpyArray y = p.predict(x, batchSize);
       if (checkFinite) Finite.check(y, "output of " + p.dir());
       try {
         Npy.write(output, y);
       } catch (IOException e) {
-        throw new RunFailedException("cannot write " + output + ": " + e.getMessage(), e);
+        throw new RunFailedException("cannot write " + output + ": " + dev.tfgraph.graph.IoErrors.describe(output, e), e);
       }
       System.out.println(output);
     }

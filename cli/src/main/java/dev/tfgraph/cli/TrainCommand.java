@@ -2,7 +2,9 @@ package dev.tfgraph.cli;
 
 import dev.tfgraph.export.Exporter;
 import dev.tfgraph.graph.Model;
+import dev.tfgraph.graph.IoErrors;
 import dev.tfgraph.graph.Optimizer;
+import dev.tfgraph.graph.RunFailedException;
 import dev.tfgraph.graph.TrainOptions;
 import dev.tfgraph.graph.dist.Cluster;
 import dev.tfgraph.graph.dist.ClusterSpec;
@@ -26,17 +28,17 @@ import picocli.CommandLine.Option;
 public final class TrainCommand implements Callable<Integer> {
   @Mixin ModelOptions model;
   @Mixin DataOptions data;
-  @Option(names = "--epochs", description = "default ${DEFAULT-VALUE}") int epochs = 1;
-  @Option(names = "--batch-size", description = "default ${DEFAULT-VALUE}") int batchSize = 128;
+  @Option(names = "--epochs", converter = Ranges.Positive.class, description = ">= 1 (default ${DEFAULT-VALUE})") int epochs = 1;
+  @Option(names = "--batch-size", converter = Ranges.Positive.class, description = ">= 1 (default ${DEFAULT-VALUE})") int batchSize = 128;
   @Option(names = "--optimizer", description = "sgd, momentum or adam (default ${DEFAULT-VALUE})") String optimizer = "adam";
-  @Option(names = "--learning-rate", description = "default ${DEFAULT-VALUE}") double learningRate = 1e-3;
-  @Option(names = "--momentum", description = "for --optimizer momentum (default ${DEFAULT-VALUE})") double momentum = 0.9;
-  @Option(names = "--clip-norm", description = "clip gradients to this global norm (0: off)") double clipNorm = 0;
+  @Option(names = "--learning-rate", converter = Ranges.PositiveFinite.class, description = "finite, > 0 (default ${DEFAULT-VALUE})") double learningRate = 1e-3;
+  @Option(names = "--momentum", converter = Ranges.Momentum.class, description = "for --optimizer momentum, in [0, 1] (default ${DEFAULT-VALUE})") double momentum = 0.9;
+  @Option(names = "--clip-norm", converter = Ranges.NonNegativeFinite.class, description = "clip gradients to this global norm, finite, >= 0 (0: off)") double clipNorm = 0;
   @Option(names = "--schedule", description = "constant, step or cosine (default ${DEFAULT-VALUE})") String schedule = "constant";
-  @Option(names = "--step-epochs", description = "step schedule: multiply by --gamma every N epochs (default ${DEFAULT-VALUE})") int stepEpochs = 10;
-  @Option(names = "--gamma", description = "step schedule factor (default ${DEFAULT-VALUE})") double gamma = 0.1;
-  @Option(names = "--validation-split", description = "fraction of training data held out for validation (default 0)") double validationSplit = 0;
-  @Option(names = "--patience", description = "early stopping after N epochs without val_loss progress (needs --validation-split)") int patience = 0;
+  @Option(names = "--step-epochs", converter = Ranges.Positive.class, description = "step schedule: multiply by --gamma every N epochs, N >= 1 (default ${DEFAULT-VALUE})") int stepEpochs = 10;
+  @Option(names = "--gamma", converter = Ranges.Gamma.class, description = "step schedule factor, in (0, 1] (default ${DEFAULT-VALUE})") double gamma = 0.1;
+  @Option(names = "--validation-split", converter = Ranges.Split.class, description = "fraction of training data held out for validation, in [0, 0.5]; must leave at least one row on each side (default 0)") double validationSplit = 0;
+  @Option(names = "--patience", converter = Ranges.NonNegative.class, description = "early stopping after N epochs without val_loss progress, N >= 0 (0: off; needs --validation-split)") int patience = 0;
   @Option(names = "--seed", description = "default ${DEFAULT-VALUE}") long seed = 0;
   @Option(names = "--no-shuffle", description = "take batches in file order") boolean noShuffle;
   @Option(names = "--augment", description = "none, or flip: mirror each training image left-right with probability 1/2, seeded (default ${DEFAULT-VALUE})") String augment = "none";
@@ -44,23 +46,28 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--export", paramLabel = "BASE", description = "export a SavedModel version under BASE after training") Path export;
   @Option(names = "--checkpoint-dir", paramLabel = "DIR", description = "checkpoint every epoch here") Path checkpointDir;
   @Option(names = "--resume", description = "continue from the last checkpoint in --checkpoint-dir") boolean resume;
-  @Option(names = "--threads", description = "0: TF default; 1: single-threaded, bit-reproducible") int threads = 0;
+  @Option(names = "--threads", converter = Ranges.Threads.class, description = "in [0, 1024]; 0: TF default; 1: single-threaded, bit-reproducible") int threads = 0;
   @Option(names = "--device", description = "auto, cpu or gpu (default ${DEFAULT-VALUE})") String device = "auto";
-  @Option(names = "--max-steps", description = "stop after N steps in all (0: no limit)") long maxSteps = 0;
+  @Option(names = "--max-steps", converter = Ranges.NonNegativeLong.class, description = "stop after N steps in all, N >= 0 (0: no limit)") long maxSteps = 0;
   @Option(names = "--logdir", paramLabel = "DIR", description = "TensorBoard event files (loss, accuracy, learning rate per step; held-out metrics and weight histograms per epoch)") Path logdir;
-  @Option(names = "--plot", paramLabel = "FILE.png", description = "learning-curve PNG") Path plot;
+  @Option(names = "--plot", paramLabel = "FILE.png", description = "learning-curve PNG, written after the weights and the export (if it fails, they are kept; exit 3)") Path plot;
   @Option(names = "--quiet", description = "no progress bar") boolean quiet;
   @Option(names = "--summary", description = "print the model summary to stderr") boolean summary;
   @Option(names = "--verbose", description = "stack traces on errors") boolean verbose;
   @Option(names = "--cluster", paramLabel = "FILE|JSON", description = "train data-parallel on this TF cluster: a file or the JSON itself, TF_CONFIG-shaped (--cluster \"$TF_CONFIG\" works); this process is the chief, the other tasks run `tfgraph worker`") String cluster;
   @Option(names = "--task", paramLabel = "JOB:INDEX", description = "with --cluster: this process's task, which must be the chief (default: the file's task, else the chief)") String task;
   @Option(names = "--on-failure", description = "with --cluster, when a task stops answering: stop (exit 3, naming it) or wait (for it to come back, then resume from the last checkpoint) (default ${DEFAULT-VALUE})") String onFailure = "stop";
-  @Option(names = "--connect-timeout", paramLabel = "SECONDS", description = "with --cluster: how long to wait for every task at start (default ${DEFAULT-VALUE})") long connectTimeout = 120;
-  @Option(names = "--wait-timeout", paramLabel = "SECONDS", description = "with --on-failure wait: how long to wait for a lost task (default ${DEFAULT-VALUE})") long waitTimeout = 600;
-  @Option(names = "--step-timeout", paramLabel = "SECONDS", description = "with --cluster: a step that takes longer fails (0: no limit; default ${DEFAULT-VALUE})") long stepTimeout = 600;
+  @Option(names = "--connect-timeout", paramLabel = "SECONDS", converter = Ranges.Timeout.class, description = "with --cluster: how long to wait for every task at start, in [1, 86400] (default ${DEFAULT-VALUE})") long connectTimeout = 120;
+  @Option(names = "--wait-timeout", paramLabel = "SECONDS", converter = Ranges.Timeout.class, description = "with --on-failure wait: how long to wait for a lost task, in [1, 86400] (default ${DEFAULT-VALUE})") long waitTimeout = 600;
+  @Option(names = "--step-timeout", paramLabel = "SECONDS", converter = Ranges.StepTimeout.class, description = "with --cluster: a step that takes longer fails, in [0, 86400] (0: no limit; default ${DEFAULT-VALUE})") long stepTimeout = 600;
 
   @Override
   public Integer call() {
+    OutputPaths.file("--save-weights", saveWeights);   // every output checked before any work
+    OutputPaths.folder("--export", export);
+    OutputPaths.folder("--checkpoint-dir", checkpointDir);
+    OutputPaths.folder("--logdir", logdir);
+    OutputPaths.file("--plot", plot);
     Model m = model.model();
     Map<String, NpyArray> w = model.initialWeights(m, seed);
     if (w != null) WeightCheck.check(m, w, model.weights != null ? model.weights.toString() : "initial weights");
@@ -130,15 +137,12 @@ public final class TrainCommand implements Callable<Integer> {
       out.put("parameter_servers", c.parameterServers().size());
       out.put("restarts", restarts);
     }
-    if (plot != null) {
-      LearningCurve.write(plot, model.label(), r.history());
-      out.put("plot", plot.toString());
-    }
+    // the results first (weights, export, this JSON line), then what is optional: a plot that fails loses nothing
     if (saveWeights != null) {
       try {
         Npz.write(saveWeights, r.weights());
       } catch (java.io.IOException e) {
-        throw new dev.tfgraph.graph.RunFailedException("cannot write " + saveWeights + ": " + e.getMessage(), e);
+        throw new RunFailedException("cannot write " + saveWeights + ": " + IoErrors.describe(saveWeights, e), e);
       }
       out.put("weights", saveWeights.toString());
     }
@@ -147,7 +151,19 @@ public final class TrainCommand implements Callable<Integer> {
       Exporter.Result e = Exporter.export(m, r.weights(), export, null, prov);
       out.put("export", e.dir().toString());
     }
+    RunFailedException plotFailed = null;
+    if (plot != null) {
+      try {
+        LearningCurve.write(plot, model.label(), r.history());
+        out.put("plot", plot.toString());
+      } catch (RuntimeException e) {
+        plotFailed = new RunFailedException((e.getMessage() == null ? "cannot write --plot " + plot : e.getMessage())
+            + (out.containsKey("weights") || out.containsKey("export") ? "; the weights and the export were written" : ""), e);
+        out.put("plot", null);
+      }
+    }
     System.out.println(Json.line(out));
+    if (plotFailed != null) throw plotFailed;
     return Main.OK;
   }
 }

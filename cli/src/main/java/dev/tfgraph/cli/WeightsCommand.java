@@ -20,12 +20,13 @@ public final class WeightsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (Predictor p = (trusted ? Predictor.load(model) : Predictor.loadChecked(model))) {
+    OutputPaths.file("--out", out);
+    try (Predictor p = ModelDir.open(model, trusted)) {
       var w = SavedModelInfo.weights(p);
       try {
         Npz.write(out, w);
       } catch (IOException e) {
-        throw new RunFailedException("cannot write " + out + ": " + e.getMessage(), e);
+        throw new RunFailedException("cannot write " + out + ": " + dev.tfgraph.graph.IoErrors.describe(out, e), e);
       }
       System.err.println("wrote " + w.size() + " weights: " + w.keySet());
       System.out.println(out);

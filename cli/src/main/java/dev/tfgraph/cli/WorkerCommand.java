@@ -20,7 +20,7 @@ public final class WorkerCommand implements Callable<Integer> {
   String cluster;
   @Option(names = "--task", paramLabel = "JOB:INDEX", description = "worker:1, ps:0, or a worker index (default: the file's task)")
   String task;
-  @Option(names = "--threads", description = "this task's TF thread pools (0: TF default, all cores)") int threads = 0;
+  @Option(names = "--threads", converter = Ranges.Threads.class, description = "this task's TF thread pools, in [0, 1024] (0: TF default, all cores)") int threads = 0;
 
   @Override
   public Integer call() throws InterruptedException {

@@ -35,7 +35,7 @@ public final class EventLog implements AutoCloseable {
     try {
       Files.createDirectories(dir);
     } catch (java.io.IOException e) {
-      throw new BadInputException("cannot create log folder " + dir + ": " + e.getMessage());
+      throw new BadInputException("cannot create log folder " + dir + ": " + IoErrors.describe(dir, e));
     }
     Ops tf = Ops.create(graph);
     SummaryWriter w = tf.summary.summaryWriter(SummaryWriter.sharedName("tfgraph_" + UUID.randomUUID().toString().replace("-", "")));

@@ -258,7 +258,7 @@ public final class Model {
     try {
       return fromConfig(Files.readString(specFile));
     } catch (IOException e) {
-      throw new BadInputException("cannot read spec " + specFile + ": " + e.getMessage());
+      throw new BadInputException("cannot read spec " + specFile + ": " + IoErrors.describe(specFile, e));
     }
   }
 

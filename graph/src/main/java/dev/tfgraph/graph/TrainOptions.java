@@ -47,6 +47,10 @@ public final class TrainOptions {
     Checks.oneOf("train", "augment", augment, AUGMENTATIONS);
     Checks.inRange("train", "validation_split", validationSplit, 0, 0.5);
     Checks.nonNegative("train", "patience", patience);
+    Checks.positive("train", "step_epochs", stepEpochs);
+    if (!(gamma > 0 && gamma <= 1)) throw Checks.error("train", "gamma", "in (0, 1]", gamma);
+    Checks.nonNegative("train", "threads", threads);
+    if (maxSteps < 0) throw Checks.error("train", "max_steps", "an integer >= 0", maxSteps);
     if (patience > 0 && validationSplit == 0) {
       throw new BadInputException("train: patience (early stopping) needs a validation split (--validation-split), "
           + "so that the test set never steers training");

@@ -143,10 +143,15 @@ public final class Trainer implements AutoCloseable {
     return out;
   }
 
-  private void restoreState(Map<String, NpyArray> state) {
+  /** A checkpoint of another model or optimizer is bad input (exit 2), named by its first mismatch. */
+  private void restoreState(Checkpoints.Loaded ck) {
+    Map<String, NpyArray> state = ck.variables();
+    String source = "--resume: checkpoint " + ck.file() + " is not of this model";
     Map<String, NpyArray> weights = new LinkedHashMap<>();
-    for (String k : mg.variables().keySet()) weights.put(k, state.get(k));
-    if (weights.containsValue(null)) throw new RunFailedException("checkpoint does not match this model");
+    for (String k : mg.variables().keySet()) {
+      if (state.containsKey(k)) weights.put(k, state.get(k));
+    }
+    WeightCheck.check(model, weights, source);
     mg.setWeights(weights);
     Ops tf = mg.tf();
     Session.Runner r = mg.session().runner();
@@ -154,7 +159,14 @@ public final class Trainer implements AutoCloseable {
     try {
       for (int i = mg.variables().size(); i < stateKeys.size(); i++) {
         NpyArray a = state.get(stateKeys.get(i));
-        if (a == null) throw new RunFailedException("checkpoint lacks " + stateKeys.get(i) + " (another optimizer?)");
+        if (a == null) {
+          throw new BadInputException("--resume: checkpoint " + ck.file() + " lacks " + stateKeys.get(i) + " (written with another optimizer?)");
+        }
+        long[] want = stateVars.get(i).shape().asArray();
+        if (!Arrays.equals(a.shape(), want)) {
+          throw new BadInputException("--resume: checkpoint " + ck.file() + ": " + stateKeys.get(i) + " has shape " + a.shapeString()
+              + ", expected " + Arrays.toString(want));
+        }
         Tensor t = Tensors.of(mg.type(), Shape.of(a.shape()), a.toFloats());
         feeds.add(t);
         r.addTarget(assignOp(tf, stateVars.get(i), t));
@@ -190,13 +202,18 @@ public final class Trainer implements AutoCloseable {
     if (opt.validationSplit > 0) {
       int[] o = Batches.order(train.size(), opt.seed, -1, true);
       int nv = (int) Math.round(train.size() * opt.validationSplit);
+      if (nv == 0 || nv == train.size()) {
+        throw new BadInputException("train: --validation-split " + opt.validationSplit + " of " + train.size()
+            + " training examples holds out " + nv + " for validation and leaves " + (train.size() - nv)
+            + " for training; expected at least 1 of each (more data, or a larger split)");
+      }
       val = train.subset(Arrays.copyOfRange(o, 0, nv));
       train = train.subset(Arrays.copyOfRange(o, nv, o.length));
     }
     Checkpoints.State state = new Checkpoints.State(0, 0, Double.POSITIVE_INFINITY, 0);
     Checkpoints.Loaded ck = opt.resume ? Checkpoints.load(opt.checkpointDir) : null;
     if (ck != null) {
-      restoreState(ck.variables());
+      restoreState(ck);
       state = ck.state();
       if (opt.progress) System.err.println("tfgraph: resumed from " + ck.file() + " (epoch " + state.epoch() + ", step " + state.step() + ")");
     } else {
@@ -205,7 +222,7 @@ public final class Trainer implements AutoCloseable {
       mg.setWeights(w);
       initOptimizer();
     }
-    int steps = (train.size() + opt.batchSize - 1) / opt.batchSize;
+    int steps = (int) ((train.size() + (long) opt.batchSize - 1) / opt.batchSize);   // long: no overflow at huge batch sizes
     long totalSteps = (long) steps * opt.epochs;
     List<TrainResult.Epoch> history = new ArrayList<>();
     long step = state.step();

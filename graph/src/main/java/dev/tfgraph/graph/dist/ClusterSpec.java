@@ -72,7 +72,7 @@ public record ClusterSpec(Map<String, List<String>> jobs, Task task) {
       if (Files.size(file) > 1 << 20) throw new BadInputException(file + ": a cluster spec larger than 1 MiB");
       return parse(new ObjectMapper().readTree(Files.readString(file)), file.toString());
     } catch (IOException e) {
-      throw new BadInputException("cannot read cluster spec " + file + ": " + e.getMessage(), e);
+      throw new BadInputException("cannot read cluster spec " + file + ": " + dev.tfgraph.graph.IoErrors.describe(file, e), e);
     }
   }
 

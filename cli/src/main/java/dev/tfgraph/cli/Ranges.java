@@ -1,0 +1,218 @@
+package dev.tfgraph.cli;
+
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+/**
+ * Numeric options checked where picocli parses them ({@code converter = Ranges.X.class}): a value
+ * out of range is a usage error (exit 2) that names the option, the range and the value, e.g.
+ * {@code Invalid value for option '--gamma': expected a number in (0, 1], received NaN}. NaN and
+ * infinities are refused everywhere. Each option's --help states its range.
+ */
+final class Ranges {
+  private Ranges() {}
+
+  /** Integers in [lo, hi]. */
+  abstract static class Ints implements ITypeConverter<Integer> {
+    private final long lo, hi;
+
+    Ints(long lo, long hi) {
+      this.lo = lo;
+      this.hi = hi;
+    }
+
+    @Override
+    public Integer convert(String s) {
+      return (int) checkLong(s, lo, hi);
+    }
+  }
+
+  /** Integers (long) in [lo, hi]. */
+  abstract static class Longs implements ITypeConverter<Long> {
+    private final long lo, hi;
+
+    Longs(long lo, long hi) {
+      this.lo = lo;
+      this.hi = hi;
+    }
+
+    @Override
+    public Long convert(String s) {
+      return checkLong(s, lo, hi);
+    }
+  }
+
+  /** Finite numbers between lo and hi, each end open or closed. */
+  abstract static class Doubles implements ITypeConverter<Double> {
+    private final double lo, hi;
+    private final boolean loOpen, hiOpen;
+
+    Doubles(double lo, boolean loOpen, double hi, boolean hiOpen) {
+      this.lo = lo;
+      this.loOpen = loOpen;
+      this.hi = hi;
+      this.hiOpen = hiOpen;
+    }
+
+    @Override
+    public Double convert(String s) {
+      double v;
+      try {
+        v = Double.parseDouble(s.strip());
+      } catch (NumberFormatException e) {
+        throw new TypeConversionException("expected " + range() + ", received '" + s + "'");
+      }
+      boolean ok = Double.isFinite(v) && (loOpen ? v > lo : v >= lo) && (hiOpen ? v < hi : v <= hi);
+      if (!ok) throw new TypeConversionException("expected " + range() + ", received " + s.strip());
+      return v;
+    }
+
+    String range() {
+      if (hi == Double.MAX_VALUE) return "a finite number " + (loOpen ? "> " : ">= ") + show(lo);
+      return "a number in " + (loOpen ? "(" : "[") + show(lo) + ", " + show(hi) + (hiOpen ? ")" : "]");
+    }
+  }
+
+  static long checkLong(String s, long lo, long hi) {
+    String range = hi == Long.MAX_VALUE || hi == Integer.MAX_VALUE ? "an integer >= " + lo : "an integer in [" + lo + ", " + hi + "]";
+    long v;
+    try {
+      v = Long.parseLong(s.strip());
+    } catch (NumberFormatException e) {
+      throw new TypeConversionException("expected " + range + ", received '" + s + "'");
+    }
+    if (v < lo || v > hi) throw new TypeConversionException("expected " + range + ", received " + v);
+    return v;
+  }
+
+  static String show(double d) {
+    return d == Math.rint(d) && Math.abs(d) < 1e15 ? String.valueOf((long) d) : String.valueOf(d);
+  }
+
+  /** Counts of epochs, steps, batch rows, repeats: >= 1. */
+  static final class Positive extends Ints {
+    Positive() {
+      super(1, Integer.MAX_VALUE);
+    }
+  }
+
+  /** Warm-up steps, patience: >= 0. */
+  static final class NonNegative extends Ints {
+    NonNegative() {
+      super(0, Integer.MAX_VALUE);
+    }
+  }
+
+  /** --max-steps: >= 0 (0: no limit). */
+  static final class NonNegativeLong extends Longs {
+    NonNegativeLong() {
+      super(0, Long.MAX_VALUE);
+    }
+  }
+
+  /** --threads: [0, 1024] (0: TF's default). */
+  static final class Threads extends Ints {
+    Threads() {
+      super(0, 1024);
+    }
+  }
+
+  /** --connect-timeout, --wait-timeout: [1, 86400] seconds. */
+  static final class Timeout extends Longs {
+    Timeout() {
+      super(1, 86_400);
+    }
+  }
+
+  /** --step-timeout: [0, 86400] seconds (0: no limit). */
+  static final class StepTimeout extends Longs {
+    StepTimeout() {
+      super(0, 86_400);
+    }
+  }
+
+  /** --taylor-order: [0, 10]. */
+  static final class TaylorOrder extends Ints {
+    TaylorOrder() {
+      super(0, 10);
+    }
+  }
+
+  /** --prototypes-per-class: [1, 1000]. */
+  static final class PrototypesPerClass extends Ints {
+    PrototypesPerClass() {
+      super(1, 1000);
+    }
+  }
+
+  /** ib-vgg16's --image-size: [32, 2048] (five 2x2 poolings need 32). */
+  static final class ImageSize extends Ints {
+    ImageSize() {
+      super(32, 2048);
+    }
+  }
+
+  /** --classes: [1, 100000]. */
+  static final class Classes extends Ints {
+    Classes() {
+      super(1, 100_000);
+    }
+  }
+
+  /** --learning-rate: finite, > 0. */
+  static final class PositiveFinite extends Doubles {
+    PositiveFinite() {
+      super(0, true, Double.MAX_VALUE, false);
+    }
+  }
+
+  /** --clip-norm, --rtol, --atol: finite, >= 0. */
+  static final class NonNegativeFinite extends Doubles {
+    NonNegativeFinite() {
+      super(0, false, Double.MAX_VALUE, false);
+    }
+  }
+
+  /** --gamma: (0, 1]. */
+  static final class Gamma extends Doubles {
+    Gamma() {
+      super(0, true, 1, false);
+    }
+  }
+
+  /** --momentum: [0, 1]. */
+  static final class Momentum extends Doubles {
+    Momentum() {
+      super(0, false, 1, false);
+    }
+  }
+
+  /** --validation-split: [0, 0.5]. */
+  static final class Split extends Doubles {
+    Split() {
+      super(0, false, 0.5, false);
+    }
+  }
+
+  /** bench-sqrt's --sizes entries: BATCHxC, both >= 1, at most 2^31 - 16 floats per batch. */
+  static final class SqrtSize implements ITypeConverter<String> {
+    @Override
+    public String convert(String s) {
+      String[] p = s.strip().split("x", -1);
+      String expected = "expected BATCHxC with two integers >= 1 (e.g. 32x64), received '" + s + "'";
+      if (p.length != 2) throw new TypeConversionException(expected);
+      long b, c;
+      try {
+        b = Long.parseLong(p[0]);
+        c = Long.parseLong(p[1]);
+      } catch (NumberFormatException e) {
+        throw new TypeConversionException(expected);
+      }
+      if (b < 1 || c < 1) throw new TypeConversionException(expected);
+      if (c > 46_340 || b > (Integer.MAX_VALUE - 16) / (c * c)) {
+        throw new TypeConversionException("BATCH x C x C must be at most " + (Integer.MAX_VALUE - 16) + " floats, received '" + s + "'");
+      }
+      return b + "x" + c;
+    }
+  }
+}
