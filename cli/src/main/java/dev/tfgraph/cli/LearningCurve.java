@@ -2,8 +2,8 @@ package dev.tfgraph.cli;
 
 import dev.tfgraph.graph.RunFailedException;
 import dev.tfgraph.graph.TrainResult;
+import dev.tfgraph.graph.data.OutputFiles;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.knowm.xchart.BitmapEncoder;
@@ -34,9 +34,7 @@ final class LearningCurve {
       chart.addSeries("held-out accuracy", epoch, vAcc);
     }
     try {
-      Path tmp = png.resolveSibling(png.getFileName() + ".tmp.png");
-      BitmapEncoder.saveBitmap(chart, tmp.toString().replaceAll("\\.png$", ""), BitmapEncoder.BitmapFormat.PNG);
-      Files.move(tmp, png, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      OutputFiles.write(png, BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
     } catch (IOException e) {
       throw new RunFailedException("cannot write " + png + ": " + e.getMessage(), e);
     }
