@@ -262,7 +262,7 @@ public final class Exporter {
         String n = p.getFileName().toString();
         Matcher m = STAGING.matcher(n);
         long pid = m.matches() ? Long.parseLong(m.group(1)) : -1;
-        boolean alive = pid == ProcessHandle.current().pid() ? ACTIVE.stream().anyMatch(n::startsWith)
+        boolean alive = pid == ProcessHandle.current().pid() ? ACTIVE.stream().anyMatch(a -> n.equals(a) || n.startsWith(a + "."))
             : pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
         if (!alive) deleteTree(p);
       });
