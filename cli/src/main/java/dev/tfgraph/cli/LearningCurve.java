@@ -2,8 +2,8 @@ package dev.tfgraph.cli;
 
 import dev.tfgraph.graph.RunFailedException;
 import dev.tfgraph.graph.TrainResult;
+import dev.tfgraph.graph.data.OutputFiles;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.knowm.xchart.BitmapEncoder;
@@ -35,10 +35,8 @@ final class LearningCurve {
     }
     try {
       Path dir = png.toAbsolutePath().getParent();
-      if (dir != null) Files.createDirectories(dir);
-      Path tmp = png.resolveSibling(png.getFileName() + ".tmp.png");
-      BitmapEncoder.saveBitmap(chart, tmp.toString().replaceAll("\\.png$", ""), BitmapEncoder.BitmapFormat.PNG);
-      Files.move(tmp, png, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      if (dir != null) java.nio.file.Files.createDirectories(dir);
+      OutputFiles.write(png, BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
     } catch (IOException e) {
       throw new RunFailedException("cannot write --plot " + png + ": " + dev.tfgraph.graph.IoErrors.describe(png, e), e);
     }

@@ -1,5 +1,6 @@
 package dev.tfgraph.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -77,6 +78,62 @@ class MainTest {
     Run w = run("weights", "--model", base.toString(), "--out", d.resolve("back.npz").toString());
     assertEquals(0, w.code(), w.err());
     assertEquals(Npz.read(f[1]).keySet(), Npz.read(d.resolve("back.npz")).keySet());
+    // a corrupt tfgraph.json is not "absent": evaluate and inspect name it instead of guessing (exit 2)
+    Path info = base.resolve("1/assets.extra/tfgraph.json");
+    Files.writeString(info, "{\"spec\": ");
+    Npy.write(d.resolve("labels.npy"), NpyArray.ofLongs(new long[] {3}, new long[] {0, 1, 0}));
+    Run ev = run("evaluate", "--model", base.toString(), "--trusted", "--x", f[2].toString(), "--y", d.resolve("labels.npy").toString());
+    assertEquals(2, ev.code(), ev.err() + ev.out());
+    assertTrue(ev.err().contains(info.toString()) && ev.err().contains("corrupt") && !ev.out().contains("accuracy"), ev.err());
+    Run bad2 = run("inspect", "--model", base.toString(), "--trusted");
+    assertEquals(2, bad2.code(), bad2.err());
+    assertTrue(bad2.err().contains(info.toString()), bad2.err());
+  }
+
+  /** predict --output equal to --input, weights --out inside the model: refused (exit 2), the input intact. */
+  @Test
+  void outputsNeverReplaceInputs(@TempDir Path d) throws Exception {
+    Path[] f = fixture(d);
+    Path model = d.resolve("model");
+    Files.createDirectories(model.resolve("1"));
+    Files.write(model.resolve("1/saved_model.pb"), new byte[] {7});
+    byte[] x = Files.readAllBytes(f[2]);
+    Files.createSymbolicLink(d.resolve("alias.npy"), f[2]);
+    for (Path out : new Path[] {f[2], d.resolve("alias.npy")}) {
+      Run r = run("predict", "--model", model.toString(), "--input", f[2].toString(), "--output", out.toString());
+      assertEquals(2, r.code(), r.err());
+      assertEquals(1, r.err().strip().lines().count(), r.err());
+      assertTrue(r.err().contains("same file as the input"), r.err());
+    }
+    assertArrayEquals(x, Files.readAllBytes(f[2]));
+    for (Path out : new Path[] {model.resolve("1/saved_model.pb"), model.resolve("w.npz")}) {
+      Run r = run("weights", "--model", model.toString(), "--out", out.toString());
+      assertEquals(2, r.code(), r.err());
+      assertTrue(r.err().contains("inside the model folder"), r.err());
+    }
+    assertArrayEquals(new byte[] {7}, Files.readAllBytes(model.resolve("1/saved_model.pb")));
+  }
+
+  /** NaN in --weights is bad input naming the weight (not a learning-rate problem), for train and export alike. */
+  @Test
+  void nonFiniteWeightsAreBadInput(@TempDir Path d) throws Exception {
+    Path[] f = fixture(d);
+    Map<String, NpyArray> w = new java.util.LinkedHashMap<>(Npz.read(f[1]));
+    float[] k = w.get("fc.kernel").toFloats();
+    k[5] = Float.NaN;
+    w.put("fc.kernel", NpyArray.ofFloats(w.get("fc.kernel").shape(), k));
+    Path nan = d.resolve("nan.npz");
+    Npz.write(nan, w);
+    Npy.write(d.resolve("labels.npy"), NpyArray.ofLongs(new long[] {3}, new long[] {0, 1, 0}));
+    Run t = run("train", "--spec", f[0].toString(), "--weights", nan.toString(), "--x", f[2].toString(), "--y",
+        d.resolve("labels.npy").toString(), "--quiet");
+    assertEquals(2, t.code(), t.err());
+    assertTrue(t.err().contains(nan.toString()) && t.err().contains("\"fc.kernel\"") && t.err().contains("[1, 1]")
+        && !t.err().contains("learning rate"), t.err());
+    Run e = run("export", "--spec", f[0].toString(), "--weights", nan.toString(), "--out", d.resolve("m").toString());
+    assertEquals(2, e.code(), e.err());
+    assertTrue(e.err().contains("\"fc.kernel\"") && e.err().contains("[1, 1]"), e.err());
+    assertTrue(!Files.exists(d.resolve("m")), "no BASE left by a failed export");
   }
 
   @Test

@@ -3,25 +3,33 @@ package dev.tfgraph.export;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.tfgraph.graph.BadInputException;
+import dev.tfgraph.graph.Finite;
 import dev.tfgraph.graph.Model;
 import dev.tfgraph.graph.ModelGraph;
 import dev.tfgraph.graph.RunFailedException;
 import dev.tfgraph.graph.Shapes;
+import dev.tfgraph.graph.WeightCheck;
 import dev.tfgraph.graph.data.NpyArray;
 import dev.tfgraph.graph.data.Npy;
+import dev.tfgraph.graph.data.OutputFiles;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Signature;
@@ -37,6 +45,14 @@ public final class Exporter {
   public static final String VERSION = "0.1.0";
   public static final String INFO = "assets.extra/tfgraph.json";
   static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  /** Largest difference allowed between the reloaded model's output and the in-process one. */
+  static final double TOLERANCE = 1e-5;
+  static final int PROBE_ROWS = 4;
+  /** {@code .tfgraph-staging-<version>-<pid>[-<n>][.verify]}: the pid of the exporting process. */
+  private static final Pattern STAGING = Pattern.compile(Pattern.quote(ModelDirs.STAGING_PREFIX) + "[0-9]+-([0-9]{1,18})(-[0-9]+)?(\\..*)?");
+  private static final AtomicLong SEQUENCE = new AtomicLong();
+  /** Staging names of exports running in this process. */
+  private static final Set<String> ACTIVE = ConcurrentHashMap.newKeySet();
 
   /** What an export did: where, which version, and how the verification came out. */
   public record Result(Path dir, int version, double maxAbsDiff, boolean bitIdentical, double seconds) {}
@@ -46,65 +62,171 @@ public final class Exporter {
   public static Result export(Model model, Map<String, NpyArray> weights, Path base, Integer version,
       Map<String, Object> training) {
     long t0 = System.nanoTime();
+    WeightCheck.check(model, weights, "weights");   // keys, shapes, finite values: before anything is created
+    if (version != null && version < 1) throw new BadInputException("--version must be a positive integer, received " + version);
+    Path created = firstMissing(base);
     try {
       Files.createDirectories(base);
     } catch (IOException e) {
       throw new BadInputException("cannot create " + base + ": " + e.getMessage());
     }
-    cleanStaging(base);
-    int v = version != null ? version : ModelDirs.highestVersion(base) + 1;
-    if (v < 1) throw new BadInputException("--version must be a positive integer, received " + v);
-    Path target = base.resolve(Integer.toString(v));
-    if (Files.exists(target)) {
-      throw new BadInputException("version " + v + " already exists in " + base + "; versions are never overwritten");
-    }
-    Path staging = base.resolve(ModelDirs.STAGING_PREFIX + v + "-" + ProcessHandle.current().pid());
     boolean done = false;
     try {
-      float[] probe = probe(model, 4);
+      Result r = exportInto(model, weights, base, version, training, t0);
+      done = true;
+      return r;
+    } finally {
+      if (!done && created != null) removeEmpty(base, created);
+    }
+  }
+
+  private static Result exportInto(Model model, Map<String, NpyArray> weights, Path base, Integer version,
+      Map<String, Object> training, long t0) {
+    cleanStaging(base);
+    int v = version != null ? version : nextVersion(base);
+    Path target = base.resolve(Integer.toString(v));
+    if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+      throw new BadInputException("version " + v + " already exists in " + base + "; versions are never overwritten");
+    }
+    String name = ModelDirs.STAGING_PREFIX + v + "-" + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet();
+    Path staging = base.resolve(name);
+    Path work = base.resolve(name + ".verify");
+    ACTIVE.add(name);
+    try {
+      float[] probe = probe(model, PROBE_ROWS);
       float[] expected;
       try (ModelGraph mg = ModelGraph.inference(model)) {
         mg.setWeights(weights);
-        expected = mg.predict(probe, 4, 4);
+        expected = mg.predict(probe, PROBE_ROWS, PROBE_ROWS);
+        requireFinite(model, expected, "in this process");
         Signature sig = Signature.builder().key(Signature.DEFAULT_KEY).methodName("tensorflow/serving/predict")
             .input(model.input().name(), mg.input()).output(ModelGraph.OUTPUT, mg.output()).build();
         SavedModelBundle.exporter(staging.toString()).withSession(mg.session()).withSignature(sig).export();
       }
       writeInfo(staging, model, training);
-      Path probeFile = staging.getParent().resolve(staging.getFileName() + ".probe.npy");
-      Path outFile = staging.getParent().resolve(staging.getFileName() + ".out.npy");
-      try {
-        Npy.write(probeFile, NpyArray.ofFloats(Shapes.withBatch(model.input().shape(), 4).asArray(), probe));
-        fsyncTree(staging);
-        ChildJvm.verify(staging, probeFile, outFile);
-        float[] got = Npy.read(outFile).toFloats();
-        double maxAbs = 0;
-        boolean identical = got.length == expected.length;
-        for (int i = 0; identical && i < got.length; i++) {
-          maxAbs = Math.max(maxAbs, Math.abs(got[i] - expected[i]));
-          if (Float.floatToRawIntBits(got[i]) != Float.floatToRawIntBits(expected[i])) identical = false;
-          if (!Float.isFinite(got[i]) && Float.isFinite(expected[i])) maxAbs = Double.POSITIVE_INFINITY;
-        }
-        if (got.length != expected.length || maxAbs > 1e-5) {
-          throw new RunFailedException("export verification failed: the reloaded model's output differs from the "
-              + "in-process output (max abs diff " + maxAbs + "); no version was written");
-        }
-        try {
-          Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException e) {
-          throw new BadInputException("version " + v + " appeared in " + base + " during the export; not overwritten");
-        }
-        fsync(base);
-        done = true;
-        return new Result(target, v, maxAbs, identical, (System.nanoTime() - t0) / 1e9);
-      } finally {
-        Files.deleteIfExists(probeFile);
-        Files.deleteIfExists(outFile);
-      }
+      Path probeFile = work.resolve("probe.npy");
+      Path outFile = work.resolve("out.npy");
+      Npy.write(probeFile, NpyArray.ofFloats(Shapes.withBatch(model.input().shape(), PROBE_ROWS).asArray(), probe));
+      fsyncTree(staging);
+      ChildJvm.verify(staging, probeFile, outFile);
+      float[] got = Npy.read(outFile).toFloats();
+      double maxAbs = compare(model, expected, got);
+      v = publish(staging, base, v, version == null);
+      return new Result(base.resolve(Integer.toString(v)), v, maxAbs, Arrays.equals(expected, got), (System.nanoTime() - t0) / 1e9);
     } catch (IOException e) {
       throw new RunFailedException("export to " + base + " failed: " + e.getMessage() + "; no version was written", e);
     } finally {
-      if (!done) deleteTree(staging);
+      deleteTree(work);
+      deleteTree(staging);   // gone once published
+      ACTIVE.remove(name);
+    }
+  }
+
+  /** One more than the highest version present. */
+  static int nextVersion(Path base) {
+    int h = ModelDirs.highestVersion(base);
+    if (h == Integer.MAX_VALUE) {
+      throw new BadInputException(base + " already holds version " + h + ", the highest version tfgraph numbers "
+          + "(a 32-bit integer); give --version N with a free lower number, or export to another folder");
+    }
+    return h + 1;
+  }
+
+  /**
+   * Renames the verified staging folder to {@code BASE/<v>}, never over a version that appeared
+   * meanwhile (another export won the race): an automatic version takes the next free number, an
+   * explicit one fails. On Linux, renaming onto a non-empty folder fails with "Directory not
+   * empty", not FileAlreadyExistsException: the target's existence decides.
+   *
+   * @return the version published
+   */
+  static int publish(Path staging, Path base, int v, boolean automatic) throws IOException {
+    for (int attempt = 0; ; attempt++) {
+      Path target = base.resolve(Integer.toString(v));
+      if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS) && moved(staging, target)) {
+        fsync(base);
+        return v;
+      }
+      if (!automatic) {
+        throw new BadInputException("version " + v + " appeared in " + base + " during the export; not overwritten");
+      }
+      if (attempt == 1000) throw new RunFailedException("no free version in " + base + " after " + attempt + " tries; no version was written");
+      if (v == Integer.MAX_VALUE) nextVersion(base);   // throws: nothing above
+      v = Math.max(v + 1, nextVersion(base));
+    }
+  }
+
+  /** Renames; false if the target appeared meanwhile (the rename failed and the target is there). */
+  private static boolean moved(Path staging, Path target) throws IOException {
+    try {
+      Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+      return true;
+    } catch (IOException e) {
+      if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) return false;
+      throw e;
+    }
+  }
+
+  /**
+   * Every element of the reloaded model's output on the probe batch must be finite and within
+   * {@link #TOLERANCE} of the in-process output.
+   *
+   * @return the largest absolute difference
+   */
+  static double compare(Model model, float[] expected, float[] got) {
+    if (got.length != expected.length) {
+      throw new RunFailedException("export verification failed: the reloaded model's output has " + got.length
+          + " values, expected " + expected.length + "; no version was written");
+    }
+    requireFinite(model, expected, "in this process");
+    requireFinite(model, got, "reloaded in a child JVM");
+    double maxAbs = 0;
+    int at = -1;
+    for (int i = 0; i < got.length; i++) {
+      double d = Math.abs((double) got[i] - expected[i]);
+      if (d > maxAbs) {
+        maxAbs = d;
+        at = i;
+      }
+    }
+    if (maxAbs > TOLERANCE) {
+      throw new RunFailedException("export verification failed: the reloaded model's output differs from the "
+          + "in-process output by " + maxAbs + " at index " + Finite.index(at, outputShape(model)) + " (tolerance "
+          + TOLERANCE + "); no version was written");
+    }
+    return maxAbs;
+  }
+
+  private static void requireFinite(Model model, float[] out, String where) {
+    int i = Finite.first(out);
+    if (i >= 0) {
+      throw new RunFailedException("export verification failed: the model's output on the probe batch (" + where
+          + ") is not finite at index " + Finite.index(i, outputShape(model)) + " (" + out[i]
+          + "); no version was written");
+    }
+  }
+
+  private static long[] outputShape(Model model) {
+    return Shapes.withBatch(model.outputShape(), PROBE_ROWS).asArray();
+  }
+
+  /** The outermost folder of {@code dir} that does not exist yet (what creating it creates), or null. */
+  static Path firstMissing(Path dir) {
+    Path missing = null;
+    for (Path p = dir.toAbsolutePath().normalize(); p != null && !Files.exists(p, LinkOption.NOFOLLOW_LINKS); p = p.getParent()) {
+      missing = p;
+    }
+    return missing;
+  }
+
+  /** Removes {@code dir} and its parents up to {@code top} while they are empty (what a failed export created). */
+  static void removeEmpty(Path dir, Path top) {
+    for (Path p = dir.toAbsolutePath().normalize(); p != null && p.startsWith(top); p = p.getParent()) {
+      try {
+        Files.deleteIfExists(p);
+      } catch (IOException e) {
+        return;   // not empty: someone else's files are there
+      }
     }
   }
 
@@ -127,19 +249,21 @@ public final class Exporter {
     prov.put("created", Instant.now().toString());
     prov.put("training", training);
     info.put("provenance", prov);
-    Path f = dir.resolve(INFO);
-    Files.createDirectories(f.getParent());
-    Files.write(f, JSON.writeValueAsBytes(info));
+    OutputFiles.write(dir.resolve(INFO), JSON.writeValueAsBytes(info));
   }
 
-  /** Removes staging folders left by dead processes (a live exporter's folder is left alone). */
+  /**
+   * Removes staging folders (and their ".verify" work folders) left by dead processes; a live
+   * exporter's are left alone, this process's own by name (a container's pid repeats across runs).
+   */
   static void cleanStaging(Path base) {
     try (Stream<Path> s = Files.list(base)) {
       s.filter(p -> p.getFileName().toString().startsWith(ModelDirs.STAGING_PREFIX)).forEach(p -> {
         String n = p.getFileName().toString();
-        String pid = n.replaceAll("^.*-([0-9]+)(\\..*)?$", "$1");
-        boolean alive = pid.matches("[0-9]+") && ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false)
-            && Long.parseLong(pid) != ProcessHandle.current().pid();
+        Matcher m = STAGING.matcher(n);
+        long pid = m.matches() ? Long.parseLong(m.group(1)) : -1;
+        boolean alive = pid == ProcessHandle.current().pid() ? ACTIVE.stream().anyMatch(a -> n.equals(a) || n.startsWith(a + "."))
+            : pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
         if (!alive) deleteTree(p);
       });
     } catch (IOException e) {

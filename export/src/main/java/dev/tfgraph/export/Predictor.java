@@ -28,6 +28,7 @@ import org.tensorflow.types.TFloat64;
  * shapes), batches large inputs, and closes every tensor. Safe for concurrent use.
  */
 public final class Predictor implements AutoCloseable {
+  static final long MAX_INFO_BYTES = 64L << 20;
   private final Path dir;
   private final SavedModelBundle bundle;
   private final String inputKey;
@@ -35,6 +36,7 @@ public final class Predictor implements AutoCloseable {
   private final TensorInfo output;
   private final long[] inputShape;
   private final JsonNode info;
+  private final String infoProblem;
 
   private Predictor(Path dir, SavedModelBundle bundle) {
     this.dir = dir;
@@ -50,7 +52,15 @@ public final class Predictor implements AutoCloseable {
     this.output = sig.getOutputsMap().containsKey("output") ? sig.getOutputsMap().get("output")
         : sig.getOutputsMap().values().iterator().next();
     this.inputShape = dims(input.getTensorShape());
-    this.info = readInfo(dir);
+    JsonNode i = null;
+    String problem = null;
+    try {
+      i = readInfo(dir);
+    } catch (BadInputException e) {
+      problem = e.getMessage();
+    }
+    this.info = i;
+    this.infoProblem = problem;
   }
 
   /** Loads a version folder, or the newest version under a base folder. */
@@ -82,14 +92,31 @@ public final class Predictor implements AutoCloseable {
     return s.getDimList().stream().mapToLong(TensorShapeProto.Dim::getSize).toArray();
   }
 
-  private static JsonNode readInfo(Path dir) {
+  /**
+   * The tfgraph.json record: null when absent (a foreign SavedModel); a file that is unreadable,
+   * not JSON, or without the spec tfgraph writes is bad input naming the file and the problem,
+   * so that no caller guesses what the model is.
+   */
+  static JsonNode readInfo(Path dir) {
     Path f = dir.resolve(Exporter.INFO);
-    if (!Files.isRegularFile(f)) return null;
+    if (!Files.exists(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return null;
+    JsonNode info;
     try {
-      return Exporter.JSON.readTree(Files.readAllBytes(f));
+      if (Files.size(f) > MAX_INFO_BYTES) throw new IOException(Files.size(f) + " bytes, more than " + MAX_INFO_BYTES);
+      info = Exporter.JSON.readTree(Files.readAllBytes(f));
     } catch (IOException e) {
-      return null;
+      throw new BadInputException(f + " is corrupt or unreadable: " + firstLine(e.getMessage()));
     }
+    JsonNode layers = info == null ? null : info.path("spec").path("layers");
+    if (info == null || !info.isObject() || !info.path("spec").isObject() || !layers.isArray() || layers.isEmpty()) {
+      throw new BadInputException(f + " is corrupt: expected a JSON object with \"spec\" holding a non-empty "
+          + "\"layers\" list (as tfgraph exports it), received " + abbreviate(String.valueOf(info)));
+    }
+    return info;
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= 80 ? s : s.substring(0, 77) + "...";
   }
 
   public Path dir() { return dir; }
@@ -98,8 +125,14 @@ public final class Predictor implements AutoCloseable {
   public long[] inputShape() { return inputShape.clone(); }
   public long[] outputShape() { return dims(output.getTensorShape()); }
   public DataType inputDtype() { return input.getDtype(); }
-  /** The tfgraph.json record (spec, labels, provenance), or null for a foreign SavedModel. */
-  public JsonNode info() { return info; }
+  /**
+   * The tfgraph.json record (spec, labels, provenance), or null for a foreign SavedModel (no such
+   * file); a corrupt one is bad input here, for the callers that need it (prediction does not).
+   */
+  public JsonNode info() {
+    if (infoProblem != null) throw new BadInputException(infoProblem);
+    return info;
+  }
 
   /** Checks x against the signature: rank, non-batch dims, dtype (float32 or float64 accepted). */
   public void check(NpyArray x) {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.Model;
 import dev.tfgraph.graph.ModelGraph;
+import dev.tfgraph.graph.RunFailedException;
 import dev.tfgraph.graph.data.NpyArray;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,5 +88,106 @@ public class ExporterTest {
     BadInputException e = assertThrows(BadInputException.class, () -> Exporter.export(m, w, base, null, Map.of()));
     assertTrue(e.getMessage().contains("t.a"));
     assertEquals(0, ModelDirs.highestVersion(base));
+  }
+
+  /** A model with no weights at all (CONTRACT section 4) exports, reloads and runs like any other. */
+  @Test
+  void exportsAModelWithoutWeights(@TempDir Path base) throws Exception {
+    Model m = Model.fromConfig("""
+        {"name": "w", "input": {"name": "x", "shape": [null, 2, 3]},
+         "layers": [{"type": "Flatten", "name": "flat"}, {"type": "Activation", "name": "act", "activation": "relu"}]}""");
+    assertTrue(m.weights().isEmpty());
+    assertEquals(1, Exporter.export(m, Map.of(), base, null, Map.of()).version());
+    try (Predictor p = Predictor.load(base)) {
+      NpyArray y = p.predict(NpyArray.ofFloats(new long[] {1, 2, 3}, new float[] {-1, 2, -3, 4, -5, 6}), 1);
+      assertArrayEquals(new float[] {0, 2, 0, 4, 0, 6}, y.toFloats());
+      assertTrue(SavedModelInfo.weights(p).isEmpty());
+    }
+  }
+
+  static final String DENSE = """
+      {"name": "d", "input": {"name": "x", "shape": [null, 3]}, "layers": [{"type": "Dense", "name": "fc", "units": 2}]}""";
+
+  /**
+   * Non-finite weights are bad input naming the key and index; outputs that are not finite on the
+   * probe batch fail the run (exit 3). Either way no version, and no BASE folder if it was new.
+   */
+  @Test
+  void nonFiniteWeightsOrOutputsLeaveNothing(@TempDir Path d) throws Exception {
+    Model m = Model.fromConfig(DENSE);
+    Path base = d.resolve("new/models");
+    Map<String, NpyArray> w = new java.util.HashMap<>();
+    w.put("fc.kernel", NpyArray.ofFloats(new long[] {3, 2}, new float[] {1, 1, 1, Float.NaN, 1, 1}));
+    w.put("fc.bias", NpyArray.ofFloats(new long[] {2}, new float[2]));
+    BadInputException e = assertThrows(BadInputException.class, () -> Exporter.export(m, w, base, null, Map.of()));
+    assertTrue(e.getMessage().contains("\"fc.kernel\"") && e.getMessage().contains("[1, 1]"), e.getMessage());
+    assertFalse(Files.exists(d.resolve("new")), "no folder created by a failed export");
+    float big = Float.MAX_VALUE;
+    w.put("fc.kernel", NpyArray.ofFloats(new long[] {3, 2}, new float[] {big, big, big, big, big, big}));
+    w.put("fc.bias", NpyArray.ofFloats(new long[] {2}, new float[] {big, big}));
+    RunFailedException r = assertThrows(RunFailedException.class, () -> Exporter.export(m, w, base, null, Map.of()));
+    assertTrue(r.getMessage().contains("not finite") && r.getMessage().contains("Infinity"), r.getMessage());
+    assertFalse(Files.exists(d.resolve("new")), "no folder created by a failed export");
+    Files.createDirectories(base);
+    assertThrows(RunFailedException.class, () -> Exporter.export(m, w, base, null, Map.of()));
+    assertTrue(Files.isDirectory(base), "an existing BASE stays");
+    try (java.util.stream.Stream<Path> s = Files.list(base)) {
+      assertEquals(0, s.count(), "nothing left in BASE");
+    }
+  }
+
+  /** The verification compares every element: NaN, infinities and differences after the first inexact one fail. */
+  @Test
+  void verificationComparesEveryElement() {
+    Model m = Model.fromConfig(DENSE);
+    float[] want = {0.5f, 0.25f, 1, 2, 3, 4, 5, 6};
+    float[] close = want.clone();
+    close[0] = Math.nextUp(close[0]);   // not bit-identical, within tolerance
+    assertTrue(Exporter.compare(m, want, close) < Exporter.TOLERANCE);
+    for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, 6.5f}) {
+      float[] got = close.clone();
+      got[7] = bad;
+      RunFailedException e = assertThrows(RunFailedException.class, () -> Exporter.compare(m, want, got), "got " + bad);
+      assertTrue(e.getMessage().contains("[3, 1]"), e.getMessage());
+    }
+    float[] nanBoth = want.clone();
+    nanBoth[3] = Float.NaN;
+    assertThrows(RunFailedException.class, () -> Exporter.compare(m, nanBoth, nanBoth.clone()), "NaN == NaN is no pass");
+  }
+
+  /**
+   * Two exports racing into one BASE: renaming onto a version that appeared meanwhile fails on Linux with
+   * "Directory not empty"; an automatic version takes the next number, an explicit one is bad input.
+   */
+  @Test
+  void aVersionThatAppearsDuringTheExportIsNeverReplaced(@TempDir Path base) throws Exception {
+    Files.createDirectories(base.resolve("1"));
+    Files.write(base.resolve("1/saved_model.pb"), new byte[] {1});
+    Path staging = base.resolve(ModelDirs.STAGING_PREFIX + "1-" + ProcessHandle.current().pid() + "-1");
+    Files.createDirectories(staging);
+    Files.write(staging.resolve("saved_model.pb"), new byte[] {2});
+    BadInputException e = assertThrows(BadInputException.class, () -> Exporter.publish(staging, base, 1, false));
+    assertTrue(e.getMessage().contains("version 1 appeared in " + base + " during the export"), e.getMessage());
+    assertEquals(2, Exporter.publish(staging, base, 1, true));
+    assertArrayEquals(new byte[] {1}, Files.readAllBytes(base.resolve("1/saved_model.pb")));
+    assertArrayEquals(new byte[] {2}, Files.readAllBytes(base.resolve("2/saved_model.pb")));
+    assertFalse(Files.exists(staging));
+  }
+
+  /** After version 2147483647 an automatic version would overflow: bad input saying so, nothing written. */
+  @Test
+  void theHighestVersionDoesNotOverflow(@TempDir Path base) throws Exception {
+    Files.createDirectories(base.resolve("2147483647"));
+    Model m = Model.fromConfig(DENSE);
+    Map<String, NpyArray> w;
+    try (ModelGraph g = ModelGraph.inference(m)) {
+      w = g.initialValues(1);
+    }
+    BadInputException e = assertThrows(BadInputException.class, () -> Exporter.export(m, w, base, null, Map.of()));
+    assertTrue(e.getMessage().contains("version 2147483647") && e.getMessage().contains("--version"), e.getMessage());
+    assertFalse(e.getMessage().contains("-2147483648"), e.getMessage());
+    try (java.util.stream.Stream<Path> s = Files.list(base)) {
+      assertEquals(1, s.count());
+    }
   }
 }

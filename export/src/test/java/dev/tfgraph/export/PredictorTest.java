@@ -127,4 +127,27 @@ class PredictorTest {
     BadInputException e = assertThrows(BadInputException.class, () -> Predictor.load(dir));
     assertTrue(e.getMessage().contains("cannot be loaded"), e.getMessage());
   }
+
+  /** A corrupt tfgraph.json is not "absent": info() names the file and the parse error; prediction still works. */
+  @Test
+  void corruptInfoIsNotTakenForAbsent(@TempDir Path base) throws Exception {
+    Path dir = export(base);
+    Path info = dir.resolve(Exporter.INFO);
+    Files.writeString(info, "{\"spec\": {\"layers\": [");
+    try (Predictor p = Predictor.load(dir)) {
+      BadInputException e = assertThrows(BadInputException.class, p::info);
+      assertTrue(e.getMessage().contains(info.toString()) && e.getMessage().contains("corrupt")
+          && e.getMessage().contains("end-of-input"), e.getMessage());
+      assertEquals(3, p.predict(batch(3, 1), 8).shape()[0]);
+    }
+    Files.writeString(info, "[1, 2]");
+    try (Predictor p = Predictor.load(dir)) {
+      BadInputException e = assertThrows(BadInputException.class, p::info);
+      assertTrue(e.getMessage().contains(info.toString()) && e.getMessage().contains("\"spec\""), e.getMessage());
+    }
+    Files.delete(info);
+    try (Predictor p = Predictor.load(dir)) {
+      assertEquals(null, p.info(), "absent: a foreign SavedModel");
+    }
+  }
 }

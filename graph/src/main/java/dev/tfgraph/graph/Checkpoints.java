@@ -4,15 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tfgraph.graph.data.Npz;
 import dev.tfgraph.graph.data.NpyArray;
+import dev.tfgraph.graph.data.OutputFiles;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Training checkpoints: every variable (weights and optimizer slots) in {@code ckpt-<epoch>.npz},
@@ -22,6 +23,8 @@ import java.util.Map;
  */
 public final class Checkpoints {
   public static final String INDEX = "checkpoint.json";
+  private static final Pattern CKPT = Pattern.compile("ckpt-[0-9]{1,10}\\.npz");
+  private static final Pattern LEGACY_TEMP = Pattern.compile("\\.(ckpt-[0-9]{1,10}\\.npz[0-9]+\\.tmp|checkpoint\\.json\\.tmp-[0-9]+)");
 
   /** Loop state: epochs done, global step, best validation loss and epochs without progress. */
   public record State(int epoch, long step, double bestValLoss, int badEpochs) {}
@@ -30,13 +33,20 @@ public final class Checkpoints {
 
   private Checkpoints() {}
 
+  /**
+   * Writes {@code ckpt-<epoch>.npz} and then the index naming it; keeps the previous checkpoint
+   * and deletes the one before (only a plain {@code ckpt-<n>.npz} name inside {@code dir}).
+   * Non-finite variables fail the run and write nothing: the last good checkpoint stays.
+   */
   public static void save(Path dir, State s, Map<String, NpyArray> variables) {
+    WeightCheck.requireFinite(variables, false, "checkpoint of epoch " + s.epoch() + " not written in " + dir);
     try {
       Files.createDirectories(dir);
       Path file = dir.resolve("ckpt-" + s.epoch() + ".npz");
       Npz.write(file, variables);
       ObjectNode idx = Model.JSON.createObjectNode();
       JsonNode old = readIndex(dir);
+      if (old != null && !old.isObject()) old = null;
       idx.put("file", file.getFileName().toString());
       idx.put("sha256", sha256(file));
       idx.put("epoch", s.epoch());
@@ -48,16 +58,44 @@ public final class Checkpoints {
         prev.remove("previous");
         idx.set("previous", prev);
       }
-      writeAtomically(dir.resolve(INDEX), Model.JSON.writeValueAsBytes(idx));
-      if (old != null && old.has("previous") && old.get("previous").has("file")) {
-        String stale = old.get("previous").get("file").asText();
-        if (!stale.equals(file.getFileName().toString()) && !stale.equals(old.get("file").asText())) {
-          Files.deleteIfExists(dir.resolve(stale));
-        }
+      OutputFiles.write(dir.resolve(INDEX), Model.JSON.writeValueAsBytes(idx));
+      Path stale = old == null ? null : fileIn(dir, old.path("previous").path("file"));
+      if (stale != null && !stale.equals(file) && !stale.equals(fileIn(dir, old.path("file")))) {
+        Files.deleteIfExists(stale);
       }
     } catch (IOException e) {
       throw new RunFailedException("cannot write checkpoint in " + dir + ": " + e.getMessage()
           + " (the previous checkpoint is intact)", e);
+    }
+  }
+
+  /**
+   * The checkpoint file an index entry names, or null unless the name is a plain
+   * {@code ckpt-<n>.npz} (no folder, no "..", no absolute path): the index is read from disk and
+   * never decides what is read or deleted outside {@code dir}.
+   */
+  static Path fileIn(Path dir, JsonNode name) {
+    if (name == null || !name.isTextual() || !CKPT.matcher(name.asText()).matches()) return null;
+    return dir.resolve(name.asText());
+  }
+
+  /**
+   * Removes temporary files that a killed run left in {@code dir} (only {@link OutputFiles}'
+   * naming, of processes that are gone, and the {@code .ckpt-<n>.npz<digits>.tmp} of older
+   * versions); called once when a run starts.
+   */
+  public static void removeLeftovers(Path dir) {
+    if (dir == null || !Files.isDirectory(dir)) return;
+    try (Stream<Path> s = Files.list(dir)) {
+      for (Path p : (Iterable<Path>) s::iterator) {
+        String n = p.getFileName().toString();
+        boolean ours = n.startsWith(".ckpt-") || n.startsWith("." + INDEX + ".");
+        if (ours && (OutputFiles.isLeftover(p) || LEGACY_TEMP.matcher(n).matches() && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))) {
+          Files.deleteIfExists(p);
+        }
+      }
+    } catch (IOException e) {
+      // leftovers stay; they are never read as checkpoints
     }
   }
 
@@ -67,7 +105,11 @@ public final class Checkpoints {
     if (idx == null) return null;
     String problem = null;
     for (JsonNode e = idx; e != null && e.has("file"); e = e.get("previous")) {
-      Path file = dir.resolve(Path.of(e.get("file").asText()).getFileName().toString());
+      Path file = fileIn(dir, e.get("file"));
+      if (file == null) {
+        problem = "the index names " + e.get("file") + ", expected a file name ckpt-<n>.npz";
+        continue;
+      }
       try {
         if (!Files.isRegularFile(file)) {
           problem = file + " is missing";
@@ -113,14 +155,4 @@ public final class Checkpoints {
     }
   }
 
-  /** Temp file in the same folder, fsync, atomic rename. */
-  public static void writeAtomically(Path target, byte[] bytes) throws IOException {
-    Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp-" + ProcessHandle.current().pid());
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
-      ch.write(java.nio.ByteBuffer.wrap(bytes));
-      ch.force(true);
-    }
-    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-  }
 }

@@ -261,6 +261,7 @@ public final class ModelGraph implements AutoCloseable {
    */
   public void setWeights(Map<String, NpyArray> weights) {
     WeightCheck.check(model, weights, "weights");
+    if (assigns.isEmpty()) return;   // a model without weights (Flatten, Activation): nothing to run
     Session.Runner r = session.runner();
     List<Tensor> feeds = new ArrayList<>();
     try {

@@ -211,6 +211,7 @@ public final class Trainer implements AutoCloseable {
       train = train.subset(Arrays.copyOfRange(o, nv, o.length));
     }
     Checkpoints.State state = new Checkpoints.State(0, 0, Double.POSITIVE_INFINITY, 0);
+    Checkpoints.removeLeftovers(opt.checkpointDir);
     Checkpoints.Loaded ck = opt.resume ? Checkpoints.load(opt.checkpointDir) : null;
     if (ck != null) {
       restoreState(ck);
@@ -303,9 +304,11 @@ public final class Trainer implements AutoCloseable {
     double seconds = (System.nanoTime() - t0) / 1e9;
     TrainResult.Metrics tm = test == null ? null : Evaluator.evaluate(mg, test, 512);
     TrainResult.Epoch last = history.isEmpty() ? null : history.get(history.size() - 1);
+    Map<String, NpyArray> weights = mg.weights();
+    WeightCheck.requireFinite(weights, model.input().dtype().equals("float64"), "training produced non-finite weights");
     return new TrainResult(history, stepsRun, seconds, stepsRun == 0 ? 0 : stepNanos / 1e6 / stepsRun,
         stepNanos == 0 ? 0 : 100.0 * waitNanos / stepNanos, last == null ? lastLoss : last.trainLoss(),
-        last == null ? lastAcc : last.trainAccuracy(), tm, stop, mg.weights());
+        last == null ? lastAcc : last.trainAccuracy(), tm, stop, weights);
   }
 
   private float[] weight(String key) {

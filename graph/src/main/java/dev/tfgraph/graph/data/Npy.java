@@ -9,12 +9,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -179,22 +176,9 @@ public final class Npy {
     return dims.stream().mapToLong(Long::longValue).toArray();
   }
 
-  /** Writes to a temporary file in the same folder, flushes to disk, renames into place. */
+  /** Writes through {@link OutputFiles} (temporary file, fsync, atomic rename). */
   public static void write(Path file, NpyArray a) throws IOException {
-    Path dir = file.toAbsolutePath().getParent();
-    if (dir != null) Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-    try {
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-          OutputStream out = new java.io.BufferedOutputStream(java.nio.channels.Channels.newOutputStream(ch), 1 << 16)) {
-        write(out, a);
-        out.flush();
-        ch.force(true);
-      }
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    OutputFiles.write(file, out -> write(out, a));
   }
 
   public static void write(OutputStream out, NpyArray a) throws IOException {

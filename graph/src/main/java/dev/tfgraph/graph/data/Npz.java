@@ -6,11 +6,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -71,37 +68,26 @@ public final class Npz {
     return out.toByteArray();
   }
 
-  /** Stored (uncompressed) entries "<key>.npy", written atomically; numpy.load reads them. */
+  /** Stored (uncompressed) entries "<key>.npy", written through {@link OutputFiles}; numpy.load reads them. */
   public static void write(Path file, Map<String, NpyArray> arrays) throws IOException {
-    Path dir = file.toAbsolutePath().getParent();
-    if (dir != null) Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-    try {
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-          OutputStream os = new java.io.BufferedOutputStream(java.nio.channels.Channels.newOutputStream(ch), 1 << 16);
-          ZipOutputStream zip = new ZipOutputStream(os)) {
-        for (Map.Entry<String, NpyArray> e : arrays.entrySet()) {
-          ByteArrayOutputStream b = new ByteArrayOutputStream();
-          Npy.write(b, e.getValue());
-          byte[] bytes = b.toByteArray();
-          ZipEntry z = new ZipEntry(e.getKey() + ".npy");
-          z.setMethod(ZipEntry.STORED);
-          z.setSize(bytes.length);
-          z.setCompressedSize(bytes.length);
-          CRC32 crc = new CRC32();
-          crc.update(bytes);
-          z.setCrc(crc.getValue());
-          zip.putNextEntry(z);
-          zip.write(bytes);
-          zip.closeEntry();
-        }
-        zip.finish();
-        os.flush();
-        ch.force(true);
+    OutputFiles.write(file, os -> {
+      ZipOutputStream zip = new ZipOutputStream(os);
+      for (Map.Entry<String, NpyArray> e : arrays.entrySet()) {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        Npy.write(b, e.getValue());
+        byte[] bytes = b.toByteArray();
+        ZipEntry z = new ZipEntry(e.getKey() + ".npy");
+        z.setMethod(ZipEntry.STORED);
+        z.setSize(bytes.length);
+        z.setCompressedSize(bytes.length);
+        CRC32 crc = new CRC32();
+        crc.update(bytes);
+        z.setCrc(crc.getValue());
+        zip.putNextEntry(z);
+        zip.write(bytes);
+        zip.closeEntry();
       }
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+      zip.finish();
+    });
   }
 }
