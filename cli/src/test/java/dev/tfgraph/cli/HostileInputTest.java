@@ -214,7 +214,10 @@ class HostileInputTest {
   @Test
   void aPlotThatFailsAfterTrainingKeepsTheWeightsAndTheExport(@TempDir Path d) throws Exception {
     Path[] ten = data(d, 10);
-    Files.createDirectories(d.resolve("curve.png.tmp.png"));   // in the way of the plot's temporary file only
+    // --plot passes every check before training (its folder exists and is writable), but it is a
+    // link to a path below a regular file, so writing the plot fails once training is done.
+    Files.writeString(d.resolve("afile"), "in the way");
+    Files.createSymbolicLink(d.resolve("curve.png"), Path.of("afile", "curve.png"));
     MainTest.Run r = MainTest.run(train(DEMO, ten, "--save-weights", d.resolve("w.npz").toString(), "--export",
         d.resolve("model").toString(), "--plot", d.resolve("curve.png").toString()).toArray(String[]::new));
     assertEquals(3, r.code(), r.err());

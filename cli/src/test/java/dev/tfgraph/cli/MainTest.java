@@ -158,4 +158,55 @@ class MainTest {
     assertEquals(2, run("train", "--model", "nope").code());
     assertEquals(2, run("frobnicate").code());
   }
+
+  static void badInput(Run r, String... fragments) {
+    assertEquals(2, r.code(), r.err());
+    assertEquals(1, r.err().strip().lines().count(), r.err());
+    for (String f : fragments) assertTrue(r.err().contains(f), "\"" + r.err() + "\" lacks \"" + f + "\"");
+  }
+
+  /** Hostile spec, array and archive files: exit 2 and one line naming the file and the limit, never exit 3 or an OOM. */
+  @Test
+  void hostileFilesExitTwoWithOneLine(@TempDir Path d) throws Exception {
+    Path deep = Files.writeString(d.resolve("deep.json"), "[".repeat(2000));
+    badInput(run("spec", "--spec", deep.toString()), "deep.json", "nesting depth");
+    Path num = Files.writeString(d.resolve("num.json"), "{\"format_version\": " + "1".repeat(2000) + "}");
+    badInput(run("spec", "--spec", num.toString()), "num.json", "Number value length");
+    Path dup = Files.writeString(d.resolve("dup.json"), "{\"name\": \"a\", \"name\": \"b\"}");
+    badInput(run("spec", "--spec", dup.toString()), "dup.json", "Duplicate field 'name'");
+    if (Files.exists(Path.of("/dev/zero"))) badInput(run("spec", "--spec", "/dev/zero"), "/dev/zero", "not a regular file");
+    if (Runtime.getRuntime().maxMemory() >= 32L << 30) return;   // the arrays below would fit the heap
+    Path[] f = fixture(d);
+    Path base = d.resolve("model");
+    assertEquals(0, run("export", "--spec", f[0].toString(), "--weights", f[1].toString(), "--out", base.toString()).code());
+    Path big = d.resolve("big.npy");   // sparse: a header declaring 4 GiB of int16 (16 GiB as doubles), then holes
+    byte[] header = npyHeader("{'descr': '<i2', 'fortran_order': False, 'shape': (2147483639,), }");
+    try (java.io.RandomAccessFile r = new java.io.RandomAccessFile(big.toFile(), "rw")) {
+      r.write(header);
+      r.setLength(header.length + 2L * 2147483639);
+    }
+    badInput(run("predict", "--model", base.toString(), "--input", big.toString(), "--output", d.resolve("o.npy").toString()),
+        big + " (" + (header.length + 2L * 2147483639) + " bytes): shape [2147483639] of int16 needs 17179869112 bytes of heap",
+        "maximum heap");
+    Path bomb = d.resolve("bomb.npz");   // one entry whose zip header says it inflates to 2 GB of uint8
+    try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(Files.newOutputStream(bomb))) {
+      z.putNextEntry(new java.util.zip.ZipEntry("dense.kernel.npy"));
+      z.write(npyHeader("{'descr': '|u1', 'fortran_order': False, 'shape': (1999999000,), }"));
+      z.closeEntry();
+    }
+    byte[] b = Files.readAllBytes(bomb);
+    java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i + 4 <= b.length; i++) if (buf.getInt(i) == 0x02014b50) buf.putInt(i + 24, 2_000_000_000);
+    Files.write(bomb, b);
+    badInput(run("export", "--spec", f[0].toString(), "--weights", bomb.toString(), "--out", d.resolve("m2").toString()),
+        "bomb.npz entry \"dense.kernel\" (2000000000 bytes)", "needs 15999992000 bytes of heap");
+  }
+
+  /** A version-1 .npy header for this dict, padded as numpy pads it. */
+  static byte[] npyHeader(String dict) {
+    String h = dict + " ".repeat((64 - (10 + dict.length() + 1) % 64) % 64) + "\n";
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(10 + h.length()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    b.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0}).putShort((short) h.length());
+    return b.put(h.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)).array();
+  }
 }

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -195,16 +193,9 @@ public final class Model {
     }
   }
 
+  /** A spec from JSON text, parsed within {@link BoundedJson}'s limits. */
   public static Model fromConfig(String json) {
-    JsonNode root;
-    try {
-      root = JSON.readTree(json);
-    } catch (JsonProcessingException e) {
-      throw new BadInputException("spec: not valid JSON: " + e.getOriginalMessage()
-          + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
-    }
-    if (root == null) throw new BadInputException("spec: empty document");
-    return fromConfig(root);
+    return fromConfig(BoundedJson.parse(json, "spec"));
   }
 
   public static Model fromConfig(JsonNode root) {
@@ -254,12 +245,9 @@ public final class Model {
     return new Model(name, new InputSpec(inputName, Shape.of(dims), dtype), labels, layers);
   }
 
+  /** A spec file of at most {@link BoundedJson#MAX_FILE_BYTES}. */
   public static Model load(Path specFile) {
-    try {
-      return fromConfig(Files.readString(specFile));
-    } catch (IOException e) {
-      throw new BadInputException("cannot read spec " + specFile + ": " + IoErrors.describe(specFile, e));
-    }
+    return fromConfig(BoundedJson.read(specFile, BoundedJson.MAX_FILE_BYTES, "spec " + specFile));
   }
 
   /** A Keras-like table: layer (type), output shape, parameter count. */

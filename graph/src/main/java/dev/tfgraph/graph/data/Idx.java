@@ -6,22 +6,23 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
 
 /**
  * The IDX format of MNIST and Fashion-MNIST, raw or gzip-compressed. Declared dimensions are
  * checked before allocating: against the file size for raw files, and against a bound for gzip
- * (whose inflated size is only known by reading; truncation is reported clearly).
+ * (whose inflated size is only known by reading; truncation is reported clearly), and against
+ * {@link ArrayBudget}'s element limit and the free heap.
  */
 public final class Idx {
-  static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
-
   private Idx() {}
 
   public static NpyArray read(Path file) {
+    if (Files.exists(file) && !Files.isRegularFile(file)) throw new BadInputException(file + ": not a regular file (a folder, device or pipe)");
     try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
       raw.mark(2);
       int b0 = raw.read(), b1 = raw.read();
@@ -33,48 +34,35 @@ public final class Idx {
       int type = in.readUnsignedByte();
       int ndim = in.readUnsignedByte();
       if (zero != 0 || ndim == 0 || ndim > 8) throw new BadInputException(file + ": not an IDX file (bad magic)");
-      int item = switch (type) {
-        case 0x08, 0x09 -> 1;
-        case 0x0B -> 2;
-        case 0x0C, 0x0D -> 4;
-        case 0x0E -> 8;
+      NpyArray.Kind kind = switch (type) {
+        case 0x08 -> NpyArray.Kind.UINT8;
+        case 0x09 -> NpyArray.Kind.INT8;
+        case 0x0B -> NpyArray.Kind.INT16;
+        case 0x0C -> NpyArray.Kind.INT32;
+        case 0x0D -> NpyArray.Kind.FLOAT32;
+        case 0x0E -> NpyArray.Kind.FLOAT64;
         default -> throw new BadInputException(file + ": unknown IDX data type 0x" + Integer.toHexString(type));
       };
       long[] shape = new long[ndim];
-      long n = 1;
-      for (int i = 0; i < ndim; i++) {
-        shape[i] = Integer.toUnsignedLong(in.readInt());
-        n = Math.multiplyExact(n, shape[i]);
+      for (int i = 0; i < ndim; i++) shape[i] = Integer.toUnsignedLong(in.readInt());
+      int n = ArrayBudget.elements(shape, file.toString());
+      long need = Math.multiplyExact((long) n, kind.itemSize);
+      long have = fileSize - 4 - 4L * ndim;
+      if (!gz && need > have) {
+        throw new BadInputException(file + ": truncated: header declares " + need + " data bytes, the file has " + have);
       }
-      if (n > MAX_ELEMENTS) throw new BadInputException(file + ": " + n + " elements is more than tfgraph reads");
-      long need = n * item;
-      if (!gz && need > fileSize - 4 - 4L * ndim) {
-        throw new BadInputException(file + ": truncated: header declares " + need + " data bytes, the file has "
-            + (fileSize - 4 - 4L * ndim));
+      if (gz && need > fileSize * 1100L) {   // deflate inflates at most about 1032:1
+        throw new BadInputException(file + ": declared size " + need + " bytes is implausible for a gzip file of " + fileSize + " bytes");
       }
-      if (gz && need > fileSize * 1100L) throw new BadInputException(file + ": declared size " + need + " is implausible for the file");
-      byte[] data = new byte[(int) need];
-      in.readFully(data);
-      if (type == 0x08) return NpyArray.ofBytes(shape, data, true);
-      if (type == 0x09) return NpyArray.ofBytes(shape, data, false);
-      ByteBuffer b = ByteBuffer.wrap(data);
-      if (type == 0x0D) {
-        float[] f = new float[(int) n];
-        b.asFloatBuffer().get(f);
-        return NpyArray.ofFloats(shape, f);
-      }
-      double[] d = new double[(int) n];
-      for (int i = 0; i < n; i++) d[i] = type == 0x0B ? b.getShort() : type == 0x0C ? b.getInt() : b.getDouble();
-      return type == 0x0E ? NpyArray.ofDoubles(shape, d)
-          : NpyArray.of(type == 0x0B ? NpyArray.Kind.INT16 : NpyArray.Kind.INT32, shape, d);
+      ArrayBudget.reserve(ArrayBudget.decodedBytes(kind, n), file + " (" + fileSize + " bytes)",
+          "shape " + Arrays.toString(shape) + " of " + kind.numpy);
+      return ElementReader.read(in, kind, ByteOrder.BIG_ENDIAN, shape, n, false, file.toString());
     } catch (EOFException e) {
       throw new BadInputException(file + ": truncated IDX file");
     } catch (java.nio.file.NoSuchFileException e) {
       throw new BadInputException(file + ": no such file");
     } catch (IOException e) {
       throw new BadInputException(file + ": cannot read (" + e.getMessage() + ")");
-    } catch (ArithmeticException e) {
-      throw new BadInputException(file + ": declared shape overflows");
     }
   }
 }

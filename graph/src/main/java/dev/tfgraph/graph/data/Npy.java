@@ -12,10 +12,6 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * numpy's .npy format (versions 1–3). Hand-written rather than taken from a library because
@@ -25,14 +21,12 @@ import java.util.regex.Pattern;
 public final class Npy {
   static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
   static final int MAX_HEADER = 1 << 20;
-  static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
-  private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
-  private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
-  private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
 
   private Npy() {}
 
+  /** A regular file; devices and pipes are refused before they are opened (a FIFO waits for a writer). */
   public static NpyArray read(Path file) {
+    if (Files.exists(file) && !Files.isRegularFile(file)) throw new BadInputException(file + ": not a regular file (a folder, device or pipe)");
     try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
       return read(in, Files.size(file), file.toString());
     } catch (java.nio.file.NoSuchFileException e) {
@@ -42,6 +36,10 @@ public final class Npy {
     }
   }
 
+  /**
+   * An array from at most availableBytes of a stream. The declared shape is checked against those
+   * bytes, {@link ArrayBudget}'s element limit and the free heap before anything is allocated.
+   */
   public static NpyArray read(InputStream raw, long availableBytes, String what) {
     try {
       DataInputStream in = new DataInputStream(raw);
@@ -60,89 +58,25 @@ public final class Npy {
       }
       byte[] h = new byte[(int) headerLen];
       in.readFully(h);
-      String header = new String(h, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
-      Matcher d = DESCR.matcher(header), f = FORTRAN.matcher(header), s = SHAPE.matcher(header);
-      if (!header.strip().startsWith("{") || !d.find() || !f.find() || !s.find()) {
-        throw new BadInputException(what + ": malformed .npy header " + header.strip());
-      }
-      String descr = d.group(1);
-      NpyArray.Kind kind = kind(descr, what);
-      boolean big = descr.startsWith(">");
-      long[] shape = shape(s.group(1), what);
-      long n = NpyArray.product(shape);
-      if (n > MAX_ELEMENTS) throw new BadInputException(what + ": " + n + " elements is more than tfgraph reads in one array");
-      long need = n * kind.itemSize;
+      NpyHeader header = NpyHeader.parse(new String(h, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1), what);
+      NpyArray.Kind kind = kind(header.descr(), what);
+      long[] shape = header.shape();
+      int n = ArrayBudget.elements(shape, what);
+      long need = Math.multiplyExact((long) n, kind.itemSize);
       long have = availableBytes - prefix - headerLen;
       if (need > have) {
         throw new BadInputException(what + ": truncated: shape " + java.util.Arrays.toString(shape) + " of " + kind.numpy
             + " needs " + need + " data bytes, found " + have);
       }
-      byte[] data = new byte[(int) need];
-      in.readFully(data);
-      if (f.group(1).equals("True")) data = fortranToC(data, shape, kind.itemSize);   // e.g. np.save of a transposed view
-      ByteBuffer b = ByteBuffer.wrap(data).order(big ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
-      int len = (int) n;
-      switch (kind) {
-        case FLOAT32 -> {
-          float[] out = new float[len];
-          b.asFloatBuffer().get(out);
-          return NpyArray.ofFloats(shape, out);
-        }
-        case INT64, UINT64 -> {
-          long[] out = new long[len];
-          b.asLongBuffer().get(out);
-          if (kind == NpyArray.Kind.UINT64) {
-            for (long v : out) if (v < 0) throw new BadInputException(what + ": uint64 value above 2^63");
-          }
-          return NpyArray.ofLongs(shape, out);
-        }
-        default -> {
-          double[] out = new double[len];
-          for (int i = 0; i < len; i++) {
-            out[i] = switch (kind) {
-              case FLOAT64 -> b.getDouble();
-              case INT8 -> b.get();
-              case UINT8 -> b.get() & 0xff;
-              case BOOL -> b.get() != 0 ? 1 : 0;
-              case INT16 -> b.getShort();
-              case UINT16 -> b.getShort() & 0xffff;
-              case INT32 -> b.getInt();
-              case UINT32 -> b.getInt() & 0xffffffffL;
-              default -> throw new IllegalStateException();
-            };
-          }
-          return NpyArray.of(kind, shape, out);
-        }
-      }
+      long heap = ArrayBudget.decodedBytes(kind, n) * (header.fortranOrder() ? 2 : 1);
+      ArrayBudget.reserve(heap, what + " (" + availableBytes + " bytes)", "shape " + java.util.Arrays.toString(shape) + " of " + kind.numpy);
+      ByteOrder order = header.descr().startsWith(">") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
+      return ElementReader.read(in, kind, order, shape, n, header.fortranOrder(), what);
     } catch (EOFException e) {
       throw new BadInputException(what + ": truncated .npy file");
     } catch (IOException e) {
       throw new BadInputException(what + ": cannot read (" + e.getMessage() + ")");
-    } catch (ArithmeticException e) {
-      throw new BadInputException(what + ": shape too large");
     }
-  }
-
-  /** Reorders column-major (Fortran) element bytes to row-major. */
-  static byte[] fortranToC(byte[] data, long[] shape, int item) {
-    int n = shape.length;
-    if (n < 2) return data;
-    byte[] out = new byte[data.length];
-    long count = data.length / item;
-    long[] idx = new long[n];
-    for (long r = 0; r < count; r++) {
-      long off = 0, stride = 1;
-      for (int k = 0; k < n; k++) {   // column-major offset of the row-major index idx
-        off += idx[k] * stride;
-        stride *= shape[k];
-      }
-      System.arraycopy(data, (int) (off * item), out, (int) (r * item), item);
-      for (int k = n - 1; k >= 0; k--) {   // next row-major index
-        if (++idx[k] < shape[k]) break;
-        idx[k] = 0;
-      }
-    }
-    return out;
   }
 
   static NpyArray.Kind kind(String descr, String what) {
@@ -159,21 +93,9 @@ public final class Npy {
       case "i8" -> NpyArray.Kind.INT64;
       case "u8" -> NpyArray.Kind.UINT64;
       case "b1" -> NpyArray.Kind.BOOL;
-      default -> throw new BadInputException(what + ": unsupported dtype '" + descr
+      default -> throw new BadInputException(what + ": unsupported dtype '" + NpyHeader.abbreviate(descr)
           + "' (expected float32/float64, integer or bool arrays)");
     };
-  }
-
-  static long[] shape(String body, String what) {
-    List<Long> dims = new ArrayList<>();
-    for (String p : body.split(",")) {
-      String t = p.strip();
-      if (t.isEmpty()) continue;
-      if (!t.matches("[0-9]{1,12}L?")) throw new BadInputException(what + ": bad shape (" + body + ")");
-      dims.add(Long.parseLong(t.replace("L", "")));
-    }
-    if (dims.size() > 32) throw new BadInputException(what + ": more than 32 dimensions");
-    return dims.stream().mapToLong(Long::longValue).toArray();
   }
 
   /** Writes through {@link OutputFiles} (temporary file, fsync, atomic rename). */

@@ -1,7 +1,6 @@
 package dev.tfgraph.graph.data;
 
 import dev.tfgraph.graph.BadInputException;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,18 +18,22 @@ import java.util.zip.ZipOutputStream;
 
 /**
  * numpy's .npz archives (np.savez and np.savez_compressed). Bounded for untrusted files: at most
- * {@link #MAX_ENTRIES} entries, and inflated bytes are counted as they arrive (the zip header's
- * sizes are not trusted) against a per-entry and a total limit.
+ * {@link #MAX_ENTRIES} entries; each entry is at most {@link #MAX_ENTRY} inflated bytes and all of
+ * them at most {@link #MAX_TOTAL}, by their declared sizes and counted as they inflate; and each
+ * entry's array must fit the free heap ({@link ArrayBudget}) before it is allocated. Entries are
+ * decoded as they inflate, never held whole.
  */
 public final class Npz {
   public static final int MAX_ENTRIES = 10_000;
+  static final long MAX_ENTRY = 2L << 30;
   static final long MAX_TOTAL = 4L << 30;
-  static final int MAX_ENTRY = Integer.MAX_VALUE - 64;
 
   private Npz() {}
 
   public static Map<String, NpyArray> read(Path file) {
-    if (!Files.isRegularFile(file)) throw new BadInputException(file + ": no such file");
+    if (!Files.isRegularFile(file)) {
+      throw new BadInputException(file + (Files.exists(file) ? ": not a regular file (a folder, device or pipe)" : ": no such file"));
+    }
     Map<String, NpyArray> out = new LinkedHashMap<>();
     try (ZipFile zip = new ZipFile(file.toFile())) {
       if (zip.size() > MAX_ENTRIES) throw new BadInputException(file + ": " + zip.size() + " entries, more than " + MAX_ENTRIES);
@@ -40,13 +43,13 @@ public final class Npz {
         if (e.isDirectory()) continue;
         String name = e.getName();
         String key = name.endsWith(".npy") ? name.substring(0, name.length() - 4) : name;
+        String what = file + " entry \"" + key + "\"";
         if (out.containsKey(key)) throw new BadInputException(file + ": duplicate entry \"" + key + "\"");
-        byte[] bytes;
-        try (InputStream in = zip.getInputStream(e)) {
-          bytes = readBounded(in, Math.min(MAX_ENTRY, MAX_TOTAL - total), file + ":" + name);
+        long size = declaredSize(e, total, what);
+        try (InputStream in = bounded(zip.getInputStream(e), size, what)) {
+          out.put(key, Npy.read(in, size, what));
         }
-        total += bytes.length;
-        out.put(key, Npy.read(new ByteArrayInputStream(bytes), bytes.length, file + " entry \"" + key + "\""));
+        total += size;
       }
     } catch (ZipException e) {
       throw new BadInputException(file + ": not a valid .npz (zip) archive: " + e.getMessage());
@@ -56,16 +59,43 @@ public final class Npz {
     return out;
   }
 
-  static byte[] readBounded(InputStream in, long limit, String what) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    byte[] buf = new byte[1 << 16];
-    long n = 0;
-    for (int r; (r = in.read(buf)) > 0; ) {
-      n += r;
-      if (n > limit) throw new BadInputException(what + ": entry larger than the " + limit + "-byte limit");
-      out.write(buf, 0, r);
+  /** The entry's inflated size as the archive declares it, refused above the limits left. */
+  static long declaredSize(ZipEntry e, long total, String what) {
+    long size = e.getSize();
+    if (size > MAX_ENTRY) {
+      throw new BadInputException(what + ": inflates to " + size + " bytes, more than the limit of " + MAX_ENTRY + " bytes per entry");
     }
-    return out.toByteArray();
+    if (size > MAX_TOTAL - total) {
+      throw new BadInputException(what + ": inflates to " + size + " bytes, past the limit of " + MAX_TOTAL
+          + " bytes for all entries (" + total + " so far)");
+    }
+    return size >= 0 ? size : Math.min(MAX_ENTRY, MAX_TOTAL - total);
+  }
+
+  /** A stream that fails once it delivers more than limit bytes: the declared size is not trusted. */
+  static InputStream bounded(InputStream in, long limit, String what) {
+    return new java.io.FilterInputStream(in) {
+      private long count;
+
+      @Override
+      public int read() throws IOException {
+        int b = super.read();
+        if (b >= 0) counted(1);
+        return b;
+      }
+
+      @Override
+      public int read(byte[] buf, int off, int len) throws IOException {
+        int r = super.read(buf, off, len);
+        if (r > 0) counted(r);
+        return r;
+      }
+
+      private void counted(int r) {
+        count += r;
+        if (count > limit) throw new BadInputException(what + ": inflates past its limit of " + limit + " bytes");
+      }
+    };
   }
 
   /** Stored (uncompressed) entries "<key>.npy", written through {@link OutputFiles}; numpy.load reads them. */

@@ -1,10 +1,8 @@
 package dev.tfgraph.graph.dist;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tfgraph.graph.BadInputException;
-import java.io.IOException;
-import java.nio.file.Files;
+import dev.tfgraph.graph.BoundedJson;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -24,6 +22,8 @@ import org.tensorflow.proto.ServerDef;
  */
 public record ClusterSpec(Map<String, List<String>> jobs, Task task) {
   public static final List<String> JOBS = List.of("chief", "worker", "ps");
+  /** A cluster spec file or inline value: 1 MiB, thousands of tasks. */
+  public static final int MAX_BYTES = 1 << 20;
   private static final Pattern ADDRESS = Pattern.compile("[A-Za-z0-9.\\-]{1,253}:[0-9]{1,5}|\\[[0-9A-Fa-f:.]{2,45}\\]:[0-9]{1,5}");
 
   /** One task of the cluster: job name and index. */
@@ -59,21 +59,13 @@ public record ClusterSpec(Map<String, List<String>> jobs, Task task) {
       throw new BadInputException("--cluster: expected a file or TF_CONFIG-shaped JSON, received an empty value (is $TF_CONFIG set?)");
     }
     if (!arg.strip().startsWith("{")) return read(Path.of(arg));
-    if (arg.length() > 1 << 20) throw new BadInputException("--cluster: a cluster spec larger than 1 MiB");
-    try {
-      return parse(new ObjectMapper().readTree(arg), "--cluster (inline JSON)");
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new BadInputException("--cluster (inline JSON): not valid JSON: " + e.getOriginalMessage(), e);
-    }
+    if (arg.length() > MAX_BYTES) throw new BadInputException("--cluster: a cluster spec larger than " + MAX_BYTES + " characters");
+    return parse(BoundedJson.parse(arg, "--cluster (inline JSON)"), "--cluster (inline JSON)");
   }
 
+  /** A cluster spec file of at most {@link #MAX_BYTES}, within {@link BoundedJson}'s limits. */
   public static ClusterSpec read(Path file) {
-    try {
-      if (Files.size(file) > 1 << 20) throw new BadInputException(file + ": a cluster spec larger than 1 MiB");
-      return parse(new ObjectMapper().readTree(Files.readString(file)), file.toString());
-    } catch (IOException e) {
-      throw new BadInputException("cannot read cluster spec " + file + ": " + dev.tfgraph.graph.IoErrors.describe(file, e), e);
-    }
+    return parse(BoundedJson.read(file, MAX_BYTES, "cluster spec " + file), "cluster spec " + file);
   }
 
   public static ClusterSpec parse(JsonNode root, String where) {

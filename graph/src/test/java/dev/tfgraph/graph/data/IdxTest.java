@@ -2,8 +2,10 @@ package dev.tfgraph.graph.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tfgraph.graph.BadInputException;
 import java.io.OutputStream;
@@ -56,5 +58,26 @@ class IdxTest {
     assertThrows(BadInputException.class, () -> Idx.read(gz(dir.resolve("h.gz"), huge)));
     assertThrows(BadInputException.class, () -> Idx.read(Files.write(dir.resolve("m"), new byte[] {1, 2, 3, 4, 5})));
     assertThrows(BadInputException.class, () -> Idx.read(Files.write(dir.resolve("u"), idx(0x42, new int[] {1}, new byte[1]))));
+  }
+
+  /**
+   * A sparse raw file of 4 GiB + 8 bytes whose header declares (2^31 - 9) int16 elements: the data
+   * size used to be cast to an int (a negative array size, exit 3); now it is refused before
+   * allocation by the heap it needs as doubles.
+   */
+  @Test
+  void declaredSizesPastTwoGiBAreRefusedUpFrontNeverWrapped(@TempDir Path dir) throws Exception {
+    assumeTrue(Runtime.getRuntime().maxMemory() < 32L << 30, "needs a heap under 32 GiB");
+    Path f = dir.resolve("big-idx1-short");
+    try (java.io.RandomAccessFile r = new java.io.RandomAccessFile(f.toFile(), "rw")) {
+      r.write(idx(0x0B, new int[] {Integer.MAX_VALUE - 8}, new byte[0]));
+      r.setLength(8 + 2L * (Integer.MAX_VALUE - 8));
+    }
+    BadInputException e = assertThrows(BadInputException.class, () -> Idx.read(f));
+    assertTrue(e.getMessage().contains(f + " (4294967286 bytes): shape [2147483639] of int16 needs 17179869112 bytes of heap"), e.getMessage());
+    assertFalse(e.getMessage().matches(".*[ (\\[]-[0-9].*"), e.getMessage());
+    byte[] over = idx(0x08, new int[] {0x10000, 0x10000}, new byte[0]);
+    e = assertThrows(BadInputException.class, () -> Idx.read(gz(dir.resolve("over.gz"), over)));
+    assertTrue(e.getMessage().contains("[65536, 65536] has 4294967296 elements, more than the limit"), e.getMessage());
   }
 }

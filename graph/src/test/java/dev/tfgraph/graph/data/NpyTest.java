@@ -2,8 +2,10 @@ package dev.tfgraph.graph.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tfgraph.graph.BadInputException;
 import java.io.ByteArrayInputStream;
@@ -118,5 +120,38 @@ class NpyTest {
     BadInputException e = assertThrows(BadInputException.class, () -> Npy.read(dir.resolve("nope.npy")));
     assertTrue(e.getMessage().contains("nope.npy"));
     assertTrue(Files.notExists(dir.resolve("nope.npy")));
+  }
+
+  /** numpy keeps the last of two 'shape' keys; this reader used to keep the first. */
+  @Test
+  void aRepeatedHeaderKeyIsRefused() {
+    rejects(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (1,), 'shape': (2,), }", new byte[8]), "test.npy: the .npy header gives the key 'shape' twice");
+  }
+
+  /**
+   * A header only, claiming a file of 5 GB: (2^31 - 9) int16 elements are 4 GiB of data, which an
+   * int used to wrap to a negative array size (exit 3); now the size is a long and the array is
+   * refused before allocation, naming the shape, the bytes it needs and the heap.
+   */
+  @Test
+  void declaredSizesPastTwoGiBAreRefusedUpFrontNeverWrapped() {
+    assumeTrue(Runtime.getRuntime().maxMemory() < 32L << 30, "needs a heap under 32 GiB");
+    byte[] h = npy("{'descr': '<i2', 'fortran_order': False, 'shape': (2147483639,), }", new byte[0]);
+    BadInputException e = assertThrows(BadInputException.class, () -> Npy.read(new ByteArrayInputStream(h), 5_000_000_000L, "big.npy"));
+    String m = e.getMessage();
+    assertTrue(m.contains("big.npy (5000000000 bytes): shape [2147483639] of int16 needs 17179869112 bytes of heap")
+        && m.contains("maximum heap"), m);
+    assertFalse(m.matches(".*[ (\\[]-[0-9].*"), m);
+    byte[] over = npy("{'descr': '<f4', 'fortran_order': False, 'shape': (2147483640,), }", new byte[0]);
+    m = assertThrows(BadInputException.class, () -> Npy.read(new ByteArrayInputStream(over), 9_000_000_000L, "big.npy")).getMessage();
+    assertTrue(m.contains("[2147483640] has 2147483640 elements, more than the limit of 2147483639"), m);
+  }
+
+  @Test
+  void devicesAreRefusedUnopened() {
+    Path zero = Path.of("/dev/zero");
+    assumeTrue(Files.exists(zero));
+    BadInputException e = assertThrows(BadInputException.class, () -> Npy.read(zero));
+    assertTrue(e.getMessage().contains("/dev/zero: not a regular file"), e.getMessage());
   }
 }

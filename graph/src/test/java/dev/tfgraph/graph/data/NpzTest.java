@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tfgraph.graph.BadInputException;
 import java.io.OutputStream;
@@ -81,7 +82,49 @@ class NpzTest {
     }
     assertTrue(out.size() < 1 << 20);
     var in = new java.util.zip.InflaterInputStream(new java.io.ByteArrayInputStream(out.toByteArray()));
-    BadInputException e = assertThrows(BadInputException.class, () -> Npz.readBounded(in, 1 << 20, "bomb"));
+    BadInputException e = assertThrows(BadInputException.class, () -> Npz.bounded(in, 1 << 20, "bomb").readAllBytes());
     assertTrue(e.getMessage().contains("limit"), e.getMessage());
+  }
+
+  /**
+   * An .npz whose one deflated entry holds content and whose central directory declares it
+   * inflates to declaredSize bytes (unsigned 32 bits), as a zip bomb's honest header does: a
+   * 3.5 MB bomb of zeros declares about 3.5 GB.
+   */
+  static Path bomb(Path f, String name, byte[] content, long declaredSize) throws Exception {
+    zip(f, List.of(name), content, true);
+    byte[] b = Files.readAllBytes(f);
+    java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i + 4 <= b.length; i++) {
+      if (buf.getInt(i) == 0x02014b50) buf.putInt(i + 24, (int) declaredSize);   // central header: uncompressed size
+    }
+    return Files.write(f, b);
+  }
+
+  /** Each entry is bounded by a stated limit before anything inflates, and named. */
+  @Test
+  void aZipBombEntryIsRefusedByTheStatedLimitNamingIt(@TempDir Path dir) throws Exception {
+    byte[] header = NpyTest.npy("{'descr': '|u1', 'fortran_order': False, 'shape': (3500000000,), }", new byte[0]);
+    Path f = bomb(dir.resolve("bomb.npz"), "bomb.npy", header, 3_500_000_000L);
+    BadInputException e = assertThrows(BadInputException.class, () -> Npz.read(f));
+    assertTrue(e.getMessage().contains("entry \"bomb\": inflates to 3500000000 bytes, more than the limit of " + Npz.MAX_ENTRY), e.getMessage());
+    ZipEntry last = new ZipEntry("c.npy");
+    last.setSize(1L << 30);
+    e = assertThrows(BadInputException.class, () -> Npz.declaredSize(last, Npz.MAX_TOTAL - (1L << 29), "w.npz entry \"c\""));
+    assertTrue(e.getMessage().contains("entry \"c\"") && e.getMessage().contains("limit of " + Npz.MAX_TOTAL + " bytes for all entries"), e.getMessage());
+  }
+
+  /**
+   * Within the stated limit, an entry is still refused before allocation when its array would not
+   * fit the free heap: 2 GB of uint8 are 16 GB as the doubles NpyArray keeps.
+   */
+  @Test
+  void anEntryLargerThanTheHeapCanHoldIsRefusedNamingIt(@TempDir Path dir) throws Exception {
+    assumeTrue(Runtime.getRuntime().maxMemory() < 32L << 30, "needs a heap under 32 GiB");
+    byte[] header = NpyTest.npy("{'descr': '|u1', 'fortran_order': False, 'shape': (1999999000,), }", new byte[0]);
+    Path f = bomb(dir.resolve("bomb.npz"), "w.npy", header, 2_000_000_000L);
+    BadInputException e = assertThrows(BadInputException.class, () -> Npz.read(f));
+    assertTrue(e.getMessage().contains("entry \"w\" (2000000000 bytes): shape [1999999000] of uint8 needs 15999992000 bytes of heap"),
+        e.getMessage());
   }
 }

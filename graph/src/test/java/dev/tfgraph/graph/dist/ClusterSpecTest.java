@@ -80,4 +80,19 @@ class ClusterSpecTest {
     assertTrue(error("{\"cluster\": {\"worker\": [\"h:1\"]}, \"tasks\": {}}").contains("unknown key \"tasks\""));
     assertTrue(error("{\"cluster\": {\"chief\": [\"h:1\", \"h:2\"]}}").contains("exactly one task"));
   }
+
+  /** Cluster files go through the same bounded JSON reader as specs: a limit, no devices, no repeated keys. */
+  @Test
+  void clusterFilesAreBoundedAndStrict(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path big = java.nio.file.Files.write(dir.resolve("big.json"), new byte[ClusterSpec.MAX_BYTES + 1]);
+    assertTrue(assertThrows(BadInputException.class, () -> ClusterSpec.resolve(big.toString())).getMessage()
+        .contains("limit of " + ClusterSpec.MAX_BYTES + " bytes"));
+    if (java.nio.file.Files.exists(java.nio.file.Path.of("/dev/zero"))) {
+      assertTrue(assertThrows(BadInputException.class, () -> ClusterSpec.resolve("/dev/zero")).getMessage().contains("not a regular file"));
+    }
+    assertTrue(assertThrows(BadInputException.class, () -> ClusterSpec.resolve("{\"cluster\": {\"worker\": [\"h:1\"], \"worker\": [\"h:2\"]}}"))
+        .getMessage().contains("Duplicate field 'worker'"));
+    assertTrue(assertThrows(BadInputException.class, () -> ClusterSpec.resolve("{\"cluster\": " + "[".repeat(2000)))
+        .getMessage().contains("--cluster (inline JSON): JSON over a limit"));
+  }
 }
