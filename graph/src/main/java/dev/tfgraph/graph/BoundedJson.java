@@ -83,7 +83,7 @@ public final class BoundedJson {
     } catch (NoSuchFileException e) {
       throw new BadInputException(what + ": no such file");
     } catch (IOException e) {
-      throw new BadInputException(what + ": cannot read (" + e.getMessage() + ")");
+      throw new BadInputException(what + ": " + IoErrors.describe(file, e));
     }
   }
 

@@ -47,10 +47,15 @@ public final class LayerRegistry {
     } catch (ServiceConfigurationError e) {
       throw new BadInputException("a layer factory on the class path cannot be loaded: " + e.getMessage());
     }
+    return withBuiltIns(all, LayerRegistry.class.getClassLoader());
+  }
+
+  /** The factories found, with the built-in one first when no service file listed it. */
+  static List<LayerFactory> withBuiltIns(List<LayerFactory> found, ClassLoader loader) {
+    List<LayerFactory> all = new ArrayList<>(found);
     if (all.stream().noneMatch(f -> f.getClass().getName().equals(BUILT_IN))) {
       try {
-        all.add(0, (LayerFactory) Class.forName(BUILT_IN, true, LayerRegistry.class.getClassLoader())
-            .getDeclaredConstructor().newInstance());
+        all.add(0, (LayerFactory) Class.forName(BUILT_IN, true, loader).getDeclaredConstructor().newInstance());
       } catch (ClassNotFoundException e) {
         // tfgraph-layers is not on the class path: only the user's own types exist
       } catch (ReflectiveOperationException | ClassCastException e) {

@@ -49,6 +49,30 @@ class TrainerTest {
     }
   }
 
+  /** No thread of the library outlives fit (a progress bar's thread once kept the JVM alive for 15 s). */
+  @Test
+  void noThreadOutlivesFit() {
+    java.util.Set<Thread> before = Thread.getAllStackTraces().keySet();
+    Dataset d = Synthetic.fourClasses(64, 6, 1);
+    TrainOptions o = options(2);
+    o.progress = true;
+    try (Trainer t = new Trainer(mlp(), o)) {
+      t.fit(d, d, null);
+    }
+    java.util.List<String> left = java.util.List.of();
+    for (int i = 0; i < 50; i++) {   // a pool shut down by close() may take a moment to end its threads
+      left = Thread.getAllStackTraces().keySet().stream()
+          .filter(th -> !before.contains(th) && th.isAlive() && !th.isDaemon()).map(Thread::getName).toList();
+      if (left.isEmpty()) break;
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        throw new AssertionError(e);
+      }
+    }
+    assertEquals(java.util.List.of(), left, "threads left running 5 s after fit");
+  }
+
   /** With one thread, 2 epochs equal 1 epoch + resume + 1 epoch, weight for weight (dropout, shuffling, Adam, BN). */
   @Test
   void resumeContinuesExactly(@TempDir Path dir) {
