@@ -21,12 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.proto.AttrValue;
 import org.tensorflow.proto.DataType;
-import org.tensorflow.proto.GraphDef;
-import org.tensorflow.proto.MetaGraphDef;
 import org.tensorflow.proto.NodeDef;
-import org.tensorflow.proto.SavedModel;
-import org.tensorflow.proto.SignatureDef;
-import org.tensorflow.proto.TensorInfo;
 import org.tensorflow.proto.TensorProto;
 import picocli.CommandLine;
 
@@ -277,22 +272,12 @@ class HostileInputTest {
   /** A SavedModel that loads but cannot run: its output reshapes [batch, 3] to [7]. */
   static Path unrunnableModel(Path dir) throws Exception {
     AttrValue f32 = AttrValue.newBuilder().setType(DataType.DT_FLOAT).build();
-    NodeDef x = NodeDef.newBuilder().setName("x").setOp("Placeholder").putAttr("dtype", f32)
-        .putAttr("shape", AttrValue.newBuilder().setShape(HostileModelTest.shape(-1, 3)).build()).build();
     TensorProto seven = TensorProto.newBuilder().setDtype(DataType.DT_INT32).setTensorShape(HostileModelTest.shape(1)).addIntVal(7).build();
     NodeDef s = NodeDef.newBuilder().setName("s").setOp("Const").putAttr("dtype", AttrValue.newBuilder().setType(DataType.DT_INT32).build())
         .putAttr("value", AttrValue.newBuilder().setTensor(seven).build()).build();
     NodeDef out = NodeDef.newBuilder().setName("output").setOp("Reshape").addInput("x").addInput("s").putAttr("T", f32)
         .putAttr("Tshape", AttrValue.newBuilder().setType(DataType.DT_INT32).build()).build();
-    SignatureDef sig = SignatureDef.newBuilder().setMethodName("tensorflow/serving/predict")
-        .putInputs("x", TensorInfo.newBuilder().setName("x:0").setDtype(DataType.DT_FLOAT).setTensorShape(HostileModelTest.shape(-1, 3)).build())
-        .putOutputs("output", TensorInfo.newBuilder().setName("output:0").setDtype(DataType.DT_FLOAT).setTensorShape(HostileModelTest.shape(-1)).build()).build();
-    MetaGraphDef mg = MetaGraphDef.newBuilder().setMetaInfoDef(MetaGraphDef.MetaInfoDef.newBuilder().addTags("serve"))
-        .setGraphDef(GraphDef.newBuilder().addNode(x).addNode(s).addNode(out)).putSignatureDef("serving_default", sig).build();
-    Path v = dir.resolve("1");
-    Files.createDirectories(v.resolve("variables"));
-    Files.write(v.resolve("saved_model.pb"), SavedModel.newBuilder().addMetaGraphs(mg).build().toByteArray());
-    return v;
+    return HostileModelTest.savedModel(dir, HostileModelTest.shape(-1), s, out);
   }
 
   @Test

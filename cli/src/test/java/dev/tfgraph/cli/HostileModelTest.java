@@ -29,18 +29,28 @@ class HostileModelTest {
 
   /** A SavedModel whose graph holds a float Const of shape [2^40, 2^40]: loading it aborts a JVM. */
   static Path hugeConstantModel(Path dir) throws Exception {
-    NodeDef x = NodeDef.newBuilder().setName("x").setOp("Placeholder").putAttr("dtype", AttrValue.newBuilder().setType(DataType.DT_FLOAT).build())
-        .putAttr("shape", AttrValue.newBuilder().setShape(shape(-1, 3)).build()).build();
     TensorProto big = TensorProto.newBuilder().setDtype(DataType.DT_FLOAT).setTensorShape(shape(1L << 40, 1L << 40)).addFloatVal(1f).build();
     NodeDef c = NodeDef.newBuilder().setName("big").setOp("Const").putAttr("dtype", AttrValue.newBuilder().setType(DataType.DT_FLOAT).build())
         .putAttr("value", AttrValue.newBuilder().setTensor(big).build()).build();
     NodeDef out = NodeDef.newBuilder().setName("output").setOp("AddV2").addInput("x").addInput("big")
         .putAttr("T", AttrValue.newBuilder().setType(DataType.DT_FLOAT).build()).build();
+    return savedModel(dir, shape(-1, 3), c, out);
+  }
+
+  /**
+   * A hand-written SavedModel version folder {@code dir/1}: input x (float [-1, 3]), the given nodes,
+   * which compute the node "output" from "x", and the serving_default signature.
+   */
+  static Path savedModel(Path dir, TensorShapeProto outputShape, NodeDef... nodes) throws Exception {
+    NodeDef x = NodeDef.newBuilder().setName("x").setOp("Placeholder").putAttr("dtype", AttrValue.newBuilder().setType(DataType.DT_FLOAT).build())
+        .putAttr("shape", AttrValue.newBuilder().setShape(shape(-1, 3)).build()).build();
     SignatureDef sig = SignatureDef.newBuilder().setMethodName("tensorflow/serving/predict")
         .putInputs("x", TensorInfo.newBuilder().setName("x:0").setDtype(DataType.DT_FLOAT).setTensorShape(shape(-1, 3)).build())
-        .putOutputs("output", TensorInfo.newBuilder().setName("output:0").setDtype(DataType.DT_FLOAT).setTensorShape(shape(-1, 3)).build()).build();
+        .putOutputs("output", TensorInfo.newBuilder().setName("output:0").setDtype(DataType.DT_FLOAT).setTensorShape(outputShape).build()).build();
+    GraphDef.Builder graph = GraphDef.newBuilder().addNode(x);
+    for (NodeDef n : nodes) graph.addNode(n);
     MetaGraphDef mg = MetaGraphDef.newBuilder().setMetaInfoDef(MetaGraphDef.MetaInfoDef.newBuilder().addTags("serve"))
-        .setGraphDef(GraphDef.newBuilder().addNode(x).addNode(c).addNode(out)).putSignatureDef("serving_default", sig).build();
+        .setGraphDef(graph).putSignatureDef("serving_default", sig).build();
     Path v = dir.resolve("1");
     Files.createDirectories(v.resolve("variables"));
     Files.write(v.resolve("saved_model.pb"), SavedModel.newBuilder().addMetaGraphs(mg).build().toByteArray());

@@ -2,6 +2,7 @@ package dev.tfgraph.export;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tfgraph.graph.BadInputException;
+import dev.tfgraph.graph.BoundedJson;
 import dev.tfgraph.graph.RunFailedException;
 import dev.tfgraph.graph.Tensors;
 import dev.tfgraph.graph.data.NpyArray;
@@ -28,7 +29,6 @@ import org.tensorflow.types.TFloat64;
  * shapes), batches large inputs, and closes every tensor. Safe for concurrent use.
  */
 public final class Predictor implements AutoCloseable {
-  static final long MAX_INFO_BYTES = 64L << 20;
   private final Path dir;
   private final SavedModelBundle bundle;
   private final String inputKey;
@@ -100,13 +100,7 @@ public final class Predictor implements AutoCloseable {
   static JsonNode readInfo(Path dir) {
     Path f = dir.resolve(Exporter.INFO);
     if (!Files.exists(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return null;
-    JsonNode info;
-    try {
-      if (Files.size(f) > MAX_INFO_BYTES) throw new IOException(Files.size(f) + " bytes, more than " + MAX_INFO_BYTES);
-      info = Exporter.JSON.readTree(Files.readAllBytes(f));
-    } catch (IOException e) {
-      throw new BadInputException(f + " is corrupt or unreadable: " + firstLine(e.getMessage()));
-    }
+    JsonNode info = BoundedJson.read(f, BoundedJson.MAX_FILE_BYTES, f + " is corrupt or unreadable");
     JsonNode layers = info == null ? null : info.path("spec").path("layers");
     if (info == null || !info.isObject() || !info.path("spec").isObject() || !layers.isArray() || layers.isEmpty()) {
       throw new BadInputException(f + " is corrupt: expected a JSON object with \"spec\" holding a non-empty "

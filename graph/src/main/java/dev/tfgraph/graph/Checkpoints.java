@@ -135,8 +135,8 @@ public final class Checkpoints {
     Path p = dir.resolve(INDEX);
     if (!Files.isRegularFile(p)) return null;
     try {
-      return Model.JSON.readTree(Files.readAllBytes(p));
-    } catch (IOException e) {
+      return BoundedJson.read(p, BoundedJson.MAX_FILE_BYTES, p.toString());
+    } catch (BadInputException e) {
       throw new RunFailedException(p + " is unreadable (" + e.getMessage()
           + "); delete the folder to start over, or run without --resume");
     }
