@@ -117,6 +117,10 @@ public final class TrainCommand implements Callable<Integer> {
       try (Trainer t = new Trainer(m, o)) {
         r = t.fit(train, test, w);
       }
+      if (r.stopReason().equals("already_completed")) {
+        throw new dev.tfgraph.graph.BadInputException("train --resume: the checkpoint in " + o.checkpointDir
+            + " has already completed all " + o.epochs + " epochs; nothing to train (raise --epochs to train further)");
+      }
     }
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("model", model.label());

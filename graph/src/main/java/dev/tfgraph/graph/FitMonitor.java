@@ -12,7 +12,7 @@ import java.util.function.Function;
 final class FitMonitor implements AutoCloseable {
   private final TrainOptions opt;
   private final int steps;
-  private final EventLog log;
+  private EventLog log;
   /** Set by the launcher when stderr is a terminal: redraw one line instead of printing lines. */
   static final boolean TERMINAL = "terminal".equals(System.getProperty("tfgraph.progress"));
   private static final long REDRAW_NANOS = TERMINAL ? 500_000_000L : 30_000_000_000L;
@@ -42,9 +42,11 @@ final class FitMonitor implements AutoCloseable {
     sumAcc += lossAcc[1] * n;
     seen += n;
     if (log != null) {
-      log.scalar("train/loss", step, lossAcc[0]);
-      log.scalar("train/accuracy", step, lossAcc[1]);
-      log.scalar("train/learning_rate", step, lr);
+      logging(() -> {
+        log.scalar("train/loss", step, lossAcc[0]);
+        log.scalar("train/accuracy", step, lossAcc[1]);
+        log.scalar("train/learning_rate", step, lr);
+      });
     }
     long now = System.nanoTime();
     if (opt.progress && now - lastShown >= REDRAW_NANOS) {
@@ -76,14 +78,16 @@ final class FitMonitor implements AutoCloseable {
           val == null ? "" : String.format(" %s_loss %.4f %s_acc %.4f", split, val.loss(), split, val.accuracy()), secs);
     }
     if (log != null) {
-      if (val != null) {
-        log.scalar(split + "/loss", step, val.loss());
-        log.scalar(split + "/accuracy", step, val.accuracy());
-      }
-      for (WeightSpec w : weights) {
-        if (w.trainable()) log.histogram(w.key(), step, weight.apply(w));
-      }
-      log.flush();
+      logging(() -> {
+        if (val != null) {
+          log.scalar(split + "/loss", step, val.loss());
+          log.scalar(split + "/accuracy", step, val.accuracy());
+        }
+        for (WeightSpec w : weights) {
+          if (w.trainable()) log.histogram(w.key(), step, weight.apply(w));
+        }
+        log.flush();
+      });
     }
     return new TrainResult.Epoch(epoch + 1, meanLoss(), meanAccuracy(), val == null ? Double.NaN : val.loss(),
         val == null ? Double.NaN : val.accuracy(), lr, secs);
@@ -94,9 +98,38 @@ final class FitMonitor implements AutoCloseable {
     drawn = false;
   }
 
+  /**
+   * TensorBoard logs are optional output: a write that fails (disk full, folder removed) stops the
+   * logging with one line on stderr, and training and its results go on.
+   */
+  private void logging(Runnable write) {
+    try {
+      write.run();
+    } catch (RuntimeException e) {
+      System.err.println("tfgraph: TensorBoard logging to " + opt.logDir + " stopped (" + firstLine(e)
+          + "); training goes on");
+      EventLog failed = log;
+      log = null;
+      try {
+        failed.close();
+      } catch (RuntimeException ignored) {
+        // the writer is already broken
+      }
+    }
+  }
+
   @Override
   public void close() {
     closeBar();
-    if (log != null) log.close();
+    if (log == null) return;
+    try {
+      log.close();
+    } catch (RuntimeException e) {
+      System.err.println("tfgraph: TensorBoard logs in " + opt.logDir + " may be incomplete (" + firstLine(e) + ")");
+    }
+  }
+
+  private static String firstLine(RuntimeException e) {
+    return String.valueOf(e.getMessage()).lines().findFirst().orElse("");
   }
 }

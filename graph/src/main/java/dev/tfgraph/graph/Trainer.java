@@ -229,7 +229,8 @@ public final class Trainer implements AutoCloseable {
     long step = state.step();
     long stepsRun = 0;
     double lastLoss = Double.NaN, lastAcc = Double.NaN;
-    String stop = "completed";
+    // Resumed from a checkpoint that already holds every epoch: nothing left to train (the caller decides).
+    String stop = ck != null && state.epoch() >= opt.epochs ? "already_completed" : "completed";
     long t0 = System.nanoTime();
     long stepNanos = 0, waitNanos = 0;
     int parts = Math.max(1, mg.replicas());
@@ -278,6 +279,12 @@ public final class Trainer implements AutoCloseable {
           }
         }
         TrainResult.Metrics v = val == null ? null : Evaluator.evaluate(mg, val, 512);
+        if (v != null && !Double.isFinite(v.loss())) {
+          String split = opt.validationSplit > 0 ? "validation" : "test";
+          throw new RunFailedException("non-finite " + split + " loss " + v.loss() + " after epoch " + (epoch + 1)
+              + " (the training loss was finite: the " + split + " data drives the model out of float range); "
+              + (opt.checkpointDir != null ? "the last good checkpoint in " + opt.checkpointDir + " is kept" : "no checkpoint was kept"));
+        }
         history.add(monitor.endEpoch(epoch, step, v, lr, w -> weight(w.key()), model.weights()));
         double best = state.bestValLoss();
         int bad = state.badEpochs();

@@ -49,6 +49,18 @@ class TrainerTest {
     }
   }
 
+  /** A held-out loss that is not finite ends the run (exit 3), even when the training loss is finite. */
+  @Test
+  void aNonFiniteHeldOutLossFailsTheRun() {
+    Dataset train = Synthetic.fourClasses(64, 6, 1);
+    Dataset huge = Synthetic.fourClasses(8, 6, 2);
+    java.util.Arrays.fill(huge.x(), 0, 6, 3e38f);       // one example whose activations overflow float32
+    try (Trainer t = new Trainer(mlp(), options(1))) {
+      dev.tfgraph.graph.RunFailedException e = assertThrows(dev.tfgraph.graph.RunFailedException.class, () -> t.fit(train, huge, null));
+      assertTrue(e.getMessage().contains("non-finite test loss") && e.getMessage().contains("epoch 1"), e.getMessage());
+    }
+  }
+
   /** No thread of the library outlives fit (a progress bar's thread once kept the JVM alive for 15 s). */
   @Test
   void noThreadOutlivesFit() {
