@@ -43,6 +43,15 @@ public final class TrainSwish {
     }
     System.out.printf("test accuracy %.4f, exported to %s, reloaded output %.6f %.6f%n", r.test().accuracy(), e.dir(),
         reloaded[0], reloaded[1]);
+    if (args.length > 1) {       // what a serving client without tfgraph must reproduce (src/test/serving)
+      StringBuilder sb = new StringBuilder();
+      for (float v : reloaded) sb.append(Float.toString(v)).append('\n');
+      try {
+        java.nio.file.Files.writeString(Path.of(args[1]), sb.toString());
+      } catch (java.io.IOException ex) {
+        throw new java.io.UncheckedIOException(ex);
+      }
+    }
     if (r.test().accuracy() < 0.9) {
       System.err.println("test accuracy " + r.test().accuracy() + " is below 0.9");
       System.exit(1);
