@@ -10,14 +10,18 @@ import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Variable;
+import org.tensorflow.op.nn.FusedBatchNorm;
+import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.family.TNumber;
 
 /**
  * Batch normalization over the last axis (Keras semantics). Training: batch mean and biased
  * batch variance normalise; the moving averages take the unbiased variance (as TF's fused
  * kernel and Keras do): moving = momentum·moving + (1 − momentum)·batch. Inference: moving
- * statistics. Written in plain ops (FusedBatchNormV3 has no float64 kernel, and the float64
- * gradient check must test the same code that runs in float32).
+ * statistics. In float32, TF's fused kernel (FusedBatchNormV3, the same math, with the Bessel
+ * correction of the moving variance in the kernel); in float64, which that kernel does not have,
+ * the same formula in plain ops ({@link #normalize}). BatchNormalizationTest checks both against
+ * the float64 reference: forward, moving statistics and gradients.
  */
 public final class BatchNormalization extends Layer {
   private final double epsilon;
@@ -64,7 +68,9 @@ public final class BatchNormalization extends Layer {
   }
 
   @Override
+  @SuppressWarnings("unchecked")
   public <T extends TNumber> Operand<T> call(Ops tf, Operand<T> x, CallContext ctx) {
+    if (x.type() == TFloat32.class) return (Operand<T>) fused(tf, (Operand<TFloat32>) x, ctx);
     Operand<T> g = ctx.read(tf, gamma, x.type());
     Operand<T> b = ctx.read(tf, beta, x.type());
     if (!ctx.training()) {
@@ -83,5 +89,30 @@ public final class BatchNormalization extends Layer {
     ctx.addUpdate(tf.assign(mm, tf.math.add(tf.math.mul(tf.identity(mm), m), tf.math.mul(tf.stopGradient(mean), m1))));
     ctx.addUpdate(tf.assign(mv, tf.math.add(tf.math.mul(tf.identity(mv), m), tf.math.mul(tf.stopGradient(unbiased), m1))));
     return normalize(tf, x, mean, var, g, b, epsilon);
+  }
+
+  /** FusedBatchNormV3 on NHWC; other ranks are viewed as [positions, 1, 1, C] (the same statistics). */
+  private Operand<TFloat32> fused(Ops tf, Operand<TFloat32> x, CallContext ctx) {
+    int rank = outputShape().numDimensions();
+    long c = outputShape().get(rank - 1);
+    Operand<TFloat32> x4 = rank == 4 ? x : tf.reshape(x, tf.constant(new long[] {-1, 1, 1, c}));
+    Operand<TFloat32> g = ctx.read(tf, gamma, TFloat32.class);
+    Operand<TFloat32> b = ctx.read(tf, beta, TFloat32.class);
+    FusedBatchNorm<TFloat32, TFloat32> bn;
+    if (ctx.training()) {
+      Operand<TFloat32> none = tf.constant(new float[0]);
+      bn = tf.nn.fusedBatchNorm(x4, g, b, none, none, FusedBatchNorm.epsilon((float) epsilon), FusedBatchNorm.isTraining(true),
+          FusedBatchNorm.dataFormat("NHWC"));
+      Operand<TFloat32> m = tf.constant((float) momentum);
+      Operand<TFloat32> m1 = tf.constant((float) (1 - momentum));
+      Variable<TFloat32> mm = ctx.variable(movingMean);
+      Variable<TFloat32> mv = ctx.variable(movingVariance);
+      ctx.addUpdate(tf.assign(mm, tf.math.add(tf.math.mul(tf.identity(mm), m), tf.math.mul(tf.stopGradient(bn.batchMean()), m1))));
+      ctx.addUpdate(tf.assign(mv, tf.math.add(tf.math.mul(tf.identity(mv), m), tf.math.mul(tf.stopGradient(bn.batchVariance()), m1))));
+    } else {
+      bn = tf.nn.fusedBatchNorm(x4, g, b, ctx.read(tf, movingMean, TFloat32.class), ctx.read(tf, movingVariance, TFloat32.class),
+          FusedBatchNorm.epsilon((float) epsilon), FusedBatchNorm.isTraining(false), FusedBatchNorm.dataFormat("NHWC"));
+    }
+    return rank == 4 ? bn.y() : tf.reshape(bn.y(), tf.shape(x));
   }
 }

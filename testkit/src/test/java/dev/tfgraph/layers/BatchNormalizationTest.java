@@ -1,12 +1,14 @@
 package dev.tfgraph.layers;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Result;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
+import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TFloat64;
 import dev.tfgraph.graph.Tensors;
 
@@ -23,19 +25,40 @@ class BatchNormalizationTest {
     LayerHarness.checkGradients64("batchnorm_training", false);
   }
 
+  /** Float32 runs TF's fused kernel: its gradients against the float64 reference (PyTorch autograd). */
   @Test
-  void trainingUpdatesMovingAveragesWithUnbiasedVariance() {
-    try (LayerHarness h = new LayerHarness("batchnorm_training", TFloat64.class)) {
+  void fusedFloat32GradientsMatchTheReference() {
+    for (String c : new String[] {"batchnorm_training", "batchnorm_inference"}) {
+      try (LayerHarness h = new LayerHarness(c, TFloat32.class)) {
+        boolean fused = false;
+        for (var it = h.graph.operations(); it.hasNext(); ) fused |= it.next().type().equals("FusedBatchNormV3");
+        assertTrue(fused, c + ": float32 uses the fused kernel");
+        for (var e : h.gradients().entrySet()) {
+          String key = e.getKey().equals("x") ? "dx" : "d_" + e.getKey();
+          if (h.data.containsKey(key)) LayerHarness.assertClose(h.data.get(key).toDoubles(), e.getValue(), 1e-4, c + " float32 " + key);
+        }
+      }
+    }
+  }
+
+  @Test
+  void trainingUpdatesMovingAveragesWithUnbiasedVarianceInBothDtypes() {
+    movingAverages(TFloat64.class, 1e-12);
+    movingAverages(TFloat32.class, 1e-6);    // the fused kernel's own Bessel correction
+  }
+
+  private static void movingAverages(Class<? extends org.tensorflow.types.family.TNumber> type, double tol) {
+    try (LayerHarness h = new LayerHarness("batchnorm_training", type)) {
       assertEquals(2, h.updates.size());
-      try (Tensor x = Tensors.of(TFloat64.class, Shape.of(h.data.get("x").shape()), h.x())) {
+      try (Tensor x = Tensors.of(type, Shape.of(h.data.get("x").shape()), h.x())) {
         var r = h.session.runner().feed(h.x, x);
         h.updates.forEach(r::addTarget);
         r.run().close();
       }
       var keys = List.copyOf(h.vars.keySet());
       try (Result r = h.session.runner().fetch(h.vars.get(keys.get(2))).fetch(h.vars.get(keys.get(3))).run()) {
-        LayerHarness.assertClose(h.data.get("new_moving_mean").toDoubles(), Tensors.toDoubles(r.get(0)), 1e-12, "moving_mean");
-        LayerHarness.assertClose(h.data.get("new_moving_variance").toDoubles(), Tensors.toDoubles(r.get(1)), 1e-12, "moving_variance");
+        LayerHarness.assertClose(h.data.get("new_moving_mean").toDoubles(), Tensors.toDoubles(r.get(0)), tol, type.getSimpleName() + " moving_mean");
+        LayerHarness.assertClose(h.data.get("new_moving_variance").toDoubles(), Tensors.toDoubles(r.get(1)), tol, type.getSimpleName() + " moving_variance");
       }
     }
   }
