@@ -32,6 +32,7 @@ public final class Layers implements LayerFactory {
     p.put("L2Normalize", (c, n, t) -> new L2Normalize(n, c.number("epsilon", 1e-12), t));
     p.put("SoftExponential", (c, n, t) -> new SoftExponential(n, c.bool("doubled", false),
         c.numbers("alpha_init", null), c.number("alpha_l2", 0.0), t));
+    p.put("ZeroPadding2D", (c, n, t) -> new ZeroPadding2D(n, c.pairOfPairs("padding", 1), t));
     return p;
   }
 }
