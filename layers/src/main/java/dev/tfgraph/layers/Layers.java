@@ -33,6 +33,10 @@ public final class Layers implements LayerFactory {
     p.put("SoftExponential", (c, n, t) -> new SoftExponential(n, c.bool("doubled", false),
         c.numbers("alpha_init", null), c.number("alpha_l2", 0.0), t));
     p.put("ZeroPadding2D", (c, n, t) -> new ZeroPadding2D(n, c.pairOfPairs("padding", 1), t));
+    p.put("AveragePooling2D", (c, n, t) -> {
+      int[] pool = c.pair("pool_size", new int[] {2, 2});
+      return new AveragePooling2D(n, pool, c.pair("strides", pool), c.string("padding", "valid"), t);
+    });
     return p;
   }
 }
