@@ -37,6 +37,8 @@ public final class Layers implements LayerFactory {
       int[] pool = c.pair("pool_size", new int[] {2, 2});
       return new AveragePooling2D(n, pool, c.pair("strides", pool), c.string("padding", "valid"), t);
     });
+    p.put("GlobalAveragePooling2D", (c, n, t) -> new GlobalAveragePooling2D(n, t));
+    p.put("GlobalMaxPooling2D", (c, n, t) -> new GlobalMaxPooling2D(n, t));
     return p;
   }
 }
