@@ -39,6 +39,7 @@ public final class Layers implements LayerFactory {
     });
     p.put("GlobalAveragePooling2D", (c, n, t) -> new GlobalAveragePooling2D(n, t));
     p.put("GlobalMaxPooling2D", (c, n, t) -> new GlobalMaxPooling2D(n, t));
+    p.put("Reshape", (c, n, t) -> new Reshape(n, c.integers("target_shape", null), t));
     return p;
   }
 }
