@@ -41,6 +41,7 @@ public final class Layers implements LayerFactory {
     p.put("GlobalMaxPooling2D", (c, n, t) -> new GlobalMaxPooling2D(n, t));
     p.put("Reshape", (c, n, t) -> new Reshape(n, c.integers("target_shape", null), t));
     p.put("Rescaling", (c, n, t) -> new Rescaling(n, c.number("scale", 1.0), c.number("offset", 0.0), t));
+    p.put("ImagePreprocessing", (c, n, t) -> new ImagePreprocessing(n, c.string("mode", null), t));
     return p;
   }
 }
