@@ -49,7 +49,8 @@ SEEDS = {name: 1000 + i for i, name in enumerate([
     "activation", "taylor_order3", "taylor_order0", "prototype_gaussian", "prototype_laplacian", "prototype_exp",
     "bilinear_pooling", "bilinear_pooling_rank_deficient", "matrix_sqrt", "matrix_sqrt_rank_deficient",
     "matrix_sqrt_floor", "matrix_sqrt_newton_schulz", "signed_sqrt", "l2_normalize", "softexp_single",
-    "softexp_doubled", "softexp_cap"])}
+    "softexp_doubled", "softexp_cap", "zero_padding2d", "avgpool", "global_pool", "reshape", "rescaling",
+    "image_preprocessing"])}
 
 TOL_ELEMENTWISE = (1e-5, "elementwise in float32: |got - ref| <= 1e-5 max(1, |ref|) (a few ulps of float32, u = 6e-8)")
 TOL_EXACT = (0.0, "exact in float32: the outputs are copies of float32-representable inputs")
@@ -714,9 +715,114 @@ def softexp_cases():
               "alpha[0, 2] = 0 and alpha[1, 4] = 5e-4 use the series branch")
 
 
+# ------------------------------------------------------------- single-input shape and scaling layers
+
+def naive_avgpool(x, p, s, padding):
+    """TF AvgPool: the mean of the in-bounds values of each window (padded positions are not counted)."""
+    n, hh, ww, c = x.shape
+    if padding == "same":
+        (pt, _), (pl, _) = tf_same_pad(hh, p[0], s[0]), tf_same_pad(ww, p[1], s[1])
+        oh, ow = -(-hh // s[0]), -(-ww // s[1])
+    else:
+        pt = pl = 0
+        oh, ow = (hh - p[0]) // s[0] + 1, (ww - p[1]) // s[1] + 1
+    out = np.zeros((n, oh, ow, c))
+    for i in range(oh):
+        for j in range(ow):
+            h0, w0 = i * s[0] - pt, j * s[1] - pl
+            win = x[:, max(h0, 0):min(h0 + p[0], hh), max(w0, 0):min(w0 + p[1], ww), :]
+            out[:, i, j, :] = win.mean(axis=(1, 2))
+    return out
+
+
+def avgpool_fwd(p, s, padding):
+    """Zero padding (TF's split) and window sums divided by window sums of an in-bounds mask."""
+    def f(x, w):
+        xn = x.permute(0, 3, 1, 2)
+        ones = torch.ones_like(xn[:, :1])
+        if padding == "same":
+            ph, pw = tf_same_pad(xn.shape[2], p[0], s[0]), tf_same_pad(xn.shape[3], p[1], s[1])
+            xn = torch.nn.functional.pad(xn, (pw[0], pw[1], ph[0], ph[1]))
+            ones = torch.nn.functional.pad(ones, (pw[0], pw[1], ph[0], ph[1]))
+        total = torch.nn.functional.avg_pool2d(xn, tuple(p), tuple(s)) * (p[0] * p[1])
+        count = torch.nn.functional.avg_pool2d(ones, tuple(p), tuple(s)) * (p[0] * p[1])
+        return (total / count).permute(0, 2, 3, 1)
+    return f
+
+
+def distinct(rng, shape, step=8.0):
+    """float32-exact values 1/step apart, no ties (max pooling picks one element)."""
+    return f32((rng.permutation(int(np.prod(shape))).reshape(shape) - np.prod(shape) / 2) / step)
+
+
+def shape_layers():
+    rng = np.random.default_rng(SEEDS["zero_padding2d"])
+    x = f32(rng.normal(size=(2, 4, 5, 3)))
+    for name, pad, full in (("zero_padding2d", [[1, 2], [0, 3]], ((1, 2), (0, 3))), ("zero_padding2d_hw", [2, 1], ((2, 2), (1, 1)))):
+        (t, b), (l, r) = full
+        case(name, {"type": "ZeroPadding2D", "name": "pad", "padding": pad}, x, {},
+             lambda x, w, t=t, b=b, l=l, r=r: torch.nn.functional.pad(x, (0, 0, l, r, t, b)), seed="zero_padding2d", tol=TOL_EXACT,
+             note="NHWC zeros: y[b, top + i, left + j, c] = x[b, i, j, c]; padding %s = [[%d, %d], [%d, %d]] (top, bottom, left, right)"
+                  % (pad, t, b, l, r))
+
+    for name, shape, p, s, pad in (("avgpool_2x2", (2, 6, 6, 3), (2, 2), (2, 2), "valid"),
+                                   ("avgpool_3x3_s2_same", (2, 7, 7, 2), (3, 3), (2, 2), "same"),
+                                   ("avgpool_4x3_s1x2_same", (2, 5, 6, 2), (4, 3), (1, 2), "same")):
+        rng = np.random.default_rng(SEEDS["avgpool"] * 10 + len(name))
+        x = f32(rng.normal(size=shape))
+        layer = {"type": "AveragePooling2D", "name": "pool", "pool_size": list(p), "strides": list(s), "padding": pad}
+        y, _, _ = case(name, layer, x, {}, avgpool_fwd(p, s, pad), seed="avgpool",
+                       tol=(1e-5, "means of at most %d float32 values: a few ulps, 1e-5 scaled relative" % (p[0] * p[1])),
+                       note="TF AvgPool: each output is the mean of the in-bounds values of its window"
+                            + ("; TF 'same' split: total = max((ceil(in/s) - 1) s + k - in, 0), before = total // 2, "
+                               "padded positions are not counted" if pad == "same" else ""))
+        check(scaled_err(naive_avgpool(x, p, s, pad), y) < 1e-12, name, ": torch avg pool differs from the naive loop")
+
+    rng = np.random.default_rng(SEEDS["global_pool"])
+    x = f32(rng.normal(size=(3, 4, 5, 6)))
+    case("global_avgpool", {"type": "GlobalAveragePooling2D", "name": "gap"}, x, {}, lambda x, w: x.mean(dim=(1, 2)),
+         seed="global_pool", tol=(1e-5, "means of 20 float32 values: 1e-5 scaled relative"),
+         note="[batch, H, W, C] -> [batch, C]: mean over H and W")
+    x = distinct(rng, (3, 4, 5, 6))
+    case("global_maxpool", {"type": "GlobalMaxPooling2D", "name": "gmp"}, x, {}, lambda x, w: x.amax(dim=(1, 2)),
+         seed="global_pool", tol=TOL_EXACT,
+         note="[batch, H, W, C] -> [batch, C]: max over H and W; no ties in x (distinct values 1/8 apart)")
+
+    rng = np.random.default_rng(SEEDS["reshape"])
+    x = f32(rng.normal(size=(2, 3, 4, 2)))
+    case("reshape_infer", {"type": "Reshape", "name": "rs", "target_shape": [4, -1]}, x, {},
+         lambda x, w: x.reshape(x.shape[0], 4, -1), seed="reshape", tol=TOL_EXACT,
+         note="row-major (C order): [2, 3, 4, 2] -> [2, 4, 6], -1 inferred as 24 / 4")
+    x = f32(rng.normal(size=(2, 24)))
+    case("reshape_3d", {"type": "Reshape", "name": "rs", "target_shape": [3, 2, 4]}, x, {},
+         lambda x, w: x.reshape(x.shape[0], 3, 2, 4), seed="reshape", tol=TOL_EXACT, note="row-major: [2, 24] -> [2, 3, 2, 4]")
+
+    rng = np.random.default_rng(SEEDS["rescaling"])
+    x = f32(rng.uniform(0, 255, size=(3, 4, 2)))
+    scale, offset = 1 / 127.5, -1.0
+    case("rescaling", {"type": "Rescaling", "name": "rescale", "scale": scale, "offset": offset}, x, {},
+         lambda x, w: x * scale + offset, seed="rescaling",
+         tol=(1e-5, "one multiply-add in float32 with the scale rounded to float32: 1e-5 scaled relative"),
+         note="y = x scale + offset with scale = 1/127.5, offset = -1 (pixels in [0, 255] to [-1, 1])")
+
+    rng = np.random.default_rng(SEEDS["image_preprocessing"])
+    x = f32(rng.uniform(0, 1, size=(2, 3, 4, 3)))
+    caffe_mean = np.array([103.939, 116.779, 123.68])
+    torch_mean, torch_std = np.array([0.485, 0.456, 0.406]), np.array([0.229, 0.224, 0.225])
+    modes = {"caffe": (lambda x, w: torch.flip(x, [-1]) * 255 - torch.tensor(caffe_mean, dtype=x.dtype),
+                       "255 x, RGB -> BGR, minus [103.939, 116.779, 123.68] (B, G, R)"),
+             "torch": (lambda x, w: (x - torch.tensor(torch_mean, dtype=x.dtype)) / torch.tensor(torch_std, dtype=x.dtype),
+                       "(x - [0.485, 0.456, 0.406]) / [0.229, 0.224, 0.225]"),
+             "tf": (lambda x, w: 2 * x - 1, "2 x - 1")}
+    for mode, (fwd, formula) in modes.items():
+        case("image_preprocessing_" + mode, {"type": "ImagePreprocessing", "name": "prep", "mode": mode}, x, {}, fwd,
+             seed="image_preprocessing", tol=(1e-5, "elementwise in float32, constants rounded to float32: 1e-5 scaled relative"),
+             note="Keras imagenet_utils.preprocess_input mode %s on RGB input in [0, 1]: %s" % (mode, formula))
+
+
 def main():
     dense(); conv(); maxpool(); batchnorm(); simple(); taylor(); prototype(); bilinear(); matrix_sqrt(); signed_l2()
-    softexp_cases()
+    softexp_cases(); shape_layers()
     total = 0
     for name, keys, rtol in WRITTEN:
         with np.load(os.path.join(HERE, name + ".npz")) as z:

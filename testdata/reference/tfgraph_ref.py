@@ -138,7 +138,60 @@ def layer_forward(l, x, w, training, logits=False):
         if l.get("doubled", False):
             return torch.cat([softexp(w["alpha"][0], x), softexp(w["alpha"][1], x)], -1), {}
         return softexp(w["alpha"], x), {}
+    if t == "ZeroPadding2D":
+        p = l.get("padding", 1)
+        p = [[p, p], [p, p]] if isinstance(p, int) else [[v, v] if isinstance(v, int) else v for v in p]
+        (top, bottom), (left, right) = p
+        y = x.new_zeros((x.shape[0], x.shape[1] + top + bottom, x.shape[2] + left + right, x.shape[3]))
+        y[:, top:top + x.shape[1], left:left + x.shape[2], :] = x
+        return y, {}
+    if t == "AveragePooling2D":
+        return avg_pool_in_bounds(x, l.get("pool_size", [2, 2]), l.get("strides", l.get("pool_size", [2, 2])),
+                                  l.get("padding", "valid")), {}
+    if t == "GlobalAveragePooling2D":
+        return x.reshape(x.shape[0], -1, x.shape[-1]).sum(1) / (x.shape[1] * x.shape[2]), {}
+    if t == "GlobalMaxPooling2D":
+        return x.reshape(x.shape[0], -1, x.shape[-1]).max(dim=1).values, {}
+    if t == "Reshape":
+        target = list(l["target_shape"])
+        n = x[0].numel()
+        if -1 in target:
+            known = int(np.prod([d for d in target if d != -1]))
+            target[target.index(-1)] = n // known
+        if int(np.prod(target)) != n:
+            raise ValueError("Reshape: target_shape %s does not hold %d values" % (l["target_shape"], n))
+        return x.flatten(1).view(x.shape[0], *target), {}
+    if t == "Rescaling":
+        return x * l.get("scale", 1.0) + l.get("offset", 0.0), {}
+    if t == "ImagePreprocessing":
+        mode = l["mode"]
+        if mode == "tf":
+            return x * 2 - 1, {}
+        if mode == "torch":
+            return torch.stack([(x[..., c] - m) / s for c, (m, s) in
+                                enumerate(zip([0.485, 0.456, 0.406], [0.229, 0.224, 0.225]))], -1), {}
+        bgr_mean = [103.939, 116.779, 123.68]
+        return torch.stack([x[..., 2 - c] * 255 - bgr_mean[c] for c in range(3)], -1), {}
     raise ValueError("unknown layer type " + t)
+
+
+def avg_pool_in_bounds(x, p, s, padding):
+    """TF AvgPool, NHWC: the mean of each window's in-bounds values (TF 'same' split, padding not counted)."""
+    h, w = x.shape[1], x.shape[2]
+    if padding == "same":
+        oh, ow = -(-h // s[0]), -(-w // s[1])
+        top = max((oh - 1) * s[0] + p[0] - h, 0) // 2
+        left = max((ow - 1) * s[1] + p[1] - w, 0) // 2
+    else:
+        oh, ow, top, left = (h - p[0]) // s[0] + 1, (w - p[1]) // s[1] + 1, 0, 0
+    rows = []
+    for i in range(oh):
+        cols = []
+        for j in range(ow):
+            h0, w0 = i * s[0] - top, j * s[1] - left
+            cols.append(x[:, max(h0, 0):min(h0 + p[0], h), max(w0, 0):min(w0 + p[1], w), :].mean(dim=(1, 2)))
+        rows.append(torch.stack(cols, 1))
+    return torch.stack(rows, 1)
 
 
 WEIGHTS = {  # type -> [(name, trainable)]

@@ -16,8 +16,13 @@ public final class Checks {
 
   /** Dense and PrototypeKernel units, Conv2D filters: at most 2^24. */
   public static final int MAX_UNITS = 1 << 24;
-  /** Each side of Conv2D kernel_size and strides, MaxPooling2D pool_size and strides: at most 2^16. */
+  /**
+   * Each side of Conv2D kernel_size and strides, MaxPooling2D and AveragePooling2D pool_size and
+   * strides, and each ZeroPadding2D padding (0 allowed there): at most 2^16.
+   */
   public static final int MAX_WINDOW = 1 << 16;
+  /** Dimensions of a Reshape target_shape (without the batch axis): 1 to 8. */
+  public static final int MAX_RANK = 8;
   /** TaylorExpansion order: at most 1024 (x^p overflows float32 long before for |x| > 1). */
   public static final int MAX_ORDER = 1024;
   /** Loop counts unrolled into the graph (MatrixSqrt iterations): 1 to 100. */
@@ -169,6 +174,7 @@ public final class Checks {
 
   public static String show(Object o) {
     if (o instanceof int[] a) return Arrays.toString(a);
+    if (o instanceof int[][] a) return Arrays.deepToString(a);
     if (o instanceof long[] a) return Arrays.toString(a);
     if (o instanceof double[] a) return Arrays.toString(a);
     if (o instanceof String s) return quote(s);

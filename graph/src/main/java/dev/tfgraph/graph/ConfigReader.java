@@ -101,6 +101,48 @@ public final class ConfigReader {
     return new int[] {v.get(0).asInt(), v.get(1).asInt()};
   }
 
+  /**
+   * Two pairs of integers [[top, bottom], [left, right]], as Keras' ZeroPadding2D reads them: an
+   * integer n is [[n, n], [n, n]] and [h, w] is [[h, h], [w, w]]. Signs are the caller's to check.
+   */
+  public int[][] pairOfPairs(String key, int dflt) {
+    JsonNode v = get(key);
+    if (v == null || v.isNull()) return new int[][] {{dflt, dflt}, {dflt, dflt}};
+    String expected = "an integer, [h, w] or [[top, bottom], [left, right]]";
+    if (isInt(v)) return new int[][] {{v.asInt(), v.asInt()}, {v.asInt(), v.asInt()}};
+    if (!v.isArray() || v.size() != 2) throw bad(key, expected, v);
+    if (isInt(v.get(0)) && isInt(v.get(1))) {
+      return new int[][] {{v.get(0).asInt(), v.get(0).asInt()}, {v.get(1).asInt(), v.get(1).asInt()}};
+    }
+    int[][] out = new int[2][2];
+    for (int i = 0; i < 2; i++) {
+      JsonNode p = v.get(i);
+      if (!p.isArray() || p.size() != 2 || !isInt(p.get(0)) || !isInt(p.get(1))) throw bad(key, expected, v);
+      out[i] = new int[] {p.get(0).asInt(), p.get(1).asInt()};
+    }
+    return out;
+  }
+
+  /** A list of integers (required when dflt is null). */
+  public int[] integers(String key, int[] dflt) {
+    JsonNode v = get(key);
+    if (v == null || v.isNull()) {
+      if (dflt == null) throw bad(key, "a list of integers (required)", v);
+      return dflt.clone();
+    }
+    if (!v.isArray()) throw bad(key, "a list of integers", v);
+    int[] out = new int[v.size()];
+    for (int i = 0; i < out.length; i++) {
+      if (!isInt(v.get(i))) throw bad(key, "a list of integers", v);
+      out[i] = v.get(i).asInt();
+    }
+    return out;
+  }
+
+  private static boolean isInt(JsonNode v) {
+    return v != null && v.isIntegralNumber() && v.canConvertToInt();
+  }
+
   /** A number or a list of numbers, returned as an array (a number gives length 1). */
   public double[] numbers(String key, double[] dflt) {
     JsonNode v = get(key);

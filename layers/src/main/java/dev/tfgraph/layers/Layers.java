@@ -32,6 +32,16 @@ public final class Layers implements LayerFactory {
     p.put("L2Normalize", (c, n, t) -> new L2Normalize(n, c.number("epsilon", 1e-12), t));
     p.put("SoftExponential", (c, n, t) -> new SoftExponential(n, c.bool("doubled", false),
         c.numbers("alpha_init", null), c.number("alpha_l2", 0.0), t));
+    p.put("ZeroPadding2D", (c, n, t) -> new ZeroPadding2D(n, c.pairOfPairs("padding", 1), t));
+    p.put("AveragePooling2D", (c, n, t) -> {
+      int[] pool = c.pair("pool_size", new int[] {2, 2});
+      return new AveragePooling2D(n, pool, c.pair("strides", pool), c.string("padding", "valid"), t);
+    });
+    p.put("GlobalAveragePooling2D", (c, n, t) -> new GlobalAveragePooling2D(n, t));
+    p.put("GlobalMaxPooling2D", (c, n, t) -> new GlobalMaxPooling2D(n, t));
+    p.put("Reshape", (c, n, t) -> new Reshape(n, c.integers("target_shape", null), t));
+    p.put("Rescaling", (c, n, t) -> new Rescaling(n, c.number("scale", 1.0), c.number("offset", 0.0), t));
+    p.put("ImagePreprocessing", (c, n, t) -> new ImagePreprocessing(n, c.string("mode", null), t));
     return p;
   }
 }

@@ -1,0 +1,42 @@
+package dev.tfgraph.layers;
+
+import dev.tfgraph.graph.CallContext;
+import dev.tfgraph.graph.Layer;
+import dev.tfgraph.graph.Shapes;
+import java.util.Map;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.family.TNumber;
+
+/** Maximum over height and width, NHWC: [batch, H, W, C] to [batch, C]. */
+public final class GlobalMaxPooling2D extends Layer {
+  public GlobalMaxPooling2D(String name, boolean trainable) {
+    super(name, trainable);
+  }
+
+  public GlobalMaxPooling2D(String name) {
+    this(name, true);
+  }
+
+  @Override public String type() { return "GlobalMaxPooling2D"; }
+
+  @Override
+  protected void writeConfig(Map<String, Object> out) {}
+
+  @Override
+  protected Shape computeBuild(Shape input) {
+    requireRank(input, 4, "[batch, height, width, channels]");
+    return Shapes.batchOf(input.get(3));
+  }
+
+  @Override
+  public <T extends TNumber> Operand<T> call(Ops tf, Operand<T> x, CallContext ctx) {
+    return globalMax(tf, x);
+  }
+
+  /** y[b, c] = maximum over i, j of x[b, i, j, c]. */
+  static <T extends TNumber> Operand<T> globalMax(Ops tf, Operand<T> x) {
+    return tf.max(x, tf.constant(new int[] {1, 2}));
+  }
+}
