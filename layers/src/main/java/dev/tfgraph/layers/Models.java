@@ -77,13 +77,15 @@ public final class Models {
   }
 
   /**
-   * The seed's improved bilinear VGG16: the 13 convolutions and 4 pools of VGG16's base (Keras
+   * The seed's improved bilinear VGG16: ImageNet preprocessing as Keras' VGG16 expects it
+   * ({@code ImagePreprocessing} "caffe"), the 13 convolutions and 4 pools of VGG16's base (Keras
    * names; relu5_3 features, as Lin and Maji, so block5_pool is left out), frozen when
    * {@code freeze}, then BilinearPooling, MatrixSqrt, SignedSqrt, Flatten, L2Normalize, Dense.
    * {@code widthDivisor} > 1 shrinks every convolution (for tests on small weight files).
    */
   public static Model ibVgg16(int size, int widthDivisor, String sqrt, int classes, boolean freeze) {
-    Model.Builder b = Model.builder("ib-vgg16", "x", size, size, 3);
+    // Keras' VGG16 weights were trained on BGR, mean-subtracted 0-255 inputs: images arrive in [0, 1].
+    Model.Builder b = Model.builder("ib-vgg16", "x", size, size, 3).add(new ImagePreprocessing("preprocess", "caffe"));
     for (int i = 0; i < VGG16_CONVS.size(); i++) {
       String n = VGG16_CONVS.get(i);
       b.add(new Conv2D(n, VGG16_WIDTHS[i] / widthDivisor, new int[] {3, 3}, new int[] {1, 1}, "same", "relu", !freeze));

@@ -89,4 +89,12 @@ class KerasH5Test {
       return t.fit(d, null, w);
     }
   }
+
+  /** Keras' VGG16 weights expect caffe preprocessing: the model must apply it to its [0, 1] RGB input. */
+  @Test
+  void ibVgg16PreprocessesLikeKeras() throws Exception {
+    var first = new com.fasterxml.jackson.databind.ObjectMapper().readTree(small().config()).get("layers").get(0);
+    assertEquals("ImagePreprocessing", first.get("type").asText());
+    assertEquals("caffe", first.get("mode").asText());
+  }
 }
