@@ -7,6 +7,7 @@ import org.tensorflow.Output;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.TFloat64;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
 import org.tensorflow.types.family.TNumber;
@@ -89,6 +90,11 @@ public record Objective(List<Placeholder<TInt32>> labels, Placeholder<? extends 
   public static Operand crossEntropy(Ops tf, Operand logits, Operand<TInt32> y) {
     Operand oneHot = tf.oneHot(y, tf.constant((int) logits.shape().get(1)),
         tf.constantOfSameType(logits, 1), tf.constantOfSameType(logits, 0));
+    if (logits.type() == TFloat64.class) {
+      // TF 2.18's C++ gradient of SoftmaxCrossEntropyWithLogits multiplies by a float32 constant,
+      // which fails in float64: the same formula, −Σ onehot · log_softmax(logits), in typed ops.
+      return tf.math.neg(tf.reduceSum(tf.math.mul(oneHot, tf.nn.logSoftmax(logits)), tf.constant(1)));
+    }
     return tf.nn.softmaxCrossEntropyWithLogits(logits, oneHot).loss();
   }
 

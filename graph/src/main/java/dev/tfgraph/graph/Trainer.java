@@ -29,6 +29,7 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.types.TFloat64;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.family.TNumber;
 import org.tensorflow.types.family.TType;
@@ -52,8 +53,11 @@ public final class Trainer implements AutoCloseable {
   private Operation update;
   private final List<Operation> slotInits = new ArrayList<>();
   private final List<Variable<? extends TType>> stateVars = new ArrayList<>();
+  private final List<Placeholder<?>> slotValues = new ArrayList<>();
+  private final List<Operation> slotAssigns = new ArrayList<>();
   private final Steps stepper;
 
+  @SuppressWarnings({"unchecked", "rawtypes"})
   public Trainer(Model model, TrainOptions options) {
     this.model = model;
     this.opt = options.validate();
@@ -92,6 +96,14 @@ public final class Trainer implements AutoCloseable {
       stateKeys.add("optimizer." + k);
       stateVars.add(v);
     });
+    // Restoring a checkpoint feeds the optimizer's slots through these, made once: no ops are
+    // added per restore, and float64 state goes in as float64.
+    for (int i = mg.variables().size(); i < stateVars.size(); i++) {
+      Variable v = stateVars.get(i);
+      Placeholder p = mg.tf().withName(v.op().name() + "__restore").placeholder(v.type(), Placeholder.shape(v.shape()));
+      slotValues.add(p);
+      slotAssigns.add(mg.tf().assign(v, p).op());
+    }
     learningRate = optimizer.learningRate();
     update = optimizer.update().op();
     optimizer.slotInits().forEach(o -> slotInits.add(o.op()));
@@ -116,6 +128,8 @@ public final class Trainer implements AutoCloseable {
     update = mg.graph().operation(update.name());
     slotInits.replaceAll(o -> mg.graph().operation(o.name()));
     stateVars.replaceAll(v -> new Variable<>(mg.graph().operation(v.op().name())));
+    slotValues.replaceAll(p -> new Placeholder<>(mg.graph().operation(p.op().name())));
+    slotAssigns.replaceAll(o -> mg.graph().operation(o.name()));
   }
 
   static ConfigProto sessionConfig(TrainOptions o) {
@@ -137,7 +151,8 @@ public final class Trainer implements AutoCloseable {
     try (Result res = r.run()) {
       for (int i = 0; i < stateKeys.size(); i++) {
         Tensor t = res.get(i);
-        out.put(stateKeys.get(i), NpyArray.ofFloats(t.shape().asArray(), Tensors.toFloats(t)));
+        out.put(stateKeys.get(i), mg.type() == TFloat64.class ? NpyArray.ofDoubles(t.shape().asArray(), Tensors.toDoubles(t))
+            : NpyArray.ofFloats(t.shape().asArray(), Tensors.toFloats(t)));
       }
     }
     return out;
@@ -153,11 +168,11 @@ public final class Trainer implements AutoCloseable {
     }
     WeightCheck.check(model, weights, source);
     mg.setWeights(weights);
-    Ops tf = mg.tf();
     Session.Runner r = mg.session().runner();
     List<Tensor> feeds = new ArrayList<>();
+    int nw = mg.variables().size();
     try {
-      for (int i = mg.variables().size(); i < stateKeys.size(); i++) {
+      for (int i = nw; i < stateKeys.size(); i++) {
         NpyArray a = state.get(stateKeys.get(i));
         if (a == null) {
           throw new BadInputException("--resume: checkpoint " + ck.file() + " lacks " + stateKeys.get(i) + " (written with another optimizer?)");
@@ -167,19 +182,15 @@ public final class Trainer implements AutoCloseable {
           throw new BadInputException("--resume: checkpoint " + ck.file() + ": " + stateKeys.get(i) + " has shape " + a.shapeString()
               + ", expected " + Arrays.toString(want));
         }
-        Tensor t = Tensors.of(mg.type(), Shape.of(a.shape()), a.toFloats());
+        Tensor t = mg.type() == TFloat64.class ? Tensors.of(mg.type(), Shape.of(a.shape()), a.toDoubles())
+            : Tensors.of(mg.type(), Shape.of(a.shape()), a.toFloats());
         feeds.add(t);
-        r.addTarget(assignOp(tf, stateVars.get(i), t));
+        r.feed(slotValues.get(i - nw), t).addTarget(slotAssigns.get(i - nw));
       }
       if (!r.isEmpty()) r.run().close();
     } finally {
       feeds.forEach(Tensor::close);
     }
-  }
-
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  private Op assignOp(Ops tf, Variable v, Tensor t) {
-    return tf.assign(v, tf.constantOf((TType) t));
   }
 
   /**

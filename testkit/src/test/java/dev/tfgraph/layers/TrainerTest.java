@@ -49,6 +49,41 @@ class TrainerTest {
     }
   }
 
+  /** The same in float64: weights and Adam's slots are checkpointed and restored as float64, not through float32. */
+  @Test
+  void resumeContinuesExactlyInFloat64(@TempDir Path dir) {
+    String spec = """
+        {"name": "mlp64", "input": {"name": "x", "shape": [null, 6], "dtype": "float64"},
+         "layers": [{"type": "Dense", "name": "fc", "units": 16, "activation": "tanh"},
+                    {"type": "Dense", "name": "head", "units": 4, "activation": "softmax"}]}""";
+    Dataset d = Synthetic.fourClasses(200, 6, 2);
+    Map<String, NpyArray> straight;
+    try (Trainer t = new Trainer(Model.fromConfig(spec), options(2))) {
+      straight = t.fit(d, null, null).weights();
+    }
+    TrainOptions first = options(1);
+    first.checkpointDir = dir;
+    try (Trainer t = new Trainer(Model.fromConfig(spec), first)) {
+      t.fit(d, null, null);
+    }
+    TrainOptions second = options(2);
+    second.checkpointDir = dir;
+    second.resume = true;
+    Map<String, NpyArray> resumed;
+    try (Trainer t = new Trainer(Model.fromConfig(spec), second)) {
+      int before = count(t.graph().graph());
+      resumed = t.fit(d, null, null).weights();
+      assertEquals(before, count(t.graph().graph()), "restoring a checkpoint adds no ops to the graph");
+    }
+    for (String k : straight.keySet()) assertArrayEquals(straight.get(k).toDoubles(), resumed.get(k).toDoubles(), 0.0, k);
+  }
+
+  private static int count(org.tensorflow.Graph g) {
+    int n = 0;
+    for (var it = g.operations(); it.hasNext(); it.next()) n++;
+    return n;
+  }
+
   /** A held-out loss that is not finite ends the run (exit 3), even when the training loss is finite. */
   @Test
   void aNonFiniteHeldOutLossFailsTheRun() {
