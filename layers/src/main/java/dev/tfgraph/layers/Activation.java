@@ -3,6 +3,7 @@ package dev.tfgraph.layers;
 import dev.tfgraph.graph.Activated;
 import dev.tfgraph.graph.Activations;
 import dev.tfgraph.graph.CallContext;
+import dev.tfgraph.graph.ConfigReader;
 import dev.tfgraph.graph.Layer;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -25,6 +26,11 @@ public final class Activation extends Layer implements Activated {
 
   @Override public String type() { return "Activation"; }
   @Override public String activation() { return activation; }
+
+  /** Reads this layer's keys from a spec (all required); registered in {@link Layers}. */
+  public static Activation parse(ConfigReader c, String name, boolean trainable) {
+    return new Activation(name, c.string("activation", null), trainable);
+  }
 
   @Override
   protected void writeConfig(Map<String, Object> out) {

@@ -3,6 +3,7 @@ package dev.tfgraph.layers;
 import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.CallContext;
 import dev.tfgraph.graph.Checks;
+import dev.tfgraph.graph.ConfigReader;
 import dev.tfgraph.graph.Layer;
 import dev.tfgraph.graph.Shapes;
 import java.util.List;
@@ -18,6 +19,9 @@ import org.tensorflow.types.family.TNumber;
  * positions are not counted. strides default to pool_size, padding to "valid" (as Keras).
  */
 public final class AveragePooling2D extends Layer {
+  /** pool_size [2, 2]; strides default to pool_size. */
+  public static final int DEFAULT_POOL_SIZE = 2;
+  public static final String DEFAULT_PADDING = "valid";
   private final int[] poolSize;
   private final int[] strides;
   private final String padding;
@@ -30,10 +34,16 @@ public final class AveragePooling2D extends Layer {
   }
 
   public AveragePooling2D(String name, int pool) {
-    this(name, new int[] {pool, pool}, null, "valid", true);
+    this(name, new int[] {pool, pool}, null, DEFAULT_PADDING, true);
   }
 
   @Override public String type() { return "AveragePooling2D"; }
+
+  /** Reads this layer's keys from a spec, with the defaults above; registered in {@link Layers}. */
+  public static AveragePooling2D parse(ConfigReader c, String name, boolean trainable) {
+    int[] pool = c.pair("pool_size", new int[] {DEFAULT_POOL_SIZE, DEFAULT_POOL_SIZE});
+    return new AveragePooling2D(name, pool, c.pair("strides", pool), c.string("padding", DEFAULT_PADDING), trainable);
+  }
 
   @Override
   protected void writeConfig(Map<String, Object> out) {

@@ -2,6 +2,7 @@ package dev.tfgraph.layers;
 
 import dev.tfgraph.graph.CallContext;
 import dev.tfgraph.graph.Checks;
+import dev.tfgraph.graph.ConfigReader;
 import dev.tfgraph.graph.Initializer;
 import dev.tfgraph.graph.Layer;
 import dev.tfgraph.graph.WeightSpec;
@@ -24,6 +25,8 @@ import org.tensorflow.types.family.TNumber;
  * the float64 reference: forward, moving statistics and gradients.
  */
 public final class BatchNormalization extends Layer {
+  public static final double DEFAULT_EPSILON = 1e-3;
+  public static final double DEFAULT_MOMENTUM = 0.99;
   private final double epsilon;
   private final double momentum;
   private WeightSpec gamma, beta, movingMean, movingVariance;
@@ -36,10 +39,16 @@ public final class BatchNormalization extends Layer {
   }
 
   public BatchNormalization(String name) {
-    this(name, 1e-3, 0.99, true);
+    this(name, DEFAULT_EPSILON, DEFAULT_MOMENTUM, true);
   }
 
   @Override public String type() { return "BatchNormalization"; }
+
+  /** Reads this layer's keys from a spec, with the defaults above; registered in {@link Layers}. */
+  public static BatchNormalization parse(ConfigReader c, String name, boolean trainable) {
+    return new BatchNormalization(name, c.number("epsilon", DEFAULT_EPSILON), c.number("momentum", DEFAULT_MOMENTUM),
+        trainable);
+  }
 
   @Override
   protected void writeConfig(Map<String, Object> out) {

@@ -2,6 +2,7 @@ package dev.tfgraph.layers;
 
 import dev.tfgraph.graph.CallContext;
 import dev.tfgraph.graph.Checks;
+import dev.tfgraph.graph.ConfigReader;
 import dev.tfgraph.graph.Layer;
 import dev.tfgraph.graph.Shapes;
 import java.util.Map;
@@ -15,6 +16,7 @@ import org.tensorflow.types.family.TNumber;
  * example, A = XᵀX/(h·w) + ε·I, for the whole batch in one BatchMatMulV2 (no loop over positions).
  */
 public final class BilinearPooling extends Layer {
+  public static final double DEFAULT_EPSILON = 1e-5;
   private final double epsilon;
   private long positions;
   private int channels;
@@ -25,10 +27,15 @@ public final class BilinearPooling extends Layer {
   }
 
   public BilinearPooling(String name) {
-    this(name, 1e-5, true);
+    this(name, DEFAULT_EPSILON, true);
   }
 
   @Override public String type() { return "BilinearPooling"; }
+
+  /** Reads this layer's keys from a spec, with the defaults above; registered in {@link Layers}. */
+  public static BilinearPooling parse(ConfigReader c, String name, boolean trainable) {
+    return new BilinearPooling(name, c.number("epsilon", DEFAULT_EPSILON), trainable);
+  }
 
   @Override
   protected void writeConfig(Map<String, Object> out) {

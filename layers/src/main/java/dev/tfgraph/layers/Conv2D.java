@@ -5,6 +5,7 @@ import dev.tfgraph.graph.Activations;
 import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.CallContext;
 import dev.tfgraph.graph.Checks;
+import dev.tfgraph.graph.ConfigReader;
 import dev.tfgraph.graph.Initializer;
 import dev.tfgraph.graph.Layer;
 import dev.tfgraph.graph.Shapes;
@@ -19,6 +20,9 @@ import org.tensorflow.types.family.TNumber;
 /** 2-D convolution, NHWC, TF padding semantics. kernel [kh, kw, c_in, filters], bias [filters]. */
 public final class Conv2D extends Layer implements Activated {
   public static final List<String> PADDINGS = List.of("valid", "same");
+  public static final int DEFAULT_STRIDE = 1;
+  public static final String DEFAULT_PADDING = "valid";
+  public static final String DEFAULT_ACTIVATION = "linear";
   private final int filters;
   private final int[] kernelSize;
   private final int[] strides;
@@ -38,11 +42,22 @@ public final class Conv2D extends Layer implements Activated {
   }
 
   public Conv2D(String name, int filters, int k, String padding, String activation) {
-    this(name, filters, new int[] {k, k}, new int[] {1, 1}, padding, activation, true);
+    this(name, filters, k, padding, activation, true);
+  }
+
+  public Conv2D(String name, int filters, int k, String padding, String activation, boolean trainable) {
+    this(name, filters, new int[] {k, k}, new int[] {DEFAULT_STRIDE, DEFAULT_STRIDE}, padding, activation, trainable);
   }
 
   @Override public String type() { return "Conv2D"; }
   @Override public String activation() { return activation; }
+
+  /** Reads this layer's keys from a spec, with the defaults above; registered in {@link Layers}. */
+  public static Conv2D parse(ConfigReader c, String name, boolean trainable) {
+    return new Conv2D(name, c.integer("filters", null), c.pair("kernel_size", null),
+        c.pair("strides", new int[] {DEFAULT_STRIDE, DEFAULT_STRIDE}), c.string("padding", DEFAULT_PADDING),
+        c.string("activation", DEFAULT_ACTIVATION), trainable);
+  }
 
   @Override
   protected void writeConfig(Map<String, Object> out) {

@@ -4,6 +4,7 @@ import dev.tfgraph.graph.Activated;
 import dev.tfgraph.graph.Activations;
 import dev.tfgraph.graph.CallContext;
 import dev.tfgraph.graph.Checks;
+import dev.tfgraph.graph.ConfigReader;
 import dev.tfgraph.graph.Initializer;
 import dev.tfgraph.graph.Layer;
 import dev.tfgraph.graph.Shapes;
@@ -16,6 +17,8 @@ import org.tensorflow.types.family.TNumber;
 
 /** Fully connected: act(x·kernel + bias). kernel [n, units] glorot_uniform, bias [units] zeros. */
 public final class Dense extends Layer implements Activated {
+  public static final String DEFAULT_ACTIVATION = "linear";
+  public static final boolean DEFAULT_USE_BIAS = true;
   private final int units;
   private final String activation;
   private final boolean useBias;
@@ -30,11 +33,17 @@ public final class Dense extends Layer implements Activated {
   }
 
   public Dense(String name, int units, String activation) {
-    this(name, units, activation, true, true);
+    this(name, units, activation, DEFAULT_USE_BIAS, true);
   }
 
   @Override public String type() { return "Dense"; }
   @Override public String activation() { return activation; }
+
+  /** Reads this layer's keys from a spec, with the defaults above; registered in {@link Layers}. */
+  public static Dense parse(ConfigReader c, String name, boolean trainable) {
+    return new Dense(name, c.integer("units", null), c.string("activation", DEFAULT_ACTIVATION),
+        c.bool("use_bias", DEFAULT_USE_BIAS), trainable);
+  }
 
   @Override
   protected void writeConfig(Map<String, Object> out) {

@@ -2,6 +2,7 @@ package dev.tfgraph.layers;
 
 import dev.tfgraph.graph.CallContext;
 import dev.tfgraph.graph.Checks;
+import dev.tfgraph.graph.ConfigReader;
 import dev.tfgraph.graph.Layer;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -28,6 +29,11 @@ public final class Dropout extends Layer {
   }
 
   @Override public String type() { return "Dropout"; }
+
+  /** Reads this layer's keys from a spec (all required); registered in {@link Layers}. */
+  public static Dropout parse(ConfigReader c, String name, boolean trainable) {
+    return new Dropout(name, c.number("rate", null), trainable);
+  }
 
   @Override
   protected void writeConfig(Map<String, Object> out) {

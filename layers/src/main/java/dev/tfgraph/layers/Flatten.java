@@ -1,6 +1,7 @@
 package dev.tfgraph.layers;
 
 import dev.tfgraph.graph.CallContext;
+import dev.tfgraph.graph.ConfigReader;
 import dev.tfgraph.graph.Layer;
 import dev.tfgraph.graph.Shapes;
 import java.util.Map;
@@ -22,6 +23,11 @@ public final class Flatten extends Layer {
   }
 
   @Override public String type() { return "Flatten"; }
+
+  /** Reads this layer's keys from a spec (it has none of its own); registered in {@link Layers}. */
+  public static Flatten parse(ConfigReader c, String name, boolean trainable) {
+    return new Flatten(name, trainable);
+  }
 
   @Override
   protected void writeConfig(Map<String, Object> out) {}

@@ -1,6 +1,7 @@
 package dev.tfgraph.layers;
 
 import dev.tfgraph.graph.CallContext;
+import dev.tfgraph.graph.ConfigReader;
 import dev.tfgraph.graph.Layer;
 import dev.tfgraph.graph.Shapes;
 import java.util.Map;
@@ -20,6 +21,11 @@ public final class GlobalAveragePooling2D extends Layer {
   }
 
   @Override public String type() { return "GlobalAveragePooling2D"; }
+
+  /** Reads this layer's keys from a spec (it has none of its own); registered in {@link Layers}. */
+  public static GlobalAveragePooling2D parse(ConfigReader c, String name, boolean trainable) {
+    return new GlobalAveragePooling2D(name, trainable);
+  }
 
   @Override
   protected void writeConfig(Map<String, Object> out) {}

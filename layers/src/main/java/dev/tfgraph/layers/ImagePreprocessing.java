@@ -3,6 +3,7 @@ package dev.tfgraph.layers;
 import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.CallContext;
 import dev.tfgraph.graph.Checks;
+import dev.tfgraph.graph.ConfigReader;
 import dev.tfgraph.graph.Layer;
 import dev.tfgraph.graph.Shapes;
 import java.util.List;
@@ -35,6 +36,11 @@ public final class ImagePreprocessing extends Layer {
   }
 
   @Override public String type() { return "ImagePreprocessing"; }
+
+  /** Reads this layer's keys from a spec (all required); registered in {@link Layers}. */
+  public static ImagePreprocessing parse(ConfigReader c, String name, boolean trainable) {
+    return new ImagePreprocessing(name, c.string("mode", null), trainable);
+  }
 
   @Override
   protected void writeConfig(Map<String, Object> out) {

@@ -2,6 +2,7 @@ package dev.tfgraph.layers;
 
 import dev.tfgraph.graph.CallContext;
 import dev.tfgraph.graph.Checks;
+import dev.tfgraph.graph.ConfigReader;
 import dev.tfgraph.graph.Layer;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -12,6 +13,7 @@ import org.tensorflow.types.family.TNumber;
 
 /** y = x / sqrt(max(Σ x², ε)) over all non-batch axes; an all-zero example stays 0, finitely. */
 public final class L2Normalize extends Layer {
+  public static final double DEFAULT_EPSILON = 1e-12;
   private final double epsilon;
   private int[] axes;
 
@@ -21,10 +23,15 @@ public final class L2Normalize extends Layer {
   }
 
   public L2Normalize(String name) {
-    this(name, 1e-12, true);
+    this(name, DEFAULT_EPSILON, true);
   }
 
   @Override public String type() { return "L2Normalize"; }
+
+  /** Reads this layer's keys from a spec, with the defaults above; registered in {@link Layers}. */
+  public static L2Normalize parse(ConfigReader c, String name, boolean trainable) {
+    return new L2Normalize(name, c.number("epsilon", DEFAULT_EPSILON), trainable);
+  }
 
   @Override
   protected void writeConfig(Map<String, Object> out) {

@@ -3,6 +3,7 @@ package dev.tfgraph.layers;
 import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.CallContext;
 import dev.tfgraph.graph.Checks;
+import dev.tfgraph.graph.ConfigReader;
 import dev.tfgraph.graph.Layer;
 import dev.tfgraph.graph.Shapes;
 import java.util.List;
@@ -30,6 +31,9 @@ import org.tensorflow.types.family.TNumber;
  */
 public final class MatrixSqrt extends Layer {
   public static final List<String> METHODS = List.of("svd", "eigh", "newton_schulz");
+  public static final String DEFAULT_METHOD = "svd";
+  public static final int DEFAULT_ITERATIONS = 5;
+  public static final double DEFAULT_MIN_EIGENVALUE = 1e-10;
   private final String method;
   private final int iterations;
   private final double minEigenvalue;
@@ -43,10 +47,16 @@ public final class MatrixSqrt extends Layer {
   }
 
   public MatrixSqrt(String name, String method) {
-    this(name, method, 5, 1e-10, true);
+    this(name, method, DEFAULT_ITERATIONS, DEFAULT_MIN_EIGENVALUE, true);
   }
 
   @Override public String type() { return "MatrixSqrt"; }
+
+  /** Reads this layer's keys from a spec, with the defaults above; registered in {@link Layers}. */
+  public static MatrixSqrt parse(ConfigReader c, String name, boolean trainable) {
+    return new MatrixSqrt(name, c.string("method", DEFAULT_METHOD), c.integer("iterations", DEFAULT_ITERATIONS),
+        c.number("min_eigenvalue", DEFAULT_MIN_EIGENVALUE), trainable);
+  }
 
   @Override
   protected void writeConfig(Map<String, Object> out) {

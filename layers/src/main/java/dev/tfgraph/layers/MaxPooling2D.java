@@ -3,6 +3,7 @@ package dev.tfgraph.layers;
 import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.CallContext;
 import dev.tfgraph.graph.Checks;
+import dev.tfgraph.graph.ConfigReader;
 import dev.tfgraph.graph.Layer;
 import dev.tfgraph.graph.Shapes;
 import java.util.Map;
@@ -13,6 +14,9 @@ import org.tensorflow.types.family.TNumber;
 
 /** Max pooling, NHWC; strides default to pool_size; padded positions never win (TF semantics). */
 public final class MaxPooling2D extends Layer {
+  /** pool_size [2, 2]; strides default to pool_size. */
+  public static final int DEFAULT_POOL_SIZE = 2;
+  public static final String DEFAULT_PADDING = "valid";
   private final int[] poolSize;
   private final int[] strides;
   private final String padding;
@@ -25,10 +29,16 @@ public final class MaxPooling2D extends Layer {
   }
 
   public MaxPooling2D(String name, int pool) {
-    this(name, new int[] {pool, pool}, null, "valid", true);
+    this(name, new int[] {pool, pool}, null, DEFAULT_PADDING, true);
   }
 
   @Override public String type() { return "MaxPooling2D"; }
+
+  /** Reads this layer's keys from a spec, with the defaults above; registered in {@link Layers}. */
+  public static MaxPooling2D parse(ConfigReader c, String name, boolean trainable) {
+    int[] pool = c.pair("pool_size", new int[] {DEFAULT_POOL_SIZE, DEFAULT_POOL_SIZE});
+    return new MaxPooling2D(name, pool, c.pair("strides", pool), c.string("padding", DEFAULT_PADDING), trainable);
+  }
 
   @Override
   protected void writeConfig(Map<String, Object> out) {

@@ -39,7 +39,7 @@ public final class Models {
       case "softexp-mlp" -> {
         l.add(new Flatten("flatten"));
         l.add(new Dense("fc1", 256, "linear"));
-        l.add(new SoftExponential("softexp", true, null, 1e-4, true));
+        l.add(new SoftExponential("softexp", true, null, 1e-4, true));   // default alpha_init, alpha_l2 1e-4
         l.add(new Dense("head", 10, "softmax"));
       }
       case "ib-vgg16" -> {
@@ -88,12 +88,12 @@ public final class Models {
     Model.Builder b = Model.builder("ib-vgg16", "x", size, size, 3).add(new ImagePreprocessing("preprocess", "caffe"));
     for (int i = 0; i < VGG16_CONVS.size(); i++) {
       String n = VGG16_CONVS.get(i);
-      b.add(new Conv2D(n, VGG16_WIDTHS[i] / widthDivisor, new int[] {3, 3}, new int[] {1, 1}, "same", "relu", !freeze));
+      b.add(new Conv2D(n, VGG16_WIDTHS[i] / widthDivisor, 3, "same", "relu", !freeze));
       if (n.equals("block1_conv2") || n.equals("block2_conv2") || n.equals("block3_conv3") || n.equals("block4_conv3")) {
-        b.add(new MaxPooling2D(n.substring(0, 6) + "_pool", new int[] {2, 2}, null, "valid", true));
+        b.add(new MaxPooling2D(n.substring(0, 6) + "_pool", 2));
       }
     }
-    b.add(new BilinearPooling("bilinear", 1e-5, true)).add(new MatrixSqrt("sqrt", sqrt, 5, 1e-10, true))
+    b.add(new BilinearPooling("bilinear")).add(new MatrixSqrt("sqrt", sqrt))
         .add(new SignedSqrt("signed_sqrt")).add(new Flatten("flatten")).add(new L2Normalize("l2"))
         .add(new Dense("head", classes, "softmax"));
     return b.build();
@@ -101,18 +101,18 @@ public final class Models {
 
   static void ibCnn(List<Layer> l, String sqrt) {
     l.add(new Conv2D("conv1", 32, 3, "same", "linear"));
-    l.add(new BatchNormalization("bn1", 1e-3, 0.9, true));
+    l.add(new BatchNormalization("bn1", BatchNormalization.DEFAULT_EPSILON, 0.9, true));
     l.add(new Activation("relu1", "relu"));
     l.add(new MaxPooling2D("pool1", 2));
     l.add(new Conv2D("conv2", 64, 3, "same", "linear"));
-    l.add(new BatchNormalization("bn2", 1e-3, 0.9, true));
+    l.add(new BatchNormalization("bn2", BatchNormalization.DEFAULT_EPSILON, 0.9, true));
     l.add(new Activation("relu2", "relu"));
     l.add(new MaxPooling2D("pool2", 2));
     l.add(new Conv2D("conv3", 64, 3, "same", "linear"));
-    l.add(new BatchNormalization("bn3", 1e-3, 0.9, true));
+    l.add(new BatchNormalization("bn3", BatchNormalization.DEFAULT_EPSILON, 0.9, true));
     l.add(new Activation("relu3", "relu"));
-    l.add(new BilinearPooling("bilinear", 1e-5, true));
-    l.add(new MatrixSqrt("sqrt", sqrt, 5, 1e-10, true));
+    l.add(new BilinearPooling("bilinear"));
+    l.add(new MatrixSqrt("sqrt", sqrt));
     l.add(new SignedSqrt("signed_sqrt"));
     l.add(new Flatten("flatten"));
     l.add(new L2Normalize("l2"));

@@ -4,6 +4,7 @@ import dev.tfgraph.graph.Adaptable;
 import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.CallContext;
 import dev.tfgraph.graph.Checks;
+import dev.tfgraph.graph.ConfigReader;
 import dev.tfgraph.graph.Initializer;
 import dev.tfgraph.graph.Layer;
 import dev.tfgraph.graph.Shapes;
@@ -24,6 +25,9 @@ import org.tensorflow.types.family.TNumber;
 public final class PrototypeKernel extends Layer implements Adaptable {
   public static final List<String> KERNELS = List.of("gaussian", "laplacian", "exp");
   public static final List<String> SELECTIONS = List.of("per_class_random", "per_class_kmeans");
+  public static final String DEFAULT_KERNEL = "gaussian";
+  public static final String DEFAULT_SELECTION = "per_class_random";
+  public static final int DEFAULT_SEED = 0;
   private final int units;
   private final String kernelType;
   private final String selection;
@@ -40,10 +44,16 @@ public final class PrototypeKernel extends Layer implements Adaptable {
   }
 
   public PrototypeKernel(String name, int units) {
-    this(name, units, "gaussian", "per_class_random", 0, true);
+    this(name, units, DEFAULT_KERNEL, DEFAULT_SELECTION, DEFAULT_SEED, true);
   }
 
   @Override public String type() { return "PrototypeKernel"; }
+
+  /** Reads this layer's keys from a spec, with the defaults above; registered in {@link Layers}. */
+  public static PrototypeKernel parse(ConfigReader c, String name, boolean trainable) {
+    return new PrototypeKernel(name, c.integer("units", null), c.string("kernel", DEFAULT_KERNEL),
+        c.string("selection", DEFAULT_SELECTION), c.integer("seed", DEFAULT_SEED), trainable);
+  }
 
   @Override
   protected void writeConfig(Map<String, Object> out) {

@@ -2,6 +2,7 @@ package dev.tfgraph.layers;
 
 import dev.tfgraph.graph.CallContext;
 import dev.tfgraph.graph.Checks;
+import dev.tfgraph.graph.ConfigReader;
 import dev.tfgraph.graph.Layer;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -11,6 +12,8 @@ import org.tensorflow.types.family.TNumber;
 
 /** y = x·scale + offset, elementwise, any shape (Keras' Rescaling with scalar scale and offset). */
 public final class Rescaling extends Layer {
+  public static final double DEFAULT_SCALE = 1.0;
+  public static final double DEFAULT_OFFSET = 0.0;
   private final double scale;
   private final double offset;
 
@@ -25,6 +28,11 @@ public final class Rescaling extends Layer {
   }
 
   @Override public String type() { return "Rescaling"; }
+
+  /** Reads this layer's keys from a spec, with the defaults above; registered in {@link Layers}. */
+  public static Rescaling parse(ConfigReader c, String name, boolean trainable) {
+    return new Rescaling(name, c.number("scale", DEFAULT_SCALE), c.number("offset", DEFAULT_OFFSET), trainable);
+  }
 
   @Override
   protected void writeConfig(Map<String, Object> out) {

@@ -3,6 +3,7 @@ package dev.tfgraph.layers;
 import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.CallContext;
 import dev.tfgraph.graph.Checks;
+import dev.tfgraph.graph.ConfigReader;
 import dev.tfgraph.graph.Layer;
 import dev.tfgraph.graph.Shapes;
 import java.util.Map;
@@ -41,6 +42,11 @@ public final class Reshape extends Layer {
   }
 
   @Override public String type() { return "Reshape"; }
+
+  /** Reads this layer's keys from a spec (all required); registered in {@link Layers}. */
+  public static Reshape parse(ConfigReader c, String name, boolean trainable) {
+    return new Reshape(name, c.integers("target_shape", null), trainable);
+  }
 
   @Override
   protected void writeConfig(Map<String, Object> out) {

@@ -2,6 +2,7 @@ package dev.tfgraph.layers;
 
 import dev.tfgraph.graph.CallContext;
 import dev.tfgraph.graph.Checks;
+import dev.tfgraph.graph.ConfigReader;
 import dev.tfgraph.graph.Layer;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -17,6 +18,7 @@ import org.tensorflow.types.family.TNumber;
  * has the same value and the exact derivative.
  */
 public final class SignedSqrt extends Layer {
+  public static final double DEFAULT_EPSILON = 1e-8;
   private final double epsilon;
 
   public SignedSqrt(String name, double epsilon, boolean trainable) {
@@ -25,10 +27,15 @@ public final class SignedSqrt extends Layer {
   }
 
   public SignedSqrt(String name) {
-    this(name, 1e-8, true);
+    this(name, DEFAULT_EPSILON, true);
   }
 
   @Override public String type() { return "SignedSqrt"; }
+
+  /** Reads this layer's keys from a spec, with the defaults above; registered in {@link Layers}. */
+  public static SignedSqrt parse(ConfigReader c, String name, boolean trainable) {
+    return new SignedSqrt(name, c.number("epsilon", DEFAULT_EPSILON), trainable);
+  }
 
   @Override
   protected void writeConfig(Map<String, Object> out) {

@@ -2,6 +2,7 @@ package dev.tfgraph.layers;
 
 import dev.tfgraph.graph.CallContext;
 import dev.tfgraph.graph.Checks;
+import dev.tfgraph.graph.ConfigReader;
 import dev.tfgraph.graph.Initializer;
 import dev.tfgraph.graph.Layer;
 import dev.tfgraph.graph.Shapes;
@@ -20,6 +21,11 @@ import org.tensorflow.types.family.TNumber;
 public final class SoftExponential extends Layer {
   /** Below this |α| both branches share the first-order series. */
   public static final double SMALL = 1e-3;
+  public static final boolean DEFAULT_DOUBLED = false;
+  /** alpha_init when not given: {@code DEFAULT_ALPHA_INIT}, or ±{@code DEFAULT_ALPHA_INIT_DOUBLED} when doubled. */
+  public static final double DEFAULT_ALPHA_INIT = 0.0;
+  public static final double DEFAULT_ALPHA_INIT_DOUBLED = 0.1;
+  public static final double DEFAULT_ALPHA_L2 = 0.0;
   private final boolean doubled;
   private final double[] alphaInit;
   private final double alphaL2;
@@ -29,7 +35,8 @@ public final class SoftExponential extends Layer {
   public SoftExponential(String name, boolean doubled, double[] alphaInit, double alphaL2, boolean trainable) {
     super(name, trainable);
     this.doubled = doubled;
-    double[] init = alphaInit == null ? (doubled ? new double[] {-0.1, 0.1} : new double[] {0.0}) : alphaInit;
+    double[] init = alphaInit != null ? alphaInit
+        : doubled ? new double[] {-DEFAULT_ALPHA_INIT_DOUBLED, DEFAULT_ALPHA_INIT_DOUBLED} : new double[] {DEFAULT_ALPHA_INIT};
     this.alphaInit = Checks.length(where(), "alpha_init", init, doubled ? 2 : 1,
         "doubled = " + doubled).clone();
     Checks.each(where(), "alpha_init", this.alphaInit, -Checks.MAX_COEFFICIENT, Checks.MAX_COEFFICIENT);
@@ -37,10 +44,16 @@ public final class SoftExponential extends Layer {
   }
 
   public SoftExponential(String name, boolean doubled) {
-    this(name, doubled, null, 0, true);
+    this(name, doubled, null, DEFAULT_ALPHA_L2, true);
   }
 
   @Override public String type() { return "SoftExponential"; }
+
+  /** Reads this layer's keys from a spec, with the defaults above; registered in {@link Layers}. */
+  public static SoftExponential parse(ConfigReader c, String name, boolean trainable) {
+    return new SoftExponential(name, c.bool("doubled", DEFAULT_DOUBLED), c.numbers("alpha_init", null),
+        c.number("alpha_l2", DEFAULT_ALPHA_L2), trainable);
+  }
 
   @Override
   protected void writeConfig(Map<String, Object> out) {

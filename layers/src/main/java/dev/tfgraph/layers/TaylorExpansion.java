@@ -2,6 +2,7 @@ package dev.tfgraph.layers;
 
 import dev.tfgraph.graph.CallContext;
 import dev.tfgraph.graph.Checks;
+import dev.tfgraph.graph.ConfigReader;
 import dev.tfgraph.graph.Initializer;
 import dev.tfgraph.graph.Layer;
 import dev.tfgraph.graph.WeightSpec;
@@ -32,6 +33,11 @@ public final class TaylorExpansion extends Layer {
   }
 
   @Override public String type() { return "TaylorExpansion"; }
+
+  /** Reads this layer's keys from a spec (all required); registered in {@link Layers}. */
+  public static TaylorExpansion parse(ConfigReader c, String name, boolean trainable) {
+    return new TaylorExpansion(name, c.integer("order", null), trainable);
+  }
 
   @Override
   protected void writeConfig(Map<String, Object> out) {

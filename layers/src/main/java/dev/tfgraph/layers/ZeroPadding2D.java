@@ -2,6 +2,7 @@ package dev.tfgraph.layers;
 
 import dev.tfgraph.graph.CallContext;
 import dev.tfgraph.graph.Checks;
+import dev.tfgraph.graph.ConfigReader;
 import dev.tfgraph.graph.Layer;
 import dev.tfgraph.graph.Shapes;
 import java.util.Map;
@@ -16,6 +17,7 @@ import org.tensorflow.types.family.TNumber;
  * written back in the canonical [[top, bottom], [left, right]] form, which parses to the same layer.
  */
 public final class ZeroPadding2D extends Layer {
+  public static final int DEFAULT_PADDING = 1;
   private final int[][] padding;   // {{top, bottom}, {left, right}}
 
   public ZeroPadding2D(String name, int[][] padding, boolean trainable) {
@@ -39,6 +41,11 @@ public final class ZeroPadding2D extends Layer {
   }
 
   @Override public String type() { return "ZeroPadding2D"; }
+
+  /** Reads this layer's keys from a spec, with the defaults above; registered in {@link Layers}. */
+  public static ZeroPadding2D parse(ConfigReader c, String name, boolean trainable) {
+    return new ZeroPadding2D(name, c.pairOfPairs("padding", DEFAULT_PADDING), trainable);
+  }
 
   @Override
   protected void writeConfig(Map<String, Object> out) {
