@@ -2,16 +2,12 @@ package dev.tfgraph.layers;
 
 import dev.tfgraph.graph.CallContext;
 import dev.tfgraph.graph.ConfigReader;
-import dev.tfgraph.graph.Layer;
-import dev.tfgraph.graph.Shapes;
-import java.util.Map;
 import org.tensorflow.Operand;
-import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.family.TNumber;
 
 /** Mean over height and width, NHWC: [batch, H, W, C] to [batch, C]. */
-public final class GlobalAveragePooling2D extends Layer {
+public final class GlobalAveragePooling2D extends GlobalPooling2D {
   public GlobalAveragePooling2D(String name, boolean trainable) {
     super(name, trainable);
   }
@@ -25,15 +21,6 @@ public final class GlobalAveragePooling2D extends Layer {
   /** Reads this layer's keys from a spec (it has none of its own); registered in {@link Layers}. */
   public static GlobalAveragePooling2D parse(ConfigReader c, String name, boolean trainable) {
     return new GlobalAveragePooling2D(name, trainable);
-  }
-
-  @Override
-  protected void writeConfig(Map<String, Object> out) {}
-
-  @Override
-  protected Shape computeBuild(Shape input) {
-    requireRank(input, 4, "[batch, height, width, channels]");
-    return Shapes.batchOf(input.get(3));
   }
 
   @Override
