@@ -63,7 +63,7 @@ public final class Exporter {
       Map<String, Object> training) {
     long t0 = System.nanoTime();
     WeightCheck.check(model, weights, "weights");   // keys, shapes, finite values: before anything is created
-    if (version != null && version < 1) throw new BadInputException("--version must be a positive integer, received " + version);
+    if (version != null && version < 1) throw new BadInputException("version must be a positive integer, received " + version);
     Path created = firstMissing(base);
     try {
       Files.createDirectories(base);
@@ -127,7 +127,7 @@ public final class Exporter {
     int h = ModelDirs.highestVersion(base);
     if (h == Integer.MAX_VALUE) {
       throw new BadInputException(base + " already holds version " + h + ", the highest version tfgraph numbers "
-          + "(a 32-bit integer); give --version N with a free lower number, or export to another folder");
+          + "(a 32-bit integer); give an explicit lower version that is free, or export to another folder");
     }
     return h + 1;
   }

@@ -152,7 +152,7 @@ public final class Predictor implements AutoCloseable {
   /** Runs serving_default on x in batches; returns float32 outputs. */
   public NpyArray predict(NpyArray x, int batchSize) {
     check(x);
-    if (batchSize < 1) throw new BadInputException("--batch-size must be positive, received " + batchSize);
+    if (batchSize < 1) throw new BadInputException("batch size must be positive, received " + batchSize);
     long[] s = x.shape();
     int n = Math.toIntExact(s[0]);
     long es = x.size() / n;

@@ -184,7 +184,7 @@ public class ExporterTest {
       w = g.initialValues(1);
     }
     BadInputException e = assertThrows(BadInputException.class, () -> Exporter.export(m, w, base, null, Map.of()));
-    assertTrue(e.getMessage().contains("version 2147483647") && e.getMessage().contains("--version"), e.getMessage());
+    assertTrue(e.getMessage().contains("version 2147483647") && e.getMessage().contains("explicit lower version"), e.getMessage());
     assertFalse(e.getMessage().contains("-2147483648"), e.getMessage());
     try (java.util.stream.Stream<Path> s = Files.list(base)) {
       assertEquals(1, s.count());

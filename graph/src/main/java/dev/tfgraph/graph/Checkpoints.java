@@ -128,7 +128,7 @@ public final class Checkpoints {
       }
     }
     throw new RunFailedException("no usable checkpoint in " + dir + " (" + problem
-        + "); delete the folder to start over, or run without --resume");
+        + "); delete the folder to start over, or start without resuming");
   }
 
   private static JsonNode readIndex(Path dir) {
@@ -138,7 +138,7 @@ public final class Checkpoints {
       return BoundedJson.read(p, BoundedJson.MAX_FILE_BYTES, p.toString());
     } catch (BadInputException e) {
       throw new RunFailedException(p + " is unreadable (" + e.getMessage()
-          + "); delete the folder to start over, or run without --resume");
+          + "); delete the folder to start over, or start without resuming");
     }
   }
 

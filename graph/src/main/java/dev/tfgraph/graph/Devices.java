@@ -20,8 +20,8 @@ public final class Devices {
       case "cpu" -> b.putDeviceCount("GPU", 0);
       case "gpu" -> {
         if (!gpuAvailable()) {
-          throw new BadInputException("--device gpu: no GPU is visible to TensorFlow (build with -Pgpu on a host with "
-              + "CUDA 12 and cuDNN 9, or use --device cpu)");
+          throw new BadInputException("device gpu: no GPU is visible to TensorFlow (build with -Pgpu on a host with "
+              + "CUDA 12 and cuDNN 9, or choose device cpu)");
         }
         b.setGpuOptions(GPUOptions.newBuilder().setAllowGrowth(true));
       }

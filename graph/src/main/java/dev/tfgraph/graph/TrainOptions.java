@@ -52,10 +52,10 @@ public final class TrainOptions {
     Checks.nonNegative("train", "threads", threads);
     if (maxSteps < 0) throw Checks.error("train", "max_steps", "an integer >= 0", maxSteps);
     if (patience > 0 && validationSplit == 0) {
-      throw new BadInputException("train: patience (early stopping) needs a validation split (--validation-split), "
+      throw new BadInputException("train: patience (early stopping) needs validation_split > 0, "
           + "so that the test set never steers training");
     }
-    if (resume && checkpointDir == null) throw new BadInputException("train: --resume needs a checkpoint folder (--checkpoint-dir)");
+    if (resume && checkpointDir == null) throw new BadInputException("train: resume needs a checkpoint folder (checkpoint_dir)");
     return this;
   }
 

@@ -67,7 +67,7 @@ public final class Trainer implements AutoCloseable {
           + Shapes.show(out) + "; end the model with a Dense layer");
     }
     if (opt.augment.equals("flip") && model.input().shape().numDimensions() != 4) {
-      throw new BadInputException("train: --augment flip mirrors images: expected the model's input "
+      throw new BadInputException("train: augment flip mirrors images: expected the model's input "
           + model.input().name() + " to be [batch, height, width, channels], received " + Shapes.show(model.input().shape()));
     }
     ClusterSpec cluster = opt.cluster;
@@ -161,7 +161,7 @@ public final class Trainer implements AutoCloseable {
   /** A checkpoint of another model or optimizer is bad input (exit 2), named by its first mismatch. */
   private void restoreState(Checkpoints.Loaded ck) {
     Map<String, NpyArray> state = ck.variables();
-    String source = "--resume: checkpoint " + ck.file() + " is not of this model";
+    String source = "resume: checkpoint " + ck.file() + " is not of this model";
     Map<String, NpyArray> weights = new LinkedHashMap<>();
     for (String k : mg.variables().keySet()) {
       if (state.containsKey(k)) weights.put(k, state.get(k));
@@ -175,11 +175,11 @@ public final class Trainer implements AutoCloseable {
       for (int i = nw; i < stateKeys.size(); i++) {
         NpyArray a = state.get(stateKeys.get(i));
         if (a == null) {
-          throw new BadInputException("--resume: checkpoint " + ck.file() + " lacks " + stateKeys.get(i) + " (written with another optimizer?)");
+          throw new BadInputException("resume: checkpoint " + ck.file() + " lacks " + stateKeys.get(i) + " (written with another optimizer?)");
         }
         long[] want = stateVars.get(i).shape().asArray();
         if (!Arrays.equals(a.shape(), want)) {
-          throw new BadInputException("--resume: checkpoint " + ck.file() + ": " + stateKeys.get(i) + " has shape " + a.shapeString()
+          throw new BadInputException("resume: checkpoint " + ck.file() + ": " + stateKeys.get(i) + " has shape " + a.shapeString()
               + ", expected " + Arrays.toString(want));
         }
         Tensor t = mg.type() == TFloat64.class ? Tensors.of(mg.type(), Shape.of(a.shape()), a.toDoubles())
@@ -214,7 +214,7 @@ public final class Trainer implements AutoCloseable {
       int[] o = Batches.order(train.size(), opt.seed, -1, true);
       int nv = (int) Math.round(train.size() * opt.validationSplit);
       if (nv == 0 || nv == train.size()) {
-        throw new BadInputException("train: --validation-split " + opt.validationSplit + " of " + train.size()
+        throw new BadInputException("train: validation_split " + opt.validationSplit + " of " + train.size()
             + " training examples holds out " + nv + " for validation and leaves " + (train.size() - nv)
             + " for training; expected at least 1 of each (more data, or a larger split)");
       }

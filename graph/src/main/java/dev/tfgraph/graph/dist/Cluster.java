@@ -65,7 +65,7 @@ public final class Cluster {
       long now = System.nanoTime();
       if (now > deadline) {
         throw new RunFailedException("cluster: after " + timeoutMs / 1000 + " s, task(s) " + describe(cluster, down)
-            + " still do not answer; start each with: tfgraph worker --cluster FILE --task JOB:INDEX");
+            + " still do not answer; start a worker process for each task (the worker command)");
       }
       if (progress && now > nextReport) {
         System.err.println("tfgraph: waiting for " + describe(cluster, down));
@@ -92,11 +92,11 @@ public final class Cluster {
       OnFailure onFailure, long connectMs, long waitMs, int maxRestarts) {
     ClusterSpec cluster = opt.cluster;
     if (cluster.task() != null && !cluster.task().equals(cluster.chief())) {
-      throw new BadInputException("train --cluster: task " + cluster.task() + " is not the chief (" + cluster.chief()
-          + "); start it with: tfgraph worker --cluster FILE --task " + cluster.task());
+      throw new BadInputException("cluster: task " + cluster.task() + " is not the chief (" + cluster.chief()
+          + "); it runs a worker process (the worker command), not the training: task " + cluster.task());
     }
     if (onFailure == OnFailure.WAIT && opt.checkpointDir == null) {
-      throw new BadInputException("train --on-failure wait needs --checkpoint-dir: the run resumes from the last checkpoint");
+      throw new BadInputException("cluster: waiting for failed tasks (on_failure wait) needs a checkpoint folder: the run resumes from the last checkpoint");
     }
     serve(cluster, cluster.chief(), opt.threads);
     await(cluster, connectMs, opt.progress);

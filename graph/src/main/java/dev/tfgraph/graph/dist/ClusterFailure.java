@@ -41,7 +41,7 @@ public final class ClusterFailure extends RunFailedException {
       b.append("task").append(down.size() > 1 ? "s " : " ").append(String.join(", ", parts)).append(down.size() > 1 ? " do" : " does")
           .append(" not answer");
     } else if (msg.contains("timed out")) {
-      b.append("the step did not finish within the step timeout (--step-timeout): a task may be stopped, overloaded or cut off");
+      b.append("the step did not finish within the step timeout (step_timeout): a task may be stopped, overloaded or cut off");
     } else if (!named.isEmpty()) {
       b.append("TensorFlow reports a failure on ").append(String.join(", ", named));
     } else {

@@ -40,7 +40,7 @@ public record ClusterSpec(Map<String, List<String>> jobs, Task task) {
       String job = colon < 0 ? "worker" : t.substring(0, colon);
       String idx = colon < 0 ? t : t.substring(colon + 1);
       if (!JOBS.contains(job) || !idx.matches("[0-9]{1,4}")) {
-        throw new BadInputException("--task: expected JOB:INDEX with JOB one of " + JOBS + " (or a worker index), received " + s);
+        throw new BadInputException("task: expected JOB:INDEX with JOB one of " + JOBS + " (or a worker index), received " + s);
       }
       return new Task(job, Integer.parseInt(idx));
     }
@@ -56,11 +56,11 @@ public record ClusterSpec(Map<String, List<String>> jobs, Task task) {
    */
   public static ClusterSpec resolve(String arg) {
     if (arg == null || arg.isBlank()) {
-      throw new BadInputException("--cluster: expected a file or TF_CONFIG-shaped JSON, received an empty value (is $TF_CONFIG set?)");
+      throw new BadInputException("cluster spec: expected a file or TF_CONFIG-shaped JSON, received an empty value (is $TF_CONFIG set?)");
     }
     if (!arg.strip().startsWith("{")) return read(Path.of(arg));
-    if (arg.length() > MAX_BYTES) throw new BadInputException("--cluster: a cluster spec larger than " + MAX_BYTES + " characters");
-    return parse(BoundedJson.parse(arg, "--cluster (inline JSON)"), "--cluster (inline JSON)");
+    if (arg.length() > MAX_BYTES) throw new BadInputException("cluster spec: larger than " + MAX_BYTES + " characters");
+    return parse(BoundedJson.parse(arg, "cluster spec (inline JSON)"), "cluster spec (inline JSON)");
   }
 
   /** A cluster spec file of at most {@link #MAX_BYTES}, within {@link BoundedJson}'s limits. */
@@ -139,7 +139,7 @@ public record ClusterSpec(Map<String, List<String>> jobs, Task task) {
   }
 
   public ClusterSpec withTask(Task t) {
-    return new ClusterSpec(jobs, check(t, "--task"));
+    return new ClusterSpec(jobs, check(t, "task"));
   }
 
   public String address(Task t) {

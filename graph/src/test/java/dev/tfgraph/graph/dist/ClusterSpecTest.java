@@ -44,7 +44,7 @@ class ClusterSpecTest {
     assertEquals(new ClusterSpec.Task("worker", 1), ClusterSpec.resolve(json).task());
     assertTrue(assertThrows(BadInputException.class, () -> ClusterSpec.resolve("")).getMessage().contains("TF_CONFIG"));
     assertTrue(assertThrows(BadInputException.class, () -> ClusterSpec.resolve("{\"cluster\": ")).getMessage()
-        .contains("--cluster (inline JSON): not valid JSON"));
+        .contains("cluster spec (inline JSON): not valid JSON"));
     assertTrue(assertThrows(BadInputException.class, () -> ClusterSpec.resolve(dir.resolve("none.json").toString()))
         .getMessage().contains("none.json"));
   }
@@ -93,6 +93,6 @@ class ClusterSpecTest {
     assertTrue(assertThrows(BadInputException.class, () -> ClusterSpec.resolve("{\"cluster\": {\"worker\": [\"h:1\"], \"worker\": [\"h:2\"]}}"))
         .getMessage().contains("Duplicate field 'worker'"));
     assertTrue(assertThrows(BadInputException.class, () -> ClusterSpec.resolve("{\"cluster\": " + "[".repeat(2000)))
-        .getMessage().contains("--cluster (inline JSON): JSON over a limit"));
+        .getMessage().contains("cluster spec (inline JSON): JSON over a limit"));
   }
 }
