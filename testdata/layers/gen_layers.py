@@ -829,6 +829,11 @@ def preprocessing_layers():
          tol=(1e-5, "a subtract, a sqrt and a divide in float32: 1e-5 scaled relative"),
          note="y = (x - mean) / max(sqrt(variance), 1e-7) over the last axis; channel 2 has variance 0 (the 1e-7 floor)")
 
+    rng = np.random.default_rng(SEEDS["random_flip"])
+    x = f32(rng.normal(size=(2, 3, 4, 2)))
+    case("random_flip", {"type": "RandomFlip", "name": "flip", "mode": "horizontal_and_vertical", "seed": 3}, x, {},
+         lambda x, w: x * 1, tol=TOL_EXACT, note="inference: identity (flips only in training)")
+
 
 def main():
     dense(); conv(); maxpool(); batchnorm(); simple(); taylor(); prototype(); bilinear(); matrix_sqrt(); signed_l2()

@@ -35,6 +35,7 @@ public final class Layers implements LayerFactory {
     p.put("Rescaling", Rescaling::parse);
     p.put("ImagePreprocessing", ImagePreprocessing::parse);
     p.put("Normalization", Normalization::parse);
+    p.put("RandomFlip", RandomFlip::parse);
     return p;
   }
 }
