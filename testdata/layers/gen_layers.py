@@ -834,6 +834,15 @@ def preprocessing_layers():
     case("random_flip", {"type": "RandomFlip", "name": "flip", "mode": "horizontal_and_vertical", "seed": 3}, x, {},
          lambda x, w: x * 1, tol=TOL_EXACT, note="inference: identity (flips only in training)")
 
+    rng = np.random.default_rng(SEEDS["random_crop"])
+    for name, shape, hw in (("random_crop", (2, 5, 6, 2), (3, 2)), ("random_crop_odd", (2, 6, 7, 1), (3, 4))):
+        x = f32(rng.normal(size=shape))
+        top, left = (shape[1] - hw[0]) // 2, (shape[2] - hw[1]) // 2
+        case(name, {"type": "RandomCrop", "name": "crop", "height": hw[0], "width": hw[1], "seed": 0}, x, {},
+             lambda x, w, top=top, left=left, hw=hw: x[:, top:top + hw[0], left:left + hw[1], :], seed="random_crop",
+             tol=TOL_EXACT, note="inference: the central window, offsets (H - height) // 2 = %d and (W - width) // 2 = %d"
+             % (top, left))
+
 
 def main():
     dense(); conv(); maxpool(); batchnorm(); simple(); taylor(); prototype(); bilinear(); matrix_sqrt(); signed_l2()

@@ -36,6 +36,7 @@ public final class Layers implements LayerFactory {
     p.put("ImagePreprocessing", ImagePreprocessing::parse);
     p.put("Normalization", Normalization::parse);
     p.put("RandomFlip", RandomFlip::parse);
+    p.put("RandomCrop", RandomCrop::parse);
     return p;
   }
 }
