@@ -10,7 +10,7 @@ For each case it writes, next to this file:
                 "training": bool, "tolerance": {"forward_rtol": r, "note": why, "observed_float32": e},
                 "note": semantic decisions (optional), "fd_skip_zero_inputs": bool (SignedSqrt only)}
   <case>.npz   x (input), one key per weight under its contract name (kernel, bias, gamma, beta,
-               moving_mean, moving_variance, a, w, prototypes, scale, alpha), y (float64 forward),
+               moving_mean, moving_variance, a, w, prototypes, scale, alpha, mean, variance), y (float64 forward),
                g (random upstream gradient, shape of y), dx and d_<weight> for each trainable weight:
                gradients of L = sum(g * y) by PyTorch float64 autograd, or by the closed form where
                autograd is wrong (MatrixSqrt svd/eigh: the contract's Lyapunov formula; SignedSqrt at

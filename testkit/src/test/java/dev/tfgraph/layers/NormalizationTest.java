@@ -2,6 +2,7 @@ package dev.tfgraph.layers;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tfgraph.graph.Shapes;
 import dev.tfgraph.testkit.LayerCheck;
@@ -56,6 +57,25 @@ class NormalizationTest {
         assertEquals(0, s / 4, 1e-6);
         assertEquals(1, s2 / 4, 1e-6);
       }
+    }
+  }
+
+  /** Trainer adapts before the first step; training leaves mean and variance as adapted. */
+  @Test
+  void trainerAdaptsAndTrainingKeepsTheStatistics() {
+    dev.tfgraph.graph.Model m = dev.tfgraph.graph.Model.builder("n", "x", 4).add(new Normalization("norm"))
+        .add(new Dense("head", 4, "softmax")).build();
+    dev.tfgraph.graph.data.Dataset d = Synthetic.fourClasses(256, 4, 1);
+    dev.tfgraph.graph.TrainOptions o = new dev.tfgraph.graph.TrainOptions();
+    o.epochs = 2;
+    o.batchSize = 32;
+    o.progress = false;
+    try (dev.tfgraph.graph.Trainer t = new dev.tfgraph.graph.Trainer(m, o)) {
+      var w = t.fit(d, d, null).weights();
+      Map<String, double[]> adapted = ((Normalization) m.layer("norm")).adapt(d.x(), d.size(), d.y(), 4);
+      assertArrayEquals(adapted.get("mean"), w.get("norm.mean").toDoubles(), 1e-6);
+      assertArrayEquals(adapted.get("variance"), w.get("norm.variance").toDoubles(), 1e-5);
+      assertTrue(adapted.get("variance")[0] > 0.01, "the data is not constant");
     }
   }
 
