@@ -10,7 +10,7 @@ For each case it writes, next to this file:
                 "training": bool, "tolerance": {"forward_rtol": r, "note": why, "observed_float32": e},
                 "note": semantic decisions (optional), "fd_skip_zero_inputs": bool (SignedSqrt only)}
   <case>.npz   x (input), one key per weight under its contract name (kernel, bias, gamma, beta,
-               moving_mean, moving_variance, a, w, prototypes, scale, alpha), y (float64 forward),
+               moving_mean, moving_variance, a, w, prototypes, scale, alpha, mean, variance), y (float64 forward),
                g (random upstream gradient, shape of y), dx and d_<weight> for each trainable weight:
                gradients of L = sum(g * y) by PyTorch float64 autograd, or by the closed form where
                autograd is wrong (MatrixSqrt svd/eigh: the contract's Lyapunov formula; SignedSqrt at
@@ -50,7 +50,7 @@ SEEDS = {name: 1000 + i for i, name in enumerate([
     "bilinear_pooling", "bilinear_pooling_rank_deficient", "matrix_sqrt", "matrix_sqrt_rank_deficient",
     "matrix_sqrt_floor", "matrix_sqrt_newton_schulz", "signed_sqrt", "l2_normalize", "softexp_single",
     "softexp_doubled", "softexp_cap", "zero_padding2d", "avgpool", "global_pool", "reshape", "rescaling",
-    "image_preprocessing"])}
+    "image_preprocessing", "normalization", "random_flip", "random_crop"])}
 
 TOL_ELEMENTWISE = (1e-5, "elementwise in float32: |got - ref| <= 1e-5 max(1, |ref|) (a few ulps of float32, u = 6e-8)")
 TOL_EXACT = (0.0, "exact in float32: the outputs are copies of float32-representable inputs")
@@ -820,9 +820,33 @@ def shape_layers():
              note="Keras imagenet_utils.preprocess_input mode %s on RGB input in [0, 1]: %s" % (mode, formula))
 
 
+def preprocessing_layers():
+    rng = np.random.default_rng(SEEDS["normalization"])
+    x = f32(rng.normal(size=(3, 2, 4)) * 3 + 1)
+    w = {"mean": f32(rng.normal(size=4)), "variance": f32(np.array([0.5, 2.25, 0.0, 1e-3]))}
+    case("normalization", {"type": "Normalization", "name": "norm"}, x, w,
+         lambda x, w: (x - w["mean"]) / torch.clamp(torch.sqrt(w["variance"]), min=1e-7), trainable=[],
+         tol=(1e-5, "a subtract, a sqrt and a divide in float32: 1e-5 scaled relative"),
+         note="y = (x - mean) / max(sqrt(variance), 1e-7) over the last axis; channel 2 has variance 0 (the 1e-7 floor)")
+
+    rng = np.random.default_rng(SEEDS["random_flip"])
+    x = f32(rng.normal(size=(2, 3, 4, 2)))
+    case("random_flip", {"type": "RandomFlip", "name": "flip", "mode": "horizontal_and_vertical", "seed": 3}, x, {},
+         lambda x, w: x * 1, tol=TOL_EXACT, note="inference: identity (flips only in training)")
+
+    rng = np.random.default_rng(SEEDS["random_crop"])
+    for name, shape, hw in (("random_crop", (2, 5, 6, 2), (3, 2)), ("random_crop_odd", (2, 6, 7, 1), (3, 4))):
+        x = f32(rng.normal(size=shape))
+        top, left = (shape[1] - hw[0]) // 2, (shape[2] - hw[1]) // 2
+        case(name, {"type": "RandomCrop", "name": "crop", "height": hw[0], "width": hw[1], "seed": 0}, x, {},
+             lambda x, w, top=top, left=left, hw=hw: x[:, top:top + hw[0], left:left + hw[1], :], seed="random_crop",
+             tol=TOL_EXACT, note="inference: the central window, offsets (H - height) // 2 = %d and (W - width) // 2 = %d"
+             % (top, left))
+
+
 def main():
     dense(); conv(); maxpool(); batchnorm(); simple(); taylor(); prototype(); bilinear(); matrix_sqrt(); signed_l2()
-    softexp_cases(); shape_layers()
+    softexp_cases(); shape_layers(); preprocessing_layers()
     total = 0
     for name, keys, rtol in WRITTEN:
         with np.load(os.path.join(HERE, name + ".npz")) as z:

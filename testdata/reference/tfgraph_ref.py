@@ -172,6 +172,19 @@ def layer_forward(l, x, w, training, logits=False):
                                 enumerate(zip([0.485, 0.456, 0.406], [0.229, 0.224, 0.225]))], -1), {}
         bgr_mean = [103.939, 116.779, 123.68]
         return torch.stack([x[..., 2 - c] * 255 - bgr_mean[c] for c in range(3)], -1), {}
+    if t == "Normalization":
+        if l.get("axis", -1) not in (-1, x.dim() - 1):
+            raise ValueError("Normalization: only the last axis is supported")
+        return (x - w["mean"]) / torch.clamp(torch.sqrt(w["variance"]), min=1e-7), {}
+    if t == "RandomFlip":
+        if training:
+            raise ValueError("RandomFlip in training is random: the reference cannot match it")
+        return x, {}
+    if t == "RandomCrop":
+        if training:
+            raise ValueError("RandomCrop in training is random: the reference cannot match it")
+        top, left = (x.shape[1] - l["height"]) // 2, (x.shape[2] - l["width"]) // 2
+        return x[:, top:top + l["height"], left:left + l["width"], :], {}
     raise ValueError("unknown layer type " + t)
 
 
@@ -200,6 +213,7 @@ WEIGHTS = {  # type -> [(name, trainable)]
     "TaylorExpansion": [("a", True), ("w", True)],
     "PrototypeKernel": [("prototypes", False), ("scale", False), ("kernel", True), ("bias", True)],
     "SoftExponential": [("alpha", True)],
+    "Normalization": [("mean", False), ("variance", False)],
 }
 
 
@@ -242,12 +256,14 @@ def init_weights(spec, rng, example):
             shapes = {"prototypes": (l["units"], n_in), "scale": (n_in,), "kernel": (l["units"], n_in), "bias": (l["units"],)}
         elif t == "SoftExponential":
             shapes = {"alpha": (2, n_in) if l.get("doubled") else (n_in,)}
+        elif t == "Normalization":
+            shapes = {"mean": (n_in,), "variance": (n_in,)}
         w = {}
         for name, _ in weight_names(l):
             s = shapes[name]
             fan = np.prod(s[:-1]) if len(s) > 1 else s[0]
             v = rng.normal(size=s) / np.sqrt(fan)
-            if name in ("moving_variance", "scale"):
+            if name in ("moving_variance", "scale", "variance"):
                 v = rng.uniform(0.5, 1.5, size=s)
             if name == "gamma":
                 v = rng.uniform(0.8, 1.2, size=s)

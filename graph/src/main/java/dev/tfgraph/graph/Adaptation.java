@@ -10,7 +10,7 @@ import org.tensorflow.Result;
 import org.tensorflow.Tensor;
 
 /**
- * Before the first step, {@link Adaptable} layers (PrototypeKernel) take values from the training
+ * Before the first step, {@link Adaptable} layers (PrototypeKernel, Normalization) take values from the training
  * data: each sees its input computed by the layers before it, with their initial (or adapted) weights.
  */
 final class Adaptation {

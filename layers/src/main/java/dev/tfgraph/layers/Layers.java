@@ -34,6 +34,9 @@ public final class Layers implements LayerFactory {
     p.put("Reshape", Reshape::parse);
     p.put("Rescaling", Rescaling::parse);
     p.put("ImagePreprocessing", ImagePreprocessing::parse);
+    p.put("Normalization", Normalization::parse);
+    p.put("RandomFlip", RandomFlip::parse);
+    p.put("RandomCrop", RandomCrop::parse);
     return p;
   }
 }
