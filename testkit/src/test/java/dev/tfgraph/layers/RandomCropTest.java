@@ -5,20 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tfgraph.graph.CallContext;
-import dev.tfgraph.graph.Tensors;
 import dev.tfgraph.testkit.LayerCheck;
 import dev.tfgraph.testkit.LayerGraph;
 import java.util.Arrays;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.tensorflow.Graph;
-import org.tensorflow.Operand;
-import org.tensorflow.Result;
-import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
-import org.tensorflow.op.Ops;
-import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TFloat64;
 
 class RandomCropTest {
@@ -33,14 +24,7 @@ class RandomCropTest {
   static float[] run(long layerSeed, boolean training, long step) {
     RandomCrop f = new RandomCrop("c", CH, CW, layerSeed, true);
     f.build(Shape.of(-1, H, W, C));
-    try (Graph g = new Graph(); Session s = new Session(g)) {
-      Ops tf = Ops.create(g);
-      Operand<TFloat32> x = tf.reshape(tf.constant(input()), tf.constant(new int[] {N, H, W, C}));
-      Operand<TFloat32> y = f.call(tf, x, new CallContext(training, Map.of(), training ? tf.constant(new long[] {7, step}) : null));
-      try (Result r = s.runner().fetch(y).run()) {
-        return Tensors.toFloats(r.get(0));
-      }
-    }
+    return StepRun.run(f, input(), new long[] {N, H, W, C}, training, step);
   }
 
   static float[] window(float[] x, int b, int top, int left) {
