@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
  */
 public final class ClusterFailure extends RunFailedException {
   private static final Pattern TASK = Pattern.compile("/job:(chief|worker|ps)/replica:\\d+/task:(\\d+)");
+  private static final Pattern CONNECTION_LOST = Pattern.compile("Socket closed|Connection reset|Connection refused|UNAVAILABLE");
   private final List<ClusterSpec.Task> unreachable;
 
   private ClusterFailure(String message, List<ClusterSpec.Task> unreachable, Throwable cause) {
@@ -29,9 +30,19 @@ public final class ClusterFailure extends RunFailedException {
   }
 
   public static ClusterFailure of(ClusterSpec cluster, String during, RuntimeException e) {
-    List<ClusterSpec.Task> down = unreachable(cluster, 2000);
-    Set<String> named = new LinkedHashSet<>();
     String msg = String.valueOf(e.getMessage());
+    List<ClusterSpec.Task> down = unreachable(cluster, 2000);
+    // A connection TF saw break belongs to a task that may take a moment to be gone: look again.
+    for (int i = 0; down.isEmpty() && i < 4 && CONNECTION_LOST.matcher(msg).find(); i++) {
+      try {
+        Thread.sleep(500);
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      down = unreachable(cluster, 2000);
+    }
+    Set<String> named = new LinkedHashSet<>();
     Matcher m = TASK.matcher(msg);
     while (m.find()) named.add(m.group(1) + ":" + m.group(2));
     StringBuilder b = new StringBuilder("cluster failure during ").append(during).append(": ");
@@ -69,7 +80,9 @@ public final class ClusterFailure extends RunFailedException {
     int port = Integer.parseInt(address.substring(colon + 1));
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress(host, port), timeoutMs);
-      return true;
+      // A connect to a local port nobody listens on can connect to itself (TCP simultaneous open,
+      // when the kernel picks that same port as the source port): that is no answer.
+      return !(s.getLocalPort() == port && s.getLocalAddress().equals(s.getInetAddress()));
     } catch (IOException e) {
       return false;
     }
