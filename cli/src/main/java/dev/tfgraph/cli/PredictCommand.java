@@ -4,7 +4,6 @@ import dev.tfgraph.export.Predictor;
 import dev.tfgraph.graph.RunFailedException;
 import dev.tfgraph.graph.data.Npy;
 import dev.tfgraph.graph.data.NpyArray;
-import dev.tfgraph.graph.data.OutputFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -24,8 +23,7 @@ public final class PredictCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    OutputPaths.file("--output", output);
-    OutputFiles.checkNotInput(output, "--output", model, input);
+    OutputPaths.file("--output", output, model, input);
     NpyArray x = Npy.read(input);
     try (Predictor p = ModelDir.open(model, trusted)) {
       NpyArray y = p.predict(x, batchSize);

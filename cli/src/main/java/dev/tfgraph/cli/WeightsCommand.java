@@ -4,7 +4,6 @@ import dev.tfgraph.export.Predictor;
 import dev.tfgraph.export.SavedModelInfo;
 import dev.tfgraph.graph.RunFailedException;
 import dev.tfgraph.graph.data.Npz;
-import dev.tfgraph.graph.data.OutputFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -21,8 +20,7 @@ public final class WeightsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    OutputPaths.file("--out", out);
-    OutputFiles.checkNotInput(out, "--out", model);
+    OutputPaths.file("--out", out, model);
     try (Predictor p = ModelDir.open(model, trusted)) {
       var w = SavedModelInfo.weights(p);
       try {
