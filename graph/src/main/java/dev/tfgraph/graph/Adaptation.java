@@ -6,8 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
-import org.tensorflow.Result;
-import org.tensorflow.Tensor;
 
 /**
  * Before the first step, {@link Adaptable} layers (PrototypeKernel, Normalization) take values from the training
@@ -22,7 +20,7 @@ final class Adaptation {
     for (int i = 0; i < layers.size(); i++) {
       if (!(layers.get(i) instanceof Adaptable a)) continue;
       mg.setWeights(weights);
-      float[] in = fetchAll(model, mg, mg.layerInputs().get(i), train);
+      float[] in = fetchAll(mg, mg.layerInputs().get(i), train);
       Map<String, double[]> values = a.adapt(in, train.size(), train.y(), Math.max(train.numClasses(), model.numOutputs()));
       for (var e : values.entrySet()) {
         String key = layers.get(i).name() + "." + e.getKey();
@@ -32,18 +30,12 @@ final class Adaptation {
   }
 
   /** {@code op} for every example of {@code d}, in batches of 512, concatenated. */
-  private static float[] fetchAll(Model model, ModelGraph mg, Operand<?> op, Dataset d) {
-    if (op == mg.input()) return d.x();
-    long in = d.exampleSize();
-    int b = 512;
-    List<float[]> parts = new ArrayList<>();
-    for (int from = 0; from < d.size(); from += b) {
-      int n = Math.min(b, d.size() - from);
-      try (Tensor x = Tensors.rows(mg.type(), model.input().shape(), d.x(), from, n, in);
-          Result r = mg.session().runner().feed(mg.input(), x).fetch(op).run()) {
-        parts.add(Tensors.toFloats(r.get(0)));
-      }
+  private static float[] fetchAll(ModelGraph mg, Operand<?> op, Dataset d) {
+    for (int i = 0; i < mg.inputs().size(); i++) if (op == mg.inputs().get(i)) return d.inputs().get(i).x();
+    List<BatchedRun.Feed> feeds = new ArrayList<>();
+    for (int i = 0; i < mg.inputs().size(); i++) {
+      feeds.add(BatchedRun.Feed.of(mg.inputs().get(i), mg.model().inputs().get(i).shape(), d.inputs().get(i).x()));
     }
-    return Tensors.concat(parts);
+    return BatchedRun.run(mg.session(), mg.type(), feeds, d.size(), 512, BatchedRun.endpoint(op)).toFloats();
   }
 }

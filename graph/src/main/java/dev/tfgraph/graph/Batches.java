@@ -1,6 +1,7 @@
 package dev.tfgraph.graph;
 
 import dev.tfgraph.graph.data.Dataset;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
@@ -13,12 +14,12 @@ import org.tensorflow.types.TInt32;
 final class Batches {
   private Batches() {}
 
-  /** One batch of {@code n} examples: one (x, y) pair per replica (a single pair in one process). */
-  record Batch(Tensor[] x, TInt32[] y, int n) implements AutoCloseable {
+  /** One batch of {@code n} examples: per replica (one in one process), a tensor per model input and the labels. */
+  record Batch(Tensor[][] x, TInt32[] y, int n) implements AutoCloseable {
     @Override
     public void close() {
-      for (Tensor t : x) t.close();
-      for (Tensor t : y) t.close();
+      for (Tensor[] ts : x) for (Tensor t : ts) if (t != null) t.close();
+      for (Tensor t : y) if (t != null) t.close();
     }
   }
 
@@ -32,29 +33,39 @@ final class Batches {
   }
 
   /**
-   * Rows {@code order[step·B .. step·B+n)} of {@code d}, flipped if {@code flip} is not null,
+   * Rows {@code order[step·B .. step·B+n)} of every input of {@code d} (aligned with the model's
+   * inputs, whose shapes are {@code inputShapes}), the first flipped if {@code flip} is not null,
    * split into {@code parts} shards.
    */
-  static Batch of(Dataset d, int[] order, int step, int batchSize, int parts, Class<?> type, Shape inputShape, Flip flip) {
+  static Batch of(Dataset d, int[] order, int step, int batchSize, int parts, Class<?> type, List<Shape> inputShapes, Flip flip) {
     int from = step * batchSize;
     int n = Math.min(batchSize, order.length - from);
-    int es = Math.toIntExact(d.exampleSize());
-    float[] x = new float[n * es];
     int[] y = new int[n];
-    for (int i = 0; i < n; i++) {
-      int src = order[from + i];
-      System.arraycopy(d.x(), src * es, x, i * es, es);
-      y[i] = d.y()[src];
-    }
-    if (flip != null) flipLeftRight(x, n, d.exampleShape(), flip.random(step));
-    Tensor[] xs = new Tensor[parts];
+    for (int i = 0; i < n; i++) y[i] = d.y()[order[from + i]];
+    Tensor[][] xs = new Tensor[parts][inputShapes.size()];
     TInt32[] ys = new TInt32[parts];
-    for (int r = 0; r < parts; r++) {
-      int lo = shardStart(n, parts, r), hi = shardStart(n, parts, r + 1);
-      xs[r] = Tensors.rows(type, inputShape, x, lo, hi - lo, es);
-      ys[r] = Tensors.labels(y, lo, hi - lo);
+    Batch batch = new Batch(xs, ys, n);
+    try {
+      for (int k = 0; k < inputShapes.size(); k++) {
+        Dataset.Input in = d.inputs().get(k);
+        int es = Math.toIntExact(in.exampleSize());
+        float[] x = new float[n * es];
+        for (int i = 0; i < n; i++) System.arraycopy(in.x(), order[from + i] * es, x, i * es, es);
+        if (flip != null && k == 0) flipLeftRight(x, n, in.shape(), flip.random(step));
+        for (int r = 0; r < parts; r++) {
+          int lo = shardStart(n, parts, r), hi = shardStart(n, parts, r + 1);
+          xs[r][k] = Tensors.rows(type, inputShapes.get(k), x, lo, hi - lo, es);
+        }
+      }
+      for (int r = 0; r < parts; r++) {
+        int lo = shardStart(n, parts, r), hi = shardStart(n, parts, r + 1);
+        ys[r] = Tensors.labels(y, lo, hi - lo);
+      }
+    } catch (RuntimeException e) {
+      batch.close();
+      throw e;
     }
-    return new Batch(xs, ys, n);
+    return batch;
   }
 
   /** Mirrors each of the n images [h, w, c] in {@code x} along w with probability 1/2. */

@@ -7,8 +7,13 @@ public final class Evaluator {
   private Evaluator() {}
 
   public static TrainResult.Metrics evaluate(ModelGraph mg, Dataset data, int batchSize) {
-    float[] out = mg.predict(data.x(), data.size(), batchSize);
+    float[] out = mg.predict(xs(data), data.size(), batchSize);
     return metrics(out, data.y(), mg.model().numOutputs(), mg.endsInSoftmax());
+  }
+
+  /** Each input's rows, in the model's input order (the data is aligned by {@link Trainer}). */
+  static java.util.List<float[]> xs(Dataset d) {
+    return d.inputs().stream().map(Dataset.Input::x).toList();
   }
 
   /** From outputs (probabilities when {@code probabilities}, otherwise logits) and labels. */

@@ -20,12 +20,20 @@ public abstract class Layer {
   private final String name;
   private final boolean trainable;
   private final List<WeightSpec> weights = new ArrayList<>();
-  private Shape inputShape;
+  private List<Shape> inputShapes;
   private Shape outputShape;
 
   protected Layer(String name, boolean trainable) {
     this.name = Checks.name(getClass().getSimpleName(), name);
     this.trainable = trainable;
+  }
+
+  /**
+   * Applies this layer to earlier nodes of a {@link Functional} declaration and gives its node
+   * (Keras: {@code layer(x)}).
+   */
+  public final Node on(Node... inbound) {
+    return Functional.apply(this, inbound);
   }
 
   /** The contract's type name, e.g. "Dense". */
@@ -57,31 +65,87 @@ public abstract class Layer {
   /** The layer's own keys, in contract order. */
   protected abstract void writeConfig(Map<String, Object> out);
 
+  /**
+   * How many inbound tensors this layer takes: every layer exactly one, merge layers
+   * ({@link MergeLayer}) two or more. A layer of several inputs overrides this,
+   * {@link #computeBuild(List)} and {@link #call(Ops, List, CallContext)}.
+   */
+  public int minInbound() {
+    return 1;
+  }
+
+  /** At most this many inbound tensors ({@link Integer#MAX_VALUE}: no limit). */
+  public int maxInbound() {
+    return 1;
+  }
+
   /** Creates the weights for this input shape (once) and returns the output shape. */
   public final Shape build(Shape input) {
-    if (inputShape != null) {
-      if (!Shapes.compatible(inputShape, input)) {
-        throw new BadInputException(where() + " was built for input " + Shapes.show(inputShape)
-            + " and cannot be reused with input " + Shapes.show(input));
+    return build(List.of(input));
+  }
+
+  /**
+   * Creates the weights for these inbound shapes (once) and returns the output shape. The number of
+   * shapes is checked against {@link #minInbound()}..{@link #maxInbound()}.
+   */
+  public final Shape build(List<Shape> inputs) {
+    if (inputs.size() < minInbound() || inputs.size() > maxInbound()) {
+      throw new BadInputException(where() + ": expected " + arity() + ", received " + inputs.size());
+    }
+    if (inputShapes != null) {
+      boolean same = inputShapes.size() == inputs.size();
+      for (int i = 0; same && i < inputs.size(); i++) same = Shapes.compatible(inputShapes.get(i), inputs.get(i));
+      if (!same) {
+        throw new BadInputException(where() + " was built for input " + show(inputShapes)
+            + " and cannot be reused with input " + show(inputs));
       }
       return outputShape;
     }
     Shape out;
     try {
-      if (input.numDimensions() >= 2) Checks.activation(where(), "input", Shapes.dims(input), null);
-      out = computeBuild(input);
+      for (Shape in : inputs) {
+        if (in.numDimensions() >= 2) Checks.activation(where(), "input", Shapes.dims(in), null);
+      }
+      out = computeBuild(inputs);
       if (out.numDimensions() >= 2) Checks.activation(where(), "output", Shapes.dims(out), null);
     } catch (RuntimeException e) {
       weights.clear();                     // nothing half-built: a retry starts clean
       throw e;
     }
-    inputShape = input;
+    inputShapes = List.copyOf(inputs);
     outputShape = out;
     return out;
   }
 
+  /** "exactly 1 inbound tensor", "2 or more inbound tensors", ... */
+  public final String arity() {
+    int lo = minInbound(), hi = maxInbound();
+    if (lo == hi) return "exactly " + lo + " inbound tensor" + (lo == 1 ? "" : "s");
+    return hi == Integer.MAX_VALUE ? lo + " or more inbound tensors" : lo + " to " + hi + " inbound tensors";
+  }
+
+  private static String show(List<Shape> shapes) {
+    if (shapes.size() == 1) return Shapes.show(shapes.get(0));
+    List<String> s = new ArrayList<>();
+    for (Shape x : shapes) s.add(Shapes.show(x));
+    return s.toString();
+  }
+
+  /** Several inbound shapes: layers of one input need not override this (it calls {@link #computeBuild(Shape)}). */
+  protected Shape computeBuild(List<Shape> inputs) {
+    return computeBuild(inputs.get(0));
+  }
+
   /** Checks the input shape, declares weights with {@link #addWeight}, returns the output shape. */
   protected abstract Shape computeBuild(Shape input);
+
+  /**
+   * The call with every inbound tensor, in inbound order. Layers of one input need not override
+   * this: it calls {@link #call(Ops, Operand, CallContext)}.
+   */
+  public <T extends TNumber> Operand<T> call(Ops tf, List<Operand<T>> inputs, CallContext ctx) {
+    return call(tf, inputs.get(0), ctx);
+  }
 
   /** Pure: ops in, ops out. Runs after {@link #build}. */
   public abstract <T extends TNumber> Operand<T> call(Ops tf, Operand<T> x, CallContext ctx);
@@ -123,11 +187,17 @@ public abstract class Layer {
   }
 
   public final boolean isBuilt() {
-    return inputShape != null;
+    return inputShapes != null;
   }
 
+  /** The (first) inbound shape it was built for. */
   public final Shape inputShape() {
-    return inputShape;
+    return inputShapes == null ? null : inputShapes.get(0);
+  }
+
+  /** Every inbound shape it was built for, in order. */
+  public final List<Shape> inputShapes() {
+    return inputShapes;
   }
 
   public final Shape outputShape() {

@@ -1,53 +1,68 @@
 package dev.tfgraph.graph;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.tensorflow.ndarray.Shape;
 
 /**
- * A sequential model: an input spec and an ordered list of layers. {@link #fromConfig(String)}
- * and {@link #config()} speak the contract's JSON spec, losslessly. {@link #build()} builds every
- * layer once, so all shape and config errors surface before any graph runs.
+ * A model: its inputs and its layers, each taking the outputs of named inputs or earlier layers
+ * ({@link #inbound(String)}; a chain when every layer takes the one before it), and one output,
+ * the last layer. {@link ModelSpec} reads and writes the contract's JSON spec, losslessly. The
+ * constructor builds every layer once, in order, so all shape, config and wiring errors surface
+ * before any graph runs.
  */
 public final class Model {
-  public static final int FORMAT_VERSION = 1;
+  /** The newest spec version this tfgraph reads (1: chains, 2: graphs of layers). */
+  public static final int FORMAT_VERSION = 2;
   static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private final String name;
-  private final InputSpec input;
+  private final List<InputSpec> inputs;
   private final List<String> labels;
   private final List<Layer> layers;
+  private final Map<String, List<String>> inbound = new LinkedHashMap<>();
+  private final Map<String, Shape> shapes = new LinkedHashMap<>();
   private Shape outputShape;
 
+  /** A chain: each layer takes the previous one's output, the first takes the input. */
   public Model(String name, InputSpec input, List<String> labels, List<Layer> layers) {
+    this(name, List.of(input), labels, layers, Map.of(), null);
+  }
+
+  /**
+   * A graph of layers. {@code inbound} maps a layer's name to the names it takes (a layer not in
+   * it takes the previous layer, or the first input); {@code output} must be the last layer's
+   * name (null: the last layer).
+   */
+  public Model(String name, List<InputSpec> inputs, List<String> labels, List<Layer> layers,
+      Map<String, List<String>> inbound, String output) {
     this.name = Checks.name("model", name);
-    this.input = input;
+    this.inputs = List.copyOf(inputs);
     this.labels = labels == null ? null : List.copyOf(labels);
     this.layers = List.copyOf(layers);
+    if (inputs.isEmpty()) throw new BadInputException("model '" + name + "': inputs must not be empty");
     if (layers.isEmpty()) throw new BadInputException("model '" + name + "': layers must not be empty");
-    Set<String> names = new HashSet<>();
-    for (Layer l : layers) {
-      if (!names.add(l.name())) {
-        throw new BadInputException("model '" + name + "': duplicate layer name \"" + l.name() + "\"");
-      }
-    }
+    Wiring.wire(this, inbound, output);
     build();
   }
 
+  /** A chain with one float32 input {@code inputName} of the given example shape. */
   public static Builder builder(String name, String inputName, long... exampleShape) {
     return new Builder(name, new InputSpec(inputName, Shapes.batchOf(exampleShape), "float32"));
   }
 
-  /** Fluent declaration of a model in Java. */
+  /** A graph of layers, declared as in Keras' functional API: a layer applied to nodes gives a node. */
+  public static Functional functional(String name) {
+    return new Functional(name);
+  }
+
+  /** Fluent declaration of a chain in Java. */
   public static final class Builder {
     private final String name;
     private InputSpec input;
@@ -83,8 +98,19 @@ public final class Model {
     return name;
   }
 
+  /** The first input (the only one of a chain). */
   public InputSpec input() {
-    return input;
+    return inputs.get(0);
+  }
+
+  /** Every input, in signature order. */
+  public List<InputSpec> inputs() {
+    return inputs;
+  }
+
+  /** The model's dtype (every input has it). */
+  public String dtype() {
+    return inputs.get(0).dtype();
   }
 
   public List<String> labels() {
@@ -95,8 +121,38 @@ public final class Model {
     return layers;
   }
 
+  /** The names whose outputs layer {@code layerName} takes, in order. */
+  public List<String> inbound(String layerName) {
+    List<String> in = inbound.get(layerName);
+    if (in == null) throw new BadInputException("model '" + name + "' has no layer \"" + layerName + "\"");
+    return in;
+  }
+
+  /** The output layer: the last one. */
+  public Layer outputLayer() {
+    return layers.get(layers.size() - 1);
+  }
+
+  /** True when the model is a plain chain with one input (written as a version-1 spec). */
+  public boolean isChain() {
+    if (inputs.size() != 1) return false;
+    String previous = inputs.get(0).name();
+    for (Layer l : layers) {
+      if (!inbound.get(l.name()).equals(List.of(previous))) return false;
+      previous = l.name();
+    }
+    return true;
+  }
+
   public Shape outputShape() {
     return outputShape;
+  }
+
+  /** The output shape of a layer or the shape of an input, by name. */
+  public Shape shapeOf(String nodeName) {
+    Shape s = shapes.get(nodeName);
+    if (s == null) throw new BadInputException("model '" + name + "' has no input or layer \"" + nodeName + "\"");
+    return s;
   }
 
   /** Number of classes the head predicts (last axis of the output). */
@@ -104,11 +160,26 @@ public final class Model {
     return (int) outputShape.get(outputShape.numDimensions() - 1);
   }
 
+  void setInbound(String layerName, List<String> names) {
+    inbound.put(layerName, List.copyOf(names));
+  }
+
   private void build() {
-    Shape s = input.shape();
-    Checks.activation("model '" + name + "'", "input " + input.name(), Shapes.dims(s), null);
-    for (Layer l : layers) s = l.build(s);
-    outputShape = s;
+    for (InputSpec in : inputs) {
+      Checks.activation("model '" + name + "'", "input " + in.name(), Shapes.dims(in.shape()), null);
+      if (!in.dtype().equals(dtype())) {
+        throw new BadInputException("model '" + name + "': input '" + in.name() + "' has dtype " + in.dtype()
+            + ", expected " + dtype() + " (every input of a model has the model's dtype)");
+      }
+      shapes.put(in.name(), in.shape());
+    }
+    for (Layer l : layers) {
+      List<Shape> in = new ArrayList<>();
+      for (String n : inbound.get(l.name())) in.add(shapes.get(n));
+      Shape out = l.build(in);
+      shapes.put(l.name(), out);
+    }
+    outputShape = shapes.get(outputLayer().name());
     checkSize(Runtime.getRuntime().maxMemory());
     if (labels != null && outputShape.numDimensions() == 2 && labels.size() != outputShape.get(1)) {
       throw new BadInputException("model '" + name + "': labels has " + labels.size()
@@ -118,7 +189,7 @@ public final class Model {
 
   /** Bytes per weight element in the model's dtype. */
   private int elementBytes() {
-    return input.dtype().equals("float64") ? 8 : 4;
+    return dtype().equals("float64") ? 8 : 4;
   }
 
   /**
@@ -136,7 +207,7 @@ public final class Model {
     long javaBytes = total > Long.MAX_VALUE / 8 ? Long.MAX_VALUE : total * 8;
     String what = null;
     if (bytes > Checks.MAX_MODEL_BYTES) {
-      what = String.format("%,d bytes as %s, more than the limit of %,d (16 GiB)", bytes, input.dtype(), Checks.MAX_MODEL_BYTES);
+      what = String.format("%,d bytes as %s, more than the limit of %,d (16 GiB)", bytes, dtype(), Checks.MAX_MODEL_BYTES);
     } else if (javaBytes > heapBytes) {
       what = String.format("%,d bytes as Java doubles when initialised, more than this JVM's maximum heap of %,d"
           + " (raise it with -Xmx in TFGRAPH_JAVA_OPTS)", javaBytes, heapBytes);
@@ -170,27 +241,9 @@ public final class Model {
     throw new BadInputException("model '" + name + "' has no layer \"" + layerName + "\"");
   }
 
-  /** The contract's JSON spec. */
+  /** The contract's JSON spec: version 1 for a chain with one input, else version 2. */
   public String config() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("format_version", FORMAT_VERSION);
-    m.put("name", name);
-    Map<String, Object> in = new LinkedHashMap<>();
-    in.put("name", input.name());
-    List<Object> shape = new ArrayList<>();
-    for (long d : input.shape().asArray()) shape.add(d < 0 ? null : d);
-    in.put("shape", shape);
-    in.put("dtype", input.dtype());
-    m.put("input", in);
-    if (labels != null) m.put("labels", labels);
-    List<Object> ls = new ArrayList<>();
-    for (Layer l : layers) ls.add(l.config());
-    m.put("layers", ls);
-    try {
-      return JSON.writeValueAsString(m);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
+    return ModelSpec.write(this);
   }
 
   /** A spec from JSON text, parsed within {@link BoundedJson}'s limits. */
@@ -199,50 +252,7 @@ public final class Model {
   }
 
   public static Model fromConfig(JsonNode root) {
-    ConfigReader r = new ConfigReader(root, "spec");
-    int version = r.integer("format_version", FORMAT_VERSION);
-    if (version > FORMAT_VERSION || version < 1) {
-      throw new BadInputException("spec: format_version " + version + " is not supported; this tfgraph reads format_version "
-          + FORMAT_VERSION + (version > FORMAT_VERSION ? " (the spec was written by a newer tfgraph)" : ""));
-    }
-    String name = r.string("name", "model");
-    r.known("input", "labels", "layers");
-    JsonNode in = root.get("input");
-    if (in == null) throw new BadInputException("spec: input is required, e.g. {\"name\": \"x\", \"shape\": [null, 8], \"dtype\": \"float32\"}");
-    ConfigReader ir = new ConfigReader(in, "spec.input");
-    String inputName = ir.string("name", "x");
-    JsonNode shapeNode = in.get("shape");
-    ir.known("shape");
-    if (shapeNode == null || !shapeNode.isArray() || shapeNode.size() < 2) {
-      throw new BadInputException("spec.input: shape must be a list like [null, 28, 28, 1], received " + shapeNode);
-    }
-    long[] dims = new long[shapeNode.size()];
-    for (int i = 0; i < dims.length; i++) {
-      JsonNode d = shapeNode.get(i);
-      if (i == 0 && d.isNull()) dims[i] = -1;
-      else if (i > 0 && d.isIntegralNumber() && d.asLong() > 0 && d.asLong() < (1L << 31)) dims[i] = d.asLong();
-      else throw new BadInputException("spec.input: shape must be [null, positive integers...], received " + shapeNode);
-    }
-    String dtype = ir.string("dtype", "float32");
-    ir.finish();
-    List<String> labels = null;
-    JsonNode ln = root.get("labels");
-    if (ln != null && !ln.isNull()) {
-      if (!ln.isArray()) throw new BadInputException("spec: labels must be a list of strings, received " + ln);
-      labels = new ArrayList<>();
-      for (JsonNode l : ln) {
-        if (!l.isTextual()) throw new BadInputException("spec: labels must be a list of strings, received " + ln);
-        labels.add(l.asText());
-      }
-    }
-    JsonNode layersNode = root.get("layers");
-    if (layersNode == null || !layersNode.isArray()) {
-      throw new BadInputException("spec: layers must be a list of layer objects, received " + layersNode);
-    }
-    List<Layer> layers = new ArrayList<>();
-    for (int i = 0; i < layersNode.size(); i++) layers.add(LayerRegistry.fromConfig(layersNode.get(i), "layers[" + i + "]"));
-    r.finish();
-    return new Model(name, new InputSpec(inputName, Shape.of(dims), dtype), labels, layers);
+    return ModelSpec.read(root);
   }
 
   /** A spec file of at most {@link BoundedJson#MAX_FILE_BYTES}. */
@@ -255,7 +265,9 @@ public final class Model {
     StringBuilder sb = new StringBuilder();
     String line = "-".repeat(72) + "\n";
     sb.append("Model: \"").append(name).append("\"\n").append(line);
-    sb.append(String.format("%-36s %-22s %12s%n", "Layer (type)", "Output Shape", "Param #"));
+    boolean chain = isChain();
+    sb.append(String.format("%-36s %-22s %12s" + (chain ? "" : "  %s") + "%n", "Layer (type)", "Output Shape", "Param #",
+        "Connected to"));
     sb.append(line.replace('-', '='));
     long total = 0, trainable = 0;
     for (Layer l : layers) {
@@ -265,7 +277,8 @@ public final class Model {
         if (w.trainable()) trainable = Math.addExact(trainable, w.shape().size());
       }
       total = Math.addExact(total, n);
-      sb.append(String.format("%-36s %-22s %12d%n", l.name() + " (" + l.type() + ")", Shapes.show(l.outputShape()), n));
+      sb.append(String.format("%-36s %-22s %12d" + (chain ? "" : "  %s") + "%n", l.name() + " (" + l.type() + ")",
+          Shapes.show(l.outputShape()), n, String.join(", ", inbound.get(l.name()))));
     }
     sb.append(line.replace('-', '='));
     sb.append(String.format("Total params: %,d%nTrainable params: %,d%nNon-trainable params: %,d%n", total, trainable, total - trainable));

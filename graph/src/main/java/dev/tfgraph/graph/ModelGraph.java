@@ -43,7 +43,7 @@ public final class ModelGraph implements AutoCloseable {
   private Graph graph;
   private Ops tf;
   private Session session;
-  private Placeholder<? extends TNumber> input;
+  private final List<Placeholder<? extends TNumber>> inputs = new ArrayList<>();
   private Operand<? extends TNumber> output;
   private final Map<String, Variable<? extends TType>> variables = new LinkedHashMap<>();
   private final Map<String, Placeholder<? extends TType>> assignValues = new LinkedHashMap<>();
@@ -51,7 +51,7 @@ public final class ModelGraph implements AutoCloseable {
   private final List<Operand<? extends TNumber>> layerInputs = new ArrayList<>();
   // training-mode parts (null in an inference graph); one per replica in a replicated graph
   private Placeholder<TInt64> stepSeed;
-  private final List<Placeholder<? extends TNumber>> replicaInputs = new ArrayList<>();
+  private final List<List<Placeholder<? extends TNumber>>> replicaInputs = new ArrayList<>();
   private final List<Operand<? extends TNumber>> trainLogits = new ArrayList<>();
   private Operand<? extends TNumber> regularization;
   private final List<Operation> updates = new ArrayList<>();
@@ -67,9 +67,8 @@ public final class ModelGraph implements AutoCloseable {
     this.replicas = replicas;
     this.graph = new Graph();
     this.tf = Ops.create(graph);
-    this.type = Tensors.dtype(model.input().dtype());
-    this.input = tf.withName(model.input().name()).placeholder(type,
-        Placeholder.shape(model.input().shape()));
+    this.type = Tensors.dtype(model.dtype());
+    for (InputSpec in : model.inputs()) inputs.add(tf.withName(in.name()).placeholder(type, Placeholder.shape(in.shape())));
     for (WeightSpec w : model.weights()) {
       Variable<? extends TNumber> v = tf.withName(w.varName()).variable(w.shape(), type);
       Placeholder<? extends TNumber> value = tf.withName(w.varName() + "__value").placeholder(type,
@@ -79,18 +78,23 @@ public final class ModelGraph implements AutoCloseable {
       assignValues.put(w.key(), value);
     }
     CallContext inference = new CallContext(false, variables, null);
-    this.output = tf.withName(OUTPUT).identity(forward(tf, input, inference, false));
+    this.output = tf.withName(OUTPUT).identity(forward(tf, inputs, inference, false));
     if (training) {
       stepSeed = tf.withName("step_seed").placeholder(TInt64.class, Placeholder.shape(Shape.of(2)));
       if (replicas == 0) {
         CallContext ctx = new CallContext(true, variables, stepSeed);
-        trainLogits.add(forward(tf, input, ctx, true));
+        trainLogits.add(forward(tf, inputs, ctx, true));
         regularization = regularization(ctx);
         ctx.updates().forEach(u -> updates.add(u.op()));
       } else {
         for (int i = 0; i < replicas; i++) {
           Ops r = tf.withSubScope("replica_" + i);
-          Placeholder<? extends TNumber> x = r.withName("input").placeholder(type, Placeholder.shape(model.input().shape()));
+          List<Placeholder<? extends TNumber>> x = new ArrayList<>();
+          for (InputSpec in : model.inputs()) {
+            // the first input keeps the name replica_<i>/input that placement and older checkpoints know
+            String n = model.inputs().size() == 1 ? "input" : "input_" + in.name();
+            x.add(r.withName(n).placeholder(type, Placeholder.shape(in.shape())));
+          }
           // each replica draws its own dropout masks: the step seed salted by the replica index
           Operand<TInt64> seed = i == 0 ? stepSeed : r.math.add(stepSeed, r.constant(new long[] {0x9E3779B97F4A7C15L * i, 0}));
           CallContext ctx = new CallContext(true, variables, seed);
@@ -145,14 +149,14 @@ public final class ModelGraph implements AutoCloseable {
       g.importGraphDef(def);
       this.graph = g;
       this.tf = Ops.create(g);
-      input = new Placeholder<>(op(input));
+      inputs.replaceAll(p -> new Placeholder<>(op(p)));
       output = same(output);
       variables.replaceAll((k, v) -> new Variable<>(op(v)));
       assignValues.replaceAll((k, v) -> new Placeholder<>(op(v)));
       assigns.replaceAll(o -> g.operation(o.name()));
       layerInputs.replaceAll(this::same);
       if (stepSeed != null) stepSeed = new Placeholder<>(op(stepSeed));
-      replicaInputs.replaceAll(p -> new Placeholder<>(op(p)));
+      for (List<Placeholder<? extends TNumber>> ps : replicaInputs) ps.replaceAll(p -> new Placeholder<>(op(p)));
       trainLogits.replaceAll(this::same);
       if (regularization != null) regularization = same(regularization);
       updates.replaceAll(o -> g.operation(o.name()));
@@ -182,31 +186,33 @@ public final class ModelGraph implements AutoCloseable {
   }
 
   /**
-   * The forward pass. With {@code logits} true and a last layer that ends in softmax, the
-   * softmax is left out so the loss can fuse it.
+   * The forward pass over the layers in order, each on its inbound outputs. With {@code logits}
+   * true and an output layer that ends in softmax, the softmax is left out so the loss can fuse it.
    */
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private Operand<? extends TNumber> forward(Ops tf, Operand x, CallContext ctx, boolean logits) {
-    Operand h = x;
-    List<Layer> layers = model.layers();
-    for (int i = 0; i < layers.size(); i++) {
-      Layer l = layers.get(i);
+  private Operand<? extends TNumber> forward(Ops tf, List<? extends Operand<? extends TNumber>> xs, CallContext ctx, boolean logits) {
+    Map<String, Operand> values = new LinkedHashMap<>();
+    for (int i = 0; i < xs.size(); i++) values.put(model.inputs().get(i).name(), xs.get(i));
+    Layer last = model.outputLayer();
+    Operand h = null;
+    for (Layer l : model.layers()) {
       Ops scoped = tf.withSubScope(l.name() + (ctx.training() ? "_train" : ""));
-      boolean last = i == layers.size() - 1;
-      if (!ctx.training()) layerInputs.add(h);
-      if (last && logits && l instanceof Activated a && a.activation().equals("softmax")) {
-        h = a.callLinear(scoped, h, ctx);
+      List<Operand> in = new ArrayList<>();
+      for (String n : model.inbound(l.name())) in.add(values.get(n));
+      if (!ctx.training()) layerInputs.add(in.get(0));
+      if (l == last && logits && l instanceof Activated a && a.activation().equals("softmax")) {
+        h = a.callLinear(scoped, in.get(0), ctx);
       } else {
-        h = l.call(scoped, h, ctx);
+        h = l.call(scoped, (List) in, ctx);
       }
+      values.put(l.name(), h);
     }
     return h;
   }
 
   /** Whether the model's output is a probability distribution. */
   public boolean endsInSoftmax() {
-    Layer last = model.layers().get(model.layers().size() - 1);
-    return last instanceof Activated a && a.activation().equals("softmax");
+    return model.outputLayer() instanceof Activated a && a.activation().equals("softmax");
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
@@ -224,21 +230,24 @@ public final class ModelGraph implements AutoCloseable {
   public Ops tf() { return tf; }
   public Session session() { return session; }
   public Class<? extends TNumber> type() { return type; }
-  public Placeholder<? extends TNumber> input() { return input; }
+  /** The first input's placeholder (the only one of a chain). */
+  public Placeholder<? extends TNumber> input() { return inputs.get(0); }
+  /** Every input's placeholder, in the model's input order. */
+  public List<Placeholder<? extends TNumber>> inputs() { return inputs; }
   public Operand<? extends TNumber> output() { return output; }
   public Placeholder<TInt64> stepSeed() { return stepSeed; }
   /** The training forward pass (of replica 0 in a replicated graph). */
   public Operand<? extends TNumber> trainLogits() { return trainLogits.get(0); }
   /** The training forward pass of each replica (one entry when not replicated). */
   public List<Operand<? extends TNumber>> replicaLogits() { return trainLogits; }
-  /** Each replica's input placeholder (empty when not replicated: {@link #input()} feeds training). */
-  public List<Placeholder<? extends TNumber>> replicaInputs() { return replicaInputs; }
+  /** Each replica's input placeholders (empty when not replicated: {@link #inputs()} feed training). */
+  public List<List<Placeholder<? extends TNumber>>> replicaInputs() { return replicaInputs; }
   public int replicas() { return replicas; }
   public Operand<? extends TNumber> regularizationLoss() { return regularization; }
   /** State updates to run with each training step (batch-norm moving averages). */
   public List<Operation> updates() { return updates; }
   public Map<String, Variable<? extends TType>> variables() { return variables; }
-  /** The inference-mode input of each layer, in order. */
+  /** The inference-mode (first) inbound tensor of each layer, in order. */
   public List<Operand<? extends TNumber>> layerInputs() { return layerInputs; }
 
   /** Fresh initial values from each weight's initializer, seeded per (seed, weight key). */
@@ -290,7 +299,7 @@ public final class ModelGraph implements AutoCloseable {
       for (int i = 0; i < ws.size(); i++) {
         WeightSpec w = ws.get(i);
         Tensor t = res.get(i);
-        out.put(w.key(), model.input().dtype().equals("float64")
+        out.put(w.key(), model.dtype().equals("float64")
             ? NpyArray.ofDoubles(w.shape().asArray(), Tensors.toDoubles(t))
             : NpyArray.ofFloats(w.shape().asArray(), Tensors.toFloats(t)));
       }
@@ -298,20 +307,19 @@ public final class ModelGraph implements AutoCloseable {
     return out;
   }
 
-  /** Inference on n examples (row-major), in batches; returns the outputs row-major. */
+  /** Inference on n examples of the only input (row-major), in batches; returns the outputs row-major. */
   public float[] predict(float[] x, int n, int batchSize) {
-    long exampleSize = Shapes.exampleSize(model.input().shape());
-    long outSize = Shapes.exampleSize(model.outputShape());
-    float[] out = new float[Math.toIntExact(n * outSize)];
-    for (int from = 0; from < n; from += batchSize) {
-      int b = Math.min(batchSize, n - from);
-      try (Tensor xt = Tensors.rows(type, model.input().shape(), x, from, b, exampleSize);
-          Result res = session.runner().feed(input, xt).fetch(output).run()) {
-        float[] y = Tensors.toFloats(res.get(0));
-        System.arraycopy(y, 0, out, Math.toIntExact(from * outSize), y.length);
-      }
+    return predict(List.of(x), n, batchSize);
+  }
+
+  /** Inference on n examples, one row-major array per model input (in its order), in batches. */
+  public float[] predict(List<float[]> xs, int n, int batchSize) {
+    if (xs.size() != inputs.size()) {
+      throw new BadInputException("model '" + model.name() + "': " + xs.size() + " input arrays given, expected " + inputs.size());
     }
-    return out;
+    List<BatchedRun.Feed> feeds = new ArrayList<>();
+    for (int i = 0; i < xs.size(); i++) feeds.add(BatchedRun.Feed.of(inputs.get(i), model.inputs().get(i).shape(), xs.get(i)));
+    return BatchedRun.run(session, type, feeds, n, batchSize, BatchedRun.endpoint(output)).toFloats();
   }
 
   @Override

@@ -50,7 +50,7 @@ final class Steps implements AutoCloseable {
   }
 
   /** One step in one process; returns {loss, accuracy} of the batch. */
-  double[] run(Tensor x, TInt32 y, long step, double lr) {
+  double[] run(Tensor[] x, TInt32 y, long step, double lr) {
     prepareScalars(step, lr);
     return lossAndAccuracy(runner(x, y, seedTensor, lrTensor));
   }
@@ -62,7 +62,8 @@ final class Steps implements AutoCloseable {
       Session.Runner r = mg.session().runner().feed(mg.stepSeed(), seedTensor).feed(learningRate, lrTensor)
           .feed(objective.exampleCount(), count);
       for (int i = 0; i < b.x().length; i++) {
-        r.feed(mg.replicaInputs().get(i), b.x()[i]).feed(objective.labels().get(i), b.y()[i]);
+        for (int k = 0; k < b.x()[i].length; k++) r.feed(mg.replicaInputs().get(i).get(k), b.x()[i][k]);
+        r.feed(objective.labels().get(i), b.y()[i]);
       }
       fetchAndUpdate(r);
       if (timeoutMs > 0) r.setOptions(RunOptions.newBuilder().setTimeoutInMs(timeoutMs).build());
@@ -75,7 +76,7 @@ final class Steps implements AutoCloseable {
   }
 
   /** The same step as a plain Runner with fixed feeds (the benchmark's baseline); its feeds live until {@link #close}. */
-  Session.Runner bare(Tensor x, TInt32 y, double lr) {
+  Session.Runner bare(Tensor[] x, TInt32 y, double lr) {
     closeBare();
     Tensor s = Tensors.seed(seed, 0);
     Tensor l = Tensors.of(mg.type(), Shape.scalar(), new double[] {lr});
@@ -88,9 +89,10 @@ final class Steps implements AutoCloseable {
     bareFeeds.clear();
   }
 
-  private Session.Runner runner(Tensor x, TInt32 y, Tensor s, Tensor lr) {
-    Session.Runner r = mg.session().runner().feed(mg.input(), x).feed(objective.labels().get(0), y)
-        .feed(mg.stepSeed(), s).feed(learningRate, lr);
+  private Session.Runner runner(Tensor[] x, TInt32 y, Tensor s, Tensor lr) {
+    Session.Runner r = mg.session().runner();
+    for (int k = 0; k < x.length; k++) r.feed(mg.inputs().get(k), x[k]);
+    r.feed(objective.labels().get(0), y).feed(mg.stepSeed(), s).feed(learningRate, lr);
     return fetchAndUpdate(r);
   }
 

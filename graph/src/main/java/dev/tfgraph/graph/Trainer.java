@@ -66,9 +66,10 @@ public final class Trainer implements AutoCloseable {
       throw new BadInputException("train: the model's output must be [batch, classes], received "
           + Shapes.show(out) + "; end the model with a Dense layer");
     }
-    if (opt.augment.equals("flip") && model.input().shape().numDimensions() != 4) {
-      throw new BadInputException("train: augment flip mirrors images: expected the model's input "
-          + model.input().name() + " to be [batch, height, width, channels], received " + Shapes.show(model.input().shape()));
+    if (opt.augment.equals("flip") && (model.inputs().size() != 1 || model.input().shape().numDimensions() != 4)) {
+      throw new BadInputException("train: augment flip mirrors images: expected one model input of shape"
+          + " [batch, height, width, channels], received " + model.inputs().size() + " input(s), the first "
+          + model.input().name() + " " + Shapes.show(model.input().shape()));
     }
     ClusterSpec cluster = opt.cluster;
     this.mg = cluster == null ? ModelGraph.training(model, sessionConfig(options))
@@ -207,8 +208,8 @@ public final class Trainer implements AutoCloseable {
   }
 
   private TrainResult fitHere(Dataset train, Dataset test, Map<String, NpyArray> initial) {
-    checkData(train, "training");
-    if (test != null) checkData(test, "test");
+    train = checkData(train, "training");
+    if (test != null) test = checkData(test, "test");
     Dataset val = test;
     if (opt.validationSplit > 0) {
       int[] o = Batches.order(train.size(), opt.seed, -1, true);
@@ -255,7 +256,8 @@ public final class Trainer implements AutoCloseable {
         int[] order = Batches.order(train.size(), opt.seed, epoch, opt.shuffle);
         final Dataset tr = train;
         Batches.Flip flip = opt.augment.equals("flip") ? new Batches.Flip(opt.seed, epoch) : null;
-        java.util.function.IntFunction<Batch> batchAt = i -> Batches.of(tr, order, i, opt.batchSize, parts, mg.type(), model.input().shape(), flip);
+        List<Shape> shapes = model.inputs().stream().map(InputSpec::shape).toList();
+        java.util.function.IntFunction<Batch> batchAt = i -> Batches.of(tr, order, i, opt.batchSize, parts, mg.type(), shapes, flip);
         Future<Batch> next = prefetch.submit(() -> batchAt.apply(0));
         double lr = opt.learningRate(epoch, 0);
         monitor.startEpoch(epoch);
@@ -323,7 +325,7 @@ public final class Trainer implements AutoCloseable {
     TrainResult.Metrics tm = test == null ? null : Evaluator.evaluate(mg, test, 512);
     TrainResult.Epoch last = history.isEmpty() ? null : history.get(history.size() - 1);
     Map<String, NpyArray> weights = mg.weights();
-    WeightCheck.requireFinite(weights, model.input().dtype().equals("float64"), "training produced non-finite weights");
+    WeightCheck.requireFinite(weights, model.dtype().equals("float64"), "training produced non-finite weights");
     return new TrainResult(history, stepsRun, seconds, stepsRun == 0 ? 0 : stepNanos / 1e6 / stepsRun,
         stepNanos == 0 ? 0 : 100.0 * waitNanos / stepNanos, last == null ? lastLoss : last.trainLoss(),
         last == null ? lastAcc : last.trainAccuracy(), tm, stop, weights);
@@ -349,7 +351,12 @@ public final class Trainer implements AutoCloseable {
 
   /** One training step in one process; returns {loss, accuracy} of the batch (for benchmarks; fit runs its own). */
   public double[] runStep(Tensor x, TInt32 y, long step, double lr) {
-    return stepper.run(x, y, step, lr);
+    return stepper.run(new Tensor[] {x}, y, step, lr);
+  }
+
+  /** As {@link #runStep(Tensor, TInt32, long, double)} with one tensor per model input, in its order. */
+  public double[] runStep(Tensor[] xs, TInt32 y, long step, double lr) {
+    return stepper.run(xs, y, step, lr);
   }
 
   /** Zeroes the optimizer's slots (fit does this itself; for benchmarks that drive runStep). */
@@ -365,19 +372,24 @@ public final class Trainer implements AutoCloseable {
    * {@code bench} compares {@link #runStep} with. Close its feeds with {@link #closeBare()}.
    */
   public Session.Runner bareRunner(Tensor x, TInt32 y, double lr) {
-    return stepper.bare(x, y, lr);
+    return stepper.bare(new Tensor[] {x}, y, lr);
+  }
+
+  /** As {@link #bareRunner(Tensor, TInt32, double)} with one tensor per model input. */
+  public Session.Runner bareRunner(Tensor[] xs, TInt32 y, double lr) {
+    return stepper.bare(xs, y, lr);
   }
 
   public void closeBare() {
     stepper.closeBare();
   }
 
-  private void checkData(Dataset d, String what) {
-    long[] want = Shapes.dims(model.input().shape());
-    if (!Arrays.equals(want, d.exampleShape())) {
-      throw new BadInputException(what + " data: examples have shape " + Arrays.toString(d.exampleShape())
-          + ", expected " + Arrays.toString(want) + " (the model's input " + model.input().name() + ")");
-    }
+  /**
+   * The data with its inputs in the model's input order, each of the model input's shape: one
+   * unnamed array feeds a model of one input; several are matched by name.
+   */
+  private Dataset checkData(Dataset d, String what) {
+    List<Dataset.Input> aligned = DataAlignment.align(model, d.inputs(), what + " data");
     if (d.size() == 0) throw new BadInputException(what + " data: no examples");
     int classes = model.numOutputs();
     for (int i = 0; i < d.y().length; i++) {
@@ -385,6 +397,7 @@ public final class Trainer implements AutoCloseable {
         throw new BadInputException(what + " data: label " + d.y()[i] + " of example " + i + " is outside [0, " + classes + ")");
       }
     }
+    return new Dataset(aligned, d.y());
   }
 
   public Operand<? extends TNumber> loss() {

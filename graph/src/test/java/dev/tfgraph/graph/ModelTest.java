@@ -40,7 +40,7 @@ class ModelTest {
     rejects(spec("{'type': 'Scale', 'name': 's', 'width': '3'}"), "Scale 's'", "width", "integer", "\"3\"");
     rejects(spec("{'type': 'Scale', 'name': 'a.b', 'width': 3}"), "name", "a.b");
     rejects(spec("{'type': 'Scale', 'width': 3}"), "name", "required");
-    rejects(spec("").replace("\"format_version\": 1", "\"format_version\": 2"), "format_version 2", "newer");
+    rejects(spec("").replace("\"format_version\": 1", "\"format_version\": 3"), "format_version 3", "newer");
     rejects(spec("{'type': 'Scale', 'name': 's', 'width': 3}").replace("\"labels\"", "\"lables\""), "unknown key", "lables");
     rejects(spec("{'type': 'Scale', 'name': 's', 'width': 3}").replace("[\"a\", \"b\", \"c\"]", "[\"a\"]"), "labels has 1 names, expected 3");
     rejects(spec("{'type': 'Scale', 'name': 's', 'width': 3}").replace("[null, 3]", "[4, 3]"), "shape", "[null, positive integers");

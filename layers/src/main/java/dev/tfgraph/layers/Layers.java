@@ -37,6 +37,12 @@ public final class Layers implements LayerFactory {
     p.put("Normalization", Normalization::parse);
     p.put("RandomFlip", RandomFlip::parse);
     p.put("RandomCrop", RandomCrop::parse);
+    p.put("Add", Add::parse);
+    p.put("Subtract", Subtract::parse);
+    p.put("Multiply", Multiply::parse);
+    p.put("Average", Average::parse);
+    p.put("Maximum", Maximum::parse);
+    p.put("Concatenate", Concatenate::parse);
     return p;
   }
 }

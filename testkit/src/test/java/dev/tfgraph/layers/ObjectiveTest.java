@@ -66,7 +66,7 @@ class ObjectiveTest {
           Tensor x = Tensors.rows(g.type(), m.input().shape(), d.x(), lo, hi - lo, 5);
           TInt32 labels = Tensors.labels(y, lo, hi - lo);
           feeds.addAll(List.of(x, labels));
-          r.feed(g.replicaInputs().get(i), x).feed(o[0].labels().get(i), labels);
+          r.feed(g.replicaInputs().get(i).get(0), x).feed(o[0].labels().get(i), labels);
         }
         Tensor count = Tensors.of(g.type(), org.tensorflow.ndarray.Shape.scalar(), new double[] {7});
         Tensor seed = Tensors.seed(1, 0);

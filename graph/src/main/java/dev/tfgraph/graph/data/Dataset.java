@@ -4,29 +4,63 @@ import dev.tfgraph.graph.BadInputException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 
-/** Labelled examples in memory: x row-major [n, ...exampleShape], integer labels y [n]. */
-public record Dataset(float[] x, int[] y, long[] exampleShape) {
+/**
+ * Labelled examples in memory: one or more inputs, each row-major [n, ...its example shape] and
+ * named as the model input it feeds (the name may be null when there is one), and integer labels y [n].
+ */
+public record Dataset(List<Input> inputs, int[] y) {
+  /** One input's examples: its name (null: the model's only input), rows, example shape. */
+  public record Input(String name, float[] x, long[] shape) {
+    public long exampleSize() {
+      long n = 1;
+      for (long d : shape) n = Math.multiplyExact(n, d);
+      return n;
+    }
+  }
+
   public Dataset {
-    long es = 1;
-    for (long d : exampleShape) es = Math.multiplyExact(es, d);
-    if (x.length != (long) y.length * es) {
-      throw new BadInputException("dataset: " + x.length + " values for " + y.length + " examples of shape "
-          + Arrays.toString(exampleShape));
+    inputs = List.copyOf(inputs);
+    if (inputs.isEmpty()) throw new BadInputException("dataset: no inputs");
+    Set<String> names = new HashSet<>();
+    for (Input in : inputs) {
+      if (inputs.size() > 1 && in.name() == null) throw new BadInputException("dataset: every input of several needs a name");
+      if (in.name() != null && !names.add(in.name())) throw new BadInputException("dataset: input \"" + in.name() + "\" given twice");
+      if (in.x().length != (long) y.length * in.exampleSize()) {
+        throw new BadInputException("dataset: " + in.x().length + " values for " + y.length + " examples of shape "
+            + Arrays.toString(in.shape()) + (in.name() == null ? "" : " (input " + in.name() + ")"));
+      }
     }
     for (int i = 0; i < y.length; i++) {
       if (y[i] < 0) throw new BadInputException("dataset: label " + y[i] + " of example " + i + " is negative");
     }
   }
 
+  /** One unnamed input. */
+  public Dataset(float[] x, int[] y, long[] exampleShape) {
+    this(List.of(new Input(null, x, exampleShape)), y);
+  }
+
+  /** The first input's rows. */
+  public float[] x() {
+    return inputs.get(0).x();
+  }
+
+  /** The first input's example shape. */
+  public long[] exampleShape() {
+    return inputs.get(0).shape();
+  }
+
   public int size() {
     return y.length;
   }
 
+  /** The first input's values per example. */
   public long exampleSize() {
-    long n = 1;
-    for (long d : exampleShape) n *= d;
-    return n;
+    return inputs.get(0).exampleSize();
   }
 
   /** IDX images (pixels / 255; [n, h, w] becomes [h, w, 1]) and labels. */
@@ -70,14 +104,16 @@ public record Dataset(float[] x, int[] y, long[] exampleShape) {
   }
 
   public Dataset subset(int[] indices) {
-    int es = Math.toIntExact(exampleSize());
-    float[] nx = new float[indices.length * es];
-    int[] ny = new int[indices.length];
-    for (int i = 0; i < indices.length; i++) {
-      System.arraycopy(x, indices[i] * es, nx, i * es, es);
-      ny[i] = y[indices[i]];
+    List<Input> out = new java.util.ArrayList<>();
+    for (Input in : inputs) {
+      int es = Math.toIntExact(in.exampleSize());
+      float[] nx = new float[Math.multiplyExact(indices.length, es)];
+      for (int i = 0; i < indices.length; i++) System.arraycopy(in.x(), indices[i] * es, nx, i * es, es);
+      out.add(new Input(in.name(), nx, in.shape()));
     }
-    return new Dataset(nx, ny, exampleShape);
+    int[] ny = new int[indices.length];
+    for (int i = 0; i < indices.length; i++) ny[i] = y[indices[i]];
+    return new Dataset(out, ny);
   }
 
   public int numClasses() {

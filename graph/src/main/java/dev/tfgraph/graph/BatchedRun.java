@@ -1,0 +1,70 @@
+package dev.tfgraph.graph;
+
+import dev.tfgraph.graph.data.NpyArray;
+import java.util.List;
+import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.Shape;
+
+/**
+ * The one batched-fetch loop: runs one fetch over n examples of every input, {@code batchSize}
+ * rows per {@code Session.run}, and concatenates the outputs along the batch axis (as float32).
+ * Prediction ({@link ModelGraph#predict}, the export's {@code Predictor}) and adaptation use it.
+ */
+public final class BatchedRun {
+  /** One input: the tensor it feeds ("op:index"), its shape (batch axis −1), its rows, row-major. */
+  public record Feed(String name, Shape shape, float[] rows) {
+    public static Feed of(Operand<?> placeholder, Shape shape, float[] rows) {
+      return new Feed(endpoint(placeholder), shape, rows);
+    }
+  }
+
+  private BatchedRun() {}
+
+  /** "op:index" of an operand, as Session.Runner's feed and fetch take it. */
+  public static String endpoint(Operand<?> o) {
+    Output<?> out = o.asOutput();
+    return out.op().name() + ":" + out.index();
+  }
+
+  /** {@code fetch} for rows [0, n) of every feed; {@code type} is the inputs' tensor type. */
+  public static NpyArray run(Session session, Class<?> type, List<Feed> feeds, int n, int batchSize, String fetch) {
+    if (batchSize < 1) throw new BadInputException("batch size must be positive, received " + batchSize);
+    if (n < 1) throw new BadInputException("no examples to run, expected at least one");
+    float[] out = null;
+    long[] outShape = null;
+    long rowSize = 0;
+    Tensor[] xs = new Tensor[feeds.size()];
+    for (int from = 0; from < n; from += batchSize) {
+      int b = Math.min(batchSize, n - from);
+      try {
+        Session.Runner r = session.runner();
+        for (int i = 0; i < xs.length; i++) {
+          Feed f = feeds.get(i);
+          xs[i] = Tensors.rows(type, f.shape(), f.rows(), from, b, Shapes.exampleSize(f.shape()));
+          r.feed(f.name(), xs[i]);
+        }
+        try (Result res = r.fetch(fetch).run()) {
+          Tensor y = res.get(0);
+          if (out == null) {
+            outShape = y.shape().asArray();
+            outShape[0] = n;
+            rowSize = y.shape().size() / b;
+            out = new float[Math.toIntExact(n * rowSize)];
+          }
+          float[] f = Tensors.toFloats(y);
+          System.arraycopy(f, 0, out, Math.toIntExact(from * rowSize), f.length);
+        }
+      } finally {
+        for (int i = 0; i < xs.length; i++) {
+          if (xs[i] != null) xs[i].close();
+          xs[i] = null;
+        }
+      }
+    }
+    return NpyArray.ofFloats(outShape, out);
+  }
+}

@@ -1,0 +1,71 @@
+package dev.tfgraph.graph;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A graph of layers declared as in Keras' functional API:
+ * <pre>{@code
+ * Functional f = Model.functional("residual");
+ * Node x = f.input("x", 8), side = f.input("side", 3);
+ * Node a = new Dense("a", 8, "relu").on(x);
+ * Node res = new Add("res").on(x, a);
+ * Model m = f.build(new Dense("head", 4, "softmax").on(new Concatenate("cat").on(res, side)));
+ * }</pre>
+ * Layers are kept in the order they were applied, which defines every inbound name above its use.
+ */
+public final class Functional {
+  private final String name;
+  private final List<InputSpec> inputs = new ArrayList<>();
+  private final List<Layer> layers = new ArrayList<>();
+  private final Map<String, List<String>> inbound = new LinkedHashMap<>();
+  private String dtype = "float32";
+  private List<String> labels;
+
+  Functional(String name) {
+    this.name = name;
+  }
+
+  /** A model input of the model's dtype with this example shape (the batch axis is added). */
+  public Node input(String inputName, long... exampleShape) {
+    inputs.add(new InputSpec(inputName, Shapes.batchOf(exampleShape), dtype));
+    return new Node(this, inputName);
+  }
+
+  /** The dtype of every input, float32 (default) or float64; set it before declaring inputs. */
+  public Functional dtype(String d) {
+    Checks.oneOf("model '" + name + "'", "dtype", d, InputSpec.DTYPES);
+    if (!inputs.isEmpty()) throw new IllegalStateException("model '" + name + "': set dtype before declaring inputs");
+    dtype = d;
+    return this;
+  }
+
+  public Functional labels(List<String> l) {
+    labels = l;
+    return this;
+  }
+
+  static Node apply(Layer layer, Node... in) {
+    if (in.length == 0) throw new BadInputException(layer.where() + ": applied to no node; expected " + layer.arity());
+    Functional f = in[0].owner();
+    List<String> names = new ArrayList<>();
+    for (Node n : in) {
+      if (n.owner() != f) throw new BadInputException(layer.where() + ": node '" + n.name() + "' belongs to another model");
+      names.add(n.name());
+    }
+    if (f.inbound.containsKey(layer.name())) {
+      throw new BadInputException(layer.where() + " is applied twice; a layer is one node (share weights by name instead)");
+    }
+    f.layers.add(layer);
+    f.inbound.put(layer.name(), names);
+    return new Node(f, layer.name());
+  }
+
+  /** The model whose output is {@code output} (the last layer applied), built and checked. */
+  public Model build(Node output) {
+    if (output.owner() != this) throw new BadInputException("model '" + name + "': the output node belongs to another model");
+    return new Model(name, inputs, labels, layers, inbound, output.name());
+  }
+}

@@ -1,0 +1,43 @@
+package dev.tfgraph.layers;
+
+import dev.tfgraph.graph.CallContext;
+import dev.tfgraph.graph.ConfigReader;
+import dev.tfgraph.graph.MergeLayer;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.family.TNumber;
+
+/** y = x_0 − x_1, elementwise over exactly two inbound tensors of equal shape (Keras' Subtract). */
+public final class Subtract extends MergeLayer {
+  public Subtract(String name, boolean trainable) {
+    super(name, trainable);
+  }
+
+  public Subtract(String name) {
+    this(name, true);
+  }
+
+  @Override public String type() { return "Subtract"; }
+
+  @Override public int maxInbound() { return 2; }
+
+  /** Subtract has no keys of its own; registered in {@link Layers}. */
+  public static Subtract parse(ConfigReader c, String name, boolean trainable) {
+    return new Subtract(name, trainable);
+  }
+
+  @Override
+  protected void writeConfig(Map<String, Object> out) {}
+
+  @Override
+  public <T extends TNumber> Operand<T> call(Ops tf, List<Operand<T>> inputs, CallContext ctx) {
+    return difference(tf, inputs.get(0), inputs.get(1));
+  }
+
+  /** first − second. */
+  static <T extends TNumber> Operand<T> difference(Ops tf, Operand<T> a, Operand<T> b) {
+    return tf.math.sub(a, b);
+  }
+}
