@@ -26,10 +26,14 @@ public final class EvaluateCommand implements Callable<Integer> {
   public Integer call() {
     try (Predictor p = ModelDir.open(model, trusted)) {
       Dataset d = data.evaluation();
-      long[] shape = new long[d.exampleShape().length + 1];
-      shape[0] = d.size();
-      System.arraycopy(d.exampleShape(), 0, shape, 1, d.exampleShape().length);
-      NpyArray out = p.predict(NpyArray.ofFloats(shape, d.x()), batchSize);
+      Map<String, NpyArray> xs = new LinkedHashMap<>();
+      for (Dataset.Input in : d.inputs()) {
+        long[] shape = new long[in.shape().length + 1];
+        shape[0] = d.size();
+        System.arraycopy(in.shape(), 0, shape, 1, in.shape().length);
+        xs.put(in.name(), NpyArray.ofFloats(shape, in.x()));
+      }
+      NpyArray out = p.predict(NamedArrays.forInputs(xs, p.inputNames()), batchSize);
       int classes = (int) out.shape()[out.shape().length - 1];
       boolean probs = endsInSoftmax(p);
       TrainResult.Metrics m = Evaluator.metrics(out.toFloats(), d.y(), classes, probs);

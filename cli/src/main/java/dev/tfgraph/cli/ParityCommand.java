@@ -7,6 +7,7 @@ import dev.tfgraph.graph.data.NpyArray;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -17,7 +18,8 @@ import picocli.CommandLine.Option;
         "|got - expected| <= atol + rtol * |expected|. Exit 1 if any element fails (non-finite outputs fail too)."})
 public final class ParityCommand implements Callable<Integer> {
   @Option(names = "--model", required = true, paramLabel = "DIR") Path model;
-  @Option(names = "--input", required = true, paramLabel = "X.npy") Path input;
+  @Option(names = "--input", required = true, paramLabel = "X.npy|NAME=X.npy|X.npz",
+      description = "the input; several inputs: NAME=FILE.npy once per input, or one .npz keyed by input names") List<String> inputs;
   @Option(names = "--expected", required = true, paramLabel = "Y.npy") Path expected;
   @Option(names = "--rtol", converter = Ranges.NonNegativeFinite.class, description = "finite, >= 0 (default ${DEFAULT-VALUE})") double rtol = 1e-5;
   @Option(names = "--atol", converter = Ranges.NonNegativeFinite.class, description = "finite, >= 0 (default ${DEFAULT-VALUE})") double atol = 1e-6;
@@ -48,11 +50,11 @@ public final class ParityCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    NpyArray x = Npy.read(input);
+    Map<String, NpyArray> xs = NamedArrays.read("--input", inputs);
     NpyArray want = Npy.read(expected);
     if (!want.isFloating()) throw new BadInputException(expected + ": expected float32 or float64, received " + want.dtypeName());
     try (Predictor p = ModelDir.open(model, trusted)) {
-      NpyArray got = p.predict(x, batchSize);
+      NpyArray got = p.predict(NamedArrays.forInputs(xs, p.inputNames()), batchSize);
       if (!Arrays.equals(got.shape(), want.shape())) {
         throw new BadInputException("the model's output has shape " + got.shapeString() + ", expected (from "
             + expected + ") " + want.shapeString());

@@ -6,15 +6,18 @@ import dev.tfgraph.graph.data.Npy;
 import dev.tfgraph.graph.data.NpyArray;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "predict", mixinStandardHelpOptions = true,
-    description = "Runs serving_default on an .npy input and writes float32 outputs as .npy.")
+    description = {"Runs serving_default on .npy inputs and writes float32 outputs as .npy. A model of several inputs",
+        "takes --input NAME=FILE.npy once per input, or one .npz keyed by input names."})
 public final class PredictCommand implements Callable<Integer> {
   @Option(names = "--model", required = true, paramLabel = "DIR", description = "version folder or base folder (newest version)") Path model;
-  @Option(names = "--input", required = true, paramLabel = "X.npy") Path input;
+  @Option(names = "--input", required = true, paramLabel = "X.npy|NAME=X.npy|X.npz") List<String> inputs;
   @Option(names = "--output", required = true, paramLabel = "Y.npy") Path output;
   @Option(names = "--batch-size", converter = Ranges.Positive.class, description = ">= 1 (default ${DEFAULT-VALUE})") int batchSize = 256;
   @Option(names = "--check-finite", negatable = true, description = "fail (exit 3) on NaN or Inf outputs (default: off)") boolean checkFinite;
@@ -23,10 +26,10 @@ public final class PredictCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    OutputPaths.file("--output", output, model, input);
-    NpyArray x = Npy.read(input);
+    OutputPaths.file("--output", output, model, NamedArrays.files(inputs).toArray(Path[]::new));
+    Map<String, NpyArray> xs = NamedArrays.read("--input", inputs);
     try (Predictor p = ModelDir.open(model, trusted)) {
-      NpyArray y = p.predict(x, batchSize);
+      NpyArray y = p.predict(NamedArrays.forInputs(xs, p.inputNames()), batchSize);
       if (checkFinite) Finite.check(y, "output of " + p.dir());
       try {
         Npy.write(output, y);

@@ -10,7 +10,9 @@ import dev.tfgraph.graph.RunFailedException;
 import dev.tfgraph.graph.Shapes;
 import dev.tfgraph.graph.WeightCheck;
 import dev.tfgraph.graph.data.NpyArray;
+import dev.tfgraph.graph.InputSpec;
 import dev.tfgraph.graph.data.Npy;
+import dev.tfgraph.graph.data.Npz;
 import dev.tfgraph.graph.data.OutputFiles;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -20,9 +22,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -93,20 +97,26 @@ public final class Exporter {
     Path work = base.resolve(name + ".verify");
     ACTIVE.add(name);
     try {
-      float[] probe = probe(model, PROBE_ROWS);
+      List<float[]> probe = probe(model, PROBE_ROWS);
       float[] expected;
       try (ModelGraph mg = ModelGraph.inference(model)) {
         mg.setWeights(weights);
         expected = mg.predict(probe, PROBE_ROWS, PROBE_ROWS);
         requireFinite(model, expected, "in this process");
-        Signature sig = Signature.builder().key(Signature.DEFAULT_KEY).methodName("tensorflow/serving/predict")
-            .input(model.input().name(), mg.input()).output(ModelGraph.OUTPUT, mg.output()).build();
-        SavedModelBundle.exporter(staging.toString()).withSession(mg.session()).withSignature(sig).export();
+        Signature.Builder sig = Signature.builder().key(Signature.DEFAULT_KEY).methodName("tensorflow/serving/predict");
+        for (int i = 0; i < model.inputs().size(); i++) sig.input(model.inputs().get(i).name(), mg.inputs().get(i));
+        sig.output(ModelGraph.OUTPUT, mg.output());
+        SavedModelBundle.exporter(staging.toString()).withSession(mg.session()).withSignature(sig.build()).export();
       }
       writeInfo(staging, model, training);
-      Path probeFile = work.resolve("probe.npy");
+      Path probeFile = work.resolve("probe.npz");
       Path outFile = work.resolve("out.npy");
-      Npy.write(probeFile, NpyArray.ofFloats(Shapes.withBatch(model.input().shape(), PROBE_ROWS).asArray(), probe));
+      Map<String, NpyArray> probeArrays = new LinkedHashMap<>();
+      for (int i = 0; i < model.inputs().size(); i++) {
+        InputSpec in = model.inputs().get(i);
+        probeArrays.put(in.name(), NpyArray.ofFloats(Shapes.withBatch(in.shape(), PROBE_ROWS).asArray(), probe.get(i)));
+      }
+      Npz.write(probeFile, probeArrays);
       fsyncTree(staging);
       ChildJvm.verify(staging, probeFile, outFile);
       float[] got = Npy.read(outFile).toFloats();
@@ -230,12 +240,16 @@ public final class Exporter {
     }
   }
 
-  /** A deterministic probe batch in [0, 1). */
-  static float[] probe(Model model, int n) {
+  /** A deterministic probe batch in [0, 1) for each input. */
+  static List<float[]> probe(Model model, int n) {
     SplittableRandom r = new SplittableRandom(12345);
-    float[] x = new float[Math.toIntExact(n * Shapes.exampleSize(model.input().shape()))];
-    for (int i = 0; i < x.length; i++) x[i] = (float) r.nextDouble();
-    return x;
+    List<float[]> out = new ArrayList<>();
+    for (InputSpec in : model.inputs()) {
+      float[] x = new float[Math.toIntExact(n * Shapes.exampleSize(in.shape()))];
+      for (int i = 0; i < x.length; i++) x[i] = (float) r.nextDouble();
+      out.add(x);
+    }
+    return out;
   }
 
   private static void writeInfo(Path dir, Model model, Map<String, Object> training) throws IOException {

@@ -9,8 +9,12 @@ import dev.tfgraph.graph.data.NpyArray;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
+import dev.tfgraph.graph.BatchedRun;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
@@ -24,17 +28,16 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TFloat64;
 
 /**
- * In-process inference over a SavedModel's serving_default signature. Checks the input's rank,
- * shape and dtype against the signature in Java before running (TF does not enforce declared
- * shapes), batches large inputs, and closes every tensor. Safe for concurrent use.
+ * In-process inference over a SavedModel's serving_default signature, with one or more inputs.
+ * Checks each input's rank, shape and dtype against the signature in Java before running (TF does
+ * not enforce declared shapes), batches large inputs, and closes every tensor. Safe for concurrent use.
  */
 public final class Predictor implements AutoCloseable {
   private final Path dir;
   private final SavedModelBundle bundle;
-  private final String inputKey;
-  private final TensorInfo input;
+  /** The signature's inputs by key, in the model's input order (the spec's, else sorted by key). */
+  private final Map<String, TensorInfo> inputs = new LinkedHashMap<>();
   private final TensorInfo output;
-  private final long[] inputShape;
   private final JsonNode info;
   private final String infoProblem;
 
@@ -42,16 +45,12 @@ public final class Predictor implements AutoCloseable {
     this.dir = dir;
     this.bundle = bundle;
     SignatureDef sig = bundle.metaGraphDef().getSignatureDefMap().get("serving_default");
-    if (sig == null || sig.getInputsCount() != 1 || sig.getOutputsCount() < 1) {
+    if (sig == null || sig.getInputsCount() < 1 || sig.getOutputsCount() < 1) {
       bundle.close();
-      throw new BadInputException("model " + dir + ": no serving_default signature with one input");
+      throw new BadInputException("model " + dir + ": no serving_default signature with inputs and an output");
     }
-    Map.Entry<String, TensorInfo> in = sig.getInputsMap().entrySet().iterator().next();
-    this.inputKey = in.getKey();
-    this.input = in.getValue();
     this.output = sig.getOutputsMap().containsKey("output") ? sig.getOutputsMap().get("output")
         : sig.getOutputsMap().values().iterator().next();
-    this.inputShape = dims(input.getTensorShape());
     JsonNode i = null;
     String problem = null;
     try {
@@ -61,6 +60,15 @@ public final class Predictor implements AutoCloseable {
     }
     this.info = i;
     this.infoProblem = problem;
+    List<String> order = new ArrayList<>(new TreeMap<>(sig.getInputsMap()).keySet());
+    if (i != null) {
+      List<String> spec = new ArrayList<>();
+      JsonNode ins = i.path("spec").has("inputs") ? i.path("spec").path("inputs") : null;
+      if (ins != null && ins.isArray()) ins.forEach(n -> spec.add(n.path("name").asText()));
+      else spec.add(i.path("spec").path("input").path("name").asText());
+      if (spec.size() == order.size() && order.containsAll(spec)) order = spec;
+    }
+    for (String k : order) inputs.put(k, sig.getInputsMap().get(k));
   }
 
   /** Loads a version folder, or the newest version under a base folder. */
@@ -115,10 +123,22 @@ public final class Predictor implements AutoCloseable {
 
   public Path dir() { return dir; }
   public SavedModelBundle bundle() { return bundle; }
-  public String inputName() { return inputKey; }
-  public long[] inputShape() { return inputShape.clone(); }
+  /** The first input's key (the only one of most models). */
+  public String inputName() { return inputNames().get(0); }
+  /** Every input's signature key, in the model's input order. */
+  public List<String> inputNames() { return List.copyOf(inputs.keySet()); }
+  /** The first input's shape (batch −1). */
+  public long[] inputShape() { return inputShape(inputName()); }
+  /** An input's shape (batch −1). */
+  public long[] inputShape(String name) { return dims(info(name).getTensorShape()); }
   public long[] outputShape() { return dims(output.getTensorShape()); }
-  public DataType inputDtype() { return input.getDtype(); }
+  public DataType inputDtype() { return info(inputName()).getDtype(); }
+
+  private TensorInfo info(String name) {
+    TensorInfo t = inputs.get(name);
+    if (t == null) throw new BadInputException("model " + dir + " has no input \"" + name + "\"; its inputs are " + inputNames());
+    return t;
+  }
   /**
    * The tfgraph.json record (spec, labels, provenance), or null for a foreign SavedModel (no such
    * file); a corrupt one is bad input here, for the callers that need it (prediction does not).
@@ -128,19 +148,26 @@ public final class Predictor implements AutoCloseable {
     return info;
   }
 
-  /** Checks x against the signature: rank, non-batch dims, dtype (float32 or float64 accepted). */
+  /** Checks x against the (only) input of the signature: rank, non-batch dims, dtype (float32 or float64 accepted). */
   public void check(NpyArray x) {
+    check(inputName(), x);
+  }
+
+  /** Checks x against the signature input {@code name}. */
+  public void check(String name, NpyArray x) {
+    long[] want = inputShape(name);
+    String which = inputs.size() == 1 ? "input" : "input " + name;
     long[] s = x.shape();
     if (!x.isFloating()) {
-      throw new BadInputException("input has dtype " + x.dtypeName() + ", expected float32 (or float64, cast)");
+      throw new BadInputException(which + " has dtype " + x.dtypeName() + ", expected float32 (or float64, cast)");
     }
-    boolean ok = s.length == inputShape.length;
-    for (int i = 1; ok && i < s.length; i++) ok = inputShape[i] < 0 || s[i] == inputShape[i];
+    boolean ok = s.length == want.length;
+    for (int i = 1; ok && i < s.length; i++) ok = want[i] < 0 || s[i] == want[i];
     if (!ok) {
-      throw new BadInputException("input has shape " + x.shapeString() + ", expected " + showShape(inputShape)
-          + " (signature input \"" + inputKey + "\")");
+      throw new BadInputException(which + " has shape " + x.shapeString() + ", expected " + showShape(want)
+          + " (signature input \"" + name + "\")");
     }
-    if (s[0] == 0) throw new BadInputException("input has an empty batch (shape " + x.shapeString() + ")");
+    if (s[0] == 0) throw new BadInputException(which + " has an empty batch (shape " + x.shapeString() + ")");
   }
 
   static String showShape(long[] s) {
@@ -149,39 +176,54 @@ public final class Predictor implements AutoCloseable {
     return b.append("]").toString();
   }
 
-  /** Runs serving_default on x in batches; returns float32 outputs. */
+  /** Runs serving_default on x (a model of one input) in batches; returns float32 outputs. */
   public NpyArray predict(NpyArray x, int batchSize) {
-    check(x);
-    if (batchSize < 1) throw new BadInputException("batch size must be positive, received " + batchSize);
-    long[] s = x.shape();
-    int n = Math.toIntExact(s[0]);
-    long es = x.size() / n;
-    float[] data = x.toFloats();
-    Class<?> type = input.getDtype() == DataType.DT_DOUBLE ? TFloat64.class : TFloat32.class;
-    float[] out = null;
-    long[] outShape = null;
-    long os = 0;
-    Shape batchShape = Shape.of(s);
-    for (int from = 0; from < n; from += batchSize) {
-      int b = Math.min(batchSize, n - from);
-      try (Tensor t = Tensors.rows(type, batchShape, data, from, b, es);
-          Result r = runner().feed(opName(input), opIndex(input), t).fetch(opName(output), opIndex(output)).run()) {
-        Tensor y = r.get(0);
-        if (out == null) {
-          outShape = y.shape().asArray();
-          outShape[0] = n;
-          os = y.shape().size() / b;
-          out = new float[Math.toIntExact(n * os)];
-        }
-        float[] f = Tensors.toFloats(y);
-        System.arraycopy(f, 0, out, Math.toIntExact(from * os), f.length);
-      } catch (BadInputException e) {
-        throw e;
-      } catch (RuntimeException e) {
-        throw new RunFailedException("running " + dir + " failed: " + firstLine(e.getMessage()), e);
-      }
+    if (inputs.size() != 1) {
+      throw new BadInputException("model " + dir + " takes " + inputs.size() + " inputs " + inputNames()
+          + "; expected one array per input, by name");
     }
-    return NpyArray.ofFloats(outShape, out);
+    return predict(Map.of(inputName(), x), batchSize);
+  }
+
+  /**
+   * Runs serving_default on one array per input, keyed by input name, all with the same number of
+   * examples, in batches; returns float32 outputs.
+   */
+  public NpyArray predict(Map<String, NpyArray> xs, int batchSize) {
+    for (String k : xs.keySet()) info(k);
+    List<String> missing = new ArrayList<>(inputs.keySet());
+    missing.removeAll(xs.keySet());
+    if (!missing.isEmpty()) {
+      throw new BadInputException("no array for input" + (missing.size() > 1 ? "s " : " ") + missing + " of model " + dir
+          + "; expected one per input " + inputNames());
+    }
+    long n = -1;
+    String first = null;
+    for (String k : inputNames()) {
+      NpyArray x = xs.get(k);
+      check(k, x);
+      if (n >= 0 && x.shape()[0] != n) {
+        throw new BadInputException("input " + k + " has " + x.shape()[0] + " examples, expected " + n + " (as input " + first + ")");
+      }
+      n = x.shape()[0];
+      first = first == null ? k : first;
+    }
+    if (batchSize < 1) throw new BadInputException("batch size must be positive, received " + batchSize);
+    Class<?> type = inputDtype() == DataType.DT_DOUBLE ? TFloat64.class : TFloat32.class;
+    List<BatchedRun.Feed> feeds = new ArrayList<>();
+    for (String k : inputNames()) {
+      NpyArray x = xs.get(k);
+      long[] shape = x.shape();
+      shape[0] = -1;
+      feeds.add(new BatchedRun.Feed(inputs.get(k).getName(), Shape.of(shape), x.toFloats()));
+    }
+    try {
+      return BatchedRun.run(bundle.session(), type, feeds, Math.toIntExact(n), batchSize, output.getName());
+    } catch (BadInputException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new RunFailedException("running " + dir + " failed: " + firstLine(e.getMessage()), e);
+    }
   }
 
   private Session.Runner runner() {
@@ -207,6 +249,6 @@ public final class Predictor implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "Predictor[" + dir + ", input " + inputKey + " " + Arrays.toString(inputShape) + "]";
+    return "Predictor[" + dir + ", inputs " + inputNames() + "]";
   }
 }

@@ -41,7 +41,7 @@ public class ExporterTest {
     assertTrue(Files.isRegularFile(base.resolve("1/saved_model.pb")));
     assertTrue(Files.isRegularFile(base.resolve("1/assets.extra/tfgraph.json")));
     assertEquals(2, Exporter.export(m, w, base, null, Map.of()).version());
-    float[] x = Exporter.probe(m, 5);
+    float[] x = Exporter.probe(m, 5).get(0);
     float[] want;
     try (ModelGraph g = ModelGraph.inference(m)) {
       g.setWeights(w);

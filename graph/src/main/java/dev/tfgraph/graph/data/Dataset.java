@@ -89,6 +89,29 @@ public record Dataset(List<Input> inputs, int[] y) {
     return new Dataset(x.toFloats(), y.toInts(), Arrays.copyOfRange(s, 1, s.length));
   }
 
+  /**
+   * Arrays by input name (the key null: one unnamed input), each float32/float64 [n, ...], and
+   * integer labels [n]; {@code yWhat} names the labels' file in messages.
+   */
+  public static Dataset fromArrays(java.util.Map<String, NpyArray> xs, NpyArray y, String yWhat) {
+    if (y.isFloating()) throw new BadInputException(yWhat + ": labels must have an integer dtype, received " + y.dtypeName());
+    List<Input> inputs = new java.util.ArrayList<>();
+    String first = null;
+    for (var e : xs.entrySet()) {
+      NpyArray x = e.getValue();
+      String what = e.getKey() == null ? "x" : "input " + e.getKey();
+      if (!x.isFloating()) throw new BadInputException(what + ": expected float32 or float64, received " + x.dtypeName());
+      long[] s = x.shape();
+      if (s.length < 2) throw new BadInputException(what + ": expected shape [n, ...], received " + x.shapeString());
+      if (y.shape().length != 1 || y.shape()[0] != s[0]) {
+        throw new BadInputException(yWhat + ": expected shape [" + s[0] + "] (one label per example of " + what + "), received "
+            + y.shapeString());
+      }
+      inputs.add(new Input(e.getKey(), x.toFloats(), Arrays.copyOfRange(s, 1, s.length)));
+    }
+    return new Dataset(inputs, y.toInts());
+  }
+
   /** train-* or t10k-* IDX files in dir, .gz or raw. */
   public static Dataset fashionMnist(Path dir, boolean train) {
     String p = train ? "train" : "t10k";

@@ -1,0 +1,91 @@
+package dev.tfgraph.layers;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tfgraph.graph.BadInputException;
+import dev.tfgraph.graph.Model;
+import dev.tfgraph.testkit.LayerGraph;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Add, Subtract, Multiply, Average, Maximum and Concatenate against numpy float64 (testdata/graphs):
+ * forward in float32 and float64, gradients of every input against the exact ones and against
+ * central finite differences, config round trips and bad configs named at build time.
+ */
+class MergeLayersTest {
+  static final String[] CASES = {"add_3", "subtract", "multiply_3", "average_2", "maximum_3", "concatenate_last", "concatenate_axis1"};
+
+  @ParameterizedTest
+  @ValueSource(strings = {"add_3", "subtract", "multiply_3", "average_2", "maximum_3", "concatenate_last", "concatenate_axis1"})
+  void forwardMatchesFloat64Reference(String name) {
+    try (MergeHarness h = new MergeHarness(name, "float32")) {
+      LayerGraph.assertClose(h.data.get("y").toDoubles(), h.forward(), 1e-6, name + " float32");
+    }
+    try (MergeHarness h = new MergeHarness(name, "float64")) {
+      LayerGraph.assertClose(h.data.get("y").toDoubles(), h.forward(), 1e-12, name + " float64");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"add_3", "subtract", "multiply_3", "average_2", "maximum_3", "concatenate_last", "concatenate_axis1"})
+  void gradientsOfEveryInputMatchExactAndFiniteDifferences(String name) {
+    try (MergeHarness h = new MergeHarness(name, "float64")) {
+      List<double[]> grads = h.gradients();
+      for (int i = 0; i < h.k; i++) {
+        LayerGraph.assertClose(h.data.get("grad_x" + i).toDoubles(), grads.get(i), 1e-12, name + " dL/dx" + i);
+        for (long seed = 0; seed < 3; seed++) {
+          double[] fa = h.directional(i, grads.get(i), seed, 1e-6);
+          assertEquals(fa[0], fa[1], 1e-6 * Math.max(1, Math.abs(fa[1])), name + " finite difference along x" + i);
+        }
+      }
+    }
+  }
+
+  @Test
+  void configsRoundTripThroughGraphSpecs() {
+    for (String type : List.of("Add", "Multiply", "Average", "Maximum", "Subtract")) {
+      Model m = Model.fromConfig(graphSpec("{'type': '" + type + "', 'name': 'm', 'inbound': ['a', 'b']}", "[null, 3]", "[null, 3]"));
+      assertEquals(m.config(), Model.fromConfig(m.config()).config(), type);
+      assertTrue(m.config().contains("\"inbound\""), m.config());
+    }
+    Model c = Model.fromConfig(graphSpec("{'type': 'Concatenate', 'name': 'm', 'axis': 1, 'inbound': ['a', 'b']}", "[null, 2, 3]", "[null, 4, 3]"));
+    assertEquals(c.config(), Model.fromConfig(c.config()).config());
+    assertEquals(List.of(-1L, 6L, 3L), List.of(c.outputShape().get(0), c.outputShape().get(1), c.outputShape().get(2)));
+  }
+
+  @Test
+  void badConfigsAreNamedAtBuildTime() {
+    rejects(graphSpec("{'type': 'Add', 'name': 'm', 'inbound': ['a', 'b']}", "[null, 3]", "[null, 4]"),
+        "Add 'm'", "equal shape", "[None, 3]", "[None, 4]");
+    rejects(graphSpec("{'type': 'Subtract', 'name': 'm', 'inbound': ['a', 'b', 'a']}", "[null, 3]", "[null, 3]"),
+        "Subtract 'm'", "exactly 2 inbound", "received 3");
+    rejects(graphSpec("{'type': 'Multiply', 'name': 'm', 'inbound': ['a']}, {'type': 'Add', 'name': 'n', 'inbound': ['m', 'b']}",
+        "[null, 3]", "[null, 3]"), "Multiply 'm'", "2 or more inbound", "received 1");
+    rejects(graphSpec("{'type': 'Concatenate', 'name': 'm', 'axis': 0, 'inbound': ['a', 'b']}", "[null, 3]", "[null, 3]"),
+        "Concatenate 'm'", "axis", "batch");
+    rejects(graphSpec("{'type': 'Concatenate', 'name': 'm', 'axis': 2, 'inbound': ['a', 'b']}", "[null, 3]", "[null, 3]"),
+        "Concatenate 'm'", "axis 2", "out of range");
+    rejects(graphSpec("{'type': 'Concatenate', 'name': 'm', 'inbound': ['a', 'b']}", "[null, 2, 3]", "[null, 4, 3]"),
+        "Concatenate 'm'", "every axis but -1", "[None, 2, 3]", "[None, 4, 3]");
+    rejects(graphSpec("{'type': 'Concatenate', 'name': 'm', 'axis': 'last', 'inbound': ['a', 'b']}", "[null, 3]", "[null, 3]"),
+        "Concatenate 'm'", "axis", "integer", "\"last\"");
+    rejects(graphSpec("{'type': 'Add', 'name': 'm', 'factor': 2, 'inbound': ['a', 'b']}", "[null, 3]", "[null, 3]"),
+        "Add 'm'", "unknown key", "factor");
+  }
+
+  /** A version-2 spec with inputs a and b of the given shapes. */
+  static String graphSpec(String layers, String shapeA, String shapeB) {
+    return ("{'format_version': 2, 'name': 'g', 'inputs': [{'name': 'a', 'shape': " + shapeA + "}, {'name': 'b', 'shape': "
+        + shapeB + "}], 'layers': [" + layers + "]}").replace('\'', '"');
+  }
+
+  static void rejects(String json, String... fragments) {
+    BadInputException e = assertThrows(BadInputException.class, () -> Model.fromConfig(json));
+    for (String f : fragments) assertTrue(e.getMessage().contains(f), "\"" + e.getMessage() + "\" lacks \"" + f + "\"");
+  }
+}
