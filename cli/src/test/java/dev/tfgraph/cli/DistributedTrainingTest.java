@@ -123,6 +123,28 @@ class DistributedTrainingTest {
     }
   }
 
+  /** A model of two inputs (testdata/graphs/residual.json) trains on the cluster as in one process. */
+  @Test
+  void aTwoInputModelTrainsOnTheClusterAsInOneProcess() throws Exception {
+    Path c = cluster(2, 1);
+    worker(c, "ps:0");
+    worker(c, "worker:1");
+    Path g = Path.of("..", "testdata", "graphs");
+    Path y = dir.resolve("y.npy");
+    dev.tfgraph.graph.data.Npy.write(y, NpyArray.ofLongs(new long[] {6}, new long[] {0, 1, 2, 3, 1, 2}));
+    Path dist = dir.resolve("dist.npz"), local = dir.resolve("local.npz");
+    String[] common = {"--spec", g.resolve("residual.json").toString(), "--x", g.resolve("residual_inputs.npz").toString(),
+        "--y", y.toString(), "--batch-size", "6", "--epochs", "10", "--seed", "3", "--quiet"};
+    Object[] chief = run("chief", concat(new String[] {"train", "--cluster", c.toString(), "--task", "worker:0",
+        "--save-weights", dist.toString()}, common));
+    assertEquals(0, chief[0], (String) chief[1]);
+    assertTrue(((String) chief[1]).contains("\"replicas\":2"), (String) chief[1]);
+    Object[] single = run("single", concat(new String[] {"train", "--save-weights", local.toString()}, common));
+    assertEquals(0, single[0], (String) single[1]);
+    double d = maxDiff(Npz.read(dist), Npz.read(local));
+    assertTrue(d < 1e-5, "max |distributed - single| = " + d);
+  }
+
   /**
    * A worker dies: the chief names it and stops (exit 3) with its last checkpoint intact. The
    * cluster is then restarted (on other ports, as a rescheduled job would be) and the chief run
