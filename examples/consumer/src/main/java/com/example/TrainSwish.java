@@ -2,30 +2,34 @@ package com.example;
 
 import dev.tfgraph.export.Exporter;
 import dev.tfgraph.export.Predictor;
+import dev.tfgraph.graph.Functional;
 import dev.tfgraph.graph.Model;
+import dev.tfgraph.graph.Node;
 import dev.tfgraph.graph.TrainOptions;
 import dev.tfgraph.graph.TrainResult;
 import dev.tfgraph.graph.Trainer;
 import dev.tfgraph.graph.data.Dataset;
 import dev.tfgraph.graph.data.NpyArray;
+import dev.tfgraph.layers.Add;
 import dev.tfgraph.layers.Dense;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Trains a small model with the user's Swish layer and mish activation on two interleaved
+ * Trains a small residual model with the user's Swish layer and mish activation on two interleaved
  * spirals-like rings, exports it to args[0], reloads the export and checks it. Exit status 0 only
  * if the test accuracy reaches 0.9 and the reloaded model predicts the same as the trained one.
  */
 public final class TrainSwish {
   public static void main(String[] args) {
     Path out = Path.of(args.length > 0 ? args[0] : "serving/swish");
-    Model model = Model.builder("swish-demo", "x", 2)
-        .add(new Dense("fc1", 32, "mish"))
-        .add(new Swish("swish", 1.0))
-        .add(new Dense("head", 2, "softmax"))
-        .build();
+    // a graph of layers (Keras' functional API): the user's Swish on a residual branch
+    Functional f = Model.functional("swish-demo");
+    Node x = f.input("x", 2);
+    Node h = new Dense("fc1", 32, "mish").on(x);
+    Node res = new Add("res").on(h, new Swish("swish", 1.0).on(h));
+    Model model = f.build(new Dense("head", 2, "softmax").on(res));
     Dataset train = rings(2000, 1), test = rings(500, 2);
     TrainOptions options = new TrainOptions();
     options.epochs = 10;
