@@ -23,6 +23,7 @@ public final class InspectCommand implements Callable<Integer> {
       StringBuilder sb = new StringBuilder();
       sb.append("SavedModel: ").append(p.dir()).append('\n');
       sb.append("tags: ").append(p.bundle().metaGraphDef().getMetaInfoDef().getTagsList()).append('\n');
+      sb.append("inputs: ").append(p.inputNames()).append(" (the model's input order)\n");
       for (Map.Entry<String, SignatureDef> e : p.bundle().metaGraphDef().getSignatureDefMap().entrySet()) {
         sb.append("signature_def['").append(e.getKey()).append("'] method ").append(e.getValue().getMethodName()).append('\n');
         for (var in : e.getValue().getInputsMap().entrySet()) sb.append("  input  ").append(tensor(in.getKey(), in.getValue())).append('\n');
