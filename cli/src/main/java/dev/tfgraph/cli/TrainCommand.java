@@ -61,6 +61,9 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--wait-timeout", paramLabel = "SECONDS", converter = Ranges.Timeout.class, description = "with --on-failure wait: how long to wait for a lost task, in [1, 86400] (default ${DEFAULT-VALUE})") long waitTimeout = 600;
   @Option(names = "--step-timeout", paramLabel = "SECONDS", converter = Ranges.StepTimeout.class, description = "with --cluster: a step that takes longer fails, in [0, 86400] (0: no limit; default ${DEFAULT-VALUE})") long stepTimeout = 600;
 
+  /** How often a waiting chief resumes after cluster failures before it gives up. */
+  static final int MAX_RESTARTS = 100;
+
   @Override
   public Integer call() {
     OutputPaths.file("--save-weights", saveWeights);   // every output checked before any work
@@ -94,8 +97,6 @@ public final class TrainCommand implements Callable<Integer> {
     if (cluster != null) {
       c = ClusterSpec.resolve(cluster);
       if (task != null) c = c.withTask(ClusterSpec.Task.parse(task));
-      o.cluster = c;
-      o.stepTimeoutMs = stepTimeout * 1000;
     } else if (task != null) {
       throw new dev.tfgraph.graph.BadInputException("train: --task needs --cluster");
     }
@@ -109,10 +110,18 @@ public final class TrainCommand implements Callable<Integer> {
     TrainResult r;
     int restarts = 0;
     if (c != null) {
-      Cluster.Outcome oc = Cluster.train(m, o, train, test, w, onFailure.equals("wait") ? Cluster.OnFailure.WAIT : Cluster.OnFailure.STOP,
-          connectTimeout * 1000, waitTimeout * 1000, 100);
-      r = oc.result();
-      restarts = oc.restarts();
+      Cluster.OnFailure policy = onFailure.equals("wait") ? Cluster.OnFailure.WAIT : Cluster.OnFailure.STOP;
+      Cluster.startChief(c, o, stepTimeout * 1000, policy, connectTimeout * 1000);
+      while (true) {
+        try (Trainer t = new Trainer(m, o)) {
+          r = t.fit(train, test, w);
+          break;
+        } catch (dev.tfgraph.graph.dist.ClusterFailure f) {
+          if (policy == Cluster.OnFailure.STOP || restarts >= MAX_RESTARTS) throw f;
+          Cluster.recover(f, c, o, waitTimeout * 1000);
+          restarts++;
+        }
+      }
     } else {
       try (Trainer t = new Trainer(m, o)) {
         r = t.fit(train, test, w);

@@ -2,11 +2,13 @@ package dev.tfgraph.graph;
 
 import dev.tfgraph.graph.data.NpyArray;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.tensorflow.Graph;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.tensorflow.Operand;
@@ -28,17 +30,21 @@ import org.tensorflow.types.family.TType;
 
 /**
  * One model instantiated in one TF graph and session: a VariableV2 per weight (the kind the
- * SavedModel exporter saves), the input placeholder, the inference output (dropout off,
- * batch-norm on moving statistics) named "output", and, for training graphs, the training-mode
- * forward pass. Weights move in and out as arrays keyed {@code <layer>.<weight>}, all or nothing.
+ * SavedModel exporter saves), an input placeholder per model input, the inference output (dropout
+ * off, batch-norm on moving statistics) named "output", and, for training, a step seed and the
+ * training forward passes a {@link Strategy} adds ({@link #addTrainingPass}). Weights move in and
+ * out as arrays keyed {@code <layer>.<weight>}, all or nothing.
  */
 public final class ModelGraph implements AutoCloseable {
   public static final String OUTPUT = "output";
 
+  /** A training-mode forward pass: its logits, its regularization term (or null), its state updates. */
+  public record TrainingPass(Operand<? extends TNumber> logits, Operand<? extends TNumber> regularization,
+      List<Operation> updates) {}
+
   private final Model model;
   private final Class<? extends TNumber> type;
-  private final int replicas;
-  private boolean remote;
+  private BiConsumer<Session, Graph> closer = ModelGraph::closeLocal;
   // handles into the graph the session runs (replaced by relocate)
   private Graph graph;
   private Ops tf;
@@ -49,22 +55,10 @@ public final class ModelGraph implements AutoCloseable {
   private final Map<String, Placeholder<? extends TType>> assignValues = new LinkedHashMap<>();
   private final List<Operation> assigns = new ArrayList<>();
   private final List<Operand<? extends TNumber>> layerInputs = new ArrayList<>();
-  // training-mode parts (null in an inference graph); one per replica in a replicated graph
-  private Placeholder<TInt64> stepSeed;
-  private final List<List<Placeholder<? extends TNumber>>> replicaInputs = new ArrayList<>();
-  private final List<Operand<? extends TNumber>> trainLogits = new ArrayList<>();
-  private Operand<? extends TNumber> regularization;
-  private final List<Operation> updates = new ArrayList<>();
+  private Placeholder<TInt64> stepSeed;   // null in an inference graph
 
-  /**
-   * @param replicas 0: one training forward pass on {@link #input()}; n &gt; 0: n training forward
-   *     passes under {@code replica_<i>/}, each with its own input placeholder, sharing the weights
-   *     (only replica 0's state updates, e.g. batch-norm moving averages, are kept)
-   * @param openSession false: no session yet (the graph will be relocated)
-   */
-  private ModelGraph(Model model, boolean training, ConfigProto config, int replicas, boolean openSession) {
+  private ModelGraph(Model model, boolean training, ConfigProto config, boolean openSession) {
     this.model = model;
-    this.replicas = replicas;
     this.graph = new Graph();
     this.tf = Ops.create(graph);
     this.type = Tensors.dtype(model.dtype());
@@ -79,35 +73,8 @@ public final class ModelGraph implements AutoCloseable {
     }
     CallContext inference = new CallContext(false, variables, null);
     this.output = tf.withName(OUTPUT).identity(forward(tf, inputs, inference, false));
-    if (training) {
-      stepSeed = tf.withName("step_seed").placeholder(TInt64.class, Placeholder.shape(Shape.of(2)));
-      if (replicas == 0) {
-        CallContext ctx = new CallContext(true, variables, stepSeed);
-        trainLogits.add(forward(tf, inputs, ctx, true));
-        regularization = regularization(ctx);
-        ctx.updates().forEach(u -> updates.add(u.op()));
-      } else {
-        for (int i = 0; i < replicas; i++) {
-          Ops r = tf.withSubScope("replica_" + i);
-          List<Placeholder<? extends TNumber>> x = new ArrayList<>();
-          for (InputSpec in : model.inputs()) {
-            // the first input keeps the name replica_<i>/input that placement and older checkpoints know
-            String n = model.inputs().size() == 1 ? "input" : "input_" + in.name();
-            x.add(r.withName(n).placeholder(type, Placeholder.shape(in.shape())));
-          }
-          // each replica draws its own dropout masks: the step seed salted by the replica index
-          Operand<TInt64> seed = i == 0 ? stepSeed : r.math.add(stepSeed, r.constant(new long[] {0x9E3779B97F4A7C15L * i, 0}));
-          CallContext ctx = new CallContext(true, variables, seed);
-          replicaInputs.add(x);
-          trainLogits.add(forward(r, x, ctx, true));
-          if (i == 0) {
-            regularization = regularization(ctx);
-            ctx.updates().forEach(u -> updates.add(u.op()));
-          }
-        }
-      }
-    }
-    if (openSession) this.session = config == null ? new Session(graph) : new Session(graph, config);
+    if (training) stepSeed = tf.withName("step_seed").placeholder(TInt64.class, Placeholder.shape(Shape.of(2)));
+    if (openSession) open(config);
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
@@ -117,30 +84,50 @@ public final class ModelGraph implements AutoCloseable {
 
   /** An inference-only graph (what is exported). */
   public static ModelGraph inference(Model model) {
-    return new ModelGraph(model, false, null, 0, true);
+    return new ModelGraph(model, false, null, true);
   }
 
-  /** A graph with the inference output and the training-mode forward pass. */
+  /** A training graph (inference output and a step seed; training passes are added) with its session open. */
   public static ModelGraph training(Model model, ConfigProto config) {
-    return new ModelGraph(model, true, config, 0, true);
+    return new ModelGraph(model, true, config, true);
+  }
+
+  /** A training graph without a session yet: {@link #relocate} (or {@link #open}) opens it. */
+  public static ModelGraph unopened(Model model) {
+    return new ModelGraph(model, true, null, false);
+  }
+
+  /** Opens a session in this process. */
+  public void open(ConfigProto config) {
+    if (session != null) throw new IllegalStateException("the session is open already");
+    session = config == null ? new Session(graph) : new Session(graph, config);
   }
 
   /**
-   * A data-parallel training graph with {@code replicas} forward passes and no session yet:
-   * {@link #relocate} places it on a cluster and opens the session.
+   * Adds a training-mode forward pass on {@code xs} (one operand per model input) under
+   * {@code scope}, with dropout and random layers drawing from {@code seed}. With an output layer
+   * that ends in softmax, the pass ends in its logits so that the loss can fuse the softmax.
    */
-  public static ModelGraph replicated(Model model, int replicas) {
-    if (replicas < 1) throw new IllegalArgumentException("replicas must be >= 1, received " + replicas);
-    return new ModelGraph(model, true, null, replicas, false);
+  public TrainingPass addTrainingPass(Ops scope, List<? extends Operand<? extends TNumber>> xs, Operand<TInt64> seed) {
+    if (xs.size() != inputs.size()) {
+      throw new IllegalArgumentException(xs.size() + " inputs given for a model of " + inputs.size());
+    }
+    CallContext ctx = new CallContext(true, variables, seed);
+    Operand<? extends TNumber> logits = forward(scope, xs, ctx, true);
+    List<Operation> updates = new ArrayList<>();
+    ctx.updates().forEach(u -> updates.add(u.op()));
+    return new TrainingPass(logits, regularization(scope, ctx), List.copyOf(updates));
   }
 
   /**
    * Re-imports the graph after {@code rewrite} (device placement) into a new graph, opens the
    * session {@code open} gives for it, and points every handle at the new graph (names are kept).
    * Callers holding handles of their own re-resolve them with {@link #same} in {@code beforeOldCloses}.
+   * {@code closer} closes the new session and graph (a remote session's close may need a bound).
    */
   @SuppressWarnings({"unchecked", "rawtypes"})
-  public void relocate(UnaryOperator<GraphDef> rewrite, Function<Graph, Session> open, Runnable beforeOldCloses) {
+  public void relocate(UnaryOperator<GraphDef> rewrite, Function<Graph, Session> open, Runnable beforeOldCloses,
+      BiConsumer<Session, Graph> closer) {
     GraphDef def = rewrite.apply(graph.toGraphDef());
     Graph old = graph;
     Session oldSession = session;
@@ -156,13 +143,9 @@ public final class ModelGraph implements AutoCloseable {
       assigns.replaceAll(o -> g.operation(o.name()));
       layerInputs.replaceAll(this::same);
       if (stepSeed != null) stepSeed = new Placeholder<>(op(stepSeed));
-      for (List<Placeholder<? extends TNumber>> ps : replicaInputs) ps.replaceAll(p -> new Placeholder<>(op(p)));
-      trainLogits.replaceAll(this::same);
-      if (regularization != null) regularization = same(regularization);
-      updates.replaceAll(o -> g.operation(o.name()));
       beforeOldCloses.run();
       this.session = open.apply(g);
-      this.remote = true;
+      this.closer = closer;
     } catch (RuntimeException e) {
       g.close();
       this.graph = old;
@@ -216,11 +199,11 @@ public final class ModelGraph implements AutoCloseable {
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private Operand<? extends TNumber> regularization(CallContext ctx) {
+  private Operand<? extends TNumber> regularization(Ops scope, CallContext ctx) {
     Operand total = null;
     for (Layer l : model.layers()) {
-      Operand r = l.regularization(tf.withSubScope(l.name() + "_reg"), ctx, (Class) type);
-      if (r != null) total = total == null ? r : tf.math.add(total, r);
+      Operand r = l.regularization(scope.withSubScope(l.name() + "_reg"), ctx, (Class) type);
+      if (r != null) total = total == null ? r : scope.math.add(total, r);
     }
     return total;
   }
@@ -233,22 +216,12 @@ public final class ModelGraph implements AutoCloseable {
   /** The first input's placeholder (the only one of a chain). */
   public Placeholder<? extends TNumber> input() { return inputs.get(0); }
   /** Every input's placeholder, in the model's input order. */
-  public List<Placeholder<? extends TNumber>> inputs() { return inputs; }
+  public List<Placeholder<? extends TNumber>> inputs() { return Collections.unmodifiableList(inputs); }
   public Operand<? extends TNumber> output() { return output; }
   public Placeholder<TInt64> stepSeed() { return stepSeed; }
-  /** The training forward pass (of replica 0 in a replicated graph). */
-  public Operand<? extends TNumber> trainLogits() { return trainLogits.get(0); }
-  /** The training forward pass of each replica (one entry when not replicated). */
-  public List<Operand<? extends TNumber>> replicaLogits() { return trainLogits; }
-  /** Each replica's input placeholders (empty when not replicated: {@link #inputs()} feed training). */
-  public List<List<Placeholder<? extends TNumber>>> replicaInputs() { return replicaInputs; }
-  public int replicas() { return replicas; }
-  public Operand<? extends TNumber> regularizationLoss() { return regularization; }
-  /** State updates to run with each training step (batch-norm moving averages). */
-  public List<Operation> updates() { return updates; }
-  public Map<String, Variable<? extends TType>> variables() { return variables; }
+  public Map<String, Variable<? extends TType>> variables() { return Collections.unmodifiableMap(variables); }
   /** The inference-mode (first) inbound tensor of each layer, in order. */
-  public List<Operand<? extends TNumber>> layerInputs() { return layerInputs; }
+  public List<Operand<? extends TNumber>> layerInputs() { return Collections.unmodifiableList(layerInputs); }
 
   /** Fresh initial values from each weight's initializer, seeded per (seed, weight key). */
   public Map<String, NpyArray> initialValues(long seed) {
@@ -324,12 +297,11 @@ public final class ModelGraph implements AutoCloseable {
 
   @Override
   public void close() {
-    if (!remote) {
-      if (session != null) session.close();
-      graph.close();
-      return;
-    }
-    // a remote session's close can block when a task died: bounded, see RemoteSession.close
-    dev.tfgraph.graph.dist.RemoteSession.close(session, graph, 5000);
+    closer.accept(session, graph);
+  }
+
+  private static void closeLocal(Session session, Graph graph) {
+    if (session != null) session.close();
+    graph.close();
   }
 }

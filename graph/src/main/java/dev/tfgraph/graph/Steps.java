@@ -1,8 +1,5 @@
 package dev.tfgraph.graph;
 
-import dev.tfgraph.graph.Batches.Batch;
-import dev.tfgraph.graph.dist.ClusterFailure;
-import dev.tfgraph.graph.dist.ClusterSpec;
 import java.util.ArrayList;
 import java.util.List;
 import org.tensorflow.Operation;
@@ -18,11 +15,11 @@ import org.tensorflow.types.TInt64;
 import org.tensorflow.types.family.TNumber;
 
 /**
- * Runs training steps: feeds a batch, the [seed, step] pair and the learning rate, fetches
- * {loss, accuracy}, runs the update and the layers' updates (BatchNormalization's moving averages).
- * Nothing is allocated per step besides the batch: the [seed, step] tensor is rewritten in place
- * (Session.run is synchronous and the feed is only read during the run) and the learning-rate
- * tensor is rebuilt only when the rate changes.
+ * Runs training steps: feeds each shard's inputs and labels as the {@link Objective} names them,
+ * the [seed, step] pair and the learning rate, fetches {loss, accuracy}, runs the update and the
+ * layers' state updates. Nothing is allocated per step besides the batch: the [seed, step] tensor
+ * is rewritten in place (Session.run is synchronous and the feed is only read during the run) and
+ * the learning-rate tensor is rebuilt only when the rate changes.
  */
 final class Steps implements AutoCloseable {
   private final ModelGraph mg;
@@ -30,58 +27,53 @@ final class Steps implements AutoCloseable {
   private final Placeholder<? extends TNumber> learningRate;
   private final Operation update;
   private final long seed;
-  private final ClusterSpec cluster;
-  private final long timeoutMs;
+  private final Strategy strategy;
   private double lastLr = Double.NaN;
   private Tensor lrTensor;
   private TInt64 seedTensor;
   private final List<Tensor> bareFeeds = new ArrayList<>();
 
-  /** Handles of {@code mg}'s current graph (after any relocation); {@code cluster} may be null. */
+  /** Handles of {@code mg}'s current graph (after any relocation). */
   Steps(ModelGraph mg, Objective objective, Placeholder<? extends TNumber> learningRate, Operation update, long seed,
-      ClusterSpec cluster, long timeoutMs) {
+      Strategy strategy) {
     this.mg = mg;
     this.objective = objective;
     this.learningRate = learningRate;
     this.update = update;
     this.seed = seed;
-    this.cluster = cluster;
-    this.timeoutMs = timeoutMs;
+    this.strategy = strategy;
   }
 
-  /** One step in one process; returns {loss, accuracy} of the batch. */
-  double[] run(Tensor[] x, TInt32 y, long step, double lr) {
+  /** One step on a batch of n examples: x[shard][input], y[shard]; returns {loss, accuracy} of the batch. */
+  double[] run(Tensor[][] x, TInt32[] y, int n, long step, double lr) {
     prepareScalars(step, lr);
-    return lossAndAccuracy(runner(x, y, seedTensor, lrTensor));
-  }
-
-  /** One synchronous data-parallel step: every replica's shard in one run, one update. */
-  double[] runShards(Batch b, long step, double lr) {
-    prepareScalars(step, lr);
-    try (Tensor count = Tensors.of(mg.type(), Shape.scalar(), new double[] {b.n()})) {
-      Session.Runner r = mg.session().runner().feed(mg.stepSeed(), seedTensor).feed(learningRate, lrTensor)
-          .feed(objective.exampleCount(), count);
-      for (int i = 0; i < b.x().length; i++) {
-        for (int k = 0; k < b.x()[i].length; k++) r.feed(mg.replicaInputs().get(i).get(k), b.x()[i][k]);
-        r.feed(objective.labels().get(i), b.y()[i]);
-      }
-      fetchAndUpdate(r);
-      if (timeoutMs > 0) r.setOptions(RunOptions.newBuilder().setTimeoutInMs(timeoutMs).build());
+    Tensor count = objective.exampleCount() == null ? null : Tensors.of(mg.type(), Shape.scalar(), new double[] {n});
+    try {
+      Session.Runner r = runner(x, y, seedTensor, lrTensor, count);
+      RunOptions o = strategy.stepOptions();
+      if (o != null) r.setOptions(o);
       try {
         return lossAndAccuracy(r);
       } catch (TensorFlowException e) {
-        throw ClusterFailure.of(cluster, "step " + (step + 1), e);
+        throw strategy.failure("step " + (step + 1), e);
       }
+    } finally {
+      if (count != null) count.close();
     }
   }
 
   /** The same step as a plain Runner with fixed feeds (the benchmark's baseline); its feeds live until {@link #close}. */
-  Session.Runner bare(Tensor[] x, TInt32 y, double lr) {
+  Session.Runner bare(Tensor[] x, TInt32 y, int n, double lr) {
     closeBare();
     Tensor s = Tensors.seed(seed, 0);
     Tensor l = Tensors.of(mg.type(), Shape.scalar(), new double[] {lr});
     bareFeeds.addAll(List.of(s, l));
-    return runner(x, y, s, l);
+    Tensor count = null;
+    if (objective.exampleCount() != null) {
+      count = Tensors.of(mg.type(), Shape.scalar(), new double[] {n});
+      bareFeeds.add(count);
+    }
+    return runner(new Tensor[][] {x}, new TInt32[] {y}, s, l, count);
   }
 
   void closeBare() {
@@ -89,16 +81,19 @@ final class Steps implements AutoCloseable {
     bareFeeds.clear();
   }
 
-  private Session.Runner runner(Tensor[] x, TInt32 y, Tensor s, Tensor lr) {
+  private Session.Runner runner(Tensor[][] x, TInt32[] y, Tensor s, Tensor lr, Tensor count) {
+    if (x.length != objective.inputs().size()) {
+      throw new IllegalArgumentException(x.length + " shards given, the objective has " + objective.inputs().size());
+    }
     Session.Runner r = mg.session().runner();
-    for (int k = 0; k < x.length; k++) r.feed(mg.inputs().get(k), x[k]);
-    r.feed(objective.labels().get(0), y).feed(mg.stepSeed(), s).feed(learningRate, lr);
-    return fetchAndUpdate(r);
-  }
-
-  private Session.Runner fetchAndUpdate(Session.Runner r) {
+    for (int i = 0; i < x.length; i++) {
+      for (int k = 0; k < x[i].length; k++) r.feed(objective.inputs().get(i).get(k), x[i][k]);
+      r.feed(objective.labels().get(i), y[i]);
+    }
+    r.feed(mg.stepSeed(), s).feed(learningRate, lr);
+    if (count != null) r.feed(objective.exampleCount(), count);
     r.fetch(objective.loss()).fetch(objective.accuracy()).addTarget(update);
-    for (Operation u : mg.updates()) r.addTarget(u);
+    for (Operation u : objective.updates()) r.addTarget(u);
     return r;
   }
 

@@ -35,10 +35,11 @@ public final class TrainOptions {
   public Path logDir;
   /** Stop after this many steps in total (0: no limit); for tests and benchmarks. */
   public long maxSteps = 0;
-  /** Train data-parallel on this cluster (null: in this process). This process is its chief. */
-  public dev.tfgraph.graph.dist.ClusterSpec cluster;
-  /** A distributed step that takes longer than this fails (0: no limit). */
-  public long stepTimeoutMs = 0;
+  /**
+   * Where the steps run (null: in this process); e.g. {@code dev.tfgraph.graph.dist.DataParallel}
+   * on a cluster, whose chief this process is.
+   */
+  public Strategy strategy;
 
   public TrainOptions validate() {
     Checks.positive("train", "epochs", epochs);

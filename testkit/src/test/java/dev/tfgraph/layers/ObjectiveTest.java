@@ -8,6 +8,8 @@ import dev.tfgraph.graph.ModelGraph;
 import dev.tfgraph.graph.Objective;
 import dev.tfgraph.graph.Tensors;
 import dev.tfgraph.graph.data.Dataset;
+import dev.tfgraph.graph.dist.ClusterSpec;
+import dev.tfgraph.graph.dist.DataParallel;
 import dev.tfgraph.graph.data.NpyArray;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +22,7 @@ import org.tensorflow.Tensor;
 import org.tensorflow.types.TInt32;
 
 /**
- * The data-parallel objective, in one process: replicas summing "their cross-entropies / n" (plus
+ * The data-parallel objective ({@link DataParallel}), in one process: replicas summing "their cross-entropies / n" (plus
  * the regularization once) give the single-process loss and gradients of the whole batch, also
  * with uneven shards. The cross-process version of this is DistributedTrainingTest.
  */
@@ -51,12 +53,16 @@ class ObjectiveTest {
       }
     }
     float[] replicated;
-    try (ModelGraph g = ModelGraph.replicated(m, 3)) {
+    ClusterSpec three = ClusterSpec.resolve("{\"cluster\": {\"worker\": [\"127.0.0.1:1\", \"127.0.0.1:2\", \"127.0.0.1:3\"]}}");
+    try (ModelGraph g = ModelGraph.unopened(m)) {
       Output<?>[] xs = weights(g);
       List<String> gradNames = new ArrayList<>();
       for (Output<?> v : xs) gradNames.add(v.op().name() + "__grad");
-      Objective[] o = {Objective.replicated(g, xs)};
-      g.relocate(def -> def, Session::new, () -> o[0] = o[0].relocated(g));
+      Objective[] o = {new DataParallel(three, 0).objective(g, xs)};
+      g.relocate(def -> def, Session::new, () -> o[0] = o[0].relocated(g), (s, gr) -> {
+        s.close();
+        gr.close();
+      });
       g.setWeights(w);
       List<Tensor> feeds = new ArrayList<>();
       try {
@@ -66,7 +72,7 @@ class ObjectiveTest {
           Tensor x = Tensors.rows(g.type(), m.input().shape(), d.x(), lo, hi - lo, 5);
           TInt32 labels = Tensors.labels(y, lo, hi - lo);
           feeds.addAll(List.of(x, labels));
-          r.feed(g.replicaInputs().get(i).get(0), x).feed(o[0].labels().get(i), labels);
+          r.feed(o[0].inputs().get(i).get(0), x).feed(o[0].labels().get(i), labels);
         }
         Tensor count = Tensors.of(g.type(), org.tensorflow.ndarray.Shape.scalar(), new double[] {7});
         Tensor seed = Tensors.seed(1, 0);

@@ -3,26 +3,21 @@ package dev.tfgraph.graph.dist;
 import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.RunFailedException;
 import dev.tfgraph.graph.TrainOptions;
-import dev.tfgraph.graph.TrainResult;
-import dev.tfgraph.graph.Trainer;
-import dev.tfgraph.graph.Model;
-import dev.tfgraph.graph.data.Dataset;
-import dev.tfgraph.graph.data.NpyArray;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.tensorflow.Server;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.ServerDef;
 
 /**
  * TF's own distributed runtime, driven from Java: a gRPC server per task ({@link #serve}), and the
- * chief's side of data-parallel training ({@link #train}): wait for every task, train, and when a
- * task stops answering either stop with its name or wait for it and resume from the last checkpoint.
+ * chief's side of data-parallel training: {@link #startChief} serves the chief, waits for every task
+ * and sets the {@link DataParallel} strategy the trainer calls; when a task stops answering, the run
+ * either stops with its name or {@link #recover}s (waits for it) and resumes from the last checkpoint.
  */
 public final class Cluster {
   private Cluster() {}
@@ -80,17 +75,12 @@ public final class Cluster {
   }
 
   /**
-   * The chief's training run: this process serves the chief task, waits for the others, and trains
-   * data-parallel on the cluster. On a cluster failure: STOP rethrows it (the message names the
-   * task); WAIT waits up to {@code waitMs} for every task to answer again and resumes from the
-   * last checkpoint (there must be a checkpoint folder), at most {@code maxRestarts} times.
+   * The chief's side of data-parallel training, before the trainer runs: checks that this task is
+   * the chief (and that waiting for failed tasks has a checkpoint to resume from), serves the
+   * chief's task, waits up to {@code connectMs} for every other task, and sets the options'
+   * strategy to {@link DataParallel} on this cluster. The trainer then runs as in one process.
    */
-  /** The result of the last (successful) attempt, and how many times the run resumed after a failure. */
-  public record Outcome(TrainResult result, int restarts) {}
-
-  public static Outcome train(Model model, TrainOptions opt, Dataset train, Dataset test, Map<String, NpyArray> initial,
-      OnFailure onFailure, long connectMs, long waitMs, int maxRestarts) {
-    ClusterSpec cluster = opt.cluster;
+  public static void startChief(ClusterSpec cluster, TrainOptions opt, long stepTimeoutMs, OnFailure onFailure, long connectMs) {
     if (cluster.task() != null && !cluster.task().equals(cluster.chief())) {
       throw new BadInputException("cluster: task " + cluster.task() + " is not the chief (" + cluster.chief()
           + "); it runs a worker process (the worker command), not the training: task " + cluster.task());
@@ -100,18 +90,20 @@ public final class Cluster {
     }
     serve(cluster, cluster.chief(), opt.threads);
     await(cluster, connectMs, opt.progress);
-    for (int restarts = 0; ; restarts++) {
-      try (Trainer t = new Trainer(model, opt)) {
-        return new Outcome(t.fit(train, test, initial), restarts);
-      } catch (ClusterFailure f) {
-        if (onFailure == OnFailure.STOP || restarts >= maxRestarts) throw f;
-        // failures and resumptions are reported even with --quiet: they change what the run did
-        System.err.println("tfgraph: " + f.getMessage() + "; waiting up to " + waitMs / 1000 + " s for the cluster");
-        await(cluster, waitMs, true);
-        opt.resume = hasCheckpoint(opt.checkpointDir);
-        System.err.println("tfgraph: cluster answers again; " + (opt.resume ? "resuming from the last checkpoint" : "no checkpoint yet, starting over"));
-      }
-    }
+    opt.strategy = new DataParallel(cluster, stepTimeoutMs);
+  }
+
+  /**
+   * After a cluster failure of a run that waits (on_failure wait): reports it, waits up to
+   * {@code waitMs} for every task to answer again, and sets the options to resume from the last
+   * checkpoint (or to start over when there is none yet). Failures and resumptions are reported
+   * even when progress is off: they change what the run did.
+   */
+  public static void recover(ClusterFailure f, ClusterSpec cluster, TrainOptions opt, long waitMs) {
+    System.err.println("tfgraph: " + f.getMessage() + "; waiting up to " + waitMs / 1000 + " s for the cluster");
+    await(cluster, waitMs, true);
+    opt.resume = hasCheckpoint(opt.checkpointDir);
+    System.err.println("tfgraph: cluster answers again; " + (opt.resume ? "resuming from the last checkpoint" : "no checkpoint yet, starting over"));
   }
 
   private static boolean hasCheckpoint(Path dir) {
