@@ -4,15 +4,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tfgraph.export.Exporter;
 import dev.tfgraph.export.Predictor;
+import dev.tfgraph.graph.Functional;
 import dev.tfgraph.graph.Layer;
 import dev.tfgraph.graph.LayerRegistry;
 import dev.tfgraph.graph.Model;
 import dev.tfgraph.graph.ModelGraph;
+import dev.tfgraph.graph.Node;
 import dev.tfgraph.graph.data.NpyArray;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
@@ -27,27 +31,39 @@ import org.tensorflow.types.TFloat64;
  *
  * <pre>{@code
  * LayerCheck.of(new Swish("swish", 1.0), 8).check();      // input [batch, 8]
+ * LayerCheck.ofInputs(new Gate("gate"), new long[] {8}, new long[] {8}).check();   // a layer of two inputs
  * }</pre>
  */
 public final class LayerCheck {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final Layer layer;
   private final long[] exampleShape;
+  private final List<long[]> exampleShapes;
   private int batch = 3;
   private long seed = 1;
   private double step = 1e-6;
   private double tolerance = 1e-6;
   private int directions = 3;
 
-  private LayerCheck(Layer layer, long[] exampleShape) {
+  private LayerCheck(Layer layer, List<long[]> exampleShapes) {
     this.layer = layer;
-    this.exampleShape = exampleShape.clone();
+    this.exampleShapes = exampleShapes.stream().map(long[]::clone).toList();
+    this.exampleShape = this.exampleShapes.get(0);
   }
 
   /** A layer (its config is what is checked; it is rebuilt from it) and the input shape without the batch axis. */
   public static LayerCheck of(Layer layer, long... exampleShape) {
     if (exampleShape.length == 0) throw new IllegalArgumentException("LayerCheck: give the input shape without the batch axis");
-    return new LayerCheck(layer, exampleShape);
+    return new LayerCheck(layer, List.of(exampleShape));
+  }
+
+  /** A layer of several inbound tensors ({@code minInbound() > 1}, e.g. a merge) and each input's shape without the batch axis. */
+  public static LayerCheck ofInputs(Layer layer, long[]... exampleShapes) {
+    if (exampleShapes.length == 0) throw new IllegalArgumentException("LayerCheck: give each input's shape without the batch axis");
+    for (long[] s : exampleShapes) {
+      if (s.length == 0) throw new IllegalArgumentException("LayerCheck: an input shape is empty; give it without the batch axis");
+    }
+    return new LayerCheck(layer, List.of(exampleShapes));
   }
 
   /** Rows in the random input batch (default 3). */
@@ -89,6 +105,10 @@ public final class LayerCheck {
 
   /** Float64 gradients of L = Σ g·y w.r.t. x and each trainable weight against central finite differences. */
   public void gradients() {
+    if (exampleShapes.size() > 1) {
+      inboundGradients();
+      return;
+    }
     long[] xShape = withBatch();
     try (LayerGraph h = new LayerGraph(fresh(), inputShape(), xShape, TFloat64.class, false)) {
       SplittableRandom r = new SplittableRandom(seed);
@@ -115,6 +135,61 @@ public final class LayerCheck {
     }
   }
 
+  /** The same checks for a layer of several inputs: every input and every trainable weight. */
+  private void inboundGradients() {
+    try (InboundGraph h = new InboundGraph(fresh(), exampleShapes, batch, "float64")) {
+      SplittableRandom r = new SplittableRandom(seed);
+      List<double[]> xs = new ArrayList<>();
+      for (long[] s : h.shapes) {
+        double[] x = new double[Math.toIntExact(Shape.of(s).size())];
+        for (int i = 0; i < x.length; i++) x[i] = r.nextGaussian();
+        xs.add(x);
+      }
+      double[] g = new double[Math.toIntExact(Shape.of(h.outShape).size())];
+      for (int i = 0; i < g.length; i++) g[i] = 2 * r.nextDouble() - 1;
+      Map<String, NpyArray> weights = h.mg.initialValues(seed);
+      h.setWeights(weights);
+      Map<String, double[]> grads = h.gradients(xs, g, weights);
+      for (int k = 0; k < directions; k++) {
+        for (int i = 0; i < xs.size(); i++) {
+          double[] d = LayerGraph.direction(xs.get(i).length, h.shapes.get(i), seed * 1000 + 17 * i + k, false);
+          List<double[]> plus = new ArrayList<>(xs), minus = new ArrayList<>(xs);
+          plus.set(i, shifted(xs.get(i), d, step));
+          minus.set(i, shifted(xs.get(i), d, -step));
+          double fd = (h.loss(plus, g) - h.loss(minus, g)) / (2 * step);
+          LayerGraph.assertClose(new double[] {fd}, new double[] {dot(grads.get("x" + i), d)}, tolerance,
+              layer.where() + ": gradient w.r.t. input " + i + " against finite differences, direction " + k);
+        }
+        for (String key : h.names.subList(xs.size(), h.names.size())) {
+          double[] w0 = weights.get(key).toDoubles();
+          double[] d = LayerGraph.direction(w0.length, null, seed * 2000 + k, false);
+          Map<String, NpyArray> w = new java.util.LinkedHashMap<>(weights);
+          w.put(key, NpyArray.ofDoubles(weights.get(key).shape(), shifted(w0, d, step)));
+          h.setWeights(w);
+          double lp = h.loss(xs, g);
+          w.put(key, NpyArray.ofDoubles(weights.get(key).shape(), shifted(w0, d, -step)));
+          h.setWeights(w);
+          double lm = h.loss(xs, g);
+          h.setWeights(weights);
+          LayerGraph.assertClose(new double[] {(lp - lm) / (2 * step)}, new double[] {dot(grads.get(key), d)}, tolerance,
+              layer.where() + ": gradient w.r.t. weight " + key + " against finite differences, direction " + k);
+        }
+      }
+    }
+  }
+
+  private static double[] shifted(double[] x, double[] d, double h) {
+    double[] out = x.clone();
+    for (int i = 0; i < out.length; i++) out[i] += h * d[i];
+    return out;
+  }
+
+  private static double dot(double[] a, double[] b) {
+    double s = 0;
+    for (int i = 0; i < a.length; i++) s += a[i] * b[i];
+    return s;
+  }
+
   /** Exports a one-layer model (weights from the initializers), reloads it, and compares outputs (float32). */
   public void exportRoundTrip() {
     Path dir;
@@ -124,20 +199,32 @@ public final class LayerCheck {
       throw new IllegalStateException("LayerCheck: cannot create a temporary folder: " + e.getMessage(), e);
     }
     try {
-      Model model = Model.builder("layercheck", "x", exampleShape).add(fresh()).build();
+      Functional f = Model.functional("layercheck");
+      Node[] in = new Node[exampleShapes.size()];
+      for (int i = 0; i < in.length; i++) in[i] = f.input(in.length == 1 ? "x" : "x" + i, exampleShapes.get(i));
+      Model model = f.build(fresh().on(in));
       Map<String, NpyArray> weights;
-      float[] x = new float[Math.toIntExact(Shape.of(withBatch()).size())];
       SplittableRandom r = new SplittableRandom(seed);
-      for (int i = 0; i < x.length; i++) x[i] = (float) r.nextGaussian();
+      List<float[]> xs = new ArrayList<>();
+      Map<String, NpyArray> feeds = new java.util.LinkedHashMap<>();
+      for (int k = 0; k < in.length; k++) {
+        long[] s = new long[exampleShapes.get(k).length + 1];
+        s[0] = batch;
+        System.arraycopy(exampleShapes.get(k), 0, s, 1, s.length - 1);
+        float[] x = new float[Math.toIntExact(Shape.of(s).size())];
+        for (int i = 0; i < x.length; i++) x[i] = (float) r.nextGaussian();
+        xs.add(x);
+        feeds.put(in[k].name(), NpyArray.ofFloats(s, x));
+      }
       float[] want;
       try (ModelGraph mg = ModelGraph.inference(model)) {
         weights = mg.initialValues(seed);
         mg.setWeights(weights);
-        want = mg.predict(x, batch, batch);
+        want = mg.predict(xs, batch, batch);
       }
       Exporter.Result e = Exporter.export(model, weights, dir, null, Map.of("layercheck", layer.type()));
       try (Predictor p = Predictor.load(e.dir())) {
-        float[] got = p.predict(NpyArray.ofFloats(withBatch(), x), batch).toFloats();
+        float[] got = p.predict(feeds, batch).toFloats();
         double[] w = new double[want.length], gd = new double[got.length];
         for (int i = 0; i < want.length; i++) w[i] = want[i];
         for (int i = 0; i < got.length; i++) gd[i] = got[i];

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.Model;
+import dev.tfgraph.testkit.LayerCheck;
 import dev.tfgraph.testkit.LayerGraph;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -76,6 +77,20 @@ class MergeLayersTest {
         "Concatenate 'm'", "axis", "integer", "\"last\"");
     rejects(graphSpec("{'type': 'Add', 'name': 'm', 'factor': 2, 'inbound': ['a', 'b']}", "[null, 3]", "[null, 3]"),
         "Add 'm'", "unknown key", "factor");
+  }
+
+  @Test
+  void passLayerCheckWithSeveralInputs() {
+    // the whole check (with an export in a child JVM) for two; config and gradients for the rest
+    LayerCheck.ofInputs(new Add("add"), new long[] {4}, new long[] {4}, new long[] {4}).check();
+    LayerCheck.ofInputs(new Concatenate("cat", 1, true), new long[] {2, 3}, new long[] {4, 3}).check();
+    for (LayerCheck c : List.of(LayerCheck.ofInputs(new Subtract("sub"), new long[] {2, 3}, new long[] {2, 3}),
+        LayerCheck.ofInputs(new Multiply("mul"), new long[] {5}, new long[] {5}),
+        LayerCheck.ofInputs(new Average("avg"), new long[] {3, 3, 2}, new long[] {3, 3, 2}),
+        LayerCheck.ofInputs(new Maximum("max"), new long[] {6}, new long[] {6}))) {
+      c.configRoundTrip();
+      c.gradients();
+    }
   }
 
   /** A version-2 spec with inputs a and b of the given shapes. */

@@ -1,5 +1,6 @@
 package dev.tfgraph.testkit;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -61,6 +62,42 @@ class LayerCheckTest {
           () -> LayerGraph.assertClose(new double[] {fx[0]}, new double[] {fx[1]}, 1e-6, "wrong gradient"));
       assertTrue(e.getMessage().contains("scaled error"), e.getMessage());
     }
+  }
+
+  /** x0 · stop_gradient(x1): its gradient w.r.t. x1 is reported as zero, the true one is x0·g. */
+  static final class StopSecond extends dev.tfgraph.graph.MergeLayer {
+    StopSecond() {
+      super("stop", true);
+    }
+
+    @Override
+    public String type() {
+      return "Multiply";
+    }
+
+    @Override
+    protected void writeConfig(Map<String, Object> out) {}
+
+    @Override
+    public <T extends TNumber> Operand<T> call(Ops tf, java.util.List<Operand<T>> in, CallContext ctx) {
+      return tf.math.mul(in.get(0), tf.stopGradient(in.get(1)));
+    }
+  }
+
+  @Test
+  void aWrongGradientOfASecondInputFails() {
+    try (InboundGraph h = new InboundGraph(new StopSecond(), java.util.List.of(new long[] {3}, new long[] {3}), 2, "float64")) {
+      java.util.List<double[]> xs = java.util.List.of(new double[] {0.5, -1, 2, 1.5, 0.25, -2}, new double[] {1, 2, 3, -1, 0.5, 4});
+      double[] g = {1, -1, 0.5, 2, 1, 1};
+      var grads = h.gradients(xs, g, Map.of());
+      double[] plus = xs.get(1).clone(), minus = xs.get(1).clone();
+      plus[2] += 1e-6;
+      minus[2] -= 1e-6;
+      double fd = (h.loss(java.util.List.of(xs.get(0), plus), g) - h.loss(java.util.List.of(xs.get(0), minus), g)) / 2e-6;
+      assertEquals(0.0, grads.get("x1")[2], 0.0, "the layer claims no gradient through x1");
+      assertEquals(2 * 0.5, fd, 1e-6, "finite differences see x0·g");
+    }
+    LayerCheck.ofInputs(new dev.tfgraph.layers.Multiply("mul"), new long[] {3}, new long[] {3}).gradients();   // the true Multiply passes
   }
 
   @Test

@@ -1,0 +1,127 @@
+package dev.tfgraph.testkit;
+
+import dev.tfgraph.graph.Functional;
+import dev.tfgraph.graph.Gradients;
+import dev.tfgraph.graph.Layer;
+import dev.tfgraph.graph.Model;
+import dev.tfgraph.graph.ModelGraph;
+import dev.tfgraph.graph.Node;
+import dev.tfgraph.graph.Tensors;
+import dev.tfgraph.graph.WeightSpec;
+import dev.tfgraph.graph.data.NpyArray;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.family.TNumber;
+
+/**
+ * A layer of several inbound tensors alone in a float64 model of inputs x0..x(k−1): L = Σ g·y,
+ * its value, and its gradients with respect to every input and every trainable weight by
+ * {@code addGradients}; what {@link LayerCheck} checks against central finite differences when a
+ * layer takes more than one input.
+ */
+final class InboundGraph implements AutoCloseable {
+  final ModelGraph mg;
+  final List<long[]> shapes;   // with the batch axis
+  final long[] outShape;
+  final List<String> names = new ArrayList<>();   // "x0".., then trainable weight keys
+  private final Placeholder<? extends TNumber> g;
+  private final Operand<? extends TNumber> loss;
+  private final Output<?>[] grads;
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  InboundGraph(Layer layer, List<long[]> exampleShapes, int batch, String dtype) {
+    Functional f = Model.functional("inbound").dtype(dtype);
+    Node[] in = new Node[exampleShapes.size()];
+    shapes = new ArrayList<>();
+    for (int i = 0; i < in.length; i++) {
+      in[i] = f.input("x" + i, exampleShapes.get(i));
+      long[] s = new long[exampleShapes.get(i).length + 1];
+      s[0] = batch;
+      System.arraycopy(exampleShapes.get(i), 0, s, 1, s.length - 1);
+      shapes.add(s);
+      names.add("x" + i);
+    }
+    mg = ModelGraph.inference(f.build(layer.on(in)));
+    long[] o = mg.model().outputShape().asArray();
+    o[0] = batch;
+    outShape = o;
+    g = mg.tf().placeholder(mg.type(), Placeholder.shape(Shape.of(outShape)));
+    int[] axes = new int[outShape.length];
+    for (int i = 0; i < axes.length; i++) axes[i] = i;
+    loss = mg.tf().reduceSum(mg.tf().math.mul((Operand) mg.output(), (Operand) g), mg.tf().constant(axes));
+    List<Output<?>> xs = new ArrayList<>();
+    for (var p : mg.inputs()) xs.add(p.asOutput());
+    for (WeightSpec w : mg.model().weights()) {
+      if (!w.trainable()) continue;
+      names.add(w.key());
+      xs.add(mg.variables().get(w.key()).asOutput());
+    }
+    grads = mg.graph().addGradients(loss.asOutput(), xs.toArray(new Output<?>[0]));
+  }
+
+  void setWeights(Map<String, NpyArray> w) {
+    mg.setWeights(w);
+  }
+
+  double loss(List<double[]> xs, double[] upstream) {
+    List<Tensor> keep = new ArrayList<>();
+    try (Result r = feed(xs, upstream, keep).fetch(loss).run()) {
+      return Tensors.scalar(r.get(0));
+    } finally {
+      keep.forEach(Tensor::close);
+    }
+  }
+
+  /** The gradient of L by name ("x0".., weight keys); zeros where L does not depend on it. */
+  Map<String, double[]> gradients(List<double[]> xs, double[] upstream, Map<String, NpyArray> weights) {
+    List<Tensor> keep = new ArrayList<>();
+    Session.Runner r = feed(xs, upstream, keep);
+    List<String> fetched = new ArrayList<>();
+    for (Output<?> o : grads) {
+      if (Gradients.isNone(o)) continue;   // no gradient: its Output belongs to no live graph
+      String n = o.op().name() + ":" + o.index();
+      if (!fetched.contains(n)) {
+        fetched.add(n);
+        r.fetch(o);
+      }
+    }
+    Map<String, double[]> out = new LinkedHashMap<>();
+    try (Result res = r.run()) {
+      for (int i = 0; i < grads.length; i++) {
+        Output<?> o = grads[i];
+        int at = Gradients.isNone(o) ? -1 : fetched.indexOf(o.op().name() + ":" + o.index());
+        int size = i < xs.size() ? xs.get(i).length : Math.toIntExact(weights.get(names.get(i)).size());
+        out.put(names.get(i), at >= 0 ? Tensors.toDoubles(res.get(at)) : new double[size]);
+      }
+    } finally {
+      keep.forEach(Tensor::close);
+    }
+    return out;
+  }
+
+  private Session.Runner feed(List<double[]> xs, double[] upstream, List<Tensor> keep) {
+    Session.Runner r = mg.session().runner();
+    for (int i = 0; i < xs.size(); i++) {
+      Tensor t = Tensors.of(mg.type(), Shape.of(shapes.get(i)), xs.get(i));
+      keep.add(t);
+      r.feed(mg.inputs().get(i), t);
+    }
+    Tensor gt = Tensors.of(mg.type(), Shape.of(outShape), upstream);
+    keep.add(gt);
+    return r.feed(g, gt);
+  }
+
+  @Override
+  public void close() {
+    mg.close();
+  }
+}
