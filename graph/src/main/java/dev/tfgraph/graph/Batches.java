@@ -15,7 +15,7 @@ final class Batches {
   private Batches() {}
 
   /** One batch of {@code n} examples: per replica (one in one process), a tensor per model input and the labels. */
-  record Batch(Tensor[][] x, TInt32[] y, int n) implements AutoCloseable {
+  record Batch(Tensor[][] x, Tensor[] y, int n) implements AutoCloseable {
     @Override
     public void close() {
       for (Tensor[] ts : x) for (Tensor t : ts) if (t != null) t.close();
@@ -38,12 +38,16 @@ final class Batches {
    * split into {@code parts} shards.
    */
   static Batch of(Dataset d, int[] order, int step, int batchSize, int parts, Class<?> type, List<Shape> inputShapes, Flip flip) {
+    return of(d, order, step, batchSize, parts, type, inputShapes, null, flip);
+  }
+
+  /** As above; {@code targetShape} (batch −1) is the float targets' when {@code d} has targets instead of labels. */
+  static Batch of(Dataset d, int[] order, int step, int batchSize, int parts, Class<?> type, List<Shape> inputShapes,
+      Shape targetShape, Flip flip) {
     int from = step * batchSize;
     int n = Math.min(batchSize, order.length - from);
-    int[] y = new int[n];
-    for (int i = 0; i < n; i++) y[i] = d.y()[order[from + i]];
     Tensor[][] xs = new Tensor[parts][inputShapes.size()];
-    TInt32[] ys = new TInt32[parts];
+    Tensor[] ys = new Tensor[parts];
     Batch batch = new Batch(xs, ys, n);
     try {
       for (int k = 0; k < inputShapes.size(); k++) {
@@ -57,9 +61,21 @@ final class Batches {
           xs[r][k] = Tensors.rows(type, inputShapes.get(k), x, lo, hi - lo, es);
         }
       }
-      for (int r = 0; r < parts; r++) {
-        int lo = shardStart(n, parts, r), hi = shardStart(n, parts, r + 1);
-        ys[r] = Tensors.labels(y, lo, hi - lo);
+      if (d.y() != null) {
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) y[i] = d.y()[order[from + i]];
+        for (int r = 0; r < parts; r++) {
+          int lo = shardStart(n, parts, r), hi = shardStart(n, parts, r + 1);
+          ys[r] = Tensors.labels(y, lo, hi - lo);
+        }
+      } else {
+        int es = Math.toIntExact(d.targets().exampleSize());
+        float[] t = new float[n * es];
+        for (int i = 0; i < n; i++) System.arraycopy(d.targets().x(), order[from + i] * es, t, i * es, es);
+        for (int r = 0; r < parts; r++) {
+          int lo = shardStart(n, parts, r), hi = shardStart(n, parts, r + 1);
+          ys[r] = Tensors.rows(type, targetShape, t, lo, hi - lo, es);
+        }
       }
     } catch (RuntimeException e) {
       batch.close();

@@ -38,8 +38,11 @@ import org.tensorflow.types.family.TType;
 public final class ModelGraph implements AutoCloseable {
   public static final String OUTPUT = "output";
 
-  /** A training-mode forward pass: its logits, its regularization term (or null), its state updates. */
-  public record TrainingPass(Operand<? extends TNumber> logits, Operand<? extends TNumber> regularization,
+  /**
+   * A training-mode forward pass: its output (the logits before the output layer's activation when
+   * {@code logits}), its regularization term (or null), its state updates.
+   */
+  public record TrainingPass(Operand<? extends TNumber> output, boolean logits, Operand<? extends TNumber> regularization,
       List<Operation> updates) {}
 
   private final Model model;
@@ -106,17 +109,20 @@ public final class ModelGraph implements AutoCloseable {
   /**
    * Adds a training-mode forward pass on {@code xs} (one operand per model input) under
    * {@code scope}, with dropout and random layers drawing from {@code seed}. With an output layer
-   * that ends in softmax, the pass ends in its logits so that the loss can fuse the softmax.
+   * that ends in {@code logitsOf} (e.g. "softmax"; null: none), the pass ends in its logits so that
+   * the loss can fuse the activation.
    */
-  public TrainingPass addTrainingPass(Ops scope, List<? extends Operand<? extends TNumber>> xs, Operand<TInt64> seed) {
+  public TrainingPass addTrainingPass(Ops scope, List<? extends Operand<? extends TNumber>> xs, Operand<TInt64> seed,
+      String logitsOf) {
     if (xs.size() != inputs.size()) {
       throw new IllegalArgumentException(xs.size() + " inputs given for a model of " + inputs.size());
     }
     CallContext ctx = new CallContext(true, variables, seed);
-    Operand<? extends TNumber> logits = forward(scope, xs, ctx, true);
+    boolean logits = endsIn(logitsOf);
+    Operand<? extends TNumber> out = forward(scope, xs, ctx, logits);
     List<Operation> updates = new ArrayList<>();
     ctx.updates().forEach(u -> updates.add(u.op()));
-    return new TrainingPass(logits, regularization(scope, ctx), List.copyOf(updates));
+    return new TrainingPass(out, logits, regularization(scope, ctx), List.copyOf(updates));
   }
 
   /**
@@ -170,7 +176,7 @@ public final class ModelGraph implements AutoCloseable {
 
   /**
    * The forward pass over the layers in order, each on its inbound outputs. With {@code logits}
-   * true and an output layer that ends in softmax, the softmax is left out so the loss can fuse it.
+   * true, the output layer's activation is left out so that the loss can fuse it.
    */
   @SuppressWarnings({"unchecked", "rawtypes"})
   private Operand<? extends TNumber> forward(Ops tf, List<? extends Operand<? extends TNumber>> xs, CallContext ctx, boolean logits) {
@@ -183,7 +189,7 @@ public final class ModelGraph implements AutoCloseable {
       List<Operand> in = new ArrayList<>();
       for (String n : model.inbound(l.name())) in.add(values.get(n));
       if (!ctx.training()) layerInputs.add(in.get(0));
-      if (l == last && logits && l instanceof Activated a && a.activation().equals("softmax")) {
+      if (l == last && logits && l instanceof Activated a) {
         h = a.callLinear(scoped, in.get(0), ctx);
       } else {
         h = l.call(scoped, (List) in, ctx);
@@ -191,6 +197,11 @@ public final class ModelGraph implements AutoCloseable {
       values.put(l.name(), h);
     }
     return h;
+  }
+
+  /** Whether the model's output layer ends in this activation (null: false). */
+  public boolean endsIn(String activation) {
+    return activation != null && model.outputLayer() instanceof Activated a && a.activation().equals(activation);
   }
 
   /** Whether the model's output is a probability distribution. */

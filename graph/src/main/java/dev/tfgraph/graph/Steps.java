@@ -10,7 +10,6 @@ import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.proto.RunOptions;
-import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
 import org.tensorflow.types.family.TNumber;
 
@@ -45,7 +44,7 @@ final class Steps implements AutoCloseable {
   }
 
   /** One step on a batch of n examples: x[shard][input], y[shard]; returns {loss, accuracy} of the batch. */
-  double[] run(Tensor[][] x, TInt32[] y, int n, long step, double lr) {
+  double[] run(Tensor[][] x, Tensor[] y, int n, long step, double lr) {
     prepareScalars(step, lr);
     Tensor count = objective.exampleCount() == null ? null : Tensors.of(mg.type(), Shape.scalar(), new double[] {n});
     try {
@@ -63,7 +62,7 @@ final class Steps implements AutoCloseable {
   }
 
   /** The same step as a plain Runner with fixed feeds (the benchmark's baseline); its feeds live until {@link #close}. */
-  Session.Runner bare(Tensor[] x, TInt32 y, int n, double lr) {
+  Session.Runner bare(Tensor[] x, Tensor y, int n, double lr) {
     closeBare();
     Tensor s = Tensors.seed(seed, 0);
     Tensor l = Tensors.of(mg.type(), Shape.scalar(), new double[] {lr});
@@ -73,7 +72,7 @@ final class Steps implements AutoCloseable {
       count = Tensors.of(mg.type(), Shape.scalar(), new double[] {n});
       bareFeeds.add(count);
     }
-    return runner(new Tensor[][] {x}, new TInt32[] {y}, s, l, count);
+    return runner(new Tensor[][] {x}, new Tensor[] {y}, s, l, count);
   }
 
   void closeBare() {
@@ -81,7 +80,7 @@ final class Steps implements AutoCloseable {
     bareFeeds.clear();
   }
 
-  private Session.Runner runner(Tensor[][] x, TInt32[] y, Tensor s, Tensor lr, Tensor count) {
+  private Session.Runner runner(Tensor[][] x, Tensor[] y, Tensor s, Tensor lr, Tensor count) {
     if (x.length != objective.inputs().size()) {
       throw new IllegalArgumentException(x.length + " shards given, the objective has " + objective.inputs().size());
     }

@@ -20,7 +20,7 @@ public interface Strategy {
    * objective over them: loss, accuracy, the gradient of each of {@code weights}, and the feeds
    * of one step.
    */
-  Objective objective(ModelGraph mg, Output<?>[] weights);
+  Objective objective(ModelGraph mg, Output<?>[] weights, Loss loss);
 
   /** How many shards a batch is split into: one per replica ({@link Objective#inputs()}). */
   int shards();
@@ -54,8 +54,8 @@ public interface Strategy {
     }
 
     @Override
-    public Objective objective(ModelGraph mg, Output<?>[] weights) {
-      return Objective.single(mg, weights);
+    public Objective objective(ModelGraph mg, Output<?>[] weights, Loss loss) {
+      return Objective.single(mg, weights, loss);
     }
 
     @Override

@@ -10,6 +10,8 @@ public final class TrainOptions {
   public int epochs = 1;
   public int batchSize = 128;
   public Optimizer.Config optimizer = Optimizer.Config.of("adam", 1e-3);
+  /** What training minimises (CONTRACT.md section 5; default sparse categorical cross-entropy). */
+  public Loss loss = dev.tfgraph.graph.loss.Losses.builtIn(dev.tfgraph.graph.loss.Losses.DEFAULT, 0);
   public long seed = 0;
   public boolean shuffle = true;
   /**

@@ -16,5 +16,14 @@ public record TrainResult(List<Epoch> history, long steps, double seconds, doubl
   public record Epoch(int epoch, double trainLoss, double trainAccuracy, double valLoss,
       double valAccuracy, double learningRate, double seconds) {}
 
-  public record Metrics(double loss, double accuracy, int examples) {}
+  /**
+   * Loss and metrics on a set: {@code accuracy} is the run's metric (accuracy for classification,
+   * mean squared error for regression); {@code mse} and {@code mae} for regression and
+   * {@code top5} (top-5 accuracy, more than 5 classes) are NaN where they do not apply.
+   */
+  public record Metrics(double loss, double accuracy, int examples, double mse, double mae, double top5) {
+    public Metrics(double loss, double accuracy, int examples) {
+      this(loss, accuracy, examples, Double.NaN, Double.NaN, Double.NaN);
+    }
+  }
 }

@@ -24,7 +24,6 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.proto.ConfigProto;
-import org.tensorflow.types.TInt32;
 import org.tensorflow.types.family.TNumber;
 import org.tensorflow.types.family.TType;
 
@@ -66,8 +65,9 @@ public final class Trainer implements AutoCloseable {
     this.opt = options.validate();
     this.strategy = opt.strategy != null ? opt.strategy : Strategy.local();
     Shape out = model.outputShape();
-    if (out.numDimensions() != 2) {
-      throw new BadInputException("train: the model's output must be [batch, classes], received "
+    boolean needsClasses = opt.loss.classification() && !"sigmoid".equals(opt.loss.logitsOf());
+    if (needsClasses && out.numDimensions() != 2) {
+      throw new BadInputException("train: loss " + opt.loss.name() + " needs an output [batch, classes], received "
           + Shapes.show(out) + "; end the model with a Dense layer");
     }
     if (opt.augment.equals("flip") && (model.inputs().size() != 1 || model.input().shape().numDimensions() != 4)) {
@@ -88,7 +88,7 @@ public final class Trainer implements AutoCloseable {
     if (vars.isEmpty()) throw new BadInputException("train: the model has no trainable weights");
     Output<?>[] xs = new Output<?>[vars.size()];
     for (int i = 0; i < xs.length; i++) xs[i] = vars.get(i).asOutput();
-    this.objective = strategy.objective(mg, xs);
+    this.objective = strategy.objective(mg, xs, opt.loss);
     List<Output<?>> grads = objective.gradients();
     for (int i = 0; i < grads.size(); i++) {
       if (Gradients.isNone(grads.get(i))) throw new BadInputException("train: weight " + keys.get(i) + " does not affect the loss");
@@ -181,7 +181,7 @@ public final class Trainer implements AutoCloseable {
       prefetch.shutdownNow();
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
-    TrainResult.Metrics tm = test == null ? null : Evaluator.evaluate(mg, test, 512);
+    TrainResult.Metrics tm = test == null ? null : Evaluator.evaluate(mg, test, 512, opt.loss);
     TrainResult.Epoch last = history.isEmpty() ? null : history.get(history.size() - 1);
     Map<String, NpyArray> weights = mg.weights();
     WeightCheck.requireFinite(weights, model.dtype().equals("float64"), "training produced non-finite weights");
@@ -225,7 +225,8 @@ public final class Trainer implements AutoCloseable {
     Batches.Flip flip = opt.augment.equals("flip") ? new Batches.Flip(opt.seed, epoch) : null;
     List<Shape> shapes = model.inputs().stream().map(InputSpec::shape).toList();
     int shards = strategy.shards();
-    IntFunction<Batch> batchAt = i -> Batches.of(train, order, i, opt.batchSize, shards, mg.type(), shapes, flip);
+    Shape targets = model.outputShape();
+    IntFunction<Batch> batchAt = i -> Batches.of(train, order, i, opt.batchSize, shards, mg.type(), shapes, targets, flip);
     long totalSteps = (long) steps * opt.epochs;
     Future<Batch> next = prefetch.submit(() -> batchAt.apply(0));
     double lr = opt.learningRate(epoch, 0);
@@ -264,7 +265,7 @@ public final class Trainer implements AutoCloseable {
 
   /** Validation (or test) metrics after an epoch; a non-finite loss ends the run. */
   private TrainResult.Metrics validate(Dataset val, int epoch) {
-    TrainResult.Metrics v = val == null ? null : Evaluator.evaluate(mg, val, 512);
+    TrainResult.Metrics v = val == null ? null : Evaluator.evaluate(mg, val, 512, opt.loss);
     if (v != null && !Double.isFinite(v.loss())) {
       String split = opt.validationSplit > 0 ? "validation" : "test";
       throw new RunFailedException("non-finite " + split + " loss " + v.loss() + " after epoch " + (epoch + 1)
@@ -311,13 +312,13 @@ public final class Trainer implements AutoCloseable {
   }
 
   /** One training step in one process; returns {loss, accuracy} of the batch (for benchmarks; fit runs its own). */
-  public double[] runStep(Tensor x, TInt32 y, long step, double lr) {
+  public double[] runStep(Tensor x, Tensor y, long step, double lr) {
     return runStep(new Tensor[] {x}, y, step, lr);
   }
 
-  /** As {@link #runStep(Tensor, TInt32, long, double)} with one tensor per model input, in its order. */
-  public double[] runStep(Tensor[] xs, TInt32 y, long step, double lr) {
-    return stepper.run(new Tensor[][] {xs}, new TInt32[] {y}, (int) y.shape().get(0), step, lr);
+  /** As {@link #runStep(Tensor, Tensor, long, double)} with one tensor per model input, in its order. */
+  public double[] runStep(Tensor[] xs, Tensor y, long step, double lr) {
+    return stepper.run(new Tensor[][] {xs}, new Tensor[] {y}, (int) y.shape().get(0), step, lr);
   }
 
   /** Zeroes the optimizer's slots (fit does this itself; for benchmarks that drive runStep). */
@@ -332,12 +333,12 @@ public final class Trainer implements AutoCloseable {
    * A plain Session.Runner for the same training step with fixed feeds: the baseline that
    * {@code bench} compares {@link #runStep} with. Close its feeds with {@link #closeBare()}.
    */
-  public Session.Runner bareRunner(Tensor x, TInt32 y, double lr) {
+  public Session.Runner bareRunner(Tensor x, Tensor y, double lr) {
     return bareRunner(new Tensor[] {x}, y, lr);
   }
 
-  /** As {@link #bareRunner(Tensor, TInt32, double)} with one tensor per model input. */
-  public Session.Runner bareRunner(Tensor[] xs, TInt32 y, double lr) {
+  /** As {@link #bareRunner(Tensor, Tensor, double)} with one tensor per model input. */
+  public Session.Runner bareRunner(Tensor[] xs, Tensor y, double lr) {
     return stepper.bare(xs, y, (int) y.shape().get(0), lr);
   }
 
@@ -352,20 +353,15 @@ public final class Trainer implements AutoCloseable {
   private Dataset checkData(Dataset d, String what) {
     List<Dataset.Input> aligned = DataAlignment.align(model, d.inputs(), what + " data");
     if (d.size() == 0) throw new BadInputException(what + " data: no examples");
-    int classes = model.numOutputs();
-    for (int i = 0; i < d.y().length; i++) {
-      if (d.y()[i] < 0 || d.y()[i] >= classes) {
-        throw new BadInputException(what + " data: label " + d.y()[i] + " of example " + i + " is outside [0, " + classes + ")");
-      }
-    }
-    return new Dataset(aligned, d.y());
+    return new Dataset(aligned, d.y(), Targets.check(model, opt.loss, d, what + " data"));
   }
 
   public Operand<? extends TNumber> loss() {
     return objective.loss();
   }
 
-  public Placeholder<TInt32> labels() {
+  /** The targets' placeholder (int32 labels for a sparse loss). */
+  public Placeholder<?> labels() {
     return objective.labels().get(0);
   }
 

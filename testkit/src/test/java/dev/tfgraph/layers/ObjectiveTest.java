@@ -27,6 +27,8 @@ import org.tensorflow.types.TInt32;
  * with uneven shards. The cross-process version of this is DistributedTrainingTest.
  */
 class ObjectiveTest {
+  static final dev.tfgraph.graph.Loss SCE = dev.tfgraph.graph.loss.Losses.builtIn("sparse_categorical_crossentropy", 0);
+
   static Model model() {
     return Model.builder("m", "x", 5).add(new Dense("fc", 8, "tanh"))
         .add(new SoftExponential("se", false, new double[] {0.3}, 0.05, true)).add(new Dense("head", 3, "linear")).build();
@@ -43,7 +45,7 @@ class ObjectiveTest {
     try (ModelGraph g = ModelGraph.training(m, null)) {
       w = g.initialValues(3);
       g.setWeights(w);
-      Objective o = Objective.single(g, weights(g));
+      Objective o = Objective.single(g, weights(g), SCE);
       try (Tensor x = Tensors.rows(g.type(), m.input().shape(), d.x(), 0, 7, 5); TInt32 labels = Tensors.labels(y, 0, 7);
           Tensor seed = Tensors.seed(1, 0)) {
         Session.Runner r = g.session().runner().feed(g.input(), x).feed(o.labels().get(0), labels).fetch(o.loss());
@@ -58,7 +60,7 @@ class ObjectiveTest {
       Output<?>[] xs = weights(g);
       List<String> gradNames = new ArrayList<>();
       for (Output<?> v : xs) gradNames.add(v.op().name() + "__grad");
-      Objective[] o = {new DataParallel(three, 0).objective(g, xs)};
+      Objective[] o = {new DataParallel(three, 0).objective(g, xs, SCE)};
       g.relocate(def -> def, Session::new, () -> o[0] = o[0].relocated(g), (s, gr) -> {
         s.close();
         gr.close();

@@ -10,9 +10,10 @@ import java.util.Set;
 
 /**
  * Labelled examples in memory: one or more inputs, each row-major [n, ...its example shape] and
- * named as the model input it feeds (the name may be null when there is one), and integer labels y [n].
+ * named as the model input it feeds (the name may be null when there is one), and either integer
+ * labels y [n] or float targets [n, ...] (then y is null; regression, one-hot, binary targets).
  */
-public record Dataset(List<Input> inputs, int[] y) {
+public record Dataset(List<Input> inputs, int[] y, Input targets) {
   /** One input's examples: its name (null: the model's only input), rows, example shape. */
   public record Input(String name, float[] x, long[] shape) {
     public long exampleSize() {
@@ -25,18 +26,31 @@ public record Dataset(List<Input> inputs, int[] y) {
   public Dataset {
     inputs = List.copyOf(inputs);
     if (inputs.isEmpty()) throw new BadInputException("dataset: no inputs");
+    if ((y == null) == (targets == null)) throw new IllegalArgumentException("dataset: give either labels or targets");
+    int n = y != null ? y.length : rows(targets);
     Set<String> names = new HashSet<>();
     for (Input in : inputs) {
       if (inputs.size() > 1 && in.name() == null) throw new BadInputException("dataset: every input of several needs a name");
       if (in.name() != null && !names.add(in.name())) throw new BadInputException("dataset: input \"" + in.name() + "\" given twice");
-      if (in.x().length != (long) y.length * in.exampleSize()) {
-        throw new BadInputException("dataset: " + in.x().length + " values for " + y.length + " examples of shape "
+      if (in.x().length != (long) n * in.exampleSize()) {
+        throw new BadInputException("dataset: " + in.x().length + " values for " + n + " examples of shape "
             + Arrays.toString(in.shape()) + (in.name() == null ? "" : " (input " + in.name() + ")"));
       }
     }
-    for (int i = 0; i < y.length; i++) {
+    for (int i = 0; y != null && i < y.length; i++) {
       if (y[i] < 0) throw new BadInputException("dataset: label " + y[i] + " of example " + i + " is negative");
     }
+  }
+
+  /** Inputs with integer labels. */
+  public Dataset(List<Input> inputs, int[] y) {
+    this(inputs, y, null);
+  }
+
+  private static int rows(Input t) {
+    long es = t.exampleSize();
+    if (es == 0 || t.x().length % es != 0) throw new BadInputException("dataset: targets do not divide into rows of shape " + Arrays.toString(t.shape()));
+    return Math.toIntExact(t.x().length / es);
   }
 
   /** One unnamed input. */
@@ -55,7 +69,7 @@ public record Dataset(List<Input> inputs, int[] y) {
   }
 
   public int size() {
-    return y.length;
+    return y != null ? y.length : rows(targets);
   }
 
   /** The first input's values per example. */
@@ -94,7 +108,18 @@ public record Dataset(List<Input> inputs, int[] y) {
    * integer labels [n]; {@code yWhat} names the labels' file in messages.
    */
   public static Dataset fromArrays(java.util.Map<String, NpyArray> xs, NpyArray y, String yWhat) {
-    if (y.isFloating()) throw new BadInputException(yWhat + ": labels must have an integer dtype, received " + y.dtypeName());
+    return fromArrays(xs, y, yWhat, false);
+  }
+
+  /**
+   * As above; with {@code floatTargets}, y holds float targets [n, ...] (a loss other than sparse
+   * categorical cross-entropy) and integer ones are taken as floats.
+   */
+  public static Dataset fromArrays(java.util.Map<String, NpyArray> xs, NpyArray y, String yWhat, boolean floatTargets) {
+    if (!floatTargets && y.isFloating()) {
+      throw new BadInputException(yWhat + ": labels must have an integer dtype, received " + y.dtypeName()
+          + " (float targets need a loss that takes them: categorical_crossentropy, binary_crossentropy, mse or mae)");
+    }
     List<Input> inputs = new java.util.ArrayList<>();
     String first = null;
     for (var e : xs.entrySet()) {
@@ -103,11 +128,16 @@ public record Dataset(List<Input> inputs, int[] y) {
       if (!x.isFloating()) throw new BadInputException(what + ": expected float32 or float64, received " + x.dtypeName());
       long[] s = x.shape();
       if (s.length < 2) throw new BadInputException(what + ": expected shape [n, ...], received " + x.shapeString());
-      if (y.shape().length != 1 || y.shape()[0] != s[0]) {
-        throw new BadInputException(yWhat + ": expected shape [" + s[0] + "] (one label per example of " + what + "), received "
-            + y.shapeString());
+      boolean rowsMatch = y.shape().length >= 1 && y.shape()[0] == s[0];
+      if (!rowsMatch || (!floatTargets && y.shape().length != 1)) {
+        throw new BadInputException(yWhat + ": expected shape [" + s[0] + (floatTargets ? ", ..." : "") + "] (one "
+            + (floatTargets ? "target" : "label") + " per example of " + what + "), received " + y.shapeString());
       }
       inputs.add(new Input(e.getKey(), x.toFloats(), Arrays.copyOfRange(s, 1, s.length)));
+    }
+    if (floatTargets) {
+      long[] ts = y.shape();
+      return new Dataset(inputs, null, new Input("targets", y.toFloats(), Arrays.copyOfRange(ts, 1, ts.length)));
     }
     return new Dataset(inputs, y.toInts());
   }
@@ -134,12 +164,19 @@ public record Dataset(List<Input> inputs, int[] y) {
       for (int i = 0; i < indices.length; i++) System.arraycopy(in.x(), indices[i] * es, nx, i * es, es);
       out.add(new Input(in.name(), nx, in.shape()));
     }
+    if (y == null) {
+      int es = Math.toIntExact(targets.exampleSize());
+      float[] nt = new float[Math.multiplyExact(indices.length, es)];
+      for (int i = 0; i < indices.length; i++) System.arraycopy(targets.x(), indices[i] * es, nt, i * es, es);
+      return new Dataset(out, null, new Input(targets.name(), nt, targets.shape()));
+    }
     int[] ny = new int[indices.length];
     for (int i = 0; i < indices.length; i++) ny[i] = y[indices[i]];
     return new Dataset(out, ny);
   }
 
   public int numClasses() {
+    if (y == null) return 0;
     int m = -1;
     for (int v : y) m = Math.max(m, v);
     return m + 1;

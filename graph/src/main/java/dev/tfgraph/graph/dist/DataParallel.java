@@ -1,6 +1,7 @@
 package dev.tfgraph.graph.dist;
 
 import dev.tfgraph.graph.Gradients;
+import dev.tfgraph.graph.Loss;
 import dev.tfgraph.graph.Model;
 import dev.tfgraph.graph.ModelGraph;
 import dev.tfgraph.graph.Objective;
@@ -19,7 +20,6 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.RunOptions;
-import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
 import org.tensorflow.types.family.TNumber;
 
@@ -65,12 +65,12 @@ public final class DataParallel implements Strategy {
    */
   @Override
   @SuppressWarnings({"unchecked", "rawtypes"})
-  public Objective objective(ModelGraph mg, Output<?>[] weights) {
+  public Objective objective(ModelGraph mg, Output<?>[] weights, Loss lossFn) {
     Ops tf = mg.tf();
     Model model = mg.model();
     Placeholder count = tf.withName("example_count").placeholder(mg.type(), Placeholder.shape(Shape.scalar()));
     List<List<Placeholder<? extends TNumber>>> inputs = new ArrayList<>();
-    List<Placeholder<TInt32>> labels = new ArrayList<>();
+    List<Placeholder<?>> labels = new ArrayList<>();
     List<Operand> losses = new ArrayList<>(), hitCounts = new ArrayList<>();
     List<Output<?>[]> perReplica = new ArrayList<>();
     List<Operation> updates = List.of();
@@ -84,16 +84,16 @@ public final class DataParallel implements Strategy {
       }
       // each replica draws its own dropout masks: the step seed salted by the replica index
       Operand<TInt64> seed = i == 0 ? mg.stepSeed() : r.math.add(mg.stepSeed(), r.constant(new long[] {0x9E3779B97F4A7C15L * i, 0}));
-      ModelGraph.TrainingPass pass = mg.addTrainingPass(r, x, seed);
+      ModelGraph.TrainingPass pass = mg.addTrainingPass(r, x, seed, lossFn.logitsOf());
       if (i == 0) updates = pass.updates();
       inputs.add(List.copyOf(x));
-      Placeholder<TInt32> y = r.withName("labels").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
+      Placeholder y = Objective.targets(r.withName("labels"), mg, lossFn);
       labels.add(y);
-      Operand li = r.math.div(r.reduceSum(Objective.crossEntropy(r, pass.logits(), y), r.constant(0)), count);
+      Operand li = r.math.div(r.reduceSum(lossFn.perExample(r, (Operand) pass.output(), y, pass.logits()), r.constant(0)), count);
       if (i == 0 && pass.regularization() != null) li = r.math.add(li, pass.regularization());
       li = r.withName("loss").identity(li);
       losses.add(li);
-      hitCounts.add(r.reduceSum(Objective.hits(r, pass.logits(), y), r.constant(0)));
+      hitCounts.add(r.reduceSum(Objective.metric(r, lossFn, pass.output(), pass.logits(), y), r.constant(0)));
       perReplica.add(mg.graph().addGradients("replica_" + i + "/gradients", new Output<?>[] {li.asOutput()}, weights, null));
     }
     Operand loss = tf.withName("loss").math.addN((Iterable) losses);

@@ -1,0 +1,42 @@
+package dev.tfgraph.graph;
+
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.family.TNumber;
+
+/**
+ * A training loss, with Keras' name and semantics (CONTRACT.md section 5): a per-example value in
+ * the graph (the trainer averages it over the batch and adds the layers' regularization) and the
+ * same formula in Java for evaluation. Built-ins are in {@code dev.tfgraph.graph.loss}; a user's
+ * own loss is registered through {@link LayerFactory#losses()}.
+ */
+public interface Loss {
+  /** The Keras name, e.g. "mse". */
+  String name();
+
+  /** True: integer class labels [n]; false: float targets of the output's shape. */
+  boolean sparse();
+
+  /**
+   * The output activation whose pre-activation logits this loss takes when the model ends in it
+   * ("softmax", "sigmoid"), or null: the loss takes the outputs as they are.
+   */
+  String logitsOf();
+
+  /** True when it is a classification loss (accuracy is reported), false for regression (mse and mae). */
+  boolean classification();
+
+  /**
+   * The loss of each example, shape [batch]. {@code pred} holds logits when {@code logits} (the
+   * output layer ends in {@link #logitsOf()}), else the model's outputs; {@code target} is int32
+   * class labels [batch] when {@link #sparse()}, else floats of pred's shape in its dtype.
+   */
+  <T extends TNumber> Operand<T> perExample(Ops tf, Operand<T> pred, Operand<?> target, boolean logits);
+
+  /**
+   * The same for one example in Java, from the model's outputs ({@code probabilities}: they went
+   * through {@link #logitsOf()}; otherwise they are logits or plain outputs): {@code out[off..off+len)},
+   * target {@code label} (sparse) or {@code target[off..off+len)}.
+   */
+  double perExample(float[] out, int off, int len, int label, float[] target, boolean probabilities);
+}

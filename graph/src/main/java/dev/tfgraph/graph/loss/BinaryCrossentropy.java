@@ -1,0 +1,58 @@
+package dev.tfgraph.graph.loss;
+
+import dev.tfgraph.graph.Loss;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.family.TNumber;
+
+/**
+ * Mean over the last axis of −[t log σ(z) + (1 − t) log(1 − σ(z))] for targets t of the output's
+ * shape (Keras' BinaryCrossentropy), with label smoothing ε: t ← t(1 − ε) + ε/2. From logits as
+ * max(z, 0) − z·t + log1p(exp(−|z|)), stable for any z.
+ */
+public final class BinaryCrossentropy implements Loss {
+  private final double smoothing;
+
+  public BinaryCrossentropy(double labelSmoothing) {
+    this.smoothing = labelSmoothing;
+  }
+
+  @Override public String name() { return "binary_crossentropy"; }
+  @Override public boolean sparse() { return false; }
+  @Override public String logitsOf() { return "sigmoid"; }
+  @Override public boolean classification() { return true; }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public <T extends TNumber> Operand<T> perExample(Ops tf, Operand<T> pred, Operand<?> target, boolean logits) {
+    Operand<T> t = (Operand<T>) target;
+    if (smoothing > 0) {
+      t = tf.math.add(tf.math.mul(t, tf.constantOfSameType(pred, 1 - smoothing)), tf.constantOfSameType(pred, smoothing / 2));
+    }
+    Operand<T> e;
+    if (logits) {
+      e = tf.math.add(tf.math.sub(tf.math.maximum(pred, tf.constantOfSameType(pred, 0)), tf.math.mul(pred, t)),
+          tf.math.log1p(tf.math.exp(tf.math.neg(tf.math.abs(pred)))));
+    } else {
+      Operand<T> p = tf.clipByValue(pred, tf.constantOfSameType(pred, Losses.EPSILON), tf.constantOfSameType(pred, 1 - Losses.EPSILON));
+      Operand<T> one = tf.constantOfSameType(pred, 1);
+      e = tf.math.neg(tf.math.add(tf.math.mul(t, tf.math.log(p)), tf.math.mul(tf.math.sub(one, t), tf.math.log(tf.math.sub(one, p)))));
+    }
+    return MeanError.meanPerExample(tf, e);
+  }
+
+  @Override
+  public double perExample(float[] out, int off, int len, int label, float[] target, boolean probabilities) {
+    double s = 0;
+    for (int i = off; i < off + len; i++) {
+      double t = target[i] * (1 - smoothing) + smoothing / 2, z = out[i];
+      if (probabilities) {
+        double p = Math.min(Math.max(z, Losses.EPSILON), 1 - Losses.EPSILON);
+        s -= t * Math.log(p) + (1 - t) * Math.log(1 - p);
+      } else {
+        s += Math.max(z, 0) - z * t + Math.log1p(Math.exp(-Math.abs(z)));
+      }
+    }
+    return s / len;
+  }
+}

@@ -1,0 +1,43 @@
+package dev.tfgraph.graph.loss;
+
+import dev.tfgraph.graph.BadInputException;
+import dev.tfgraph.graph.Loss;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The contract's losses by Keras name; the default is sparse categorical cross-entropy. */
+public final class Losses {
+  public static final String DEFAULT = "sparse_categorical_crossentropy";
+  public static final List<String> NAMES = List.of("sparse_categorical_crossentropy", "categorical_crossentropy",
+      "binary_crossentropy", "mse", "mae");
+  /** Probabilities are clipped to [EPSILON, 1 − EPSILON] before a log (Keras' backend epsilon). */
+  public static final double EPSILON = 1e-7;
+
+  private Losses() {}
+
+  /** The built-in loss of this name; label smoothing applies to the cross-entropies only. */
+  public static Loss builtIn(String name, double labelSmoothing) {
+    if (!(labelSmoothing >= 0 && labelSmoothing < 1)) {
+      throw new BadInputException("loss: label_smoothing must be in [0, 1), received " + labelSmoothing);
+    }
+    if (labelSmoothing > 0 && !(name.equals("categorical_crossentropy") || name.equals("binary_crossentropy"))) {
+      throw new BadInputException("loss: label_smoothing applies to categorical_crossentropy and binary_crossentropy, not " + name);
+    }
+    return switch (name) {
+      case "sparse_categorical_crossentropy" -> new SparseCategoricalCrossentropy();
+      case "categorical_crossentropy" -> new CategoricalCrossentropy(labelSmoothing);
+      case "binary_crossentropy" -> new BinaryCrossentropy(labelSmoothing);
+      case "mse" -> new MeanError(true);
+      case "mae" -> new MeanError(false);
+      default -> null;
+    };
+  }
+
+  /** Every built-in by name (default settings). */
+  public static Map<String, Loss> all() {
+    Map<String, Loss> m = new LinkedHashMap<>();
+    for (String n : NAMES) m.put(n, builtIn(n, 0));
+    return m;
+  }
+}
