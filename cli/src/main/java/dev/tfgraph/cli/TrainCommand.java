@@ -61,6 +61,12 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--wait-timeout", paramLabel = "SECONDS", converter = Ranges.Timeout.class, description = "with --on-failure wait: how long to wait for a lost task, in [1, 86400] (default ${DEFAULT-VALUE})") long waitTimeout = 600;
   @Option(names = "--step-timeout", paramLabel = "SECONDS", converter = Ranges.StepTimeout.class, description = "with --cluster: a step that takes longer fails, in [0, 86400] (0: no limit; default ${DEFAULT-VALUE})") long stepTimeout = 600;
 
+  /** The number of classes a model of output [batch, K] tells (0 for any other output). */
+  static int classes(Model m) {
+    var s = m.outputShape();
+    return s.numDimensions() == 2 && s.get(1) > 0 ? Math.toIntExact(s.get(1)) : 0;
+  }
+
   @Override
   public Integer call() {
     OutputPaths.file("--save-weights", saveWeights);   // every output checked before any work
@@ -103,8 +109,10 @@ public final class TrainCommand implements Callable<Integer> {
       throw new dev.tfgraph.graph.BadInputException("train: --on-failure must be stop or wait, received " + onFailure);
     }
     o.validate();
-    Dataset train = data.train();
-    Dataset test = data.test();
+    DataOptions.Loaded loaded = data.load(m.inputs(), classes(m));
+    Dataset train = loaded.train();
+    Dataset test = loaded.test();
+    m = ImageLabels.apply(m, loaded.classes());   // an image folder's class names become the labels a spec lacks
     if (summary) System.err.print(m.summary());
     TrainResult r;
     int restarts = 0;
@@ -136,6 +144,7 @@ public final class TrainCommand implements Callable<Integer> {
     out.put("examples", train.size());
     out.put("data", data.describe());
     out.put("stop", r.stopReason());
+    if (loaded.skipped() != null) out.put("skipped_images", loaded.skipped());
     if (c != null) {
       out.put("replicas", c.replicas().size());
       out.put("parameter_servers", c.parameterServers().size());
