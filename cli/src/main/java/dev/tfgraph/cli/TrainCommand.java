@@ -44,6 +44,8 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--augment", description = "none, or flip: mirror each training image left-right with probability 1/2, seeded (default ${DEFAULT-VALUE})") String augment = "none";
   @Option(names = "--save-weights", paramLabel = "FILE.npz") Path saveWeights;
   @Option(names = "--export", paramLabel = "BASE", description = "export a SavedModel version under BASE after training") Path export;
+  @Option(names = "--image-input", description = "with --export: add the serving_images signature (see export --help)") boolean imageInput;
+  @Option(names = "--warmup", paramLabel = "N", converter = Ranges.NonNegative.class, description = "with --export: write a TF Serving warmup file of N requests, in [0, 1000] (default 0)") int warmup;
   @Option(names = "--checkpoint-dir", paramLabel = "DIR", description = "checkpoint every epoch here") Path checkpointDir;
   @Option(names = "--resume", description = "continue from the last checkpoint in --checkpoint-dir") boolean resume;
   @Option(names = "--threads", converter = Ranges.Threads.class, description = "in [0, 1024]; 0: TF default; 1: single-threaded, bit-reproducible") int threads = 0;
@@ -75,6 +77,8 @@ public final class TrainCommand implements Callable<Integer> {
     OutputPaths.folder("--logdir", logdir);
     OutputPaths.file("--plot", plot);
     Model m = model.model();
+    if ((imageInput || warmup > 0) && export == null) throw new dev.tfgraph.graph.BadInputException("train: --image-input and --warmup go with --export");
+    if (imageInput) dev.tfgraph.export.ServingImages.imageInput(m);   // before training, not after
     Map<String, NpyArray> w = model.initialWeights(m, seed);
     if (w != null) WeightCheck.check(m, w, model.weights != null ? model.weights.toString() : "initial weights");
     TrainOptions o = new TrainOptions();
@@ -161,7 +165,7 @@ public final class TrainCommand implements Callable<Integer> {
     }
     if (export != null) {
       Map<String, Object> prov = new LinkedHashMap<>(out);
-      Exporter.Result e = Exporter.export(m, r.weights(), export, null, prov);
+      Exporter.Result e = Exporter.export(m, r.weights(), export, null, prov, new Exporter.Options(imageInput, warmup));
       out.put("export", e.dir().toString());
     }
     RunFailedException plotFailed = null;

@@ -21,6 +21,11 @@ public final class ChildJvm {
     run(model, List.of(model.toString(), input.toString(), output.toString()), "verification");
   }
 
+  /** Runs serving_images on the encoded images of a TFRecord file (one image a record) and writes the output. */
+  public static void verifyImages(Path model, Path images, Path output) {
+    run(model, List.of("--images", model.toString(), images.toString(), output.toString()), "verification of serving_images");
+  }
+
   /**
    * Loads an untrusted SavedModel and runs it once on zeros in a child JVM (2 GB heap, time
    * limit): a model that aborts or hangs the child is reported as bad input, and this JVM lives on.

@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * Child-JVM entry point: load a SavedModel, run serving_default on an input (.npy for a model of
- * one input, .npz keyed by input names), write the output; or, with --probe, run one all-zero example.
+ * one input, .npz keyed by input names), write the output; with --images, run serving_images on the
+ * encoded images of a TFRecord file; or, with --probe, run one all-zero example.
  */
 public final class VerifyMain {
   private VerifyMain() {}
@@ -28,6 +29,15 @@ public final class VerifyMain {
           zeros.put(name, NpyArray.ofFloats(shape, new float[Math.toIntExact(n)]));
         }
         p.predict(zeros, 1);
+      } catch (Throwable t) {
+        System.err.println(t.getClass().getSimpleName() + ": " + t.getMessage());
+        System.exit(3);
+      }
+      System.exit(0);
+    }
+    if (args.length == 4 && args[0].equals("--images")) {
+      try (Predictor p = Predictor.load(Path.of(args[1]))) {
+        Npy.write(Path.of(args[3]), p.predictImages(dev.tfgraph.graph.data.TfRecords.readAll(Path.of(args[2])), 256));
       } catch (Throwable t) {
         System.err.println(t.getClass().getSimpleName() + ": " + t.getMessage());
         System.exit(3);
