@@ -128,7 +128,7 @@ class ImagesTest {
     assertEquals(0, run("weights", "--model", base.toString(), "--out", w.toString()).code());
     Run ex = run("export", "--spec", spec.toString(), "--weights", w.toString(), "--out", base.toString(), "--image-input");
     assertEquals(0, ex.code(), ex.err());
-    Run ev = run("evaluate", "--model", base.toString(), "--data", I.resolve("records").toString());
+    Run ev = run("evaluate", "--trusted", "--model", base.toString(), "--data", I.resolve("records").toString());
     assertEquals(0, ev.code(), ev.err());
     assertEquals(8, lastJson(ev).get("examples").asInt(), "the test*.tfrecord.gz split");
     assertEquals(s.get("test_accuracy").asDouble(), lastJson(ev).get("accuracy").asDouble(), 1e-6);
@@ -200,12 +200,12 @@ class ImagesTest {
     assertEquals(0, run("export", "--spec", SPEC, "--weights", w.toString(), "--out", base.toString()).code());
     Path y = d.resolve("y.npy");
     Path img = I.resolve("decode/rgb.png"), gif = I.resolve("decode/anim.gif");
-    Run p = run("predict", "--model", base.toString(), "--images", img.toString(), gif.toString(), "--output", y.toString());
+    Run p = run("predict", "--trusted", "--model", base.toString(), "--images", img.toString(), gif.toString(), "--output", y.toString());
     assertEquals(0, p.code(), p.err());
     assertEquals(y.toString(), p.out().strip(), "no labels in the spec: the output path, as for --input");
     assertArrayEquals(new long[] {2, 2}, Npy.read(y).shape());
     Path bad = I.resolve("bad/not_an_image/b/broken.jpg");
-    p = run("predict", "--model", base.toString(), "--images", img.toString(), bad.toString(), "--output", d.resolve("z.npy").toString());
+    p = run("predict", "--trusted", "--model", base.toString(), "--images", img.toString(), bad.toString(), "--output", d.resolve("z.npy").toString());
     assertTrue(p.code() == 2 && p.err().contains(bad + " is not an image"), p.err());
     assertFalse(Files.exists(d.resolve("z.npy")));
   }

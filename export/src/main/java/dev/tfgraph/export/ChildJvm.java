@@ -21,9 +21,12 @@ public final class ChildJvm {
     run(model, List.of(model.toString(), input.toString(), output.toString()), "verification");
   }
 
-  /** Runs serving_images on the encoded images of a TFRecord file (one image a record) and writes the output. */
-  public static void verifyImages(Path model, Path images, Path output) {
-    run(model, List.of("--images", model.toString(), images.toString(), output.toString()), "verification of serving_images");
+  /**
+   * As {@link #verify}, and in the same child, serving_images on the encoded images of a TFRecord
+   * file (one image a record), its output written to {@code imagesOutput}.
+   */
+  public static void verify(Path model, Path input, Path output, Path images, Path imagesOutput) {
+    run(model, List.of(model.toString(), input.toString(), output.toString(), images.toString(), imagesOutput.toString()), "verification");
   }
 
   /**

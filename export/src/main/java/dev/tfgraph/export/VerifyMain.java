@@ -9,8 +9,8 @@ import java.util.Map;
 
 /**
  * Child-JVM entry point: load a SavedModel, run serving_default on an input (.npy for a model of
- * one input, .npz keyed by input names), write the output; with --images, run serving_images on the
- * encoded images of a TFRecord file; or, with --probe, run one all-zero example.
+ * one input, .npz keyed by input names), write the output (and with two more arguments, serving_images on the
+ * encoded images of a TFRecord file, its output); or, with --probe, run one all-zero example.
  */
 public final class VerifyMain {
   private VerifyMain() {}
@@ -35,19 +35,11 @@ public final class VerifyMain {
       }
       System.exit(0);
     }
-    if (args.length == 4 && args[0].equals("--images")) {
-      try (Predictor p = Predictor.load(Path.of(args[1]))) {
-        Npy.write(Path.of(args[3]), p.predictImages(dev.tfgraph.graph.data.TfRecords.readAll(Path.of(args[2])), 256));
-      } catch (Throwable t) {
-        System.err.println(t.getClass().getSimpleName() + ": " + t.getMessage());
-        System.exit(3);
-      }
-      System.exit(0);
-    }
     try (Predictor p = Predictor.load(Path.of(args[0]))) {
       Path in = Path.of(args[1]);
       NpyArray y = in.toString().endsWith(".npz") ? p.predict(Npz.read(in), 256) : p.predict(Npy.read(in), 256);
       Npy.write(Path.of(args[2]), y);
+      if (args.length == 5) Npy.write(Path.of(args[4]), p.predictImages(dev.tfgraph.graph.data.TfRecords.readAll(Path.of(args[3])), 256));
     } catch (Throwable t) {
       System.err.println(t.getClass().getSimpleName() + ": " + t.getMessage());
       System.exit(3);
