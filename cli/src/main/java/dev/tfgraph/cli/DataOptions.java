@@ -5,13 +5,35 @@ import dev.tfgraph.graph.data.Dataset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import dev.tfgraph.graph.InputSpec;
+import dev.tfgraph.graph.Shapes;
+import dev.tfgraph.graph.data.ImageData;
+import dev.tfgraph.graph.data.ImageDecoding;
 import dev.tfgraph.graph.data.Npy;
 import picocli.CommandLine.Option;
 
-/** Where data comes from: --data DIR (IDX, e.g. the full Fashion-MNIST), --x/--y (.npy), or the shipped subset. */
+/**
+ * Where data comes from: --data (IDX files, class folders of images, or TFRecords; CONTRACT.md
+ * section 6), --x/--y (.npy), or the shipped subset.
+ */
 public final class DataOptions {
-  @Option(names = "--data", paramLabel = "DIR", description = "IDX folder (train-*/t10k-* files, .gz or raw), e.g. /usr/share/datasets/fashion-mnist")
+  @Option(names = "--data", paramLabel = "DIR|FILE|GLOB",
+      description = {"IDX folder (train-*/t10k-* files, .gz or raw, e.g. /usr/share/datasets/fashion-mnist);",
+          "a folder of class folders of images (DIR/<class>/*.jpg|png|bmp|gif; DIR/train + DIR/test as splits when both are there);",
+          "or TFRecords of tf.train.Example: a .tfrecord[.gz] file, a folder of them (train*/test* files as splits), or a glob"})
   Path data;
+
+  @Option(names = "--skip-bad-images", description = "skip images that cannot be decoded (each named on stderr, counted as skipped_images) instead of failing")
+  boolean skipBadImages;
+
+  @Option(names = "--image-key", paramLabel = "KEY", description = "TFRecord feature holding the encoded image (default ${DEFAULT-VALUE})")
+  String imageKey = "image/encoded";
+
+  @Option(names = "--label-key", paramLabel = "KEY", description = "TFRecord int64 feature holding the label (default ${DEFAULT-VALUE})")
+  String labelKey = "image/class/label";
+
+  /** What --data gave: the splits (test null without one), the class names of an image folder, images skipped (null: not image data). */
+  record Loaded(Dataset train, Dataset test, List<String> classes, Integer skipped) {}
 
   @Option(names = "--x", paramLabel = "X.npy|NAME=X.npy|X.npz",
       description = "examples as .npy (float32/float64), shape [n, ...]; a model of several inputs: NAME=X.npy once per input, or one .npz keyed by input names")
@@ -53,6 +75,40 @@ public final class DataOptions {
   Dataset evaluation() {
     check();
     return isNpy() ? arrays() : Dataset.fashionMnist(dir(), false);
+  }
+
+  /** Whether --data names image folders or TFRecords (not IDX, not arrays). */
+  boolean isImages() {
+    check();
+    return data != null && ImageData.kind(data.toString()) != ImageData.Kind.IDX;
+  }
+
+  /**
+   * Training and test data for a model whose inputs are {@code inputs} and which outputs
+   * {@code numClasses} classes (0: unknown); images are decoded to the (only) input's shape.
+   */
+  Loaded load(List<InputSpec> inputs, int numClasses) {
+    if (!isImages()) return new Loaded(train(), test(), null, null);
+    ImageData.Loaded l = images(inputs, numClasses);
+    return new Loaded(l.train(), l.test(), l.classes(), l.skipped());
+  }
+
+  /** Evaluation data: --x/--y, the IDX test split, or the test split of images (all of them without one). */
+  Loaded evaluation(List<InputSpec> inputs, int numClasses) {
+    if (!isImages()) return new Loaded(evaluation(), null, null, null);
+    ImageData.Loaded l = images(inputs, numClasses);
+    return new Loaded(l.test() != null ? l.test() : l.train(), null, l.classes(), l.skipped());
+  }
+
+  private ImageData.Loaded images(List<InputSpec> inputs, int numClasses) {
+    if (inputs.size() != 1) {
+      throw new BadInputException("--data " + data + " holds images, which feed a model of one image input; this model takes "
+          + inputs.size() + " inputs");
+    }
+    InputSpec in = inputs.get(0);
+    ImageDecoding.checkInputShape("model input '" + in.name() + "' (--data " + data + " holds images)", Shapes.dims(in.shape()));
+    return ImageData.load(data.toString(), new ImageData.Options(Shapes.dims(in.shape()), skipBadImages, imageKey, labelKey,
+        numClasses, w -> System.err.println("tfgraph: " + w)));
   }
 
   private Dataset arrays() {

@@ -25,7 +25,8 @@ public final class EvaluateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try (Predictor p = ModelDir.open(model, trusted)) {
-      Dataset d = data.evaluation();
+      DataOptions.Loaded loaded = data.evaluation(modelInputs(p), outputClasses(p));
+      Dataset d = loaded.train();
       Map<String, NpyArray> xs = new LinkedHashMap<>();
       for (Dataset.Input in : d.inputs()) {
         long[] shape = new long[in.shape().length + 1];
@@ -42,9 +43,22 @@ public final class EvaluateCommand implements Callable<Integer> {
       o.put("accuracy", Json.num(m.accuracy(), 6));
       o.put("loss", Json.num(m.loss(), 6));
       o.put("examples", m.examples());
+      if (loaded.skipped() != null) o.put("skipped_images", loaded.skipped());
       System.out.println(Json.line(o));
     }
     return Main.OK;
+  }
+
+  /** The signature's inputs as specs (shape with batch), for reading image data to their shape. */
+  static java.util.List<dev.tfgraph.graph.InputSpec> modelInputs(Predictor p) {
+    java.util.List<dev.tfgraph.graph.InputSpec> out = new java.util.ArrayList<>();
+    for (String n : p.inputNames()) out.add(new dev.tfgraph.graph.InputSpec(n, org.tensorflow.ndarray.Shape.of(p.inputShape(n)), "float32"));
+    return out;
+  }
+
+  static int outputClasses(Predictor p) {
+    long[] s = p.outputShape();
+    return s.length == 2 && s[1] > 0 ? Math.toIntExact(s[1]) : 0;
   }
 
   /** From the exported spec when present; otherwise outputs are taken as probabilities if they sum to 1. */

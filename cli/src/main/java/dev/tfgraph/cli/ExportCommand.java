@@ -21,6 +21,8 @@ public final class ExportCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "BASE") Path out;
   @Option(names = "--version", paramLabel = "N", converter = Ranges.Positive.class,
       description = "version number, >= 1 (default: one more than the highest present)") Integer version;
+  @Option(names = "--image-input", description = "add the serving_images signature: encoded JPEG/PNG/GIF/BMP bytes (image_bytes, DT_STRING [-1]) decoded, resized and scaled in the graph (a model of one image input [null, H, W, 1 or 3])") boolean imageInput;
+  @Option(names = "--warmup", paramLabel = "N", converter = Ranges.NonNegative.class, description = "write assets.extra/tf_serving_warmup_requests: N predict requests for serving_default, in [0, 1000] (default 0: none)") int warmup;
   @Option(names = "--verbose") boolean verbose;
 
   @Override
@@ -30,7 +32,7 @@ public final class ExportCommand implements Callable<Integer> {
     Map<String, Object> prov = new LinkedHashMap<>();
     prov.put("spec_file", spec.toString());
     prov.put("weights_file", weights.toString());
-    Exporter.Result r = Exporter.export(m, Npz.read(weights), out, version, prov);
+    Exporter.Result r = Exporter.export(m, Npz.read(weights), out, version, prov, new Exporter.Options(imageInput, warmup));
     System.err.printf("exported version %d in %.2f s; verified in a child JVM: max abs diff %.3g (%s)%n", r.version(),
         r.seconds(), r.maxAbsDiff(), r.bitIdentical() ? "bit-identical" : "within 1e-5");
     System.out.println(r.dir());

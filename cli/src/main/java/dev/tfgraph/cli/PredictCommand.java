@@ -1,23 +1,36 @@
 package dev.tfgraph.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.tfgraph.export.Predictor;
+import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.RunFailedException;
+import dev.tfgraph.graph.data.ImageDecoding;
+import dev.tfgraph.graph.data.ImageFolder;
 import dev.tfgraph.graph.data.Npy;
 import dev.tfgraph.graph.data.NpyArray;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "predict", mixinStandardHelpOptions = true,
     description = {"Runs serving_default on .npy inputs and writes float32 outputs as .npy. A model of several inputs",
-        "takes --input NAME=FILE.npy once per input, or one .npz keyed by input names."})
+        "takes --input NAME=FILE.npy once per input, or one .npz keyed by input names. --images PATH... takes image",
+        "files or folders instead, decoded as CONTRACT.md section 6 says, through serving_images when the model has it;",
+        "with labels in the model, one JSON line per image on stdout: {\"file\", \"label\", \"score\"}."})
 public final class PredictCommand implements Callable<Integer> {
   @Option(names = "--model", required = true, paramLabel = "DIR", description = "version folder or base folder (newest version)") Path model;
-  @Option(names = "--input", required = true, paramLabel = "X.npy|NAME=X.npy|X.npz") List<String> inputs;
+  @Option(names = "--input", paramLabel = "X.npy|NAME=X.npy|X.npz") List<String> inputs;
+  @Option(names = "--images", arity = "1..*", paramLabel = "PATH",
+      description = "image files (.jpg .jpeg .png .bmp .gif), or folders whose images (and those of their subfolders) are read in path order") List<Path> images;
   @Option(names = "--output", required = true, paramLabel = "Y.npy") Path output;
   @Option(names = "--batch-size", converter = Ranges.Positive.class, description = ">= 1 (default ${DEFAULT-VALUE})") int batchSize = 256;
   @Option(names = "--check-finite", negatable = true, description = "fail (exit 3) on NaN or Inf outputs (default: off)") boolean checkFinite;
@@ -26,18 +39,133 @@ public final class PredictCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    boolean hasInputs = inputs != null && !inputs.isEmpty(), hasImages = images != null && !images.isEmpty();
+    if (hasInputs == hasImages) throw new BadInputException("predict takes either --input or --images (one of them, not both)");
+    if (hasImages) return images();
     OutputPaths.file("--output", output, model, NamedArrays.files(inputs).toArray(Path[]::new));
     Map<String, NpyArray> xs = NamedArrays.read("--input", inputs);
     try (Predictor p = ModelDir.open(model, trusted)) {
       NpyArray y = p.predict(NamedArrays.forInputs(xs, p.inputNames()), batchSize);
-      if (checkFinite) Finite.check(y, "output of " + p.dir());
-      try {
-        Npy.write(output, y);
-      } catch (IOException e) {
-        throw new RunFailedException("cannot write " + output + ": " + dev.tfgraph.graph.IoErrors.describe(output, e), e);
-      }
+      write(p, y);
       System.out.println(output);
     }
     return Main.OK;
+  }
+
+  private void write(Predictor p, NpyArray y) {
+    if (checkFinite) Finite.check(y, "output of " + p.dir());
+    try {
+      Npy.write(output, y);
+    } catch (IOException e) {
+      throw new RunFailedException("cannot write " + output + ": " + dev.tfgraph.graph.IoErrors.describe(output, e), e);
+    }
+  }
+
+  private int images() {
+    List<Path> files = imageFiles(images);
+    OutputPaths.file("--output", output, model, files.toArray(Path[]::new));
+    List<byte[]> bytes = new ArrayList<>();
+    for (Path f : files) {
+      try {
+        bytes.add(Files.readAllBytes(f));
+      } catch (IOException e) {
+        throw new BadInputException("cannot read image " + f + ": " + dev.tfgraph.graph.IoErrors.describe(f, e));
+      }
+    }
+    try (Predictor p = ModelDir.open(model, trusted)) {
+      NpyArray y = p.hasImageSignature() ? throughServingImages(p, files, bytes) : throughDefault(p, files, bytes);
+      write(p, y);
+      List<String> labels = labels(p, y);
+      if (labels == null) {
+        System.out.println(output);
+        return Main.OK;
+      }
+      float[] v = y.toFloats();
+      int k = labels.size();
+      boolean probs = EvaluateCommand.endsInSoftmax(p);
+      for (int i = 0; i < files.size(); i++) {
+        double[] row = new double[k];
+        for (int j = 0; j < k; j++) row[j] = v[i * k + j];
+        if (!probs) softmax(row);
+        int best = 0;
+        for (int j = 1; j < k; j++) if (row[j] > row[best]) best = j;
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("file", files.get(i).toString());
+        line.put("label", labels.get(best));
+        line.put("score", Json.num(row[best], 6));
+        System.out.println(Json.line(line));
+      }
+    }
+    return Main.OK;
+  }
+
+  /** serving_images in the model; a batch that fails is run image by image to name the file at fault. */
+  private NpyArray throughServingImages(Predictor p, List<Path> files, List<byte[]> bytes) {
+    try {
+      return p.predictImages(bytes, batchSize);
+    } catch (BadInputException e) {
+      for (int i = 0; i < bytes.size(); i++) {
+        try {
+          p.predictImages(List.of(bytes.get(i)), 1);
+        } catch (BadInputException one) {
+          throw new BadInputException(files.get(i) + " is not an image the model's serving_images can decode: "
+              + one.getMessage().replaceFirst("^running serving_images of .* failed: ", ""));
+        }
+      }
+      throw e;
+    }
+  }
+
+  /** Decoded in Java as serving_images would (ImageDecoding), then serving_default. */
+  private NpyArray throughDefault(Predictor p, List<Path> files, List<byte[]> bytes) {
+    if (p.inputNames().size() != 1) throw new BadInputException("--images needs a model of one image input; " + p.dir() + " takes " + p.inputNames());
+    long[] s = p.inputShape();
+    long[] hwc = java.util.Arrays.copyOfRange(s, 1, s.length);
+    ImageDecoding.checkInputShape("model input '" + p.inputName() + "'", hwc);
+    try (ImageDecoding.Decoder d = new ImageDecoding.Decoder(hwc[0], hwc[1], hwc[2])) {
+      float[] x = new float[Math.multiplyExact(files.size(), d.exampleSize())];
+      for (int i = 0; i < files.size(); i++) d.decodeInto(bytes.get(i), files.get(i).toString(), x, i * d.exampleSize());
+      return p.predict(NpyArray.ofFloats(new long[] {files.size(), hwc[0], hwc[1], hwc[2]}, x), batchSize);
+    }
+  }
+
+  /** The model's labels when they name the output's classes, else null. */
+  static List<String> labels(Predictor p, NpyArray y) {
+    JsonNode info = p.info();
+    if (info == null || !info.path("labels").isArray() || info.path("labels").isEmpty()) return null;
+    List<String> out = new ArrayList<>();
+    info.path("labels").forEach(n -> out.add(n.asText()));
+    long[] s = y.shape();
+    return s.length == 2 && s[1] == out.size() ? out : null;
+  }
+
+  static void softmax(double[] z) {
+    double m = Double.NEGATIVE_INFINITY, sum = 0;
+    for (double v : z) m = Math.max(m, v);
+    for (int i = 0; i < z.length; i++) sum += z[i] = Math.exp(z[i] - m);
+    for (int i = 0; i < z.length; i++) z[i] /= sum;
+  }
+
+  /** Files as given (whatever their name), folders' image files (subfolders too), in path order by code point. */
+  static List<Path> imageFiles(List<Path> paths) {
+    List<Path> out = new ArrayList<>();
+    for (Path p : paths) {
+      if (Files.isRegularFile(p)) {
+        out.add(p);
+      } else if (Files.isDirectory(p)) {
+        List<Path> found = new ArrayList<>();
+        try (Stream<Path> s = Files.walk(p)) {
+          s.filter(f -> Files.isRegularFile(f) && ImageDecoding.isImageFile(f)).forEach(found::add);
+        } catch (IOException e) {
+          throw new BadInputException("cannot list " + p + ": " + e.getMessage());
+        }
+        if (found.isEmpty()) throw new BadInputException("--images " + p + " holds no images (.jpg .jpeg .png .bmp .gif)");
+        found.sort(Comparator.comparing(Path::toString, ImageFolder.CODE_POINT_ORDER));
+        out.addAll(found);
+      } else {
+        throw new BadInputException("--images " + p + " does not exist");
+      }
+    }
+    return out;
   }
 }

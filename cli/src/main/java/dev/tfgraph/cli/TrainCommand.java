@@ -44,6 +44,8 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--augment", description = "none, or flip: mirror each training image left-right with probability 1/2, seeded (default ${DEFAULT-VALUE})") String augment = "none";
   @Option(names = "--save-weights", paramLabel = "FILE.npz") Path saveWeights;
   @Option(names = "--export", paramLabel = "BASE", description = "export a SavedModel version under BASE after training") Path export;
+  @Option(names = "--image-input", description = "with --export: add the serving_images signature (see export --help)") boolean imageInput;
+  @Option(names = "--warmup", paramLabel = "N", converter = Ranges.NonNegative.class, description = "with --export: write a TF Serving warmup file of N requests, in [0, 1000] (default 0)") int warmup;
   @Option(names = "--checkpoint-dir", paramLabel = "DIR", description = "checkpoint every epoch here") Path checkpointDir;
   @Option(names = "--resume", description = "continue from the last checkpoint in --checkpoint-dir") boolean resume;
   @Option(names = "--threads", converter = Ranges.Threads.class, description = "in [0, 1024]; 0: TF default; 1: single-threaded, bit-reproducible") int threads = 0;
@@ -64,6 +66,12 @@ public final class TrainCommand implements Callable<Integer> {
   /** How often a waiting chief resumes after cluster failures before it gives up. */
   static final int MAX_RESTARTS = 100;
 
+  /** The number of classes a model of output [batch, K] tells (0 for any other output). */
+  static int classes(Model m) {
+    var s = m.outputShape();
+    return s.numDimensions() == 2 && s.get(1) > 0 ? Math.toIntExact(s.get(1)) : 0;
+  }
+
   @Override
   public Integer call() {
     OutputPaths.file("--save-weights", saveWeights);   // every output checked before any work
@@ -72,6 +80,8 @@ public final class TrainCommand implements Callable<Integer> {
     OutputPaths.folder("--logdir", logdir);
     OutputPaths.file("--plot", plot);
     Model m = model.model();
+    if ((imageInput || warmup > 0) && export == null) throw new dev.tfgraph.graph.BadInputException("train: --image-input and --warmup go with --export");
+    if (imageInput) dev.tfgraph.export.ServingImages.imageInput(m);   // before training, not after
     Map<String, NpyArray> w = model.initialWeights(m, seed);
     if (w != null) WeightCheck.check(m, w, model.weights != null ? model.weights.toString() : "initial weights");
     TrainOptions o = new TrainOptions();
@@ -104,8 +114,10 @@ public final class TrainCommand implements Callable<Integer> {
       throw new dev.tfgraph.graph.BadInputException("train: --on-failure must be stop or wait, received " + onFailure);
     }
     o.validate();
-    Dataset train = data.train();
-    Dataset test = data.test();
+    DataOptions.Loaded loaded = data.load(m.inputs(), classes(m));
+    Dataset train = loaded.train();
+    Dataset test = loaded.test();
+    m = ImageLabels.apply(m, loaded.classes());   // an image folder's class names become the labels a spec lacks
     if (summary) System.err.print(m.summary());
     TrainResult r;
     int restarts = 0;
@@ -145,6 +157,7 @@ public final class TrainCommand implements Callable<Integer> {
     out.put("examples", train.size());
     out.put("data", data.describe());
     out.put("stop", r.stopReason());
+    if (loaded.skipped() != null) out.put("skipped_images", loaded.skipped());
     if (c != null) {
       out.put("replicas", c.replicas().size());
       out.put("parameter_servers", c.parameterServers().size());
@@ -161,7 +174,7 @@ public final class TrainCommand implements Callable<Integer> {
     }
     if (export != null) {
       Map<String, Object> prov = new LinkedHashMap<>(out);
-      Exporter.Result e = Exporter.export(m, r.weights(), export, null, prov);
+      Exporter.Result e = Exporter.export(m, r.weights(), export, null, prov, new Exporter.Options(imageInput, warmup));
       out.put("export", e.dir().toString());
     }
     RunFailedException plotFailed = null;

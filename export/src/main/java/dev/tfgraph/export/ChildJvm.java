@@ -22,6 +22,14 @@ public final class ChildJvm {
   }
 
   /**
+   * As {@link #verify}, and in the same child, serving_images on the encoded images of a TFRecord
+   * file (one image a record), its output written to {@code imagesOutput}.
+   */
+  public static void verify(Path model, Path input, Path output, Path images, Path imagesOutput) {
+    run(model, List.of(model.toString(), input.toString(), output.toString(), images.toString(), imagesOutput.toString()), "verification");
+  }
+
+  /**
    * Loads an untrusted SavedModel and runs it once on zeros in a child JVM (2 GB heap, time
    * limit): a model that aborts or hangs the child is reported as bad input, and this JVM lives on.
    */

@@ -61,12 +61,30 @@ public final class Exporter {
   /** What an export did: where, which version, and how the verification came out. */
   public record Result(Path dir, int version, double maxAbsDiff, boolean bitIdentical, double seconds) {}
 
+  /**
+   * What an export adds to serving_default: the serving_images signature (a model of one image
+   * input), and a TF Serving warmup file of {@code warmup} requests (0: none; at most 1000).
+   */
+  public record Options(boolean imageInput, int warmup) {
+    public static final Options NONE = new Options(false, 0);
+  }
+
   private Exporter() {}
 
   public static Result export(Model model, Map<String, NpyArray> weights, Path base, Integer version,
       Map<String, Object> training) {
+    return export(model, weights, base, version, training, Options.NONE);
+  }
+
+  public static Result export(Model model, Map<String, NpyArray> weights, Path base, Integer version,
+      Map<String, Object> training, Options options) {
     long t0 = System.nanoTime();
     WeightCheck.check(model, weights, "weights");   // keys, shapes, finite values: before anything is created
+    if (options.imageInput()) ServingImages.imageInput(model);
+    if (options.warmup() < 0 || options.warmup() > Warmup.MAX_RECORDS) {
+      throw new BadInputException("warmup must be in [0, " + Warmup.MAX_RECORDS + "] (TF Serving reads at most " + Warmup.MAX_RECORDS
+          + " warmup records), received " + options.warmup());
+    }
     if (version != null && version < 1) throw new BadInputException("version must be a positive integer, received " + version);
     Path created = firstMissing(base);
     try {
@@ -76,7 +94,7 @@ public final class Exporter {
     }
     boolean done = false;
     try {
-      Result r = exportInto(model, weights, base, version, training, t0);
+      Result r = exportInto(model, weights, base, version, training, options, t0);
       done = true;
       return r;
     } finally {
@@ -85,7 +103,7 @@ public final class Exporter {
   }
 
   private static Result exportInto(Model model, Map<String, NpyArray> weights, Path base, Integer version,
-      Map<String, Object> training, long t0) {
+      Map<String, Object> training, Options options, long t0) {
     cleanStaging(base);
     int v = version != null ? version : nextVersion(base);
     Path target = base.resolve(Integer.toString(v));
@@ -99,16 +117,29 @@ public final class Exporter {
     try {
       List<float[]> probe = probe(model, PROBE_ROWS);
       float[] expected;
+      List<byte[]> probeImages = options.imageInput() ? ProbeImages.encoded(model, PROBE_ROWS) : null;
+      float[] expectedImages = null;
       try (ModelGraph mg = ModelGraph.inference(model)) {
+        Signature images = options.imageInput() ? ServingImages.add(mg) : null;   // before the session's first run
         mg.setWeights(weights);
         expected = mg.predict(probe, PROBE_ROWS, PROBE_ROWS);
         requireFinite(model, expected, "in this process");
         Signature.Builder sig = Signature.builder().key(Signature.DEFAULT_KEY).methodName("tensorflow/serving/predict");
         for (int i = 0; i < model.inputs().size(); i++) sig.input(model.inputs().get(i).name(), mg.inputs().get(i));
         sig.output(ModelGraph.OUTPUT, mg.output());
-        SavedModelBundle.exporter(staging.toString()).withSession(mg.session()).withSignature(sig.build()).export();
+        if (images != null) {
+          expectedImages = ProbeImages.run(mg, images, probeImages);
+          // the in-graph loop must agree with decoding one image at a time and serving_default
+          compare(model, ProbeImages.throughDefault(mg, probeImages), expectedImages);
+          SavedModelBundle.exporter(staging.toString()).withSession(mg.session()).withSignatures(sig.build(), images).export();
+        } else {
+          SavedModelBundle.exporter(staging.toString()).withSession(mg.session()).withSignature(sig.build()).export();
+        }
       }
       writeInfo(staging, model, training);
+      if (options.warmup() > 0) {
+        OutputFiles.write(staging.resolve(Warmup.FILE), Warmup.file(model, probe(model, options.warmup()), options.warmup()));
+      }
       Path probeFile = work.resolve("probe.npz");
       Path outFile = work.resolve("out.npy");
       Map<String, NpyArray> probeArrays = new LinkedHashMap<>();
@@ -118,9 +149,16 @@ public final class Exporter {
       }
       Npz.write(probeFile, probeArrays);
       fsyncTree(staging);
-      ChildJvm.verify(staging, probeFile, outFile);
+      Path imagesFile = work.resolve("images.tfrecord"), imagesOut = work.resolve("out_images.npy");
+      if (expectedImages != null) {
+        OutputFiles.write(imagesFile, dev.tfgraph.graph.data.TfRecords.frame(probeImages));
+        ChildJvm.verify(staging, probeFile, outFile, imagesFile, imagesOut);
+      } else {
+        ChildJvm.verify(staging, probeFile, outFile);
+      }
       float[] got = Npy.read(outFile).toFloats();
       double maxAbs = compare(model, expected, got);
+      if (expectedImages != null) maxAbs = Math.max(maxAbs, compare(model, expectedImages, Npy.read(imagesOut).toFloats()));
       v = publish(staging, base, v, version == null);
       return new Result(base.resolve(Integer.toString(v)), v, maxAbs, Arrays.equals(expected, got), (System.nanoTime() - t0) / 1e9);
     } catch (IOException e) {

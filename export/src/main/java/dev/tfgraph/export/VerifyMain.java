@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * Child-JVM entry point: load a SavedModel, run serving_default on an input (.npy for a model of
- * one input, .npz keyed by input names), write the output; or, with --probe, run one all-zero example.
+ * one input, .npz keyed by input names), write the output (and with two more arguments, serving_images on the
+ * encoded images of a TFRecord file, its output); or, with --probe, run one all-zero example.
  */
 public final class VerifyMain {
   private VerifyMain() {}
@@ -38,6 +39,7 @@ public final class VerifyMain {
       Path in = Path.of(args[1]);
       NpyArray y = in.toString().endsWith(".npz") ? p.predict(Npz.read(in), 256) : p.predict(Npy.read(in), 256);
       Npy.write(Path.of(args[2]), y);
+      if (args.length == 5) Npy.write(Path.of(args[4]), p.predictImages(dev.tfgraph.graph.data.TfRecords.readAll(Path.of(args[3])), 256));
     } catch (Throwable t) {
       System.err.println(t.getClass().getSimpleName() + ": " + t.getMessage());
       System.exit(3);

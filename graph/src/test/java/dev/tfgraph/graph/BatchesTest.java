@@ -58,8 +58,8 @@ class BatchesTest {
       assertArrayEquals(new float[] {5, -5}, Tensors.toFloats(b.x()[0][0]));
       assertArrayEquals(new float[] {4, -4}, Tensors.toFloats(b.x()[1][0]));
       assertArrayEquals(new float[] {3, -3, 2, -2}, Tensors.toFloats(b.x()[2][0]));
-      assertEquals(0, b.y()[2].getInt(0)); // labels of rows 3 and 2
-      assertEquals(2, b.y()[2].getInt(1));
+      assertEquals(0, ((org.tensorflow.types.TInt32) b.y()[2]).getInt(0)); // labels of rows 3 and 2
+      assertEquals(2, ((org.tensorflow.types.TInt32) b.y()[2]).getInt(1));
     }
     try (Batches.Batch last = Batches.of(d, order, 2, 4, 1, TFloat32.class, List.of(Shape.of(-1, 2)), null)) { // the short last batch
       assertEquals(2, last.n());

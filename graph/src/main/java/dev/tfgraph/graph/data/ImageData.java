@@ -1,0 +1,226 @@
+package dev.tfgraph.graph.data;
+
+import dev.tfgraph.graph.BadInputException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.function.Consumer;
+
+/**
+ * Image data for training and evaluation (CONTRACT.md section 6): tells the kind of a --data value
+ * from what is there (IDX files, class folders, TFRecords), and reads image folders and TFRecords
+ * into in-memory {@link Dataset}s, every image decoded by {@link ImageDecoding} before training
+ * starts. The sources yield encoded examples one at a time ({@link #encoded}), so that a streaming
+ * reader can decode them on background threads instead.
+ */
+public final class ImageData {
+  public enum Kind { IDX, FOLDER, TFRECORD }
+
+  /**
+   * How to read: the model input's example shape [H, W, C], --skip-bad-images, the Example keys,
+   * the model's number of classes (0: unknown), and where warnings (skipped files) go.
+   */
+  public record Options(long[] exampleShape, boolean skipBadImages, String imageKey, String labelKey, int numClasses,
+      Consumer<String> warnings) {
+    public Options {
+      ImageDecoding.checkInputShape("the model input", exampleShape);
+      if (imageKey == null || imageKey.isEmpty() || labelKey == null || labelKey.isEmpty()) throw new BadInputException("image and label keys must not be empty");
+      if (warnings == null) warnings = w -> {};
+    }
+  }
+
+  /** The splits read (test null when the source has no test split), the class names of a folder (else null), files skipped. */
+  public record Loaded(Kind kind, Dataset train, Dataset test, List<String> classes, int skipped) {}
+
+  /** One encoded example: what it is (a file, a file's record), its bytes, its label. */
+  public record Encoded(String what, byte[] bytes, int label) {}
+
+  private ImageData() {}
+
+  /** IDX files (MNIST names), a TFRecord file, folder or glob, or class folders. */
+  public static Kind kind(String value) {
+    if (TfRecords.isGlob(value)) return Kind.TFRECORD;
+    Path p = Path.of(value);
+    if (Files.isRegularFile(p)) {
+      if (TfRecords.isRecordFile(p)) return Kind.TFRECORD;
+      throw new BadInputException("--data " + p + " is a file but not a TFRecord file (.tfrecord, .tfrecords, optionally .gz)");
+    }
+    if (!Files.isDirectory(p)) throw new BadInputException("data folder " + p + " does not exist");
+    for (String base : new String[] {"train-images-idx3-ubyte", "t10k-images-idx3-ubyte"}) {
+      if (Files.isRegularFile(p.resolve(base)) || Files.isRegularFile(p.resolve(base + ".gz"))) return Kind.IDX;
+    }
+    boolean records = false, images = false;
+    try (var s = Files.list(p)) {
+      for (Path f : (Iterable<Path>) s::iterator) {
+        records |= Files.isRegularFile(f) && TfRecords.isRecordFile(f);
+        images |= Files.isRegularFile(f) && ImageDecoding.isImageFile(f);
+      }
+    } catch (IOException e) {
+      throw new BadInputException("cannot list " + p + ": " + e.getMessage());
+    }
+    if (records) return Kind.TFRECORD;
+    if (ImageFolder.holdsFolders(p)) return Kind.FOLDER;
+    throw new BadInputException(p + " holds no class folders, IDX files or TFRecord files"
+        + (images ? " (images directly in it have no class: put them in " + p + "/<class>/)" : ""));
+  }
+
+  /** Reads a folder or TFRecord source (not IDX) into memory. */
+  public static Loaded load(String value, Options o) {
+    Kind k = kind(value);
+    return switch (k) {
+      case FOLDER -> loadFolder(Path.of(value), o);
+      case TFRECORD -> loadRecords(value, o);
+      case IDX -> throw new IllegalArgumentException("IDX data is read by Dataset.fashionMnist");
+    };
+  }
+
+  static Loaded loadFolder(Path dir, Options o) {
+    List<ImageFolder.Listing> splits = ImageFolder.splits(dir);
+    List<String> classes = splits.get(0).classes();
+    if (o.numClasses() > 0 && classes.size() != o.numClasses()) {
+      throw new BadInputException(splits.get(0).dir() + " holds " + classes.size() + " class folders " + classes + "; the model outputs "
+          + o.numClasses() + " classes");
+    }
+    int[] skipped = {0};
+    try (ImageDecoding.Decoder d = decoder(o)) {
+      Dataset train = decodeAll(encoded(splits.get(0)), splits.get(0).items().size(), d, o, skipped);
+      Dataset test = splits.size() > 1 ? decodeAll(encoded(splits.get(1)), splits.get(1).items().size(), d, o, skipped) : null;
+      return new Loaded(Kind.FOLDER, train, test, classes, skipped[0]);
+    }
+  }
+
+  /**
+   * TFRecords: one file, a glob, or a folder; in a folder, files whose names start with "train"
+   * and "test" are the two splits when both are there, else every file is training data.
+   */
+  static Loaded loadRecords(String value, Options o) {
+    List<Path> files = TfRecords.files(value);
+    List<Path> train = new ArrayList<>(), test = new ArrayList<>();
+    if (Files.isDirectory(Path.of(value)) && !TfRecords.isGlob(value)) {
+      for (Path f : files) {
+        String n = f.getFileName().toString();
+        if (n.startsWith("train")) train.add(f);
+        else if (n.startsWith("test")) test.add(f);
+      }
+    }
+    if (train.isEmpty() || test.isEmpty()) {
+      train = files;
+      test = List.of();
+    }
+    int[] skipped = {0};
+    try (ImageDecoding.Decoder d = decoder(o)) {
+      Dataset tr = decodeAll(records(train, o), -1, d, o, skipped);
+      Dataset te = test.isEmpty() ? null : decodeAll(records(test, o), -1, d, o, skipped);
+      return new Loaded(Kind.TFRECORD, tr, te, null, skipped[0]);
+    }
+  }
+
+  private static ImageDecoding.Decoder decoder(Options o) {
+    long[] s = o.exampleShape();
+    return new ImageDecoding.Decoder(s[0], s[1], s[2]);
+  }
+
+  /** A folder's images, read one at a time. */
+  public static Iterator<Encoded> encoded(ImageFolder.Listing l) {
+    Iterator<ImageFolder.Item> it = l.items().iterator();
+    return new Iterator<>() {
+      public boolean hasNext() {
+        return it.hasNext();
+      }
+
+      public Encoded next() {
+        ImageFolder.Item i = it.next();
+        try {
+          return new Encoded(i.file().toString(), Files.readAllBytes(i.file()), i.label());
+        } catch (IOException e) {
+          return new Encoded(i.file().toString(), null, i.label());   // unreadable: reported (or skipped) as a bad image
+        }
+      }
+    };
+  }
+
+  /** The images and labels of TFRecord files, one record at a time; a missing or ill-typed key is bad input naming file and record. */
+  public static Iterator<Encoded> records(List<Path> files, Options o) {
+    return new Iterator<>() {
+      final Iterator<Path> fs = files.iterator();
+      TfRecords.Reader r;
+
+      public boolean hasNext() {
+        while (r == null || !r.hasNext()) {
+          if (r != null) r.close();
+          r = null;
+          if (!fs.hasNext()) return false;
+          r = new TfRecords.Reader(fs.next());
+        }
+        return true;
+      }
+
+      public Encoded next() {
+        if (!hasNext()) throw new NoSuchElementException();
+        byte[] rec = r.next();
+        String what = r.file() + ": record " + r.index();
+        Map<String, Examples.Feature> f;
+        try {
+          f = Examples.parse(rec);
+        } catch (IOException e) {
+          throw new BadInputException(what + " is not a serialized tf.train.Example (" + e.getMessage() + ")");
+        }
+        Examples.Feature img = f.get(o.imageKey()), lab = f.get(o.labelKey());
+        if (img == null) throw new BadInputException(what + " has no feature \"" + o.imageKey() + "\" (keys: " + f.keySet() + "; --image-key names another)");
+        if (lab == null) throw new BadInputException(what + " has no feature \"" + o.labelKey() + "\" (keys: " + f.keySet() + "; --label-key names another)");
+        if (img.bytes() == null || img.bytes().size() != 1) {
+          throw new BadInputException(what + ": feature \"" + o.imageKey() + "\" must be a bytes_list of one encoded image, received " + img.kind()
+              + (img.bytes() != null ? " of " + img.bytes().size() : ""));
+        }
+        if (lab.int64s() == null || lab.int64s().size() != 1) {
+          throw new BadInputException(what + ": feature \"" + o.labelKey() + "\" must be an int64_list of one label, received " + lab.kind()
+              + (lab.int64s() != null ? " of " + lab.int64s().size() : ""));
+        }
+        long y = lab.int64s().get(0);
+        if (y < 0 || y > Integer.MAX_VALUE || (o.numClasses() > 0 && y >= o.numClasses())) {
+          throw new BadInputException(what + " has label " + y + ", outside the model's classes [0, " + o.numClasses() + ")");
+        }
+        return new Encoded(what, img.bytes().get(0), (int) y);
+      }
+    };
+  }
+
+  /**
+   * Decodes every example into a Dataset; a bad image is bad input naming it, or with
+   * skipBadImages is named in a warning and counted in {@code skipped[0]}.
+   */
+  public static Dataset decodeAll(Iterator<Encoded> examples, int sizeHint, ImageDecoding.Decoder d, Options o, int[] skipped) {
+    int es = d.exampleSize();
+    float[] x = new float[Math.multiplyExact(Math.max(sizeHint, 16), es)];
+    int[] y = new int[Math.max(sizeHint, 16)];
+    int n = 0;
+    String first = null;
+    while (examples.hasNext()) {
+      Encoded e = examples.next();
+      first = first == null ? e.what() : first;
+      float[] img;
+      try {
+        if (e.bytes() == null) throw new BadInputException(e.what() + " cannot be read");
+        img = d.decode(e.bytes(), e.what());
+      } catch (BadInputException bad) {
+        if (!o.skipBadImages()) throw new BadInputException(bad.getMessage() + " (--skip-bad-images skips such files)", bad);
+        o.warnings().accept("skipped " + bad.getMessage());
+        skipped[0]++;
+        continue;
+      }
+      if (n == y.length) {
+        y = java.util.Arrays.copyOf(y, n * 2);
+        x = java.util.Arrays.copyOf(x, Math.multiplyExact(n * 2, es));
+      }
+      System.arraycopy(img, 0, x, n * es, es);
+      y[n++] = e.label();
+    }
+    if (n == 0) throw new BadInputException(first == null ? "no examples" : "no image left to read after skipping bad ones (first: " + first + ")");
+    return new Dataset(java.util.Arrays.copyOf(x, n * es), java.util.Arrays.copyOf(y, n), d.exampleShape());
+  }
+}
