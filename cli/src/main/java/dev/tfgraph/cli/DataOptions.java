@@ -10,6 +10,7 @@ import dev.tfgraph.graph.Shapes;
 import dev.tfgraph.graph.data.ImageData;
 import dev.tfgraph.graph.data.ImageDecoding;
 import dev.tfgraph.graph.data.Npy;
+import dev.tfgraph.graph.data.NpyArray;
 import picocli.CommandLine.Option;
 
 /**
@@ -39,7 +40,7 @@ public final class DataOptions {
       description = "examples as .npy (float32/float64), shape [n, ...]; a model of several inputs: NAME=X.npy once per input, or one .npz keyed by input names")
   List<String> x;
 
-  @Option(names = "--y", paramLabel = "Y.npy", description = "integer labels as .npy, shape [n]")
+  @Option(names = "--y", paramLabel = "Y.npy", description = "integer labels as .npy, shape [n]; float targets [n, ...] for --loss categorical_crossentropy, binary_crossentropy, mse or mae")
   Path y;
 
   /** The repository's shipped Fashion-MNIST subset. */
@@ -111,8 +112,12 @@ public final class DataOptions {
         numClasses, w -> System.err.println("tfgraph: " + w)));
   }
 
+  /** Set by train before loading: --y holds float targets (a loss other than sparse cross-entropy). */
+  boolean floatTargets;
+
   private Dataset arrays() {
-    return Dataset.fromArrays(NamedArrays.read("--x", x), Npy.read(y), y.toString());
+    NpyArray ys = Npy.read(y);
+    return Dataset.fromArrays(NamedArrays.read("--x", x), ys, y.toString(), floatTargets);
   }
 
   Path dir() {

@@ -31,6 +31,10 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--epochs", converter = Ranges.Positive.class, description = ">= 1 (default ${DEFAULT-VALUE})") int epochs = 1;
   @Option(names = "--batch-size", converter = Ranges.Positive.class, description = ">= 1 (default ${DEFAULT-VALUE})") int batchSize = 128;
   @Option(names = "--optimizer", description = "sgd, momentum or adam (default ${DEFAULT-VALUE})") String optimizer = "adam";
+  @Option(names = "--loss", description = "sparse_categorical_crossentropy (integer labels), categorical_crossentropy, binary_crossentropy, mse, mae (float targets from --y), or a registered one (default ${DEFAULT-VALUE})")
+  String loss = dev.tfgraph.graph.loss.Losses.DEFAULT;
+  @Option(names = "--label-smoothing", converter = Ranges.NonNegativeFinite.class, description = "in [0, 1), for the cross-entropies of float targets (default ${DEFAULT-VALUE})")
+  double labelSmoothing = 0;
   @Option(names = "--learning-rate", converter = Ranges.PositiveFinite.class, description = "finite, > 0 (default ${DEFAULT-VALUE})") double learningRate = 1e-3;
   @Option(names = "--momentum", converter = Ranges.Momentum.class, description = "for --optimizer momentum, in [0, 1] (default ${DEFAULT-VALUE})") double momentum = 0.9;
   @Option(names = "--clip-norm", converter = Ranges.NonNegativeFinite.class, description = "clip gradients to this global norm, finite, >= 0 (0: off)") double clipNorm = 0;
@@ -84,9 +88,12 @@ public final class TrainCommand implements Callable<Integer> {
     if (imageInput) dev.tfgraph.export.ServingImages.imageInput(m);   // before training, not after
     Map<String, NpyArray> w = model.initialWeights(m, seed);
     if (w != null) WeightCheck.check(m, w, model.weights != null ? model.weights.toString() : "initial weights");
+    dev.tfgraph.graph.Loss lossFn = dev.tfgraph.graph.LayerRegistry.loss(loss, labelSmoothing);
+    data.floatTargets = !lossFn.sparse();
     TrainOptions o = new TrainOptions();
     o.epochs = epochs;
     o.batchSize = batchSize;
+    o.loss = lossFn;
     o.optimizer = new Optimizer.Config(optimizer, learningRate, momentum, 0.9, 0.999, 1e-7, clipNorm);
     o.schedule = schedule;
     o.augment = augment;
@@ -150,10 +157,9 @@ public final class TrainCommand implements Callable<Integer> {
     out.put("seconds", Json.num(r.seconds(), 3));
     out.put("ms_per_step", Json.num(r.msPerStep(), 3));
     out.put("data_wait_pct", Json.num(r.dataWaitPct(), 3));
+    out.put("loss", lossFn.name());
     out.put("train_loss", Json.num(r.trainLoss(), 6));
-    out.put("train_accuracy", Json.num(r.trainAccuracy(), 6));
-    out.put("test_accuracy", r.test() == null ? null : Json.num(r.test().accuracy(), 6));
-    out.put("test_loss", r.test() == null ? null : Json.num(r.test().loss(), 6));
+    Metrics.summary(out, lossFn, r, m, train);
     out.put("examples", train.size());
     out.put("data", data.describe());
     out.put("stop", r.stopReason());

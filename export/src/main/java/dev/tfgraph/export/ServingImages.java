@@ -52,26 +52,8 @@ public final class ServingImages {
     Placeholder<TString> bytes = tf.withName(INPUT).placeholder(TString.class, Placeholder.shape(Shape.of(-1)));
     Operand<TFloat32> images = ImageDecoding.decodeBatch(tf, bytes, hwc[0], hwc[1], hwc[2], "decode");
     Operand<? extends TNumber> x = mg.type() == TFloat32.class ? images : tf.dtypes.cast(images, mg.type());
-    Operand<? extends TNumber> y = tf.withName(OUTPUT).identity(forward(tf, model, mg, x));
+    Operand<? extends TNumber> y = tf.withName(OUTPUT).identity(mg.addInferencePass(tf, List.of(x)));
     return Signature.builder().key(KEY).methodName("tensorflow/serving/predict").input(INPUT, bytes).output(OUTPUT, y).build();
   }
 
-  /**
-   * The inference pass (training off) over the layers in order, each on its inbound outputs, reading
-   * the graph's variables: what ModelGraph builds for its placeholders, here on decoded images.
-   */
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  static Operand<? extends TNumber> forward(Ops tf, Model model, ModelGraph mg, Operand<? extends TNumber> x) {
-    CallContext ctx = new CallContext(false, mg.variables(), null);
-    Map<String, Operand> values = new LinkedHashMap<>();
-    values.put(model.inputs().get(0).name(), x);
-    Operand h = null;
-    for (Layer l : model.layers()) {
-      List<Operand> in = new ArrayList<>();
-      for (String n : model.inbound(l.name())) in.add(values.get(n));
-      h = l.call(tf.withSubScope(l.name()), (List) in, ctx);
-      values.put(l.name(), h);
-    }
-    return h;
-  }
 }

@@ -22,4 +22,9 @@ public interface LayerFactory {
   default Map<String, ActivationFunction> activations() {
     return Map.of();
   }
+
+  /** Loss name (as {@code train --loss} takes it) to loss; none by default. */
+  default Map<String, Loss> losses() {
+    return Map.of();
+  }
 }

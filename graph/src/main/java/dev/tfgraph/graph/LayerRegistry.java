@@ -21,7 +21,7 @@ public final class LayerRegistry {
   /** The built-in layers' factory, in tfgraph-layers (named, not imported: graph knows no layer). */
   static final String BUILT_IN = "dev.tfgraph.layers.Layers";
 
-  record Registry(Map<String, LayerFactory.Parser> parsers, Map<String, ActivationFunction> activations) {}
+  record Registry(Map<String, LayerFactory.Parser> parsers, Map<String, ActivationFunction> activations, Map<String, Loss> losses) {}
 
   private static Registry registry;
   private static RuntimeException failure;
@@ -71,6 +71,8 @@ public final class LayerRegistry {
     Map<String, ActivationFunction> activations = new LinkedHashMap<>(Activations.builtIns());
     Map<String, String> owner = new LinkedHashMap<>();
     activations.keySet().forEach(a -> owner.put("activation " + a, Activations.class.getName()));
+    Map<String, Loss> losses = new LinkedHashMap<>(dev.tfgraph.graph.loss.Losses.all());
+    losses.keySet().forEach(l -> owner.put("loss " + l, dev.tfgraph.graph.loss.Losses.class.getName()));
     for (LayerFactory f : factories) {
       String by = f.getClass().getName();
       f.parsers().forEach((type, p) -> {
@@ -81,8 +83,13 @@ public final class LayerRegistry {
         claim(owner, "activation \"" + name + "\"", by);
         activations.put(name, a);
       });
+      f.losses().forEach((name, l) -> {
+        claim(owner, "loss \"" + name + "\"", by);
+        losses.put(name, l);
+      });
     }
-    return new Registry(Collections.unmodifiableMap(parsers), Collections.unmodifiableMap(activations));
+    return new Registry(Collections.unmodifiableMap(parsers), Collections.unmodifiableMap(activations),
+        Collections.unmodifiableMap(losses));
   }
 
   private static void claim(Map<String, String> owner, String what, String by) {
@@ -101,6 +108,23 @@ public final class LayerRegistry {
   /** Every activation by name: the contract's built-ins, then the registered ones. */
   public static Map<String, ActivationFunction> activations() {
     return registry().activations();
+  }
+
+  /** Every loss by name: the contract's built-ins, then the registered ones. */
+  public static Map<String, Loss> losses() {
+    return registry().losses();
+  }
+
+  /**
+   * The loss of this name, with label smoothing for the built-in cross-entropies; an unknown
+   * name lists the known ones.
+   */
+  public static Loss loss(String name, double labelSmoothing) {
+    if (dev.tfgraph.graph.loss.Losses.NAMES.contains(name)) return dev.tfgraph.graph.loss.Losses.builtIn(name, labelSmoothing);
+    Loss l = losses().get(name);
+    if (l == null) throw new BadInputException("loss: unknown loss \"" + name + "\"; expected one of " + losses().keySet());
+    if (labelSmoothing != 0) throw new BadInputException("loss: label_smoothing applies to the built-in cross-entropies, not " + name);
+    return l;
   }
 
   /** Parses one layer config; {@code where} names its position, e.g. "layers[2]". */

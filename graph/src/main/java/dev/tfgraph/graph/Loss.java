@@ -27,9 +27,10 @@ public interface Loss {
   boolean classification();
 
   /**
-   * The loss of each example, shape [batch]. {@code pred} holds logits when {@code logits} (the
-   * output layer ends in {@link #logitsOf()}), else the model's outputs; {@code target} is int32
-   * class labels [batch] when {@link #sparse()}, else floats of pred's shape in its dtype.
+   * The loss of each example, shape [batch]. {@code pred} holds the logits when {@code logits} (the
+   * output layer ended in {@link #logitsOf()}, which was left out), else the model's outputs, which
+   * the contract's cross-entropies also take as logits (CONTRACT.md section 2); {@code target} is
+   * int32 class labels [batch] when {@link #sparse()}, else floats of pred's shape in its dtype.
    */
   <T extends TNumber> Operand<T> perExample(Ops tf, Operand<T> pred, Operand<?> target, boolean logits);
 

@@ -75,7 +75,7 @@ public final class ModelGraph implements AutoCloseable {
       assignValues.put(w.key(), value);
     }
     CallContext inference = new CallContext(false, variables, null);
-    this.output = tf.withName(OUTPUT).identity(forward(tf, inputs, inference, false));
+    this.output = tf.withName(OUTPUT).identity(forward(tf, inputs, inference, false, true));
     if (training) stepSeed = tf.withName("step_seed").placeholder(TInt64.class, Placeholder.shape(Shape.of(2)));
     if (openSession) open(config);
   }
@@ -119,10 +119,19 @@ public final class ModelGraph implements AutoCloseable {
     }
     CallContext ctx = new CallContext(true, variables, seed);
     boolean logits = endsIn(logitsOf);
-    Operand<? extends TNumber> out = forward(scope, xs, ctx, logits);
+    Operand<? extends TNumber> out = forward(scope, xs, ctx, logits, false);
     List<Operation> updates = new ArrayList<>();
     ctx.updates().forEach(u -> updates.add(u.op()));
     return new TrainingPass(out, logits, regularization(scope, ctx), List.copyOf(updates));
+  }
+
+  /**
+   * Adds another inference pass (training off, the same variables) on {@code xs} under
+   * {@code scope}: e.g. the model on images decoded in the graph (the export's serving_images).
+   */
+  public Operand<? extends TNumber> addInferencePass(Ops scope, List<? extends Operand<? extends TNumber>> xs) {
+    if (xs.size() != inputs.size()) throw new IllegalArgumentException(xs.size() + " inputs given for a model of " + inputs.size());
+    return forward(scope, xs, new CallContext(false, variables, null), false, false);
   }
 
   /**
@@ -179,7 +188,8 @@ public final class ModelGraph implements AutoCloseable {
    * true, the output layer's activation is left out so that the loss can fuse it.
    */
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private Operand<? extends TNumber> forward(Ops tf, List<? extends Operand<? extends TNumber>> xs, CallContext ctx, boolean logits) {
+  private Operand<? extends TNumber> forward(Ops tf, List<? extends Operand<? extends TNumber>> xs, CallContext ctx, boolean logits,
+      boolean recordInputs) {
     Map<String, Operand> values = new LinkedHashMap<>();
     for (int i = 0; i < xs.size(); i++) values.put(model.inputs().get(i).name(), xs.get(i));
     Layer last = model.outputLayer();
@@ -188,7 +198,7 @@ public final class ModelGraph implements AutoCloseable {
       Ops scoped = tf.withSubScope(l.name() + (ctx.training() ? "_train" : ""));
       List<Operand> in = new ArrayList<>();
       for (String n : model.inbound(l.name())) in.add(values.get(n));
-      if (!ctx.training()) layerInputs.add(in.get(0));
+      if (recordInputs) layerInputs.add(in.get(0));
       if (l == last && logits && l instanceof Activated a) {
         h = a.callLinear(scoped, in.get(0), ctx);
       } else {

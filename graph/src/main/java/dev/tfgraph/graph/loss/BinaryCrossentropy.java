@@ -29,15 +29,9 @@ public final class BinaryCrossentropy implements Loss {
     if (smoothing > 0) {
       t = tf.math.add(tf.math.mul(t, tf.constantOfSameType(pred, 1 - smoothing)), tf.constantOfSameType(pred, smoothing / 2));
     }
-    Operand<T> e;
-    if (logits) {
-      e = tf.math.add(tf.math.sub(tf.math.maximum(pred, tf.constantOfSameType(pred, 0)), tf.math.mul(pred, t)),
-          tf.math.log1p(tf.math.exp(tf.math.neg(tf.math.abs(pred)))));
-    } else {
-      Operand<T> p = tf.clipByValue(pred, tf.constantOfSameType(pred, Losses.EPSILON), tf.constantOfSameType(pred, 1 - Losses.EPSILON));
-      Operand<T> one = tf.constantOfSameType(pred, 1);
-      e = tf.math.neg(tf.math.add(tf.math.mul(t, tf.math.log(p)), tf.math.mul(tf.math.sub(one, t), tf.math.log(tf.math.sub(one, p)))));
-    }
+    // logits, or outputs without sigmoid: taken as logits, as the cross-entropies take them (section 2)
+    Operand<T> e = tf.math.add(tf.math.sub(tf.math.maximum(pred, tf.constantOfSameType(pred, 0)), tf.math.mul(pred, t)),
+        tf.math.log1p(tf.math.exp(tf.math.neg(tf.math.abs(pred)))));
     return MeanError.meanPerExample(tf, e);
   }
 

@@ -30,9 +30,7 @@ public final class CategoricalCrossentropy implements Loss {
       double k = pred.shape().get(1);
       t = tf.math.add(tf.math.mul(t, tf.constantOfSameType(pred, 1 - smoothing)), tf.constantOfSameType(pred, smoothing / k));
     }
-    if (logits) return softmaxCrossEntropy(tf, pred, t);
-    Operand<T> p = tf.clipByValue(pred, tf.constantOfSameType(pred, Losses.EPSILON), tf.constantOfSameType(pred, 1 - Losses.EPSILON));
-    return tf.math.neg(tf.reduceSum(tf.math.mul(t, tf.math.log(p)), tf.constant(1)));
+    return softmaxCrossEntropy(tf, pred, t);   // logits, or outputs without softmax: taken as logits (section 2)
   }
 
   /** −Σ t·log_softmax(z): the fused op in float32; in float64 typed ops (TF 2.18's fused gradient builds a float32 constant). */
