@@ -12,8 +12,8 @@ ROUNDS="${1:-3}"; BATCH="${2:-128}"
 STAMP="$(date -u +%Y%m%d-%H%M)"
 OUT="bench/results/compare-$STAMP.jsonl"
 read -r -a CASES <<< "${CASES:-ib-cnn-4conv cnn taylor-cnn softexp-mlp prototype-net ib-cnn:newton_schulz ib-cnn:eigh ib-cnn:svd}"
-tag() {  # adds side, round and the case's name to bench's JSON line
-  python3 -c "import json,sys; d=json.loads(sys.stdin.read().strip().splitlines()[-1]); d['side']='$1'; d['round']=$2; d['model']='$3'; print(json.dumps(d))"
+tag() {  # adds side, round, the case's name and the 1-minute load average (other work on the machine) to bench's JSON line
+  python3 -c "import json,sys; d=json.loads(sys.stdin.read().strip().splitlines()[-1]); d['side']='$1'; d['round']=$2; d['model']='$3'; d['load1']=float(open('/proc/loadavg').read().split()[0]); print(json.dumps(d))"
 }
 run_tfgraph() {  # case round
   local m="${1%%:*}" s="${1#*:}"; [[ "$s" == "$1" ]] && s=""
@@ -32,9 +32,11 @@ for r in $(seq "$ROUNDS"); do
   done
 done
 python3 - "$OUT" <<'PY' | tee "${OUT%.jsonl}.md"
-import json, sys, statistics as st
+import json, os, sys, statistics as st
 rows = [json.loads(l) for l in open(sys.argv[1])]
 targets = {"ib-cnn-4conv": 0.8, "taylor-cnn": 0.7, "softexp-mlp": 1.0, "prototype-net": 1.0}
+loads = [r["load1"] for r in rows if "load1" in r]
+loaded = bool(loads) and st.median(loads) > (os.cpu_count() or 2) + 1   # other work shared the CPUs: no verdict
 models = []
 for r in rows:
     if r["model"] not in models: models.append(r["model"])
@@ -52,7 +54,9 @@ for m in models:
     ratio_cell = f"{ratio:.2f}" if p else "–"
     spread = f"{min(per_round):.2f}–{max(per_round):.2f}" if per_round else "–"
     goal = targets.get(m)
-    goal_cell = "–" if goal is None or ratio is None else f"≤ {goal} {'✓' if ratio <= goal else '✗'}"
+    goal_cell = "–" if goal is None or ratio is None else f"≤ {goal} " + ("(machine loaded: no verdict)" if loaded else "✓" if ratio <= goal else "✗")
     print(f"| {m} | {st.median(t):.1f} ({min(t):.1f}–{max(t):.1f}) | {torch_cell} | {ratio_cell} | {spread} | {goal_cell} | {st.median(o):+.1f}% |")
+if loads:
+    print(f"\n1-minute load average while timing: median {st.median(loads):.2f} (min {min(loads):.2f}, max {max(loads):.2f}) on {os.cpu_count()} CPUs, sampled as each run ended (the timed run itself accounts for about 2: well above that, other work shared the CPUs).")
 PY
 echo "rows: $OUT" >&2
