@@ -88,6 +88,9 @@ def model(name, sqrt):
     if name == "ib-cnn":
         blk = lambda i, o: [nn.Conv2d(i, o, 3, padding=1), nn.BatchNorm2d(o, eps=1e-3, momentum=0.1), nn.ReLU()]
         return nn.Sequential(*blk(1, 32), nn.MaxPool2d(2), *blk(32, 64), nn.MaxPool2d(2), *blk(64, 64), Bilinear(sqrt), nn.Linear(4096, 10))
+    if name == "ib-cnn-4conv":   # bench/ib-cnn-4conv.json: no pool after conv4, the head pools 14x14 = 196 positions
+        blk = lambda i, o: [nn.Conv2d(i, o, 3, padding=1), nn.BatchNorm2d(o, eps=1e-3, momentum=0.1), nn.ReLU()]
+        return nn.Sequential(*blk(1, 32), *blk(32, 32), nn.MaxPool2d(2), *blk(32, 64), *blk(64, 64), Bilinear(sqrt), nn.Linear(4096, 10))
     raise SystemExit("unknown model " + name)
 
 
