@@ -30,7 +30,11 @@ public final class TrainCommand implements Callable<Integer> {
   @Mixin DataOptions data;
   @Option(names = "--epochs", converter = Ranges.Positive.class, description = ">= 1 (default ${DEFAULT-VALUE})") int epochs = 1;
   @Option(names = "--batch-size", converter = Ranges.Positive.class, description = ">= 1 (default ${DEFAULT-VALUE})") int batchSize = 128;
-  @Option(names = "--optimizer", description = "sgd, momentum or adam (default ${DEFAULT-VALUE})") String optimizer = "adam";
+  @Option(names = "--optimizer", description = "sgd, momentum, adam or adamw (default ${DEFAULT-VALUE})") String optimizer = "adam";
+  @Option(names = "--weight-decay", converter = Ranges.NonNegativeFinite.class, description = "adamw's decoupled weight decay, in [0, 1] (default 0.004, Keras')")
+  Double weightDecay;
+  @Option(names = "--warmup-epochs", converter = Ranges.NonNegative.class, description = "ramp the learning rate linearly over the first N epochs, before any schedule (default ${DEFAULT-VALUE})")
+  int warmupEpochs = 0;
   @Option(names = "--loss", description = "sparse_categorical_crossentropy (integer labels), categorical_crossentropy, binary_crossentropy, mse, mae (float targets from --y), or a registered one (default ${DEFAULT-VALUE})")
   String loss = dev.tfgraph.graph.loss.Losses.DEFAULT;
   @Option(names = "--label-smoothing", converter = Ranges.NonNegativeFinite.class, description = "in [0, 1), for the cross-entropies of float targets (default ${DEFAULT-VALUE})")
@@ -94,7 +98,12 @@ public final class TrainCommand implements Callable<Integer> {
     o.epochs = epochs;
     o.batchSize = batchSize;
     o.loss = lossFn;
-    o.optimizer = new Optimizer.Config(optimizer, learningRate, momentum, 0.9, 0.999, 1e-7, clipNorm);
+    if (weightDecay != null && !optimizer.equals("adamw")) {
+      throw new dev.tfgraph.graph.BadInputException("train: --weight-decay is adamw's decoupled weight decay; received it with --optimizer " + optimizer);
+    }
+    o.optimizer = new Optimizer.Config(optimizer, learningRate, momentum, 0.9, 0.999, 1e-7, clipNorm,
+        optimizer.equals("adamw") ? (weightDecay != null ? weightDecay : Optimizer.DEFAULT_WEIGHT_DECAY) : 0);
+    o.warmupEpochs = warmupEpochs;
     o.schedule = schedule;
     o.augment = augment;
     o.stepEpochs = stepEpochs;

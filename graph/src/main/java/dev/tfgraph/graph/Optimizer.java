@@ -16,22 +16,33 @@ import org.tensorflow.types.family.TNumber;
 import org.tensorflow.types.family.TType;
 
 /**
- * SGD, momentum and Adam on TF's fused kernels (ApplyGradientDescent, ApplyMomentum, ApplyAdam).
+ * SGD, momentum, Adam and AdamW on TF's fused kernels (ApplyGradientDescent, ApplyMomentum,
+ * ApplyAdam; AdamW is Keras': the decoupled decay v ← v − lr·weight_decay·v, then ApplyAdam).
  * tensorflow-framework's optimizers bake the learning rate into a constant and keep Adam's
  * β-powers in hidden variables; here the learning rate and the β-powers are fed each step from
  * Java, so schedules work and a checkpoint of the slot variables resumes exactly.
  */
 public final class Optimizer {
-  public static final List<String> KINDS = List.of("sgd", "momentum", "adam");
+  public static final List<String> KINDS = List.of("sgd", "momentum", "adam", "adamw");
+  /** Keras' AdamW default weight decay. */
+  public static final double DEFAULT_WEIGHT_DECAY = 0.004;
 
   /** Optimizer settings; defaults as the contract says (adam, 1e-3, ε 1e-7). */
   public record Config(String kind, double learningRate, double momentum, double beta1, double beta2,
-      double epsilon, double clipNorm) {
+      double epsilon, double clipNorm, double weightDecay) {
     public Config {
       Checks.oneOf("optimizer", "kind", kind, KINDS);
       Checks.positive("optimizer", "learning_rate", learningRate);
       Checks.inRange("optimizer", "momentum", momentum, 0, 1);
       Checks.nonNegative("optimizer", "clip_norm", clipNorm);
+      Checks.inRange("optimizer", "weight_decay", weightDecay, 0, 1);
+      if (weightDecay > 0 && !kind.equals("adamw")) {
+        throw new BadInputException("optimizer: weight_decay is decoupled weight decay of adamw; received " + weightDecay + " with " + kind);
+      }
+    }
+
+    public Config(String kind, double learningRate, double momentum, double beta1, double beta2, double epsilon, double clipNorm) {
+      this(kind, learningRate, momentum, beta1, beta2, epsilon, clipNorm, kind.equals("adamw") ? DEFAULT_WEIGHT_DECAY : 0);
     }
 
     public static Config of(String kind, double lr) {
@@ -79,7 +90,13 @@ public final class Optimizer {
         default -> {
           Variable m = slot(tf, base + "__adam_m", v, type);
           Variable s = slot(tf, base + "__adam_v", v, type);
-          ops.add(deps.train.applyAdam(v, m, s, (Operand) beta1Power, (Operand) beta2Power, (Operand) lr,
+          Ops adam = deps;
+          if (config.kind().equals("adamw") && config.weightDecay() > 0) {
+            // Keras' AdamW: the decay, from the weight before this step's update, then Adam
+            Operand decay = tf.math.mul(tf.math.mul((Operand) lr, tf.constantOfSameType((Operand) lr, config.weightDecay())), deps.identity(v));
+            adam = tf.withControlDependencies(List.of(deps.assignSub(v, decay)));
+          }
+          ops.add(adam.train.applyAdam(v, m, s, (Operand) beta1Power, (Operand) beta2Power, (Operand) lr,
               tf.constantOfSameType((Operand) lr, config.beta1()),
               tf.constantOfSameType((Operand) lr, config.beta2()),
               tf.constantOfSameType((Operand) lr, config.epsilon()), grad));

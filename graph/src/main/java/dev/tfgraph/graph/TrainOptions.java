@@ -21,6 +21,8 @@ public final class TrainOptions {
   public String augment = "none";
   /** "constant", "step" (× gamma every stepEpochs epochs) or "cosine" (to 0 over the run). */
   public String schedule = "constant";
+  /** Epochs over which the learning rate ramps linearly from lr/steps to lr, before any schedule. */
+  public int warmupEpochs = 0;
   public double gamma = 0.1;
   public int stepEpochs = 10;
   /** Early stopping on validation loss: stop after this many epochs without improvement (0: off). */
@@ -50,6 +52,11 @@ public final class TrainOptions {
     Checks.oneOf("train", "augment", augment, AUGMENTATIONS);
     Checks.inRange("train", "validation_split", validationSplit, 0, 0.5);
     Checks.nonNegative("train", "patience", patience);
+    Checks.nonNegative("train", "warmup_epochs", warmupEpochs);
+    if (warmupEpochs >= epochs && warmupEpochs > 0) {
+      throw new BadInputException("train: warmup_epochs " + warmupEpochs + " leaves no epoch after the warm-up; expected fewer than epochs ("
+          + epochs + ")");
+    }
     Checks.positive("train", "step_epochs", stepEpochs);
     if (!(gamma > 0 && gamma <= 1)) throw Checks.error("train", "gamma", "in (0, 1]", gamma);
     Checks.nonNegative("train", "threads", threads);
@@ -62,7 +69,19 @@ public final class TrainOptions {
     return this;
   }
 
-  /** The learning rate for a step: epoch is 0-based, progress in [0, 1] over the whole run. */
+  /**
+   * The learning rate of global step {@code step} (0-based): during the first warmup_epochs it
+   * ramps linearly, lr·(step + 1)/warm-up steps; then the schedule runs over the remaining epochs,
+   * its epoch and progress counted from the end of the warm-up.
+   */
+  public double learningRateAt(long step, int stepsPerEpoch) {
+    long warm = (long) warmupEpochs * stepsPerEpoch;
+    if (step < warm) return optimizer.learningRate() * (step + 1) / warm;
+    long rest = (long) epochs * stepsPerEpoch - warm, s = step - warm;
+    return learningRate((int) (s / Math.max(1, stepsPerEpoch)), rest <= 0 ? 0 : Math.min(1, (double) s / rest));
+  }
+
+  /** The schedule alone: epoch is 0-based, progress in [0, 1] over the scheduled steps. */
   public double learningRate(int epoch, double progress) {
     double lr = optimizer.learningRate();
     return switch (schedule) {

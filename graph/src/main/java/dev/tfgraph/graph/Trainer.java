@@ -227,9 +227,8 @@ public final class Trainer implements AutoCloseable {
     int shards = strategy.shards();
     Shape targets = model.outputShape();
     IntFunction<Batch> batchAt = i -> Batches.of(train, order, i, opt.batchSize, shards, mg.type(), shapes, targets, flip);
-    long totalSteps = (long) steps * opt.epochs;
     Future<Batch> next = prefetch.submit(() -> batchAt.apply(0));
-    double lr = opt.learningRate(epoch, 0);
+    double lr = opt.learningRateAt(p.step, steps);
     monitor.startEpoch(epoch);
     for (int s = 0; s < steps; s++) {
       long tw = System.nanoTime();
@@ -237,7 +236,7 @@ public final class Trainer implements AutoCloseable {
       p.waitNanos += System.nanoTime() - tw;
       final int ns = s + 1;
       if (ns < steps) next = prefetch.submit(() -> batchAt.apply(ns));
-      lr = opt.learningRate(epoch, totalSteps == 0 ? 0 : (double) p.step / totalSteps);
+      lr = opt.learningRateAt(p.step, steps);
       long ts = System.nanoTime();
       double[] la;
       try (b) {

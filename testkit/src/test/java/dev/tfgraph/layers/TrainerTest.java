@@ -39,6 +39,41 @@ class TrainerTest {
     return o;
   }
 
+  /** AdamW is Adam after the decoupled decay v ← v − lr·wd·v: one step from the same start differs by exactly that. */
+  @Test
+  void adamwDecaysTheWeightsBeforeAdamsStep() {
+    Dataset d = Synthetic.fourClasses(32, 6, 5);
+    Map<String, NpyArray> start;
+    try (ModelGraph g = ModelGraph.inference(mlp())) {
+      start = g.initialValues(4);
+    }
+    Map<String, NpyArray>[] after = new Map[2];
+    String[] kinds = {"adam", "adamw"};
+    for (int k = 0; k < 2; k++) {
+      TrainOptions o = new TrainOptions();
+      o.optimizer = new Optimizer.Config(kinds[k], 0.01, 0.9, 0.9, 0.999, 1e-7, 0, k == 0 ? 0 : 0.1);
+      o.batchSize = 32;
+      o.maxSteps = 1;
+      o.threads = 1;
+      o.progress = false;
+      try (Trainer t = new Trainer(mlp(), o)) {
+        after[k] = t.fit(d, null, start).weights();
+      }
+    }
+    for (var w : mlp().weights()) {
+      String key = w.key();
+      float[] w0 = start.get(key).toFloats(), adam = after[0].get(key).toFloats(), adamw = after[1].get(key).toFloats();
+      if (!w.trainable()) {   // moving statistics are no parameters: never decayed
+        assertArrayEquals(adam, adamw, key);
+        continue;
+      }
+      for (int i = 0; i < w0.length; i++) {
+        assertEquals(-0.01 * 0.1 * w0[i], (double) adamw[i] - adam[i], 1e-6, key + "[" + i + "]");
+      }
+    }
+    assertThrows(BadInputException.class, () -> new Optimizer.Config("adam", 0.01, 0.9, 0.9, 0.999, 1e-7, 0, 0.1));
+  }
+
   @Test
   void lossDecreasesOnATinySet() {
     Dataset d = Synthetic.fourClasses(256, 6, 1);
@@ -291,6 +326,18 @@ class TrainerTest {
     assertEquals(1e-3, o.learningRate(0, 0), 1e-15);
     assertEquals(5e-4, o.learningRate(3, 0.5), 1e-15);
     assertEquals(0, o.learningRate(9, 1), 1e-15);
+    // warm-up: 2 of 10 epochs of 4 steps ramp linearly, then the schedule runs over the other 8 epochs
+    TrainOptions w = new TrainOptions();
+    w.epochs = 10;
+    w.warmupEpochs = 2;
+    w.schedule = "cosine";
+    w.optimizer = Optimizer.Config.of("adam", 1e-3);
+    assertEquals(1e-3 / 8, w.learningRateAt(0, 4), 1e-18);
+    assertEquals(1e-3, w.learningRateAt(7, 4), 1e-18);
+    assertEquals(1e-3, w.learningRateAt(8, 4), 1e-18);               // the schedule's first step
+    assertEquals(5e-4, w.learningRateAt(8 + 16, 4), 1e-15);          // half way through the scheduled 32 steps
+    w.warmupEpochs = 10;
+    assertThrows(BadInputException.class, w::validate);
   }
 
   @Test
