@@ -2,6 +2,7 @@ package com.example;
 
 import dev.tfgraph.graph.ActivationFunction;
 import dev.tfgraph.graph.LayerFactory;
+import dev.tfgraph.graph.Loss;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
@@ -10,7 +11,7 @@ import org.tensorflow.types.family.TNumber;
 /**
  * Registers this project's layer and activation with tfgraph, through
  * META-INF/services/dev.tfgraph.graph.LayerFactory: specs then say {"type": "Swish"} and
- * "activation": "mish".
+ * "activation": "mish", and `train --loss sparse_focal` takes its loss.
  */
 public final class SwishLayers implements LayerFactory {
   @Override
@@ -26,5 +27,10 @@ public final class SwishLayers implements LayerFactory {
         return tf.math.mul(x, tf.math.tanh(tf.math.softplus(x)));
       }
     });
+  }
+
+  @Override
+  public Map<String, Loss> losses() {
+    return Map.of("sparse_focal", new FocalLoss());
   }
 }
