@@ -195,7 +195,7 @@ public final class TrainCommand implements Callable<Integer> {
     RunFailedException plotFailed = null;
     if (plot != null) {
       try {
-        LearningCurve.write(plot, model.label(), r.history());
+        LearningCurve.write(plot, model.label(), r.history(), lossFn.classification() ? "accuracy" : "mse");
         out.put("plot", plot.toString());
       } catch (RuntimeException e) {
         plotFailed = new RunFailedException((e.getMessage() == null ? "cannot write --plot " + plot : e.getMessage())

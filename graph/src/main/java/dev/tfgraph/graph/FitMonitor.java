@@ -44,7 +44,7 @@ final class FitMonitor implements AutoCloseable {
     if (log != null) {
       logging(() -> {
         log.scalar("train/loss", step, lossAcc[0]);
-        log.scalar("train/accuracy", step, lossAcc[1]);
+        log.scalar("train/" + metric(), step, lossAcc[1]);
         log.scalar("train/learning_rate", step, lr);
       });
     }
@@ -74,14 +74,15 @@ final class FitMonitor implements AutoCloseable {
     double secs = (System.nanoTime() - epochStart) / 1e9;
     String split = opt.validationSplit > 0 ? "val" : "test";
     if (opt.progress) {
-      System.err.printf("epoch %d/%d: loss %.4f acc %.4f%s (%.1f s)%n", epoch + 1, opt.epochs, meanLoss(), meanAccuracy(),
-          val == null ? "" : String.format(" %s_loss %.4f %s_acc %.4f", split, val.loss(), split, val.accuracy()), secs);
+      String m = metric().equals("accuracy") ? "acc" : metric();
+      System.err.printf("epoch %d/%d: loss %.4f %s %.4f%s (%.1f s)%n", epoch + 1, opt.epochs, meanLoss(), m, meanAccuracy(),
+          val == null ? "" : String.format(" %s_loss %.4f %s_%s %.4f", split, val.loss(), split, m, val.accuracy()), secs);
     }
     if (log != null) {
       logging(() -> {
         if (val != null) {
           log.scalar(split + "/loss", step, val.loss());
-          log.scalar(split + "/accuracy", step, val.accuracy());
+          log.scalar(split + "/" + metric(), step, val.accuracy());
         }
         for (WeightSpec w : weights) {
           if (w.trainable()) log.histogram(w.key(), step, weight.apply(w));
@@ -131,5 +132,10 @@ final class FitMonitor implements AutoCloseable {
 
   private static String firstLine(RuntimeException e) {
     return String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+  }
+
+  /** The run's metric: accuracy for classification, mse for regression. */
+  private String metric() {
+    return opt.loss.classification() ? "accuracy" : "mse";
   }
 }
