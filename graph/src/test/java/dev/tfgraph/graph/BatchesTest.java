@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tfgraph.graph.data.Dataset;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.types.TFloat32;
@@ -51,18 +52,18 @@ class BatchesTest {
     }
     Dataset d = new Dataset(x, y, new long[] {2});
     int[] order = {9, 8, 7, 6, 5, 4, 3, 2, 1, 0};
-    try (Batches.Batch b = Batches.of(d, order, 1, 4, 3, TFloat32.class, Shape.of(-1, 2), null)) { // rows 5, 4, 3, 2
+    try (Batches.Batch b = Batches.of(d, order, 1, 4, 3, TFloat32.class, List.of(Shape.of(-1, 2)), null)) { // rows 5, 4, 3, 2
       assertEquals(4, b.n());
       assertEquals(3, b.x().length);
-      assertArrayEquals(new float[] {5, -5}, Tensors.toFloats(b.x()[0]));
-      assertArrayEquals(new float[] {4, -4}, Tensors.toFloats(b.x()[1]));
-      assertArrayEquals(new float[] {3, -3, 2, -2}, Tensors.toFloats(b.x()[2]));
+      assertArrayEquals(new float[] {5, -5}, Tensors.toFloats(b.x()[0][0]));
+      assertArrayEquals(new float[] {4, -4}, Tensors.toFloats(b.x()[1][0]));
+      assertArrayEquals(new float[] {3, -3, 2, -2}, Tensors.toFloats(b.x()[2][0]));
       assertEquals(0, b.y()[2].getInt(0)); // labels of rows 3 and 2
       assertEquals(2, b.y()[2].getInt(1));
     }
-    try (Batches.Batch last = Batches.of(d, order, 2, 4, 1, TFloat32.class, Shape.of(-1, 2), null)) { // the short last batch
+    try (Batches.Batch last = Batches.of(d, order, 2, 4, 1, TFloat32.class, List.of(Shape.of(-1, 2)), null)) { // the short last batch
       assertEquals(2, last.n());
-      assertArrayEquals(new float[] {1, -1, 0, 0}, Tensors.toFloats(last.x()[0]));
+      assertArrayEquals(new float[] {1, -1, 0, 0}, Tensors.toFloats(last.x()[0][0]));
     }
   }
 
@@ -76,12 +77,12 @@ class BatchesTest {
     int[] order = Batches.order(n, 0, 0, false);
     Shape s = Shape.of(-1, h, w, c);
     float[] a, again, otherStep;
-    try (Batches.Batch b = Batches.of(d, order, 0, n, 1, TFloat32.class, s, new Batches.Flip(7, 2));
-        Batches.Batch b2 = Batches.of(d, order, 0, n, 1, TFloat32.class, s, new Batches.Flip(7, 2));
-        Batches.Batch b3 = Batches.of(d, order, 1, n / 2, 1, TFloat32.class, s, new Batches.Flip(7, 2))) {
-      a = Tensors.toFloats(b.x()[0]);
-      again = Tensors.toFloats(b2.x()[0]);
-      otherStep = Tensors.toFloats(b3.x()[0]);
+    try (Batches.Batch b = Batches.of(d, order, 0, n, 1, TFloat32.class, List.of(s), new Batches.Flip(7, 2));
+        Batches.Batch b2 = Batches.of(d, order, 0, n, 1, TFloat32.class, List.of(s), new Batches.Flip(7, 2));
+        Batches.Batch b3 = Batches.of(d, order, 1, n / 2, 1, TFloat32.class, List.of(s), new Batches.Flip(7, 2))) {
+      a = Tensors.toFloats(b.x()[0][0]);
+      again = Tensors.toFloats(b2.x()[0][0]);
+      otherStep = Tensors.toFloats(b3.x()[0][0]);
     }
     assertArrayEquals(a, again);
     int flipped = 0;
