@@ -160,6 +160,9 @@ def main():
     ap.add_argument("--seed", type=int, default=50)
     ap.add_argument("--out", default=HERE)
     ap.add_argument("--backbone-spec-from", help="an ib-resnet50 spec: also write PREFIX_spec.json, the base alone")
+    ap.add_argument("--float32-baseline", action="store_true",
+                    help="also print torchvision's own float32 error against its float64 reference (what a float32 "
+                         "implementation can be expected to reach)")
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     prefix = os.path.join(a.out, f"resnet50_div{a.divisor}_{a.size}")
@@ -175,6 +178,12 @@ def main():
     np.save(prefix + "_expected.npy", np.ascontiguousarray(y, dtype=np.float64))
     with open(os.path.join(a.out, "resnet50_keras_layers.txt"), "w") as f:
         f.write("\n".join(keras_layer_names()) + "\n")
+    if a.float32_baseline:
+        with torch.no_grad():
+            y32 = base(m.float(), torch.from_numpy(x).permute(0, 3, 1, 2)).permute(0, 2, 3, 1).double().numpy()
+        err = np.abs(y32 - y)
+        print(f"torchvision float32 vs float64: max abs {err.max():.3g}, max rel {(err / np.maximum(np.abs(y), 1e-30)).max():.3g}, "
+              f"failing at rtol 1e-4 atol 1e-4: {(err > 1e-4 + 1e-4 * np.abs(y)).sum()} of {y.size}")
     if a.backbone_spec_from:
         backbone_spec(a.backbone_spec_from, prefix + "_spec.json")
     print(f"wrote {prefix}_*: {len(w)} weights ({sum(v.size for v in w.values()):,} values), x {x.shape}, "
