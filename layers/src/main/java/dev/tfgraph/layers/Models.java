@@ -189,11 +189,10 @@ public final class Models {
     h = conv(n + "_2_conv", filters, 3, 1, "same", trainable).on(h);
     h = bn(n + "_2_bn", trainable).on(h);
     h = new Activation(n + "_2_relu", "relu").on(h);
-    Node shortcut = x;
-    Conv2D conv0 = convShortcut ? conv(n + "_0_conv", 4 * filters, 1, stride, "valid", trainable) : null;
-    Node s0 = conv0 == null ? null : conv0.on(x);
+    // applied in Keras' listing order: 0_conv, 3_conv, 0_bn, 3_bn (the math does not depend on it)
+    Node shortcut = convShortcut ? conv(n + "_0_conv", 4 * filters, 1, stride, "valid", trainable).on(x) : x;
     h = conv(n + "_3_conv", 4 * filters, 1, 1, "valid", trainable).on(h);
-    if (s0 != null) shortcut = bn(n + "_0_bn", trainable).on(s0);
+    if (convShortcut) shortcut = bn(n + "_0_bn", trainable).on(shortcut);
     h = bn(n + "_3_bn", trainable).on(h);
     h = new Add(n + "_add").on(shortcut, h);
     return new Activation(n + "_out", "relu").on(h);
