@@ -2,6 +2,8 @@
 # ResNet50 forward + backward + Adam, batch B (default 16), 224x224x3: `./tfgraph bench --spec bench/resnet50-gap10.json`
 # (Keras' ResNet50 base + avg_pool + Dense 10) against PyTorch on the same architecture (bench/resnet_torch.py,
 # Keras' v1 layout) and torchvision's resnet50 as shipped (v1.5), alternating, ROUNDS rounds (default 3).
+# bench/resnet50-gap10.json is `./tfgraph spec --model ib-resnet50` cut to its 174 ResNet50 layers (conv1_pad's
+# inbound x, all trainable, no preprocessing) + avg_pool (GlobalAveragePooling2D) + predictions (Dense 10, softmax).
 # Each record carries the 1-minute load average read just before it ran. Prints a ratio table.
 # Usage: bench/compare_resnet.sh [ROUNDS] [BATCH] [STEPS]     (nothing else running: check uptime first)
 set -euo pipefail
