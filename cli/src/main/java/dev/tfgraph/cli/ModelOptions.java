@@ -31,16 +31,30 @@ public final class ModelOptions {
   @Option(names = "--prototypes-per-class", paramLabel = "K", converter = Ranges.PrototypesPerClass.class, description = "prototype-net's rows per class, in [1, 1000] (default 1: softmax head; > 1: Dense head)")
   int prototypesPerClass = 1;
 
-  @Option(names = "--backbone-weights", paramLabel = "FILE.h5", description = "ib-vgg16: Keras VGG16 weights (e.g. vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5)")
+  @Option(names = "--backbone-weights", paramLabel = "FILE.h5", description = "ib-vgg16, ib-resnet50: Keras weights of the backbone, "
+      + "Keras 2 or Keras 3 (.weights.h5) layout (e.g. vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5, "
+      + "resnet50_weights_tf_dim_ordering_tf_kernels_notop.h5)")
   Path backboneWeights;
 
   @Option(names = "--freeze", negatable = true, defaultValue = "true", fallbackValue = "true",
-      description = "ib-vgg16: keep the VGG16 backbone out of the optimizer (default; --no-freeze trains it)")
+      description = "ib-vgg16, ib-resnet50: keep the backbone out of the optimizer, and ResNet50's BatchNormalization on its "
+          + "moving statistics (default; --no-freeze trains it)")
   boolean freeze = true;
 
-  @Option(names = "--image-size", converter = Ranges.ImageSize.class, description = "ib-vgg16 input size, in [32, 2048] (default ${DEFAULT-VALUE})") int imageSize = 224;
+  @Option(names = "--image-size", converter = Ranges.ImageSize.class, description = "ib-vgg16, ib-resnet50 input size, in [32, 2048] (default ${DEFAULT-VALUE})") int imageSize = 224;
 
-  @Option(names = "--classes", converter = Ranges.Classes.class, description = "ib-vgg16 classes, in [1, 100000] (default ${DEFAULT-VALUE})") int classes = 10;
+  @Option(names = "--classes", converter = Ranges.Classes.class, description = "ib-vgg16, ib-resnet50 classes, in [1, 100000] (default ${DEFAULT-VALUE})") int classes = 10;
+
+  @Option(names = "--reduce-channels", paramLabel = "N", converter = ReduceChannels.class,
+      description = "ib-resnet50: filters of the 1x1 convolution that reduces conv5's 2048 channels before bilinear pooling "
+          + "(a C x C matrix per image), in [1, 2048] (default ${DEFAULT-VALUE})")
+  int reduceChannels = Models.DEFAULT_REDUCE_CHANNELS;
+
+  static final class ReduceChannels extends Ranges.Ints {
+    ReduceChannels() {
+      super(1, 2048);
+    }
+  }
 
   static final class Names extends java.util.ArrayList<String> {
     Names() {
@@ -55,7 +69,8 @@ public final class ModelOptions {
       throw new BadInputException("--sqrt must be one of " + MatrixSqrt.METHODS + ", received \"" + sqrt + "\"");
     }
     if (name.equals("ib-vgg16")) return Models.ibVgg16(imageSize, 1, sqrt, classes, freeze);
-    if (backboneWeights != null) throw new BadInputException("--backbone-weights applies to ib-vgg16 only");
+    if (name.equals("ib-resnet50")) return Models.ibResNet50(imageSize, 1, reduceChannels, sqrt, classes, freeze);
+    if (backboneWeights != null) throw new BadInputException("--backbone-weights applies to ib-vgg16 and ib-resnet50 only");
     return Models.create(name, new Models.Options(taylorOrder, prototypesPerClass, sqrt));
   }
 
@@ -63,11 +78,12 @@ public final class ModelOptions {
   Map<String, NpyArray> initialWeights(Model m, long seed) {
     if (weights != null) return Npz.read(weights);
     if (backboneWeights == null) return null;
+    if (name == null) throw new BadInputException("--backbone-weights applies to --model ib-vgg16 and ib-resnet50 only, not to --spec");
     Map<String, NpyArray> w;
     try (dev.tfgraph.graph.ModelGraph g = dev.tfgraph.graph.ModelGraph.inference(m)) {
       w = new java.util.LinkedHashMap<>(g.initialValues(seed));
     }
-    w.putAll(dev.tfgraph.layers.KerasH5.read(backboneWeights, m, Models.VGG16_CONVS));
+    w.putAll(dev.tfgraph.layers.KerasH5.read(backboneWeights, m, Models.backboneLayers(name)));
     return w;
   }
 

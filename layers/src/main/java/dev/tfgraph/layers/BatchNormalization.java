@@ -23,6 +23,10 @@ import org.tensorflow.types.family.TNumber;
  * correction of the moving variance in the kernel); in float64, which that kernel does not have,
  * the same formula in plain ops ({@link #normalize}). BatchNormalizationTest checks both against
  * the float64 reference: forward, moving statistics and gradients.
+ *
+ * <p>A frozen layer ({@code trainable} false) runs in inference mode in training too, as Keras'
+ * BatchNormalization does since TF 2.0: it normalises with its moving statistics and never updates
+ * them, so a frozen, imported backbone (ib-resnet50) keeps the statistics it was trained with.
  */
 public final class BatchNormalization extends Layer {
   public static final double DEFAULT_EPSILON = 1e-3;
@@ -82,7 +86,7 @@ public final class BatchNormalization extends Layer {
     if (x.type() == TFloat32.class) return (Operand<T>) fused(tf, (Operand<TFloat32>) x, ctx);
     Operand<T> g = ctx.read(tf, gamma, x.type());
     Operand<T> b = ctx.read(tf, beta, x.type());
-    if (!ctx.training()) {
+    if (!batchStatistics(ctx)) {
       return normalize(tf, x, ctx.read(tf, movingMean, x.type()), ctx.read(tf, movingVariance, x.type()), g, b, epsilon);
     }
     Operand<T> mean = tf.math.mean(x, tf.constant(axes));
@@ -100,6 +104,11 @@ public final class BatchNormalization extends Layer {
     return normalize(tf, x, mean, var, g, b, epsilon);
   }
 
+  /** Batch statistics (and moving-average updates) only when training a trainable layer (Keras). */
+  private boolean batchStatistics(CallContext ctx) {
+    return ctx.training() && trainable();
+  }
+
   /** FusedBatchNormV3 on NHWC; other ranks are viewed as [positions, 1, 1, C] (the same statistics). */
   private Operand<TFloat32> fused(Ops tf, Operand<TFloat32> x, CallContext ctx) {
     int rank = outputShape().numDimensions();
@@ -108,7 +117,7 @@ public final class BatchNormalization extends Layer {
     Operand<TFloat32> g = ctx.read(tf, gamma, TFloat32.class);
     Operand<TFloat32> b = ctx.read(tf, beta, TFloat32.class);
     FusedBatchNorm<TFloat32, TFloat32> bn;
-    if (ctx.training()) {
+    if (batchStatistics(ctx)) {
       Operand<TFloat32> none = tf.constant(new float[0]);
       bn = tf.nn.fusedBatchNorm(x4, g, b, none, none, FusedBatchNorm.epsilon((float) epsilon), FusedBatchNorm.isTraining(true),
           FusedBatchNorm.dataFormat("NHWC"));

@@ -17,10 +17,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads weights of named layers from a Keras HDF5 weights file (model.save_weights / the
- * keras.applications *_notop.h5 files) with jHDF. Keras 2 layout: a group per layer with attribute
- * {@code weight_names} naming its datasets in order (kernel, bias); Keras 3 (.weights.h5):
- * {@code layers/<name>/vars/0, 1}. Conv kernels are [kh, kw, c_in, c_out] in both, as tfgraph's.
+ * Reads weights of named layers of any model (Conv2D, BatchNormalization, Dense, ...) from a Keras
+ * HDF5 weights file (model.save_weights / the keras.applications *_notop.h5 files, e.g. VGG16's and
+ * ResNet50's) with jHDF. Keras 2 layout: a group per layer with attribute {@code weight_names}
+ * naming its datasets ({@code conv1_conv/kernel:0}, {@code conv1_bn/gamma:0}, ...), matched to the
+ * layer's weights by name (kernel, bias; gamma, beta, moving_mean, moving_variance), in order when
+ * the names differ from tfgraph's; Keras 3 (.weights.h5): {@code layers/<name>/vars/0, 1, ...} in
+ * the layer's weight order, which is Keras' (tfgraph declares weights in Keras' order). Conv
+ * kernels are [kh, kw, c_in, c_out] in both, as tfgraph's.
  */
 public final class KerasH5 {
   private KerasH5() {}
@@ -33,7 +37,7 @@ public final class KerasH5 {
       for (String name : layerNames) {
         Layer layer = model.layer(name);
         List<WeightSpec> specs = layer.weights();
-        List<Dataset> found = datasets(h5, name, file);
+        List<Dataset> found = byName(datasets(h5, name, file), specs);
         if (found.size() != specs.size()) {
           throw new BadInputException(file + ": layer " + name + " has " + found.size() + " weights, expected "
               + specs.size() + " (" + specs.stream().map(WeightSpec::name).toList() + ")");
@@ -75,6 +79,23 @@ public final class KerasH5 {
       Node d = find(h5, layer + "/" + n);
       if (!(d instanceof Dataset ds)) throw new BadInputException(file + ": missing dataset " + layer + "/" + n);
       out.add(ds);
+    }
+    return out;
+  }
+
+  /** Keras 2 datasets reordered to the layer's weights when their names ("bn/gamma:0") are the weights' names. */
+  private static List<Dataset> byName(List<Dataset> found, List<WeightSpec> specs) {
+    Map<String, Dataset> named = new LinkedHashMap<>();
+    for (Dataset d : found) {
+      String n = d.getName();
+      named.put(n.contains(":") ? n.substring(0, n.lastIndexOf(':')) : n, d);
+    }
+    if (named.size() != specs.size()) return found;
+    List<Dataset> out = new java.util.ArrayList<>();
+    for (WeightSpec w : specs) {
+      Dataset d = named.get(w.name());
+      if (d == null) return found;
+      out.add(d);
     }
     return out;
   }

@@ -1,0 +1,78 @@
+package dev.tfgraph.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tfgraph.graph.Functional;
+import dev.tfgraph.graph.Model;
+import dev.tfgraph.layers.Models;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * ResNet50 through the command line: the base (widths / 32) exported with torchvision-derived weights and checked
+ * by `parity` against torchvision's float64 outputs (testdata/resnet/gen_resnet.py; the in-process comparison is
+ * testkit's ResNet50Test), and ib-resnet50's options.
+ */
+class ResNet50CliTest {
+  static final Path DIR = Path.of("..", "testdata", "resnet");
+  static final String PREFIX = "resnet50_div32_64";
+
+  @Test
+  void exportedBaseMatchesTorchvisionThroughParity(@TempDir Path tmp) throws Exception {
+    Functional f = Model.functional("resnet50-base");
+    Model base = f.build(Models.resnet50(f.input("x", 64, 64, 3), 32, true));
+    Path spec = tmp.resolve("spec.json");
+    Files.writeString(spec, base.config());
+    MainTest.Run ex = MainTest.run("export", "--spec", spec.toString(), "--weights", DIR.resolve(PREFIX + "_weights.npz").toString(),
+        "--out", tmp.resolve("m").toString());
+    assertEquals(0, ex.code(), ex.err());
+    // the tolerance of testkit's ResNet50Test (float32 graph against float64 torchvision)
+    MainTest.Run p = MainTest.run("parity", "--trusted", "--model", tmp.resolve("m").toString(),
+        "--input", DIR.resolve(PREFIX + "_x.npy").toString(), "--expected", DIR.resolve(PREFIX + "_expected.npy").toString(),
+        "--rtol", "1e-4", "--atol", "1e-4");
+    assertEquals(0, p.code(), p.err() + p.out());
+    assertTrue(p.err().contains(" 0 failing"), p.err());
+    // and the default tolerance (1e-5, 1e-6) is too tight for 53 float32 convolutions: it must say so
+    MainTest.Run tight = MainTest.run("parity", "--trusted", "--model", tmp.resolve("m").toString(),
+        "--input", DIR.resolve(PREFIX + "_x.npy").toString(), "--expected", DIR.resolve(PREFIX + "_expected.npy").toString());
+    assertEquals(1, tight.code(), tight.err() + tight.out());
+  }
+
+  @Test
+  void ibResNet50SpecTakesReduceChannels() throws Exception {
+    MainTest.Run r = MainTest.run("spec", "--model", "ib-resnet50", "--reduce-channels", "64", "--classes", "5", "--image-size", "96");
+    assertEquals(0, r.code(), r.err());
+    JsonNode spec = new ObjectMapper().readTree(r.out());
+    assertEquals(96, spec.get("inputs").get(0).get("shape").get(1).asInt());
+    JsonNode reduce = null, head = null;
+    for (JsonNode l : spec.get("layers")) {
+      if (l.get("name").asText().equals("reduce")) reduce = l;
+      if (l.get("name").asText().equals("head")) head = l;
+    }
+    assertEquals(64, reduce.get("filters").asInt());
+    assertEquals("conv5_block3_out", reduce.get("inbound").get(0).asText());
+    assertEquals(5, head.get("units").asInt());
+    MainTest.Run bad = MainTest.run("spec", "--model", "ib-resnet50", "--reduce-channels", "0");
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("--reduce-channels"), bad.err());
+  }
+
+  /** Backbone weights of another size: exit 2 before any data is read, naming the key, expected and received shapes. */
+  @Test
+  void backboneWeightsOfAnotherWidthAreRefusedNamingTheKey() {
+    MainTest.Run r = MainTest.run("train", "--model", "ib-resnet50", "--image-size", "32", "--epochs", "1",
+        "--backbone-weights", Path.of("..", "testdata", "keras", "resnet50_div32_keras2.h5").toString());
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("conv1_conv.kernel") && r.err().contains("[7, 7, 3, 2]") && r.err().contains("expected [7, 7, 3, 64]"),
+        r.err());
+    MainTest.Run spec = MainTest.run("train", "--spec", Path.of("..", "testdata", "specs", "demo.json").toString(),
+        "--backbone-weights", Path.of("..", "testdata", "keras", "resnet50_div32_keras2.h5").toString());
+    assertEquals(2, spec.code(), spec.err());
+    assertTrue(spec.err().contains("--backbone-weights"), spec.err());
+  }
+}
