@@ -5,6 +5,7 @@ import com.google.protobuf.CodedOutputStream;
 import dev.tfgraph.graph.InputSpec;
 import dev.tfgraph.graph.Model;
 import dev.tfgraph.graph.Shapes;
+import dev.tfgraph.graph.data.Examples;
 import dev.tfgraph.graph.data.TfRecords;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -38,23 +39,23 @@ public final class Warmup {
   }
 
   static byte[] predictionLog(Model model, List<float[]> rows, int row) throws IOException {
-    ByteString spec = message(o -> {
+    ByteString spec = Examples.message(o -> {
       o.writeString(1, model.name());
       o.writeString(3, "serving_default");
     });
-    ByteString request = message(o -> {
+    ByteString request = Examples.message(o -> {
       o.writeBytes(1, spec);
       for (int k = 0; k < model.inputs().size(); k++) {
         InputSpec in = model.inputs().get(k);
         TensorProto t = tensor(in, rows.get(k), row);
-        o.writeBytes(2, message(e -> {
+        o.writeBytes(2, Examples.message(e -> {
           e.writeString(1, in.name());
           e.writeBytes(2, t.toByteString());
         }));
       }
     });
-    ByteString predictLog = message(o -> o.writeBytes(1, request));
-    return message(o -> o.writeBytes(6, predictLog)).toByteArray();
+    ByteString predictLog = Examples.message(o -> o.writeBytes(1, request));
+    return Examples.message(o -> o.writeBytes(6, predictLog)).toByteArray();
   }
 
   /** One example of an input as a [1, ...] TensorProto of the input's dtype, values in tensor_content (little-endian). */
@@ -70,17 +71,5 @@ public final class Warmup {
     for (long d : Shapes.dims(in.shape())) shape.addDim(TensorShapeProto.Dim.newBuilder().setSize(d));
     return TensorProto.newBuilder().setDtype(f64 ? DataType.DT_DOUBLE : DataType.DT_FLOAT).setTensorShape(shape)
         .setTensorContent(ByteString.copyFrom(b.array())).build();
-  }
-
-  interface Body {
-    void write(CodedOutputStream o) throws IOException;
-  }
-
-  static ByteString message(Body body) throws IOException {
-    ByteArrayOutputStream b = new ByteArrayOutputStream();
-    CodedOutputStream o = CodedOutputStream.newInstance(b);
-    body.write(o);
-    o.flush();
-    return ByteString.copyFrom(b.toByteArray());
   }
 }

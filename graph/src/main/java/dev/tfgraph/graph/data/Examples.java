@@ -125,12 +125,13 @@ public final class Examples {
     }
   }
 
-  interface Body {
+  /** Writes a message's fields. */
+  public interface Body {
     void write(CodedOutputStream o) throws IOException;
   }
 
-  /** A message's bytes from its fields. */
-  static ByteString message(Body body) throws IOException {
+  /** A protobuf message's bytes from its fields (written by field number; also the export's warmup records). */
+  public static ByteString message(Body body) throws IOException {
     ByteArrayOutputStream b = new ByteArrayOutputStream();
     CodedOutputStream o = CodedOutputStream.newInstance(b);
     body.write(o);
