@@ -270,18 +270,6 @@ public final class Predictor implements AutoCloseable {
     return bundle.session().runner();
   }
 
-  static String opName(TensorInfo t) {
-    String n = t.getName();
-    int c = n.lastIndexOf(':');
-    return c < 0 ? n : n.substring(0, c);
-  }
-
-  static int opIndex(TensorInfo t) {
-    String n = t.getName();
-    int c = n.lastIndexOf(':');
-    return c < 0 ? 0 : Integer.parseInt(n.substring(c + 1));
-  }
-
   @Override
   public void close() {
     bundle.close();

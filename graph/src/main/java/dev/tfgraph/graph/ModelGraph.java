@@ -216,7 +216,7 @@ public final class ModelGraph implements AutoCloseable {
 
   /** Whether the model's output is a probability distribution. */
   public boolean endsInSoftmax() {
-    return model.outputLayer() instanceof Activated a && a.activation().equals("softmax");
+    return endsIn("softmax");
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
