@@ -15,9 +15,12 @@ JSON
 "$ROOT/tfgraph" train --spec "$OUT/spec.json" --epochs 1 --max-steps 20 --quiet \
   --save-weights "$OUT/w.npz" --export "$OUT/serving" > "$OUT/train.json"
 tail -1 "$OUT/train.json"
-# the project's own loss, registered like its layer
-"$ROOT/tfgraph" train --spec "$OUT/spec.json" --epochs 1 --max-steps 20 --quiet --loss sparse_focal > "$OUT/focal.json"
+# the project's own loss and metric, registered like its layer
+"$ROOT/tfgraph" train --spec "$OUT/spec.json" --epochs 1 --max-steps 20 --quiet --loss sparse_focal \
+  --metrics accuracy,true_class_confidence > "$OUT/focal.json"
 grep -q '"loss":"sparse_focal"' "$OUT/focal.json"
+grep -q '"train_true_class_confidence":0\.[0-9]' "$OUT/focal.json"
+grep -q '"test_true_class_confidence":0\.[0-9]' "$OUT/focal.json"
 "$ROOT/tfgraph" weights --model "$OUT/serving" --out "$OUT/w2.npz"
 "$ROOT/tfgraph" export --spec "$OUT/spec.json" --weights "$OUT/w2.npz" --out "$OUT/serving"
 test -f "$OUT/serving/2/saved_model.pb"

@@ -14,16 +14,22 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-    description = "Accuracy and loss of an exported model; the last stdout line is JSON {accuracy, loss, examples}.")
+    description = "Loss and metrics of an exported model; the last stdout line is JSON {accuracy, loss, examples, <metric>...}.")
 public final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--model", required = true, paramLabel = "DIR", description = "version folder or base folder (newest version)") Path model;
   @Mixin DataOptions data;
   @Option(names = "--batch-size", converter = Ranges.Positive.class, description = ">= 1 (default ${DEFAULT-VALUE})") int batchSize = 256;
+  @Option(names = "--loss", description = "the loss to report, as train takes it (default ${DEFAULT-VALUE}); mse, mae, categorical and binary cross-entropy read float targets from --y")
+  String loss = dev.tfgraph.graph.loss.Losses.DEFAULT;
+  @Option(names = "--metrics", split = ",", paramLabel = "NAME", description = "metrics to report, comma-separated (default: accuracy, with top_5_accuracy past 5 classes; mse,mae for regression)")
+  java.util.List<String> metrics;
   @Option(names = "--trusted", description = "skip loading the model in a child JVM first (default: untrusted models are probed there)") boolean trusted;
   @Option(names = "--verbose") boolean verbose;
 
   @Override
   public Integer call() {
+    dev.tfgraph.graph.Loss lossFn = dev.tfgraph.graph.LayerRegistry.loss(loss, 0);
+    data.floatTargets = !lossFn.sparse();
     try (Predictor p = ModelDir.open(model, trusted)) {
       DataOptions.Loaded loaded = data.evaluation(modelInputs(p), outputClasses(p));
       Dataset d = loaded.train();
@@ -35,14 +41,21 @@ public final class EvaluateCommand implements Callable<Integer> {
         xs.put(in.name(), NpyArray.ofFloats(shape, in.x()));
       }
       NpyArray out = p.predict(NamedArrays.forInputs(xs, p.inputNames()), batchSize);
-      int classes = (int) out.shape()[out.shape().length - 1];
-      boolean probs = endsInSoftmax(p);
-      TrainResult.Metrics m = Evaluator.metrics(out.toFloats(), d.y(), classes, probs);
+      int width = Math.toIntExact(out.size() / Math.max(1, out.shape()[0]));
+      if (d.targets() != null && d.targets().x().length != (long) d.size() * width) {
+        throw new dev.tfgraph.graph.BadInputException("evaluate: --y holds targets of shape " + java.util.Arrays.toString(d.targets().shape())
+            + " per example; the model's output has " + width + " values per example (loss " + lossFn.name() + ")");
+      }
+      java.util.List<dev.tfgraph.graph.Metric> ms = metrics == null ? dev.tfgraph.graph.metric.Metrics.defaults(lossFn, width)
+          : dev.tfgraph.graph.LayerRegistry.metrics(metrics, lossFn);
+      TrainResult.Metrics m = Evaluator.metrics(out.toFloats(), d, width, lossFn, ms, endsIn(p, lossFn.logitsOf()));
       Map<String, Object> o = new LinkedHashMap<>();
       o.put("model", p.dir().toString());
+      o.put("loss_name", lossFn.name());
       o.put("accuracy", Json.num(m.accuracy(), 6));
       o.put("loss", Json.num(m.loss(), 6));
       o.put("examples", m.examples());
+      m.values().forEach((k, v) -> o.putIfAbsent(k, Json.num(v, 6)));
       if (loaded.skipped() != null) o.put("skipped_images", loaded.skipped());
       System.out.println(Json.line(o));
     }
@@ -61,11 +74,15 @@ public final class EvaluateCommand implements Callable<Integer> {
     return s.length == 2 && s[1] > 0 ? Math.toIntExact(s[1]) : 0;
   }
 
-  /** From the exported spec when present; otherwise outputs are taken as probabilities if they sum to 1. */
-  static boolean endsInSoftmax(Predictor p) {
+  /**
+   * Whether the outputs went through {@code activation} (the loss's logitsOf), from the exported
+   * spec's last layer; without a spec, a softmax is assumed (the contract's classifiers end in one).
+   */
+  static boolean endsIn(Predictor p, String activation) {
+    if (activation == null) return false;
     var info = p.info();
     var layers = info == null ? null : info.path("spec").path("layers");
-    if (layers == null || !layers.isArray() || layers.isEmpty()) return true;   // absent or malformed: as without a spec
-    return "softmax".equals(layers.get(layers.size() - 1).path("activation").asText());
+    if (layers == null || !layers.isArray() || layers.isEmpty()) return activation.equals("softmax");   // absent or malformed
+    return activation.equals(layers.get(layers.size() - 1).path("activation").asText());
   }
 }

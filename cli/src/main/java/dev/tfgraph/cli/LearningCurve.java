@@ -15,40 +15,47 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 
 /**
- * A learning-curve PNG for people without TensorBoard: the loss per epoch on the top panel and the
- * run's metric (accuracy, or mse for regression) on the bottom one, each on its own axis.
+ * A learning-curve PNG for people without TensorBoard: the loss per epoch on the top panel and each
+ * of the run's metrics (accuracy, top_5_accuracy, mse, a user's own...) on a panel of its own below,
+ * each on its own axis; held-out values beside the training ones.
  */
 final class LearningCurve {
   private LearningCurve() {}
 
   static void write(Path png, String title, List<TrainResult.Epoch> history) {
-    write(png, title, history, "accuracy");
-  }
-
-  static void write(Path png, String title, List<TrainResult.Epoch> history, String metric) {
     System.setProperty("java.awt.headless", "true");
     int n = history.size();
-    double[] epoch = new double[n], loss = new double[n], acc = new double[n], vLoss = new double[n], vAcc = new double[n];
+    double[] epoch = new double[n], loss = new double[n], vLoss = new double[n];
     for (int i = 0; i < n; i++) {
-      TrainResult.Epoch e = history.get(i);
-      epoch[i] = e.epoch();
-      loss[i] = e.trainLoss();
-      acc[i] = e.trainAccuracy();
-      vLoss[i] = e.valLoss();
-      vAcc[i] = e.valAccuracy();
+      epoch[i] = history.get(i).epoch();
+      loss[i] = history.get(i).trainLoss();
+      vLoss[i] = history.get(i).valLoss();
     }
     boolean heldOut = n > 0 && Double.isFinite(vLoss[0]);
-    XYChart top = panel(title + ": loss", "loss", epoch, loss, heldOut ? vLoss : null, "loss");
-    XYChart bottom = panel(title + ": " + metric, metric, epoch, acc, heldOut ? vAcc : null, metric);
-    BufferedImage a = BitmapEncoder.getBufferedImage(top), b = BitmapEncoder.getBufferedImage(bottom);
-    BufferedImage both = new BufferedImage(Math.max(a.getWidth(), b.getWidth()), a.getHeight() + b.getHeight(), BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = both.createGraphics();
-    g.drawImage(a, 0, 0, null);
-    g.drawImage(b, 0, a.getHeight(), null);
+    List<XYChart> panels = new java.util.ArrayList<>();
+    panels.add(panel(title + ": loss", "loss", epoch, loss, heldOut ? vLoss : null, "loss"));
+    for (String metric : n == 0 ? java.util.Set.<String>of() : history.get(0).train().keySet()) {
+      double[] tr = new double[n], va = new double[n];
+      for (int i = 0; i < n; i++) {
+        tr[i] = history.get(i).train().getOrDefault(metric, Double.NaN);
+        va[i] = history.get(i).val().getOrDefault(metric, Double.NaN);
+      }
+      panels.add(panel(title + ": " + metric, metric, epoch, tr, heldOut ? va : null, metric));
+    }
+    List<BufferedImage> images = panels.stream().map(BitmapEncoder::getBufferedImage).toList();
+    int width = images.stream().mapToInt(BufferedImage::getWidth).max().orElse(1);
+    int height = images.stream().mapToInt(BufferedImage::getHeight).sum();
+    BufferedImage all = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = all.createGraphics();
+    int y = 0;
+    for (BufferedImage im : images) {
+      g.drawImage(im, 0, y, null);
+      y += im.getHeight();
+    }
     g.dispose();
     try {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-      ImageIO.write(both, "png", bytes);
+      ImageIO.write(all, "png", bytes);
       Path dir = png.toAbsolutePath().getParent();
       if (dir != null) java.nio.file.Files.createDirectories(dir);
       OutputFiles.write(png, bytes.toByteArray());

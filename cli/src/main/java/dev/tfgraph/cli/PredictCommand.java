@@ -82,7 +82,7 @@ public final class PredictCommand implements Callable<Integer> {
       }
       float[] v = y.toFloats();
       int k = labels.size();
-      boolean probs = EvaluateCommand.endsInSoftmax(p);
+      boolean probs = EvaluateCommand.endsIn(p, "softmax");
       for (int i = 0; i < files.size(); i++) {
         double[] row = new double[k];
         for (int j = 0; j < k; j++) row[j] = v[i * k + j];

@@ -30,17 +30,19 @@ public final class TrainCommand implements Callable<Integer> {
   @Mixin DataOptions data;
   @Option(names = "--epochs", converter = Ranges.Positive.class, description = ">= 1 (default ${DEFAULT-VALUE})") int epochs = 1;
   @Option(names = "--batch-size", converter = Ranges.Positive.class, description = ">= 1 (default ${DEFAULT-VALUE})") int batchSize = 128;
-  @Option(names = "--optimizer", description = "sgd, momentum, adam or adamw (default ${DEFAULT-VALUE})") String optimizer = "adam";
+  @Option(names = "--optimizer", description = "sgd, momentum, nesterov, adam or adamw (default ${DEFAULT-VALUE})") String optimizer = "adam";
   @Option(names = "--weight-decay", converter = Ranges.NonNegativeFinite.class, description = "adamw's decoupled weight decay, in [0, 1] (default 0.004, Keras')")
   Double weightDecay;
   @Option(names = "--warmup-epochs", converter = Ranges.NonNegative.class, description = "ramp the learning rate linearly over the first N epochs, before any schedule (default ${DEFAULT-VALUE})")
   int warmupEpochs = 0;
   @Option(names = "--loss", description = "sparse_categorical_crossentropy (integer labels), categorical_crossentropy, binary_crossentropy, mse, mae (float targets from --y), or a registered one (default ${DEFAULT-VALUE})")
   String loss = dev.tfgraph.graph.loss.Losses.DEFAULT;
+  @Option(names = "--metrics", split = ",", paramLabel = "NAME", description = "metrics reported per epoch and in the JSON summary, comma-separated: accuracy, top_<k>_accuracy, mse, mae or a registered one (default: accuracy, with top_5_accuracy past 5 classes; mse,mae for regression)")
+  java.util.List<String> metrics;
   @Option(names = "--label-smoothing", converter = Ranges.NonNegativeFinite.class, description = "in [0, 1), for the cross-entropies of float targets (default ${DEFAULT-VALUE})")
   double labelSmoothing = 0;
   @Option(names = "--learning-rate", converter = Ranges.PositiveFinite.class, description = "finite, > 0 (default ${DEFAULT-VALUE})") double learningRate = 1e-3;
-  @Option(names = "--momentum", converter = Ranges.Momentum.class, description = "for --optimizer momentum, in [0, 1] (default ${DEFAULT-VALUE})") double momentum = 0.9;
+  @Option(names = "--momentum", converter = Ranges.Momentum.class, description = "for --optimizer momentum and nesterov, in [0, 1] (default ${DEFAULT-VALUE})") double momentum = 0.9;
   @Option(names = "--clip-norm", converter = Ranges.NonNegativeFinite.class, description = "clip gradients to this global norm, finite, >= 0 (0: off)") double clipNorm = 0;
   @Option(names = "--schedule", description = "constant, step or cosine (default ${DEFAULT-VALUE})") String schedule = "constant";
   @Option(names = "--step-epochs", converter = Ranges.Positive.class, description = "step schedule: multiply by --gamma every N epochs, N >= 1 (default ${DEFAULT-VALUE})") int stepEpochs = 10;
@@ -59,7 +61,7 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--threads", converter = Ranges.Threads.class, description = "in [0, 1024]; 0: TF default; 1: single-threaded, bit-reproducible") int threads = 0;
   @Option(names = "--device", description = "auto, cpu or gpu (default ${DEFAULT-VALUE})") String device = "auto";
   @Option(names = "--max-steps", converter = Ranges.NonNegativeLong.class, description = "stop after N steps in all, N >= 0 (0: no limit)") long maxSteps = 0;
-  @Option(names = "--logdir", paramLabel = "DIR", description = "TensorBoard event files (loss, accuracy, learning rate per step; held-out metrics and weight histograms per epoch)") Path logdir;
+  @Option(names = "--logdir", paramLabel = "DIR", description = "TensorBoard event files (loss, metrics, learning rate per step; held-out metrics and weight histograms per epoch)") Path logdir;
   @Option(names = "--plot", paramLabel = "FILE.png", description = "learning-curve PNG, written after the weights and the export (if it fails, they are kept; exit 3)") Path plot;
   @Option(names = "--quiet", description = "no progress bar") boolean quiet;
   @Option(names = "--summary", description = "print the model summary to stderr") boolean summary;
@@ -98,6 +100,7 @@ public final class TrainCommand implements Callable<Integer> {
     o.epochs = epochs;
     o.batchSize = batchSize;
     o.loss = lossFn;
+    if (metrics != null) o.metrics = dev.tfgraph.graph.LayerRegistry.metrics(metrics, lossFn);
     if (weightDecay != null && !optimizer.equals("adamw")) {
       throw new dev.tfgraph.graph.BadInputException("train: --weight-decay is adamw's decoupled weight decay; received it with --optimizer " + optimizer);
     }
@@ -168,7 +171,7 @@ public final class TrainCommand implements Callable<Integer> {
     out.put("data_wait_pct", Json.num(r.dataWaitPct(), 3));
     out.put("loss", lossFn.name());
     out.put("train_loss", Json.num(r.trainLoss(), 6));
-    Metrics.summary(out, lossFn, r, m, train);
+    Metrics.summary(out, r);
     out.put("examples", train.size());
     out.put("data", data.describe());
     out.put("stop", r.stopReason());
@@ -195,7 +198,7 @@ public final class TrainCommand implements Callable<Integer> {
     RunFailedException plotFailed = null;
     if (plot != null) {
       try {
-        LearningCurve.write(plot, model.label(), r.history(), lossFn.classification() ? "accuracy" : "mse");
+        LearningCurve.write(plot, model.label(), r.history());
         out.put("plot", plot.toString());
       } catch (RuntimeException e) {
         plotFailed = new RunFailedException((e.getMessage() == null ? "cannot write --plot " + plot : e.getMessage())

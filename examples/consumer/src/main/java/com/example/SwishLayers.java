@@ -3,6 +3,7 @@ package com.example;
 import dev.tfgraph.graph.ActivationFunction;
 import dev.tfgraph.graph.LayerFactory;
 import dev.tfgraph.graph.Loss;
+import dev.tfgraph.graph.Metric;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
@@ -11,7 +12,8 @@ import org.tensorflow.types.family.TNumber;
 /**
  * Registers this project's layer and activation with tfgraph, through
  * META-INF/services/dev.tfgraph.graph.LayerFactory: specs then say {"type": "Swish"} and
- * "activation": "mish", and `train --loss sparse_focal` takes its loss.
+ * "activation": "mish", `train --loss sparse_focal` takes its loss and
+ * `train --metrics accuracy,true_class_confidence` its metric.
  */
 public final class SwishLayers implements LayerFactory {
   @Override
@@ -32,5 +34,10 @@ public final class SwishLayers implements LayerFactory {
   @Override
   public Map<String, Loss> losses() {
     return Map.of("sparse_focal", new FocalLoss());
+  }
+
+  @Override
+  public Map<String, Metric> metrics() {
+    return Map.of("true_class_confidence", new TrueClassConfidence());
   }
 }

@@ -35,6 +35,11 @@ public final class TrainSwish {
     options.epochs = 10;
     options.batchSize = 64;
     options.optimizer = dev.tfgraph.graph.Optimizer.Config.of("adam", 1e-2);
+    // the user's own metric and listener: reported per epoch, and the run stops once it is good enough
+    options.metrics = dev.tfgraph.graph.LayerRegistry.metrics(java.util.List.of("accuracy", "true_class_confidence"), options.loss);
+    StopAtAccuracy stopper = new StopAtAccuracy(0.97);
+    options.listeners.add(stopper);
+    options.progress = false;
     TrainResult r;
     try (Trainer trainer = new Trainer(model, options)) {
       r = trainer.fit(train, test, null);
@@ -55,6 +60,12 @@ public final class TrainSwish {
       } catch (java.io.IOException ex) {
         throw new java.io.UncheckedIOException(ex);
       }
+    }
+    double confidence = r.test().value("true_class_confidence");
+    System.out.printf("stopped: %s after %d epochs; test true-class confidence %.4f%n", r.stopReason(), stopper.epochsSeen, confidence);
+    if (!(confidence > 0.5 && confidence <= 1) || stopper.epochsSeen != r.history().size()) {
+      System.err.println("the user's metric or listener did not run: confidence " + confidence + ", epochs seen " + stopper.epochsSeen);
+      System.exit(1);
     }
     if (r.test().accuracy() < 0.9) {
       System.err.println("test accuracy " + r.test().accuracy() + " is below 0.9");

@@ -26,6 +26,27 @@ class SwishTest {
     assertEquals(FocalLoss.class, dev.tfgraph.graph.LayerRegistry.losses().get("sparse_focal").getClass());
   }
 
+  /** The user's metric: its graph formula and its Java formula agree, on logits and on probabilities. */
+  @Test
+  void trueClassConfidenceIsTheSameInTheGraphAndInJava() {
+    TrueClassConfidence m = new TrueClassConfidence();
+    float[] logits = {2, -1, 0.5f, 0, 3, 1};
+    int[] labels = {0, 2};
+    try (org.tensorflow.Graph g = new org.tensorflow.Graph(); org.tensorflow.Session s = new org.tensorflow.Session(g)) {
+      org.tensorflow.op.Ops tf = org.tensorflow.op.Ops.create(g);
+      var pred = tf.reshape(tf.constant(logits), tf.constant(new long[] {2, 3}));
+      try (var r = s.runner().fetch(m.perExample(tf, pred, tf.constant(labels), true)).run()) {
+        var t = (org.tensorflow.types.TFloat32) r.get(0);
+        for (int i = 0; i < 2; i++) assertEquals(m.perExample(logits, 3 * i, 3, labels[i], null, false), t.getFloat(i), 1e-6);
+      }
+    }
+    double p0 = m.perExample(logits, 0, 3, 0, null, false);
+    assertEquals(Math.exp(2) / (Math.exp(2) + Math.exp(-1) + Math.exp(0.5)), p0, 1e-9);
+    assertEquals(0.25, m.perExample(new float[] {0.25f, 0.75f}, 0, 2, 0, null, true), 1e-9);
+    assertEquals(TrueClassConfidence.class, dev.tfgraph.graph.LayerRegistry.metric("true_class_confidence",
+        dev.tfgraph.graph.LayerRegistry.loss("sparse_categorical_crossentropy", 0)).getClass());
+  }
+
   @Test
   void loadsFromASpecWithTheUsersActivation() {
     String spec = """

@@ -27,4 +27,9 @@ public interface LayerFactory {
   default Map<String, Loss> losses() {
     return Map.of();
   }
+
+  /** Metric name (as {@code train --metrics} takes it) to metric; none by default. */
+  default Map<String, Metric> metrics() {
+    return Map.of();
+  }
 }

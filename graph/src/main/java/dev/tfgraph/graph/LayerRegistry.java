@@ -21,7 +21,8 @@ public final class LayerRegistry {
   /** The built-in layers' factory, in tfgraph-layers (named, not imported: graph knows no layer). */
   static final String BUILT_IN = "dev.tfgraph.layers.Layers";
 
-  record Registry(Map<String, LayerFactory.Parser> parsers, Map<String, ActivationFunction> activations, Map<String, Loss> losses) {}
+  record Registry(Map<String, LayerFactory.Parser> parsers, Map<String, ActivationFunction> activations, Map<String, Loss> losses,
+      Map<String, Metric> metrics) {}
 
   private static Registry registry;
   private static RuntimeException failure;
@@ -73,6 +74,8 @@ public final class LayerRegistry {
     activations.keySet().forEach(a -> owner.put("activation " + a, Activations.class.getName()));
     Map<String, Loss> losses = new LinkedHashMap<>(dev.tfgraph.graph.loss.Losses.all());
     losses.keySet().forEach(l -> owner.put("loss " + l, dev.tfgraph.graph.loss.Losses.class.getName()));
+    Map<String, Metric> metrics = new LinkedHashMap<>();
+    for (String m : dev.tfgraph.graph.metric.Metrics.NAMES) owner.put("metric " + m, dev.tfgraph.graph.metric.Metrics.class.getName());
     for (LayerFactory f : factories) {
       String by = f.getClass().getName();
       f.parsers().forEach((type, p) -> {
@@ -87,9 +90,16 @@ public final class LayerRegistry {
         claim(owner, "loss \"" + name + "\"", by);
         losses.put(name, l);
       });
+      f.metrics().forEach((name, m) -> {
+        if (dev.tfgraph.graph.metric.Metrics.isBuiltIn(name)) {
+          throw new BadInputException("metric \"" + name + "\" is registered by " + by + " but is a built-in metric's name; rename it");
+        }
+        claim(owner, "metric \"" + name + "\"", by);
+        metrics.put(name, m);
+      });
     }
     return new Registry(Collections.unmodifiableMap(parsers), Collections.unmodifiableMap(activations),
-        Collections.unmodifiableMap(losses));
+        Collections.unmodifiableMap(losses), Collections.unmodifiableMap(metrics));
   }
 
   private static void claim(Map<String, String> owner, String what, String by) {
@@ -125,6 +135,37 @@ public final class LayerRegistry {
     if (l == null) throw new BadInputException("loss: unknown loss \"" + name + "\"; expected one of " + losses().keySet());
     if (labelSmoothing != 0) throw new BadInputException("loss: label_smoothing applies to the built-in cross-entropies, not " + name);
     return l;
+  }
+
+  /** The registered metrics by name (the built-ins are resolved against a loss: {@link #metric}). */
+  public static Map<String, Metric> metrics() {
+    return registry().metrics();
+  }
+
+  /**
+   * The metric of this name for a run with {@code loss}: a built-in (accuracy, top_k_accuracy, mse,
+   * mae) or a registered one; an unknown name lists the known ones.
+   */
+  public static Metric metric(String name, Loss loss) {
+    Metric m = dev.tfgraph.graph.metric.Metrics.builtIn(name, loss);
+    if (m == null) m = metrics().get(name);
+    if (m == null) {
+      List<String> known = new ArrayList<>(dev.tfgraph.graph.metric.Metrics.NAMES);
+      known.addAll(metrics().keySet());
+      throw new BadInputException("metric: unknown metric \"" + name + "\"; expected one of " + known);
+    }
+    return m;
+  }
+
+  /** The metrics of these names for a run with {@code loss}, in order; a name given twice is an error. */
+  public static List<Metric> metrics(List<String> names, Loss loss) {
+    List<Metric> out = new ArrayList<>();
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (String n : names) {
+      if (!seen.add(n)) throw new BadInputException("metrics: " + n + " is named twice in " + names);
+      out.add(metric(n, loss));
+    }
+    return out;
   }
 
   /** Parses one layer config; {@code where} names its position, e.g. "layers[2]". */

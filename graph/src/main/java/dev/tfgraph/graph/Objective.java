@@ -14,8 +14,8 @@ import org.tensorflow.types.family.TNumber;
 
 /**
  * What training minimises, as ops: the {@link Loss} averaged over the batch (on the logits before
- * a final softmax or sigmoid when the loss takes them) plus the model's regularization; a metric
- * of the batch (accuracy for classification, mean squared error for regression); and the loss's
+ * a final softmax or sigmoid when the loss takes them) plus the model's regularization; each
+ * {@link Metric}'s mean over the batch, in the run's metric order; and the loss's
  * gradient for each trainable weight (as {@code addGradients} gives it). It also names the feeds
  * of one step: per shard (one per replica; one in a single process) a placeholder per model input
  * and the targets (int32 labels, or floats of the output's shape); {@code exampleCount} (the batch
@@ -23,20 +23,23 @@ import org.tensorflow.types.family.TNumber;
  * moving averages).
  */
 public record Objective(List<List<Placeholder<? extends TNumber>>> inputs, List<Placeholder<?>> labels,
-    Placeholder<? extends TNumber> exampleCount, Operand<? extends TNumber> loss, Operand<? extends TNumber> accuracy,
+    Placeholder<? extends TNumber> exampleCount, Operand<? extends TNumber> loss, List<Operand<? extends TNumber>> metrics,
     List<Output<?>> gradients, List<Operation> updates) {
 
   /** One process: one training pass on the model's inputs; loss = mean(per-example loss) + reg. */
   @SuppressWarnings({"unchecked", "rawtypes"})
-  public static Objective single(ModelGraph mg, Output<?>[] weights, Loss lossFn) {
+  public static Objective single(ModelGraph mg, Output<?>[] weights, Loss lossFn, List<Metric> metrics) {
     Ops tf = mg.tf();
     ModelGraph.TrainingPass pass = mg.addTrainingPass(tf, mg.inputs(), mg.stepSeed(), lossFn.logitsOf());
     Placeholder y = targets(tf.withName("labels"), mg, lossFn);
     Operand ce = tf.math.mean(lossFn.perExample(tf, (Operand) pass.output(), y, pass.logits()), tf.constant(0));
     Operand reg = pass.regularization();
     Operand loss = tf.withName("loss").identity(reg == null ? ce : tf.math.add(ce, reg));
-    Operand acc = tf.withName("accuracy").math.mean(metric(tf, lossFn, pass.output(), pass.logits(), y), tf.constant(0));
-    return new Objective(List.of(List.copyOf(mg.inputs())), List.of(y), null, loss, acc,
+    List<Operand<? extends TNumber>> ms = new ArrayList<>();
+    for (Metric m : metrics) {
+      ms.add(tf.withName(metricOpName(m)).math.mean(m.perExample(tf, (Operand) pass.output(), y, pass.logits()), tf.constant(0)));
+    }
+    return new Objective(List.of(List.copyOf(mg.inputs())), List.of(y), null, loss, List.copyOf(ms),
         List.of(mg.graph().addGradients(loss.asOutput(), weights)), pass.updates());
   }
 
@@ -47,26 +50,9 @@ public record Objective(List<List<Placeholder<? extends TNumber>>> inputs, List<
     return named.placeholder((Class) mg.type(), Placeholder.shape(mg.model().outputShape()));
   }
 
-  /**
-   * The per-example metric in the output's dtype: 1/0 hits of the argmax (sparse and categorical),
-   * the mean of thresholded hits over the outputs (binary: logit > 0 or probability > 1/2 against
-   * target > 1/2), or the squared error's mean (regression).
-   */
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  public static Operand metric(Ops tf, Loss lossFn, Operand out, boolean logits, Operand y) {
-    if (!lossFn.classification()) return new dev.tfgraph.graph.loss.MeanError(true).perExample(tf, out, y, false);
-    if (lossFn.sparse()) return hits(tf, out, y);
-    if (lossFn.logitsOf() != null && lossFn.logitsOf().equals("sigmoid")) {
-      Operand threshold = tf.constantOfSameType(out, logits ? 0 : 0.5);
-      Operand hit = tf.dtypes.cast(tf.math.equal(tf.math.greater(out, threshold), tf.math.greater(y, tf.constantOfSameType(out, 0.5))),
-          (Class) out.type());
-      int rank = out.shape().numDimensions();
-      if (rank == 1) return hit;
-      int[] axes = new int[rank - 1];
-      for (int i = 0; i < axes.length; i++) axes[i] = i + 1;
-      return tf.math.mean(hit, tf.constant(axes));
-    }
-    return tf.dtypes.cast(tf.math.equal(tf.math.argMax(out, tf.constant(1)), tf.math.argMax(y, tf.constant(1))), (Class) out.type());
+  /** The op name of a metric's batch mean: metric_ and its name in [A-Za-z0-9_.-] (a user's name may hold others). */
+  public static String metricOpName(Metric m) {
+    return "metric_" + m.name().replaceAll("[^A-Za-z0-9_.-]", "_");
   }
 
   /** The same handles in {@code mg}'s graph after {@link ModelGraph#relocate}; gradients are not carried. */
@@ -83,14 +69,9 @@ public record Objective(List<List<Placeholder<? extends TNumber>>> inputs, List<
     Placeholder count = exampleCount == null ? null : new Placeholder<>(mg.graph().operation(exampleCount.op().name()));
     List<Operation> us = new ArrayList<>();
     for (Operation u : updates) us.add(mg.graph().operation(u.name()));
-    return new Objective(List.copyOf(xs), List.copyOf(ys), count, mg.same((Operand) loss), mg.same((Operand) accuracy), List.of(),
+    List<Operand<? extends TNumber>> ms = new ArrayList<>();
+    for (Operand m : metrics) ms.add(mg.same(m));
+    return new Objective(List.copyOf(xs), List.copyOf(ys), count, mg.same((Operand) loss), List.copyOf(ms), List.of(),
         List.copyOf(us));
-  }
-
-  /** 1 where argmax(logits) equals the label, else 0, in the logits' type. */
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  public static Operand hits(Ops tf, Operand logits, Operand<TInt32> y) {
-    return tf.dtypes.cast(tf.math.equal(tf.math.argMax(logits, tf.constant(1)), tf.dtypes.cast(y, TInt64.class)),
-        (Class) logits.type());
   }
 }

@@ -16,14 +16,16 @@ import org.tensorflow.types.family.TNumber;
 import org.tensorflow.types.family.TType;
 
 /**
- * SGD, momentum, Adam and AdamW on TF's fused kernels (ApplyGradientDescent, ApplyMomentum,
+ * SGD, momentum, Nesterov momentum (ApplyMomentum's use_nesterov: v ← v − lr·(g + μ·a) after
+ * a ← μ·a + g, Keras' SGD(nesterov=True) with the rate folded in), Adam and AdamW on TF's fused
+ * kernels (ApplyGradientDescent, ApplyMomentum,
  * ApplyAdam; AdamW is Keras': the decoupled decay v ← v − lr·weight_decay·v, then ApplyAdam).
  * tensorflow-framework's optimizers bake the learning rate into a constant and keep Adam's
  * β-powers in hidden variables; here the learning rate and the β-powers are fed each step from
  * Java, so schedules work and a checkpoint of the slot variables resumes exactly.
  */
 public final class Optimizer {
-  public static final List<String> KINDS = List.of("sgd", "momentum", "adam", "adamw");
+  public static final List<String> KINDS = List.of("sgd", "momentum", "nesterov", "adam", "adamw");
   /** Keras' AdamW default weight decay. */
   public static final double DEFAULT_WEIGHT_DECAY = 0.004;
 
@@ -83,9 +85,10 @@ public final class Optimizer {
       Operand grad = g.get(i);
       switch (config.kind()) {
         case "sgd" -> ops.add(deps.train.applyGradientDescent(v, (Operand) lr, grad));
-        case "momentum" -> {
+        case "momentum", "nesterov" -> {
           Variable acc = slot(tf, base + "__momentum", v, type);
-          ops.add(deps.train.applyMomentum(v, acc, (Operand) lr, grad, tf.constantOfSameType((Operand) lr, config.momentum())));
+          ops.add(deps.train.applyMomentum(v, acc, (Operand) lr, grad, tf.constantOfSameType((Operand) lr, config.momentum()),
+              org.tensorflow.op.train.ApplyMomentum.useNesterov(config.kind().equals("nesterov"))));
         }
         default -> {
           Variable m = slot(tf, base + "__adam_m", v, type);

@@ -15,7 +15,7 @@ import org.tensorflow.types.family.TNumber;
 
 /**
  * Runs training steps: feeds each shard's inputs and labels as the {@link Objective} names them,
- * the [seed, step] pair and the learning rate, fetches {loss, accuracy}, runs the update and the
+ * the [seed, step] pair and the learning rate, fetches the loss and each metric, runs the update and the
  * layers' state updates. Nothing is allocated per step besides the batch: the [seed, step] tensor
  * is rewritten in place (Session.run is synchronous and the feed is only read during the run) and
  * the learning-rate tensor is rebuilt only when the rate changes.
@@ -43,7 +43,7 @@ final class Steps implements AutoCloseable {
     this.strategy = strategy;
   }
 
-  /** One step on a batch of n examples: x[shard][input], y[shard]; returns {loss, accuracy} of the batch. */
+  /** One step on a batch of n examples: x[shard][input], y[shard]; returns {loss, metric...} of the batch. */
   double[] run(Tensor[][] x, Tensor[] y, int n, long step, double lr) {
     prepareScalars(step, lr);
     Tensor count = objective.exampleCount() == null ? null : Tensors.of(mg.type(), Shape.scalar(), new double[] {n});
@@ -52,7 +52,7 @@ final class Steps implements AutoCloseable {
       RunOptions o = strategy.stepOptions();
       if (o != null) r.setOptions(o);
       try {
-        return lossAndAccuracy(r);
+        return fetched(r);
       } catch (TensorFlowException e) {
         throw strategy.failure("step " + (step + 1), e);
       }
@@ -91,15 +91,18 @@ final class Steps implements AutoCloseable {
     }
     r.feed(mg.stepSeed(), s).feed(learningRate, lr);
     if (count != null) r.feed(objective.exampleCount(), count);
-    r.fetch(objective.loss()).fetch(objective.accuracy()).addTarget(update);
+    r.fetch(objective.loss()).addTarget(update);
+    objective.metrics().forEach(r::fetch);
     for (Operation u : objective.updates()) r.addTarget(u);
     return r;
   }
 
-  /** Runs {@code r}, whose first two fetches are the loss and the accuracy. */
-  private static double[] lossAndAccuracy(Session.Runner r) {
+  /** Runs {@code r}, whose fetches are the loss and the metrics: their values. */
+  private static double[] fetched(Session.Runner r) {
     try (Result res = r.run()) {
-      return new double[] {Tensors.scalar(res.get(0)), Tensors.scalar(res.get(1))};
+      double[] v = new double[res.size()];
+      for (int i = 0; i < v.length; i++) v[i] = Tensors.scalar(res.get(i));
+      return v;
     }
   }
 

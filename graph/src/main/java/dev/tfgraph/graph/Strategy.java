@@ -17,10 +17,10 @@ public interface Strategy {
 
   /**
    * Adds the training forward pass(es) to {@code mg} ({@link ModelGraph#addTrainingPass}) and the
-   * objective over them: loss, accuracy, the gradient of each of {@code weights}, and the feeds
+   * objective over them: loss, each metric's batch mean, the gradient of each of {@code weights}, and the feeds
    * of one step.
    */
-  Objective objective(ModelGraph mg, Output<?>[] weights, Loss loss);
+  Objective objective(ModelGraph mg, Output<?>[] weights, Loss loss, java.util.List<Metric> metrics);
 
   /** How many shards a batch is split into: one per replica ({@link Objective#inputs()}). */
   int shards();
@@ -54,8 +54,8 @@ public interface Strategy {
     }
 
     @Override
-    public Objective objective(ModelGraph mg, Output<?>[] weights, Loss loss) {
-      return Objective.single(mg, weights, loss);
+    public Objective objective(ModelGraph mg, Output<?>[] weights, Loss loss, java.util.List<Metric> metrics) {
+      return Objective.single(mg, weights, loss, metrics);
     }
 
     @Override

@@ -44,6 +44,13 @@ public final class TrainOptions {
    * on a cluster, whose chief this process is.
    */
   public Strategy strategy;
+  /**
+   * Metrics reported per epoch for training, validation and test (null: the loss's defaults,
+   * {@link dev.tfgraph.graph.metric.Metrics#defaults}).
+   */
+  public List<Metric> metrics;
+  /** The user's listeners, called after the NaN check and the schedule ({@link dev.tfgraph.graph.fit.Listeners#of}). */
+  public List<dev.tfgraph.graph.fit.TrainingListener> listeners = new java.util.ArrayList<>();
 
   public TrainOptions validate() {
     Checks.positive("train", "epochs", epochs);

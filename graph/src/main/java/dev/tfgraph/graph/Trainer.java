@@ -3,6 +3,9 @@ package dev.tfgraph.graph;
 import dev.tfgraph.graph.Batches.Batch;
 import dev.tfgraph.graph.data.Dataset;
 import dev.tfgraph.graph.data.NpyArray;
+import dev.tfgraph.graph.fit.BatchLogs;
+import dev.tfgraph.graph.fit.Fit;
+import dev.tfgraph.graph.fit.TrainingListener;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -33,7 +36,9 @@ import org.tensorflow.types.family.TType;
  * continues exactly), the next batch prepared while the current step runs, checkpoints every
  * epoch. Where the steps run is the {@link Strategy} of the options (this process by default;
  * {@code dev.tfgraph.graph.dist.DataParallel} on a cluster): the trainer calls it, it never calls
- * the trainer.
+ * the trainer. The loop calls the run's {@link TrainingListener}s at fit, epoch and batch
+ * boundaries (progress, TensorBoard, checkpoints, early stopping, the schedule and the NaN check
+ * are listeners too: {@link dev.tfgraph.graph.fit.Listeners#of}).
  */
 public final class Trainer implements AutoCloseable {
   private final Model model;
@@ -48,17 +53,7 @@ public final class Trainer implements AutoCloseable {
   private Operation update;
   private final List<Operation> slotInits = new ArrayList<>();
   private final Steps stepper;
-
-  /** Where a run stands: global step, steps run here, timings, the last batch's loss and accuracy. */
-  private static final class Progress {
-    long step;
-    long stepsRun;
-    long stepNanos;
-    long waitNanos;
-    double lastLoss = Double.NaN;
-    double lastAcc = Double.NaN;
-    String stop = "completed";
-  }
+  private final List<Metric> metrics;
 
   public Trainer(Model model, TrainOptions options) {
     this.model = model;
@@ -88,7 +83,9 @@ public final class Trainer implements AutoCloseable {
     if (vars.isEmpty()) throw new BadInputException("train: the model has no trainable weights");
     Output<?>[] xs = new Output<?>[vars.size()];
     for (int i = 0; i < xs.length; i++) xs[i] = vars.get(i).asOutput();
-    this.objective = strategy.objective(mg, xs, opt.loss);
+    this.metrics = opt.metrics != null ? List.copyOf(opt.metrics)
+        : dev.tfgraph.graph.metric.Metrics.defaults(opt.loss, Shapes.exampleSize(out));
+    this.objective = strategy.objective(mg, xs, opt.loss, metrics);
     List<Output<?>> grads = objective.gradients();
     for (int i = 0; i < grads.size(); i++) {
       if (Gradients.isNone(grads.get(i))) throw new BadInputException("train: weight " + keys.get(i) + " does not affect the loss");
@@ -148,46 +145,138 @@ public final class Trainer implements AutoCloseable {
       train = split[0];
       val = split[1];
     }
-    Checkpoints.State state = start(train, initial);
     int steps = (int) ((train.size() + (long) opt.batchSize - 1) / opt.batchSize);   // long: no overflow at huge batch sizes
-    List<TrainResult.Epoch> history = new ArrayList<>();
-    Progress p = new Progress();
-    p.step = state.step();
+    Run run = new Run(steps, val == null ? null : opt.validationSplit > 0 ? "val" : "test");
+    run.state = start(train, initial, run);
     // Resumed from a checkpoint that already holds every epoch: nothing left to train (the caller decides).
-    if (opt.resume && state.epoch() >= opt.epochs) p.stop = "already_completed";
+    if (opt.resume && run.state.epoch() >= opt.epochs) run.stop("already_completed");
+    List<TrainResult.Epoch> history = new ArrayList<>();
     long t0 = System.nanoTime();
     ExecutorService prefetch = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "tfgraph-prefetch");
       t.setDaemon(true);
       return t;
     });
-    try (FitMonitor monitor = new FitMonitor(opt, steps)) {
-      for (int epoch = state.epoch(); epoch < opt.epochs; epoch++) {
-        double lr = runEpoch(train, epoch, steps, p, prefetch, monitor);
-        TrainResult.Metrics v = validate(val, epoch);
-        history.add(monitor.endEpoch(epoch, p.step, v, lr, w -> weight(w.key()), model.weights()));
-        state = nextState(state, epoch, p.step, v);
-        if (p.stop.equals("max_steps")) break;
-        if (opt.checkpointDir != null) Checkpoints.save(opt.checkpointDir, state, state());
-        if (opt.patience > 0 && state.badEpochs() >= opt.patience) {
-          p.stop = "early_stopping";
-          if (opt.progress) {
-            System.err.println("tfgraph: early stopping after " + (epoch + 1) + " epochs (no val_loss improvement in " + state.badEpochs() + ")");
-          }
-          break;
-        }
+    Calls calls = new Calls(dev.tfgraph.graph.fit.Listeners.of(opt));
+    Throwable failure = null;
+    try {
+      calls.each(l -> l.onFitStart(run));
+      for (int epoch = run.state.epoch(); epoch < opt.epochs && run.stopReason() == null; epoch++) {
+        final int ep = epoch;
+        calls.each(l -> l.onEpochStart(run, ep));
+        long te = System.nanoTime();
+        runEpoch(train, epoch, run, prefetch, calls);
+        TrainResult.Metrics v = val == null ? null : Evaluator.evaluate(mg, val, 512, opt.loss, metrics);
+        TrainResult.Epoch e = new TrainResult.Epoch(epoch + 1, run.meanLoss(), run.meanMetrics(),
+            v == null ? Double.NaN : v.loss(), v == null ? Map.of() : v.values(), run.lr, (System.nanoTime() - te) / 1e9);
+        history.add(e);
+        boolean whole = !"max_steps".equals(run.stopReason()) && run.batchesRun == steps;
+        Checkpoints.State s = run.state;
+        run.state = new Checkpoints.State(whole ? epoch + 1 : epoch, run.step, s.bestValLoss(), s.badEpochs());
+        calls.each(l -> l.onEpochEnd(run, e));
       }
+    } catch (RuntimeException | Error e) {
+      failure = e;
+      throw e;
     } finally {
       prefetch.shutdownNow();
+      Throwable f = failure;
+      calls.end(l -> l.onFitEnd(run, f));
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
-    TrainResult.Metrics tm = test == null ? null : Evaluator.evaluate(mg, test, 512, opt.loss);
+    TrainResult.Metrics tm = test == null ? null : Evaluator.evaluate(mg, test, 512, opt.loss, metrics);
     TrainResult.Epoch last = history.isEmpty() ? null : history.get(history.size() - 1);
     Map<String, NpyArray> weights = mg.weights();
     WeightCheck.requireFinite(weights, model.dtype().equals("float64"), "training produced non-finite weights");
-    return new TrainResult(history, p.stepsRun, seconds, p.stepsRun == 0 ? 0 : p.stepNanos / 1e6 / p.stepsRun,
-        p.stepNanos == 0 ? 0 : 100.0 * p.waitNanos / p.stepNanos, last == null ? p.lastLoss : last.trainLoss(),
-        last == null ? p.lastAcc : last.trainAccuracy(), tm, p.stop, weights);
+    return new TrainResult(history, run.stepsRun, seconds, run.stepsRun == 0 ? 0 : run.stepNanos / 1e6 / run.stepsRun,
+        run.stepNanos == 0 ? 0 : 100.0 * run.waitNanos / run.stepNanos, last == null ? run.lastLoss : last.trainLoss(),
+        last == null ? run.lastMetrics : last.train(), tm, run.stopReason() == null ? "completed" : run.stopReason(), weights);
+  }
+
+  /** The run as listeners see it: counters, the epoch's running means, the rate and the stop request. */
+  private final class Run implements Fit {
+    final int steps;
+    final String heldOut;
+    Checkpoints.State state;
+    boolean resumed;
+    long step, stepsRun, stepNanos, waitNanos;
+    int batchesRun;
+    double lr = opt.optimizer.learningRate();
+    double lastLoss = Double.NaN;
+    Map<String, Double> lastMetrics = Map.of();
+    private String stop;
+    private double sumLoss;
+    private final double[] sums = new double[metrics.size()];
+    private long seen;
+
+    Run(int steps, String heldOut) {
+      this.steps = steps;
+      this.heldOut = heldOut;
+    }
+
+    void startEpoch() {
+      sumLoss = seen = batchesRun = 0;
+      Arrays.fill(sums, 0);
+    }
+
+    /** Adds a step's {loss, metric...} of n examples to the running means; its logs. */
+    BatchLogs batchEnd(int epoch, int batch, int n, long first, double[] values) {
+      sumLoss += values[0] * n;
+      for (int k = 0; k < sums.length; k++) sums[k] += values[k + 1] * n;
+      seen += n;
+      batchesRun++;
+      lastLoss = values[0];
+      lastMetrics = named(values, 1, 1);
+      return new BatchLogs(epoch, batch, step, n, first, values[0], lastMetrics, lr);
+    }
+
+    private Map<String, Double> named(double[] v, int from, double scale) {
+      Map<String, Double> m = new LinkedHashMap<>();
+      for (int k = 0; k < metrics.size(); k++) m.put(metrics.get(k).name(), v[from + k] * scale);
+      return m;
+    }
+
+    @Override public Model model() { return model; }
+    @Override public TrainOptions options() { return opt; }
+    @Override public int stepsPerEpoch() { return steps; }
+    @Override public List<String> metricNames() { return metrics.stream().map(Metric::name).toList(); }
+    @Override public String heldOut() { return heldOut; }
+    @Override public double learningRate() { return lr; }
+    @Override public void setLearningRate(double rate) { lr = rate; }
+    @Override public double meanLoss() { return sumLoss / Math.max(seen, 1); }
+    @Override public Map<String, Double> meanMetrics() { return named(sums, 0, 1.0 / Math.max(seen, 1)); }
+    @Override public void stop(String reason) { if (stop == null) stop = reason; }
+    @Override public String stopReason() { return stop; }
+    @Override public Checkpoints.State state() { return state; }
+    @Override public void setState(Checkpoints.State s) { state = s; }
+    @Override public boolean resumed() { return resumed; }
+    @Override public Map<String, NpyArray> variables() { return runState.read(); }
+
+    @Override
+    public float[] weight(String key) {
+      try (Result r = mg.session().runner().fetch(mg.variables().get(key)).run()) {
+        return Tensors.toFloats(r.get(0));
+      }
+    }
+  }
+
+  /** Calls every listener in order; at the end, every one even when one of them fails (the first failure is thrown). */
+  private record Calls(List<TrainingListener> listeners) {
+    void each(java.util.function.Consumer<TrainingListener> call) {
+      for (TrainingListener l : listeners) call.accept(l);
+    }
+
+    void end(java.util.function.Consumer<TrainingListener> call) {
+      RuntimeException first = null;
+      for (TrainingListener l : listeners) {
+        try {
+          call.accept(l);
+        } catch (RuntimeException e) {
+          if (first == null) first = e;
+        }
+      }
+      if (first != null) throw first;
+    }
   }
 
   /** {train, validation}: a seeded hold-out of validation_split of the training data. */
@@ -203,12 +292,14 @@ public final class Trainer implements AutoCloseable {
   }
 
   /** Resumes from the last checkpoint, or sets initial (or fresh, adapted) weights and zeroes the optimizer. */
-  private Checkpoints.State start(Dataset train, Map<String, NpyArray> initial) {
+  private Checkpoints.State start(Dataset train, Map<String, NpyArray> initial, Run run) {
     Checkpoints.removeLeftovers(opt.checkpointDir);
     Checkpoints.Loaded ck = opt.resume ? Checkpoints.load(opt.checkpointDir) : null;
     if (ck != null) {
       runState.restore(ck);
       Checkpoints.State s = ck.state();
+      run.resumed = true;
+      run.step = s.step();
       if (opt.progress) System.err.println("tfgraph: resumed from " + ck.file() + " (epoch " + s.epoch() + ", step " + s.step() + ")");
       return s;
     }
@@ -219,8 +310,9 @@ public final class Trainer implements AutoCloseable {
     return new Checkpoints.State(0, 0, Double.POSITIVE_INFINITY, 0);
   }
 
-  /** The steps of one epoch, each batch prepared on the prefetch thread while the previous one runs; returns the last rate. */
-  private double runEpoch(Dataset train, int epoch, int steps, Progress p, ExecutorService prefetch, FitMonitor monitor) {
+  /** The steps of one epoch, each batch prepared on the prefetch thread while the previous one runs. */
+  private void runEpoch(Dataset train, int epoch, Run run, ExecutorService prefetch, Calls calls) {
+    int steps = run.steps;
     int[] order = Batches.order(train.size(), opt.seed, epoch, opt.shuffle);
     Batches.Flip flip = opt.augment.equals("flip") ? new Batches.Flip(opt.seed, epoch) : null;
     List<Shape> shapes = model.inputs().stream().map(InputSpec::shape).toList();
@@ -228,73 +320,27 @@ public final class Trainer implements AutoCloseable {
     Shape targets = model.outputShape();
     IntFunction<Batch> batchAt = i -> Batches.of(train, order, i, opt.batchSize, shards, mg.type(), shapes, targets, flip);
     Future<Batch> next = prefetch.submit(() -> batchAt.apply(0));
-    double lr = opt.learningRateAt(p.step, steps);
-    monitor.startEpoch(epoch);
+    run.startEpoch();
     for (int s = 0; s < steps; s++) {
+      final int batch = s;
+      calls.each(l -> l.onBatchStart(run, batch, run.step));
       long tw = System.nanoTime();
       Batch b = get(next);
-      p.waitNanos += System.nanoTime() - tw;
+      run.waitNanos += System.nanoTime() - tw;
       final int ns = s + 1;
       if (ns < steps) next = prefetch.submit(() -> batchAt.apply(ns));
-      lr = opt.learningRateAt(p.step, steps);
       long ts = System.nanoTime();
-      double[] la;
+      double[] values;
       try (b) {
-        la = stepper.run(b.x(), b.y(), b.n(), p.step, lr);
+        values = stepper.run(b.x(), b.y(), b.n(), run.step, run.lr);
       }
-      p.stepNanos += System.nanoTime() - ts;
-      if (!Double.isFinite(la[0])) {
-        throw new RunFailedException("non-finite loss " + la[0] + " at epoch " + (epoch + 1) + ", step " + (s + 1)
-            + " of " + steps + " (global step " + (p.step + 1) + ", batch of examples " + (s * opt.batchSize) + ".."
-            + (s * opt.batchSize + b.n() - 1) + " in this epoch's order); " + keptCheckpoint()
-            + "; lower the learning rate or set a clip norm");
-      }
-      p.step++;
-      p.stepsRun++;
-      monitor.step(p.step, b.n(), la, lr);
-      p.lastLoss = la[0];
-      p.lastAcc = la[1];
-      if (opt.maxSteps > 0 && p.stepsRun >= opt.maxSteps) {
-        p.stop = "max_steps";
-        break;
-      }
-    }
-    return lr;
-  }
-
-  /** Validation (or test) metrics after an epoch; a non-finite loss ends the run. */
-  private TrainResult.Metrics validate(Dataset val, int epoch) {
-    TrainResult.Metrics v = val == null ? null : Evaluator.evaluate(mg, val, 512, opt.loss);
-    if (v != null && !Double.isFinite(v.loss())) {
-      String split = opt.validationSplit > 0 ? "validation" : "test";
-      throw new RunFailedException("non-finite " + split + " loss " + v.loss() + " after epoch " + (epoch + 1)
-          + " (the training loss was finite: the " + split + " data drives the model out of float range); " + keptCheckpoint());
-    }
-    return v;
-  }
-
-  /** The state after an epoch: early stopping counts epochs without a better validation loss. */
-  private Checkpoints.State nextState(Checkpoints.State state, int epoch, long step, TrainResult.Metrics v) {
-    double best = state.bestValLoss();
-    int bad = state.badEpochs();
-    if (opt.validationSplit > 0 && v != null) {
-      if (v.loss() < best) {
-        best = v.loss();
-        bad = 0;
-      } else {
-        bad++;
-      }
-    }
-    return new Checkpoints.State(epoch + 1, step, best, bad);
-  }
-
-  private String keptCheckpoint() {
-    return opt.checkpointDir != null ? "the last good checkpoint in " + opt.checkpointDir + " is kept" : "no checkpoint was kept";
-  }
-
-  private float[] weight(String key) {
-    try (Result r = mg.session().runner().fetch(mg.variables().get(key)).run()) {
-      return Tensors.toFloats(r.get(0));
+      run.stepNanos += System.nanoTime() - ts;
+      run.step++;
+      run.stepsRun++;
+      BatchLogs logs = run.batchEnd(epoch, s, b.n(), (long) s * opt.batchSize, values);
+      calls.each(l -> l.onBatchEnd(run, logs));
+      if (opt.maxSteps > 0 && run.stepsRun >= opt.maxSteps) run.stop("max_steps");
+      if (run.stopReason() != null) break;
     }
   }
 

@@ -45,10 +45,11 @@ class ObjectiveTest {
     try (ModelGraph g = ModelGraph.training(m, null)) {
       w = g.initialValues(3);
       g.setWeights(w);
-      Objective o = Objective.single(g, weights(g), SCE);
+      Objective o = Objective.single(g, weights(g), SCE, metrics());
       try (Tensor x = Tensors.rows(g.type(), m.input().shape(), d.x(), 0, 7, 5); TInt32 labels = Tensors.labels(y, 0, 7);
           Tensor seed = Tensors.seed(1, 0)) {
         Session.Runner r = g.session().runner().feed(g.input(), x).feed(o.labels().get(0), labels).fetch(o.loss());
+        o.metrics().forEach(r::fetch);
         if (g.stepSeed() != null) r.feed(g.stepSeed(), seed);
         o.gradients().forEach(r::fetch);
         single = flatten(r);
@@ -60,7 +61,7 @@ class ObjectiveTest {
       Output<?>[] xs = weights(g);
       List<String> gradNames = new ArrayList<>();
       for (Output<?> v : xs) gradNames.add(v.op().name() + "__grad");
-      Objective[] o = {new DataParallel(three, 0).objective(g, xs, SCE)};
+      Objective[] o = {new DataParallel(three, 0).objective(g, xs, SCE, metrics())};
       g.relocate(def -> def, Session::new, () -> o[0] = o[0].relocated(g), (s, gr) -> {
         s.close();
         gr.close();
@@ -80,6 +81,7 @@ class ObjectiveTest {
         Tensor seed = Tensors.seed(1, 0);
         feeds.addAll(List.of(count, seed));
         r.feed(o[0].exampleCount(), count).fetch(o[0].loss());
+        o[0].metrics().forEach(r::fetch);
         if (g.stepSeed() != null) r.feed(g.stepSeed(), seed);
         gradNames.forEach(n -> r.fetch(n));
         replicated = flatten(r);
@@ -89,9 +91,15 @@ class ObjectiveTest {
     }
     assertEquals(single.length, replicated.length);
     assertTrue(single[0] > 0.5, "a real loss: " + single[0]);
+    assertTrue(single[1] < single[2], "accuracy below top-2 accuracy on an untrained model: " + single[1] + ", " + single[2]);
     for (int i = 0; i < single.length; i++) {
-      assertEquals(single[i], replicated[i], 1e-6 * Math.max(1, Math.abs(single[i])), "value " + i + " (0 is the loss)");
+      assertEquals(single[i], replicated[i], 1e-6 * Math.max(1, Math.abs(single[i])), "value " + i + " (0 is the loss, 1 and 2 the metrics)");
     }
+  }
+
+  /** accuracy and top-2 accuracy: each metric's mean over the replicas' shards is the whole batch's. */
+  private static List<dev.tfgraph.graph.Metric> metrics() {
+    return List.of(dev.tfgraph.graph.metric.Metrics.builtIn("accuracy", SCE), dev.tfgraph.graph.metric.Metrics.builtIn("top_2_accuracy", SCE));
   }
 
   private static Output<?>[] weights(ModelGraph g) {

@@ -74,6 +74,33 @@ class TrainerTest {
     assertThrows(BadInputException.class, () -> new Optimizer.Config("adam", 0.01, 0.9, 0.9, 0.999, 1e-7, 0, 0.1));
   }
 
+  /** Nesterov's first step from zero momentum moves each weight by lr·(1 + μ)·g: exactly (1 + μ) times SGD's step. */
+  @Test
+  void nesterovsFirstStepIsOnePlusMomentumTimesSgds() {
+    Dataset d = Synthetic.fourClasses(32, 6, 5);
+    Map<String, NpyArray> start;
+    try (ModelGraph g = ModelGraph.inference(mlp())) {
+      start = g.initialValues(4);
+    }
+    Map<String, NpyArray>[] after = new Map[2];
+    String[] kinds = {"sgd", "nesterov"};
+    for (int k = 0; k < 2; k++) {
+      TrainOptions o = options(1);
+      o.optimizer = new Optimizer.Config(kinds[k], 0.05, 0.8, 0.9, 0.999, 1e-7, 0);
+      o.maxSteps = 1;
+      try (Trainer t = new Trainer(mlp(), o)) {
+        after[k] = t.fit(d, null, start).weights();
+      }
+    }
+    for (var w : mlp().weights()) {
+      if (!w.trainable()) continue;
+      float[] w0 = start.get(w.key()).toFloats(), sgd = after[0].get(w.key()).toFloats(), nes = after[1].get(w.key()).toFloats();
+      for (int i = 0; i < w0.length; i++) {
+        assertEquals(1.8 * ((double) sgd[i] - w0[i]), (double) nes[i] - w0[i], 1e-6, w.key() + "[" + i + "]");
+      }
+    }
+  }
+
   @Test
   void lossDecreasesOnATinySet() {
     Dataset d = Synthetic.fourClasses(256, 6, 1);

@@ -2,6 +2,7 @@ package dev.tfgraph.graph.dist;
 
 import dev.tfgraph.graph.Gradients;
 import dev.tfgraph.graph.Loss;
+import dev.tfgraph.graph.Metric;
 import dev.tfgraph.graph.Model;
 import dev.tfgraph.graph.ModelGraph;
 import dev.tfgraph.graph.Objective;
@@ -65,13 +66,15 @@ public final class DataParallel implements Strategy {
    */
   @Override
   @SuppressWarnings({"unchecked", "rawtypes"})
-  public Objective objective(ModelGraph mg, Output<?>[] weights, Loss lossFn) {
+  public Objective objective(ModelGraph mg, Output<?>[] weights, Loss lossFn, List<Metric> metrics) {
     Ops tf = mg.tf();
     Model model = mg.model();
     Placeholder count = tf.withName("example_count").placeholder(mg.type(), Placeholder.shape(Shape.scalar()));
     List<List<Placeholder<? extends TNumber>>> inputs = new ArrayList<>();
     List<Placeholder<?>> labels = new ArrayList<>();
-    List<Operand> losses = new ArrayList<>(), hitCounts = new ArrayList<>();
+    List<Operand> losses = new ArrayList<>();
+    List<List<Operand>> metricSums = new ArrayList<>();
+    for (int m = 0; m < metrics.size(); m++) metricSums.add(new ArrayList<>());
     List<Output<?>[]> perReplica = new ArrayList<>();
     List<Operation> updates = List.of();
     for (int i = 0; i < shards(); i++) {
@@ -93,11 +96,16 @@ public final class DataParallel implements Strategy {
       if (i == 0 && pass.regularization() != null) li = r.math.add(li, pass.regularization());
       li = r.withName("loss").identity(li);
       losses.add(li);
-      hitCounts.add(r.reduceSum(Objective.metric(r, lossFn, pass.output(), pass.logits(), y), r.constant(0)));
+      for (int m = 0; m < metrics.size(); m++) {
+        metricSums.get(m).add(r.reduceSum(metrics.get(m).perExample(r, (Operand) pass.output(), y, pass.logits()), r.constant(0)));
+      }
       perReplica.add(mg.graph().addGradients("replica_" + i + "/gradients", new Output<?>[] {li.asOutput()}, weights, null));
     }
     Operand loss = tf.withName("loss").math.addN((Iterable) losses);
-    Operand acc = tf.withName("accuracy").math.div(tf.math.addN((Iterable) hitCounts), count);
+    List<Operand<? extends TNumber>> means = new ArrayList<>();
+    for (int m = 0; m < metrics.size(); m++) {
+      means.add(tf.withName(Objective.metricOpName(metrics.get(m))).math.div(tf.math.addN((Iterable) metricSums.get(m)), count));
+    }
     List<Output<?>> grads = new ArrayList<>();
     for (int v = 0; v < weights.length; v++) {
       List<Operand> parts = new ArrayList<>();
@@ -109,7 +117,7 @@ public final class DataParallel implements Strategy {
       Ops named = tf.withName(weights[v].op().name() + "__grad");
       grads.add(parts.size() == 1 ? named.identity(parts.get(0)).asOutput() : named.math.addN((Iterable) parts).asOutput());
     }
-    return new Objective(List.copyOf(inputs), List.copyOf(labels), count, loss, acc, List.copyOf(grads), updates);
+    return new Objective(List.copyOf(inputs), List.copyOf(labels), count, loss, List.copyOf(means), List.copyOf(grads), updates);
   }
 
   /** Places the graph on the cluster, opens the session on the chief's server, re-resolves handles. */

@@ -1,0 +1,25 @@
+package com.example;
+
+import dev.tfgraph.graph.TrainResult;
+import dev.tfgraph.graph.fit.Fit;
+import dev.tfgraph.graph.fit.TrainingListener;
+
+/**
+ * A user's own listener: prints each epoch's logs and stops the run once an epoch's held-out
+ * accuracy reaches a target (Keras users write this as a callback setting stop_training).
+ */
+public final class StopAtAccuracy implements TrainingListener {
+  private final double target;
+  int epochsSeen;
+
+  public StopAtAccuracy(double target) {
+    this.target = target;
+  }
+
+  @Override
+  public void onEpochEnd(Fit fit, TrainResult.Epoch logs) {
+    epochsSeen++;
+    System.out.printf("epoch %d: loss %.4f %s, held-out %s%n", logs.epoch(), logs.trainLoss(), logs.train(), logs.val());
+    if (logs.valAccuracy() >= target) fit.stop("reached accuracy " + target);
+  }
+}

@@ -1,0 +1,62 @@
+package dev.tfgraph.graph.fit;
+
+import dev.tfgraph.graph.TrainResult;
+import java.util.Map;
+
+/**
+ * Progress on stderr: while an epoch runs, on a terminal one line redrawn at most twice a second,
+ * else, as Keras' verbose=2, a plain line every 30 s of a long epoch; a summary line per epoch.
+ * It writes from the training thread (no thread of its own that could outlive the run).
+ */
+public final class ProgressLogger implements TrainingListener {
+  /** Set by the launcher when stderr is a terminal: redraw one line instead of printing lines. */
+  static final boolean TERMINAL = "terminal".equals(System.getProperty("tfgraph.progress"));
+  private static final long REDRAW_NANOS = TERMINAL ? 500_000_000L : 30_000_000_000L;
+  private long epochStart, lastShown;
+  private long seen;
+  private boolean drawn;
+
+  @Override
+  public void onEpochStart(Fit fit, int epoch) {
+    epochStart = lastShown = System.nanoTime();
+    seen = 0;
+  }
+
+  @Override
+  public void onBatchEnd(Fit fit, BatchLogs b) {
+    seen += b.size();
+    long now = System.nanoTime();
+    if (now - lastShown < REDRAW_NANOS) return;
+    lastShown = now;
+    String line = String.format("epoch %d/%d: step %d/%d loss %.4f%s %.0f ex/s", b.epoch() + 1, fit.options().epochs, b.batch() + 1,
+        fit.stepsPerEpoch(), fit.meanLoss(), metrics("", fit.meanMetrics()), seen / ((now - epochStart) / 1e9));
+    System.err.print(TERMINAL ? "\r" + line + "\u001b[K" : line + System.lineSeparator());
+    drawn = TERMINAL;
+  }
+
+  @Override
+  public void onEpochEnd(Fit fit, TrainResult.Epoch e) {
+    closeBar();
+    String held = fit.heldOut() == null || e.val().isEmpty() ? ""
+        : String.format(" %s_loss %.4f%s", fit.heldOut(), e.valLoss(), metrics(fit.heldOut() + "_", e.val()));
+    System.err.printf("epoch %d/%d: loss %.4f%s%s (%.1f s)%n", e.epoch(), fit.options().epochs, e.trainLoss(),
+        metrics("", e.train()), held, e.seconds());
+  }
+
+  @Override
+  public void onFitEnd(Fit fit, Throwable failure) {
+    closeBar();
+  }
+
+  private void closeBar() {
+    if (drawn) System.err.print("\r\u001b[K");
+    drawn = false;
+  }
+
+  /** " acc 0.9123 top_5_accuracy 0.9900": accuracy shortened to acc, as Keras prints it. */
+  private static String metrics(String prefix, Map<String, Double> m) {
+    StringBuilder b = new StringBuilder();
+    m.forEach((k, v) -> b.append(' ').append(prefix).append(k.equals("accuracy") ? "acc" : k).append(String.format(" %.4f", v)));
+    return b.toString();
+  }
+}

@@ -1,0 +1,32 @@
+package dev.tfgraph.graph.fit;
+
+import dev.tfgraph.graph.RunFailedException;
+import dev.tfgraph.graph.TrainResult;
+
+/**
+ * Ends the run (exit 3 on the command line) at the first non-finite training loss, naming the
+ * step and the batch's examples, or a non-finite held-out loss after an epoch; the last good
+ * checkpoint stays (it runs before {@link ModelCheckpoint}).
+ */
+public final class TerminateOnNaN implements TrainingListener {
+  @Override
+  public void onBatchEnd(Fit fit, BatchLogs b) {
+    if (Double.isFinite(b.loss())) return;
+    throw new RunFailedException("non-finite loss " + b.loss() + " at epoch " + (b.epoch() + 1) + ", step " + (b.batch() + 1)
+        + " of " + fit.stepsPerEpoch() + " (global step " + b.step() + ", batch of examples " + b.firstExample() + ".."
+        + (b.firstExample() + b.size() - 1) + " in this epoch's order); " + kept(fit) + "; lower the learning rate or set a clip norm");
+  }
+
+  @Override
+  public void onEpochEnd(Fit fit, TrainResult.Epoch e) {
+    if (fit.heldOut() == null || Double.isFinite(e.valLoss())) return;
+    String split = "val".equals(fit.heldOut()) ? "validation" : "test";
+    throw new RunFailedException("non-finite " + split + " loss " + e.valLoss() + " after epoch " + e.epoch()
+        + " (the training loss was finite: the " + split + " data drives the model out of float range); " + kept(fit));
+  }
+
+  private static String kept(Fit fit) {
+    var dir = fit.options().checkpointDir;
+    return dir != null ? "the last good checkpoint in " + dir + " is kept" : "no checkpoint was kept";
+  }
+}

@@ -1,0 +1,56 @@
+package dev.tfgraph.graph.metric;
+
+import dev.tfgraph.graph.Metric;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
+import org.tensorflow.types.family.TNumber;
+
+/**
+ * "accuracy" as Keras resolves it from the loss: for integer labels, argmax(out) = label (sparse
+ * categorical accuracy); for one-hot targets, argmax(out) = argmax(target) (categorical); for
+ * binary cross-entropy, the mean over the outputs of (out > threshold) = (target > 1/2), the
+ * threshold 0 on logits and 1/2 on probabilities (binary accuracy).
+ */
+public final class Accuracy implements Metric {
+  /** How targets are read. */
+  public enum Kind { SPARSE, CATEGORICAL, BINARY }
+
+  private final Kind kind;
+
+  public Accuracy(Kind kind) {
+    this.kind = kind;
+  }
+
+  @Override
+  public String name() {
+    return "accuracy";
+  }
+
+  @Override
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public <T extends TNumber> Operand<T> perExample(Ops tf, Operand<T> pred, Operand<?> target, boolean logits) {
+    Class<T> type = pred.type();
+    return switch (kind) {
+      case SPARSE -> tf.dtypes.cast(tf.math.equal(tf.math.argMax(pred, tf.constant(1)),
+          tf.dtypes.cast((Operand<TInt32>) target, TInt64.class)), type);
+      case CATEGORICAL -> tf.dtypes.cast(tf.math.equal(tf.math.argMax(pred, tf.constant(1)),
+          tf.math.argMax((Operand) target, tf.constant(1))), type);
+      case BINARY -> Reduce.meanPerExample(tf, tf.dtypes.cast(tf.math.equal(
+          tf.math.greater(pred, tf.constantOfSameType(pred, logits ? 0 : 0.5)),
+          tf.math.greater((Operand<T>) target, tf.constantOfSameType(pred, 0.5))), type));
+    };
+  }
+
+  @Override
+  public double perExample(float[] out, int off, int len, int label, float[] target, boolean probabilities) {
+    if (kind == Kind.BINARY) {
+      int hits = 0;
+      for (int k = off; k < off + len; k++) hits += ((probabilities ? out[k] > 0.5 : out[k] > 0) == (target[k] > 0.5)) ? 1 : 0;
+      return (double) hits / len;
+    }
+    int want = kind == Kind.SPARSE ? label : Reduce.argmax(target, off, len);
+    return Reduce.argmax(out, off, len) == want ? 1 : 0;
+  }
+}

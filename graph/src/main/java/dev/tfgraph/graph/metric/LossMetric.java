@@ -1,0 +1,31 @@
+package dev.tfgraph.graph.metric;
+
+import dev.tfgraph.graph.Loss;
+import dev.tfgraph.graph.Metric;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.family.TNumber;
+
+/** A loss's own formula reported as a metric ("mse", "mae"), as Keras reports a loss name given as a metric. */
+public final class LossMetric implements Metric {
+  private final Loss loss;
+
+  public LossMetric(Loss loss) {
+    this.loss = loss;
+  }
+
+  @Override
+  public String name() {
+    return loss.name();
+  }
+
+  @Override
+  public <T extends TNumber> Operand<T> perExample(Ops tf, Operand<T> pred, Operand<?> target, boolean logits) {
+    return loss.perExample(tf, pred, target, logits);
+  }
+
+  @Override
+  public double perExample(float[] out, int off, int len, int label, float[] target, boolean probabilities) {
+    return loss.perExample(out, off, len, label, target, probabilities);
+  }
+}

@@ -1,0 +1,65 @@
+package dev.tfgraph.graph.metric;
+
+import dev.tfgraph.graph.BadInputException;
+import dev.tfgraph.graph.Loss;
+import dev.tfgraph.graph.Metric;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The built-in metrics by name, resolved against the run's loss as Keras resolves "accuracy":
+ * {@code accuracy}, {@code top_<k>_accuracy} (k ≥ 1), {@code mse}, {@code mae}; and the defaults
+ * a run reports when none are named.
+ */
+public final class Metrics {
+  public static final List<String> NAMES = List.of("accuracy", "top_<k>_accuracy", "mse", "mae");
+  private static final Pattern TOP_K = Pattern.compile("top_([1-9][0-9]{0,3})_accuracy");
+
+  private Metrics() {}
+
+  /** True for a built-in's name (a registered metric may not take one). */
+  public static boolean isBuiltIn(String name) {
+    return name.equals("accuracy") || name.equals("mse") || name.equals("mae") || TOP_K.matcher(name).matches();
+  }
+
+  /** The built-in metric of this name for {@code loss}, or null when the name is not a built-in. */
+  public static Metric builtIn(String name, Loss loss) {
+    Matcher top = TOP_K.matcher(name);
+    if (name.equals("accuracy") || top.matches()) {
+      if (!loss.classification()) throw mismatch(name, "a classification loss", loss);
+      boolean binary = "sigmoid".equals(loss.logitsOf());
+      if (name.equals("accuracy")) {
+        return new Accuracy(loss.sparse() ? Accuracy.Kind.SPARSE : binary ? Accuracy.Kind.BINARY : Accuracy.Kind.CATEGORICAL);
+      }
+      if (binary) throw mismatch(name, "a categorical loss (one class per example)", loss);
+      return new TopKAccuracy(Integer.parseInt(top.group(1)), loss.sparse());
+    }
+    if (name.equals("mse") || name.equals("mae")) {
+      if (loss.sparse()) throw mismatch(name, "float targets of the output's shape (a loss that is not sparse)", loss);
+      return new LossMetric(dev.tfgraph.graph.loss.Losses.builtIn(name, 0));
+    }
+    return null;
+  }
+
+  /**
+   * What a run reports when no metric is named: accuracy for classification, with top-5 accuracy
+   * when there are more than 5 classes (categorical losses); mse and mae for regression.
+   */
+  public static List<Metric> defaults(Loss loss, long outputWidth) {
+    List<Metric> m = new ArrayList<>();
+    if (!loss.classification()) {
+      m.add(builtIn("mse", loss));
+      m.add(builtIn("mae", loss));
+      return m;
+    }
+    m.add(builtIn("accuracy", loss));
+    if (!"sigmoid".equals(loss.logitsOf()) && outputWidth > 5) m.add(builtIn("top_5_accuracy", loss));
+    return m;
+  }
+
+  private static BadInputException mismatch(String metric, String expected, Loss loss) {
+    return new BadInputException("metric " + metric + ": expected " + expected + ", received loss " + loss.name());
+  }
+}
