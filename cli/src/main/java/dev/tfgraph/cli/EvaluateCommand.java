@@ -43,8 +43,8 @@ public final class EvaluateCommand implements Callable<Integer> {
       NpyArray out = p.predict(NamedArrays.forInputs(xs, p.inputNames()), batchSize);
       int width = Math.toIntExact(out.size() / Math.max(1, out.shape()[0]));
       if (d.targets() != null && d.targets().x().length != (long) d.size() * width) {
-        throw new dev.tfgraph.graph.BadInputException("evaluate: --y holds targets of shape " + java.util.Arrays.toString(d.targets().shape())
-            + " per example; the model's output has " + width + " values per example (loss " + lossFn.name() + ")");
+        throw new dev.tfgraph.graph.BadInputException("evaluate: --y targets have shape " + java.util.Arrays.toString(d.targets().shape())
+            + " per example, expected [" + width + "] (the model's output, for loss " + lossFn.name() + ")");
       }
       java.util.List<dev.tfgraph.graph.Metric> ms = metrics == null ? dev.tfgraph.graph.metric.Metrics.defaults(lossFn, width)
           : dev.tfgraph.graph.LayerRegistry.metrics(metrics, lossFn);

@@ -83,6 +83,36 @@ class LossesCommandTest {
     assertTrue(field(cce.out(), "train_accuracy") > 0.9, cce.out());
   }
 
+  /** --metrics in train's summary; evaluate --loss on float targets reports the same metrics as train. */
+  @Test
+  void metricsByNameInTrainAndEvaluate(@TempDir Path d) throws Exception {
+    Path[] f = data(d);
+    Path base = d.resolve("bin");
+    Run bin = MainTest.run(train(f[5], f[0], f[2], "binary_crossentropy", "--metrics", "accuracy,mse", "--export", base.toString()));
+    assertEquals(0, bin.code(), bin.err());
+    assertTrue(field(bin.out(), "train_mse") < 0.05 && field(bin.out(), "train_accuracy") > 0.95, bin.out());
+    Run ev = MainTest.run("evaluate", "--model", base.toString(), "--x", f[0].toString(), "--y", f[2].toString(),
+        "--loss", "binary_crossentropy", "--metrics", "accuracy,mse,mae");
+    assertEquals(0, ev.code(), ev.err());
+    assertTrue(field(ev.out(), "accuracy") > 0.95 && field(ev.out(), "mse") < 0.05 && field(ev.out(), "mae") < 0.2, ev.out());
+    assertTrue(field(ev.out(), "loss") < 0.2 && ev.out().contains("\"loss_name\":\"binary_crossentropy\""), ev.out());
+    Run top = MainTest.run(train(f[6], f[0], f[3], "categorical_crossentropy", "--metrics", "top_2_accuracy"));
+    assertEquals(0, top.code(), top.err());
+    assertTrue(field(top.out(), "train_top_2_accuracy") > 0.5 && top.out().contains("\"train_accuracy\":null"), top.out());
+    Run[] bad = {
+        MainTest.run(train(f[4], f[0], f[1], "mse", "--metrics", "accuracy")),
+        MainTest.run(train(f[4], f[0], f[1], "mse", "--metrics", "f1")),
+        MainTest.run(train(f[4], f[0], f[1], "mse", "--metrics", "mse,mse")),
+        MainTest.run("evaluate", "--model", base.toString(), "--x", f[0].toString(), "--y", f[1].toString(), "--loss", "binary_crossentropy"),
+    };
+    String[] expect = {"metric accuracy: expected a classification loss, received loss mse", "unknown metric \"f1\"",
+        "mse is named twice", "expected [3]"};
+    for (int i = 0; i < bad.length; i++) {
+      assertEquals(2, bad[i].code(), i + ": " + bad[i].err());
+      assertTrue(bad[i].err().contains(expect[i]) && bad[i].err().strip().lines().count() == 1, i + ": " + bad[i].err());
+    }
+  }
+
   @Test
   void aLossAndTargetsThatDoNotFitAreNamed(@TempDir Path d) throws Exception {
     Path[] f = data(d);

@@ -20,8 +20,8 @@ public final class TrueClassConfidence implements Metric {
 
   @Override
   @SuppressWarnings("unchecked")
-  public <T extends TNumber> Operand<T> perExample(Ops tf, Operand<T> pred, Operand<?> target, boolean logits) {
-    Operand<T> p = logits ? tf.nn.softmax(pred) : pred;
+  public <T extends TNumber> Operand<T> perExample(Ops tf, Operand<T> pred, Operand<?> target, boolean activated) {
+    Operand<T> p = activated ? pred : tf.nn.softmax(pred);
     Operand<T> hot = tf.oneHot((Operand<TInt32>) target, tf.constant((int) pred.shape().get(1)), tf.constantOfSameType(pred, 1),
         tf.constantOfSameType(pred, 0));
     return tf.reduceSum(tf.math.mul(p, hot), tf.constant(1));

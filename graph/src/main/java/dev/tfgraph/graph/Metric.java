@@ -16,11 +16,12 @@ public interface Metric {
   String name();
 
   /**
-   * The value of each example, shape [batch], in pred's dtype: {@code pred} holds logits when
-   * {@code logits} (the model's final softmax or sigmoid was left out), else the outputs;
-   * {@code target} is int32 labels [batch] for a sparse loss, else floats of pred's shape.
+   * The value of each example, shape [batch], in pred's dtype: {@code pred} holds the model's
+   * outputs as it outputs them ({@code activated}: they went through the loss's final activation,
+   * softmax or sigmoid; otherwise they are logits or plain outputs), exactly what the Java formula
+   * below receives; {@code target} is int32 labels [batch] for a sparse loss, else floats of pred's shape.
    */
-  <T extends TNumber> Operand<T> perExample(Ops tf, Operand<T> pred, Operand<?> target, boolean logits);
+  <T extends TNumber> Operand<T> perExample(Ops tf, Operand<T> pred, Operand<?> target, boolean activated);
 
   /**
    * The same for one example in Java: outputs {@code out[off..off+len)} ({@code probabilities}:

@@ -36,8 +36,9 @@ public record Objective(List<List<Placeholder<? extends TNumber>>> inputs, List<
     Operand reg = pass.regularization();
     Operand loss = tf.withName("loss").identity(reg == null ? ce : tf.math.add(ce, reg));
     List<Operand<? extends TNumber>> ms = new ArrayList<>();
+    Operand shown = shown(tf, mg, pass, lossFn);
     for (Metric m : metrics) {
-      ms.add(tf.withName(metricOpName(m)).math.mean(m.perExample(tf, (Operand) pass.output(), y, pass.logits()), tf.constant(0)));
+      ms.add(tf.withName(metricOpName(m)).math.mean(m.perExample(tf, shown, y, mg.endsIn(lossFn.logitsOf())), tf.constant(0)));
     }
     return new Objective(List.of(List.copyOf(mg.inputs())), List.of(y), null, loss, List.copyOf(ms),
         List.of(mg.graph().addGradients(loss.asOutput(), weights)), pass.updates());
@@ -48,6 +49,16 @@ public record Objective(List<List<Placeholder<? extends TNumber>>> inputs, List<
   public static Placeholder<?> targets(Ops named, ModelGraph mg, Loss lossFn) {
     if (lossFn.sparse()) return named.placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
     return named.placeholder((Class) mg.type(), Placeholder.shape(mg.model().outputShape()));
+  }
+
+  /**
+   * The outputs metrics see: the model's outputs as it outputs them (the final activation the
+   * loss left out is applied again, one small op), so that a metric has the same inputs in
+   * training as in evaluation.
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public static Operand<? extends TNumber> shown(Ops tf, ModelGraph mg, ModelGraph.TrainingPass pass, Loss lossFn) {
+    return pass.logits() ? Activations.apply(tf, lossFn.logitsOf(), (Operand) pass.output()) : pass.output();
   }
 
   /** The op name of a metric's batch mean: metric_ and its name in [A-Za-z0-9_.-] (a user's name may hold others). */

@@ -96,8 +96,9 @@ public final class DataParallel implements Strategy {
       if (i == 0 && pass.regularization() != null) li = r.math.add(li, pass.regularization());
       li = r.withName("loss").identity(li);
       losses.add(li);
+      Operand shown = Objective.shown(r, mg, pass, lossFn);
       for (int m = 0; m < metrics.size(); m++) {
-        metricSums.get(m).add(r.reduceSum(metrics.get(m).perExample(r, (Operand) pass.output(), y, pass.logits()), r.constant(0)));
+        metricSums.get(m).add(r.reduceSum(metrics.get(m).perExample(r, shown, y, mg.endsIn(lossFn.logitsOf())), r.constant(0)));
       }
       perReplica.add(mg.graph().addGradients("replica_" + i + "/gradients", new Output<?>[] {li.asOutput()}, weights, null));
     }

@@ -11,7 +11,7 @@ import org.tensorflow.types.family.TNumber;
  * "accuracy" as Keras resolves it from the loss: for integer labels, argmax(out) = label (sparse
  * categorical accuracy); for one-hot targets, argmax(out) = argmax(target) (categorical); for
  * binary cross-entropy, the mean over the outputs of (out > threshold) = (target > 1/2), the
- * threshold 0 on logits and 1/2 on probabilities (binary accuracy).
+ * threshold 1/2 on outputs that went through the sigmoid and 0 on logits (binary accuracy).
  */
 public final class Accuracy implements Metric {
   /** How targets are read. */
@@ -30,7 +30,7 @@ public final class Accuracy implements Metric {
 
   @Override
   @SuppressWarnings({"unchecked", "rawtypes"})
-  public <T extends TNumber> Operand<T> perExample(Ops tf, Operand<T> pred, Operand<?> target, boolean logits) {
+  public <T extends TNumber> Operand<T> perExample(Ops tf, Operand<T> pred, Operand<?> target, boolean activated) {
     Class<T> type = pred.type();
     return switch (kind) {
       case SPARSE -> tf.dtypes.cast(tf.math.equal(tf.math.argMax(pred, tf.constant(1)),
@@ -38,7 +38,7 @@ public final class Accuracy implements Metric {
       case CATEGORICAL -> tf.dtypes.cast(tf.math.equal(tf.math.argMax(pred, tf.constant(1)),
           tf.math.argMax((Operand) target, tf.constant(1))), type);
       case BINARY -> Reduce.meanPerExample(tf, tf.dtypes.cast(tf.math.equal(
-          tf.math.greater(pred, tf.constantOfSameType(pred, logits ? 0 : 0.5)),
+          tf.math.greater(pred, tf.constantOfSameType(pred, activated ? 0.5 : 0)),
           tf.math.greater((Operand<T>) target, tf.constantOfSameType(pred, 0.5))), type));
     };
   }

@@ -20,8 +20,8 @@ public final class LossMetric implements Metric {
   }
 
   @Override
-  public <T extends TNumber> Operand<T> perExample(Ops tf, Operand<T> pred, Operand<?> target, boolean logits) {
-    return loss.perExample(tf, pred, target, logits);
+  public <T extends TNumber> Operand<T> perExample(Ops tf, Operand<T> pred, Operand<?> target, boolean activated) {
+    return loss.perExample(tf, pred, target, !activated);
   }
 
   @Override

@@ -26,7 +26,7 @@ public final class TopKAccuracy implements Metric {
 
   @Override
   @SuppressWarnings({"unchecked", "rawtypes"})
-  public <T extends TNumber> Operand<T> perExample(Ops tf, Operand<T> pred, Operand<?> target, boolean logits) {
+  public <T extends TNumber> Operand<T> perExample(Ops tf, Operand<T> pred, Operand<?> target, boolean activated) {
     Operand<TInt32> label = sparse ? (Operand<TInt32>) target
         : tf.dtypes.cast(tf.math.argMax((Operand) target, tf.constant(1)), TInt32.class);
     Operand<T> hot = tf.oneHot(label, tf.constant((int) pred.shape().get(1)), tf.constantOfSameType(pred, 1),

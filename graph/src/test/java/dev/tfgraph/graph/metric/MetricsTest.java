@@ -50,7 +50,10 @@ class MetricsTest {
     check(MSE, "mae", "regress", "mae", null);
   }
 
-  /** The metric of {@code name} for {@code loss}: graph and Java per-example values equal numpy's. */
+  /**
+   * The metric of {@code name} for {@code loss}: graph and Java per-example values equal numpy's,
+   * on logits and on the activated outputs.
+   */
   static void check(Loss loss, String name, String target, String expected, String activation) {
     Metric m = Metrics.builtIn(name, loss);
     assertEquals(name, m.name());
@@ -61,8 +64,14 @@ class MetricsTest {
       Ops tf = Ops.create(g);
       Operand<TFloat64> pred = tf.constant(Shape.of(N, K), DataBuffers.of(z, true, false));
       Operand<?> tgt = labels != null ? tf.constant(labels) : tf.constant(Shape.of(N, K), DataBuffers.of(D.get(target).toDoubles(), true, false));
-      try (Result r = s.runner().fetch(m.perExample(tf, pred, tgt, activation != null)).run()) {
-        assertArrayEquals(want, Tensors.toDoubles(r.get(0)), 1e-12, name + " in the graph (" + loss.name() + ")");
+      try (Result r = s.runner().fetch(m.perExample(tf, pred, tgt, false)).run()) {
+        assertArrayEquals(want, Tensors.toDoubles(r.get(0)), 1e-12, name + " in the graph on logits (" + loss.name() + ")");
+      }
+      if (activation != null) {
+        Operand<TFloat64> act = activation.equals("softmax") ? tf.nn.softmax(pred) : tf.math.sigmoid(pred);
+        try (Result r = s.runner().fetch(m.perExample(tf, act, tgt, true)).run()) {
+          assertArrayEquals(want, Tensors.toDoubles(r.get(0)), 1e-12, name + " in the graph on " + activation);
+        }
       }
     }
     float[] zf = toFloats(z), act = activation == null ? zf : activated(zf, activation);
