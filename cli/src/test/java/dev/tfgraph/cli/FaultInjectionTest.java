@@ -66,6 +66,25 @@ class FaultInjectionTest {
     }
   }
 
+  /** An export killed while its verifying child runs takes the child with it: no orphan writes into a cleaned folder. */
+  @Test
+  void verifyingChildDiesWithItsExport(@TempDir Path d) throws Exception {
+    Path[] f = MainTest.fixture(d);
+    Process p = start(d.resolve("log"), "export", "--spec", f[0].toString(), "--weights", f[1].toString(), "--out", d.resolve("m").toString());
+    ProcessHandle child = null;
+    long t0 = System.nanoTime();
+    while (child == null && p.isAlive() && System.nanoTime() - t0 < 120e9) {
+      child = p.descendants().filter(h -> h.info().commandLine().orElse("").contains("VerifyMain")).findFirst().orElse(null);
+      Thread.sleep(5);
+    }
+    assertTrue(child != null, "the export started its verifying child");
+    p.destroyForcibly().waitFor();
+    child.onExit().get(120, TimeUnit.SECONDS);
+    try (Stream<Path> s = Files.walk(d.resolve("m"))) {   // killed at its start, the child never got to write its output
+      assertEquals(List.of(), s.filter(q -> q.getFileName().toString().equals("out.npy")).toList(), "the orphaned child wrote on");
+    }
+  }
+
   /** Killed after its first checkpoint, a single-threaded run resumes to the same weights as an uninterrupted one. */
   @Test
   void trainingKilledThenResumedEndsWithTheSameWeights(@TempDir Path d) throws Exception {

@@ -45,6 +45,7 @@ public final class ChildJvm {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx2g");
+    cmd.add("-D" + VerifyMain.PARENT + "=" + ProcessHandle.current().pid());
     cmd.add("-cp");
     cmd.add(CodeLocations.childClassPath());
     cmd.add(VerifyMain.class.getName());

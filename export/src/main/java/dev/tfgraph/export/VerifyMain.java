@@ -3,9 +3,12 @@ package dev.tfgraph.export;
 import dev.tfgraph.graph.data.Npy;
 import dev.tfgraph.graph.data.NpyArray;
 import dev.tfgraph.graph.data.Npz;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Child-JVM entry point: load a SavedModel, run serving_default on an input (.npy for a model of
@@ -15,7 +18,11 @@ import java.util.Map;
 public final class VerifyMain {
   private VerifyMain() {}
 
+  /** System property naming the pid of the JVM that started this child. */
+  static final String PARENT = "tfgraph.parent";
+
   public static void main(String[] args) {
+    exitWithParent();
     if (args.length == 2 && args[0].equals("--probe")) {
       try (Predictor p = Predictor.load(Path.of(args[1]))) {
         Map<String, NpyArray> zeros = new LinkedHashMap<>();
@@ -38,12 +45,30 @@ public final class VerifyMain {
     try (Predictor p = Predictor.load(Path.of(args[0]))) {
       Path in = Path.of(args[1]);
       NpyArray y = in.toString().endsWith(".npz") ? p.predict(Npz.read(in), 256) : p.predict(Npy.read(in), 256);
-      Npy.write(Path.of(args[2]), y);
-      if (args.length == 5) Npy.write(Path.of(args[4]), p.predictImages(dev.tfgraph.graph.data.TfRecords.readAll(Path.of(args[3])), 256));
+      write(Path.of(args[2]), y);
+      if (args.length == 5) write(Path.of(args[4]), p.predictImages(dev.tfgraph.graph.data.TfRecords.readAll(Path.of(args[3])), 256));
     } catch (Throwable t) {
       System.err.println(t.getClass().getSimpleName() + ": " + t.getMessage());
       System.exit(3);
     }
     System.exit(0);
+  }
+
+  /**
+   * A parent killed mid-export (SIGKILL runs no shutdown hook) must not leave this child writing
+   * into a staging folder the next export is cleaning up: the child halts when its parent is gone.
+   */
+  static void exitWithParent() {
+    String pid = System.getProperty(PARENT);
+    if (pid == null) return;
+    Optional<ProcessHandle> parent = ProcessHandle.of(Long.parseLong(pid));
+    if (parent.isEmpty() || !parent.get().isAlive()) Runtime.getRuntime().halt(4);
+    parent.get().onExit().thenRun(() -> Runtime.getRuntime().halt(4));
+  }
+
+  /** Writes into the work folder the parent made, never re-creating one it has removed. */
+  static void write(Path file, NpyArray a) throws IOException {
+    if (!Files.isDirectory(file.getParent())) throw new IOException(file.getParent() + " is gone");
+    Npy.write(file, a);
   }
 }
