@@ -9,6 +9,7 @@ import dev.tfgraph.graph.InputSpec;
 import dev.tfgraph.graph.Shapes;
 import dev.tfgraph.graph.data.ImageData;
 import dev.tfgraph.graph.data.ImageDecoding;
+import dev.tfgraph.graph.data.ImageStream;
 import dev.tfgraph.graph.data.Npy;
 import dev.tfgraph.graph.data.NpyArray;
 import picocli.CommandLine.Option;
@@ -32,6 +33,15 @@ public final class DataOptions {
 
   @Option(names = "--label-key", paramLabel = "KEY", description = "TFRecord int64 feature holding the label (default ${DEFAULT-VALUE})")
   String labelKey = "image/class/label";
+
+  @Option(names = "--in-memory", description = "decode every image of --data into memory before training instead of streaming it (faster epochs for a small set; memory grows with the number of images)")
+  boolean inMemory;
+
+  @Option(names = "--data-workers", paramLabel = "N", converter = Ranges.Positive.class, description = "threads decoding streamed images (default: one a core)")
+  Integer dataWorkers;
+
+  @Option(names = "--shuffle-buffer", paramLabel = "N", converter = Ranges.Positive.class, description = "records in the seeded shuffle buffer of streamed TFRecords (default 10000)")
+  int shuffleBuffer = ImageStream.Settings.DEFAULT_SHUFFLE_BUFFER;
 
   /** What --data gave: the splits (test null without one), the class names of an image folder, images skipped (null: not image data). */
   record Loaded(Dataset train, Dataset test, List<String> classes, Integer skipped) {}
@@ -101,15 +111,31 @@ public final class DataOptions {
     return new Loaded(l.test() != null ? l.test() : l.train(), null, l.classes(), l.skipped());
   }
 
+  /** Whether --data is read as a stream (images, not --in-memory). */
+  boolean streams() {
+    return isImages() && !inMemory;
+  }
+
+  /** The images of --data, streamed to the (only) input's shape; close them after use. */
+  ImageStream.Splits stream(List<InputSpec> inputs, int numClasses) {
+    ImageStream.Settings d = ImageStream.Settings.defaults();
+    int workers = dataWorkers != null ? dataWorkers : d.workers();
+    return ImageStream.open(data.toString(), options(inputs, numClasses), new ImageStream.Settings(workers, 2 * workers, shuffleBuffer));
+  }
+
   private ImageData.Loaded images(List<InputSpec> inputs, int numClasses) {
+    return ImageData.load(data.toString(), options(inputs, numClasses));
+  }
+
+  private ImageData.Options options(List<InputSpec> inputs, int numClasses) {
     if (inputs.size() != 1) {
       throw new BadInputException("--data " + data + " holds images, which feed a model of one image input; this model takes "
           + inputs.size() + " inputs");
     }
     InputSpec in = inputs.get(0);
     ImageDecoding.checkInputShape("model input '" + in.name() + "' (--data " + data + " holds images)", Shapes.dims(in.shape()));
-    return ImageData.load(data.toString(), new ImageData.Options(Shapes.dims(in.shape()), skipBadImages, imageKey, labelKey,
-        numClasses, w -> System.err.println("tfgraph: " + w)));
+    return new ImageData.Options(Shapes.dims(in.shape()), skipBadImages, imageKey, labelKey, numClasses,
+        w -> System.err.println("tfgraph: " + w));
   }
 
   /** Set by train before loading: --y holds float targets (a loss other than sparse cross-entropy). */

@@ -4,6 +4,7 @@ import dev.tfgraph.export.Predictor;
 import dev.tfgraph.graph.Evaluator;
 import dev.tfgraph.graph.TrainResult;
 import dev.tfgraph.graph.data.Dataset;
+import dev.tfgraph.graph.data.ImageStream;
 import dev.tfgraph.graph.data.NpyArray;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -31,6 +32,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     dev.tfgraph.graph.Loss lossFn = dev.tfgraph.graph.LayerRegistry.loss(loss, 0);
     data.floatTargets = !lossFn.sparse();
     try (Predictor p = ModelDir.open(model, trusted)) {
+      if (data.streams()) return streamed(p, lossFn);
       DataOptions.Loaded loaded = data.evaluation(modelInputs(p), outputClasses(p));
       Dataset d = loaded.train();
       Map<String, NpyArray> xs = new LinkedHashMap<>();
@@ -49,17 +51,49 @@ public final class EvaluateCommand implements Callable<Integer> {
       java.util.List<dev.tfgraph.graph.Metric> ms = metrics == null ? dev.tfgraph.graph.metric.Metrics.defaults(lossFn, width)
           : dev.tfgraph.graph.LayerRegistry.metrics(metrics, lossFn);
       TrainResult.Metrics m = Evaluator.metrics(out.toFloats(), d, width, lossFn, ms, endsIn(p, lossFn.logitsOf()));
-      Map<String, Object> o = new LinkedHashMap<>();
-      o.put("model", p.dir().toString());
-      o.put("loss_name", lossFn.name());
-      o.put("accuracy", Json.num(m.accuracy(), 6));
-      o.put("loss", Json.num(m.loss(), 6));
-      o.put("examples", m.examples());
-      m.values().forEach((k, v) -> o.putIfAbsent(k, Json.num(v, 6)));
-      if (loaded.skipped() != null) o.put("skipped_images", loaded.skipped());
-      System.out.println(Json.line(o));
+      print(p, lossFn, m, loaded.skipped());
     }
     return Main.OK;
+  }
+
+  /** The test split of streamed images (all of them without one), one batch at a time. */
+  private Integer streamed(Predictor p, dev.tfgraph.graph.Loss lossFn) {
+    if (!lossFn.sparse()) {
+      throw new dev.tfgraph.graph.BadInputException("evaluate: images come with integer class labels; loss " + lossFn.name()
+          + " takes float targets (use sparse_categorical_crossentropy)");
+    }
+    try (ImageStream.Splits sp = data.stream(modelInputs(p), outputClasses(p))) {
+      ImageStream s = sp.test() != null ? sp.test() : sp.train();
+      long[] shape = s.exampleShape();
+      Evaluator.Sums sums = null;
+      try (ImageStream.Epoch e = s.epoch(0, 0, false, batchSize)) {
+        for (ImageStream.Batch b; (b = e.next()) != null; ) {
+          if (b.n() == 0) continue;
+          NpyArray out = p.predict(NpyArray.ofFloats(new long[] {b.n(), shape[0], shape[1], shape[2]}, b.x()), batchSize);
+          int width = Math.toIntExact(out.size() / b.n());
+          if (sums == null) {
+            sums = new Evaluator.Sums(width, lossFn, metrics == null ? dev.tfgraph.graph.metric.Metrics.defaults(lossFn, width)
+                : dev.tfgraph.graph.LayerRegistry.metrics(metrics, lossFn), endsIn(p, lossFn.logitsOf()));
+          }
+          sums.add(out.toFloats(), b.y(), null, b.n());
+        }
+      }
+      if (sums == null) throw new dev.tfgraph.graph.BadInputException("evaluate: no image left in " + s.describe() + " after skipping bad ones");
+      print(p, lossFn, sums.means(), sp.skipped());
+    }
+    return Main.OK;
+  }
+
+  private static void print(Predictor p, dev.tfgraph.graph.Loss lossFn, TrainResult.Metrics m, Integer skipped) {
+    Map<String, Object> o = new LinkedHashMap<>();
+    o.put("model", p.dir().toString());
+    o.put("loss_name", lossFn.name());
+    o.put("accuracy", Json.num(m.accuracy(), 6));
+    o.put("loss", Json.num(m.loss(), 6));
+    o.put("examples", m.examples());
+    m.values().forEach((k, v) -> o.putIfAbsent(k, Json.num(v, 6)));
+    if (skipped != null) o.put("skipped_images", skipped);
+    System.out.println(Json.line(o));
   }
 
   /** The signature's inputs as specs (shape with batch), for reading image data to their shape. */

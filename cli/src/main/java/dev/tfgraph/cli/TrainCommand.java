@@ -12,6 +12,9 @@ import dev.tfgraph.graph.TrainResult;
 import dev.tfgraph.graph.Trainer;
 import dev.tfgraph.graph.WeightCheck;
 import dev.tfgraph.graph.data.Dataset;
+import dev.tfgraph.graph.data.ImageStream;
+import java.util.function.Function;
+import java.util.function.IntSupplier;
 import dev.tfgraph.graph.data.Npz;
 import dev.tfgraph.graph.data.NpyArray;
 import java.nio.file.Path;
@@ -133,10 +136,24 @@ public final class TrainCommand implements Callable<Integer> {
       throw new dev.tfgraph.graph.BadInputException("train: --on-failure must be stop or wait, received " + onFailure);
     }
     o.validate();
+    if (data.streams()) {
+      try (ImageStream.Splits sp = data.stream(m.inputs(), classes(m))) {
+        return trained(ImageLabels.apply(m, sp.classes()), o, c, t -> t.fit(sp.train(), sp.test(), w), lossFn, sp.train().size(), sp::skipped);
+      }
+    }
     DataOptions.Loaded loaded = data.load(m.inputs(), classes(m));
     Dataset train = loaded.train();
     Dataset test = loaded.test();
-    m = ImageLabels.apply(m, loaded.classes());   // an image folder's class names become the labels a spec lacks
+    return trained(ImageLabels.apply(m, loaded.classes()), o, c, t -> t.fit(train, test, w), lossFn, train.size(),
+        loaded.skipped() == null ? null : loaded::skipped);
+  }
+
+  /**
+   * Trains {@code m} (with an image folder's class names as labels), here or on the cluster
+   * {@code c}, and writes the results: weights, export, the JSON line, the plot.
+   */
+  private Integer trained(Model m, TrainOptions o, ClusterSpec c, Function<Trainer, TrainResult> fit, dev.tfgraph.graph.Loss lossFn,
+      int examples, IntSupplier skipped) {
     if (summary) System.err.print(m.summary());
     TrainResult r;
     int restarts = 0;
@@ -145,7 +162,7 @@ public final class TrainCommand implements Callable<Integer> {
       Cluster.startChief(c, o, stepTimeout * 1000, policy, connectTimeout * 1000);
       while (true) {
         try (Trainer t = new Trainer(m, o)) {
-          r = t.fit(train, test, w);
+          r = fit.apply(t);
           break;
         } catch (dev.tfgraph.graph.dist.ClusterFailure f) {
           if (policy == Cluster.OnFailure.STOP || restarts >= MAX_RESTARTS) throw f;
@@ -155,7 +172,7 @@ public final class TrainCommand implements Callable<Integer> {
       }
     } else {
       try (Trainer t = new Trainer(m, o)) {
-        r = t.fit(train, test, w);
+        r = fit.apply(t);
       }
       if (r.stopReason().equals("already_completed")) {
         throw new dev.tfgraph.graph.BadInputException("train --resume: the checkpoint in " + o.checkpointDir
@@ -172,10 +189,10 @@ public final class TrainCommand implements Callable<Integer> {
     out.put("loss", lossFn.name());
     out.put("train_loss", Json.num(r.trainLoss(), 6));
     Metrics.summary(out, r);
-    out.put("examples", train.size());
+    out.put("examples", examples);
     out.put("data", data.describe());
     out.put("stop", r.stopReason());
-    if (loaded.skipped() != null) out.put("skipped_images", loaded.skipped());
+    if (skipped != null) out.put("skipped_images", skipped.getAsInt());
     if (c != null) {
       out.put("replicas", c.replicas().size());
       out.put("parameter_servers", c.parameterServers().size());

@@ -134,6 +134,44 @@ class ImagesTest {
     assertEquals(s.get("test_accuracy").asDouble(), lastJson(ev).get("accuracy").asDouble(), 1e-6);
   }
 
+  /** Streaming (the default for --data images) and --in-memory train on the same batches: the same weights and summary. */
+  @Test
+  void streamedAndInMemoryRunsAgree(@TempDir Path d) throws Exception {
+    JsonNode[] s = new JsonNode[2];
+    String[][] extra = {{"--data-workers", "1"}, {"--in-memory"}};
+    for (int k = 0; k < 2; k++) {
+      List<String> args = new ArrayList<>(List.of("train", "--spec", SPEC, "--data", I.resolve("photos").toString(), "--epochs", "2",
+          "--batch-size", "6", "--threads", "1", "--augment", "flip", "--quiet", "--save-weights", d.resolve(k + ".npz").toString(),
+          "--export", d.resolve("m" + k).toString()));
+      args.addAll(List.of(extra[k]));
+      Run t = run(args.toArray(String[]::new));
+      assertEquals(0, t.code(), t.err());
+      s[k] = lastJson(t);
+      assertTrue(s[k].get("data_wait_pct").isNumber());
+    }
+    for (String f : new String[] {"train_loss", "train_accuracy", "test_loss", "test_accuracy", "examples", "steps", "skipped_images"}) {
+      assertEquals(s[1].get(f), s[0].get(f), f);
+    }
+    var a = dev.tfgraph.graph.data.Npz.read(d.resolve("0.npz"));
+    var b = dev.tfgraph.graph.data.Npz.read(d.resolve("1.npz"));
+    for (String key : a.keySet()) assertArrayEquals(b.get(key).toFloats(), a.get(key).toFloats(), key);
+    // evaluate streams too, with the numbers of decoding first
+    JsonNode[] e = new JsonNode[2];
+    for (int k = 0; k < 2; k++) {
+      List<String> args = new ArrayList<>(List.of("evaluate", "--trusted", "--model", d.resolve("m0").toString(), "--data",
+          I.resolve("photos").toString(), "--batch-size", "3"));
+      if (k == 1) args.add("--in-memory");
+      Run r = run(args.toArray(String[]::new));
+      assertEquals(0, r.code(), r.err());
+      e[k] = lastJson(r);
+    }
+    assertEquals(8, e[0].get("examples").asInt(), "the test split");
+    assertEquals(e[1].get("accuracy").asDouble(), e[0].get("accuracy").asDouble());
+    assertEquals(e[1].get("loss").asDouble(), e[0].get("loss").asDouble(), 1e-6);
+    Run bad = run("train", "--spec", SPEC, "--data", I.resolve("photos").toString(), "--data-workers", "0", "--quiet");
+    assertTrue(bad.code() == 2 && bad.err().contains("--data-workers"), bad.err());
+  }
+
   @Test
   void tfRecordsTrainWithOtherKeysAndGlobs(@TempDir Path d) throws Exception {
     Run t = run("train", "--spec", SPEC, "--data", I.resolve("records/train.tfrecord").toString(), "--epochs", "1", "--quiet");

@@ -14,6 +14,11 @@ import org.tensorflow.Operand;
 final class Adaptation {
   private Adaptation() {}
 
+  /** The first layer that adapts to the training data, or null. */
+  static Layer needed(Model model) {
+    return model.layers().stream().filter(l -> l instanceof Adaptable).findFirst().orElse(null);
+  }
+
   /** Adapts every Adaptable layer in order, writing the values into {@code weights}. */
   static void run(Model model, ModelGraph mg, Dataset train, Map<String, NpyArray> weights) {
     List<Layer> layers = model.layers();

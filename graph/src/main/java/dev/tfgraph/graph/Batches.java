@@ -45,7 +45,15 @@ final class Batches {
   static Batch of(Dataset d, int[] order, int step, int batchSize, int parts, Class<?> type, List<Shape> inputShapes,
       Shape targetShape, Flip flip) {
     int from = step * batchSize;
-    int n = Math.min(batchSize, order.length - from);
+    return of(d, order, from, Math.min(batchSize, order.length - from), parts, type, inputShapes, targetShape, flip, step);
+  }
+
+  /**
+   * Rows {@code order[from .. from+n)}, flipped with the random stream of batch {@code step} of the
+   * epoch (a streamed batch arrives as its own small Dataset: from 0, its step in the epoch).
+   */
+  static Batch of(Dataset d, int[] order, int from, int n, int parts, Class<?> type, List<Shape> inputShapes,
+      Shape targetShape, Flip flip, int step) {
     Tensor[][] xs = new Tensor[parts][inputShapes.size()];
     Tensor[] ys = new Tensor[parts];
     Batch batch = new Batch(xs, ys, n);
@@ -109,16 +117,6 @@ final class Batches {
 
   /** The order of epoch {@code epoch}: identity, or a Fisher–Yates shuffle seeded by (seed, epoch). */
   static int[] order(int n, long seed, int epoch, boolean shuffle) {
-    int[] o = new int[n];
-    for (int i = 0; i < n; i++) o[i] = i;
-    if (!shuffle) return o;
-    SplittableRandom r = new SplittableRandom(seed * 1_000_003L + epoch);
-    for (int i = n - 1; i > 0; i--) {
-      int j = r.nextInt(i + 1);
-      int t = o[i];
-      o[i] = o[j];
-      o[j] = t;
-    }
-    return o;
+    return dev.tfgraph.graph.data.ImageStream.order(n, seed, epoch, shuffle);   // a streamed folder's file order is the same
   }
 }

@@ -1,6 +1,7 @@
 package dev.tfgraph.graph;
 
 import dev.tfgraph.graph.data.Dataset;
+import dev.tfgraph.graph.data.ImageStream;
 import dev.tfgraph.graph.loss.Losses;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,19 +45,64 @@ public final class Evaluator {
    */
   public static TrainResult.Metrics metrics(float[] out, Dataset data, int width, Loss loss, List<Metric> metrics,
       boolean activated) {
-    int n = data.size();
-    double sum = 0;
-    double[] m = new double[metrics.size()];
-    float[] t = data.targets() == null ? null : data.targets().x();
-    for (int i = 0; i < n; i++) {
-      int off = i * width;
-      int label = data.y() == null ? -1 : data.y()[i];
-      if (label >= width) throw new BadInputException("label " + label + " of example " + i + " is outside [0, " + width + ")");
-      sum += loss.perExample(out, off, width, label, t, activated);
-      for (int k = 0; k < m.length; k++) m[k] += metrics.get(k).perExample(out, off, width, label, t, activated);
+    Sums s = new Sums(width, loss, metrics, activated);
+    s.add(out, data.y(), data.targets() == null ? null : data.targets().x(), data.size());
+    return s.means();
+  }
+
+  /**
+   * As {@link #evaluate(ModelGraph, Dataset, int, Loss, List)} on a stream of images, one batch at
+   * a time (resident memory: the stream's queue); images skipped as bad are not counted.
+   */
+  public static TrainResult.Metrics evaluate(ModelGraph mg, ImageStream data, int batchSize, Loss loss, List<Metric> metrics) {
+    Sums s = new Sums(Math.toIntExact(width(mg)), loss, metrics, mg.endsIn(loss.logitsOf()));
+    try (ImageStream.Epoch e = data.epoch(0, 0, false, batchSize)) {
+      for (ImageStream.Batch b; (b = e.next()) != null; ) {
+        if (b.n() > 0) s.add(mg.predict(List.of(b.x()), b.n(), batchSize), b.y(), null, b.n());
+      }
     }
-    Map<String, Double> values = new LinkedHashMap<>();
-    for (int k = 0; k < m.length; k++) values.put(metrics.get(k).name(), m[k] / n);
-    return new TrainResult.Metrics(sum / n, values, n);
+    if (s.n == 0) throw new BadInputException("no image left to evaluate in " + data.describe() + " after skipping bad ones");
+    return s.means();
+  }
+
+  /** Running sums of the loss and each metric over examples given batch by batch (a streamed evaluation). */
+  public static final class Sums {
+    final int width;
+    final Loss loss;
+    final List<Metric> metrics;
+    final boolean activated;
+    final double[] m;
+    double sum;
+    int n;
+
+    public Sums(int width, Loss loss, List<Metric> metrics, boolean activated) {
+      this.width = width;
+      this.loss = loss;
+      this.metrics = metrics;
+      this.activated = activated;
+      this.m = new double[metrics.size()];
+    }
+
+    /** Outputs of {@code rows} examples with their labels (or float targets t, labels null). */
+    public void add(float[] out, int[] y, float[] t, int rows) {
+      for (int i = 0; i < rows; i++) {
+        int off = i * width;
+        int label = y == null ? -1 : y[i];
+        if (label >= width) throw new BadInputException("label " + label + " of example " + (n + i) + " is outside [0, " + width + ")");
+        sum += loss.perExample(out, off, width, label, t, activated);
+        for (int k = 0; k < m.length; k++) m[k] += metrics.get(k).perExample(out, off, width, label, t, activated);
+      }
+      n += rows;
+    }
+
+    public int examples() {
+      return n;
+    }
+
+    public TrainResult.Metrics means() {
+      Map<String, Double> values = new LinkedHashMap<>();
+      for (int k = 0; k < m.length; k++) values.put(metrics.get(k).name(), m[k] / n);
+      return new TrainResult.Metrics(sum / n, values, n);
+    }
   }
 }

@@ -2,6 +2,7 @@ package dev.tfgraph.graph;
 
 import dev.tfgraph.graph.Batches.Batch;
 import dev.tfgraph.graph.data.Dataset;
+import dev.tfgraph.graph.data.ImageStream;
 import dev.tfgraph.graph.data.NpyArray;
 import dev.tfgraph.graph.fit.BatchLogs;
 import dev.tfgraph.graph.fit.Fit;
@@ -11,11 +12,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.function.IntFunction;
 import org.tensorflow.Operand;
 import org.tensorflow.Operation;
 import org.tensorflow.Output;
@@ -129,6 +127,34 @@ public final class Trainer implements AutoCloseable {
    * {@code initial} weights (may be null: fresh initial values, adapted layers adapted).
    */
   public TrainResult fit(Dataset train, Dataset test, Map<String, NpyArray> initial) {
+    Feed tr = Feed.of(checkData(train, "training"));
+    Feed te = test == null ? null : Feed.of(checkData(test, "test"));
+    return fit(tr, te, initial);
+  }
+
+  /**
+   * As {@link #fit(Dataset, Dataset, Map)} on images streamed from a folder or TFRecords: decoded on
+   * background threads while the steps run, an epoch's order seeded as for arrays; {@code test}
+   * may be null. The streams stay open (the caller closes them).
+   */
+  public TrainResult fit(ImageStream train, ImageStream test, Map<String, NpyArray> initial) {
+    if (model.inputs().size() != 1) {
+      throw new BadInputException("train: images from " + train.describe() + " feed a model of one input; this model takes "
+          + model.inputs().size());
+    }
+    long[] want = Shapes.dims(model.input().shape());
+    if (!Arrays.equals(want, train.exampleShape()) || (test != null && !Arrays.equals(want, test.exampleShape()))) {
+      throw new BadInputException("train: images from " + train.describe() + " are decoded to " + Arrays.toString(train.exampleShape())
+          + "; the model input " + model.input().name() + " takes " + Arrays.toString(want));
+    }
+    if (opt.loss.classification() && !opt.loss.sparse()) {
+      throw new BadInputException("train: images come with integer class labels; loss " + opt.loss.name()
+          + " takes float targets (use sparse_categorical_crossentropy)");
+    }
+    return fit(Feed.of(train), test == null ? null : Feed.of(test), initial);
+  }
+
+  private TrainResult fit(Feed train, Feed test, Map<String, NpyArray> initial) {
     try {
       return fitHere(train, test, initial);
     } catch (TensorFlowException e) {
@@ -136,12 +162,10 @@ public final class Trainer implements AutoCloseable {
     }
   }
 
-  private TrainResult fitHere(Dataset train, Dataset test, Map<String, NpyArray> initial) {
-    train = checkData(train, "training");
-    if (test != null) test = checkData(test, "test");
-    Dataset val = test;
+  private TrainResult fitHere(Feed train, Feed test, Map<String, NpyArray> initial) {
+    Feed val = test;
     if (opt.validationSplit > 0) {
-      Dataset[] split = holdOut(train);
+      Feed[] split = holdOut(train);
       train = split[0];
       val = split[1];
     }
@@ -152,7 +176,7 @@ public final class Trainer implements AutoCloseable {
     if (opt.resume && run.state.epoch() >= opt.epochs) run.stop("already_completed");
     List<TrainResult.Epoch> history = new ArrayList<>();
     long t0 = System.nanoTime();
-    ExecutorService prefetch = Executors.newSingleThreadExecutor(r -> {
+    ExecutorService prefetch = Executors.newSingleThreadExecutor(r -> {   // makes the next batch's tensors during a step
       Thread t = new Thread(r, "tfgraph-prefetch");
       t.setDaemon(true);
       return t;
@@ -166,7 +190,7 @@ public final class Trainer implements AutoCloseable {
         calls.each(l -> l.onEpochStart(run, ep));
         long te = System.nanoTime();
         runEpoch(train, epoch, run, prefetch, calls);
-        TrainResult.Metrics v = val == null ? null : Evaluator.evaluate(mg, val, 512, opt.loss, metrics);
+        TrainResult.Metrics v = val == null ? null : val.evaluate(mg, opt.loss, metrics);
         TrainResult.Epoch e = new TrainResult.Epoch(epoch + 1, run.meanLoss(), run.meanMetrics(),
             v == null ? Double.NaN : v.loss(), v == null ? Map.of() : v.values(), run.lr, (System.nanoTime() - te) / 1e9);
         history.add(e);
@@ -184,7 +208,7 @@ public final class Trainer implements AutoCloseable {
       calls.end(l -> l.onFitEnd(run, f));
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
-    TrainResult.Metrics tm = test == null ? null : Evaluator.evaluate(mg, test, 512, opt.loss, metrics);
+    TrainResult.Metrics tm = test == null ? null : test.evaluate(mg, opt.loss, metrics);
     TrainResult.Epoch last = history.isEmpty() ? null : history.get(history.size() - 1);
     Map<String, NpyArray> weights = mg.weights();
     WeightCheck.requireFinite(weights, model.dtype().equals("float64"), "training produced non-finite weights");
@@ -280,7 +304,7 @@ public final class Trainer implements AutoCloseable {
   }
 
   /** {train, validation}: a seeded hold-out of validation_split of the training data. */
-  private Dataset[] holdOut(Dataset train) {
+  private Feed[] holdOut(Feed train) {
     int[] o = Batches.order(train.size(), opt.seed, -1, true);
     int nv = (int) Math.round(train.size() * opt.validationSplit);
     if (nv == 0 || nv == train.size()) {
@@ -288,11 +312,11 @@ public final class Trainer implements AutoCloseable {
           + " training examples holds out " + nv + " for validation and leaves " + (train.size() - nv)
           + " for training; expected at least 1 of each (more data, or a larger split)");
     }
-    return new Dataset[] {train.subset(Arrays.copyOfRange(o, nv, o.length)), train.subset(Arrays.copyOfRange(o, 0, nv))};
+    return train.holdOut(o, nv);
   }
 
   /** Resumes from the last checkpoint, or sets initial (or fresh, adapted) weights and zeroes the optimizer. */
-  private Checkpoints.State start(Dataset train, Map<String, NpyArray> initial, Run run) {
+  private Checkpoints.State start(Feed train, Map<String, NpyArray> initial, Run run) {
     Checkpoints.removeLeftovers(opt.checkpointDir);
     Checkpoints.Loaded ck = opt.resume ? Checkpoints.load(opt.checkpointDir) : null;
     if (ck != null) {
@@ -304,55 +328,47 @@ public final class Trainer implements AutoCloseable {
       return s;
     }
     Map<String, NpyArray> w = initial != null ? new LinkedHashMap<>(initial) : mg.initialValues(opt.seed);
-    if (initial == null) Adaptation.run(model, mg, train, w);
+    if (initial == null && Adaptation.needed(model) != null && train.arrays() == null) {
+      throw new BadInputException("train: layer '" + Adaptation.needed(model).name() + "' adapts to the training data before the"
+          + " first step, which needs the examples in memory; " + train.describe() + " is streamed (decode it into memory, or give"
+          + " the layer its values)");
+    }
+    if (initial == null) Adaptation.run(model, mg, train.arrays(), w);
     mg.setWeights(w);
     initOptimizer();
     return new Checkpoints.State(0, 0, Double.POSITIVE_INFINITY, 0);
   }
 
   /** The steps of one epoch, each batch prepared on the prefetch thread while the previous one runs. */
-  private void runEpoch(Dataset train, int epoch, Run run, ExecutorService prefetch, Calls calls) {
-    int steps = run.steps;
-    int[] order = Batches.order(train.size(), opt.seed, epoch, opt.shuffle);
-    Batches.Flip flip = opt.augment.equals("flip") ? new Batches.Flip(opt.seed, epoch) : null;
-    List<Shape> shapes = model.inputs().stream().map(InputSpec::shape).toList();
-    int shards = strategy.shards();
-    Shape targets = model.outputShape();
-    IntFunction<Batch> batchAt = i -> Batches.of(train, order, i, opt.batchSize, shards, mg.type(), shapes, targets, flip);
-    Future<Batch> next = prefetch.submit(() -> batchAt.apply(0));
+  private void runEpoch(Feed train, int epoch, Run run, ExecutorService prefetch, Calls calls) {
+    Feed.Cut cut = new Feed.Cut(opt.seed, opt.shuffle, opt.batchSize, strategy.shards(), mg.type(),
+        model.inputs().stream().map(InputSpec::shape).toList(), model.outputShape(), opt.augment.equals("flip"));
     run.startEpoch();
-    for (int s = 0; s < steps; s++) {
-      final int batch = s;
-      calls.each(l -> l.onBatchStart(run, batch, run.step));
-      long tw = System.nanoTime();
-      Batch b = get(next);
-      run.waitNanos += System.nanoTime() - tw;
-      final int ns = s + 1;
-      if (ns < steps) next = prefetch.submit(() -> batchAt.apply(ns));
-      long ts = System.nanoTime();
-      double[] values;
-      try (b) {
-        values = stepper.run(b.x(), b.y(), b.n(), run.step, run.lr);
+    try (Feed.Epoch batches = train.epoch(epoch, cut, prefetch)) {
+      for (int s = 0; s < run.steps; s++) {
+        final int batch = s;
+        long tw = System.nanoTime();
+        Batch b = batches.next();
+        run.waitNanos += System.nanoTime() - tw;
+        if (b == null) break;
+        if (b.n() == 0) {   // every image of a streamed batch was skipped as bad
+          run.batchesRun++;
+          continue;
+        }
+        calls.each(l -> l.onBatchStart(run, batch, run.step));
+        long ts = System.nanoTime();
+        double[] values;
+        try (b) {
+          values = stepper.run(b.x(), b.y(), b.n(), run.step, run.lr);
+        }
+        run.stepNanos += System.nanoTime() - ts;
+        run.step++;
+        run.stepsRun++;
+        BatchLogs logs = run.batchEnd(epoch, s, b.n(), (long) s * opt.batchSize, values);
+        calls.each(l -> l.onBatchEnd(run, logs));
+        if (opt.maxSteps > 0 && run.stepsRun >= opt.maxSteps) run.stop("max_steps");
+        if (run.stopReason() != null) break;
       }
-      run.stepNanos += System.nanoTime() - ts;
-      run.step++;
-      run.stepsRun++;
-      BatchLogs logs = run.batchEnd(epoch, s, b.n(), (long) s * opt.batchSize, values);
-      calls.each(l -> l.onBatchEnd(run, logs));
-      if (opt.maxSteps > 0 && run.stepsRun >= opt.maxSteps) run.stop("max_steps");
-      if (run.stopReason() != null) break;
-    }
-  }
-
-  private static Batch get(Future<Batch> f) {
-    try {
-      return f.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new RunFailedException("interrupted");
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException re) throw re;
-      throw new RunFailedException("preparing a batch failed: " + e.getCause(), e.getCause());
     }
   }
 

@@ -81,11 +81,7 @@ public final class ImageData {
 
   static Loaded loadFolder(Path dir, Options o) {
     List<ImageFolder.Listing> splits = ImageFolder.splits(dir);
-    List<String> classes = splits.get(0).classes();
-    if (o.numClasses() > 0 && classes.size() != o.numClasses()) {
-      throw new BadInputException(splits.get(0).dir() + " holds " + classes.size() + " class folders " + classes + "; the model outputs "
-          + o.numClasses() + " classes");
-    }
+    List<String> classes = checkClasses(splits.get(0), o);
     int[] skipped = {0};
     try (ImageDecoding.Decoder d = decoder(o)) {
       Dataset train = decodeAll(encoded(splits.get(0)), splits.get(0).items().size(), d, o, skipped);
@@ -94,11 +90,33 @@ public final class ImageData {
     }
   }
 
-  /**
-   * TFRecords: one file, a glob, or a folder; in a folder, files whose names start with "train"
-   * and "test" are the two splits when both are there, else every file is training data.
-   */
+  /** The training split's class names, as many as the model's classes (when known). */
+  static List<String> checkClasses(ImageFolder.Listing train, Options o) {
+    List<String> classes = train.classes();
+    if (o.numClasses() > 0 && classes.size() != o.numClasses()) {
+      throw new BadInputException(train.dir() + " holds " + classes.size() + " class folders " + classes + "; the model outputs "
+          + o.numClasses() + " classes");
+    }
+    return classes;
+  }
+
   static Loaded loadRecords(String value, Options o) {
+    List<List<Path>> split = recordSplits(value);
+    List<Path> train = split.get(0), test = split.get(1);
+    int[] skipped = {0};
+    try (ImageDecoding.Decoder d = decoder(o)) {
+      Dataset tr = decodeAll(records(train, o), -1, d, o, skipped);
+      Dataset te = test.isEmpty() ? null : decodeAll(records(test, o), -1, d, o, skipped);
+      return new Loaded(Kind.TFRECORD, tr, te, null, skipped[0]);
+    }
+  }
+
+  /**
+   * TFRecords {training files, test files}: one file, a glob, or a folder; in a folder, files whose
+   * names start with "train" and "test" are the two splits when both are there, else every file is
+   * training data (the test list is empty).
+   */
+  static List<List<Path>> recordSplits(String value) {
     List<Path> files = TfRecords.files(value);
     List<Path> train = new ArrayList<>(), test = new ArrayList<>();
     if (Files.isDirectory(Path.of(value)) && !TfRecords.isGlob(value)) {
@@ -108,16 +126,8 @@ public final class ImageData {
         else if (n.startsWith("test")) test.add(f);
       }
     }
-    if (train.isEmpty() || test.isEmpty()) {
-      train = files;
-      test = List.of();
-    }
-    int[] skipped = {0};
-    try (ImageDecoding.Decoder d = decoder(o)) {
-      Dataset tr = decodeAll(records(train, o), -1, d, o, skipped);
-      Dataset te = test.isEmpty() ? null : decodeAll(records(test, o), -1, d, o, skipped);
-      return new Loaded(Kind.TFRECORD, tr, te, null, skipped[0]);
-    }
+    if (train.isEmpty() || test.isEmpty()) return List.of(files, List.of());
+    return List.of(train, test);
   }
 
   private static ImageDecoding.Decoder decoder(Options o) {

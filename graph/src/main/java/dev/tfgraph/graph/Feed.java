@@ -1,0 +1,159 @@
+package dev.tfgraph.graph;
+
+import dev.tfgraph.graph.Batches.Batch;
+import dev.tfgraph.graph.data.Dataset;
+import dev.tfgraph.graph.data.ImageStream;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Supplier;
+import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.Shape;
+
+/**
+ * Examples as the training loop takes them: arrays in memory, or images streamed from a folder
+ * or TFRecords. Either way an epoch is {@code ceil(size / batch)} batches in a seeded order, each
+ * made into tensors on a prefetch thread while the previous step runs.
+ */
+abstract class Feed {
+  /** How an epoch's batches are cut and made into tensors. */
+  record Cut(long seed, boolean shuffle, int batchSize, int shards, Class<?> type, List<Shape> inputShapes, Shape targetShape,
+      boolean flip) {}
+
+  abstract int size();
+
+  /** The examples in memory (for adaptation), or null when streamed. */
+  abstract Dataset arrays();
+
+  abstract String describe();
+
+  /** {training, validation}: the validation share held out by a seeded permutation of the examples. */
+  abstract Feed[] holdOut(int[] order, int validation);
+
+  abstract TrainResult.Metrics evaluate(ModelGraph mg, Loss loss, List<Metric> metrics);
+
+  /** The batches of one epoch, the first already being prepared on {@code prefetch}. */
+  abstract Epoch epoch(int epoch, Cut cut, ExecutorService prefetch);
+
+  static Feed of(Dataset d) {
+    return new InMemory(d);
+  }
+
+  static Feed of(ImageStream s) {
+    return new Streamed(s);
+  }
+
+  /** Batches in order; {@link #next} blocks while the next one is prepared, then starts the one after. */
+  static final class Epoch implements AutoCloseable {
+    private final ExecutorService prefetch;
+    private final Supplier<Batch> make;
+    private final Runnable onClose;
+    private Future<Batch> next;
+
+    Epoch(ExecutorService prefetch, Supplier<Batch> make, Runnable onClose) {
+      this.prefetch = prefetch;
+      this.make = make;
+      this.onClose = onClose;
+      this.next = prefetch.submit(make::get);
+    }
+
+    Batch next() {
+      try {
+        Batch b = next.get();
+        next = prefetch.submit(make::get);
+        return b;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new RunFailedException("interrupted");
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof RuntimeException re) throw re;
+        throw new RunFailedException("preparing a batch failed: " + e.getCause(), e.getCause());
+      }
+    }
+
+    @Override
+    public void close() {
+      next.cancel(true);
+      try {
+        Batch b = next.isCancelled() ? null : next.get();
+        if (b != null) b.close();
+      } catch (Exception ignored) {
+        // a batch being prepared when training stopped: nothing to keep
+      }
+      onClose.run();
+    }
+  }
+
+  private static final class InMemory extends Feed {
+    private final Dataset d;
+
+    InMemory(Dataset d) {
+      this.d = d;
+    }
+
+    int size() { return d.size(); }
+    Dataset arrays() { return d; }
+    String describe() { return "the training arrays"; }
+
+    Feed[] holdOut(int[] order, int validation) {
+      return new Feed[] {of(d.subset(Arrays.copyOfRange(order, validation, order.length))), of(d.subset(Arrays.copyOfRange(order, 0, validation)))};
+    }
+
+    TrainResult.Metrics evaluate(ModelGraph mg, Loss loss, List<Metric> metrics) {
+      return Evaluator.evaluate(mg, d, 512, loss, metrics);
+    }
+
+    Epoch epoch(int epoch, Cut c, ExecutorService prefetch) {
+      int[] order = Batches.order(d.size(), c.seed(), epoch, c.shuffle());
+      Batches.Flip flip = c.flip() ? new Batches.Flip(c.seed(), epoch) : null;
+      int steps = (int) ((d.size() + (long) c.batchSize() - 1) / c.batchSize());
+      int[] step = {0};
+      return new Epoch(prefetch, () -> step[0] >= steps ? null
+          : Batches.of(d, order, step[0]++, c.batchSize(), c.shards(), c.type(), c.inputShapes(), c.targetShape(), flip), () -> {});
+    }
+  }
+
+  private static final class Streamed extends Feed {
+    private final ImageStream s;
+
+    Streamed(ImageStream s) {
+      this.s = s;
+    }
+
+    int size() { return s.size(); }
+    Dataset arrays() { return null; }
+    String describe() { return s.describe(); }
+
+    Feed[] holdOut(int[] order, int validation) {
+      ImageStream train = s.subset(Arrays.copyOfRange(order, validation, order.length)), val = s.subset(Arrays.copyOfRange(order, 0, validation));
+      if (train == null) {
+        throw new BadInputException("train: a validation split needs examples by position, which TFRecords streamed from "
+            + s.describe() + " do not have; give a test split instead (train*/test* files in one folder)");
+      }
+      return new Feed[] {of(train), of(val)};
+    }
+
+    TrainResult.Metrics evaluate(ModelGraph mg, Loss loss, List<Metric> metrics) {
+      return Evaluator.evaluate(mg, s, 512, loss, metrics);
+    }
+
+    /** The stream's batches of an epoch as tensors; a batch whose images were all skipped has n = 0 and no tensors. */
+    Epoch epoch(int epoch, Cut c, ExecutorService prefetch) {
+      ImageStream.Epoch images = s.epoch(epoch, c.seed(), c.shuffle(), c.batchSize());
+      Batches.Flip flip = c.flip() ? new Batches.Flip(c.seed(), epoch) : null;
+      int[] step = {0};
+      return new Epoch(prefetch, () -> {
+        ImageStream.Batch b = images.next();
+        if (b == null) return null;
+        int k = step[0]++;
+        if (b.n() == 0) return new Batch(new Tensor[c.shards()][0], new Tensor[c.shards()], 0);
+        int[] identity = Batches.order(b.n(), 0, 0, false);
+        return Batches.of(new Dataset(b.x(), b.y(), s.exampleShape()), identity, 0, b.n(), c.shards(), c.type(), c.inputShapes(),
+            c.targetShape(), flip, k);
+      }, images::close);
+    }
+  }
+}
