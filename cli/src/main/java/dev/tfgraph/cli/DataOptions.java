@@ -43,6 +43,9 @@ public final class DataOptions {
   @Option(names = "--shuffle-buffer", paramLabel = "N", converter = Ranges.Positive.class, description = "records in the seeded shuffle buffer of streamed TFRecords (default 10000)")
   int shuffleBuffer = ImageStream.Settings.DEFAULT_SHUFFLE_BUFFER;
 
+  @Option(names = "--memory-map", description = "read --x .npy files through memory maps, batch by batch, instead of loading them (automatic when they are larger than the heap can hold)")
+  boolean memoryMap;
+
   /** What --data gave: the splits (test null without one), the class names of an image folder, images skipped (null: not image data). */
   record Loaded(Dataset train, Dataset test, List<String> classes, Integer skipped) {}
 
@@ -66,6 +69,7 @@ public final class DataOptions {
   void check() {
     if (data != null && isNpy()) throw new BadInputException("give either --data or --x/--y, not both");
     if (isNpy() && (x == null || x.isEmpty() || y == null)) throw new BadInputException("--x and --y go together");
+    if (memoryMap && !isNpy()) throw new BadInputException("--memory-map maps --x .npy files; received " + (data != null ? "--data" : "no --x"));
   }
 
   /** The training split (or the --x/--y arrays). */
@@ -136,6 +140,22 @@ public final class DataOptions {
     ImageDecoding.checkInputShape("model input '" + in.name() + "' (--data " + data + " holds images)", Shapes.dims(in.shape()));
     return new ImageData.Options(Shapes.dims(in.shape()), skipBadImages, imageKey, labelKey, numClasses,
         w -> System.err.println("tfgraph: " + w));
+  }
+
+  /** Whether training reads --x through memory maps: asked for, or .npy files larger than the heap can hold. */
+  boolean mapped() {
+    check();
+    if (!isNpy()) return false;
+    if (!NamedArrays.allNpy(x)) {
+      if (memoryMap) throw new BadInputException("--memory-map maps .npy files; an .npz (compressed or not) is read into memory");
+      return false;
+    }
+    return memoryMap || dev.tfgraph.graph.data.MappedNpy.exceedsHeap(NamedArrays.files(x));
+  }
+
+  /** --x mapped, --y read. */
+  dev.tfgraph.graph.data.MappedDataset mappedArrays() {
+    return dev.tfgraph.graph.data.MappedDataset.of(NamedArrays.map("--x", x), Npy.read(y), y.toString(), floatTargets);
   }
 
   /** Set by train before loading: --y holds float targets (a loss other than sparse cross-entropy). */

@@ -5,6 +5,7 @@ import dev.tfgraph.graph.Evaluator;
 import dev.tfgraph.graph.TrainResult;
 import dev.tfgraph.graph.data.Dataset;
 import dev.tfgraph.graph.data.ImageStream;
+import dev.tfgraph.graph.data.MappedDataset;
 import dev.tfgraph.graph.data.NpyArray;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -33,27 +34,44 @@ public final class EvaluateCommand implements Callable<Integer> {
     data.floatTargets = !lossFn.sparse();
     try (Predictor p = ModelDir.open(model, trusted)) {
       if (data.streams()) return streamed(p, lossFn);
+      if (data.mapped()) {   // --x read through memory maps, a chunk at a time
+        MappedDataset m = data.mappedArrays();
+        int[] all = ImageStream.order(m.size(), 0, 0, false);
+        Evaluator.Sums sums = null;
+        for (int from = 0; from < m.size(); from += CHUNK) sums = add(p, lossFn, m.rows(all, from, Math.min(CHUNK, m.size() - from)), sums);
+        print(p, lossFn, sums.means(), null);
+        return Main.OK;
+      }
       DataOptions.Loaded loaded = data.evaluation(modelInputs(p), outputClasses(p));
-      Dataset d = loaded.train();
-      Map<String, NpyArray> xs = new LinkedHashMap<>();
-      for (Dataset.Input in : d.inputs()) {
-        long[] shape = new long[in.shape().length + 1];
-        shape[0] = d.size();
-        System.arraycopy(in.shape(), 0, shape, 1, in.shape().length);
-        xs.put(in.name(), NpyArray.ofFloats(shape, in.x()));
-      }
-      NpyArray out = p.predict(NamedArrays.forInputs(xs, p.inputNames()), batchSize);
-      int width = Math.toIntExact(out.size() / Math.max(1, out.shape()[0]));
-      if (d.targets() != null && d.targets().x().length != (long) d.size() * width) {
-        throw new dev.tfgraph.graph.BadInputException("evaluate: --y targets have shape " + java.util.Arrays.toString(d.targets().shape())
-            + " per example, expected [" + width + "] (the model's output, for loss " + lossFn.name() + ")");
-      }
-      java.util.List<dev.tfgraph.graph.Metric> ms = metrics == null ? dev.tfgraph.graph.metric.Metrics.defaults(lossFn, width)
-          : dev.tfgraph.graph.LayerRegistry.metrics(metrics, lossFn);
-      TrainResult.Metrics m = Evaluator.metrics(out.toFloats(), d, width, lossFn, ms, endsIn(p, lossFn.logitsOf()));
-      print(p, lossFn, m, loaded.skipped());
+      print(p, lossFn, add(p, lossFn, loaded.train(), null).means(), loaded.skipped());
     }
     return Main.OK;
+  }
+
+  /** Rows of a memory-mapped --x evaluated at a time. */
+  static final int CHUNK = 8192;
+
+  /** Adds the model's loss and metrics on {@code d} to {@code sums} (made on the first call, from the output's width). */
+  private Evaluator.Sums add(Predictor p, dev.tfgraph.graph.Loss lossFn, Dataset d, Evaluator.Sums sums) {
+    Map<String, NpyArray> xs = new LinkedHashMap<>();
+    for (Dataset.Input in : d.inputs()) {
+      long[] shape = new long[in.shape().length + 1];
+      shape[0] = d.size();
+      System.arraycopy(in.shape(), 0, shape, 1, in.shape().length);
+      xs.put(in.name(), NpyArray.ofFloats(shape, in.x()));
+    }
+    NpyArray out = p.predict(NamedArrays.forInputs(xs, p.inputNames()), batchSize);
+    int width = Math.toIntExact(out.size() / Math.max(1, out.shape()[0]));
+    if (d.targets() != null && d.targets().x().length != (long) d.size() * width) {
+      throw new dev.tfgraph.graph.BadInputException("evaluate: --y targets have shape " + java.util.Arrays.toString(d.targets().shape())
+          + " per example, expected [" + width + "] (the model's output, for loss " + lossFn.name() + ")");
+    }
+    if (sums == null) {
+      sums = new Evaluator.Sums(width, lossFn, metrics == null ? dev.tfgraph.graph.metric.Metrics.defaults(lossFn, width)
+          : dev.tfgraph.graph.LayerRegistry.metrics(metrics, lossFn), endsIn(p, lossFn.logitsOf()));
+    }
+    sums.add(out.toFloats(), d.y(), d.targets() == null ? null : d.targets().x(), d.size());
+    return sums;
   }
 
   /** The test split of streamed images (all of them without one), one batch at a time. */
@@ -64,18 +82,10 @@ public final class EvaluateCommand implements Callable<Integer> {
     }
     try (ImageStream.Splits sp = data.stream(modelInputs(p), outputClasses(p))) {
       ImageStream s = sp.test() != null ? sp.test() : sp.train();
-      long[] shape = s.exampleShape();
       Evaluator.Sums sums = null;
       try (ImageStream.Epoch e = s.epoch(0, 0, false, batchSize)) {
         for (ImageStream.Batch b; (b = e.next()) != null; ) {
-          if (b.n() == 0) continue;
-          NpyArray out = p.predict(NpyArray.ofFloats(new long[] {b.n(), shape[0], shape[1], shape[2]}, b.x()), batchSize);
-          int width = Math.toIntExact(out.size() / b.n());
-          if (sums == null) {
-            sums = new Evaluator.Sums(width, lossFn, metrics == null ? dev.tfgraph.graph.metric.Metrics.defaults(lossFn, width)
-                : dev.tfgraph.graph.LayerRegistry.metrics(metrics, lossFn), endsIn(p, lossFn.logitsOf()));
-          }
-          sums.add(out.toFloats(), b.y(), null, b.n());
+          if (b.n() > 0) sums = add(p, lossFn, new Dataset(b.x(), b.y(), s.exampleShape()), sums);
         }
       }
       if (sums == null) throw new dev.tfgraph.graph.BadInputException("evaluate: no image left in " + s.describe() + " after skipping bad ones");

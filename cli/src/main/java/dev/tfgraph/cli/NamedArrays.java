@@ -38,6 +38,26 @@ final class NamedArrays {
     return new Value(null, Path.of(v));
   }
 
+  /** Whether every value is a .npy file (which can be memory-mapped; an .npz cannot). */
+  static boolean allNpy(List<String> values) {
+    return values.stream().allMatch(v -> parse(v).file().toString().endsWith(".npy"));
+  }
+
+  /** The .npy files by input name, memory-mapped (the key null: one unnamed array). */
+  static Map<String, dev.tfgraph.graph.data.MappedNpy> map(String option, List<String> values) {
+    Map<String, dev.tfgraph.graph.data.MappedNpy> out = new LinkedHashMap<>();
+    List<Value> vs = values.stream().map(NamedArrays::parse).toList();
+    if (vs.size() > 1 && vs.stream().anyMatch(v -> v.name() == null)) {
+      throw new BadInputException(option + " given " + vs.size() + " times: expected NAME=FILE.npy each time (one per model input), received "
+          + values);
+    }
+    for (Value v : vs) {
+      if (out.containsKey(v.name())) throw new BadInputException(option + " names input \"" + v.name() + "\" twice; expected one NAME=FILE.npy per model input");
+      out.put(v.name(), dev.tfgraph.graph.data.MappedNpy.open(v.file()));
+    }
+    return out;
+  }
+
   /** The arrays by input name (the key null: one unnamed array). */
   static Map<String, NpyArray> read(String option, List<String> values) {
     Map<String, NpyArray> out = new LinkedHashMap<>();

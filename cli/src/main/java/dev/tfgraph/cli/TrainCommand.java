@@ -141,6 +141,10 @@ public final class TrainCommand implements Callable<Integer> {
         return trained(ImageLabels.apply(m, sp.classes()), o, c, t -> t.fit(sp.train(), sp.test(), w), lossFn, sp.train().size(), sp::skipped);
       }
     }
+    if (data.mapped()) {
+      dev.tfgraph.graph.data.MappedDataset mapped = data.mappedArrays();
+      return trained(m, o, c, t -> t.fit(mapped, null, w), lossFn, mapped.size(), null);
+    }
     DataOptions.Loaded loaded = data.load(m.inputs(), classes(m));
     Dataset train = loaded.train();
     Dataset test = loaded.test();

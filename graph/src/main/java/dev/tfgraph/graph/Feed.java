@@ -3,6 +3,7 @@ package dev.tfgraph.graph;
 import dev.tfgraph.graph.Batches.Batch;
 import dev.tfgraph.graph.data.Dataset;
 import dev.tfgraph.graph.data.ImageStream;
+import dev.tfgraph.graph.data.MappedDataset;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -44,6 +45,11 @@ abstract class Feed {
 
   static Feed of(ImageStream s) {
     return new Streamed(s);
+  }
+
+  /** Memory-mapped arrays; {@code check} aligns each batch's inputs with the model's (and checks them). */
+  static Feed of(MappedDataset d, java.util.function.UnaryOperator<Dataset> check) {
+    return new Mapped(d, check);
   }
 
   /** Batches in order; {@link #next} blocks while the next one is prepared, then starts the one after. */
@@ -115,6 +121,53 @@ abstract class Feed {
           : Batches.of(d, order, step[0]++, c.batchSize(), c.shards(), c.type(), c.inputShapes(), c.targetShape(), flip), () -> {});
     }
   }
+
+  private static final class Mapped extends Feed {
+    private final MappedDataset d;
+    private final java.util.function.UnaryOperator<Dataset> check;
+
+    Mapped(MappedDataset d, java.util.function.UnaryOperator<Dataset> check) {
+      this.d = d;
+      this.check = check;
+    }
+
+    int size() { return d.size(); }
+    Dataset arrays() { return null; }
+    String describe() { return d.describe() + " (memory-mapped)"; }
+
+    Feed[] holdOut(int[] order, int validation) {
+      return new Feed[] {of(d.subset(Arrays.copyOfRange(order, validation, order.length)), check), of(d.subset(Arrays.copyOfRange(order, 0, validation)), check)};
+    }
+
+    /** Chunk by chunk, the sums of the in-memory evaluation. */
+    TrainResult.Metrics evaluate(ModelGraph mg, Loss loss, List<Metric> metrics) {
+      Evaluator.Sums s = null;
+      int[] identity = Batches.order(d.size(), 0, 0, false);
+      for (int from = 0; from < d.size(); from += CHUNK) {
+        Dataset c = check.apply(d.rows(identity, from, Math.min(CHUNK, d.size() - from)));
+        float[] out = mg.predict(Evaluator.xs(c), c.size(), 512);
+        if (s == null) s = new Evaluator.Sums(out.length / c.size(), loss, metrics, mg.endsIn(loss.logitsOf()));
+        s.add(out, c.y(), c.targets() == null ? null : c.targets().x(), c.size());
+      }
+      return s.means();
+    }
+
+    Epoch epoch(int epoch, Cut c, ExecutorService prefetch) {
+      int[] order = Batches.order(d.size(), c.seed(), epoch, c.shuffle());
+      Batches.Flip flip = c.flip() ? new Batches.Flip(c.seed(), epoch) : null;
+      int steps = (int) ((d.size() + (long) c.batchSize() - 1) / c.batchSize());
+      int[] step = {0};
+      return new Epoch(prefetch, () -> {
+        if (step[0] >= steps) return null;
+        int k = step[0]++, from = k * c.batchSize(), n = Math.min(c.batchSize(), d.size() - from);
+        Dataset b = check.apply(d.rows(order, from, n));
+        return Batches.of(b, Batches.order(n, 0, 0, false), 0, n, c.shards(), c.type(), c.inputShapes(), c.targetShape(), flip, k);
+      }, () -> {});
+    }
+  }
+
+  /** Rows evaluated at a time from a mapped file. */
+  static final int CHUNK = 8192;
 
   private static final class Streamed extends Feed {
     private final ImageStream s;

@@ -3,6 +3,7 @@ package dev.tfgraph.graph;
 import dev.tfgraph.graph.Batches.Batch;
 import dev.tfgraph.graph.data.Dataset;
 import dev.tfgraph.graph.data.ImageStream;
+import dev.tfgraph.graph.data.MappedDataset;
 import dev.tfgraph.graph.data.NpyArray;
 import dev.tfgraph.graph.fit.BatchLogs;
 import dev.tfgraph.graph.fit.Fit;
@@ -152,6 +153,18 @@ public final class Trainer implements AutoCloseable {
           + " takes float targets (use sparse_categorical_crossentropy)");
     }
     return fit(Feed.of(train), test == null ? null : Feed.of(test), initial);
+  }
+
+  /**
+   * As {@link #fit(Dataset, Dataset, Map)} with the training inputs read through memory maps, a
+   * batch's rows copied out when it is made (arrays larger than the heap); the same batches as
+   * the arrays in memory would give.
+   */
+  public TrainResult fit(MappedDataset train, Dataset test, Map<String, NpyArray> initial) {
+    if (train.size() == 0) throw new BadInputException("training data: no examples");
+    checkData(train.rows(new int[] {0}, 0, 1), "training");   // shapes, names and targets, before anything runs
+    Feed te = test == null ? null : Feed.of(checkData(test, "test"));
+    return fit(Feed.of(train, d -> checkData(d, "training")), te, initial);
   }
 
   private TrainResult fit(Feed train, Feed test, Map<String, NpyArray> initial) {
@@ -330,8 +343,8 @@ public final class Trainer implements AutoCloseable {
     Map<String, NpyArray> w = initial != null ? new LinkedHashMap<>(initial) : mg.initialValues(opt.seed);
     if (initial == null && Adaptation.needed(model) != null && train.arrays() == null) {
       throw new BadInputException("train: layer '" + Adaptation.needed(model).name() + "' adapts to the training data before the"
-          + " first step, which needs the examples in memory; " + train.describe() + " is streamed (decode it into memory, or give"
-          + " the layer its values)");
+          + " first step, which needs the examples in memory; " + train.describe() + " is read batch by batch (load it into memory,"
+          + " or give the layer its values)");
     }
     if (initial == null) Adaptation.run(model, mg, train.arrays(), w);
     mg.setWeights(w);

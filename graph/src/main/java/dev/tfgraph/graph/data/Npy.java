@@ -43,40 +43,65 @@ public final class Npy {
   public static NpyArray read(InputStream raw, long availableBytes, String what) {
     try {
       DataInputStream in = new DataInputStream(raw);
-      byte[] magic = new byte[6];
-      in.readFully(magic);
-      if (!java.util.Arrays.equals(magic, MAGIC)) throw new BadInputException(what + ": not a .npy file (bad magic)");
-      int major = in.readUnsignedByte();
-      in.readUnsignedByte();
-      long headerLen;
-      if (major == 1) headerLen = Short.toUnsignedInt(Short.reverseBytes(in.readShort()));
-      else if (major == 2 || major == 3) headerLen = Integer.toUnsignedLong(Integer.reverseBytes(in.readInt()));
-      else throw new BadInputException(what + ": unsupported .npy version " + major);
-      long prefix = major == 1 ? 10 : 12;
-      if (headerLen > MAX_HEADER || headerLen > availableBytes - prefix) {
-        throw new BadInputException(what + ": header length " + headerLen + " exceeds the file");
-      }
-      byte[] h = new byte[(int) headerLen];
-      in.readFully(h);
-      NpyHeader header = NpyHeader.parse(new String(h, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1), what);
-      NpyArray.Kind kind = kind(header.descr(), what);
-      long[] shape = header.shape();
-      int n = ArrayBudget.elements(shape, what);
-      long need = Math.multiplyExact((long) n, kind.itemSize);
-      long have = availableBytes - prefix - headerLen;
-      if (need > have) {
-        throw new BadInputException(what + ": truncated: shape " + java.util.Arrays.toString(shape) + " of " + kind.numpy
-            + " needs " + need + " data bytes, found " + have);
-      }
-      long heap = ArrayBudget.decodedBytes(kind, n) * (header.fortranOrder() ? 2 : 1);
-      ArrayBudget.reserve(heap, what + " (" + availableBytes + " bytes)", "shape " + java.util.Arrays.toString(shape) + " of " + kind.numpy);
-      ByteOrder order = header.descr().startsWith(">") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
-      return ElementReader.read(in, kind, order, shape, n, header.fortranOrder(), what);
+      Layout l = layout(in, availableBytes, what);
+      int n = ArrayBudget.elements(l.shape(), what);
+      l.requireData(what);
+      long heap = ArrayBudget.decodedBytes(l.kind(), n) * (l.fortranOrder() ? 2 : 1);
+      ArrayBudget.reserve(heap, what + " (" + availableBytes + " bytes)", "shape " + java.util.Arrays.toString(l.shape()) + " of " + l.kind().numpy);
+      return ElementReader.read(in, l.kind(), l.order(), l.shape(), n, l.fortranOrder(), what);
     } catch (EOFException e) {
       throw new BadInputException(what + ": truncated .npy file");
     } catch (IOException e) {
       throw new BadInputException(what + ": cannot read (" + e.getMessage() + ")");
     }
+  }
+
+  /** What a .npy header declares, and where its data start: {@code dataOffset} bytes into the file. */
+  record Layout(NpyArray.Kind kind, ByteOrder order, long[] shape, boolean fortranOrder, long dataOffset, long dataBytes, long have) {
+    /** The file holds every declared element. */
+    void requireData(String what) {
+      if (dataBytes > have) {
+        throw new BadInputException(what + ": truncated: shape " + java.util.Arrays.toString(shape) + " of " + kind.numpy
+            + " needs " + dataBytes + " data bytes, found " + have);
+      }
+    }
+  }
+
+  /**
+   * Reads the magic, version and header, leaving {@code in} at the first data byte; {@code
+   * availableBytes} is the file's size ({@link Layout#requireData} checks the data are all there).
+   */
+  static Layout layout(DataInputStream in, long availableBytes, String what) throws IOException {
+    byte[] magic = new byte[6];
+    in.readFully(magic);
+    if (!java.util.Arrays.equals(magic, MAGIC)) throw new BadInputException(what + ": not a .npy file (bad magic)");
+    int major = in.readUnsignedByte();
+    in.readUnsignedByte();
+    long headerLen;
+    if (major == 1) headerLen = Short.toUnsignedInt(Short.reverseBytes(in.readShort()));
+    else if (major == 2 || major == 3) headerLen = Integer.toUnsignedLong(Integer.reverseBytes(in.readInt()));
+    else throw new BadInputException(what + ": unsupported .npy version " + major);
+    long prefix = major == 1 ? 10 : 12;
+    if (headerLen > MAX_HEADER || headerLen > availableBytes - prefix) {
+      throw new BadInputException(what + ": header length " + headerLen + " exceeds the file");
+    }
+    byte[] h = new byte[(int) headerLen];
+    in.readFully(h);
+    NpyHeader header = NpyHeader.parse(new String(h, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1), what);
+    NpyArray.Kind kind = kind(header.descr(), what);
+    long[] shape = header.shape();
+    long need = 1;
+    for (long d : shape) {
+      if (d < 0) throw new BadInputException(what + ": negative dimension in declared shape " + java.util.Arrays.toString(shape));
+    }
+    try {
+      for (long d : shape) need = Math.multiplyExact(need, d);
+      need = Math.multiplyExact(need, (long) kind.itemSize);
+    } catch (ArithmeticException e) {
+      need = Long.MAX_VALUE;   // more bytes than any file holds
+    }
+    ByteOrder order = header.descr().startsWith(">") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
+    return new Layout(kind, order, shape, header.fortranOrder(), prefix + headerLen, need, availableBytes - prefix - headerLen);
   }
 
   static NpyArray.Kind kind(String descr, String what) {

@@ -1,0 +1,91 @@
+package dev.tfgraph.graph.data;
+
+import dev.tfgraph.graph.BadInputException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A {@link Dataset} whose inputs stay in memory-mapped .npy files ({@link MappedNpy}): only the
+ * labels (or float targets) are in memory, and a batch's rows are copied out when it is made.
+ * {@code index} (null: every row in order) selects the rows, for a held-out share.
+ */
+public record MappedDataset(List<Named> inputs, int[] y, Dataset.Input targets, int[] index) {
+  /** One input's mapped file and the model input it feeds (null: the only one). */
+  public record Named(String name, MappedNpy x) {}
+
+  public MappedDataset {
+    inputs = List.copyOf(inputs);
+    if (inputs.isEmpty()) throw new BadInputException("dataset: no inputs");
+    if ((y == null) == (targets == null)) throw new IllegalArgumentException("dataset: give either labels or targets");
+    int rows = inputs.get(0).x().rows();
+    for (Named in : inputs) {
+      if (in.x().rows() != rows) {
+        throw new BadInputException(in.x().file() + ": " + in.x().rows() + " examples; " + inputs.get(0).x().file() + " has " + rows);
+      }
+    }
+    int labelled = y != null ? y.length : Math.toIntExact(targets.x().length / Math.max(1, targets.exampleSize()));
+    if (labelled != rows) throw new BadInputException("dataset: " + labelled + " labels for " + rows + " examples of " + inputs.get(0).x().file());
+    for (int i = 0; y != null && i < y.length; i++) {
+      if (y[i] < 0) throw new BadInputException("dataset: label " + y[i] + " of example " + i + " is negative");
+    }
+  }
+
+  /**
+   * Mapped arrays by input name (the key null: one unnamed input) and labels or targets read into
+   * memory (as {@link Dataset#fromArrays} checks them).
+   */
+  public static MappedDataset of(Map<String, MappedNpy> xs, NpyArray y, String yWhat, boolean floatTargets) {
+    List<Named> inputs = new ArrayList<>();
+    for (var e : xs.entrySet()) inputs.add(new Named(e.getKey(), e.getValue()));
+    long[] ys = y.shape();
+    int rows = inputs.get(0).x().rows();
+    if (ys.length < 1 || ys[0] != rows || (!floatTargets && ys.length != 1)) {
+      throw new BadInputException(yWhat + ": expected shape [" + rows + (floatTargets ? ", ..." : "") + "] (one "
+          + (floatTargets ? "target" : "label") + " per example of " + inputs.get(0).x().file() + "), received " + y.shapeString());
+    }
+    if (!floatTargets && y.isFloating()) {
+      throw new BadInputException(yWhat + ": labels must have an integer dtype, received " + y.dtypeName()
+          + " (float targets need a loss that takes them: categorical_crossentropy, binary_crossentropy, mse or mae)");
+    }
+    if (floatTargets) return new MappedDataset(inputs, null, new Dataset.Input("targets", y.toFloats(), Arrays.copyOfRange(ys, 1, ys.length)), null);
+    return new MappedDataset(inputs, y.toInts(), null, null);
+  }
+
+  public int size() {
+    return index != null ? index.length : inputs.get(0).x().rows();
+  }
+
+  /** The examples at these positions (of this dataset's rows). */
+  public MappedDataset subset(int[] positions) {
+    int[] rows = new int[positions.length];
+    for (int i = 0; i < rows.length; i++) rows[i] = index != null ? index[positions[i]] : positions[i];
+    return new MappedDataset(inputs, y, targets, rows);
+  }
+
+  /** Examples {@code order[from .. from+n)} (positions in this dataset) copied into an in-memory Dataset, in that order. */
+  public Dataset rows(int[] order, int from, int n) {
+    int[] file = new int[n];
+    for (int i = 0; i < n; i++) file[i] = index != null ? index[order[from + i]] : order[from + i];
+    List<Dataset.Input> xs = new ArrayList<>();
+    for (Named in : inputs) {
+      float[] x = new float[Math.multiplyExact(n, in.x().exampleSize())];
+      in.x().copyRows(file, 0, n, x);
+      xs.add(new Dataset.Input(in.name(), x, in.x().exampleShape()));
+    }
+    if (y != null) {
+      int[] labels = new int[n];
+      for (int i = 0; i < n; i++) labels[i] = y[file[i]];
+      return new Dataset(xs, labels, null);
+    }
+    int es = Math.toIntExact(targets.exampleSize());
+    float[] t = new float[n * es];
+    for (int i = 0; i < n; i++) System.arraycopy(targets.x(), file[i] * es, t, i * es, es);
+    return new Dataset(xs, null, new Dataset.Input(targets.name(), t, targets.shape()));
+  }
+
+  public String describe() {
+    return inputs.size() == 1 ? inputs.get(0).x().file().toString() : inputs.size() + " mapped arrays";
+  }
+}
