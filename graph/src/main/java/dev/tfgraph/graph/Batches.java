@@ -50,40 +50,55 @@ final class Batches {
 
   /**
    * Rows {@code order[from .. from+n)}, flipped with the random stream of batch {@code step} of the
-   * epoch (a streamed batch arrives as its own small Dataset: from 0, its step in the epoch).
+   * epoch.
    */
   static Batch of(Dataset d, int[] order, int from, int n, int parts, Class<?> type, List<Shape> inputShapes,
       Shape targetShape, Flip flip, int step) {
+    return owned(gather(d, order, from, n), parts, type, inputShapes, targetShape, flip, step);
+  }
+
+  /** Rows {@code order[from .. from+n)} of every input and of the labels or targets, copied into a Dataset of their own. */
+  static Dataset gather(Dataset d, int[] order, int from, int n) {
+    List<Dataset.Input> xs = new java.util.ArrayList<>();
+    for (Dataset.Input in : d.inputs()) xs.add(new Dataset.Input(in.name(), rows(in, order, from, n), in.shape()));
+    if (d.y() != null) {
+      int[] y = new int[n];
+      for (int i = 0; i < n; i++) y[i] = d.y()[order[from + i]];
+      return new Dataset(xs, y, null);
+    }
+    return new Dataset(xs, null, new Dataset.Input(d.targets().name(), rows(d.targets(), order, from, n), d.targets().shape()));
+  }
+
+  private static float[] rows(Dataset.Input in, int[] order, int from, int n) {
+    int es = Math.toIntExact(in.exampleSize());
+    float[] x = new float[n * es];
+    for (int i = 0; i < n; i++) System.arraycopy(in.x(), order[from + i] * es, x, i * es, es);
+    return x;
+  }
+
+  /**
+   * A batch whose arrays are its own (gathered, streamed or read from a map): the first input
+   * flipped in place, the tensors made straight from the arrays, split into {@code parts} shards.
+   */
+  static Batch owned(Dataset b, int parts, Class<?> type, List<Shape> inputShapes, Shape targetShape, Flip flip, int step) {
+    int n = b.size();
     Tensor[][] xs = new Tensor[parts][inputShapes.size()];
     Tensor[] ys = new Tensor[parts];
     Batch batch = new Batch(xs, ys, n);
     try {
       for (int k = 0; k < inputShapes.size(); k++) {
-        Dataset.Input in = d.inputs().get(k);
+        Dataset.Input in = b.inputs().get(k);
         int es = Math.toIntExact(in.exampleSize());
-        float[] x = new float[n * es];
-        for (int i = 0; i < n; i++) System.arraycopy(in.x(), order[from + i] * es, x, i * es, es);
-        if (flip != null && k == 0) flipLeftRight(x, n, in.shape(), flip.random(step));
+        if (flip != null && k == 0) flipLeftRight(in.x(), n, in.shape(), flip.random(step));
         for (int r = 0; r < parts; r++) {
           int lo = shardStart(n, parts, r), hi = shardStart(n, parts, r + 1);
-          xs[r][k] = Tensors.rows(type, inputShapes.get(k), x, lo, hi - lo, es);
+          xs[r][k] = Tensors.rows(type, inputShapes.get(k), in.x(), lo, hi - lo, es);
         }
       }
-      if (d.y() != null) {
-        int[] y = new int[n];
-        for (int i = 0; i < n; i++) y[i] = d.y()[order[from + i]];
-        for (int r = 0; r < parts; r++) {
-          int lo = shardStart(n, parts, r), hi = shardStart(n, parts, r + 1);
-          ys[r] = Tensors.labels(y, lo, hi - lo);
-        }
-      } else {
-        int es = Math.toIntExact(d.targets().exampleSize());
-        float[] t = new float[n * es];
-        for (int i = 0; i < n; i++) System.arraycopy(d.targets().x(), order[from + i] * es, t, i * es, es);
-        for (int r = 0; r < parts; r++) {
-          int lo = shardStart(n, parts, r), hi = shardStart(n, parts, r + 1);
-          ys[r] = Tensors.rows(type, targetShape, t, lo, hi - lo, es);
-        }
+      for (int r = 0; r < parts; r++) {
+        int lo = shardStart(n, parts, r), hi = shardStart(n, parts, r + 1);
+        ys[r] = b.y() != null ? Tensors.labels(b.y(), lo, hi - lo)
+            : Tensors.rows(type, targetShape, b.targets().x(), lo, hi - lo, Math.toIntExact(b.targets().exampleSize()));
       }
     } catch (RuntimeException e) {
       batch.close();

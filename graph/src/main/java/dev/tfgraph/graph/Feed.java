@@ -160,8 +160,7 @@ abstract class Feed {
       return new Epoch(prefetch, () -> {
         if (step[0] >= steps) return null;
         int k = step[0]++, from = k * c.batchSize(), n = Math.min(c.batchSize(), d.size() - from);
-        Dataset b = check.apply(d.rows(order, from, n));
-        return Batches.of(b, Batches.order(n, 0, 0, false), 0, n, c.shards(), c.type(), c.inputShapes(), c.targetShape(), flip, k);
+        return Batches.owned(check.apply(d.rows(order, from, n)), c.shards(), c.type(), c.inputShapes(), c.targetShape(), flip, k);
       }, () -> {});
     }
   }
@@ -203,9 +202,7 @@ abstract class Feed {
         if (b == null) return null;
         int k = step[0]++;
         if (b.n() == 0) return new Batch(new Tensor[c.shards()][0], new Tensor[c.shards()], 0);
-        int[] identity = Batches.order(b.n(), 0, 0, false);
-        return Batches.of(new Dataset(b.x(), b.y(), s.exampleShape()), identity, 0, b.n(), c.shards(), c.type(), c.inputShapes(),
-            c.targetShape(), flip, k);
+        return Batches.owned(new Dataset(b.x(), b.y(), s.exampleShape()), c.shards(), c.type(), c.inputShapes(), c.targetShape(), flip, k);
       }, images::close);
     }
   }

@@ -144,7 +144,10 @@ public final class ImageDecoding {
         Ops tf = Ops.create(graph);
         input = tf.withName("encoded").placeholder(TString.class, Placeholder.shape(Shape.scalar()));
         output = ImageDecoding.decode(tf, input, height, width, channels);
-        session = new Session(graph);
+        // each caller's decode runs on the caller's thread (negative inter-op: no pool hand-off), one
+        // intra-op thread: the streaming reader decodes on several threads at once, each its own image
+        session = new Session(graph, org.tensorflow.proto.ConfigProto.newBuilder().setInterOpParallelismThreads(-1)
+            .setIntraOpParallelismThreads(1).build());
       } catch (RuntimeException e) {
         graph.close();
         throw e;
@@ -165,21 +168,22 @@ public final class ImageDecoding {
      * is bad input naming {@code what} (the file, the record) and TF's reason.
      */
     public float[] decode(byte[] encoded, String what) {
+      float[] x = new float[exampleSize()];
+      decodeInto(encoded, what, x, 0);
+      return x;
+    }
+
+    /** Decodes into {@code out} at {@code offset}, read straight from the output tensor (no array in between). */
+    public void decodeInto(byte[] encoded, String what, float[] out, int offset) {
       if (encoded.length == 0) throw new BadInputException(what + " is not an image: it is empty");
       try (TString in = TString.tensorOfBytes(NdArrays.scalarOfObject(encoded));
           Result r = session.runner().feed(input, in).fetch(output).run()) {
-        return Tensors.toFloats(r.get(0));
+        ((TFloat32) r.get(0)).asRawTensor().data().asFloats().read(out, offset, exampleSize());
       } catch (BadInputException e) {
         throw e;
       } catch (RuntimeException e) {
         throw new BadInputException(what + " is not an image TensorFlow can decode (JPEG, PNG, GIF or BMP): " + reason(e), e);
       }
-    }
-
-    /** Decodes into {@code out} at {@code offset}. */
-    public void decodeInto(byte[] encoded, String what, float[] out, int offset) {
-      float[] x = decode(encoded, what);
-      System.arraycopy(x, 0, out, offset, x.length);
     }
 
     @Override

@@ -218,7 +218,7 @@ public final class ImageStream implements AutoCloseable {
     for (ImageData.Encoded e : chunk) {
       try {
         if (e.bytes() == null) throw new BadInputException(e.what() + " cannot be read");
-        System.arraycopy(decoder.decode(e.bytes(), e.what()), 0, x, n * es, es);
+        decoder.decodeInto(e.bytes(), e.what(), x, n * es);
       } catch (BadInputException bad) {
         if (!options.skipBadImages()) throw new BadInputException(bad.getMessage() + " (--skip-bad-images skips such files)", bad);
         if (skipped.add(e.what())) options.warnings().accept("skipped " + bad.getMessage());

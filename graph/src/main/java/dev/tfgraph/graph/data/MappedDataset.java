@@ -53,6 +53,11 @@ public record MappedDataset(List<Named> inputs, int[] y, Dataset.Input targets, 
     return new MappedDataset(inputs, y.toInts(), null, null);
   }
 
+  /** One mapped input (x [n, ...], float32/float64) and integer labels y [n], as {@link Dataset#fromNpy} reads them into memory. */
+  public static MappedDataset fromNpy(java.nio.file.Path xFile, java.nio.file.Path yFile) {
+    return of(java.util.Collections.singletonMap(null, MappedNpy.open(xFile)), Npy.read(yFile), yFile.toString(), false);
+  }
+
   public int size() {
     return index != null ? index.length : inputs.get(0).x().rows();
   }
