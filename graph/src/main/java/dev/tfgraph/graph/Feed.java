@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
 
@@ -48,7 +49,7 @@ abstract class Feed {
   }
 
   /** Memory-mapped arrays; {@code check} aligns each batch's inputs with the model's (and checks them). */
-  static Feed of(MappedDataset d, java.util.function.UnaryOperator<Dataset> check) {
+  static Feed of(MappedDataset d, UnaryOperator<Dataset> check) {
     return new Mapped(d, check);
   }
 
@@ -124,9 +125,9 @@ abstract class Feed {
 
   private static final class Mapped extends Feed {
     private final MappedDataset d;
-    private final java.util.function.UnaryOperator<Dataset> check;
+    private final UnaryOperator<Dataset> check;
 
-    Mapped(MappedDataset d, java.util.function.UnaryOperator<Dataset> check) {
+    Mapped(MappedDataset d, UnaryOperator<Dataset> check) {
       this.d = d;
       this.check = check;
     }

@@ -1,17 +1,18 @@
 package dev.tfgraph.graph.data;
 
 import dev.tfgraph.graph.BadInputException;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -80,7 +81,7 @@ public final class ImageStream implements AutoCloseable {
   private final ExecutorService decoders;
   private final ImageDecoding.Decoder decoder;
   private final int queueBatches, workers;
-  private final java.util.Set<String> skipped = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Set<String> skipped = ConcurrentHashMap.newKeySet();
 
   /**
    * Opens a folder of class folders or TFRecords (as {@link ImageData#load}, which decodes
@@ -92,13 +93,13 @@ public final class ImageStream implements AutoCloseable {
     if (k == ImageData.Kind.FOLDER) {
       List<ImageFolder.Listing> splits = ImageFolder.splits(Path.of(value));
       List<String> classes = ImageData.checkClasses(splits.get(0), o);
-      ImageStream train = new ImageStream(folder(splits.get(0), o), o, s);
-      return new Splits(k, train, splits.size() > 1 ? new ImageStream(folder(splits.get(1), o), o, s) : null, classes);
+      ImageStream train = new ImageStream(ImageSources.folder(splits.get(0), o), o, s);
+      return new Splits(k, train, splits.size() > 1 ? new ImageStream(ImageSources.folder(splits.get(1), o), o, s) : null, classes);
     }
     if (k == ImageData.Kind.TFRECORD) {
       List<List<Path>> files = ImageData.recordSplits(value);
-      ImageStream train = new ImageStream(records(files.get(0), o, s.shuffleBuffer()), o, s);
-      return new Splits(k, train, files.get(1).isEmpty() ? null : new ImageStream(records(files.get(1), o, s.shuffleBuffer()), o, s), null);
+      ImageStream train = new ImageStream(ImageSources.records(files.get(0), o, s.shuffleBuffer()), o, s);
+      return new Splits(k, train, files.get(1).isEmpty() ? null : new ImageStream(ImageSources.records(files.get(1), o, s.shuffleBuffer()), o, s), null);
     }
     throw new IllegalArgumentException("IDX data is read by Dataset.fashionMnist");
   }
@@ -112,7 +113,7 @@ public final class ImageStream implements AutoCloseable {
     long[] s = options.exampleShape();
     this.decoder = new ImageDecoding.Decoder(s[0], s[1], s[2]);
     this.workers = workers;
-    if (source instanceof FolderSource f) skipped.addAll(f.skippedBefore());
+    skipped.addAll(ImageSources.skippedBefore(source));
     this.decoders = Executors.newFixedThreadPool(workers, r -> {
       Thread t = new Thread(r, "tfgraph-decode");
       t.setDaemon(true);
@@ -156,7 +157,7 @@ public final class ImageStream implements AutoCloseable {
   /** One epoch's batches: a reader thread submits each batch's decoding and queues its future. */
   public final class Epoch implements AutoCloseable {
     private final BlockingQueue<Future<Batch>> queue = new ArrayBlockingQueue<>(queueBatches);
-    private static final Future<Batch> END = java.util.concurrent.CompletableFuture.completedFuture(null);
+    private static final Future<Batch> END = CompletableFuture.completedFuture(null);
     private final Thread reader;
     private volatile boolean closed;
 
@@ -181,7 +182,7 @@ public final class ImageStream implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       } catch (RuntimeException e) {
-        queue.offer(java.util.concurrent.CompletableFuture.failedFuture(e));
+        queue.offer(CompletableFuture.failedFuture(e));
       }
     }
 
@@ -197,7 +198,7 @@ public final class ImageStream implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new BadInputException("interrupted while reading " + source.describe());
-      } catch (java.util.concurrent.ExecutionException e) {
+      } catch (ExecutionException e) {
         if (e.getCause() instanceof RuntimeException re) throw re;
         throw new IllegalStateException(e.getCause());
       }
@@ -226,7 +227,7 @@ public final class ImageStream implements AutoCloseable {
       }
       y[n++] = e.label();
     }
-    return n == chunk.size() ? new Batch(x, y, n) : new Batch(java.util.Arrays.copyOf(x, n * es), java.util.Arrays.copyOf(y, n), n);
+    return n == chunk.size() ? new Batch(x, y, n) : new Batch(Arrays.copyOf(x, n * es), Arrays.copyOf(y, n), n);
   }
 
   @Override
@@ -250,124 +251,4 @@ public final class ImageStream implements AutoCloseable {
     return o;
   }
 
-  /**
-   * A class folder's images: every file's first bytes are checked to be an image before training
-   * (the full decode happens while streaming); each epoch reads them in a seeded permutation.
-   */
-  public static Source folder(ImageFolder.Listing listing, ImageData.Options o) {
-    List<ImageFolder.Item> kept = new ArrayList<>();
-    List<String> sniffSkipped = new ArrayList<>();
-    for (ImageFolder.Item i : listing.items()) {
-      String bad = sniff(i.file());
-      if (bad == null) {
-        kept.add(i);
-      } else if (o.skipBadImages()) {
-        o.warnings().accept("skipped " + i.file() + " " + bad);
-        sniffSkipped.add(i.file().toString());
-      } else {
-        throw new BadInputException(i.file() + " " + bad + " (--skip-bad-images skips such files)");
-      }
-    }
-    if (kept.isEmpty()) throw new BadInputException("no image left to read in " + listing.dir() + " after skipping bad ones");
-    return new FolderSource(listing.dir().toString(), List.copyOf(kept), List.copyOf(sniffSkipped));
-  }
-
-  private record FolderSource(String dir, List<ImageFolder.Item> items, List<String> skippedBefore) implements Source {
-    public int size() {
-      return items.size();
-    }
-
-    public Iterator<ImageData.Encoded> epoch(int epoch, long seed, boolean shuffle) {
-      int[] order = order(items.size(), seed, epoch, shuffle);
-      return new Iterator<>() {
-        int i;
-
-        public boolean hasNext() {
-          return i < order.length;
-        }
-
-        public ImageData.Encoded next() {
-          if (!hasNext()) throw new NoSuchElementException();
-          ImageFolder.Item it = items.get(order[i++]);
-          try {
-            return new ImageData.Encoded(it.file().toString(), Files.readAllBytes(it.file()), it.label());
-          } catch (IOException e) {
-            return new ImageData.Encoded(it.file().toString(), null, it.label());
-          }
-        }
-      };
-    }
-
-    public Source subset(int[] positions) {
-      List<ImageFolder.Item> s = new ArrayList<>();
-      for (int p : positions) s.add(items.get(p));
-      return new FolderSource(dir, List.copyOf(s), List.of());
-    }
-
-    public String describe() {
-      return dir;
-    }
-  }
-
-  /**
-   * TFRecord files read in order through a shuffle buffer of {@code buffer} examples seeded by
-   * (seed, epoch), as tf.data's {@code shuffle(buffer)}; every record is read and checked once
-   * before training (framing, CRCs, keys, labels), which also counts them.
-   */
-  public static Source records(List<Path> files, ImageData.Options o, int buffer) {
-    int n = 0;
-    for (Iterator<ImageData.Encoded> it = ImageData.records(files, o); it.hasNext(); it.next()) n++;
-    if (n == 0) throw new BadInputException("no records in " + files);
-    return new RecordSource(List.copyOf(files), o, n, Math.max(1, buffer));
-  }
-
-  private record RecordSource(List<Path> files, ImageData.Options o, int size, int buffer) implements Source {
-    public Iterator<ImageData.Encoded> epoch(int epoch, long seed, boolean shuffle) {
-      Iterator<ImageData.Encoded> in = ImageData.records(files, o);
-      if (!shuffle) return in;
-      SplittableRandom r = new SplittableRandom(seed * 1_000_003L + epoch);
-      return new Iterator<>() {
-        final List<ImageData.Encoded> buf = new ArrayList<>(Math.min(buffer, size));
-
-        public boolean hasNext() {
-          while (buf.size() < buffer && in.hasNext()) buf.add(in.next());
-          return !buf.isEmpty();
-        }
-
-        public ImageData.Encoded next() {
-          if (!hasNext()) throw new NoSuchElementException();
-          int j = r.nextInt(buf.size());
-          ImageData.Encoded e = buf.get(j);
-          buf.set(j, buf.get(buf.size() - 1));
-          buf.remove(buf.size() - 1);
-          return e;
-        }
-      };
-    }
-
-    public Source subset(int[] positions) {
-      return null;
-    }
-
-    public String describe() {
-      return files.size() == 1 ? files.get(0).toString() : files.size() + " TFRecord files";
-    }
-  }
-
-  /** Null when the file starts as a JPEG, PNG, GIF or BMP does; else why it is not an image. */
-  static String sniff(Path file) {
-    byte[] h = new byte[4];
-    int got;
-    try (InputStream in = Files.newInputStream(file)) {
-      got = in.readNBytes(h, 0, 4);
-    } catch (IOException e) {
-      return "cannot be read (" + e.getMessage() + ")";
-    }
-    if (got == 0) return "is not an image: it is empty";
-    boolean jpeg = got >= 3 && (h[0] & 0xff) == 0xFF && (h[1] & 0xff) == 0xD8 && (h[2] & 0xff) == 0xFF;
-    boolean png = got >= 4 && (h[0] & 0xff) == 0x89 && h[1] == 'P' && h[2] == 'N' && h[3] == 'G';
-    boolean gif = got >= 3 && h[0] == 'G' && h[1] == 'I' && h[2] == 'F';
-    boolean bmp = got >= 2 && h[0] == 'B' && h[1] == 'M';
-    return jpeg || png || gif || bmp ? null : "is not an image TensorFlow can decode (JPEG, PNG, GIF or BMP): it starts with none of their signatures";
-  }
 }

@@ -1,8 +1,10 @@
 package dev.tfgraph.graph.data;
 
 import dev.tfgraph.graph.BadInputException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -54,8 +56,8 @@ public record MappedDataset(List<Named> inputs, int[] y, Dataset.Input targets, 
   }
 
   /** One mapped input (x [n, ...], float32/float64) and integer labels y [n], as {@link Dataset#fromNpy} reads them into memory. */
-  public static MappedDataset fromNpy(java.nio.file.Path xFile, java.nio.file.Path yFile) {
-    return of(java.util.Collections.singletonMap(null, MappedNpy.open(xFile)), Npy.read(yFile), yFile.toString(), false);
+  public static MappedDataset fromNpy(Path xFile, Path yFile) {
+    return of(Collections.singletonMap(null, MappedNpy.open(xFile)), Npy.read(yFile), yFile.toString(), false);
   }
 
   public int size() {
