@@ -21,6 +21,10 @@ tail -1 "$OUT/train.json"
 grep -q '"loss":"sparse_focal"' "$OUT/focal.json"
 grep -q '"train_true_class_confidence":0\.[0-9]' "$OUT/focal.json"
 grep -q '"test_true_class_confidence":0\.[0-9]' "$OUT/focal.json"
+# the project's own optimizer
+"$ROOT/tfgraph" train --spec "$OUT/spec.json" --epochs 1 --max-steps 5 --quiet --optimizer sign_sgd --learning-rate 0.001 \
+  > "$OUT/sign.json"
+grep -q '"train_loss":[0-9]' "$OUT/sign.json"
 "$ROOT/tfgraph" weights --model "$OUT/serving" --out "$OUT/w2.npz"
 "$ROOT/tfgraph" export --spec "$OUT/spec.json" --weights "$OUT/w2.npz" --out "$OUT/serving"
 test -f "$OUT/serving/2/saved_model.pb"

@@ -33,7 +33,7 @@ public final class TrainCommand implements Callable<Integer> {
   @Mixin DataOptions data;
   @Option(names = "--epochs", converter = Ranges.Positive.class, description = ">= 1 (default ${DEFAULT-VALUE})") int epochs = 1;
   @Option(names = "--batch-size", converter = Ranges.Positive.class, description = ">= 1 (default ${DEFAULT-VALUE})") int batchSize = 128;
-  @Option(names = "--optimizer", description = "sgd, momentum, nesterov, adam or adamw (default ${DEFAULT-VALUE})") String optimizer = "adam";
+  @Option(names = "--optimizer", description = "sgd, momentum, nesterov, adam, adamw, or a registered one (LayerFactory.optimizers) (default ${DEFAULT-VALUE})") String optimizer = "adam";
   @Option(names = "--weight-decay", converter = Ranges.NonNegativeFinite.class, description = "adamw's decoupled weight decay, in [0, 1] (default 0.004, Keras')")
   Double weightDecay;
   @Option(names = "--warmup-epochs", converter = Ranges.NonNegative.class, description = "ramp the learning rate linearly over the first N epochs, before any schedule (default ${DEFAULT-VALUE})")
@@ -104,11 +104,11 @@ public final class TrainCommand implements Callable<Integer> {
     o.batchSize = batchSize;
     o.loss = lossFn;
     if (metrics != null) o.metrics = dev.tfgraph.graph.LayerRegistry.metrics(metrics, lossFn);
-    if (weightDecay != null && !optimizer.equals("adamw")) {
+    if (weightDecay != null && Optimizer.KINDS.contains(optimizer) && !optimizer.equals("adamw")) {
       throw new dev.tfgraph.graph.BadInputException("train: --weight-decay is adamw's decoupled weight decay; received it with --optimizer " + optimizer);
     }
     o.optimizer = new Optimizer.Config(optimizer, learningRate, momentum, 0.9, 0.999, 1e-7, clipNorm,
-        optimizer.equals("adamw") ? (weightDecay != null ? weightDecay : Optimizer.DEFAULT_WEIGHT_DECAY) : 0);
+        optimizer.equals("adamw") ? (weightDecay != null ? weightDecay : Optimizer.DEFAULT_WEIGHT_DECAY) : weightDecay != null ? weightDecay : 0);
     o.warmupEpochs = warmupEpochs;
     o.schedule = schedule;
     o.augment = augment;

@@ -13,7 +13,8 @@ import org.tensorflow.types.family.TNumber;
  * Registers this project's layer and activation with tfgraph, through
  * META-INF/services/dev.tfgraph.graph.LayerFactory: specs then say {"type": "Swish"} and
  * "activation": "mish", `train --loss sparse_focal` takes its loss and
- * `train --metrics accuracy,true_class_confidence` its metric.
+ * `train --metrics accuracy,true_class_confidence` its metric, `train --optimizer sign_sgd` its
+ * optimizer.
  */
 public final class SwishLayers implements LayerFactory {
   @Override
@@ -39,5 +40,10 @@ public final class SwishLayers implements LayerFactory {
   @Override
   public Map<String, Metric> metrics() {
     return Map.of("true_class_confidence", new TrueClassConfidence());
+  }
+
+  @Override
+  public Map<String, java.util.function.Supplier<dev.tfgraph.graph.optim.UpdateRule>> optimizers() {
+    return Map.of("sign_sgd", SignSgd::new);
   }
 }

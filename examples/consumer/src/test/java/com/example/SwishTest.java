@@ -47,6 +47,37 @@ class SwishTest {
         dev.tfgraph.graph.LayerRegistry.loss("sparse_categorical_crossentropy", 0)).getClass());
   }
 
+  /** The user's optimizer, chosen by name: one step moves every weight by exactly lr against its gradient's sign (or not at all). */
+  @Test
+  void signSgdMovesEachWeightByTheLearningRate() {
+    Model m = Model.builder("lin", "x", 3).add(new dev.tfgraph.layers.Dense("fc", 2, "softmax")).build();
+    dev.tfgraph.graph.TrainOptions o = new dev.tfgraph.graph.TrainOptions();
+    o.optimizer = dev.tfgraph.graph.Optimizer.Config.of("sign_sgd", 0.25);
+    o.maxSteps = 1;
+    o.batchSize = 4;
+    o.progress = false;
+    dev.tfgraph.graph.data.Dataset d = new dev.tfgraph.graph.data.Dataset(new float[] {1, 2, 3, -1, 0.5f, 2, 0, 1, -2, 3, 1, 1},
+        new int[] {0, 1, 1, 0}, new long[] {3});
+    java.util.Map<String, dev.tfgraph.graph.data.NpyArray> start;
+    try (dev.tfgraph.graph.ModelGraph g = dev.tfgraph.graph.ModelGraph.inference(m)) {
+      start = g.initialValues(3);
+    }
+    java.util.Map<String, dev.tfgraph.graph.data.NpyArray> after;
+    try (dev.tfgraph.graph.Trainer t = new dev.tfgraph.graph.Trainer(m, o)) {
+      after = t.fit(d, null, start).weights();
+    }
+    int moved = 0;
+    for (String k : start.keySet()) {
+      float[] a = start.get(k).toFloats(), b = after.get(k).toFloats();
+      for (int i = 0; i < a.length; i++) {
+        double step = Math.abs(b[i] - a[i]);
+        assertEquals(true, step == 0 || Math.abs(step - 0.25) < 1e-6, k + "[" + i + "] moved by " + step);
+        if (step > 0) moved++;
+      }
+    }
+    assertEquals(true, moved > 0, "sign_sgd moved no weight");
+  }
+
   @Test
   void loadsFromASpecWithTheUsersActivation() {
     String spec = """

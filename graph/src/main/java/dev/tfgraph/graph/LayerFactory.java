@@ -32,4 +32,12 @@ public interface LayerFactory {
   default Map<String, Metric> metrics() {
     return Map.of();
   }
+
+  /**
+   * Optimizer name (as {@code train --optimizer} takes it) to a fresh update rule for each run;
+   * none by default.
+   */
+  default Map<String, java.util.function.Supplier<dev.tfgraph.graph.optim.UpdateRule>> optimizers() {
+    return Map.of();
+  }
 }

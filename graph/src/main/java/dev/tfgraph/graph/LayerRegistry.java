@@ -10,6 +10,8 @@ import java.util.ServiceLoader;
 import java.util.ServiceConfigurationError;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Supplier;
+import dev.tfgraph.graph.optim.UpdateRule;
 
 /**
  * Every layer type and activation available on the class path, from {@link LayerFactory}
@@ -22,7 +24,7 @@ public final class LayerRegistry {
   static final String BUILT_IN = "dev.tfgraph.layers.Layers";
 
   record Registry(Map<String, LayerFactory.Parser> parsers, Map<String, ActivationFunction> activations, Map<String, Loss> losses,
-      Map<String, Metric> metrics) {}
+      Map<String, Metric> metrics, Map<String, Supplier<UpdateRule>> optimizers) {}
 
   private static Registry registry;
   private static RuntimeException failure;
@@ -76,6 +78,8 @@ public final class LayerRegistry {
     losses.keySet().forEach(l -> owner.put("loss " + l, dev.tfgraph.graph.loss.Losses.class.getName()));
     Map<String, Metric> metrics = new LinkedHashMap<>();
     for (String m : dev.tfgraph.graph.metric.Metrics.NAMES) owner.put("metric " + m, dev.tfgraph.graph.metric.Metrics.class.getName());
+    Map<String, Supplier<UpdateRule>> optimizers = new LinkedHashMap<>();
+    for (String k : Optimizer.KINDS) owner.put("optimizer " + k, Optimizer.class.getName());
     for (LayerFactory f : factories) {
       String by = f.getClass().getName();
       f.parsers().forEach((type, p) -> {
@@ -97,9 +101,13 @@ public final class LayerRegistry {
         claim(owner, "metric \"" + name + "\"", by);
         metrics.put(name, m);
       });
+      f.optimizers().forEach((name, o) -> {
+        claim(owner, "optimizer \"" + name + "\"", by);
+        optimizers.put(name, o);
+      });
     }
     return new Registry(Collections.unmodifiableMap(parsers), Collections.unmodifiableMap(activations),
-        Collections.unmodifiableMap(losses), Collections.unmodifiableMap(metrics));
+        Collections.unmodifiableMap(losses), Collections.unmodifiableMap(metrics), Collections.unmodifiableMap(optimizers));
   }
 
   private static void claim(Map<String, String> owner, String what, String by) {
@@ -118,6 +126,11 @@ public final class LayerRegistry {
   /** Every activation by name: the contract's built-ins, then the registered ones. */
   public static Map<String, ActivationFunction> activations() {
     return registry().activations();
+  }
+
+  /** The registered optimizers by name (the built-ins are {@link Optimizer#KINDS}). */
+  public static Map<String, Supplier<UpdateRule>> optimizers() {
+    return registry().optimizers();
   }
 
   /** Every loss by name: the contract's built-ins, then the registered ones. */

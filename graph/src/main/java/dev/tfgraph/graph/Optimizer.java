@@ -16,29 +16,47 @@ import org.tensorflow.types.family.TNumber;
 import org.tensorflow.types.family.TType;
 
 /**
- * SGD, momentum, Nesterov momentum (ApplyMomentum's use_nesterov: v ← v − lr·(g + μ·a) after
- * a ← μ·a + g, Keras' SGD(nesterov=True) with the rate folded in), Adam and AdamW on TF's fused
- * kernels (ApplyGradientDescent, ApplyMomentum,
- * ApplyAdam; AdamW is Keras': the decoupled decay v ← v − lr·weight_decay·v, then ApplyAdam).
- * tensorflow-framework's optimizers bake the learning rate into a constant and keep Adam's
- * β-powers in hidden variables; here the learning rate and the β-powers are fed each step from
- * Java, so schedules work and a checkpoint of the slot variables resumes exactly.
+ * The training step's update: a learning-rate placeholder fed each step (so schedules work),
+ * optional global-norm clipping, every update ordered after every gradient, and per weight the
+ * {@link dev.tfgraph.graph.optim.UpdateRule} of the config's kind: the built-ins SGD, momentum,
+ * Nesterov momentum, Adam and AdamW on TF's fused kernels ({@code graph.optim}), or a rule a
+ * {@link LayerFactory} registers. tensorflow-framework's optimizers bake the learning rate into a
+ * constant and keep Adam's β-powers in hidden variables; here both come from the feeds, so a
+ * checkpoint of the slot variables resumes exactly.
  */
 public final class Optimizer {
   public static final List<String> KINDS = List.of("sgd", "momentum", "nesterov", "adam", "adamw");
   /** Keras' AdamW default weight decay. */
   public static final double DEFAULT_WEIGHT_DECAY = 0.004;
 
-  /** Optimizer settings; defaults as the contract says (adam, 1e-3, ε 1e-7). */
+  /** The built-in rule of a kind, or null. */
+  public static dev.tfgraph.graph.optim.UpdateRule builtIn(String kind) {
+    return switch (kind) {
+      case "sgd" -> new dev.tfgraph.graph.optim.Sgd();
+      case "momentum" -> new dev.tfgraph.graph.optim.Momentum(false);
+      case "nesterov" -> new dev.tfgraph.graph.optim.Momentum(true);
+      case "adam", "adamw" -> new dev.tfgraph.graph.optim.Adam();
+      default -> null;
+    };
+  }
+
+  /**
+   * Optimizer settings; defaults as the contract says (adam, 1e-3, ε 1e-7). {@code kind} is a
+   * built-in ({@link #KINDS}) or a registered optimizer's name; a rule reads the settings it uses.
+   */
   public record Config(String kind, double learningRate, double momentum, double beta1, double beta2,
       double epsilon, double clipNorm, double weightDecay) {
     public Config {
-      Checks.oneOf("optimizer", "kind", kind, KINDS);
+      if (kind == null || (!KINDS.contains(kind) && !LayerRegistry.optimizers().containsKey(kind))) {
+        java.util.List<String> all = new ArrayList<>(KINDS);
+        all.addAll(LayerRegistry.optimizers().keySet());
+        throw new BadInputException("optimizer: kind must be one of " + all + ", received " + (kind == null ? "null" : "\"" + kind + "\""));
+      }
       Checks.positive("optimizer", "learning_rate", learningRate);
       Checks.inRange("optimizer", "momentum", momentum, 0, 1);
       Checks.nonNegative("optimizer", "clip_norm", clipNorm);
       Checks.inRange("optimizer", "weight_decay", weightDecay, 0, 1);
-      if (weightDecay > 0 && !kind.equals("adamw")) {
+      if (weightDecay > 0 && KINDS.contains(kind) && !kind.equals("adamw")) {
         throw new BadInputException("optimizer: weight_decay is decoupled weight decay of adamw; received " + weightDecay + " with " + kind);
       }
     }
@@ -51,12 +69,15 @@ public final class Optimizer {
       return new Config(kind, lr, 0.9, 0.9, 0.999, 1e-7, 0);
     }
 
+    /** The rule that updates each weight. */
+    public dev.tfgraph.graph.optim.UpdateRule rule() {
+      dev.tfgraph.graph.optim.UpdateRule r = builtIn(kind);
+      return r != null ? r : LayerRegistry.optimizers().get(kind).get();
+    }
   }
 
   private final Config config;
   private final Placeholder<? extends TNumber> lr;
-  private final Operand<? extends TNumber> beta1Power;
-  private final Operand<? extends TNumber> beta2Power;
   private final Map<String, Variable<? extends TType>> slots = new LinkedHashMap<>();
   private final List<Op> slotInits = new ArrayList<>();
   private final Op update;
@@ -66,10 +87,10 @@ public final class Optimizer {
   public Optimizer(Ops tf, Config config, Class<? extends TNumber> type, List<Variable<? extends TType>> vars, List<Output<?>> grads, List<Op> after, Operand<TInt64> stepSeed) {
     this.config = config;
     this.lr = tf.withName("learning_rate").placeholder(type, Placeholder.shape(Shape.scalar()));
-    // β^t for t = step + 1, from the step already fed in the [seed, step] vector: no extra feeds per step
+    // t = step + 1, from the step already fed in the [seed, step] vector: no extra feeds per step
     Operand t = tf.dtypes.cast(tf.math.add(tf.gather(stepSeed, tf.constant(1), tf.constant(0)), tf.constant(1L)), type);
-    this.beta1Power = tf.withName("beta1_power").math.pow(tf.constantOfSameType(t, config.beta1()), t);
-    this.beta2Power = tf.withName("beta2_power").math.pow(tf.constantOfSameType(t, config.beta2()), t);
+    dev.tfgraph.graph.optim.UpdateRule rule = config.rule();
+    dev.tfgraph.graph.optim.UpdateRule.Update step = rule.prepare(tf, new dev.tfgraph.graph.optim.UpdateRule.Context(lr, t, config));
     List<Operand> g = new ArrayList<>();
     for (Output<?> o : grads) g.add((Operand) o);
     if (config.clipNorm() > 0) g = clip(tf, g);
@@ -81,30 +102,9 @@ public final class Optimizer {
     List<Op> ops = new ArrayList<>();
     for (int i = 0; i < vars.size(); i++) {
       Variable v = vars.get(i);
-      String base = v.op().name();
-      Operand grad = g.get(i);
-      switch (config.kind()) {
-        case "sgd" -> ops.add(deps.train.applyGradientDescent(v, (Operand) lr, grad));
-        case "momentum", "nesterov" -> {
-          Variable acc = slot(tf, base + "__momentum", v, type);
-          ops.add(deps.train.applyMomentum(v, acc, (Operand) lr, grad, tf.constantOfSameType((Operand) lr, config.momentum()),
-              org.tensorflow.op.train.ApplyMomentum.useNesterov(config.kind().equals("nesterov"))));
-        }
-        default -> {
-          Variable m = slot(tf, base + "__adam_m", v, type);
-          Variable s = slot(tf, base + "__adam_v", v, type);
-          Ops adam = deps;
-          if (config.kind().equals("adamw") && config.weightDecay() > 0) {
-            // Keras' AdamW: the decay, from the weight before this step's update, then Adam
-            Operand decay = tf.math.mul(tf.math.mul((Operand) lr, tf.constantOfSameType((Operand) lr, config.weightDecay())), deps.identity(v));
-            adam = tf.withControlDependencies(List.of(deps.assignSub(v, decay)));
-          }
-          ops.add(adam.train.applyAdam(v, m, s, (Operand) beta1Power, (Operand) beta2Power, (Operand) lr,
-              tf.constantOfSameType((Operand) lr, config.beta1()),
-              tf.constantOfSameType((Operand) lr, config.beta2()),
-              tf.constantOfSameType((Operand) lr, config.epsilon()), grad));
-        }
-      }
+      List<Variable<?>> own = new ArrayList<>();
+      for (String suffix : rule.slots()) own.add(slot(tf, v.op().name() + "__" + suffix, v, type));
+      ops.add(step.apply(deps, v, own, g.get(i)));
     }
     this.update = tf.withControlDependencies(ops).withName("train_step").noOp();
   }

@@ -79,22 +79,9 @@ public final class TrainOptions {
   /**
    * The learning rate of global step {@code step} (0-based): during the first warmup_epochs it
    * ramps linearly, lr·(step + 1)/warm-up steps; then the schedule runs over the remaining epochs,
-   * its epoch and progress counted from the end of the warm-up.
+   * its epoch and progress counted from the end of the warm-up ({@link dev.tfgraph.graph.fit.Schedules#of}).
    */
   public double learningRateAt(long step, int stepsPerEpoch) {
-    long warm = (long) warmupEpochs * stepsPerEpoch;
-    if (step < warm) return optimizer.learningRate() * (step + 1) / warm;
-    long rest = (long) epochs * stepsPerEpoch - warm, s = step - warm;
-    return learningRate((int) (s / Math.max(1, stepsPerEpoch)), rest <= 0 ? 0 : Math.min(1, (double) s / rest));
-  }
-
-  /** The schedule alone: epoch is 0-based, progress in [0, 1] over the scheduled steps. */
-  public double learningRate(int epoch, double progress) {
-    double lr = optimizer.learningRate();
-    return switch (schedule) {
-      case "step" -> lr * Math.pow(gamma, epoch / stepEpochs);
-      case "cosine" -> lr * 0.5 * (1 + Math.cos(Math.PI * progress));
-      default -> lr;
-    };
+    return dev.tfgraph.graph.fit.Schedules.of(this).at(step, stepsPerEpoch);
   }
 }

@@ -66,4 +66,33 @@ class LayerRegistryTest {
     assertEquals(List.of("linear", "relu", "sigmoid", "tanh", "softmax", "gelu", "swish", "elu", "softplus", "leaky_relu", "cube"),
         List.copyOf(LayerRegistry.load(List.of(new Mine())).activations().keySet()));
   }
+
+  static final class Optimizers implements LayerFactory {
+    final String name;
+
+    Optimizers(String name) {
+      this.name = name;
+    }
+
+    @Override
+    public Map<String, Parser> parsers() {
+      return Map.of();
+    }
+
+    @Override
+    public Map<String, java.util.function.Supplier<dev.tfgraph.graph.optim.UpdateRule>> optimizers() {
+      return Map.of(name, dev.tfgraph.graph.optim.Sgd::new);
+    }
+  }
+
+  @Test
+  void anOptimizerJoinsTheBuiltInsUnlessItTakesOneOfTheirNames() {
+    assertEquals(List.of("plain"), List.copyOf(LayerRegistry.load(List.of(new Optimizers("plain"))).optimizers().keySet()));
+    BadInputException e = assertThrows(BadInputException.class, () -> LayerRegistry.load(List.of(new Optimizers("adam"))));
+    assertTrue(e.getMessage().contains("optimizer \"adam\" is registered twice") && e.getMessage().contains(Optimizer.class.getName()),
+        e.getMessage());
+    e = assertThrows(BadInputException.class, () -> Optimizer.Config.of("lion", 1e-3));
+    assertTrue(e.getMessage().contains("kind must be one of [sgd, momentum, nesterov, adam, adamw") && e.getMessage().contains("\"lion\""),
+        e.getMessage());
+  }
 }

@@ -343,16 +343,15 @@ class TrainerTest {
 
   @Test
   void learningRateSchedules() {
-    TrainOptions o = new TrainOptions();
-    o.schedule = "step";
-    o.stepEpochs = 2;
-    o.gamma = 0.5;
-    assertEquals(1e-3, o.learningRate(1, 0.1), 1e-15);
-    assertEquals(5e-4, o.learningRate(2, 0.2), 1e-15);
-    o.schedule = "cosine";
-    assertEquals(1e-3, o.learningRate(0, 0), 1e-15);
-    assertEquals(5e-4, o.learningRate(3, 0.5), 1e-15);
-    assertEquals(0, o.learningRate(9, 1), 1e-15);
+    var step = dev.tfgraph.graph.fit.Schedules.step(1e-3, 0.5, 2);       // 10 steps an epoch
+    assertEquals(1e-3, step.at(19, 10), 1e-15);
+    assertEquals(5e-4, step.at(20, 10), 1e-15);
+    assertEquals(2.5e-4, step.at(45, 10), 1e-15);
+    var cosine = dev.tfgraph.graph.fit.Schedules.cosine(1e-3, 10);
+    assertEquals(1e-3, cosine.at(0, 10), 1e-15);
+    assertEquals(5e-4, cosine.at(50, 10), 1e-15);
+    assertEquals(0, cosine.at(100, 10), 1e-15);
+    assertEquals(0, cosine.at(130, 10), 1e-15, "past the end: stays at 0");
     // warm-up: 2 of 10 epochs of 4 steps ramp linearly, then the schedule runs over the other 8 epochs
     TrainOptions w = new TrainOptions();
     w.epochs = 10;

@@ -17,7 +17,7 @@ public final class Listeners {
   public static List<TrainingListener> of(TrainOptions o) {
     List<TrainingListener> all = new ArrayList<>();
     all.add(new TerminateOnNaN());
-    all.add(new LearningRateScheduler(o::learningRateAt));
+    all.add(new LearningRateScheduler(Schedules.of(o)));
     all.addAll(o.listeners);
     if (o.progress) all.add(new ProgressLogger());
     if (o.logDir != null) all.add(new TensorBoard(o.logDir));
