@@ -25,8 +25,8 @@ public final class MeanError implements Loss {
     return meanPerExample(tf, squared ? tf.math.square(d) : tf.math.abs(d));
   }
 
-  /** The mean over every axis but the batch axis: [batch]. */
-  static <T extends TNumber> Operand<T> meanPerExample(Ops tf, Operand<T> e) {
+  /** The mean over every axis but the batch axis: [batch] (the losses' and the metrics' one). */
+  public static <T extends TNumber> Operand<T> meanPerExample(Ops tf, Operand<T> e) {
     int rank = e.shape().numDimensions();
     if (rank == 1) return e;
     int[] axes = new int[rank - 1];

@@ -37,7 +37,7 @@ public final class Accuracy implements Metric {
           tf.dtypes.cast((Operand<TInt32>) target, TInt64.class)), type);
       case CATEGORICAL -> tf.dtypes.cast(tf.math.equal(tf.math.argMax(pred, tf.constant(1)),
           tf.math.argMax((Operand) target, tf.constant(1))), type);
-      case BINARY -> Reduce.meanPerExample(tf, tf.dtypes.cast(tf.math.equal(
+      case BINARY -> dev.tfgraph.graph.loss.MeanError.meanPerExample(tf, tf.dtypes.cast(tf.math.equal(
           tf.math.greater(pred, tf.constantOfSameType(pred, activated ? 0.5 : 0)),
           tf.math.greater((Operand<T>) target, tf.constantOfSameType(pred, 0.5))), type));
     };
