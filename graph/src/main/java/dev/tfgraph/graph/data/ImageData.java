@@ -144,14 +144,18 @@ public final class ImageData {
       }
 
       public Encoded next() {
-        ImageFolder.Item i = it.next();
-        try {
-          return new Encoded(i.file().toString(), Files.readAllBytes(i.file()), i.label());
-        } catch (IOException e) {
-          return new Encoded(i.file().toString(), null, i.label());   // unreadable: reported (or skipped) as a bad image
-        }
+        return encoded(it.next());
       }
     };
+  }
+
+  /** One file's bytes and label; an unreadable file has null bytes, reported (or skipped) as a bad image when decoded. */
+  static Encoded encoded(ImageFolder.Item i) {
+    try {
+      return new Encoded(i.file().toString(), Files.readAllBytes(i.file()), i.label());
+    } catch (IOException e) {
+      return new Encoded(i.file().toString(), null, i.label());
+    }
   }
 
   /** The images and labels of TFRecord files, one record at a time; a missing or ill-typed key is bad input naming file and record. */

@@ -59,12 +59,7 @@ public final class ImageSources {
 
         public ImageData.Encoded next() {
           if (!hasNext()) throw new NoSuchElementException();
-          ImageFolder.Item it = items.get(order[i++]);
-          try {
-            return new ImageData.Encoded(it.file().toString(), Files.readAllBytes(it.file()), it.label());
-          } catch (IOException e) {
-            return new ImageData.Encoded(it.file().toString(), null, it.label());
-          }
+          return ImageData.encoded(items.get(order[i++]));
         }
       };
     }

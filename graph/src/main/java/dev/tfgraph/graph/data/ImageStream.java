@@ -80,8 +80,8 @@ public final class ImageStream implements AutoCloseable {
   private final ImageData.Options options;
   private final ExecutorService decoders;
   private final ImageDecoding.Decoder decoder;
-  private final int queueBatches, workers;
-  private final Set<String> skipped = ConcurrentHashMap.newKeySet();
+  private final int queueBatches;
+  private final Set<String> skipped;
 
   /**
    * Opens a folder of class folders or TFRecords (as {@link ImageData#load}, which decodes
@@ -109,16 +109,25 @@ public final class ImageStream implements AutoCloseable {
     this.source = source;
     this.options = options;
     this.queueBatches = settings.queueBatches();
-    int workers = settings.workers();
     long[] s = options.exampleShape();
     this.decoder = new ImageDecoding.Decoder(s[0], s[1], s[2]);
-    this.workers = workers;
+    this.skipped = ConcurrentHashMap.newKeySet();
     skipped.addAll(ImageSources.skippedBefore(source));
-    this.decoders = Executors.newFixedThreadPool(workers, r -> {
+    this.decoders = Executors.newFixedThreadPool(settings.workers(), r -> {
       Thread t = new Thread(r, "tfgraph-decode");
       t.setDaemon(true);
       return t;
     });
+  }
+
+  /** Other examples of {@code parent}'s source, on its decoder, threads and skip count (closing the parent closes both). */
+  private ImageStream(Source source, ImageStream parent) {
+    this.source = source;
+    this.options = parent.options;
+    this.queueBatches = parent.queueBatches;
+    this.decoder = parent.decoder;
+    this.decoders = parent.decoders;
+    this.skipped = parent.skipped;
   }
 
   public int size() {
@@ -129,10 +138,14 @@ public final class ImageStream implements AutoCloseable {
     return source;
   }
 
-  /** The same examples at these positions (folders only: a TFRecord stream has no random access; null then). */
+  /**
+   * The examples at these positions (folders only: a TFRecord stream has no random access; null
+   * then), decoded by this stream's threads, their skipped files counted in its {@link #skipped}.
+   * Closing this stream ends the subset too; the subset needs no closing of its own.
+   */
   public ImageStream subset(int[] positions) {
     Source sub = source.subset(positions);
-    return sub == null ? null : new ImageStream(sub, options, new Settings(workers, queueBatches, 1));
+    return sub == null ? null : new ImageStream(sub, this);
   }
 
   /** Distinct files (or records) skipped as bad images so far. */

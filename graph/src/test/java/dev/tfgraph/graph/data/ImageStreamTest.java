@@ -160,5 +160,11 @@ class ImageStreamTest {
       assertEquals(2, s.skipped(), "each bad file counted once over three epochs");
       assertEquals(2, warnings.size(), warnings.toString());
     }
+    try (ImageStream.Splits s = ImageStream.open(d.toString(), new ImageData.Options(shape, true, "k", "l", 2, null), settings(2, 2))) {
+      ImageStream held = s.train().subset(new int[] {6, 0, 1, 2, 3, 4, 5});   // a hold-out: the parent's threads and count
+      assertEquals(1, s.skipped(), "before reading: only the file that failed the first look");
+      assertEquals(6, ((int[]) drain(held, 0, 0, false, 4)[1]).length);
+      assertEquals(2, s.skipped(), "the truncated file the subset met is counted in its parent's splits");
+    }
   }
 }
