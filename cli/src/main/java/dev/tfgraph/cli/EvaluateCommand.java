@@ -38,7 +38,9 @@ public final class EvaluateCommand implements Callable<Integer> {
         MappedDataset m = data.mappedArrays();
         int[] all = ImageStream.order(m.size(), 0, 0, false);
         Evaluator.Sums sums = null;
-        for (int from = 0; from < m.size(); from += CHUNK) sums = add(p, lossFn, m.rows(all, from, Math.min(CHUNK, m.size() - from)), sums);
+        for (int from = 0; from < m.size(); from += MappedDataset.CHUNK) {
+          sums = add(p, lossFn, m.rows(all, from, Math.min(MappedDataset.CHUNK, m.size() - from)), sums);
+        }
         print(p, lossFn, sums.means(), null);
         return Main.OK;
       }
@@ -47,9 +49,6 @@ public final class EvaluateCommand implements Callable<Integer> {
     }
     return Main.OK;
   }
-
-  /** Rows of a memory-mapped --x evaluated at a time. */
-  static final int CHUNK = 8192;
 
   /** Adds the model's loss and metrics on {@code d} to {@code sums} (made on the first call, from the output's width). */
   private Evaluator.Sums add(Predictor p, dev.tfgraph.graph.Loss lossFn, Dataset d, Evaluator.Sums sums) {

@@ -46,31 +46,32 @@ final class NamedArrays {
   /** The .npy files by input name, memory-mapped (the key null: one unnamed array). */
   static Map<String, dev.tfgraph.graph.data.MappedNpy> map(String option, List<String> values) {
     Map<String, dev.tfgraph.graph.data.MappedNpy> out = new LinkedHashMap<>();
+    for (Value v : checked(option, values)) out.put(v.name(), dev.tfgraph.graph.data.MappedNpy.open(v.file()));
+    return out;
+  }
+
+  /** The values parsed: one unnamed, or each NAME=FILE with a name of its own. */
+  private static List<Value> checked(String option, List<String> values) {
     List<Value> vs = values.stream().map(NamedArrays::parse).toList();
     if (vs.size() > 1 && vs.stream().anyMatch(v -> v.name() == null)) {
       throw new BadInputException(option + " given " + vs.size() + " times: expected NAME=FILE.npy each time (one per model input), received "
           + values);
     }
+    java.util.Set<String> names = new java.util.HashSet<>();
     for (Value v : vs) {
-      if (out.containsKey(v.name())) throw new BadInputException(option + " names input \"" + v.name() + "\" twice; expected one NAME=FILE.npy per model input");
-      out.put(v.name(), dev.tfgraph.graph.data.MappedNpy.open(v.file()));
+      if (v.name() != null && !names.add(v.name())) {
+        throw new BadInputException(option + " names input \"" + v.name() + "\" twice; expected one NAME=FILE.npy per model input");
+      }
     }
-    return out;
+    return vs;
   }
 
   /** The arrays by input name (the key null: one unnamed array). */
   static Map<String, NpyArray> read(String option, List<String> values) {
     Map<String, NpyArray> out = new LinkedHashMap<>();
-    List<Value> vs = values.stream().map(NamedArrays::parse).toList();
+    List<Value> vs = checked(option, values);
     boolean named = vs.stream().anyMatch(v -> v.name() != null);
-    if (vs.size() > 1 && vs.stream().anyMatch(v -> v.name() == null)) {
-      throw new BadInputException(option + " given " + vs.size() + " times: expected NAME=FILE.npy each time (one per model input), received "
-          + values);
-    }
     for (Value v : vs) {
-      if (v.name() != null && out.containsKey(v.name())) {
-        throw new BadInputException(option + " names input \"" + v.name() + "\" twice; expected one NAME=FILE.npy per model input");
-      }
       if (!named && v.file().toString().endsWith(".npz")) {
         out.putAll(Npz.read(v.file()));
         if (out.isEmpty()) throw new BadInputException(option + " " + v.file() + " holds no arrays; expected one per model input");

@@ -45,16 +45,7 @@ final class Batches {
   static Batch of(Dataset d, int[] order, int step, int batchSize, int parts, Class<?> type, List<Shape> inputShapes,
       Shape targetShape, Flip flip) {
     int from = step * batchSize;
-    return of(d, order, from, Math.min(batchSize, order.length - from), parts, type, inputShapes, targetShape, flip, step);
-  }
-
-  /**
-   * Rows {@code order[from .. from+n)}, flipped with the random stream of batch {@code step} of the
-   * epoch.
-   */
-  static Batch of(Dataset d, int[] order, int from, int n, int parts, Class<?> type, List<Shape> inputShapes,
-      Shape targetShape, Flip flip, int step) {
-    return owned(gather(d, order, from, n), parts, type, inputShapes, targetShape, flip, step);
+    return owned(gather(d, order, from, Math.min(batchSize, order.length - from)), parts, type, inputShapes, targetShape, flip, step);
   }
 
   /** Rows {@code order[from .. from+n)} of every input and of the labels or targets, copied into a Dataset of their own. */

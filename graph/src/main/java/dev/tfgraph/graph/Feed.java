@@ -8,7 +8,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
@@ -114,12 +113,7 @@ abstract class Feed {
     }
 
     Epoch epoch(int epoch, Cut c, ExecutorService prefetch) {
-      int[] order = Batches.order(d.size(), c.seed(), epoch, c.shuffle());
-      Batches.Flip flip = c.flip() ? new Batches.Flip(c.seed(), epoch) : null;
-      int steps = (int) ((d.size() + (long) c.batchSize() - 1) / c.batchSize());
-      int[] step = {0};
-      return new Epoch(prefetch, () -> step[0] >= steps ? null
-          : Batches.of(d, order, step[0]++, c.batchSize(), c.shards(), c.type(), c.inputShapes(), c.targetShape(), flip), () -> {});
+      return ordered(d.size(), epoch, c, prefetch, (order, from, n) -> Batches.gather(d, order, from, n));
     }
   }
 
@@ -144,8 +138,8 @@ abstract class Feed {
     TrainResult.Metrics evaluate(ModelGraph mg, Loss loss, List<Metric> metrics) {
       Evaluator.Sums s = null;
       int[] identity = Batches.order(d.size(), 0, 0, false);
-      for (int from = 0; from < d.size(); from += CHUNK) {
-        Dataset c = check.apply(d.rows(identity, from, Math.min(CHUNK, d.size() - from)));
+      for (int from = 0; from < d.size(); from += MappedDataset.CHUNK) {
+        Dataset c = check.apply(d.rows(identity, from, Math.min(MappedDataset.CHUNK, d.size() - from)));
         float[] out = mg.predict(Evaluator.xs(c), c.size(), 512);
         if (s == null) s = new Evaluator.Sums(out.length / c.size(), loss, metrics, mg.endsIn(loss.logitsOf()));
         s.add(out, c.y(), c.targets() == null ? null : c.targets().x(), c.size());
@@ -154,20 +148,28 @@ abstract class Feed {
     }
 
     Epoch epoch(int epoch, Cut c, ExecutorService prefetch) {
-      int[] order = Batches.order(d.size(), c.seed(), epoch, c.shuffle());
-      Batches.Flip flip = c.flip() ? new Batches.Flip(c.seed(), epoch) : null;
-      int steps = (int) ((d.size() + (long) c.batchSize() - 1) / c.batchSize());
-      int[] step = {0};
-      return new Epoch(prefetch, () -> {
-        if (step[0] >= steps) return null;
-        int k = step[0]++, from = k * c.batchSize(), n = Math.min(c.batchSize(), d.size() - from);
-        return Batches.owned(check.apply(d.rows(order, from, n)), c.shards(), c.type(), c.inputShapes(), c.targetShape(), flip, k);
-      }, () -> {});
+      return ordered(d.size(), epoch, c, prefetch, (order, from, n) -> check.apply(d.rows(order, from, n)));
     }
   }
 
-  /** Rows evaluated at a time from a mapped file. */
-  static final int CHUNK = 8192;
+  /** Rows {@code order[from .. from+n)} of a source with random access, copied into a Dataset of their own. */
+  @FunctionalInterface
+  interface Rows {
+    Dataset copy(int[] order, int from, int n);
+  }
+
+  /** An epoch of {@code size} examples by random access: batch k is rows {@code order[k·B .. k·B+n)} of the seeded order. */
+  static Epoch ordered(int size, int epoch, Cut c, ExecutorService prefetch, Rows rows) {
+    int[] order = Batches.order(size, c.seed(), epoch, c.shuffle());
+    Batches.Flip flip = c.flip() ? new Batches.Flip(c.seed(), epoch) : null;
+    int steps = (int) ((size + (long) c.batchSize() - 1) / c.batchSize());
+    int[] step = {0};
+    return new Epoch(prefetch, () -> {
+      if (step[0] >= steps) return null;
+      int k = step[0]++, from = k * c.batchSize(), n = Math.min(c.batchSize(), size - from);
+      return Batches.owned(rows.copy(order, from, n), c.shards(), c.type(), c.inputShapes(), c.targetShape(), flip, k);
+    }, () -> {});
+  }
 
   private static final class Streamed extends Feed {
     private final ImageStream s;

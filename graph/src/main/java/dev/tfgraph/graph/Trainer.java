@@ -341,8 +341,9 @@ public final class Trainer implements AutoCloseable {
       return s;
     }
     Map<String, NpyArray> w = initial != null ? new LinkedHashMap<>(initial) : mg.initialValues(opt.seed);
-    if (initial == null && Adaptation.needed(model) != null && train.arrays() == null) {
-      throw new BadInputException("train: layer '" + Adaptation.needed(model).name() + "' adapts to the training data before the"
+    Layer adapts = Adaptation.needed(model);
+    if (initial == null && adapts != null && train.arrays() == null) {
+      throw new BadInputException("train: layer '" + adapts.name() + "' adapts to the training data before the"
           + " first step, which needs the examples in memory; " + train.describe() + " is read batch by batch (load it into memory,"
           + " or give the layer its values)");
     }

@@ -55,6 +55,9 @@ public record MappedDataset(List<Named> inputs, int[] y, Dataset.Input targets, 
     return new MappedDataset(inputs, y.toInts(), null, null);
   }
 
+  /** Rows evaluated at a time (training, evaluate) when a whole pass is needed. */
+  public static final int CHUNK = 8192;
+
   /** One mapped input (x [n, ...], float32/float64) and integer labels y [n], as {@link Dataset#fromNpy} reads them into memory. */
   public static MappedDataset fromNpy(Path xFile, Path yFile) {
     return of(Collections.singletonMap(null, MappedNpy.open(xFile)), Npy.read(yFile), yFile.toString(), false);
