@@ -51,9 +51,9 @@ public final class BenchCommand implements Callable<Integer> {
     for (int i = 0; i < y.length; i++) y[i] = r.nextInt(m.numOutputs());
     double[] lib = new double[steps], bare = new double[steps];
     try (Trainer t = new Trainer(m, o);
-        Tensor xt = Tensors.rows(t.graph().type(), m.input().shape(), x, 0, batchSize, es);
+        Tensor xt = Tensors.rows(t.runtime().type(), m.input().shape(), x, 0, batchSize, es);
         TInt32 yt = Tensors.labels(y, 0, batchSize)) {
-      t.graph().initialize(0);
+      t.runtime().initialize(0);
       t.initOptimizer();
       for (int i = 0; i < warmup; i++) t.runStep(xt, yt, i, 1e-3);
       Session.Runner bareRunner = t.bareRunner(xt, yt, 1e-3);

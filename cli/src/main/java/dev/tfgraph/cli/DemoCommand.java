@@ -3,7 +3,7 @@ package dev.tfgraph.cli;
 import dev.tfgraph.export.Exporter;
 import dev.tfgraph.export.Predictor;
 import dev.tfgraph.graph.Model;
-import dev.tfgraph.graph.ModelGraph;
+import dev.tfgraph.graph.ModelRuntime;
 import dev.tfgraph.graph.RunFailedException;
 import dev.tfgraph.graph.TrainOptions;
 import dev.tfgraph.graph.TrainResult;
@@ -53,7 +53,7 @@ public final class DemoCommand implements Callable<Integer> {
     Exporter.Result e = Exporter.export(m, r.weights(), out, null, prov);
     long[] shape = {test.size(), 28, 28, 1};
     float[] inProcess;
-    try (ModelGraph mg = ModelGraph.inference(m)) {
+    try (ModelRuntime mg = ModelRuntime.inference(m)) {
       mg.setWeights(r.weights());
       inProcess = mg.predict(test.x(), test.size(), 256);
     }

@@ -5,7 +5,6 @@ import dev.tfgraph.graph.Evaluator;
 import dev.tfgraph.graph.TrainResult;
 import dev.tfgraph.graph.data.Dataset;
 import dev.tfgraph.graph.data.ImageStream;
-import dev.tfgraph.graph.data.MappedDataset;
 import dev.tfgraph.graph.data.NpyArray;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -35,12 +34,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     try (Predictor p = ModelDir.open(model, trusted)) {
       if (data.streams()) return streamed(p, lossFn);
       if (data.mapped()) {   // --x read through memory maps, a chunk at a time
-        MappedDataset m = data.mappedArrays();
-        int[] all = ImageStream.order(m.size(), 0, 0, false);
         Evaluator.Sums sums = null;
-        for (int from = 0; from < m.size(); from += MappedDataset.CHUNK) {
-          sums = add(p, lossFn, m.rows(all, from, Math.min(MappedDataset.CHUNK, m.size() - from)), sums);
-        }
+        for (Dataset chunk : data.mappedArrays().chunks()) sums = add(p, lossFn, chunk, sums);
         print(p, lossFn, sums.means(), null);
         return Main.OK;
       }

@@ -36,7 +36,7 @@ public final class Main implements Runnable {
       System.err.println("tfgraph: " + oneLine(ex.getMessage()) + " (see ./tfgraph " + (name.equals("tfgraph") ? "" : name + " ") + "--help)");
       return BAD_INPUT;
     });
-    cl.setExecutionExceptionHandler((ex, c, parsed) -> failure(ex, c.getCommandName(), verbose));
+    cl.setExecutionExceptionHandler((ex, c, parsed) -> failure(ex, c, verbose));
     int code;
     try {
       code = cl.execute(args);
@@ -49,6 +49,21 @@ public final class Main implements Runnable {
       if (code == OK) code = RUN_FAILED;
     }
     return code;
+  }
+
+  /** As {@link #failure(Throwable, String, boolean)}, the library's option names (skip_bad_images) shown as this command's flags. */
+  static int failure(Throwable e, CommandLine c, boolean verbose) {
+    if (e instanceof BadInputException b && b.getMessage() != null) {
+      String m = b.getMessage();
+      for (CommandLine.Model.OptionSpec o : c.getCommandSpec().options()) {
+        String flag = o.longestName();
+        String snake = flag.replaceFirst("^--", "").replace('-', '_');
+        // only names with an underscore: a plain word ("model", "data") is English in a message, not an option
+        if (flag.startsWith("--") && snake.contains("_")) m = m.replaceAll("(?<![\\w-])" + snake + "(?![\\w])", flag);
+      }
+      if (!m.equals(b.getMessage())) e = new BadInputException(m, b);
+    }
+    return failure(e, c.getCommandName(), verbose);
   }
 
   /** One line on stderr (a stack trace too with --verbose) and the exit status for a command that threw. */

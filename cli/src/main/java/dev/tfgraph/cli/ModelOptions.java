@@ -79,10 +79,7 @@ public final class ModelOptions {
     if (weights != null) return Npz.read(weights);
     if (backboneWeights == null) return null;
     if (name == null) throw new BadInputException("--backbone-weights applies to --model ib-vgg16 and ib-resnet50 only, not to --spec");
-    Map<String, NpyArray> w;
-    try (dev.tfgraph.graph.ModelGraph g = dev.tfgraph.graph.ModelGraph.inference(m)) {
-      w = new java.util.LinkedHashMap<>(g.initialValues(seed));
-    }
+    Map<String, NpyArray> w = new java.util.LinkedHashMap<>(dev.tfgraph.graph.ModelRuntime.initialValues(m, seed));
     w.putAll(dev.tfgraph.layers.KerasH5.read(backboneWeights, m, Models.backboneLayers(name)));
     return w;
   }

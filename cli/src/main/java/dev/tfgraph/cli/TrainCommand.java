@@ -163,14 +163,14 @@ public final class TrainCommand implements Callable<Integer> {
     int restarts = 0;
     if (c != null) {
       Cluster.OnFailure policy = onFailure.equals("wait") ? Cluster.OnFailure.WAIT : Cluster.OnFailure.STOP;
-      Cluster.startChief(c, o, stepTimeout * 1000, policy, connectTimeout * 1000);
+      o.strategy = Cluster.startChief(c, o.checkpointDir, o.threads, o.progress, stepTimeout * 1000, policy, connectTimeout * 1000);
       while (true) {
         try (Trainer t = new Trainer(m, o)) {
           r = fit.apply(t);
           break;
         } catch (dev.tfgraph.graph.dist.ClusterFailure f) {
           if (policy == Cluster.OnFailure.STOP || restarts >= MAX_RESTARTS) throw f;
-          Cluster.recover(f, c, o, waitTimeout * 1000);
+          o.resume = Cluster.recover(f, c, o.checkpointDir, waitTimeout * 1000);
           restarts++;
         }
       }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tfgraph.graph.Model;
 import dev.tfgraph.graph.ModelGraph;
+import dev.tfgraph.graph.ModelRuntime;
 import dev.tfgraph.graph.data.Npz;
 import dev.tfgraph.graph.data.NpyArray;
 import java.net.ServerSocket;
@@ -118,7 +119,7 @@ class DistributedTrainingTest {
     System.out.println("max |distributed - single| after 25 steps: " + d);
     assertTrue(d < 1e-5, "max |distributed - single| = " + d);
     // and they did train: the weights moved away from the initial values by far more than that
-    try (ModelGraph mg = ModelGraph.inference(Model.load(SPEC))) {
+    try (ModelRuntime mg = ModelRuntime.inference(Model.load(SPEC))) {
       assertTrue(maxDiff(a, mg.initialValues(3)) > 1e-2);
     }
   }

@@ -197,12 +197,15 @@ class ImagesTest {
   void badInputIsExitTwoNamingTheFile(@TempDir Path d) throws Exception {
     Path out = d.resolve("w.npz");
     String[][] cases = {
+        // the library's option name (skip_bad_images) reaches the command-line user as the flag
         {"bad/not_an_image", "bad/not_an_image/b/broken.jpg is not an image TensorFlow can decode"},
+        {"bad/not_an_image", "(--skip-bad-images skips such files)"},
         {"bad/empty_class", "class folder ../testdata/images/bad/empty_class/b holds no images"},
         {"bad/missing_test_class", "class 'b' is in ../testdata/images/bad/missing_test_class/train but not in ../testdata/images/bad/missing_test_class/test"},
         {"bad/no_images", "bad/no_images holds no class folders, IDX files or TFRecord files"},
         {"records/bad_crc.tfrecord", "records/bad_crc.tfrecord: record 2 has a bad data CRC"},
         {"records/missing_key.tfrecord", "records/missing_key.tfrecord: record 1 has no feature \"image/class/label\""},
+        {"records/missing_key.tfrecord", "--label-key names another"},
         {"records/label_7.tfrecord", "records/label_7.tfrecord: record 1 has label 7, outside the model's classes [0, 2)"},
         {"records/other_keys.tfrecord", "records/other_keys.tfrecord: record 0 has no feature \"image/encoded\""},
         {"decode", "decode holds no class folders, IDX files or TFRecord files (images directly in it have no class"},

@@ -129,7 +129,7 @@ class LossesCommandTest {
         MainTest.run(train(f[5], f[0], twos, "binary_crossentropy")),
     };
     String[] expect = {"targets have shape [3] per example, expected [1]", "labels must have an integer dtype", "targets have shape [1] per example, expected [3]",
-        "unknown loss \"hinge\"", "label_smoothing", "outside [0, 1]"};
+        "unknown loss \"hinge\"", "--label-smoothing applies to", "outside [0, 1]"};
     for (int i = 0; i < runs.length; i++) {
       assertEquals(2, runs[i].code(), runs[i].err());
       assertTrue(runs[i].err().contains(expect[i]) && runs[i].err().strip().lines().count() == 1, i + ": " + runs[i].err());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tfgraph.graph.Model;
 import dev.tfgraph.graph.ModelGraph;
+import dev.tfgraph.graph.ModelRuntime;
 import dev.tfgraph.graph.data.Npy;
 import dev.tfgraph.graph.data.NpyArray;
 import dev.tfgraph.graph.data.Npz;
@@ -40,13 +41,13 @@ class MainTest {
     Model m = Model.fromConfig(Files.readString(spec));
     Files.copy(spec, d.resolve("spec.json"));
     Map<String, NpyArray> w;
-    try (ModelGraph g = ModelGraph.inference(m)) {
+    try (ModelRuntime g = ModelRuntime.inference(m)) {
       w = g.initialValues(3);
     }
     Npz.write(d.resolve("w.npz"), w);
     float[] x = {0, 0.5f, -1, 1, 2, 3, -0.25f, 0, 0.75f};
     Npy.write(d.resolve("x.npy"), NpyArray.ofFloats(new long[] {3, 3}, x));
-    try (ModelGraph g = ModelGraph.inference(m)) {
+    try (ModelRuntime g = ModelRuntime.inference(m)) {
       g.setWeights(w);
       Npy.write(d.resolve("y.npy"), NpyArray.ofFloats(new long[] {3, 2}, g.predict(x, 3, 3)));
     }

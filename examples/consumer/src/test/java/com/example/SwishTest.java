@@ -59,7 +59,7 @@ class SwishTest {
     dev.tfgraph.graph.data.Dataset d = new dev.tfgraph.graph.data.Dataset(new float[] {1, 2, 3, -1, 0.5f, 2, 0, 1, -2, 3, 1, 1},
         new int[] {0, 1, 1, 0}, new long[] {3});
     java.util.Map<String, dev.tfgraph.graph.data.NpyArray> start;
-    try (dev.tfgraph.graph.ModelGraph g = dev.tfgraph.graph.ModelGraph.inference(m)) {
+    try (dev.tfgraph.graph.ModelRuntime g = dev.tfgraph.graph.ModelRuntime.inference(m)) {
       start = g.initialValues(3);
     }
     java.util.Map<String, dev.tfgraph.graph.data.NpyArray> after;

@@ -6,6 +6,7 @@ import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.Finite;
 import dev.tfgraph.graph.Model;
 import dev.tfgraph.graph.ModelGraph;
+import dev.tfgraph.graph.ModelRuntime;
 import dev.tfgraph.graph.RunFailedException;
 import dev.tfgraph.graph.Shapes;
 import dev.tfgraph.graph.WeightCheck;
@@ -119,21 +120,23 @@ public final class Exporter {
       float[] expected;
       List<byte[]> probeImages = options.imageInput() ? ProbeImages.encoded(model, PROBE_ROWS) : null;
       float[] expectedImages = null;
-      try (ModelGraph mg = ModelGraph.inference(model)) {
-        Signature images = options.imageInput() ? ServingImages.add(mg) : null;   // before the session's first run
-        mg.setWeights(weights);
-        expected = mg.predict(probe, PROBE_ROWS, PROBE_ROWS);
+      try (ModelRuntime rt = ModelRuntime.unopened(ModelGraph.inference(model))) {
+        ModelGraph mg = rt.graph();
+        Signature images = options.imageInput() ? ServingImages.add(mg) : null;   // the whole graph, then the session
+        rt.open(null);
+        rt.setWeights(weights);
+        expected = rt.predict(probe, PROBE_ROWS, PROBE_ROWS);
         requireFinite(model, expected, "in this process");
         Signature.Builder sig = Signature.builder().key(Signature.DEFAULT_KEY).methodName("tensorflow/serving/predict");
         for (int i = 0; i < model.inputs().size(); i++) sig.input(model.inputs().get(i).name(), mg.inputs().get(i));
         sig.output(ModelGraph.OUTPUT, mg.output());
         if (images != null) {
-          expectedImages = ProbeImages.run(mg, images, probeImages);
+          expectedImages = ProbeImages.run(rt, images, probeImages);
           // the in-graph loop must agree with decoding one image at a time and serving_default
-          compare(model, ProbeImages.throughDefault(mg, probeImages), expectedImages);
-          SavedModelBundle.exporter(staging.toString()).withSession(mg.session()).withSignatures(sig.build(), images).export();
+          compare(model, ProbeImages.throughDefault(rt, probeImages), expectedImages);
+          SavedModelBundle.exporter(staging.toString()).withSession(rt.session()).withSignatures(sig.build(), images).export();
         } else {
-          SavedModelBundle.exporter(staging.toString()).withSession(mg.session()).withSignature(sig.build()).export();
+          SavedModelBundle.exporter(staging.toString()).withSession(rt.session()).withSignature(sig.build()).export();
         }
       }
       writeInfo(staging, model, training);

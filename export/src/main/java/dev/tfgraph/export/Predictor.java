@@ -242,28 +242,19 @@ public final class Predictor implements AutoCloseable {
    */
   public NpyArray predictImages(List<byte[]> images, int batchSize) {
     SignatureDef sig = imageSignature();
-    if (sig == null) throw new BadInputException("model " + dir + " has no " + ServingImages.KEY + " signature (export it with --image-input)");
+    if (sig == null) throw new BadInputException("model " + dir + " has no " + ServingImages.KEY + " signature (export it with image_input)");
     if (images.isEmpty()) throw new BadInputException("no images to predict");
     if (batchSize < 1) throw new BadInputException("batch size must be positive, received " + batchSize);
     String in = sig.getInputsMap().get(ServingImages.INPUT).getName();
     TensorInfo outInfo = sig.getOutputsMap().containsKey(ServingImages.OUTPUT) ? sig.getOutputsMap().get(ServingImages.OUTPUT)
         : sig.getOutputsMap().values().iterator().next();
-    List<float[]> parts = new ArrayList<>();
-    long[] shape = null;
-    for (int from = 0; from < images.size(); from += batchSize) {
-      List<byte[]> chunk = images.subList(from, Math.min(images.size(), from + batchSize));
-      try (org.tensorflow.types.TString t = org.tensorflow.types.TString.tensorOfBytes(
-              org.tensorflow.ndarray.NdArrays.vectorOfObjects(chunk.toArray(byte[][]::new)));
-          Result r = runner().feed(in, t).fetch(outInfo.getName()).run()) {
-        Tensor y = r.get(0);
-        shape = y.shape().asArray();
-        parts.add(Tensors.toFloats(y));
-      } catch (RuntimeException e) {
-        throw new BadInputException("running " + ServingImages.KEY + " of " + dir + " failed: " + firstLine(e.getMessage()), e);
-      }
+    try {
+      return BatchedRun.run(bundle.session(), List.of(new BatchedRun.Bytes(in, images)), images.size(), batchSize, outInfo.getName());
+    } catch (BadInputException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new BadInputException("running " + ServingImages.KEY + " of " + dir + " failed: " + firstLine(e.getMessage()), e);
     }
-    shape[0] = images.size();
-    return NpyArray.ofFloats(shape, dev.tfgraph.graph.Tensors.concat(parts));
   }
 
   private Session.Runner runner() {

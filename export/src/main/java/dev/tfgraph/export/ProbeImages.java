@@ -1,7 +1,7 @@
 package dev.tfgraph.export;
 
 import dev.tfgraph.graph.Model;
-import dev.tfgraph.graph.ModelGraph;
+import dev.tfgraph.graph.ModelRuntime;
 import dev.tfgraph.graph.Shapes;
 import dev.tfgraph.graph.Tensors;
 import dev.tfgraph.graph.data.ImageDecoding;
@@ -43,21 +43,21 @@ final class ProbeImages {
   }
 
   /** serving_images in this process. */
-  static float[] run(ModelGraph mg, Signature images, List<byte[]> bytes) {
+  static float[] run(ModelRuntime rt, Signature images, List<byte[]> bytes) {
     try (TString t = TString.tensorOfBytes(NdArrays.vectorOfObjects(bytes.toArray(byte[][]::new)));
-        Result r = mg.session().runner().feed(ServingImages.KEY + "/" + ServingImages.INPUT, t)
+        Result r = rt.session().runner().feed(ServingImages.KEY + "/" + ServingImages.INPUT, t)
             .fetch(ServingImages.KEY + "/" + ServingImages.OUTPUT).run()) {
       return Tensors.toFloats(r.get(0));
     }
   }
 
   /** The same images decoded one at a time in Java ({@link ImageDecoding.Decoder}), then serving_default's graph. */
-  static float[] throughDefault(ModelGraph mg, List<byte[]> bytes) {
-    long[] hwc = Shapes.dims(mg.model().inputs().get(0).shape());
+  static float[] throughDefault(ModelRuntime rt, List<byte[]> bytes) {
+    long[] hwc = Shapes.dims(rt.model().inputs().get(0).shape());
     try (ImageDecoding.Decoder d = new ImageDecoding.Decoder(hwc[0], hwc[1], hwc[2])) {
       float[] x = new float[bytes.size() * d.exampleSize()];
       for (int i = 0; i < bytes.size(); i++) d.decodeInto(bytes.get(i), "probe image " + i, x, i * d.exampleSize());
-      return mg.predict(List.of(x), bytes.size(), bytes.size());
+      return rt.predict(List.of(x), bytes.size(), bytes.size());
     }
   }
 }

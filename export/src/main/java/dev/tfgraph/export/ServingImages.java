@@ -36,11 +36,11 @@ public final class ServingImages {
   /** The model's one image input, [null, H, W, C] with C 1 or 3; anything else is bad input. */
   public static InputSpec imageInput(Model model) {
     if (model.inputs().size() != 1) {
-      throw new BadInputException("--image-input needs a model of one image input; model '" + model.name() + "' takes "
+      throw new BadInputException("serving images (image_input) need a model of one image input; model '" + model.name() + "' takes "
           + model.inputs().size() + " inputs");
     }
     InputSpec in = model.inputs().get(0);
-    ImageDecoding.checkInputShape("--image-input: model input '" + in.name() + "'", Shapes.dims(in.shape()));
+    ImageDecoding.checkInputShape("serving images (image_input): model input '" + in.name() + "'", Shapes.dims(in.shape()));
     return in;
   }
 

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.Model;
 import dev.tfgraph.graph.ModelGraph;
+import dev.tfgraph.graph.ModelRuntime;
 import dev.tfgraph.graph.RunFailedException;
 import dev.tfgraph.graph.data.NpyArray;
 import java.nio.file.Files;
@@ -26,7 +27,7 @@ public class ExporterTest {
   }
 
   public static Map<String, NpyArray> weights(Model m) {
-    try (ModelGraph g = ModelGraph.inference(m)) {
+    try (ModelRuntime g = ModelRuntime.inference(m)) {
       return g.initialValues(3);
     }
   }
@@ -43,7 +44,7 @@ public class ExporterTest {
     assertEquals(2, Exporter.export(m, w, base, null, Map.of()).version());
     float[] x = Exporter.probe(m, 5).get(0);
     float[] want;
-    try (ModelGraph g = ModelGraph.inference(m)) {
+    try (ModelRuntime g = ModelRuntime.inference(m)) {
       g.setWeights(w);
       want = g.predict(x, 5, 5);
     }
@@ -180,7 +181,7 @@ public class ExporterTest {
     Files.createDirectories(base.resolve("2147483647"));
     Model m = Model.fromConfig(DENSE);
     Map<String, NpyArray> w;
-    try (ModelGraph g = ModelGraph.inference(m)) {
+    try (ModelRuntime g = ModelRuntime.inference(m)) {
       w = g.initialValues(1);
     }
     BadInputException e = assertThrows(BadInputException.class, () -> Exporter.export(m, w, base, null, Map.of()));

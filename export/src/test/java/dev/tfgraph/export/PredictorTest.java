@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.Model;
 import dev.tfgraph.graph.ModelGraph;
+import dev.tfgraph.graph.ModelRuntime;
 import dev.tfgraph.graph.data.NpyArray;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +29,7 @@ class PredictorTest {
 
   static Path export(Path base) {
     Model m = Model.fromConfig(SPEC);
-    try (ModelGraph g = ModelGraph.inference(m)) {
+    try (ModelRuntime g = ModelRuntime.inference(m)) {
       return Exporter.export(m, g.initialValues(1), base, null, java.util.Map.of()).dir();
     }
   }

@@ -1,8 +1,10 @@
 package dev.tfgraph.export;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tfgraph.graph.Model;
+import dev.tfgraph.graph.ModelRuntime;
 import dev.tfgraph.graph.TrainOptions;
 import dev.tfgraph.graph.TrainResult;
 import dev.tfgraph.graph.Trainer;
@@ -35,7 +37,24 @@ class ReadmeExampleTest {
       TrainResult r = trainer.fit(train, test, null);
       assertTrue(r.test().accuracy() > 0.6, "accuracy " + r.test().accuracy());
       Exporter.export(model, r.weights(), out.resolve("taylor-demo"), null, java.util.Map.of());
+      try (ModelRuntime rt = ModelRuntime.inference(model)) {
+        rt.setWeights(r.weights());
+        float[] probs = rt.predict(test.x(), test.size(), 512);
+        assertEquals(test.size() * 10, probs.length);
+        // the same graph and batches as the trainer's test evaluation; two examples of slack for ties in the argmax
+        assertEquals(r.test().accuracy(), accuracy(probs, test.y()), 2.0 / test.size(), "the runtime predicts what training measured");
+      }
     }
     assertTrue(Files.isRegularFile(out.resolve("taylor-demo/1/saved_model.pb")));
+  }
+
+  private static double accuracy(float[] probs, int[] labels) {
+    int right = 0;
+    for (int i = 0; i < labels.length; i++) {
+      int best = 0;
+      for (int c = 1; c < 10; c++) if (probs[i * 10 + c] > probs[i * 10 + best]) best = c;
+      if (best == labels[i]) right++;
+    }
+    return (double) right / labels.length;
   }
 }

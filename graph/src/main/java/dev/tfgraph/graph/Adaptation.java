@@ -2,10 +2,11 @@ package dev.tfgraph.graph;
 
 import dev.tfgraph.graph.data.Dataset;
 import dev.tfgraph.graph.data.NpyArray;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.family.TNumber;
 
 /**
  * Before the first step, {@link Adaptable} layers (PrototypeKernel, Normalization) take values from the training
@@ -20,12 +21,12 @@ final class Adaptation {
   }
 
   /** Adapts every Adaptable layer in order, writing the values into {@code weights}. */
-  static void run(Model model, ModelGraph mg, Dataset train, Map<String, NpyArray> weights) {
+  static void run(Model model, ModelRuntime rt, Dataset train, Map<String, NpyArray> weights) {
     List<Layer> layers = model.layers();
     for (int i = 0; i < layers.size(); i++) {
       if (!(layers.get(i) instanceof Adaptable a)) continue;
-      mg.setWeights(weights);
-      float[] in = fetchAll(mg, mg.layerInputs().get(i), train);
+      rt.setWeights(weights);
+      float[] in = fetchAll(rt, rt.graph().layerInputs().get(i), train);
       Map<String, double[]> values = a.adapt(in, train.size(), train.y(), Math.max(train.numClasses(), model.numOutputs()));
       for (var e : values.entrySet()) {
         String key = layers.get(i).name() + "." + e.getKey();
@@ -35,12 +36,9 @@ final class Adaptation {
   }
 
   /** {@code op} for every example of {@code d}, in batches of 512, concatenated. */
-  private static float[] fetchAll(ModelGraph mg, Operand<?> op, Dataset d) {
-    for (int i = 0; i < mg.inputs().size(); i++) if (op == mg.inputs().get(i)) return d.inputs().get(i).x();
-    List<BatchedRun.Feed> feeds = new ArrayList<>();
-    for (int i = 0; i < mg.inputs().size(); i++) {
-      feeds.add(BatchedRun.Feed.of(mg.inputs().get(i), mg.model().inputs().get(i).shape(), d.inputs().get(i).x()));
-    }
-    return BatchedRun.run(mg.session(), mg.type(), feeds, d.size(), 512, BatchedRun.endpoint(op)).toFloats();
+  private static float[] fetchAll(ModelRuntime rt, Operand<?> op, Dataset d) {
+    List<Placeholder<? extends TNumber>> inputs = rt.graph().inputs();
+    for (int i = 0; i < inputs.size(); i++) if (op == inputs.get(i)) return d.inputs().get(i).x();
+    return rt.run(op, d.inputs().stream().map(Dataset.Input::x).toList(), d.size(), 512);
   }
 }

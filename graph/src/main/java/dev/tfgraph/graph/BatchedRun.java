@@ -10,15 +10,39 @@ import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
 
 /**
- * The one batched-fetch loop: runs one fetch over n examples of every input, {@code batchSize}
+ * The one batched-fetch loop: runs one fetch over n examples of every input (floats, or encoded bytes), {@code batchSize}
  * rows per {@code Session.run}, and concatenates the outputs along the batch axis (as float32).
- * Prediction ({@link ModelGraph#predict}, the export's {@code Predictor}) and adaptation use it.
+ * Prediction ({@link ModelRuntime#predict}, the export's {@code Predictor}) and adaptation use it.
  */
 public final class BatchedRun {
-  /** One input: the tensor it feeds ("op:index"), its shape (batch axis −1), its rows, row-major. */
+  /** One input of the run: the tensor it feeds ("op:index"), and a tensor of its rows [from, from + count). */
+  public interface Input {
+    String name();
+
+    Tensor rows(int from, int count);
+  }
+
+  /** A float input: its shape (batch axis −1), its rows row-major, made into tensors of {@code type}. */
   public record Feed(String name, Shape shape, float[] rows) {
     public static Feed of(Operand<?> placeholder, Shape shape, float[] rows) {
       return new Feed(endpoint(placeholder), shape, rows);
+    }
+
+    Input as(Class<?> type) {
+      long size = Shapes.exampleSize(shape);
+      return new Input() {
+        @Override public String name() { return name; }
+        @Override public Tensor rows(int from, int count) { return Tensors.rows(type, shape, rows, from, count, size); }
+      };
+    }
+  }
+
+  /** A string input: one encoded item (e.g. an image file's bytes) per row. */
+  public record Bytes(String name, List<byte[]> items) implements Input {
+    @Override
+    public Tensor rows(int from, int count) {
+      return org.tensorflow.types.TString.tensorOfBytes(
+          org.tensorflow.ndarray.NdArrays.vectorOfObjects(items.subList(from, from + count).toArray(byte[][]::new)));
     }
   }
 
@@ -32,6 +56,11 @@ public final class BatchedRun {
 
   /** {@code fetch} for rows [0, n) of every feed; {@code type} is the inputs' tensor type. */
   public static NpyArray run(Session session, Class<?> type, List<Feed> feeds, int n, int batchSize, String fetch) {
+    return run(session, feeds.stream().map(f -> f.as(type)).toList(), n, batchSize, fetch);
+  }
+
+  /** {@code fetch} for rows [0, n) of every input, {@code batchSize} rows per run. */
+  public static NpyArray run(Session session, List<? extends Input> feeds, int n, int batchSize, String fetch) {
     if (batchSize < 1) throw new BadInputException("batch size must be positive, received " + batchSize);
     if (n < 1) throw new BadInputException("no examples to run, expected at least one");
     float[] out = null;
@@ -43,8 +72,8 @@ public final class BatchedRun {
       try {
         Session.Runner r = session.runner();
         for (int i = 0; i < xs.length; i++) {
-          Feed f = feeds.get(i);
-          xs[i] = Tensors.rows(type, f.shape(), f.rows(), from, b, Shapes.exampleSize(f.shape()));
+          Input f = feeds.get(i);
+          xs[i] = f.rows(from, b);
           r.feed(f.name(), xs[i]);
         }
         try (Result res = r.fetch(fetch).run()) {

@@ -16,22 +16,22 @@ public final class Evaluator {
   private Evaluator() {}
 
   /** With the default loss (sparse categorical cross-entropy) and its default metrics. */
-  public static TrainResult.Metrics evaluate(ModelGraph mg, Dataset data, int batchSize) {
-    return evaluate(mg, data, batchSize, Losses.builtIn(Losses.DEFAULT, 0));
+  public static TrainResult.Metrics evaluate(ModelRuntime rt, Dataset data, int batchSize) {
+    return evaluate(rt, data, batchSize, Losses.builtIn(Losses.DEFAULT, 0));
   }
 
   /** With {@code loss}'s default metrics ({@link dev.tfgraph.graph.metric.Metrics#defaults}). */
-  public static TrainResult.Metrics evaluate(ModelGraph mg, Dataset data, int batchSize, Loss loss) {
-    return evaluate(mg, data, batchSize, loss, dev.tfgraph.graph.metric.Metrics.defaults(loss, width(mg)));
+  public static TrainResult.Metrics evaluate(ModelRuntime rt, Dataset data, int batchSize, Loss loss) {
+    return evaluate(rt, data, batchSize, loss, dev.tfgraph.graph.metric.Metrics.defaults(loss, width(rt)));
   }
 
-  public static TrainResult.Metrics evaluate(ModelGraph mg, Dataset data, int batchSize, Loss loss, List<Metric> metrics) {
-    float[] out = mg.predict(xs(data), data.size(), batchSize);
-    return metrics(out, data, Math.toIntExact(width(mg)), loss, metrics, mg.endsIn(loss.logitsOf()));
+  public static TrainResult.Metrics evaluate(ModelRuntime rt, Dataset data, int batchSize, Loss loss, List<Metric> metrics) {
+    float[] out = rt.predict(xs(data), data.size(), batchSize);
+    return metrics(out, data, Math.toIntExact(width(rt)), loss, metrics, rt.graph().endsIn(loss.logitsOf()));
   }
 
-  private static long width(ModelGraph mg) {
-    return Shapes.exampleSize(mg.model().outputShape());
+  private static long width(ModelRuntime rt) {
+    return Shapes.exampleSize(rt.model().outputShape());
   }
 
   /** Each input's rows, in the model's input order (the data is aligned by {@link Trainer}). */
@@ -51,14 +51,14 @@ public final class Evaluator {
   }
 
   /**
-   * As {@link #evaluate(ModelGraph, Dataset, int, Loss, List)} on a stream of images, one batch at
+   * As {@link #evaluate(ModelRuntime, Dataset, int, Loss, List)} on a stream of images, one batch at
    * a time (resident memory: the stream's queue); images skipped as bad are not counted.
    */
-  public static TrainResult.Metrics evaluate(ModelGraph mg, ImageStream data, int batchSize, Loss loss, List<Metric> metrics) {
-    Sums s = new Sums(Math.toIntExact(width(mg)), loss, metrics, mg.endsIn(loss.logitsOf()));
+  public static TrainResult.Metrics evaluate(ModelRuntime rt, ImageStream data, int batchSize, Loss loss, List<Metric> metrics) {
+    Sums s = new Sums(Math.toIntExact(width(rt)), loss, metrics, rt.graph().endsIn(loss.logitsOf()));
     try (ImageStream.Epoch e = data.epoch(0, 0, false, batchSize)) {
       for (ImageStream.Batch b; (b = e.next()) != null; ) {
-        if (b.n() > 0) s.add(mg.predict(List.of(b.x()), b.n(), batchSize), b.y(), null, b.n());
+        if (b.n() > 0) s.add(rt.predict(List.of(b.x()), b.n(), batchSize), b.y(), null, b.n());
       }
     }
     if (s.n == 0) throw new BadInputException("no image left to evaluate in " + data.describe() + " after skipping bad ones");

@@ -34,7 +34,7 @@ abstract class Feed {
   /** {training, validation}: the validation share held out by a seeded permutation of the examples. */
   abstract Feed[] holdOut(int[] order, int validation);
 
-  abstract TrainResult.Metrics evaluate(ModelGraph mg, Loss loss, List<Metric> metrics);
+  abstract TrainResult.Metrics evaluate(ModelRuntime rt, Loss loss, List<Metric> metrics);
 
   /** The batches of one epoch, the first already being prepared on {@code prefetch}. */
   abstract Epoch epoch(int epoch, Cut cut, ExecutorService prefetch);
@@ -108,8 +108,8 @@ abstract class Feed {
       return new Feed[] {of(d.subset(Arrays.copyOfRange(order, validation, order.length))), of(d.subset(Arrays.copyOfRange(order, 0, validation)))};
     }
 
-    TrainResult.Metrics evaluate(ModelGraph mg, Loss loss, List<Metric> metrics) {
-      return Evaluator.evaluate(mg, d, 512, loss, metrics);
+    TrainResult.Metrics evaluate(ModelRuntime rt, Loss loss, List<Metric> metrics) {
+      return Evaluator.evaluate(rt, d, 512, loss, metrics);
     }
 
     Epoch epoch(int epoch, Cut c, ExecutorService prefetch) {
@@ -135,13 +135,12 @@ abstract class Feed {
     }
 
     /** Chunk by chunk, the sums of the in-memory evaluation. */
-    TrainResult.Metrics evaluate(ModelGraph mg, Loss loss, List<Metric> metrics) {
+    TrainResult.Metrics evaluate(ModelRuntime rt, Loss loss, List<Metric> metrics) {
       Evaluator.Sums s = null;
-      int[] identity = Batches.order(d.size(), 0, 0, false);
-      for (int from = 0; from < d.size(); from += MappedDataset.CHUNK) {
-        Dataset c = check.apply(d.rows(identity, from, Math.min(MappedDataset.CHUNK, d.size() - from)));
-        float[] out = mg.predict(Evaluator.xs(c), c.size(), 512);
-        if (s == null) s = new Evaluator.Sums(out.length / c.size(), loss, metrics, mg.endsIn(loss.logitsOf()));
+      for (Dataset chunk : d.chunks()) {
+        Dataset c = check.apply(chunk);
+        float[] out = rt.predict(Evaluator.xs(c), c.size(), 512);
+        if (s == null) s = new Evaluator.Sums(out.length / c.size(), loss, metrics, rt.graph().endsIn(loss.logitsOf()));
         s.add(out, c.y(), c.targets() == null ? null : c.targets().x(), c.size());
       }
       return s.means();
@@ -191,8 +190,8 @@ abstract class Feed {
       return new Feed[] {of(train), of(val)};
     }
 
-    TrainResult.Metrics evaluate(ModelGraph mg, Loss loss, List<Metric> metrics) {
-      return Evaluator.evaluate(mg, s, 512, loss, metrics);
+    TrainResult.Metrics evaluate(ModelRuntime rt, Loss loss, List<Metric> metrics) {
+      return Evaluator.evaluate(rt, s, 512, loss, metrics);
     }
 
     /** The stream's batches of an epoch as tensors; a batch whose images were all skipped has n = 0 and no tensors. */

@@ -1,39 +1,32 @@
 package dev.tfgraph.graph;
 
-import dev.tfgraph.graph.data.NpyArray;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.tensorflow.Graph;
-import java.util.function.BiConsumer;
-import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.tensorflow.Operand;
 import org.tensorflow.Operation;
 import org.tensorflow.Output;
-import org.tensorflow.Result;
-import org.tensorflow.Session;
-import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
-import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.GraphDef;
 import org.tensorflow.types.TInt64;
 import org.tensorflow.types.family.TNumber;
 import org.tensorflow.types.family.TType;
 
 /**
- * One model instantiated in one TF graph and session: a VariableV2 per weight (the kind the
- * SavedModel exporter saves), an input placeholder per model input, the inference output (dropout
- * off, batch-norm on moving statistics) named "output", and, for training, a step seed and the
- * training forward passes a {@link Strategy} adds ({@link #addTrainingPass}). Weights move in and
- * out as arrays keyed {@code <layer>.<weight>}, all or nothing.
+ * One model as a TF graph, and nothing that runs it: a VariableV2 per weight (the kind the
+ * SavedModel exporter saves) with the placeholder and assign op that load it, an input placeholder
+ * per model input, the inference output (dropout off, batch-norm on moving statistics) named
+ * "output", and, for training, a step seed and the training forward passes a {@link Strategy} adds
+ * ({@link #addTrainingPass}). A {@link ModelRuntime} opens a session on it and moves weights in
+ * and out; the graph is closed with it.
  */
 public final class ModelGraph implements AutoCloseable {
   public static final String OUTPUT = "output";
@@ -47,11 +40,9 @@ public final class ModelGraph implements AutoCloseable {
 
   private final Model model;
   private final Class<? extends TNumber> type;
-  private BiConsumer<Session, Graph> closer = ModelGraph::closeLocal;
-  // handles into the graph the session runs (replaced by relocate)
+  // handles into the graph (replaced by relocate)
   private Graph graph;
   private Ops tf;
-  private Session session;
   private final List<Placeholder<? extends TNumber>> inputs = new ArrayList<>();
   private Operand<? extends TNumber> output;
   private final Map<String, Variable<? extends TType>> variables = new LinkedHashMap<>();
@@ -60,7 +51,7 @@ public final class ModelGraph implements AutoCloseable {
   private final List<Operand<? extends TNumber>> layerInputs = new ArrayList<>();
   private Placeholder<TInt64> stepSeed;   // null in an inference graph
 
-  private ModelGraph(Model model, boolean training, ConfigProto config, boolean openSession) {
+  private ModelGraph(Model model, boolean training) {
     this.model = model;
     this.graph = new Graph();
     this.tf = Ops.create(graph);
@@ -77,7 +68,6 @@ public final class ModelGraph implements AutoCloseable {
     CallContext inference = new CallContext(false, variables, null);
     this.output = tf.withName(OUTPUT).identity(forward(tf, inputs, inference, false, true));
     if (training) stepSeed = tf.withName("step_seed").placeholder(TInt64.class, Placeholder.shape(Shape.of(2)));
-    if (openSession) open(config);
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
@@ -87,23 +77,12 @@ public final class ModelGraph implements AutoCloseable {
 
   /** An inference-only graph (what is exported). */
   public static ModelGraph inference(Model model) {
-    return new ModelGraph(model, false, null, true);
+    return new ModelGraph(model, false);
   }
 
-  /** A training graph (inference output and a step seed; training passes are added) with its session open. */
-  public static ModelGraph training(Model model, ConfigProto config) {
-    return new ModelGraph(model, true, config, true);
-  }
-
-  /** A training graph without a session yet: {@link #relocate} (or {@link #open}) opens it. */
-  public static ModelGraph unopened(Model model) {
-    return new ModelGraph(model, true, null, false);
-  }
-
-  /** Opens a session in this process. */
-  public void open(ConfigProto config) {
-    if (session != null) throw new IllegalStateException("the session is open already");
-    session = config == null ? new Session(graph) : new Session(graph, config);
+  /** A training graph: the inference output and a step seed; training passes are added to it. */
+  public static ModelGraph training(Model model) {
+    return new ModelGraph(model, true);
   }
 
   /**
@@ -135,39 +114,31 @@ public final class ModelGraph implements AutoCloseable {
   }
 
   /**
-   * Re-imports the graph after {@code rewrite} (device placement) into a new graph, opens the
-   * session {@code open} gives for it, and points every handle at the new graph (names are kept).
-   * Callers holding handles of their own re-resolve them with {@link #same} in {@code beforeOldCloses}.
-   * {@code closer} closes the new session and graph (a remote session's close may need a bound).
+   * Re-imports the graph after {@code rewrite} (device placement) into a new graph and points every
+   * handle at it (names are kept); returns the old graph, which the caller closes once nothing runs
+   * on it. Callers holding handles of their own re-resolve them with {@link #same}.
    */
   @SuppressWarnings({"unchecked", "rawtypes"})
-  public void relocate(UnaryOperator<GraphDef> rewrite, Function<Graph, Session> open, Runnable beforeOldCloses,
-      BiConsumer<Session, Graph> closer) {
+  Graph relocate(UnaryOperator<GraphDef> rewrite) {
     GraphDef def = rewrite.apply(graph.toGraphDef());
     Graph old = graph;
-    Session oldSession = session;
     Graph g = new Graph();
     try {
       g.importGraphDef(def);
-      this.graph = g;
-      this.tf = Ops.create(g);
-      inputs.replaceAll(p -> new Placeholder<>(op(p)));
-      output = same(output);
-      variables.replaceAll((k, v) -> new Variable<>(op(v)));
-      assignValues.replaceAll((k, v) -> new Placeholder<>(op(v)));
-      assigns.replaceAll(o -> g.operation(o.name()));
-      layerInputs.replaceAll(this::same);
-      if (stepSeed != null) stepSeed = new Placeholder<>(op(stepSeed));
-      beforeOldCloses.run();
-      this.session = open.apply(g);
-      this.closer = closer;
     } catch (RuntimeException e) {
       g.close();
-      this.graph = old;
       throw e;
     }
-    if (oldSession != null) oldSession.close();
-    old.close();
+    this.graph = g;
+    this.tf = Ops.create(g);
+    inputs.replaceAll(p -> new Placeholder<>(op(p)));
+    output = same(output);
+    variables.replaceAll((k, v) -> new Variable<>(op(v)));
+    assignValues.replaceAll((k, v) -> new Placeholder<>(op(v)));
+    assigns.replaceAll(o -> g.operation(o.name()));
+    layerInputs.replaceAll(this::same);
+    if (stepSeed != null) stepSeed = new Placeholder<>(op(stepSeed));
+    return old;
   }
 
   private org.tensorflow.Operation op(Operand<?> o) {
@@ -232,7 +203,6 @@ public final class ModelGraph implements AutoCloseable {
   public Model model() { return model; }
   public Graph graph() { return graph; }
   public Ops tf() { return tf; }
-  public Session session() { return session; }
   public Class<? extends TNumber> type() { return type; }
   /** The first input's placeholder (the only one of a chain). */
   public Placeholder<? extends TNumber> input() { return inputs.get(0); }
@@ -244,85 +214,19 @@ public final class ModelGraph implements AutoCloseable {
   /** The inference-mode (first) inbound tensor of each layer, in order. */
   public List<Operand<? extends TNumber>> layerInputs() { return Collections.unmodifiableList(layerInputs); }
 
-  /** Fresh initial values from each weight's initializer, seeded per (seed, weight key). */
-  public Map<String, NpyArray> initialValues(long seed) {
-    Map<String, NpyArray> out = new LinkedHashMap<>();
-    for (WeightSpec w : model.weights()) {
-      SplittableRandom rng = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + w.key().hashCode());
-      out.put(w.key(), NpyArray.ofDoubles(w.shape().asArray(), w.init().values(w.shape().asArray(), rng)));
-    }
-    return out;
+  /** The placeholder that feeds weight {@code key}'s new value to its assign op ({@link #assigns}). */
+  Placeholder<? extends TType> assignValue(String key) {
+    return assignValues.get(key);
   }
 
-  public void initialize(long seed) {
-    setWeights(initialValues(seed));
+  /** One assign op per weight, in the model's weight order: each sets its variable from {@link #assignValue}. */
+  List<Operation> assigns() {
+    return Collections.unmodifiableList(assigns);
   }
 
-  /**
-   * Loads every weight at once: a missing key, an unknown key or a wrong shape names the key,
-   * the expected and the received shape, and nothing is loaded.
-   */
-  public void setWeights(Map<String, NpyArray> weights) {
-    WeightCheck.check(model, weights, "weights");
-    if (assigns.isEmpty()) return;   // a model without weights (Flatten, Activation): nothing to run
-    Session.Runner r = session.runner();
-    List<Tensor> feeds = new ArrayList<>();
-    try {
-      for (WeightSpec w : model.weights()) {
-        NpyArray a = weights.get(w.key());
-        Tensor t = a.kind() == NpyArray.Kind.FLOAT32 ? Tensors.of(type, w.shape(), a.toFloats())
-            : Tensors.of(type, w.shape(), a.toDoubles());
-        feeds.add(t);
-        r.feed(assignValues.get(w.key()), t);
-      }
-      for (Operation a : assigns) r.addTarget(a);
-      r.run().close();
-    } finally {
-      feeds.forEach(Tensor::close);
-    }
-  }
-
-  /** Every weight by its contract key, in the model's dtype. */
-  public Map<String, NpyArray> weights() {
-    Map<String, NpyArray> out = new LinkedHashMap<>();
-    List<WeightSpec> ws = model.weights();
-    if (ws.isEmpty()) return out;
-    Session.Runner r = session.runner();
-    for (WeightSpec w : ws) r.fetch(variables.get(w.key()));
-    try (Result res = r.run()) {
-      for (int i = 0; i < ws.size(); i++) {
-        WeightSpec w = ws.get(i);
-        Tensor t = res.get(i);
-        out.put(w.key(), model.dtype().equals("float64")
-            ? NpyArray.ofDoubles(w.shape().asArray(), Tensors.toDoubles(t))
-            : NpyArray.ofFloats(w.shape().asArray(), Tensors.toFloats(t)));
-      }
-    }
-    return out;
-  }
-
-  /** Inference on n examples of the only input (row-major), in batches; returns the outputs row-major. */
-  public float[] predict(float[] x, int n, int batchSize) {
-    return predict(List.of(x), n, batchSize);
-  }
-
-  /** Inference on n examples, one row-major array per model input (in its order), in batches. */
-  public float[] predict(List<float[]> xs, int n, int batchSize) {
-    if (xs.size() != inputs.size()) {
-      throw new BadInputException("model '" + model.name() + "': " + xs.size() + " input arrays given, expected " + inputs.size());
-    }
-    List<BatchedRun.Feed> feeds = new ArrayList<>();
-    for (int i = 0; i < xs.size(); i++) feeds.add(BatchedRun.Feed.of(inputs.get(i), model.inputs().get(i).shape(), xs.get(i)));
-    return BatchedRun.run(session, type, feeds, n, batchSize, BatchedRun.endpoint(output)).toFloats();
-  }
-
+  /** Closes the graph (a {@link ModelRuntime} on it closes it for you). */
   @Override
   public void close() {
-    closer.accept(session, graph);
-  }
-
-  private static void closeLocal(Session session, Graph graph) {
-    if (session != null) session.close();
     graph.close();
   }
 }

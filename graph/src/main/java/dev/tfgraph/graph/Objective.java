@@ -66,7 +66,7 @@ public record Objective(List<List<Placeholder<? extends TNumber>>> inputs, List<
     return "metric_" + m.name().replaceAll("[^A-Za-z0-9_.-]", "_");
   }
 
-  /** The same handles in {@code mg}'s graph after {@link ModelGraph#relocate}; gradients are not carried. */
+  /** The same handles in {@code mg}'s graph after {@link ModelRuntime#relocate}; gradients are not carried. */
   @SuppressWarnings({"unchecked", "rawtypes"})
   public Objective relocated(ModelGraph mg) {
     List<List<Placeholder<? extends TNumber>>> xs = new ArrayList<>();

@@ -23,6 +23,7 @@ import org.tensorflow.types.family.TType;
  * as float64, so a resumed run continues exactly.
  */
 final class RunState {
+  private final ModelRuntime rt;
   private final ModelGraph mg;
   private final List<String> keys = new ArrayList<>();
   private final List<Variable<? extends TType>> vars = new ArrayList<>();
@@ -30,8 +31,9 @@ final class RunState {
   private final List<Operation> slotAssigns = new ArrayList<>();
 
   @SuppressWarnings({"unchecked", "rawtypes"})
-  RunState(ModelGraph mg, Map<String, Variable<? extends TType>> slots) {
-    this.mg = mg;
+  RunState(ModelRuntime rt, Map<String, Variable<? extends TType>> slots) {
+    this.rt = rt;
+    this.mg = rt.graph();
     keys.addAll(mg.variables().keySet());
     vars.addAll(mg.variables().values());
     slots.forEach((k, v) -> {
@@ -57,7 +59,7 @@ final class RunState {
   /** Every variable by checkpoint key. */
   Map<String, NpyArray> read() {
     Map<String, NpyArray> out = new LinkedHashMap<>();
-    Session.Runner r = mg.session().runner();
+    Session.Runner r = rt.session().runner();
     vars.forEach(r::fetch);
     try (Result res = r.run()) {
       for (int i = 0; i < keys.size(); i++) {
@@ -77,8 +79,8 @@ final class RunState {
       if (state.containsKey(k)) weights.put(k, state.get(k));
     }
     WeightCheck.check(mg.model(), weights, "resume: checkpoint " + ck.file() + " is not of this model");
-    mg.setWeights(weights);
-    Session.Runner r = mg.session().runner();
+    rt.setWeights(weights);
+    Session.Runner r = rt.session().runner();
     List<Tensor> feeds = new ArrayList<>();
     int nw = mg.variables().size();
     try {

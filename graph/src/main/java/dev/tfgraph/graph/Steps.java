@@ -21,7 +21,7 @@ import org.tensorflow.types.family.TNumber;
  * the learning-rate tensor is rebuilt only when the rate changes.
  */
 final class Steps implements AutoCloseable {
-  private final ModelGraph mg;
+  private final ModelRuntime rt;
   private final Objective objective;
   private final Placeholder<? extends TNumber> learningRate;
   private final Operation update;
@@ -32,10 +32,10 @@ final class Steps implements AutoCloseable {
   private TInt64 seedTensor;
   private final List<Tensor> bareFeeds = new ArrayList<>();
 
-  /** Handles of {@code mg}'s current graph (after any relocation). */
-  Steps(ModelGraph mg, Objective objective, Placeholder<? extends TNumber> learningRate, Operation update, long seed,
+  /** Handles of {@code rt}'s current graph (after any relocation). */
+  Steps(ModelRuntime rt, Objective objective, Placeholder<? extends TNumber> learningRate, Operation update, long seed,
       Strategy strategy) {
-    this.mg = mg;
+    this.rt = rt;
     this.objective = objective;
     this.learningRate = learningRate;
     this.update = update;
@@ -46,7 +46,7 @@ final class Steps implements AutoCloseable {
   /** One step on a batch of n examples: x[shard][input], y[shard]; returns {loss, metric...} of the batch. */
   double[] run(Tensor[][] x, Tensor[] y, int n, long step, double lr) {
     prepareScalars(step, lr);
-    Tensor count = objective.exampleCount() == null ? null : Tensors.of(mg.type(), Shape.scalar(), new double[] {n});
+    Tensor count = objective.exampleCount() == null ? null : Tensors.of(rt.type(), Shape.scalar(), new double[] {n});
     try {
       Session.Runner r = runner(x, y, seedTensor, lrTensor, count);
       RunOptions o = strategy.stepOptions();
@@ -65,11 +65,11 @@ final class Steps implements AutoCloseable {
   Session.Runner bare(Tensor[] x, Tensor y, int n, double lr) {
     closeBare();
     Tensor s = Tensors.seed(seed, 0);
-    Tensor l = Tensors.of(mg.type(), Shape.scalar(), new double[] {lr});
+    Tensor l = Tensors.of(rt.type(), Shape.scalar(), new double[] {lr});
     bareFeeds.addAll(List.of(s, l));
     Tensor count = null;
     if (objective.exampleCount() != null) {
-      count = Tensors.of(mg.type(), Shape.scalar(), new double[] {n});
+      count = Tensors.of(rt.type(), Shape.scalar(), new double[] {n});
       bareFeeds.add(count);
     }
     return runner(new Tensor[][] {x}, new Tensor[] {y}, s, l, count);
@@ -84,12 +84,12 @@ final class Steps implements AutoCloseable {
     if (x.length != objective.inputs().size()) {
       throw new IllegalArgumentException(x.length + " shards given, the objective has " + objective.inputs().size());
     }
-    Session.Runner r = mg.session().runner();
+    Session.Runner r = rt.session().runner();
     for (int i = 0; i < x.length; i++) {
       for (int k = 0; k < x[i].length; k++) r.feed(objective.inputs().get(i).get(k), x[i][k]);
       r.feed(objective.labels().get(i), y[i]);
     }
-    r.feed(mg.stepSeed(), s).feed(learningRate, lr);
+    r.feed(rt.graph().stepSeed(), s).feed(learningRate, lr);
     if (count != null) r.feed(objective.exampleCount(), count);
     r.fetch(objective.loss()).addTarget(update);
     objective.metrics().forEach(r::fetch);
@@ -109,7 +109,7 @@ final class Steps implements AutoCloseable {
   private void prepareScalars(long step, double lr) {
     if (lr != lastLr) {
       if (lrTensor != null) lrTensor.close();
-      lrTensor = Tensors.of(mg.type(), Shape.scalar(), new double[] {lr});
+      lrTensor = Tensors.of(rt.type(), Shape.scalar(), new double[] {lr});
       lastLr = lr;
     }
     if (seedTensor == null) seedTensor = Tensors.seed(seed, step);

@@ -12,8 +12,8 @@ import org.tensorflow.proto.RunOptions;
  * a new implementation of this interface and touches nothing else.
  */
 public interface Strategy {
-  /** The training graph: with its session open, or unopened when {@link #open} places it first. */
-  ModelGraph graph(Model model, ConfigProto config);
+  /** The training graph's runtime: with its session open, or unopened when {@link #open} places the graph first. */
+  ModelRuntime graph(Model model, ConfigProto config);
 
   /**
    * Adds the training forward pass(es) to {@code mg} ({@link ModelGraph#addTrainingPass}) and the
@@ -26,10 +26,11 @@ public interface Strategy {
   int shards();
 
   /**
-   * Once the whole training graph is built: opens {@code mg}'s session if {@link #graph} did not
-   * (placing the graph first), and runs {@code reresolve} when handles into the graph changed.
+   * Once the whole training graph is built: opens {@code rt}'s session if {@link #graph} did not
+   * (placing the graph first, {@link ModelRuntime#relocate}), and runs {@code reresolve} when
+   * handles into the graph changed.
    */
-  void open(ModelGraph mg, ConfigProto config, Runnable reresolve);
+  void open(ModelRuntime rt, ConfigProto config, Runnable reresolve);
 
   /** Options of each step's run (e.g. a timeout), or null. */
   RunOptions stepOptions();
@@ -49,8 +50,8 @@ public interface Strategy {
     private Local() {}
 
     @Override
-    public ModelGraph graph(Model model, ConfigProto config) {
-      return ModelGraph.training(model, config);
+    public ModelRuntime graph(Model model, ConfigProto config) {
+      return ModelRuntime.open(ModelGraph.training(model), config);
     }
 
     @Override
@@ -64,7 +65,7 @@ public interface Strategy {
     }
 
     @Override
-    public void open(ModelGraph mg, ConfigProto config, Runnable reresolve) {}
+    public void open(ModelRuntime rt, ConfigProto config, Runnable reresolve) {}
 
     @Override
     public RunOptions stepOptions() {

@@ -6,7 +6,6 @@ import dev.tfgraph.graph.data.ImageStream;
 import dev.tfgraph.graph.data.MappedDataset;
 import dev.tfgraph.graph.data.NpyArray;
 import dev.tfgraph.graph.fit.BatchLogs;
-import dev.tfgraph.graph.fit.Fit;
 import dev.tfgraph.graph.fit.TrainingListener;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,7 +17,6 @@ import java.util.concurrent.Executors;
 import org.tensorflow.Operand;
 import org.tensorflow.Operation;
 import org.tensorflow.Output;
-import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
 import org.tensorflow.exceptions.TensorFlowException;
@@ -43,6 +41,7 @@ public final class Trainer implements AutoCloseable {
   private final Model model;
   private final TrainOptions opt;
   private final Strategy strategy;
+  private final ModelRuntime rt;
   private final ModelGraph mg;
   private final Optimizer optimizer;
   private final RunState runState;
@@ -70,7 +69,8 @@ public final class Trainer implements AutoCloseable {
           + model.input().name() + " " + Shapes.show(model.input().shape()));
     }
     ConfigProto config = sessionConfig(options);
-    this.mg = strategy.graph(model, config);
+    this.rt = strategy.graph(model, config);
+    this.mg = rt.graph();
     List<String> keys = new ArrayList<>();
     List<Variable<? extends TType>> vars = new ArrayList<>();
     for (WeightSpec w : model.weights()) {
@@ -90,12 +90,12 @@ public final class Trainer implements AutoCloseable {
       if (Gradients.isNone(grads.get(i))) throw new BadInputException("train: weight " + keys.get(i) + " does not affect the loss");
     }
     this.optimizer = new Optimizer(mg.tf(), opt.optimizer, mg.type(), vars, grads, List.of(), mg.stepSeed());
-    this.runState = new RunState(mg, optimizer.slots());
+    this.runState = new RunState(rt, optimizer.slots());
     learningRate = optimizer.learningRate();
     update = optimizer.update().op();
     optimizer.slotInits().forEach(o -> slotInits.add(o.op()));
-    strategy.open(mg, config, this::reresolve);
-    this.stepper = new Steps(mg, objective, learningRate, update, opt.seed, strategy);
+    strategy.open(rt, config, this::reresolve);
+    this.stepper = new Steps(rt, objective, learningRate, update, opt.seed, strategy);
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
@@ -114,8 +114,9 @@ public final class Trainer implements AutoCloseable {
     return b.build();
   }
 
-  public ModelGraph graph() {
-    return mg;
+  /** The training graph and its session (weights in and out, prediction). */
+  public ModelRuntime runtime() {
+    return rt;
   }
 
   /** Every variable of the run (weights and optimizer slots), as a checkpoint holds them. */
@@ -183,7 +184,7 @@ public final class Trainer implements AutoCloseable {
       val = split[1];
     }
     int steps = (int) ((train.size() + (long) opt.batchSize - 1) / opt.batchSize);   // long: no overflow at huge batch sizes
-    Run run = new Run(steps, val == null ? null : opt.validationSplit > 0 ? "val" : "test");
+    FitRun run = new FitRun(model, opt, metrics, runState, rt, steps, val == null ? null : opt.validationSplit > 0 ? "val" : "test");
     run.state = start(train, initial, run);
     // Resumed from a checkpoint that already holds every epoch: nothing left to train (the caller decides).
     if (opt.resume && run.state.epoch() >= opt.epochs) run.stop("already_completed");
@@ -203,7 +204,7 @@ public final class Trainer implements AutoCloseable {
         calls.each(l -> l.onEpochStart(run, ep));
         long te = System.nanoTime();
         runEpoch(train, epoch, run, prefetch, calls);
-        TrainResult.Metrics v = val == null ? null : val.evaluate(mg, opt.loss, metrics);
+        TrainResult.Metrics v = val == null ? null : val.evaluate(rt, opt.loss, metrics);
         TrainResult.Epoch e = new TrainResult.Epoch(epoch + 1, run.meanLoss(), run.meanMetrics(),
             v == null ? Double.NaN : v.loss(), v == null ? Map.of() : v.values(), run.lr, (System.nanoTime() - te) / 1e9);
         history.add(e);
@@ -221,80 +222,13 @@ public final class Trainer implements AutoCloseable {
       calls.end(l -> l.onFitEnd(run, f));
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
-    TrainResult.Metrics tm = test == null ? null : test.evaluate(mg, opt.loss, metrics);
+    TrainResult.Metrics tm = test == null ? null : test.evaluate(rt, opt.loss, metrics);
     TrainResult.Epoch last = history.isEmpty() ? null : history.get(history.size() - 1);
-    Map<String, NpyArray> weights = mg.weights();
+    Map<String, NpyArray> weights = rt.weights();
     WeightCheck.requireFinite(weights, model.dtype().equals("float64"), "training produced non-finite weights");
     return new TrainResult(history, run.stepsRun, seconds, run.stepsRun == 0 ? 0 : run.stepNanos / 1e6 / run.stepsRun,
         run.stepNanos == 0 ? 0 : 100.0 * run.waitNanos / run.stepNanos, last == null ? run.lastLoss : last.trainLoss(),
         last == null ? run.lastMetrics : last.train(), tm, run.stopReason() == null ? "completed" : run.stopReason(), weights);
-  }
-
-  /** The run as listeners see it: counters, the epoch's running means, the rate and the stop request. */
-  private final class Run implements Fit {
-    final int steps;
-    final String heldOut;
-    Checkpoints.State state;
-    boolean resumed;
-    long step, stepsRun, stepNanos, waitNanos;
-    int batchesRun;
-    double lr = opt.optimizer.learningRate();
-    double lastLoss = Double.NaN;
-    Map<String, Double> lastMetrics = Map.of();
-    private String stop;
-    private double sumLoss;
-    private final double[] sums = new double[metrics.size()];
-    private long seen;
-
-    Run(int steps, String heldOut) {
-      this.steps = steps;
-      this.heldOut = heldOut;
-    }
-
-    void startEpoch() {
-      sumLoss = seen = batchesRun = 0;
-      Arrays.fill(sums, 0);
-    }
-
-    /** Adds a step's {loss, metric...} of n examples to the running means; its logs. */
-    BatchLogs batchEnd(int epoch, int batch, int n, long first, double[] values) {
-      sumLoss += values[0] * n;
-      for (int k = 0; k < sums.length; k++) sums[k] += values[k + 1] * n;
-      seen += n;
-      batchesRun++;
-      lastLoss = values[0];
-      lastMetrics = named(values, 1, 1);
-      return new BatchLogs(epoch, batch, step, n, first, values[0], lastMetrics, lr);
-    }
-
-    private Map<String, Double> named(double[] v, int from, double scale) {
-      Map<String, Double> m = new LinkedHashMap<>();
-      for (int k = 0; k < metrics.size(); k++) m.put(metrics.get(k).name(), v[from + k] * scale);
-      return m;
-    }
-
-    @Override public Model model() { return model; }
-    @Override public TrainOptions options() { return opt; }
-    @Override public int stepsPerEpoch() { return steps; }
-    @Override public List<String> metricNames() { return metrics.stream().map(Metric::name).toList(); }
-    @Override public String heldOut() { return heldOut; }
-    @Override public double learningRate() { return lr; }
-    @Override public void setLearningRate(double rate) { lr = rate; }
-    @Override public double meanLoss() { return sumLoss / Math.max(seen, 1); }
-    @Override public Map<String, Double> meanMetrics() { return named(sums, 0, 1.0 / Math.max(seen, 1)); }
-    @Override public void stop(String reason) { if (stop == null) stop = reason; }
-    @Override public String stopReason() { return stop; }
-    @Override public Checkpoints.State state() { return state; }
-    @Override public void setState(Checkpoints.State s) { state = s; }
-    @Override public boolean resumed() { return resumed; }
-    @Override public Map<String, NpyArray> variables() { return runState.read(); }
-
-    @Override
-    public float[] weight(String key) {
-      try (Result r = mg.session().runner().fetch(mg.variables().get(key)).run()) {
-        return Tensors.toFloats(r.get(0));
-      }
-    }
   }
 
   /** Calls every listener in order; at the end, every one even when one of them fails (the first failure is thrown). */
@@ -329,7 +263,7 @@ public final class Trainer implements AutoCloseable {
   }
 
   /** Resumes from the last checkpoint, or sets initial (or fresh, adapted) weights and zeroes the optimizer. */
-  private Checkpoints.State start(Feed train, Map<String, NpyArray> initial, Run run) {
+  private Checkpoints.State start(Feed train, Map<String, NpyArray> initial, FitRun run) {
     Checkpoints.removeLeftovers(opt.checkpointDir);
     Checkpoints.Loaded ck = opt.resume ? Checkpoints.load(opt.checkpointDir) : null;
     if (ck != null) {
@@ -340,21 +274,21 @@ public final class Trainer implements AutoCloseable {
       if (opt.progress) System.err.println("tfgraph: resumed from " + ck.file() + " (epoch " + s.epoch() + ", step " + s.step() + ")");
       return s;
     }
-    Map<String, NpyArray> w = initial != null ? new LinkedHashMap<>(initial) : mg.initialValues(opt.seed);
+    Map<String, NpyArray> w = initial != null ? new LinkedHashMap<>(initial) : rt.initialValues(opt.seed);
     Layer adapts = Adaptation.needed(model);
     if (initial == null && adapts != null && train.arrays() == null) {
       throw new BadInputException("train: layer '" + adapts.name() + "' adapts to the training data before the"
           + " first step, which needs the examples in memory; " + train.describe() + " is read batch by batch (load it into memory,"
           + " or give the layer its values)");
     }
-    if (initial == null) Adaptation.run(model, mg, train.arrays(), w);
-    mg.setWeights(w);
+    if (initial == null) Adaptation.run(model, rt, train.arrays(), w);
+    rt.setWeights(w);
     initOptimizer();
     return new Checkpoints.State(0, 0, Double.POSITIVE_INFINITY, 0);
   }
 
   /** The steps of one epoch, each batch prepared on the prefetch thread while the previous one runs. */
-  private void runEpoch(Feed train, int epoch, Run run, ExecutorService prefetch, Calls calls) {
+  private void runEpoch(Feed train, int epoch, FitRun run, ExecutorService prefetch, Calls calls) {
     Feed.Cut cut = new Feed.Cut(opt.seed, opt.shuffle, opt.batchSize, strategy.shards(), mg.type(),
         model.inputs().stream().map(InputSpec::shape).toList(), model.outputShape(), opt.augment.equals("flip"));
     run.startEpoch();
@@ -399,7 +333,7 @@ public final class Trainer implements AutoCloseable {
   /** Zeroes the optimizer's slots (fit does this itself; for benchmarks that drive runStep). */
   public void initOptimizer() {
     if (slotInits.isEmpty()) return;
-    Session.Runner r = mg.session().runner();
+    Session.Runner r = rt.session().runner();
     slotInits.forEach(r::addTarget);
     r.run().close();
   }
@@ -447,6 +381,6 @@ public final class Trainer implements AutoCloseable {
   @Override
   public void close() {
     stepper.close();
-    mg.close();
+    rt.close();
   }
 }

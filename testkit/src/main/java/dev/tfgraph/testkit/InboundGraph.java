@@ -5,6 +5,7 @@ import dev.tfgraph.graph.Gradients;
 import dev.tfgraph.graph.Layer;
 import dev.tfgraph.graph.Model;
 import dev.tfgraph.graph.ModelGraph;
+import dev.tfgraph.graph.ModelRuntime;
 import dev.tfgraph.graph.Node;
 import dev.tfgraph.graph.Tensors;
 import dev.tfgraph.graph.WeightSpec;
@@ -28,8 +29,9 @@ import org.tensorflow.types.family.TNumber;
  * {@code addGradients}; what {@link LayerCheck} checks against central finite differences when a
  * layer takes more than one input.
  */
-final class InboundGraph implements AutoCloseable {
+public final class InboundGraph implements AutoCloseable {
   final ModelGraph mg;
+  final ModelRuntime rt;
   final List<long[]> shapes;   // with the batch axis
   final long[] outShape;
   final List<String> names = new ArrayList<>();   // "x0".., then trainable weight keys
@@ -38,7 +40,8 @@ final class InboundGraph implements AutoCloseable {
   private final Output<?>[] grads;
 
   @SuppressWarnings({"unchecked", "rawtypes"})
-  InboundGraph(Layer layer, List<long[]> exampleShapes, int batch, String dtype) {
+  /** {@code layer} on inputs of {@code exampleShapes} (no batch axis), {@code batch} rows each, in {@code dtype}. */
+  public InboundGraph(Layer layer, List<long[]> exampleShapes, int batch, String dtype) {
     Functional f = Model.functional("inbound").dtype(dtype);
     Node[] in = new Node[exampleShapes.size()];
     shapes = new ArrayList<>();
@@ -66,13 +69,25 @@ final class InboundGraph implements AutoCloseable {
       xs.add(mg.variables().get(w.key()).asOutput());
     }
     grads = mg.graph().addGradients(loss.asOutput(), xs.toArray(new Output<?>[0]));
+    rt = ModelRuntime.open(mg, null);   // once the whole graph is built
   }
 
-  void setWeights(Map<String, NpyArray> w) {
-    mg.setWeights(w);
+  public void setWeights(Map<String, NpyArray> w) {
+    rt.setWeights(w);
   }
 
-  double loss(List<double[]> xs, double[] upstream) {
+  /** The layer's output y on {@code xs} (one row-major array per input). */
+  public double[] forward(List<double[]> xs) {
+    List<Tensor> keep = new ArrayList<>();
+    try (Result r = feed(xs, new double[Math.toIntExact(Shape.of(outShape).size())], keep).fetch(mg.output()).run()) {
+      return Tensors.toDoubles(r.get(0));
+    } finally {
+      keep.forEach(Tensor::close);
+    }
+  }
+
+  /** L = Σ g·y on {@code xs}, with g = {@code upstream}. */
+  public double loss(List<double[]> xs, double[] upstream) {
     List<Tensor> keep = new ArrayList<>();
     try (Result r = feed(xs, upstream, keep).fetch(loss).run()) {
       return Tensors.scalar(r.get(0));
@@ -82,7 +97,7 @@ final class InboundGraph implements AutoCloseable {
   }
 
   /** The gradient of L by name ("x0".., weight keys); zeros where L does not depend on it. */
-  Map<String, double[]> gradients(List<double[]> xs, double[] upstream, Map<String, NpyArray> weights) {
+  public Map<String, double[]> gradients(List<double[]> xs, double[] upstream, Map<String, NpyArray> weights) {
     List<Tensor> keep = new ArrayList<>();
     Session.Runner r = feed(xs, upstream, keep);
     List<String> fetched = new ArrayList<>();
@@ -109,7 +124,7 @@ final class InboundGraph implements AutoCloseable {
   }
 
   private Session.Runner feed(List<double[]> xs, double[] upstream, List<Tensor> keep) {
-    Session.Runner r = mg.session().runner();
+    Session.Runner r = rt.session().runner();
     for (int i = 0; i < xs.size(); i++) {
       Tensor t = Tensors.of(mg.type(), Shape.of(shapes.get(i)), xs.get(i));
       keep.add(t);
@@ -122,6 +137,6 @@ final class InboundGraph implements AutoCloseable {
 
   @Override
   public void close() {
-    mg.close();
+    rt.close();
   }
 }

@@ -8,7 +8,7 @@ import dev.tfgraph.graph.Functional;
 import dev.tfgraph.graph.Layer;
 import dev.tfgraph.graph.LayerRegistry;
 import dev.tfgraph.graph.Model;
-import dev.tfgraph.graph.ModelGraph;
+import dev.tfgraph.graph.ModelRuntime;
 import dev.tfgraph.graph.Node;
 import dev.tfgraph.graph.data.NpyArray;
 import java.io.IOException;
@@ -147,7 +147,7 @@ public final class LayerCheck {
       }
       double[] g = new double[Math.toIntExact(Shape.of(h.outShape).size())];
       for (int i = 0; i < g.length; i++) g[i] = 2 * r.nextDouble() - 1;
-      Map<String, NpyArray> weights = h.mg.initialValues(seed);
+      Map<String, NpyArray> weights = h.rt.initialValues(seed);
       h.setWeights(weights);
       Map<String, double[]> grads = h.gradients(xs, g, weights);
       for (int k = 0; k < directions; k++) {
@@ -217,7 +217,7 @@ public final class LayerCheck {
         feeds.put(in[k].name(), NpyArray.ofFloats(s, x));
       }
       float[] want;
-      try (ModelGraph mg = ModelGraph.inference(model)) {
+      try (ModelRuntime mg = ModelRuntime.inference(model)) {
         weights = mg.initialValues(seed);
         mg.setWeights(weights);
         want = mg.predict(xs, batch, batch);

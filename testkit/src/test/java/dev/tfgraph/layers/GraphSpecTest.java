@@ -9,6 +9,7 @@ import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.Functional;
 import dev.tfgraph.graph.Model;
 import dev.tfgraph.graph.ModelGraph;
+import dev.tfgraph.graph.ModelRuntime;
 import dev.tfgraph.graph.Node;
 import dev.tfgraph.graph.TrainOptions;
 import dev.tfgraph.graph.TrainResult;
@@ -46,7 +47,7 @@ class GraphSpecTest {
     assertEquals(List.of("x", "a"), m.inbound("res"));
     assertEquals(List.of("cat"), m.inbound("head"));
     Map<String, NpyArray> in = Npz.read(DIR.resolve("residual_inputs.npz"));
-    try (ModelGraph g = ModelGraph.inference(m)) {
+    try (ModelRuntime g = ModelRuntime.inference(m)) {
       g.setWeights(Npz.read(DIR.resolve("residual_weights.npz")));
       float[] y = g.predict(List.of(in.get("x").toFloats(), in.get("side").toFloats()), 6, 4);
       double[] got = new double[y.length];

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.Model;
 import dev.tfgraph.graph.ModelGraph;
+import dev.tfgraph.graph.ModelRuntime;
 import dev.tfgraph.graph.TrainOptions;
 import dev.tfgraph.graph.TrainResult;
 import dev.tfgraph.graph.Trainer;
@@ -55,7 +56,7 @@ class KerasH5Test {
   void importedBackboneStaysFrozenThroughTraining() {
     Model m = small();
     Map<String, NpyArray> w;
-    try (ModelGraph g = ModelGraph.inference(m)) {
+    try (ModelRuntime g = ModelRuntime.inference(m)) {
       w = new LinkedHashMap<>(g.initialValues(0));
     }
     Map<String, NpyArray> backbone = KerasH5.read(DIR.resolve("vgg16_div16_keras2.h5"), m, Models.VGG16_CONVS);
@@ -71,7 +72,7 @@ class KerasH5Test {
     Model m = Models.create("ib-vgg16", Models.Options.defaults());
     assertEquals(14_714_688, m.weights().stream().filter(s -> s.layer().startsWith("block")).mapToLong(s -> s.shape().size()).sum(),
         "VGG16's convolutional base has 14,714,688 parameters");
-    try (ModelGraph g = ModelGraph.inference(m)) {
+    try (ModelRuntime g = ModelRuntime.inference(m)) {
       TrainResult r = oneStep(m, g.initialValues(0), 224, 2);
       assertTrue(Double.isFinite(r.trainLoss()));
     }

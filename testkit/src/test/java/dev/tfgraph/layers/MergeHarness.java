@@ -1,15 +1,11 @@
 package dev.tfgraph.layers;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.tfgraph.graph.Functional;
 import dev.tfgraph.graph.Layer;
 import dev.tfgraph.graph.LayerRegistry;
-import dev.tfgraph.graph.Model;
-import dev.tfgraph.graph.ModelGraph;
-import dev.tfgraph.graph.Node;
-import dev.tfgraph.graph.Tensors;
 import dev.tfgraph.graph.data.Npz;
 import dev.tfgraph.graph.data.NpyArray;
+import dev.tfgraph.testkit.InboundGraph;
 import dev.tfgraph.testkit.LayerGraph;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,30 +14,18 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.tensorflow.Operand;
-import org.tensorflow.Output;
-import org.tensorflow.Result;
-import org.tensorflow.Session;
-import org.tensorflow.Tensor;
-import org.tensorflow.ndarray.Shape;
-import org.tensorflow.op.core.Placeholder;
-import org.tensorflow.types.family.TNumber;
 
 /**
- * A merge layer alone in a graph model of k inputs x0..x(k−1), on a golden case from
- * testdata/graphs (gen_graphs.py): forward, the gradients of L = Σ g·y with respect to every
- * input by addGradients, and L itself for central finite differences.
+ * A merge layer alone in a graph model of k inputs x0..x(k−1) ({@link InboundGraph}), on a golden
+ * case from testdata/graphs (gen_graphs.py): forward, the gradients of L = Σ g·y with respect to
+ * every input, and L itself for central finite differences.
  */
 final class MergeHarness implements AutoCloseable {
   static final Path DIR = Path.of("..", "testdata", "graphs");
   final Map<String, NpyArray> data;
   final int k;
-  final ModelGraph mg;
-  private final Placeholder<? extends TNumber> g;
-  private final Operand<? extends TNumber> loss;
-  private final Output<?>[] grads;
+  private final InboundGraph graph;
 
-  @SuppressWarnings({"unchecked", "rawtypes"})
   MergeHarness(String name, String dtype) {
     JsonNode json;
     try {
@@ -51,38 +35,17 @@ final class MergeHarness implements AutoCloseable {
     }
     data = Npz.read(DIR.resolve(name + ".npz"));
     k = json.get("inputs").asInt();
-    Functional f = Model.functional("merge").dtype(dtype);
-    Node[] in = new Node[k];
+    List<long[]> shapes = new ArrayList<>();
     for (int i = 0; i < k; i++) {
       long[] s = data.get("x" + i).shape();
-      in[i] = f.input("x" + i, Arrays.copyOfRange(s, 1, s.length));
+      shapes.add(Arrays.copyOfRange(s, 1, s.length));
     }
     Layer layer = LayerRegistry.fromConfig(json.get("layer"), name);
-    mg = ModelGraph.inference(f.build(layer.on(in)));
-    g = mg.tf().placeholder(mg.type(), Placeholder.shape(Shape.of(data.get("y").shape())));
-    int rank = data.get("y").shape().length;
-    int[] axes = new int[rank];
-    for (int i = 0; i < rank; i++) axes[i] = i;
-    loss = mg.tf().reduceSum(mg.tf().math.mul((Operand) mg.output(), (Operand) g), mg.tf().constant(axes));
-    Output<?>[] xs = new Output<?>[k];
-    for (int i = 0; i < k; i++) xs[i] = mg.inputs().get(i).asOutput();
-    grads = mg.graph().addGradients(loss.asOutput(), xs);
+    graph = new InboundGraph(layer, shapes, Math.toIntExact(data.get("x0").shape()[0]), dtype);
   }
 
   double[] x(int i) {
     return data.get("x" + i).toDoubles();
-  }
-
-  private Session.Runner feed(List<double[]> xs, List<Tensor> keep) {
-    Session.Runner r = mg.session().runner();
-    for (int i = 0; i < k; i++) {
-      Tensor t = Tensors.of(mg.type(), Shape.of(data.get("x" + i).shape()), xs.get(i));
-      keep.add(t);
-      r.feed(mg.inputs().get(i), t);
-    }
-    Tensor gt = Tensors.of(mg.type(), Shape.of(data.get("y").shape()), data.get("g").toDoubles());
-    keep.add(gt);
-    return r.feed(g, gt);
   }
 
   private List<double[]> inputs() {
@@ -92,42 +55,19 @@ final class MergeHarness implements AutoCloseable {
   }
 
   double[] forward() {
-    List<Tensor> keep = new ArrayList<>();
-    try (Result r = feed(inputs(), keep).fetch(mg.output()).run()) {
-      return Tensors.toDoubles(r.get(0));
-    } finally {
-      keep.forEach(Tensor::close);
-    }
+    return graph.forward(inputs());
   }
 
   double loss(List<double[]> xs) {
-    List<Tensor> keep = new ArrayList<>();
-    try (Result r = feed(xs, keep).fetch(loss).run()) {
-      return Tensors.scalar(r.get(0));
-    } finally {
-      keep.forEach(Tensor::close);
-    }
+    return graph.loss(xs, data.get("g").toDoubles());
   }
 
   /** dL/dx_i for every input. */
   List<double[]> gradients() {
-    List<Tensor> keep = new ArrayList<>();
-    Session.Runner r = feed(inputs(), keep);
-    List<String> fetched = new ArrayList<>();   // Add's inputs share one gradient tensor: fetch it once
-    for (Output<?> o : grads) {
-      String n = o.op().name() + ":" + o.index();
-      if (!fetched.contains(n)) {
-        fetched.add(n);
-        r.fetch(o);
-      }
-    }
-    try (Result res = r.run()) {
-      List<double[]> out = new ArrayList<>();
-      for (Output<?> o : grads) out.add(Tensors.toDoubles(res.get(fetched.indexOf(o.op().name() + ":" + o.index()))));
-      return out;
-    } finally {
-      keep.forEach(Tensor::close);
-    }
+    Map<String, double[]> all = graph.gradients(inputs(), data.get("g").toDoubles(), Map.of());
+    List<double[]> out = new ArrayList<>();
+    for (int i = 0; i < k; i++) out.add(all.get("x" + i));
+    return out;
   }
 
   /** {fd, analytic} of L along a random direction in input i. */
@@ -147,6 +87,6 @@ final class MergeHarness implements AutoCloseable {
 
   @Override
   public void close() {
-    mg.close();
+    graph.close();
   }
 }

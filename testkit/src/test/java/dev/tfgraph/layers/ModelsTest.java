@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.Model;
 import dev.tfgraph.graph.ModelGraph;
+import dev.tfgraph.graph.ModelRuntime;
 import dev.tfgraph.graph.TrainOptions;
 import dev.tfgraph.graph.TrainResult;
 import dev.tfgraph.graph.Trainer;
@@ -53,7 +54,7 @@ class ModelsTest {
     Npz.write(f, r.weights());
     Map<String, NpyArray> back = Npz.read(f);
     Model again = Model.fromConfig(m.config());
-    try (ModelGraph a = ModelGraph.inference(m); ModelGraph b = ModelGraph.inference(again)) {
+    try (ModelRuntime a = ModelRuntime.inference(m); ModelRuntime b = ModelRuntime.inference(again)) {
       a.setWeights(r.weights());
       b.setWeights(back);
       assertArrayEquals(a.predict(d.x(), 8, 8), b.predict(d.x(), 8, 8), name + ": reloaded weights predict the same");

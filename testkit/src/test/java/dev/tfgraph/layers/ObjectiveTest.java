@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tfgraph.graph.Model;
 import dev.tfgraph.graph.ModelGraph;
+import dev.tfgraph.graph.ModelRuntime;
 import dev.tfgraph.graph.Objective;
 import dev.tfgraph.graph.Tensors;
 import dev.tfgraph.graph.data.Dataset;
@@ -42,13 +43,14 @@ class ObjectiveTest {
     Model m = model();
     float[] single;
     Map<String, NpyArray> w;
-    try (ModelGraph g = ModelGraph.training(m, null)) {
-      w = g.initialValues(3);
-      g.setWeights(w);
+    try (ModelRuntime rt = ModelRuntime.open(ModelGraph.training(m), null)) {
+      ModelGraph g = rt.graph();
+      w = rt.initialValues(3);
+      rt.setWeights(w);
       Objective o = Objective.single(g, weights(g), SCE, metrics());
       try (Tensor x = Tensors.rows(g.type(), m.input().shape(), d.x(), 0, 7, 5); TInt32 labels = Tensors.labels(y, 0, 7);
           Tensor seed = Tensors.seed(1, 0)) {
-        Session.Runner r = g.session().runner().feed(g.input(), x).feed(o.labels().get(0), labels).fetch(o.loss());
+        Session.Runner r = rt.session().runner().feed(g.input(), x).feed(o.labels().get(0), labels).fetch(o.loss());
         o.metrics().forEach(r::fetch);
         if (g.stepSeed() != null) r.feed(g.stepSeed(), seed);
         o.gradients().forEach(r::fetch);
@@ -57,19 +59,20 @@ class ObjectiveTest {
     }
     float[] replicated;
     ClusterSpec three = ClusterSpec.resolve("{\"cluster\": {\"worker\": [\"127.0.0.1:1\", \"127.0.0.1:2\", \"127.0.0.1:3\"]}}");
-    try (ModelGraph g = ModelGraph.unopened(m)) {
+    try (ModelRuntime rt = ModelRuntime.unopened(ModelGraph.training(m))) {
+      ModelGraph g = rt.graph();
       Output<?>[] xs = weights(g);
       List<String> gradNames = new ArrayList<>();
       for (Output<?> v : xs) gradNames.add(v.op().name() + "__grad");
       Objective[] o = {new DataParallel(three, 0).objective(g, xs, SCE, metrics())};
-      g.relocate(def -> def, Session::new, () -> o[0] = o[0].relocated(g), (s, gr) -> {
+      rt.relocate(def -> def, Session::new, () -> o[0] = o[0].relocated(g), (s, gr) -> {
         s.close();
         gr.close();
       });
-      g.setWeights(w);
+      rt.setWeights(w);
       List<Tensor> feeds = new ArrayList<>();
       try {
-        Session.Runner r = g.session().runner();
+        Session.Runner r = rt.session().runner();
         for (int i = 0; i < 3; i++) {
           int lo = 7 * i / 3, hi = 7 * (i + 1) / 3;
           Tensor x = Tensors.rows(g.type(), m.input().shape(), d.x(), lo, hi - lo, 5);

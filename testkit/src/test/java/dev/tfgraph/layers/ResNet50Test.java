@@ -10,6 +10,7 @@ import dev.tfgraph.graph.Functional;
 import dev.tfgraph.graph.Layer;
 import dev.tfgraph.graph.Model;
 import dev.tfgraph.graph.ModelGraph;
+import dev.tfgraph.graph.ModelRuntime;
 import dev.tfgraph.graph.TrainResult;
 import dev.tfgraph.graph.data.Npy;
 import dev.tfgraph.graph.data.NpyArray;
@@ -79,7 +80,7 @@ class ResNet50Test {
     NpyArray x = Npy.read(DIR.resolve(PREFIX + "_x.npy"));
     double[] want = Npy.read(DIR.resolve(PREFIX + "_expected.npy")).toDoubles();
     float[] got;
-    try (ModelGraph g = ModelGraph.inference(m)) {
+    try (ModelRuntime g = ModelRuntime.inference(m)) {
       g.setWeights(Npz.read(DIR.resolve(PREFIX + "_weights.npz")));
       got = g.predict(x.toFloats(), (int) x.shape()[0], 2);
     }
@@ -182,7 +183,7 @@ class ResNet50Test {
   }
 
   static Map<String, NpyArray> initial(Model m) {
-    try (ModelGraph g = ModelGraph.inference(m)) {
+    try (ModelRuntime g = ModelRuntime.inference(m)) {
       return new LinkedHashMap<>(g.initialValues(0));
     }
   }

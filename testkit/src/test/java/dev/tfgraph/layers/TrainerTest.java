@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.Model;
 import dev.tfgraph.graph.ModelGraph;
+import dev.tfgraph.graph.ModelRuntime;
 import dev.tfgraph.graph.Optimizer;
 import dev.tfgraph.graph.RunFailedException;
 import dev.tfgraph.graph.TrainOptions;
@@ -44,7 +45,7 @@ class TrainerTest {
   void adamwDecaysTheWeightsBeforeAdamsStep() {
     Dataset d = Synthetic.fourClasses(32, 6, 5);
     Map<String, NpyArray> start;
-    try (ModelGraph g = ModelGraph.inference(mlp())) {
+    try (ModelRuntime g = ModelRuntime.inference(mlp())) {
       start = g.initialValues(4);
     }
     Map<String, NpyArray>[] after = new Map[2];
@@ -79,7 +80,7 @@ class TrainerTest {
   void nesterovsFirstStepIsOnePlusMomentumTimesSgds() {
     Dataset d = Synthetic.fourClasses(32, 6, 5);
     Map<String, NpyArray> start;
-    try (ModelGraph g = ModelGraph.inference(mlp())) {
+    try (ModelRuntime g = ModelRuntime.inference(mlp())) {
       start = g.initialValues(4);
     }
     Map<String, NpyArray>[] after = new Map[2];
@@ -133,9 +134,9 @@ class TrainerTest {
     second.resume = true;
     Map<String, NpyArray> resumed;
     try (Trainer t = new Trainer(Model.fromConfig(spec), second)) {
-      int before = count(t.graph().graph());
+      int before = count(t.runtime().graph().graph());
       resumed = t.fit(d, null, null).weights();
-      assertEquals(before, count(t.graph().graph()), "restoring a checkpoint adds no ops to the graph");
+      assertEquals(before, count(t.runtime().graph().graph()), "restoring a checkpoint adds no ops to the graph");
     }
     for (String k : straight.keySet()) assertArrayEquals(straight.get(k).toDoubles(), resumed.get(k).toDoubles(), 0.0, k);
   }
@@ -292,7 +293,7 @@ class TrainerTest {
     Model m = Model.builder("m", "x", 6).add(new Dense("fc", 8, "relu", true, false)).add(new Dense("head", 4, "softmax")).build();
     Dataset d = Synthetic.fourClasses(64, 6, 5);
     try (Trainer t = new Trainer(m, options(2))) {
-      Map<String, NpyArray> init = t.graph().initialValues(7);
+      Map<String, NpyArray> init = t.runtime().initialValues(7);
       TrainResult r = t.fit(d, null, init);
       assertArrayEquals(init.get("fc.kernel").toFloats(), r.weights().get("fc.kernel").toFloats());
       assertTrue(!java.util.Arrays.equals(init.get("head.kernel").toFloats(), r.weights().get("head.kernel").toFloats()));
@@ -302,7 +303,7 @@ class TrainerTest {
   @Test
   void weightLoadingIsAllOrNothingAndNamesTheKey() {
     Model m = mlp();
-    try (ModelGraph g = ModelGraph.inference(m)) {
+    try (ModelRuntime g = ModelRuntime.inference(m)) {
       Map<String, NpyArray> w = new LinkedHashMap<>(g.initialValues(1));
       g.setWeights(w);
       Map<String, NpyArray> before = g.weights();
@@ -332,9 +333,9 @@ class TrainerTest {
     o.optimizer = Optimizer.Config.of("sgd", 1e-30);   // weights do not move
     Dataset d = Synthetic.fourClasses(32, 6, 8);
     try (Trainer t = new Trainer(m, o);
-        org.tensorflow.Tensor x = dev.tfgraph.graph.Tensors.rows(t.graph().type(), m.input().shape(), d.x(), 0, 32, 6);
+        org.tensorflow.Tensor x = dev.tfgraph.graph.Tensors.rows(t.runtime().type(), m.input().shape(), d.x(), 0, 32, 6);
         org.tensorflow.types.TInt32 y = dev.tfgraph.graph.Tensors.labels(d.y(), 0, 32)) {
-      t.graph().initialize(1);
+      t.runtime().initialize(1);
       double l5 = t.runStep(x, y, 5, 1e-30)[0], l6 = t.runStep(x, y, 6, 1e-30)[0], again = t.runStep(x, y, 5, 1e-30)[0];
       assertEquals(l5, again, 0.0);
       assertTrue(l5 != l6, "different steps draw different masks");

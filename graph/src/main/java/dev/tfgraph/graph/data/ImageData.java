@@ -48,7 +48,7 @@ public final class ImageData {
     Path p = Path.of(value);
     if (Files.isRegularFile(p)) {
       if (TfRecords.isRecordFile(p)) return Kind.TFRECORD;
-      throw new BadInputException("--data " + p + " is a file but not a TFRecord file (.tfrecord, .tfrecords, optionally .gz)");
+      throw new BadInputException(p + " is a file but not a TFRecord file (.tfrecord, .tfrecords, optionally .gz)");
     }
     if (!Files.isDirectory(p)) throw new BadInputException("data folder " + p + " does not exist");
     for (String base : new String[] {"train-images-idx3-ubyte", "t10k-images-idx3-ubyte"}) {
@@ -185,8 +185,8 @@ public final class ImageData {
           throw new BadInputException(what + " is not a serialized tf.train.Example (" + e.getMessage() + ")");
         }
         Examples.Feature img = f.get(o.imageKey()), lab = f.get(o.labelKey());
-        if (img == null) throw new BadInputException(what + " has no feature \"" + o.imageKey() + "\" (keys: " + f.keySet() + "; --image-key names another)");
-        if (lab == null) throw new BadInputException(what + " has no feature \"" + o.labelKey() + "\" (keys: " + f.keySet() + "; --label-key names another)");
+        if (img == null) throw new BadInputException(what + " has no feature \"" + o.imageKey() + "\" (keys: " + f.keySet() + "; image_key names another)");
+        if (lab == null) throw new BadInputException(what + " has no feature \"" + o.labelKey() + "\" (keys: " + f.keySet() + "; label_key names another)");
         if (img.bytes() == null || img.bytes().size() != 1) {
           throw new BadInputException(what + ": feature \"" + o.imageKey() + "\" must be a bytes_list of one encoded image, received " + img.kind()
               + (img.bytes() != null ? " of " + img.bytes().size() : ""));
@@ -222,7 +222,7 @@ public final class ImageData {
         if (e.bytes() == null) throw new BadInputException(e.what() + " cannot be read");
         img = d.decode(e.bytes(), e.what());
       } catch (BadInputException bad) {
-        if (!o.skipBadImages()) throw new BadInputException(bad.getMessage() + " (--skip-bad-images skips such files)", bad);
+        if (!o.skipBadImages()) throw new BadInputException(bad.getMessage() + " (skip_bad_images skips such files)", bad);
         o.warnings().accept("skipped " + bad.getMessage());
         skipped[0]++;
         continue;

@@ -36,7 +36,7 @@ public final class ImageSources {
         o.warnings().accept("skipped " + i.file() + " " + bad);
         sniffSkipped.add(i.file().toString());
       } else {
-        throw new BadInputException(i.file() + " " + bad + " (--skip-bad-images skips such files)");
+        throw new BadInputException(i.file() + " " + bad + " (skip_bad_images skips such files)");
       }
     }
     if (kept.isEmpty()) throw new BadInputException("no image left to read in " + listing.dir() + " after skipping bad ones");

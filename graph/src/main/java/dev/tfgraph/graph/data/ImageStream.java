@@ -234,7 +234,7 @@ public final class ImageStream implements AutoCloseable {
         if (e.bytes() == null) throw new BadInputException(e.what() + " cannot be read");
         decoder.decodeInto(e.bytes(), e.what(), x, n * es);
       } catch (BadInputException bad) {
-        if (!options.skipBadImages()) throw new BadInputException(bad.getMessage() + " (--skip-bad-images skips such files)", bad);
+        if (!options.skipBadImages()) throw new BadInputException(bad.getMessage() + " (skip_bad_images skips such files)", bad);
         if (skipped.add(e.what())) options.warnings().accept("skipped " + bad.getMessage());
         continue;
       }

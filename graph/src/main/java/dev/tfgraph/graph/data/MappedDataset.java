@@ -95,6 +95,24 @@ public record MappedDataset(List<Named> inputs, int[] y, Dataset.Input targets, 
     return new Dataset(xs, null, new Dataset.Input(targets.name(), t, targets.shape()));
   }
 
+  /** Every example in order, {@link #CHUNK} at a time, each chunk copied into memory when reached (a whole pass: evaluation). */
+  public Iterable<Dataset> chunks() {
+    int[] all = new int[size()];
+    for (int i = 0; i < all.length; i++) all[i] = i;
+    return () -> new java.util.Iterator<>() {
+      int from;
+
+      @Override public boolean hasNext() { return from < all.length; }
+
+      @Override public Dataset next() {
+        if (!hasNext()) throw new java.util.NoSuchElementException();
+        Dataset c = rows(all, from, Math.min(CHUNK, all.length - from));
+        from += CHUNK;
+        return c;
+      }
+    };
+  }
+
   public String describe() {
     return inputs.size() == 1 ? inputs.get(0).x().file().toString() : inputs.size() + " mapped arrays";
   }

@@ -2,7 +2,6 @@ package dev.tfgraph.graph.dist;
 
 import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.RunFailedException;
-import dev.tfgraph.graph.TrainOptions;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -77,33 +76,35 @@ public final class Cluster {
   /**
    * The chief's side of data-parallel training, before the trainer runs: checks that this task is
    * the chief (and that waiting for failed tasks has a checkpoint to resume from), serves the
-   * chief's task, waits up to {@code connectMs} for every other task, and sets the options'
-   * strategy to {@link DataParallel} on this cluster. The trainer then runs as in one process.
+   * chief's task with {@code threads} (0: TF's default), waits up to {@code connectMs} for every other
+   * task, and returns the strategy ({@link DataParallel} on this cluster) for the trainer's options.
    */
-  public static void startChief(ClusterSpec cluster, TrainOptions opt, long stepTimeoutMs, OnFailure onFailure, long connectMs) {
+  public static DataParallel startChief(ClusterSpec cluster, Path checkpointDir, int threads, boolean progress, long stepTimeoutMs,
+      OnFailure onFailure, long connectMs) {
     if (cluster.task() != null && !cluster.task().equals(cluster.chief())) {
       throw new BadInputException("cluster: task " + cluster.task() + " is not the chief (" + cluster.chief()
           + "); it runs a worker process (the worker command), not the training: task " + cluster.task());
     }
-    if (onFailure == OnFailure.WAIT && opt.checkpointDir == null) {
+    if (onFailure == OnFailure.WAIT && checkpointDir == null) {
       throw new BadInputException("cluster: waiting for failed tasks (on_failure wait) needs a checkpoint folder: the run resumes from the last checkpoint");
     }
-    serve(cluster, cluster.chief(), opt.threads);
-    await(cluster, connectMs, opt.progress);
-    opt.strategy = new DataParallel(cluster, stepTimeoutMs);
+    serve(cluster, cluster.chief(), threads);
+    await(cluster, connectMs, progress);
+    return new DataParallel(cluster, stepTimeoutMs);
   }
 
   /**
    * After a cluster failure of a run that waits (on_failure wait): reports it, waits up to
-   * {@code waitMs} for every task to answer again, and sets the options to resume from the last
-   * checkpoint (or to start over when there is none yet). Failures and resumptions are reported
-   * even when progress is off: they change what the run did.
+   * {@code waitMs} for every task to answer again, and returns whether the run resumes from the
+   * last checkpoint in {@code checkpointDir} (false: none yet, it starts over). Failures and
+   * resumptions are reported even when progress is off: they change what the run did.
    */
-  public static void recover(ClusterFailure f, ClusterSpec cluster, TrainOptions opt, long waitMs) {
+  public static boolean recover(ClusterFailure f, ClusterSpec cluster, Path checkpointDir, long waitMs) {
     System.err.println("tfgraph: " + f.getMessage() + "; waiting up to " + waitMs / 1000 + " s for the cluster");
     await(cluster, waitMs, true);
-    opt.resume = hasCheckpoint(opt.checkpointDir);
-    System.err.println("tfgraph: cluster answers again; " + (opt.resume ? "resuming from the last checkpoint" : "no checkpoint yet, starting over"));
+    boolean resume = hasCheckpoint(checkpointDir);
+    System.err.println("tfgraph: cluster answers again; " + (resume ? "resuming from the last checkpoint" : "no checkpoint yet, starting over"));
+    return resume;
   }
 
   private static boolean hasCheckpoint(Path dir) {

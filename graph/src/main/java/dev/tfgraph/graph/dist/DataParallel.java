@@ -5,6 +5,7 @@ import dev.tfgraph.graph.Loss;
 import dev.tfgraph.graph.Metric;
 import dev.tfgraph.graph.Model;
 import dev.tfgraph.graph.ModelGraph;
+import dev.tfgraph.graph.ModelRuntime;
 import dev.tfgraph.graph.Objective;
 import dev.tfgraph.graph.Strategy;
 import dev.tfgraph.graph.WeightSpec;
@@ -46,8 +47,8 @@ public final class DataParallel implements Strategy {
   }
 
   @Override
-  public ModelGraph graph(Model model, ConfigProto config) {
-    return ModelGraph.unopened(model);
+  public ModelRuntime graph(Model model, ConfigProto config) {
+    return ModelRuntime.unopened(ModelGraph.training(model));
   }
 
   @Override
@@ -123,13 +124,13 @@ public final class DataParallel implements Strategy {
 
   /** Places the graph on the cluster, opens the session on the chief's server, re-resolves handles. */
   @Override
-  public void open(ModelGraph mg, ConfigProto config, Runnable reresolve) {
+  public void open(ModelRuntime rt, ConfigProto config, Runnable reresolve) {
     Map<String, Long> sizes = new LinkedHashMap<>();
-    for (WeightSpec w : mg.model().weights()) sizes.put(w.varName(), w.shape().size());
+    for (WeightSpec w : rt.model().weights()) sizes.put(w.varName(), w.shape().size());
     Placement placement = Placement.of(cluster, sizes);
     String target = "grpc://" + cluster.address(cluster.chief());
     // a remote session's close can block when a task died: bounded, see RemoteSession.close
-    mg.relocate(placement::apply, g -> RemoteSession.open(g, target, config), reresolve,
+    rt.relocate(placement::apply, g -> RemoteSession.open(g, target, config), reresolve,
         (s, g) -> RemoteSession.close(s, g, 5000));
   }
 

@@ -146,7 +146,7 @@ class ImageStreamTest {
     long[] shape = {4, 4, 3};
     BadInputException e = assertThrows(BadInputException.class,
         () -> ImageStream.open(d.toString(), new ImageData.Options(shape, false, "k", "l", 2, null), settings(1, 1)));
-    assertTrue(e.getMessage().contains("notes.png is not an image") && e.getMessage().contains("--skip-bad-images"), e.getMessage());
+    assertTrue(e.getMessage().contains("notes.png is not an image") && e.getMessage().contains("skip_bad_images"), e.getMessage());
     Files.delete(d.resolve("a/notes.png"));
     try (ImageStream.Splits s = ImageStream.open(d.toString(), new ImageData.Options(shape, false, "k", "l", 2, null), settings(1, 1))) {
       e = assertThrows(BadInputException.class, () -> drain(s.train(), 0, 0, false, 4));
