@@ -9,8 +9,10 @@ so the files are small, but names, groups, attributes and layouts are those Kera
   root attr layer_names (every layer, input_1 and the weightless ones included), a group per layer with attr
   weight_names ("conv1_conv/kernel:0", "conv1_conv/bias:0"; "conv1_bn/gamma:0", "beta:0", "moving_mean:0",
   "moving_variance:0"), datasets <layer>/<layer>/<weight>:0; kernels [kh, kw, c_in, c_out];
-- resnet50_div32_keras3.weights.h5: Keras 3 layout, layers/<layer>/vars/0, 1 (conv: kernel, bias) and
-  0..3 (BatchNormalization: gamma, beta, moving_mean, moving_variance);
+- resnet50_div32_keras3.weights.h5: Keras 3 layout as earlier Keras 3 releases write it (saving_lib, no "name" attribute):
+  every layer of model.layers under layers/<class in snake case>[_k] in the model's layer order (input_layer,
+  zero_padding2d, conv2d, batch_normalization, activation, ..., conv2d_52, batch_normalization_52, add_15),
+  vars/0, 1 (conv: kernel, bias) and 0..3 (BatchNormalization: gamma, beta, moving_mean, moving_variance);
 - resnet50_div32_missing.h5: no group conv4_block3_2_bn;
 - resnet50_div32_misshaped.h5: conv3_block2_1_conv/kernel:0 of shape [1, 1, 16, 3] instead of [1, 1, 16, 4].
 The test compares what it reads with the npz, key by key. The Keras 2 file is written as h5py and Keras write
@@ -48,11 +50,20 @@ def keras2(path, w, names, skip=None, bad=None, libver="earliest"):
                 g.create_dataset(f"{n}/{k}:0", data=v)
 
 
+CLASSES = {"pad": "zero_padding2d", "conv": "conv2d", "bn": "batch_normalization", "relu": "activation",
+           "pool": "max_pooling2d", "add": "add", "out": "activation"}
+
+
 def keras3(path, w, names):
+    """Keras 3 saving_lib layout: a layer is addressed by its class and rank among that class, not by name."""
+    used = {}
     with h5py.File(path, "w", libver="latest") as f:
-        for n in names:
-            g = f.create_group(f"layers/{n}/vars")
-            for i, (_, v) in enumerate(layer_weights(w, n)):
+        f.create_group("vars")
+        for n in ["input_layer"] + names:
+            c = "input_layer" if n == "input_layer" else CLASSES[n.rsplit("_", 1)[1]]
+            used[c] = used.get(c, -1) + 1
+            g = f.create_group(f"layers/{c}{'_' + str(used[c]) if used[c] else ''}/vars")
+            for i, (_, v) in enumerate(layer_weights(w, n) if n != "input_layer" else []):
                 g.create_dataset(str(i), data=v)
 
 

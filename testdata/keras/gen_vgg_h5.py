@@ -6,7 +6,9 @@ Widths are VGG16's divided by 16 (4 ... 32 channels), so the files are tiny, but
 attributes and the [kh, kw, c_in, c_out] kernel layout are those Keras writes:
 - vgg16_div16_keras2.h5: Keras 2 save_weights layout (root attr layer_names, group attr weight_names,
   datasets <layer>/<layer>/kernel:0 and bias:0), as in vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5;
-- vgg16_div16_keras3.weights.h5: Keras 3 layout (layers/<layer>/vars/0, 1);
+- vgg16_div16_keras3.weights.h5: Keras 3 layout as newer Keras 3 releases write it (saving_lib): every layer of
+  model.layers under layers/<class in snake case>[_k] (input_layer, conv2d, conv2d_1, max_pooling2d, ...), its
+  variables vars/0, 1, and the layer's name as attribute "name" of vars;
 - vgg16_div16_missing.h5: block3_conv2 absent;  vgg16_div16_misshaped.h5: block5_conv3 bias of 31 values.
 Also writes vgg16_div16_expected.npz: the weights by tfgraph key, for the test to compare.
 """
@@ -50,11 +52,22 @@ def keras2(path, w, skip=None, bad_bias=None):
 
 
 def keras3(path, w):
+    """Keras 3 saving_lib layout: layers are addressed by class (conv2d, conv2d_1, ...), not by name."""
+    layers = ["input_layer"]
+    for b in range(1, 6):
+        layers += [n for n in CONVS if n.startswith(f"block{b}_")] + [f"block{b}_pool"]
+    cls = lambda n: "input_layer" if n == "input_layer" else "max_pooling2d" if n.endswith("pool") else "conv2d"
+    used = {}
     with h5py.File(path, "w") as f:
-        for n in CONVS:
-            g = f.create_group(f"layers/{n}/vars")
-            g.create_dataset("0", data=w[n][0])
-            g.create_dataset("1", data=w[n][1])
+        f.create_group("vars")
+        for n in layers:
+            c = cls(n)
+            used[c] = used.get(c, -1) + 1
+            g = f.create_group(f"layers/{c}{'_' + str(used[c]) if used[c] else ''}/vars")
+            g.attrs["name"] = n
+            if n in w:
+                g.create_dataset("0", data=w[n][0])
+                g.create_dataset("1", data=w[n][1])
 
 
 w = weights()

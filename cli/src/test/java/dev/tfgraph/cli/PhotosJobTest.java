@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 class PhotosJobTest {
   static final int[] WIDTHS = {64, 64, 128, 128, 256, 256, 256, 512, 512, 512, 512, 512, 512};
 
-  /** VGG16's 13 convolutions, He-scaled random kernels and zero biases, as Keras 3 saves them (layers/NAME/vars/0, 1). */
+  /** VGG16's 13 convolutions, He-scaled random kernels and zero biases, as Keras 3 saves them: by class
+   * and rank, not by name (layers/conv2d/vars/0, 1, then conv2d_1, ... conv2d_12). */
   static Map<String, float[][][][]> writeVgg16(Path file) {
     Map<String, float[][][][]> kernels = new java.util.LinkedHashMap<>();
     SplittableRandom r = new SplittableRandom(2);
@@ -39,7 +40,7 @@ class PhotosJobTest {
         float[][][][] k = new float[3][3][cin][cout];
         double scale = Math.sqrt(2.0 / (9 * cin));
         for (float[][][] a : k) for (float[][] b : a) for (float[] c : b) for (int j = 0; j < cout; j++) c[j] = (float) (r.nextGaussian() * scale);
-        WritableGroup vars = layers.putGroup(Models.VGG16_CONVS.get(i)).putGroup("vars");
+        WritableGroup vars = layers.putGroup(i == 0 ? "conv2d" : "conv2d_" + i).putGroup("vars");
         vars.putDataset("0", k);
         vars.putDataset("1", new float[cout]);
         kernels.put(Models.VGG16_CONVS.get(i), k);

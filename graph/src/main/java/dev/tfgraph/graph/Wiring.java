@@ -39,6 +39,10 @@ final class Wiring {
     String previous = m.inputs().get(0).name();
     for (Layer l : m.layers()) {
       List<String> in = inbound.get(l.name());
+      if (in == null && l == m.layers().get(0) && m.inputs().size() > 1) {
+        throw new BadInputException(l.where() + ": no inbound given, and the model has " + m.inputs().size() + " inputs "
+            + m.inputs().stream().map(InputSpec::name).toList() + "; expected inbound naming the ones it takes (the default is the only input)");
+      }
       if (in == null) in = List.of(previous);
       if (in.size() < l.minInbound() || in.size() > l.maxInbound()) {
         throw new BadInputException(l.where() + ": expected " + l.arity() + ", received " + in.size() + " (inbound " + in + ")");

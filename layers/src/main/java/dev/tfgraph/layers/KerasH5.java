@@ -22,9 +22,10 @@ import java.util.Map;
  * ResNet50's) with jHDF. Keras 2 layout: a group per layer with attribute {@code weight_names}
  * naming its datasets ({@code conv1_conv/kernel:0}, {@code conv1_bn/gamma:0}, ...), matched to the
  * layer's weights by name (kernel, bias; gamma, beta, moving_mean, moving_variance), in order when
- * the names differ from tfgraph's; Keras 3 (.weights.h5): {@code layers/<name>/vars/0, 1, ...} in
- * the layer's weight order, which is Keras' (tfgraph declares weights in Keras' order). Conv
- * kernels are [kh, kw, c_in, c_out] in both, as tfgraph's.
+ * the names differ from tfgraph's. Keras 3 ({@code .weights.h5}, {@link Keras3}): Keras addresses a
+ * layer by its class, not its name: {@code layers/conv2d/vars/0, 1}, {@code layers/conv2d_1/...}, the
+ * k-th layer of that class in the model's layer order, weights in the layer's order (tfgraph declares
+ * them in Keras' order). Conv kernels are [kh, kw, c_in, c_out] in both, as tfgraph's.
  */
 public final class KerasH5 {
   private KerasH5() {}
@@ -34,10 +35,11 @@ public final class KerasH5 {
     if (!Files.isRegularFile(file)) throw new BadInputException(file + ": no such file");
     Map<String, NpyArray> out = new LinkedHashMap<>();
     try (HdfFile h5 = new HdfFile(file)) {
+      Keras3 keras3 = Keras3.of(h5, model, layerNames, file);
       for (String name : layerNames) {
         Layer layer = model.layer(name);
         List<WeightSpec> specs = layer.weights();
-        List<Dataset> found = byName(datasets(h5, name, file), specs);
+        List<Dataset> found = keras3 != null ? keras3.datasets(name) : byName(datasets(h5, name, file), specs);
         if (found.size() != specs.size()) {
           throw new BadInputException(file + ": layer " + name + " has " + found.size() + " weights, expected "
               + specs.size() + " (" + specs.stream().map(WeightSpec::name).toList() + ")");
@@ -61,13 +63,8 @@ public final class KerasH5 {
     return out;
   }
 
+  /** Keras 2: the datasets its {@code weight_names} attribute lists, in that order. */
   private static List<Dataset> datasets(HdfFile h5, String layer, Path file) {
-    Node keras3 = find(h5, "layers/" + layer + "/vars");
-    if (keras3 != null) {
-      List<Dataset> out = new java.util.ArrayList<>();
-      for (int i = 0; find(h5, "layers/" + layer + "/vars/" + i) != null; i++) out.add(h5.getDatasetByPath("layers/" + layer + "/vars/" + i));
-      return out;
-    }
     Node group = find(h5, layer);
     if (group == null) throw new BadInputException(file + ": missing weights of layer \"" + layer + "\"");
     Attribute names = group.getAttribute("weight_names");
@@ -100,7 +97,7 @@ public final class KerasH5 {
     return out;
   }
 
-  private static Node find(HdfFile h5, String path) {
+  static Node find(HdfFile h5, String path) {
     try {
       return h5.getByPath(path);
     } catch (RuntimeException e) {

@@ -76,6 +76,9 @@ class GraphSpecTest {
     rejects(spec(XS, "{'type': 'Dense', 'name': 'a', 'units': 2, 'inbound': ['c']}, {'type': 'Concatenate', 'name': 'c', 'inbound': ['a', 'side']}", ""),
         "Dense 'a'", "inbound \"c\"", "listed after it", "cycle");
     rejects(spec(XS, "{'type': 'Dense', 'name': 'a', 'units': 2, 'inbound': ['a']}", ""), "Dense 'a'", "itself", "cycle");
+    // the first layer's default inbound is "the only input": with two inputs it must say which
+    rejects(spec(XS, "{'type': 'Dense', 'name': 'a', 'units': 2}, {'type': 'Concatenate', 'name': 'c', 'inbound': ['a', 'side']}", ""),
+        "Dense 'a'", "no inbound given", "2 inputs [x, side]");
     rejects(spec(XS, "{'type': 'Dense', 'name': 'a', 'units': 2, 'inbound': ['x']}, {'type': 'Dense', 'name': 'b', 'units': 2, 'inbound': ['side']}, "
         + "{'type': 'Dense', 'name': 'c', 'units': 2, 'inbound': ['b']}", ""), "Dense 'a'", "used by no layer", "not the model's output");
     rejects(spec(XS, "{'type': 'Dense', 'name': 'a', 'units': 2, 'inbound': ['x']}", ""), "input 'side' is used by no layer");

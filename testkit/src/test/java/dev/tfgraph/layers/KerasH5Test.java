@@ -29,6 +29,7 @@ class KerasH5Test {
     return Models.ibVgg16(32, 16, "eigh", 10, true);
   }
 
+  /** Keras 2 by layer name; Keras 3 (newer releases) by the name attribute of layers/conv2d_k/vars. */
   @Test
   void mapsEveryVgg16WeightNameInBothLayouts() {
     Map<String, NpyArray> want = Npz.read(DIR.resolve("vgg16_div16_expected.npz"));
@@ -47,6 +48,11 @@ class KerasH5Test {
     assertTrue(e.getMessage().contains("block3_conv2"), e.getMessage());
     e = assertThrows(BadInputException.class, () -> KerasH5.read(DIR.resolve("vgg16_div16_misshaped.h5"), small(), Models.VGG16_CONVS));
     assertTrue(e.getMessage().contains("block5_conv3.bias") && e.getMessage().contains("[31]") && e.getMessage().contains("[32]"), e.getMessage());
+    // newer Keras 3 releases name each layer in its vars group: a layer the file does not name is missing
+    Model resnet = Models.ibResNet50(64, 32, 16, "eigh", 10, true);
+    e = assertThrows(BadInputException.class,
+        () -> KerasH5.read(DIR.resolve("vgg16_div16_keras3.weights.h5"), resnet, Models.RESNET50_WEIGHTED));
+    assertTrue(e.getMessage().contains("missing weights of layer \"conv1_conv\""), e.getMessage());
     e = assertThrows(BadInputException.class, () -> KerasH5.read(DIR.resolve("vgg16_div16_expected.npz"), small(), Models.VGG16_CONVS));
     assertTrue(e.getMessage().contains("HDF5"), e.getMessage());
   }

@@ -97,8 +97,9 @@ class ResNet50Test {
     assertEquals(0, failing, "max abs " + maxAbs + ", max rel " + maxRel);
   }
 
+  /** Keras 2 by layer name; Keras 3 (earlier releases: no name attribute) by class and rank, conv2d_k and batch_normalization_k. */
   @Test
-  void readsKeras2AndKeras3LayoutsByName() {
+  void readsKeras2AndKeras3Layouts() {
     Map<String, NpyArray> want = Npz.read(DIR.resolve(PREFIX + "_weights.npz"));
     assertEquals(318, want.size());
     Model m = Models.ibResNet50(64, 32, 16, "eigh", 10, true);
@@ -122,6 +123,10 @@ class ResNet50Test {
         () -> KerasH5.read(H5.resolve("resnet50_div32_misshaped.h5"), m, Models.RESNET50_WEIGHTED));
     assertTrue(e.getMessage().contains("conv3_block2_1_conv.kernel") && e.getMessage().contains("[1, 1, 16, 3]")
         && e.getMessage().contains("expected [1, 1, 16, 4]"), e.getMessage());
+    // a Keras 3 file of another model, addressed by class: its layer counts do not match
+    e = assertThrows(BadInputException.class,
+        () -> KerasH5.read(H5.resolve("resnet50_div32_keras3.weights.h5"), KerasH5Test.small(), Models.VGG16_CONVS));
+    assertTrue(e.getMessage().contains("holds 53 conv2d layers with weights, expected 13"), e.getMessage());
     // a VGG16 file has none of ResNet50's layers
     e = assertThrows(BadInputException.class,
         () -> KerasH5.read(H5.resolve("vgg16_div16_keras2.h5"), m, Models.RESNET50_WEIGHTED));
