@@ -1,13 +1,16 @@
 package dev.tfgraph.cli;
 
 import dev.tfgraph.graph.BadInputException;
+import dev.tfgraph.graph.InputSpec;
 import dev.tfgraph.graph.Model;
 import dev.tfgraph.graph.Shapes;
 import dev.tfgraph.graph.TrainOptions;
 import dev.tfgraph.graph.Trainer;
 import dev.tfgraph.graph.Tensors;
 import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
@@ -40,19 +43,25 @@ public final class BenchCommand implements Callable<Integer> {
     o.device = device;
     o.progress = false;
     SplittableRandom r = new SplittableRandom(1);
-    long es = Shapes.exampleSize(m.input().shape());
-    if (batchSize > (Integer.MAX_VALUE - 16) / es) {
-      throw new BadInputException("--batch-size " + batchSize + " times the example size " + es + " exceeds the "
-          + (Integer.MAX_VALUE - 16) + " floats one batch can hold; expected at most " + (Integer.MAX_VALUE - 16) / es);
+    List<float[]> xs = new ArrayList<>();   // one batch of uniform [0, 1) values per model input
+    for (InputSpec in : m.inputs()) {
+      long es = Shapes.exampleSize(in.shape());
+      if (batchSize > (Integer.MAX_VALUE - 16) / es) {
+        throw new BadInputException("--batch-size " + batchSize + " times input '" + in.name() + "''s example size " + es + " exceeds the "
+            + (Integer.MAX_VALUE - 16) + " floats one batch can hold; expected at most " + (Integer.MAX_VALUE - 16) / es);
+      }
+      float[] x = new float[Math.toIntExact(batchSize * es)];
+      for (int i = 0; i < x.length; i++) x[i] = (float) r.nextDouble();
+      xs.add(x);
     }
-    float[] x = new float[Math.toIntExact(batchSize * es)];
-    for (int i = 0; i < x.length; i++) x[i] = (float) r.nextDouble();
     int[] y = new int[batchSize];
     for (int i = 0; i < y.length; i++) y[i] = r.nextInt(m.numOutputs());
     double[] lib = new double[steps], bare = new double[steps];
-    try (Trainer t = new Trainer(m, o);
-        Tensor xt = Tensors.rows(t.runtime().type(), m.input().shape(), x, 0, batchSize, es);
-        TInt32 yt = Tensors.labels(y, 0, batchSize)) {
+    Tensor[] xt = new Tensor[xs.size()];
+    try (Trainer t = new Trainer(m, o); TInt32 yt = Tensors.labels(y, 0, batchSize)) {
+      for (int k = 0; k < xt.length; k++) {
+        xt[k] = Tensors.rows(t.runtime().type(), m.inputs().get(k).shape(), xs.get(k), 0, batchSize, Shapes.exampleSize(m.inputs().get(k).shape()));
+      }
       t.runtime().initialize(0);
       t.initOptimizer();
       for (int i = 0; i < warmup; i++) t.runStep(xt, yt, i, 1e-3);
@@ -74,6 +83,8 @@ public final class BenchCommand implements Callable<Integer> {
         }
       }
       t.closeBare();
+    } finally {
+      for (Tensor x : xt) if (x != null) x.close();
     }
     double ms = median(lib), bareMs = median(bare);
     Map<String, Object> out = new LinkedHashMap<>();

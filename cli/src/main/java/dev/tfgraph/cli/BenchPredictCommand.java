@@ -6,6 +6,8 @@ import dev.tfgraph.graph.data.NpyArray;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.ArrayList;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
@@ -29,30 +31,41 @@ public final class BenchPredictCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try (Predictor p = Predictor.load(model)) {
+      var sig = p.bundle().metaGraphDef().getSignatureDefMap().get("serving_default").getInputsMap();
       for (int b : batchSizes) {
-        long[] shape = p.inputShape();
-        shape[0] = b;
-        int n = (int) Arrays.stream(shape).reduce(1, (x, y) -> x * y);
-        float[] x = new float[n];
+        Map<String, NpyArray> in = new LinkedHashMap<>();   // uniform [0, 1) values for every input
         SplittableRandom r = new SplittableRandom(1);
-        for (int i = 0; i < n; i++) x[i] = (float) r.nextDouble();
-        NpyArray in = NpyArray.ofFloats(shape, x);
+        for (String name : p.inputNames()) {
+          long[] shape = p.inputShape(name);
+          shape[0] = b;
+          float[] x = new float[Math.toIntExact(Arrays.stream(shape).reduce(1, Math::multiplyExact))];
+          for (int i = 0; i < x.length; i++) x[i] = (float) r.nextDouble();
+          in.put(name, NpyArray.ofFloats(shape, x));
+        }
         double[] lib = new double[iterations], bare = new double[iterations];
         Session s = p.bundle().session();
-        String inOp = p.bundle().metaGraphDef().getSignatureDefMap().get("serving_default").getInputsMap()
-            .get(p.inputName()).getName().replaceAll(":0$", "");
-        try (Tensor t = TFloat32.tensorOf(Shape.of(shape), org.tensorflow.ndarray.buffer.DataBuffers.of(x, true, false))) {
+        List<Tensor> feeds = new ArrayList<>();
+        try {
+          Session.Runner bareRunner = s.runner();
+          for (var e : in.entrySet()) {
+            Tensor t = TFloat32.tensorOf(Shape.of(e.getValue().shape()), org.tensorflow.ndarray.buffer.DataBuffers.of(e.getValue().toFloats(), true, false));
+            feeds.add(t);
+            bareRunner.feed(sig.get(e.getKey()).getName(), t);
+          }
+          bareRunner.fetch("output");
           for (int i = 0; i < 20; i++) p.predict(in, b);
           for (int i = 0; i < iterations; i++) {
             long t0 = System.nanoTime();
             p.predict(in, b);
             lib[i] = (System.nanoTime() - t0) / 1e6;
             t0 = System.nanoTime();
-            try (Result res = s.runner().feed(inOp, t).fetch("output").run()) {
+            try (Result res = bareRunner.run()) {
               Tensors.toFloats(res.get(0));
             }
             bare[i] = (System.nanoTime() - t0) / 1e6;
           }
+        } finally {
+          feeds.forEach(Tensor::close);
         }
         Arrays.sort(lib);
         Arrays.sort(bare);

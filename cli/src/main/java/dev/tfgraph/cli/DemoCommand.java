@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
         "SavedModel, reloads it and checks parity with the in-process model on the test set."})
 public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--model", description = "built-in model (default ${DEFAULT-VALUE})") String name = "ib-cnn";
-  @Option(names = "--sqrt", description = "ib-cnn's square root (default ${DEFAULT-VALUE})") String sqrt = "svd";
+  @Option(names = "--sqrt", description = "ib-cnn's square root (default ${DEFAULT-VALUE})") String sqrt = dev.tfgraph.layers.MatrixSqrt.DEFAULT_METHOD;
   @Option(names = "--epochs", converter = Ranges.Positive.class, description = ">= 1 (default ${DEFAULT-VALUE})") int epochs = 3;
   @Option(names = "--batch-size", converter = Ranges.Positive.class, description = ">= 1 (default ${DEFAULT-VALUE})") int batchSize = 64;
   @Option(names = "--out", description = "export base folder (default ${DEFAULT-VALUE})") Path out = Path.of("out", "main-job");

@@ -22,14 +22,14 @@ public final class ModelOptions {
   @Option(names = "--weights", paramLabel = "FILE.npz", description = "initial weights by <layer>.<weight>")
   Path weights;
 
-  @Option(names = "--sqrt", paramLabel = "METHOD", description = "ib-cnn's matrix square root: svd (default), eigh, newton_schulz")
-  String sqrt = "svd";
+  @Option(names = "--sqrt", paramLabel = "METHOD", description = "ib-cnn's matrix square root: svd, eigh, newton_schulz (default ${DEFAULT-VALUE})")
+  String sqrt = dev.tfgraph.layers.MatrixSqrt.DEFAULT_METHOD;
 
-  @Option(names = "--taylor-order", paramLabel = "P", converter = Ranges.TaylorOrder.class, description = "taylor-cnn's expansion order, in [0, 10] (default 3)")
-  int taylorOrder = 3;
+  @Option(names = "--taylor-order", paramLabel = "P", converter = Ranges.TaylorOrder.class, description = "taylor-cnn's expansion order, in [0, 10] (default ${DEFAULT-VALUE})")
+  int taylorOrder = Models.DEFAULT_TAYLOR_ORDER;
 
-  @Option(names = "--prototypes-per-class", paramLabel = "K", converter = Ranges.PrototypesPerClass.class, description = "prototype-net's rows per class, in [1, 1000] (default 1: softmax head; > 1: Dense head)")
-  int prototypesPerClass = 1;
+  @Option(names = "--prototypes-per-class", paramLabel = "K", converter = Ranges.PrototypesPerClass.class, description = "prototype-net's rows per class, in [1, 1000] (default ${DEFAULT-VALUE}: softmax head; > 1: Dense head)")
+  int prototypesPerClass = Models.DEFAULT_PROTOTYPES_PER_CLASS;
 
   @Option(names = "--backbone-weights", paramLabel = "FILE.h5", description = "ib-vgg16, ib-resnet50: Keras weights of the backbone, "
       + "Keras 2 or Keras 3 (.weights.h5) layout (e.g. vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5, "

@@ -35,8 +35,12 @@ class MultiInputTest {
   void exportPredictParityInspect(@TempDir Path d) throws Exception {
     Path base = d.resolve("model");
     Run ex = run("export", "--spec", G.resolve("residual.json").toString(), "--weights", G.resolve("residual_weights.npz").toString(),
-        "--out", base.toString());
+        "--out", base.toString(), "--warmup", "3");
     assertEquals(0, ex.code(), ex.err());
+    // the warmup records TF Serving replays carry one tensor per model input
+    byte[] warm = Files.readAllBytes(base.resolve("1/assets.extra/tf_serving_warmup_requests"));
+    String text = new String(warm, java.nio.charset.StandardCharsets.ISO_8859_1);
+    assertTrue(text.contains("side") && text.contains("serving_default"), "warmup requests name both inputs");
     try (SavedModelBundle b = SavedModelBundle.load(base.resolve("1").toString(), "serve")) {
       SignatureDef sig = b.metaGraphDef().getSignatureDefMap().get("serving_default");
       assertEquals(java.util.Set.of("x", "side"), sig.getInputsMap().keySet());
@@ -50,6 +54,11 @@ class MultiInputTest {
     Run p = run("parity", "--model", base.toString(), "--input", "side=" + side, "--input", "x=" + x,
         "--expected", G.resolve("residual_expected.npy").toString());
     assertEquals(0, p.code(), p.err() + p.out());
+    Run pz = run("parity", "--model", base.toString(), "--input", G.resolve("residual_inputs.npz").toString(),
+        "--expected", G.resolve("residual_expected.npy").toString());
+    assertEquals(0, pz.code(), pz.err() + pz.out());
+    Run bp = run("bench-predict", "--model", base.toString(), "--batch-sizes", "2", "--iterations", "3");
+    assertTrue(bp.code() == 0 && bp.out().contains("\"batch_size\":2"), bp.err() + bp.out());
     Run i = run("inspect", "--model", base.toString());
     assertTrue(i.out().contains("input  side: dtype DT_FLOAT shape [-1, 3]") && i.out().contains("input  x: dtype DT_FLOAT shape [-1, 8]"), i.out());
     try (Predictor pr = Predictor.load(base)) {
@@ -106,6 +115,17 @@ class MultiInputTest {
     Run e = run("evaluate", "--model", d.resolve("m").toString(), "--x", d.resolve("xs.npz").toString(), "--y", d.resolve("y.npy").toString());
     assertEquals(0, e.code(), e.err());
     assertTrue(e.out().contains("\"examples\":200"), e.out());
+    Run e2 = run("evaluate", "--model", d.resolve("m").toString(), "--x", "side=" + d.resolve("side.npy"), "--x", "x=" + d.resolve("x.npy"),
+        "--y", d.resolve("y.npy").toString());
+    assertEquals(0, e2.code(), e2.err());
+    assertEquals(field(e.out(), "loss"), field(e2.out(), "loss"), "evaluate: the same arrays by .npz or NAME=FILE");
+    // read through memory maps, batch by batch: the same batches, so the same training
+    Run t3 = run("train", "--spec", spec, "--x", "x=" + d.resolve("x.npy"), "--x", "side=" + d.resolve("side.npy"), "--y",
+        d.resolve("y.npy").toString(), "--epochs", "3", "--batch-size", "32", "--memory-map");
+    assertEquals(0, t3.code(), t3.err());
+    assertEquals(field(last1, "train_loss"), field(t3.out().strip().lines().reduce((a, b) -> b).orElseThrow(), "train_loss"));
+    Run b = run("bench", "--spec", spec, "--batch-size", "8", "--steps", "2", "--warmup", "1");
+    assertTrue(b.code() == 0 && b.out().contains("\"ms_per_step\""), b.err() + b.out());
     Run bad = run("train", "--spec", spec, "--x", d.resolve("x.npy").toString(), "--y", d.resolve("y.npy").toString(), "--epochs", "1");
     assertEquals(2, bad.code());
     assertTrue(bad.err().contains("takes 2 inputs") && bad.err().contains("NAME=FILE.npy"), bad.err());

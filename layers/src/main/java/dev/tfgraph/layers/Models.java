@@ -31,6 +31,11 @@ public final class Models {
   /** ib-resnet50's default width of the 1×1 convolution that reduces conv5's 2048 channels before bilinear pooling. */
   public static final int DEFAULT_REDUCE_CHANNELS = 256;
 
+  /** taylor-cnn's default expansion order. */
+  public static final int DEFAULT_TAYLOR_ORDER = 3;
+  /** prototype-net's default prototypes per class (1: the softmax head). */
+  public static final int DEFAULT_PROTOTYPES_PER_CLASS = 1;
+
   /** Options of the built-ins (ignored by models that do not use them). */
   public record Options(int taylorOrder, int prototypesPerClass, String sqrt, int reduceChannels) {
     public Options(int taylorOrder, int prototypesPerClass, String sqrt) {
@@ -38,7 +43,7 @@ public final class Models {
     }
 
     public static Options defaults() {
-      return new Options(3, 1, "svd");
+      return new Options(DEFAULT_TAYLOR_ORDER, DEFAULT_PROTOTYPES_PER_CLASS, MatrixSqrt.DEFAULT_METHOD);
     }
   }
 

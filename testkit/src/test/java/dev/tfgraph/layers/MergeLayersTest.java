@@ -77,6 +77,13 @@ class MergeLayersTest {
         "Concatenate 'm'", "axis", "integer", "\"last\"");
     rejects(graphSpec("{'type': 'Add', 'name': 'm', 'factor': 2, 'inbound': ['a', 'b']}", "[null, 3]", "[null, 3]"),
         "Add 'm'", "unknown key", "factor");
+    // Average and Maximum share the merge checks: each one named as itself
+    rejects(graphSpec("{'type': 'Average', 'name': 'm', 'inbound': ['a', 'b']}", "[null, 3]", "[null, 2, 3]"),
+        "Average 'm'", "equal shape", "[None, 3]", "[None, 2, 3]");
+    rejects(graphSpec("{'type': 'Maximum', 'name': 'm', 'inbound': ['a']}, {'type': 'Add', 'name': 'n', 'inbound': ['m', 'b']}",
+        "[null, 3]", "[null, 3]"), "Maximum 'm'", "2 or more inbound", "received 1");
+    rejects(graphSpec("{'type': 'Maximum', 'name': 'm', 'axis': 1, 'inbound': ['a', 'b']}", "[null, 3]", "[null, 3]"),
+        "Maximum 'm'", "unknown key", "axis");
   }
 
   @Test
