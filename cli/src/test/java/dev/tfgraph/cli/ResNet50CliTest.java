@@ -62,6 +62,36 @@ class ResNet50CliTest {
     assertTrue(bad.err().contains("--reduce-channels"), bad.err());
   }
 
+  /**
+   * The README's ib-resnet50 commands at 32×32 (all 23.6 M backbone weights, frozen, from their initializers: no
+   * weights file ships): train with an export, predict from the export, and the summary lists every layer.
+   */
+  @Test
+  void ibResNet50TrainsExportsAndPredictsFromTheCommandLine(@TempDir Path d) throws Exception {
+    java.util.SplittableRandom r = new java.util.SplittableRandom(3);
+    int n = 8;
+    float[] x = new float[n * 32 * 32 * 3];
+    for (int i = 0; i < x.length; i++) x[i] = (float) r.nextDouble();
+    long[] y = new long[n];
+    for (int i = 0; i < n; i++) y[i] = i % 2;
+    dev.tfgraph.graph.data.Npy.write(d.resolve("x.npy"), dev.tfgraph.graph.data.NpyArray.ofFloats(new long[] {n, 32, 32, 3}, x));
+    dev.tfgraph.graph.data.Npy.write(d.resolve("y.npy"), dev.tfgraph.graph.data.NpyArray.ofLongs(new long[] {n}, y));
+    MainTest.Run t = MainTest.run("train", "--model", "ib-resnet50", "--image-size", "32", "--classes", "2", "--reduce-channels", "8",
+        "--sqrt", "eigh", "--x", d.resolve("x.npy").toString(), "--y", d.resolve("y.npy").toString(), "--epochs", "1", "--batch-size", "4",
+        "--quiet", "--export", d.resolve("m").toString());
+    assertEquals(0, t.code(), t.err());
+    assertTrue(t.out().contains("\"stop\":\"completed\""), t.out());
+    MainTest.Run p = MainTest.run("predict", "--model", d.resolve("m").toString(), "--input", d.resolve("x.npy").toString(),
+        "--output", d.resolve("p.npy").toString());
+    assertEquals(0, p.code(), p.err());
+    float[] probs = dev.tfgraph.graph.data.Npy.read(d.resolve("p.npy")).toFloats();
+    assertEquals(n * 2, probs.length);
+    for (int i = 0; i < n; i++) assertEquals(1.0, probs[2 * i] + probs[2 * i + 1], 1e-5, "softmax rows");
+    MainTest.Run s = MainTest.run("spec", "--model", "ib-resnet50", "--summary");
+    assertEquals(0, s.code(), s.err());
+    assertTrue(s.out().contains("conv1_pad") && s.out().contains("conv5_block3_out") && s.out().contains("23,587,712"), s.out());
+  }
+
   /** Backbone weights of another size: exit 2 before any data is read, naming the key, expected and received shapes. */
   @Test
   void backboneWeightsOfAnotherWidthAreRefusedNamingTheKey() {
