@@ -56,7 +56,7 @@ public final class ModelGraph implements AutoCloseable {
     this.graph = new Graph();
     this.tf = Ops.create(graph);
     this.type = Tensors.dtype(model.dtype());
-    for (InputSpec in : model.inputs()) inputs.add(tf.withName(in.name()).placeholder(type, Placeholder.shape(in.shape())));
+    for (InputSpec in : model.inputs()) inputs.add(tf.withName(OpNames.of(in.name())).placeholder(type, Placeholder.shape(in.shape())));
     for (WeightSpec w : model.weights()) {
       Variable<? extends TNumber> v = tf.withName(w.varName()).variable(w.shape(), type);
       Placeholder<? extends TNumber> value = tf.withName(w.varName() + "__value").placeholder(type,
@@ -166,7 +166,7 @@ public final class ModelGraph implements AutoCloseable {
     Layer last = model.outputLayer();
     Operand h = null;
     for (Layer l : model.layers()) {
-      Ops scoped = tf.withSubScope(l.name() + (ctx.training() ? "_train" : ""));
+      Ops scoped = tf.withSubScope(OpNames.of(l.name()) + (ctx.training() ? "_train" : ""));
       List<Operand> in = new ArrayList<>();
       for (String n : model.inbound(l.name())) in.add(values.get(n));
       if (recordInputs) layerInputs.add(in.get(0));
@@ -194,7 +194,7 @@ public final class ModelGraph implements AutoCloseable {
   private Operand<? extends TNumber> regularization(Ops scope, CallContext ctx) {
     Operand total = null;
     for (Layer l : model.layers()) {
-      Operand r = l.regularization(scope.withSubScope(l.name() + "_reg"), ctx, (Class) type);
+      Operand r = l.regularization(scope.withSubScope(OpNames.of(l.name()) + "_reg"), ctx, (Class) type);
       if (r != null) total = total == null ? r : scope.math.add(total, r);
     }
     return total;

@@ -20,6 +20,6 @@ public record WeightSpec(String layer, String name, Shape shape, boolean trainab
 
   /** The variable's graph name: no '/' or '.' (optimizer slot names are derived from it). */
   public String varName() {
-    return layer + "__" + name;
+    return OpNames.of(layer) + "__" + name;
   }
 }

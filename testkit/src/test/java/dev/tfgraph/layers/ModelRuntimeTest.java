@@ -97,6 +97,28 @@ class ModelRuntimeTest {
     }
   }
 
+  /** Contract names may start with '_' or '-', which TF op names may not: they train, export and reload. */
+  @Test
+  void namesStartingWithUnderscoreOrDashWork(@org.junit.jupiter.api.io.TempDir java.nio.file.Path d) {
+    Model m = Model.builder("odd", "-x", 5).add(new Dense("_a", 7, "relu")).add(new Dense("-b", 3, "softmax")).build();
+    float[] x = rows(6, 5);
+    dev.tfgraph.graph.TrainOptions o = new dev.tfgraph.graph.TrainOptions();
+    o.epochs = 1;
+    o.batchSize = 3;
+    o.progress = false;
+    Map<String, NpyArray> w;
+    try (dev.tfgraph.graph.Trainer t = new dev.tfgraph.graph.Trainer(m, o)) {
+      w = t.fit(new dev.tfgraph.graph.data.Dataset(x, new int[] {0, 1, 2, 0, 1, 2}, new long[] {5}), null, null).weights();
+    }
+    assertEquals(java.util.Set.of("_a.kernel", "_a.bias", "-b.kernel", "-b.bias"), w.keySet());
+    java.nio.file.Path dir = dev.tfgraph.export.Exporter.export(m, w, d.resolve("m"), null, Map.of()).dir();
+    try (ModelRuntime rt = ModelRuntime.inference(m); dev.tfgraph.export.Predictor p = dev.tfgraph.export.Predictor.load(dir)) {
+      rt.setWeights(w);
+      assertEquals(List.of("-x"), p.inputNames());
+      assertArrayEquals(rt.predict(x, 6, 6), p.predict(NpyArray.ofFloats(new long[] {6, 5}, x), 6).toFloats());
+    }
+  }
+
   @Test
   void initialValuesNeedNoGraph() {
     Model m = mlp("float32");
