@@ -23,7 +23,9 @@ import java.util.regex.Pattern;
  * flushed to disk, renamed over the target in one step, so that a reader sees the old file or
  * the new one and never a part. The new file gets the mode the umask gives (as any program's
  * {@code open(O_CREAT, 0666)}); an existing file keeps its mode; a symbolic link is followed
- * and its target replaced, the link kept. Temporary files are named {@code .<name>.<pid>-<random>.tmp}
+ * and its target replaced, the link kept. A target that exists and is neither a file nor a folder
+ * (a device such as /dev/null or /dev/stdout, a named pipe) is written straight into: a rename would
+ * put a plain file in its place. Temporary files are named {@code .<name>.<pid>-<random>.tmp}
  * ({@link #isLeftover} recognizes those of dead processes); a JVM stopped by SIGTERM removes its own.
  */
 public final class OutputFiles {
@@ -53,6 +55,12 @@ public final class OutputFiles {
   public static void write(Path target, Body body) throws IOException {
     Path file = realTarget(target);
     if (Files.isDirectory(file)) throw new BadInputException(target + " is a folder, expected a file name");
+    if (Files.exists(file) && !Files.isRegularFile(file)) {   // a device or a pipe: no temporary file, no rename
+      try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(file, StandardOpenOption.WRITE), 1 << 16)) {
+        body.write(out);
+      }
+      return;
+    }
     Path dir = file.getParent();
     Files.createDirectories(dir);
     Set<PosixFilePermission> keep = Files.exists(file) ? permissions(file) : null;

@@ -68,6 +68,29 @@ class OutputFilesTest {
   }
 
   /** predict --output X.npy --input X.npy, or weights --out M/1/saved_model.pb: refused before anything runs. */
+  /** A named pipe (as /dev/null, /dev/stdout: not a plain file) is written into, and stays a pipe. */
+  @Test
+  void aPipeOrDeviceIsWrittenIntoNotReplaced(@TempDir Path d) throws Exception {
+    Path fifo = d.resolve("out.fifo");
+    Process mk = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+    org.junit.jupiter.api.Assumptions.assumeTrue(mk.waitFor() == 0, "mkfifo available");
+    byte[] payload = new byte[200_000];
+    for (int i = 0; i < payload.length; i++) payload[i] = (byte) (i * 31);
+    java.util.concurrent.CompletableFuture<byte[]> read = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      try {
+        return Files.readAllBytes(fifo);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    OutputFiles.write(fifo, payload);
+    assertArrayEquals(payload, read.get(30, java.util.concurrent.TimeUnit.SECONDS));
+    assertTrue(Files.exists(fifo) && !Files.isRegularFile(fifo) && !Files.isDirectory(fifo), "still a pipe");
+    try (var s = Files.list(d)) {
+      assertEquals(1, s.count(), "no temporary file left");
+    }
+  }
+
   @Test
   void refusesAnOutputThatIsAnInputOrInsideTheModel(@TempDir Path d) throws Exception {
     Path x = d.resolve("x.npy");
