@@ -113,11 +113,18 @@ public final class Checkpoints {
       try {
         if (!Files.isRegularFile(file)) {
           problem = file + " is missing";
+          System.err.println("tfgraph: checkpoint " + problem + "; trying the previous one");
           continue;
         }
         if (!sha256(file).equals(e.get("sha256").asText())) {
           problem = file + " is corrupt (checksum mismatch)";
           System.err.println("tfgraph: checkpoint " + problem + "; trying the previous one");
+          continue;
+        }
+        String bad = counters(e);
+        if (bad != null) {
+          problem = "the index gives " + bad;
+          System.err.println("tfgraph: checkpoint " + file + ": " + problem + "; trying the previous one");
           continue;
         }
         State s = new State(e.get("epoch").asInt(), e.get("step").asLong(),
@@ -127,8 +134,21 @@ public final class Checkpoints {
         problem = file + ": " + ex.getMessage();
       }
     }
-    throw new RunFailedException("no usable checkpoint in " + dir + " (" + problem
+    throw new BadInputException("no usable checkpoint in " + dir + " (" + problem
         + "); delete the folder to start over, or start without resuming");
+  }
+
+  /** What is wrong with an index entry's counters (epoch, step, bad_epochs: whole numbers >= 0; best_val_loss a number), or null. */
+  private static String counters(JsonNode e) {
+    for (String k : new String[] {"epoch", "step", "bad_epochs"}) {
+      JsonNode v = e.get(k);
+      if (v == null || !v.canConvertToLong() || !v.isIntegralNumber() || v.asLong() < 0 || (!k.equals("step") && v.asLong() > Integer.MAX_VALUE)) {
+        return k + " " + v + ", expected a whole number >= 0";
+      }
+    }
+    JsonNode b = e.get("best_val_loss");
+    if (b == null || !(b.isNumber() || b.isTextual() && b.asText().matches("-?Infinity|NaN"))) return "best_val_loss " + b + ", expected a number";
+    return null;
   }
 
   private static JsonNode readIndex(Path dir) {
@@ -137,7 +157,7 @@ public final class Checkpoints {
     try {
       return BoundedJson.read(p, BoundedJson.MAX_FILE_BYTES, p.toString());
     } catch (BadInputException e) {
-      throw new RunFailedException(p + " is unreadable (" + e.getMessage()
+      throw new BadInputException(p + " is unreadable (" + e.getMessage()
           + "); delete the folder to start over, or start without resuming");
     }
   }

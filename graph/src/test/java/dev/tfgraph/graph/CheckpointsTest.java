@@ -48,7 +48,7 @@ class CheckpointsTest {
     assertEquals(10, Checkpoints.load(dir).state().epoch());
     // an index that names a file outside is never read
     Files.writeString(dir.resolve(Checkpoints.INDEX), "{\"file\": \"../abs-victim.npz\", \"sha256\": \"x\", \"epoch\": 1}");
-    RunFailedException e = assertThrows(RunFailedException.class, () -> Checkpoints.load(dir));
+    BadInputException e = assertThrows(BadInputException.class, () -> Checkpoints.load(dir));
     assertTrue(e.getMessage().contains("expected a file name ckpt-<n>.npz"), e.getMessage());
   }
 
@@ -65,6 +65,24 @@ class CheckpointsTest {
     Checkpoints.removeLeftovers(dir);
     assertFalse(Files.exists(dead) || Files.exists(deadIndex) || Files.exists(legacy), "leftovers removed");
     assertTrue(Files.exists(running) && Files.exists(foreign) && Files.exists(user), "other files kept");
+  }
+
+  /** An edited index: negative counters fall back to the previous entry; with none left, bad input naming the field. */
+  @Test
+  void hostileIndexCountersAreRefused(@TempDir Path dir) throws Exception {
+    Checkpoints.save(dir, state(1), vars(1));
+    Checkpoints.save(dir, state(2), vars(2));
+    Path index = dir.resolve("checkpoint.json");
+    String json = Files.readString(index);
+    Files.writeString(index, json.replaceFirst("\"epoch\"\\s*:\\s*2", "\"epoch\":-5"));
+    Checkpoints.Loaded ck = Checkpoints.load(dir);
+    assertEquals(1, ck.state().epoch(), "the previous entry, whose counters are good");
+    Files.writeString(index, json.replaceAll("\"step\"\\s*:\\s*\\d+", "\"step\":\"ten\""));
+    BadInputException e = assertThrows(BadInputException.class, () -> Checkpoints.load(dir));
+    assertTrue(e.getMessage().contains("step \"ten\", expected a whole number >= 0"), e.getMessage());
+    Files.writeString(index, "{not json");
+    e = assertThrows(BadInputException.class, () -> Checkpoints.load(dir));
+    assertTrue(e.getMessage().contains("checkpoint.json is unreadable"), e.getMessage());
   }
 
   /** Weights that went NaN in training are never checkpointed: the run fails (exit 3) naming the weight and index. */
