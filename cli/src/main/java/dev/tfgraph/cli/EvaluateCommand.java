@@ -55,6 +55,8 @@ public final class EvaluateCommand implements Callable<Integer> {
       xs.put(in.name(), NpyArray.ofFloats(shape, in.x()));
     }
     NpyArray out = p.predict(NamedArrays.forInputs(xs, p.inputNames()), batchSize);
+    String nonFinite = Finite.describe(out, "evaluate: the model's output");
+    if (nonFinite != null) throw new dev.tfgraph.graph.RunFailedException(nonFinite + "; its loss and metrics would mean nothing");
     int width = Math.toIntExact(out.size() / Math.max(1, out.shape()[0]));
     if (d.targets() != null && d.targets().x().length != (long) d.size() * width) {
       throw new dev.tfgraph.graph.BadInputException("evaluate: --y targets have shape " + java.util.Arrays.toString(d.targets().shape())

@@ -9,12 +9,17 @@ final class Finite {
 
   /** Fails naming the first non-finite element and how many there are. */
   static void check(NpyArray a, String what) {
+    String problem = describe(a, what);
+    if (problem != null) throw new RunFailedException(problem);
+  }
+
+  /** "WHAT has N non-finite values (first at [i, j]: NaN)", or null when every value is finite. */
+  static String describe(NpyArray a, String what) {
     float[] f = a.toFloats();
     int first = dev.tfgraph.graph.Finite.first(f);
-    if (first < 0) return;
+    if (first < 0) return null;
     int bad = 0;
     for (float v : f) if (!Float.isFinite(v)) bad++;
-    throw new RunFailedException(what + " has " + bad + " non-finite values (first at " + dev.tfgraph.graph.Finite.index(first, a.shape())
-        + ": " + f[first] + ")");
+    return what + " has " + bad + " non-finite values (first at " + dev.tfgraph.graph.Finite.index(first, a.shape()) + ": " + f[first] + ")";
   }
 }

@@ -54,6 +54,8 @@ public final class PredictCommand implements Callable<Integer> {
 
   private void write(Predictor p, NpyArray y) {
     if (checkFinite) Finite.check(y, "output of " + p.dir());
+    String nonFinite = Finite.describe(y, "the output");
+    if (nonFinite != null) System.err.println("tfgraph: warning: " + nonFinite + "; written as computed (--check-finite fails instead)");
     try {
       Npy.write(output, y);
     } catch (IOException e) {

@@ -85,6 +85,23 @@ class MultiInputTest {
     Run twice = run("predict", "--model", base.toString(), "--input", "x=" + x, "--input", "x=" + x, "--output", none.toString());
     assertTrue(twice.code() == 2 && twice.err().contains("names input \"x\" twice"), twice.err());
     assertTrue(!Files.exists(none));
+    // extreme inputs: a float64 value beyond float32 is refused; NaN outputs are written, with a warning; evaluate fails on them
+    Path big = d.resolve("big.npz"), nan = d.resolve("nan.npz"), y6 = d.resolve("y6.npy");
+    double[] huge = new double[6 * 8];
+    java.util.Arrays.fill(huge, 1e300);
+    Npz.write(big, Map.of("x", NpyArray.ofDoubles(new long[] {6, 8}, huge), "side", Npy.read(Path.of(side))));
+    Run r = run("predict", "--model", base.toString(), "--input", big.toString(), "--output", none.toString());
+    assertTrue(r.code() == 2 && r.err().contains("input x holds 1.0E300 at [0, 0], outside float32's range"), r.err());
+    float[] nans = new float[6 * 8];
+    java.util.Arrays.fill(nans, Float.NaN);
+    Npz.write(nan, Map.of("x", NpyArray.ofFloats(new long[] {6, 8}, nans), "side", Npy.read(Path.of(side))));
+    Path out = d.resolve("nan_out.npy");
+    r = run("predict", "--model", base.toString(), "--input", nan.toString(), "--output", out.toString());
+    assertTrue(r.code() == 0 && r.err().contains("warning: the output has 24 non-finite values (first at [0, 0]: NaN)"), r.err());
+    assertTrue(Files.exists(out));
+    Npy.write(y6, NpyArray.ofLongs(new long[] {6}, new long[6]));
+    r = run("evaluate", "--model", base.toString(), "--x", nan.toString(), "--y", y6.toString());
+    assertTrue(r.code() == 3 && r.err().contains("evaluate: the model's output has 24 non-finite values"), r.err());
   }
 
   @Test
@@ -126,6 +143,10 @@ class MultiInputTest {
     assertEquals(field(last1, "train_loss"), field(t3.out().strip().lines().reduce((a, b) -> b).orElseThrow(), "train_loss"));
     Run b = run("bench", "--spec", spec, "--batch-size", "8", "--steps", "2", "--warmup", "1");
     assertTrue(b.code() == 0 && b.out().contains("\"ms_per_step\""), b.err() + b.out());
+    Npy.write(d.resolve("side5.npy"), NpyArray.ofFloats(new long[] {5, 3}, java.util.Arrays.copyOf(side, 15)));
+    Run rows = run("train", "--spec", spec, "--x", "x=" + d.resolve("x.npy"), "--x", "side=" + d.resolve("side5.npy"), "--y",
+        d.resolve("y.npy").toString(), "--epochs", "1");
+    assertTrue(rows.code() == 2 && rows.err().contains("input side has 5 examples, expected 200 (as input x"), rows.err());
     Run bad = run("train", "--spec", spec, "--x", d.resolve("x.npy").toString(), "--y", d.resolve("y.npy").toString(), "--epochs", "1");
     assertEquals(2, bad.code());
     assertTrue(bad.err().contains("takes 2 inputs") && bad.err().contains("NAME=FILE.npy"), bad.err());

@@ -168,6 +168,15 @@ public final class Predictor implements AutoCloseable {
           + " (signature input \"" + name + "\")");
     }
     if (s[0] == 0) throw new BadInputException(which + " has an empty batch (shape " + x.shapeString() + ")");
+    if (x.kind() == NpyArray.Kind.FLOAT64) {   // fed as float32: a finite value beyond its range would become infinite
+      double[] d = x.toDoubles();
+      for (int i = 0; i < d.length; i++) {
+        if (Double.isFinite(d[i]) && Float.isInfinite((float) d[i])) {
+          throw new BadInputException(which + " holds " + d[i] + " at " + dev.tfgraph.graph.Finite.index(i, s)
+              + ", outside float32's range (|x| <= " + Float.MAX_VALUE + ")");
+        }
+      }
+    }
   }
 
   static String showShape(long[] s) {

@@ -128,6 +128,11 @@ public record Dataset(List<Input> inputs, int[] y, Input targets) {
       if (!x.isFloating()) throw new BadInputException(what + ": expected float32 or float64, received " + x.dtypeName());
       long[] s = x.shape();
       if (s.length < 2) throw new BadInputException(what + ": expected shape [n, ...], received " + x.shapeString());
+      if (first != null && s[0] != xs.get(first).shape()[0]) {
+        throw new BadInputException(what + " has " + s[0] + " examples, expected " + xs.get(first).shape()[0] + " (as input " + first
+            + ": one row per example in every input)");
+      }
+      if (first == null) first = e.getKey();
       boolean rowsMatch = y.shape().length >= 1 && y.shape()[0] == s[0];
       if (!rowsMatch || (!floatTargets && y.shape().length != 1)) {
         throw new BadInputException(yWhat + ": expected shape [" + s[0] + (floatTargets ? ", ..." : "") + "] (one "
