@@ -12,6 +12,36 @@ import picocli.CommandLine.Option;
 
 /** A built-in model by name (with its options) or a spec file, and optional weights. */
 public final class ModelOptions {
+  @picocli.CommandLine.Spec(picocli.CommandLine.Spec.Target.MIXEE)
+  picocli.CommandLine.Model.CommandSpec command;
+
+  /** Which built-in models each model option applies to (an option given for another model, or with --spec, is an error). */
+  private static final Map<String, java.util.List<String>> APPLIES = Map.of(
+      "--sqrt", java.util.List.of("ib-cnn", "ib-vgg16", "ib-resnet50"),
+      "--taylor-order", java.util.List.of("taylor-cnn"),
+      "--prototypes-per-class", java.util.List.of("prototype-net"),
+      "--backbone-weights", java.util.List.of("ib-vgg16", "ib-resnet50"),
+      "--freeze", java.util.List.of("ib-vgg16", "ib-resnet50"),
+      "--image-size", java.util.List.of("ib-vgg16", "ib-resnet50"),
+      "--classes", java.util.List.of("ib-vgg16", "ib-resnet50"),
+      "--reduce-channels", java.util.List.of("ib-resnet50"));
+
+  /** Refuses a model option that the chosen model (or a --spec) would ignore, and weights a command would not load. */
+  private void checkApplies() {
+    if (command == null || command.commandLine() == null || command.commandLine().getParseResult() == null) return;
+    var parsed = command.commandLine().getParseResult();
+    for (var e : APPLIES.entrySet()) {
+      if (!parsed.hasMatchedOption(e.getKey())) continue;
+      if (name == null || !e.getValue().contains(name)) {
+        throw new BadInputException(e.getKey() + " applies to --model " + String.join(", ", e.getValue()) + " only, not to "
+            + (name == null ? "--spec" : "--model " + name));
+      }
+    }
+    boolean loads = command.name().equals("train");
+    for (String w : new String[] {"--weights", "--backbone-weights"}) {
+      if (!loads && parsed.hasMatchedOption(w)) throw new BadInputException(w + " is read by train only, not by " + command.name());
+    }
+  }
   @Option(names = "--model", paramLabel = "NAME", description = "built-in model: ${COMPLETION-CANDIDATES}",
       completionCandidates = Names.class)
   String name;
@@ -64,13 +94,13 @@ public final class ModelOptions {
 
   Model model() {
     if ((name == null) == (spec == null)) throw new BadInputException("give exactly one of --model NAME or --spec FILE");
+    checkApplies();
     if (spec != null) return Model.load(spec);
     if (!MatrixSqrt.METHODS.contains(sqrt)) {
       throw new BadInputException("--sqrt must be one of " + MatrixSqrt.METHODS + ", received \"" + sqrt + "\"");
     }
     if (name.equals("ib-vgg16")) return Models.ibVgg16(imageSize, 1, sqrt, classes, freeze);
     if (name.equals("ib-resnet50")) return Models.ibResNet50(imageSize, 1, reduceChannels, sqrt, classes, freeze);
-    if (backboneWeights != null) throw new BadInputException("--backbone-weights applies to ib-vgg16 and ib-resnet50 only");
     return Models.create(name, new Models.Options(taylorOrder, prototypesPerClass, sqrt));
   }
 

@@ -60,6 +60,17 @@ class ResNet50CliTest {
     MainTest.Run bad = MainTest.run("spec", "--model", "ib-resnet50", "--reduce-channels", "0");
     assertEquals(2, bad.code());
     assertTrue(bad.err().contains("--reduce-channels"), bad.err());
+    // an option the chosen model would ignore is an error, not a silent no-op
+    String[][] ignored = {
+        {"spec", "--model", "ib-vgg16", "--reduce-channels", "8"}, {"--reduce-channels applies to --model ib-resnet50 only, not to --model ib-vgg16"},
+        {"spec", "--model", "cnn", "--image-size", "64"}, {"--image-size applies to --model ib-vgg16, ib-resnet50 only, not to --model cnn"},
+        {"spec", "--model", "ib-resnet50", "--backbone-weights", "none.h5"}, {"--backbone-weights is read by train only, not by spec"},
+        {"spec", "--spec", "../testdata/graphs/residual.json", "--sqrt", "eigh"}, {"--sqrt applies to --model ib-cnn, ib-vgg16, ib-resnet50 only, not to --spec"},
+    };
+    for (int i = 0; i < ignored.length; i += 2) {
+      MainTest.Run r2 = MainTest.run(ignored[i]);
+      assertTrue(r2.code() == 2 && r2.err().contains(ignored[i + 1][0]), String.join(" ", ignored[i]) + ": " + r2.err());
+    }
   }
 
   /**
