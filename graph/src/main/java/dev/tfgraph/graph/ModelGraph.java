@@ -50,6 +50,8 @@ public final class ModelGraph implements AutoCloseable {
   private final List<Operation> assigns = new ArrayList<>();
   private final List<Operand<? extends TNumber>> layerInputs = new ArrayList<>();
   private Placeholder<TInt64> stepSeed;   // null in an inference graph
+  // each layer's sub-scopes of the root, made before the layers' ops (see scope())
+  private final Map<String, Ops> premade = new java.util.HashMap<>();
 
   private ModelGraph(Model model, boolean training) {
     this.model = model;
@@ -64,6 +66,12 @@ public final class ModelGraph implements AutoCloseable {
       assigns.add(assign(v, value).op());
       variables.put(w.key(), v);
       assignValues.put(w.key(), value);
+    }
+    for (Layer l : model.layers()) {
+      for (String suffix : training ? List.of("", "_train", "_reg") : List.of("")) {
+        String n = OpNames.of(l.name()) + suffix;
+        premade.put(n, tf.withSubScope(n));
+      }
     }
     CallContext inference = new CallContext(false, variables, null);
     this.output = tf.withName(OUTPUT).identity(forward(tf, inputs, inference, false, true));
@@ -131,6 +139,7 @@ public final class ModelGraph implements AutoCloseable {
     }
     this.graph = g;
     this.tf = Ops.create(g);
+    premade.clear();
     inputs.replaceAll(p -> new Placeholder<>(op(p)));
     output = same(output);
     variables.replaceAll((k, v) -> new Variable<>(op(v)));
@@ -166,7 +175,7 @@ public final class ModelGraph implements AutoCloseable {
     Layer last = model.outputLayer();
     Operand h = null;
     for (Layer l : model.layers()) {
-      Ops scoped = tf.withSubScope(OpNames.of(l.name()) + (ctx.training() ? "_train" : ""));
+      Ops scoped = scope(tf, l, ctx.training() ? "_train" : "");
       List<Operand> in = new ArrayList<>();
       for (String n : model.inbound(l.name())) in.add(values.get(n));
       if (recordInputs) layerInputs.add(in.get(0));
@@ -178,6 +187,17 @@ public final class ModelGraph implements AutoCloseable {
       values.put(l.name(), h);
     }
     return h;
+  }
+
+  /**
+   * Layer {@code l}'s sub-scope {@code suffix} of {@code parent}. TF-Java's withSubScope reads the
+   * name of every op in the graph, so making one per layer while the graph grows costs
+   * O(layers × ops): for the root, the scopes were made before the layers' ops, and each is used once.
+   */
+  private Ops scope(Ops parent, Layer l, String suffix) {
+    String n = OpNames.of(l.name()) + suffix;
+    Ops s = parent == tf ? premade.remove(n) : null;
+    return s != null ? s : parent.withSubScope(n);
   }
 
   /** Whether the model's output layer ends in this activation (null: false). */
@@ -194,7 +214,7 @@ public final class ModelGraph implements AutoCloseable {
   private Operand<? extends TNumber> regularization(Ops scope, CallContext ctx) {
     Operand total = null;
     for (Layer l : model.layers()) {
-      Operand r = l.regularization(scope.withSubScope(OpNames.of(l.name()) + "_reg"), ctx, (Class) type);
+      Operand r = l.regularization(scope(scope, l, "_reg"), ctx, (Class) type);
       if (r != null) total = total == null ? r : scope.math.add(total, r);
     }
     return total;
