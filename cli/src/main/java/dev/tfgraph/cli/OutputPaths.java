@@ -16,6 +16,7 @@ final class OutputPaths {
   /** A folder that exists or can be created (null: not asked for). */
   static void folder(String option, Path p) {
     if (p == null) return;
+    if (p.toString().isEmpty()) throw new BadInputException(option + " is empty, expected a folder path");
     if (Files.exists(p) && !Files.isDirectory(p)) throw new BadInputException(option + " " + p + " is a file, expected a folder");
     creatable(option, p, p);
   }
@@ -29,6 +30,7 @@ final class OutputPaths {
   /** A file that can be written, replacing any old one (null: not asked for). */
   static void file(String option, Path p) {
     if (p == null) return;
+    if (p.toString().isEmpty()) throw new BadInputException(option + " is empty, expected a file path");
     if (Files.isDirectory(p)) throw new BadInputException(option + " " + p + " is a folder, expected a file");
     Path parent = p.toAbsolutePath().getParent();
     if (parent != null) creatable(option, p, parent);

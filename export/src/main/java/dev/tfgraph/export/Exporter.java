@@ -166,6 +166,11 @@ public final class Exporter {
       return new Result(base.resolve(Integer.toString(v)), v, maxAbs, Arrays.equals(expected, got), (System.nanoTime() - t0) / 1e9);
     } catch (IOException e) {
       throw new RunFailedException("export to " + base + " failed: " + e.getMessage() + "; no version was written", e);
+    } catch (org.tensorflow.exceptions.TensorFlowException e) {
+      // TF's saver writes the variables: a full disk arrives as ResourceExhausted with an OOM hint that does not apply
+      String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      String why = m.contains("No space left on device") ? "no space left on device" : m.lines().findFirst().orElse(m);
+      throw new RunFailedException("export to " + base + " failed while TF wrote the variables: " + why + "; no version was written", e);
     } finally {
       deleteTree(work);
       deleteTree(staging);   // gone once published

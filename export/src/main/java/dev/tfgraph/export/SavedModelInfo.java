@@ -33,7 +33,12 @@ public final class SavedModelInfo {
   public static Map<String, NpyArray> weights(Predictor p) {
     Map<String, String> keyOf = new LinkedHashMap<>();
     if (p.info() != null && p.info().has("spec")) {
-      Model m = Model.fromConfig(p.info().get("spec"));
+      Model m;
+      try {
+        m = Model.fromConfig(p.info().get("spec"));
+      } catch (dev.tfgraph.graph.BadInputException e) {
+        throw new dev.tfgraph.graph.BadInputException(p.dir() + ": the spec in assets.extra/tfgraph.json does not build: " + e.getMessage(), e);
+      }
       for (WeightSpec w : m.weights()) keyOf.put(w.varName(), w.key());
     }
     Map<String, long[]> vars = variables(p.bundle());

@@ -32,6 +32,7 @@ public final class KerasH5 {
 
   /** Weights for the given layers of a model, by {@code <layer>.<weight>}; every one checked for shape. */
   public static Map<String, NpyArray> read(Path file, Model model, List<String> layerNames) {
+    if (Files.isDirectory(file)) throw new BadInputException(file + " is a folder, expected a Keras .h5 weights file");
     if (!Files.isRegularFile(file)) throw new BadInputException(file + ": no such file");
     Map<String, NpyArray> out = new LinkedHashMap<>();
     try (HdfFile h5 = new HdfFile(file)) {

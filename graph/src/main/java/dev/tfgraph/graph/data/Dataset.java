@@ -100,7 +100,7 @@ public record Dataset(List<Input> inputs, int[] y, Input targets) {
     if (y.shape().length != 1 || y.shape()[0] != s[0]) {
       throw new BadInputException(yFile + ": expected shape [" + s[0] + "] (one label per example of " + xFile + "), received " + y.shapeString());
     }
-    return new Dataset(x.toFloats(), y.toInts(), Arrays.copyOfRange(s, 1, s.length));
+    return new Dataset(x.toFloats(), labels(y, yFile.toString()), Arrays.copyOfRange(s, 1, s.length));
   }
 
   /**
@@ -144,7 +144,16 @@ public record Dataset(List<Input> inputs, int[] y, Input targets) {
       long[] ts = y.shape();
       return new Dataset(inputs, null, new Input("targets", y.toFloats(), Arrays.copyOfRange(ts, 1, ts.length)));
     }
-    return new Dataset(inputs, y.toInts());
+    return new Dataset(inputs, labels(y, yWhat));
+  }
+
+  /** Integer labels, a value that does not fit named with the file. */
+  static int[] labels(NpyArray y, String yWhat) {
+    try {
+      return y.toInts();
+    } catch (BadInputException e) {
+      throw new BadInputException(yWhat + ": " + e.getMessage(), e);
+    }
   }
 
   /** train-* or t10k-* IDX files in dir, .gz or raw. */
