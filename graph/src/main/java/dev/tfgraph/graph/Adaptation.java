@@ -27,6 +27,12 @@ final class Adaptation {
       if (!(layers.get(i) instanceof Adaptable a)) continue;
       rt.setWeights(weights);
       float[] in = fetchAll(rt, rt.graph().layerInputs().get(i), train);
+      int bad = Finite.first(in);
+      if (bad >= 0) {
+        long per = Math.max(1, in.length / Math.max(1, train.size()));
+        throw new BadInputException(layers.get(i).where() + " adapts to its input on the training data, which is " + in[bad]
+            + " for example " + bad / per + " (non-finite training data, or layers before it that overflow)");
+      }
       Map<String, double[]> values = a.adapt(in, train.size(), train.y(), Math.max(train.numClasses(), model.numOutputs()));
       for (var e : values.entrySet()) {
         String key = layers.get(i).name() + "." + e.getKey();

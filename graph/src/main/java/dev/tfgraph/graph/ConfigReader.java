@@ -36,6 +36,11 @@ public final class ConfigReader {
     return where;
   }
 
+  /** Whether the key is given as JSON null (most keys take null as "the default"; a few must tell it apart). */
+  public boolean isNull(String key) {
+    return node.has(key) && node.get(key).isNull();
+  }
+
   public boolean has(String key) {
     return node.has(key) && !node.get(key).isNull();
   }

@@ -41,6 +41,10 @@ public final class Normalization extends Layer implements Adaptable {
 
   /** Reads this layer's keys from a spec, with the defaults above; registered in {@link Layers}. */
   public static Normalization parse(ConfigReader c, String name, boolean trainable) {
+    if (c.isNull("axis")) {   // Keras' axis=None is one mean and variance over every axis: not the default here
+      throw new dev.tfgraph.graph.BadInputException(c.where() + ": axis null (Keras' None: one mean and variance over every axis) is not"
+          + " supported; expected the axis to keep, -1 (the last, the default)");
+    }
     return new Normalization(name, c.integer("axis", DEFAULT_AXIS), trainable);
   }
 

@@ -60,6 +60,22 @@ class NormalizationTest {
     }
   }
 
+  /** Non-finite training data is named where the layer adapts to it, not later as a non-finite weight. */
+  @Test
+  void adaptingToNonFiniteDataIsNamed() {
+    dev.tfgraph.graph.Model m = dev.tfgraph.graph.Model.builder("n", "x", 4).add(new Normalization("norm"))
+        .add(new Dense("head", 4, "softmax")).build();
+    dev.tfgraph.graph.data.Dataset d = Synthetic.fourClasses(64, 4, 1);
+    d.x()[4 * 9 + 2] = Float.NaN;
+    dev.tfgraph.graph.TrainOptions o = new dev.tfgraph.graph.TrainOptions();
+    o.progress = false;
+    try (dev.tfgraph.graph.Trainer t = new dev.tfgraph.graph.Trainer(m, o)) {
+      var e = org.junit.jupiter.api.Assertions.assertThrows(dev.tfgraph.graph.BadInputException.class, () -> t.fit(d, null, null));
+      assertTrue(e.getMessage().contains("Normalization 'norm' adapts to its input") && e.getMessage().contains("NaN for example 9"),
+          e.getMessage());
+    }
+  }
+
   /** Trainer adapts before the first step; training leaves mean and variance as adapted. */
   @Test
   void trainerAdaptsAndTrainingKeepsTheStatistics() {
@@ -89,6 +105,7 @@ class NormalizationTest {
   @Test
   void badConfigsAreNamed() {
     Configs.rejects("{'type': 'Normalization', 'name': 'n', 'axis': 'last'}", "Normalization 'n'", "axis", "\"last\"");
+    Configs.rejects("{'type': 'Normalization', 'name': 'n', 'axis': null}", "Normalization 'n'", "axis null", "Keras' None");
     Configs.rejects("{'type': 'Normalization', 'name': 'n', 'axis': 1}", new long[] {4, 3}, "Normalization 'n'", "axis",
         "-1 or 2", "received 1", "not supported");
     Configs.rejects("{'type': 'Normalization', 'name': 'n', 'axis': 0}", new long[] {4}, "Normalization 'n'", "axis", "received 0");
