@@ -9,6 +9,8 @@ attributes and the [kh, kw, c_in, c_out] kernel layout are those Keras writes:
 - vgg16_div16_keras3.weights.h5: Keras 3 layout as newer Keras 3 releases write it (saving_lib): every layer of
   model.layers under layers/<class in snake case>[_k] (input_layer, conv2d, conv2d_1, max_pooling2d, ...), its
   variables vars/0, 1, and the layer's name as attribute "name" of vars;
+- vgg16_div16_keras3_nested.weights.h5: the same base saved inside another model (Sequential([base, Dense])):
+  layers/functional/layers/conv2d..., with the head's layers/dense/vars beside it; no name attributes;
 - vgg16_div16_missing.h5: block3_conv2 absent;  vgg16_div16_misshaped.h5: block5_conv3 bias of 31 values.
 Also writes vgg16_div16_expected.npz: the weights by tfgraph key, for the test to compare.
 """
@@ -70,9 +72,24 @@ def keras3(path, w):
                 g.create_dataset("1", data=w[n][1])
 
 
+def keras3_nested(path, w):
+    """A model saved inside another: the base's layers one level down, the outer model's own layers beside it."""
+    with h5py.File(path, "w") as f:
+        f.create_group("vars")
+        f.create_group("layers/functional/vars")
+        for i, n in enumerate(CONVS):
+            g = f.create_group(f"layers/functional/layers/conv2d{'_' + str(i) if i else ''}/vars")
+            g.create_dataset("0", data=w[n][0])
+            g.create_dataset("1", data=w[n][1])
+        d = f.create_group("layers/dense/vars")
+        d.create_dataset("0", data=np.zeros((32, 10), np.float32))
+        d.create_dataset("1", data=np.zeros(10, np.float32))
+
+
 w = weights()
 keras2(os.path.join(HERE, "vgg16_div16_keras2.h5"), w)
 keras3(os.path.join(HERE, "vgg16_div16_keras3.weights.h5"), w)
+keras3_nested(os.path.join(HERE, "vgg16_div16_keras3_nested.weights.h5"), w)
 keras2(os.path.join(HERE, "vgg16_div16_missing.h5"), w, skip="block3_conv2")
 keras2(os.path.join(HERE, "vgg16_div16_misshaped.h5"), w, bad_bias="block5_conv3")
 np.savez(os.path.join(HERE, "vgg16_div16_expected.npz"),

@@ -34,7 +34,7 @@ final class Keras3 {
   /** The Keras 3 layout of {@code h5} for these layers, or null for a Keras 2 file. */
   static Keras3 of(HdfFile h5, Model model, List<String> layerNames, Path file) {
     if (h5.getAttribute("layer_names") != null || !(KerasH5.find(h5, "layers") instanceof Group root)) return null;
-    Group layers = container(root);
+    Group layers = container(root, layerNames.isEmpty() ? "" : snake(model.layer(layerNames.get(0)).type()));
     Keras3 k = new Keras3(file);
     Map<String, Group> named = new HashMap<>();
     for (Node n : layers.getChildren().values()) {
@@ -81,13 +81,11 @@ final class Keras3 {
     return out;
   }
 
-  /** The group holding the layers: the root's, or that of the one model saved inside it. */
-  private static Group container(Group root) {
+  /** The group holding the layers: the root's, or that of the model saved inside it which holds layers of class {@code cls}. */
+  private static Group container(Group root, String cls) {
+    if (root.getChild(cls) != null) return root;
     for (Node n : root.getChildren().values()) {
-      if (n instanceof Group g && g.getChild("vars") instanceof Group v && !v.getChildren().isEmpty()) return root;
-    }
-    for (Node n : root.getChildren().values()) {
-      if (n instanceof Group g && g.getChild("layers") instanceof Group inner) return inner;
+      if (n instanceof Group g && g.getChild("layers") instanceof Group inner && inner.getChild(cls) != null) return inner;
     }
     return root;
   }

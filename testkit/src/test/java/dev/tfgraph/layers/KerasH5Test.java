@@ -29,12 +29,12 @@ class KerasH5Test {
     return Models.ibVgg16(32, 16, "eigh", 10, true);
   }
 
-  /** Keras 2 by layer name; Keras 3 (newer releases) by the name attribute of layers/conv2d_k/vars. */
+  /** Keras 2 by layer name; Keras 3 (newer releases) by the name attribute of layers/conv2d_k/vars; a base saved inside another model. */
   @Test
   void mapsEveryVgg16WeightNameInBothLayouts() {
     Map<String, NpyArray> want = Npz.read(DIR.resolve("vgg16_div16_expected.npz"));
     assertEquals(26, want.size());
-    for (String f : new String[] {"vgg16_div16_keras2.h5", "vgg16_div16_keras3.weights.h5"}) {
+    for (String f : new String[] {"vgg16_div16_keras2.h5", "vgg16_div16_keras3.weights.h5", "vgg16_div16_keras3_nested.weights.h5"}) {
       Map<String, NpyArray> got = KerasH5.read(DIR.resolve(f), small(), Models.VGG16_CONVS);
       assertEquals(want.keySet(), got.keySet(), f);
       for (String k : want.keySet()) assertArrayEquals(want.get(k).toFloats(), got.get(k).toFloats(), f + " " + k);
