@@ -168,7 +168,7 @@ public final class Predictor implements AutoCloseable {
           + " (signature input \"" + name + "\")");
     }
     if (s[0] == 0) throw new BadInputException(which + " has an empty batch (shape " + x.shapeString() + ")");
-    if (x.kind() == NpyArray.Kind.FLOAT64) {   // fed as float32: a finite value beyond its range would become infinite
+    if (x.kind() == NpyArray.Kind.FLOAT64 && info(name).getDtype() != DataType.DT_DOUBLE) {   // fed as float32: beyond its range, infinite
       double[] d = x.toDoubles();
       for (int i = 0; i < d.length; i++) {
         if (Double.isFinite(d[i]) && Float.isInfinite((float) d[i])) {
@@ -218,16 +218,19 @@ public final class Predictor implements AutoCloseable {
       first = first == null ? k : first;
     }
     if (batchSize < 1) throw new BadInputException("batch size must be positive, received " + batchSize);
-    Class<?> type = inputDtype() == DataType.DT_DOUBLE ? TFloat64.class : TFloat32.class;
-    List<BatchedRun.Feed> feeds = new ArrayList<>();
+    List<BatchedRun.Input> feeds = new ArrayList<>();
     for (String k : inputNames()) {
       NpyArray x = xs.get(k);
       long[] shape = x.shape();
       shape[0] = -1;
-      feeds.add(new BatchedRun.Feed(inputs.get(k).getName(), Shape.of(shape), x.toFloats()));
+      String tensor = inputs.get(k).getName();
+      // a float64 model takes float64 arrays as they are (its precision); anything else goes in as float32
+      feeds.add(info(k).getDtype() == DataType.DT_DOUBLE && x.kind() == NpyArray.Kind.FLOAT64
+          ? new BatchedRun.Doubles(tensor, Shape.of(shape), x.toDoubles())
+          : BatchedRun.Feed.of(tensor, Shape.of(shape), x.toFloats(), info(k).getDtype() == DataType.DT_DOUBLE ? TFloat64.class : TFloat32.class));
     }
     try {
-      return BatchedRun.run(bundle.session(), type, feeds, Math.toIntExact(n), batchSize, output.getName());
+      return BatchedRun.run(bundle.session(), feeds, Math.toIntExact(n), batchSize, output.getName());
     } catch (BadInputException e) {
       throw e;
     } catch (RuntimeException e) {

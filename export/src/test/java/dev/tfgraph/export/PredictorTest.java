@@ -106,6 +106,31 @@ class PredictorTest {
     return rssKb() - Runtime.getRuntime().totalMemory() / 1024;
   }
 
+  /** A float64 export is fed and read in float64: a linear layer agrees with Java's double math to 1e-13, not float32's 1e-7. */
+  @Test
+  void aFloat64ModelKeepsFloat64(@TempDir Path base) {
+    Model m = Model.fromConfig("""
+        {"name": "d", "input": {"name": "x", "shape": [null, 3], "dtype": "float64"},
+         "layers": [{"type": "Dense", "name": "fc", "units": 2}]}""");
+    java.util.Map<String, NpyArray> w = java.util.Map.of(
+        "fc.kernel", NpyArray.ofDoubles(new long[] {3, 2}, new double[] {0.1, 0.2, 0.3, 0.4, 0.5, 0.6}),
+        "fc.bias", NpyArray.ofDoubles(new long[] {2}, new double[] {1.0 / 3, -1.0 / 7}));
+    Path dir = Exporter.export(m, w, base, null, java.util.Map.of()).dir();
+    double[] x = {1.0 / 3, Math.PI, Math.E, -1.0 / 9, 1e-3 / 7, 12345.678901234};
+    try (Predictor p = Predictor.load(dir)) {
+      NpyArray y = p.predict(NpyArray.ofDoubles(new long[] {2, 3}, x), 2);
+      assertEquals(NpyArray.Kind.FLOAT64, y.kind());
+      double[] got = y.toDoubles();
+      for (int i = 0; i < 2; i++) {
+        for (int j = 0; j < 2; j++) {
+          double want = w.get("fc.bias").toDoubles()[j];
+          for (int k = 0; k < 3; k++) want += x[i * 3 + k] * w.get("fc.kernel").toDoubles()[k * 2 + j];
+          assertEquals(want, got[i * 2 + j], 1e-13 * Math.max(1, Math.abs(want)), "[" + i + ", " + j + "]");
+        }
+      }
+    }
+  }
+
   @Test
   void checksShapeAndDtypeBeforeRunning(@TempDir Path base) throws Exception {
     try (Predictor p = Predictor.load(export(base))) {

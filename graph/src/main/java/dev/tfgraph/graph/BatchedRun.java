@@ -11,7 +11,8 @@ import org.tensorflow.ndarray.Shape;
 
 /**
  * The one batched-fetch loop: runs one fetch over n examples of every input (floats, or encoded bytes), {@code batchSize}
- * rows per {@code Session.run}, and concatenates the outputs along the batch axis (as float32).
+ * rows per {@code Session.run}, and concatenates the outputs along the batch axis (float64 outputs as
+ * float64, any other as float32).
  * Prediction ({@link ModelRuntime#predict}, the export's {@code Predictor}) and adaptation use it.
  */
 public final class BatchedRun {
@@ -28,12 +29,29 @@ public final class BatchedRun {
       return new Feed(endpoint(placeholder), shape, rows);
     }
 
+    /** A float input of tensor {@code name} ("op:index"), made into tensors of {@code type}. */
+    public static Input of(String name, Shape shape, float[] rows, Class<?> type) {
+      return new Feed(name, shape, rows).as(type);
+    }
+
     Input as(Class<?> type) {
       long size = Shapes.exampleSize(shape);
       return new Input() {
         @Override public String name() { return name; }
         @Override public Tensor rows(int from, int count) { return Tensors.rows(type, shape, rows, from, count, size); }
       };
+    }
+  }
+
+  /** A float64 input fed as float64 (a float64 model's precision): its shape (batch axis −1), its rows row-major. */
+  public record Doubles(String name, Shape shape, double[] rows) implements Input {
+    @Override
+    public Tensor rows(int from, int count) {
+      long size = Shapes.exampleSize(shape);
+      long[] dims = shape.asArray();
+      dims[0] = count;
+      return Tensors.of(org.tensorflow.types.TFloat64.class, Shape.of(dims),
+          java.util.Arrays.copyOfRange(rows, Math.toIntExact(from * size), Math.toIntExact((from + count) * size)));
     }
   }
 
@@ -59,11 +77,12 @@ public final class BatchedRun {
     return run(session, feeds.stream().map(f -> f.as(type)).toList(), n, batchSize, fetch);
   }
 
-  /** {@code fetch} for rows [0, n) of every input, {@code batchSize} rows per run. */
+  /** {@code fetch} for rows [0, n) of every input, {@code batchSize} rows per run; a float64 fetch stays float64. */
   public static NpyArray run(Session session, List<? extends Input> feeds, int n, int batchSize, String fetch) {
     if (batchSize < 1) throw new BadInputException("batch size must be positive, received " + batchSize);
     if (n < 1) throw new BadInputException("no examples to run, expected at least one");
     float[] out = null;
+    double[] out64 = null;
     long[] outShape = null;
     long rowSize = 0;
     Tensor[] xs = new Tensor[feeds.size()];
@@ -78,14 +97,20 @@ public final class BatchedRun {
         }
         try (Result res = r.fetch(fetch).run()) {
           Tensor y = res.get(0);
-          if (out == null) {
+          if (outShape == null) {
             outShape = y.shape().asArray();
             outShape[0] = n;
             rowSize = y.shape().size() / b;
-            out = new float[Math.toIntExact(n * rowSize)];
+            if (y instanceof org.tensorflow.types.TFloat64) out64 = new double[Math.toIntExact(n * rowSize)];
+            else out = new float[Math.toIntExact(n * rowSize)];
           }
-          float[] f = Tensors.toFloats(y);
-          System.arraycopy(f, 0, out, Math.toIntExact(from * rowSize), f.length);
+          if (out64 != null) {
+            double[] d = Tensors.toDoubles(y);
+            System.arraycopy(d, 0, out64, Math.toIntExact(from * rowSize), d.length);
+          } else {
+            float[] f = Tensors.toFloats(y);
+            System.arraycopy(f, 0, out, Math.toIntExact(from * rowSize), f.length);
+          }
         }
       } finally {
         for (int i = 0; i < xs.length; i++) {
@@ -94,6 +119,6 @@ public final class BatchedRun {
         }
       }
     }
-    return NpyArray.ofFloats(outShape, out);
+    return out64 != null ? NpyArray.ofDoubles(outShape, out64) : NpyArray.ofFloats(outShape, out);
   }
 }
