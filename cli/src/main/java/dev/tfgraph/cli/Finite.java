@@ -1,17 +1,10 @@
 package dev.tfgraph.cli;
 
-import dev.tfgraph.graph.RunFailedException;
 import dev.tfgraph.graph.data.NpyArray;
 
-/** predict --check-finite: the output must hold no NaN or infinity (graph's one test, {@link dev.tfgraph.graph.Finite}). */
+/** Non-finite outputs of predict and evaluate, described in one line (graph's one test, {@link dev.tfgraph.graph.Finite}). */
 final class Finite {
   private Finite() {}
-
-  /** Fails naming the first non-finite element and how many there are. */
-  static void check(NpyArray a, String what) {
-    String problem = describe(a, what);
-    if (problem != null) throw new RunFailedException(problem);
-  }
 
   /** "WHAT has N non-finite values (first at [i, j]: NaN)", or null when every value is finite. */
   static String describe(NpyArray a, String what) {

@@ -53,8 +53,8 @@ public final class PredictCommand implements Callable<Integer> {
   }
 
   private void write(Predictor p, NpyArray y) {
-    if (checkFinite) Finite.check(y, "output of " + p.dir());
-    String nonFinite = Finite.describe(y, "the output");
+    String nonFinite = Finite.describe(y, checkFinite ? "output of " + p.dir() : "the output");   // one scan, either way
+    if (nonFinite != null && checkFinite) throw new RunFailedException(nonFinite);
     if (nonFinite != null) System.err.println("tfgraph: warning: " + nonFinite + "; written as computed (--check-finite fails instead)");
     try {
       Npy.write(output, y);

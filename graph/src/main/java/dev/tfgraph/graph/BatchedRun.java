@@ -47,11 +47,7 @@ public final class BatchedRun {
   public record Doubles(String name, Shape shape, double[] rows) implements Input {
     @Override
     public Tensor rows(int from, int count) {
-      long size = Shapes.exampleSize(shape);
-      long[] dims = shape.asArray();
-      dims[0] = count;
-      return Tensors.of(org.tensorflow.types.TFloat64.class, Shape.of(dims),
-          java.util.Arrays.copyOfRange(rows, Math.toIntExact(from * size), Math.toIntExact((from + count) * size)));
+      return Tensors.rows(org.tensorflow.types.TFloat64.class, shape, rows, from, count, Shapes.exampleSize(shape));
     }
   }
 

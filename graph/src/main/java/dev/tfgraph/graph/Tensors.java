@@ -51,6 +51,12 @@ public final class Tensors {
     return TFloat64.tensorOf(s, DataBuffers.of(d, true, false));
   }
 
+  /** As {@link #rows(Class, Shape, float[], long, int, long)} for float64 data (kept float64 for a float64 type). */
+  public static Tensor rows(Class<?> type, Shape exampleBatchShape, double[] data, long from, int n, long exampleSize) {
+    int off = Math.toIntExact(from * exampleSize);
+    return of(type, Shapes.withBatch(exampleBatchShape, n), java.util.Arrays.copyOfRange(data, off, Math.toIntExact(off + n * exampleSize)));
+  }
+
   /** The arrays one after another. */
   public static float[] concat(java.util.List<float[]> parts) {
     float[] out = new float[parts.stream().mapToInt(p -> p.length).sum()];
