@@ -24,16 +24,17 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
+    header = "Times a model's training steps against a bare Session.run loop over the same graph.",
     description = {"Times training steps on synthetic data of the model's shape, after a warm-up, alternating",
         "tfgraph's step with a bare Session.run loop over the same graph; last stdout line is JSON."})
 public final class BenchCommand implements Callable<Integer> {
   @Mixin ModelOptions model;
-  @Option(names = "--batch-size", converter = Ranges.Positive.class, description = ">= 1 (default ${DEFAULT-VALUE})") int batchSize = 128;
+  @Option(names = "--batch-size", converter = Ranges.Positive.class, description = "examples per training step, >= 1 (default ${DEFAULT-VALUE})") int batchSize = 128;
   @Option(names = "--steps", converter = Ranges.Positive.class, description = "timed steps per side, >= 1 (default ${DEFAULT-VALUE})") int steps = 20;
   @Option(names = "--warmup", converter = Ranges.NonNegative.class, description = "untimed steps first, >= 0 (default ${DEFAULT-VALUE})") int warmup = 3;
   @Option(names = "--device", description = "auto, cpu or gpu (default ${DEFAULT-VALUE})") String device = "auto";
   @Option(names = "--profile", description = "trace one step (RunOptions FULL_TRACE) and print where its time goes, by op type") boolean profile;
-  @Option(names = "--verbose") boolean verbose;
+  @Option(names = "--verbose", description = "on an error, print its stack trace too") boolean verbose;
 
   @Override
   public Integer call() {
@@ -118,7 +119,7 @@ public final class BenchCommand implements Callable<Integer> {
     final long sum = Math.max(total, 1);
     System.err.println("op type                         total µs   share");
     byType.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).limit(20)
-        .forEach(e -> System.err.printf("%-30s %9d  %5.1f%%%n", e.getKey(), e.getValue(), 100.0 * e.getValue() / sum));
+        .forEach(e -> System.err.printf(java.util.Locale.ROOT, "%-30s %9d  %5.1f%%%n", e.getKey(), e.getValue(), 100.0 * e.getValue() / sum));
   }
 
   static double median(double[] v) {

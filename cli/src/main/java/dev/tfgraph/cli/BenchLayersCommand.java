@@ -32,12 +32,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench-layers", mixinStandardHelpOptions = true,
+    header = "Times each seed layer forward and backward against a Dense layer of the same widths.",
     description = {"Forward + backward time of each seed layer at the size it has in the built-in models (batch 128),",
         "with a Dense layer of the same input and output width as the baseline; JSON lines with ratios."})
 public final class BenchLayersCommand implements Callable<Integer> {
-  @Option(names = "--batch-size", converter = Ranges.Positive.class, description = ">= 1 (default ${DEFAULT-VALUE})") int batch = 128;
-  @Option(names = "--repeats", converter = Ranges.Positive.class, description = ">= 1 (default ${DEFAULT-VALUE})") int repeats = 20;
-  @Option(names = "--verbose") boolean verbose;
+  @Option(names = "--batch-size", converter = Ranges.Positive.class, description = "examples per training step, >= 1 (default ${DEFAULT-VALUE})") int batch = 128;
+  @Option(names = "--repeats", converter = Ranges.Positive.class, description = "timed runs per layer, >= 1 (default ${DEFAULT-VALUE})") int repeats = 20;
+  @Option(names = "--verbose", description = "on an error, print its stack trace too") boolean verbose;
 
   record Case(String name, Layer layer, long[] in, Layer baseline) {}
 

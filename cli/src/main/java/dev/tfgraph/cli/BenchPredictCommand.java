@@ -20,13 +20,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench-predict", mixinStandardHelpOptions = true,
+    header = "Times an exported model's inference against a bare Session.run, per batch size.",
     description = {"Inference latency of an exported model: Predictor (checks, conversions, batching) against a bare",
         "SavedModelBundle Session.run with a prepared tensor, alternating; p50/p99 per batch size, JSON lines."})
 public final class BenchPredictCommand implements Callable<Integer> {
-  @Option(names = "--model", required = true, paramLabel = "DIR") Path model;
-  @Option(names = "--batch-sizes", split = ",", converter = Ranges.Positive.class, description = "each >= 1 (default 1,128)") int[] batchSizes = {1, 128};
+  @Option(names = "--model", required = true, paramLabel = "DIR", description = "the exported model: a version folder, or a base folder (its newest version)") Path model;
+  @Option(names = "--batch-sizes", split = ",", converter = Ranges.Positive.class, description = "batch sizes to time, comma-separated, each >= 1 (default 1,128)") int[] batchSizes = {1, 128};
   @Option(names = "--iterations", converter = Ranges.Positive.class, description = "per side and batch size, >= 1 (default ${DEFAULT-VALUE})") int iterations = 500;
-  @Option(names = "--verbose") boolean verbose;
+  @Option(names = "--verbose", description = "on an error, print its stack trace too") boolean verbose;
 
   @Override
   public Integer call() {

@@ -24,13 +24,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench-sqrt", mixinStandardHelpOptions = true,
+    header = "Times the matrix square root methods (svd, eigh, newton_schulz) forward and backward.",
     description = {"Times MatrixSqrt forward + backward (svd, eigh, newton_schulz) on rank-deficient",
         "bilinear-pooling matrices, float32; one JSON line per (method, batch, C), ratios against svd."})
 public final class BenchSqrtCommand implements Callable<Integer> {
   @Option(names = "--sizes", split = ",", converter = Ranges.SqrtSize.class, description = "BATCHxC pairs, both >= 1 (default ${DEFAULT-VALUE})")
   List<String> sizes = List.of("32x64", "32x256", "32x512", "128x64");
   @Option(names = "--repeats", converter = Ranges.Positive.class, description = "timed runs per case, >= 1 (default ${DEFAULT-VALUE})") int repeats = 5;
-  @Option(names = "--verbose") boolean verbose;
+  @Option(names = "--verbose", description = "on an error, print its stack trace too") boolean verbose;
 
   @Override
   public Integer call() {

@@ -20,17 +20,18 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
+    header = "The main job: trains ib-cnn on the shipped data, exports it and checks the export's parity.",
     description = {"The main job: trains a built-in model (ib-cnn by default) on the shipped data, exports a",
         "SavedModel, reloads it and checks parity with the in-process model on the test set."})
 public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--model", description = "built-in model (default ${DEFAULT-VALUE})") String name = "ib-cnn";
   @Option(names = "--sqrt", description = "ib-cnn's square root (default ${DEFAULT-VALUE})") String sqrt = dev.tfgraph.layers.MatrixSqrt.DEFAULT_METHOD;
-  @Option(names = "--epochs", converter = Ranges.Positive.class, description = ">= 1 (default ${DEFAULT-VALUE})") int epochs = 3;
-  @Option(names = "--batch-size", converter = Ranges.Positive.class, description = ">= 1 (default ${DEFAULT-VALUE})") int batchSize = 64;
+  @Option(names = "--epochs", converter = Ranges.Positive.class, description = "passes over the training data, >= 1 (default ${DEFAULT-VALUE})") int epochs = 3;
+  @Option(names = "--batch-size", converter = Ranges.Positive.class, description = "examples per training step, >= 1 (default ${DEFAULT-VALUE})") int batchSize = 64;
   @Option(names = "--out", description = "export base folder (default ${DEFAULT-VALUE})") Path out = Path.of("out", "main-job");
   @Mixin DataOptions data;
-  @Option(names = "--quiet") boolean quiet;
-  @Option(names = "--verbose") boolean verbose;
+  @Option(names = "--quiet", description = "no progress lines on stderr") boolean quiet;
+  @Option(names = "--verbose", description = "on an error, print its stack trace too") boolean verbose;
 
   @Override
   public Integer call() {
@@ -62,9 +63,9 @@ public final class DemoCommand implements Callable<Integer> {
       reloaded = p.predict(NpyArray.ofFloats(shape, test.x()), 256);
     }
     ParityCommand.Report rep = ParityCommand.compare(reloaded.toFloats(), toDoubles(inProcess), 1e-5, 1e-6);
-    System.out.printf("%s trained %d epochs on %d images in %.1f s (%.1f ms/step): test accuracy %.4f on %d images%n",
+    System.out.printf(java.util.Locale.ROOT, "%s trained %d epochs on %d images in %.1f s (%.1f ms/step): test accuracy %.4f on %d images%n",
         name, r.history().size(), train.size(), r.seconds(), r.msPerStep(), r.test().accuracy(), test.size());
-    System.out.printf("exported to %s in %.1f s; reloaded export vs in-process model: max abs diff %.3g over %d outputs (%s)%n",
+    System.out.printf(java.util.Locale.ROOT, "exported to %s in %.1f s; reloaded export vs in-process model: max abs diff %.3g over %d outputs (%s)%n",
         e.dir(), e.seconds(), rep.maxAbs(), rep.count(), rep.failing() == 0 ? "parity PASS" : "parity FAIL");
     Map<String, Object> j = new LinkedHashMap<>();
     j.put("model", name);

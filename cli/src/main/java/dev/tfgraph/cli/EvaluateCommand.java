@@ -19,13 +19,13 @@ import picocli.CommandLine.Option;
 public final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--model", required = true, paramLabel = "DIR", description = "version folder or base folder (newest version)") Path model;
   @Mixin DataOptions data;
-  @Option(names = "--batch-size", converter = Ranges.Positive.class, description = ">= 1 (default ${DEFAULT-VALUE})") int batchSize = 256;
+  @Option(names = "--batch-size", converter = Ranges.Positive.class, description = "examples per run of the model, >= 1 (default ${DEFAULT-VALUE})") int batchSize = 256;
   @Option(names = "--loss", description = "the loss to report, as train takes it (default ${DEFAULT-VALUE}); mse, mae, categorical and binary cross-entropy read float targets from --y")
   String loss = dev.tfgraph.graph.loss.Losses.DEFAULT;
   @Option(names = "--metrics", split = ",", paramLabel = "NAME", description = "metrics to report, comma-separated (default: accuracy, with top_5_accuracy past 5 classes; mse,mae for regression)")
   java.util.List<String> metrics;
   @Option(names = "--trusted", description = "skip loading the model in a child JVM first (default: untrusted models are probed there)") boolean trusted;
-  @Option(names = "--verbose") boolean verbose;
+  @Option(names = "--verbose", description = "on an error, print its stack trace too") boolean verbose;
 
   @Override
   public Integer call() {

@@ -2,6 +2,8 @@ package dev.tfgraph.cli;
 
 import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.RunFailedException;
+import dev.tfgraph.graph.UnknownTypeException;
+import java.io.PrintStream;
 import java.util.Arrays;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -28,6 +30,22 @@ public final class Main implements Runnable {
   }
 
   public static int execute(String... args) {
+    PrintStream out = System.out, err = System.err;
+    System.setOut(PrintableStream.wrap(out));
+    System.setErr(PrintableStream.wrap(err));
+    try {
+      UserClasspath.warnOnce();
+      return executeEscaped(args);
+    } finally {
+      System.out.flush();
+      System.err.flush();
+      System.setOut(out);
+      System.setErr(err);
+    }
+  }
+
+  /** {@link #execute} with control characters in anything printed made visible ({@link PrintableStream}). */
+  private static int executeEscaped(String... args) {
     boolean verbose = Arrays.asList(args).contains("--verbose");
     CommandLine cl = new CommandLine(new Main());
     cl.setParameterExceptionHandler((ex, a) -> {
@@ -59,7 +77,7 @@ public final class Main implements Runnable {
         String flag = o.longestName();
         String snake = flag.replaceFirst("^--", "").replace('-', '_');
         // only names with an underscore: a plain word ("model", "data") is English in a message, not an option
-        if (flag.startsWith("--") && snake.contains("_")) m = m.replaceAll("(?<![\\w-])" + snake + "(?![\\w])", flag);
+        if (flag.startsWith("--") && snake.contains("_")) m = m.replaceAll("(?<![\\w.-])" + snake + "(?![\\w])", flag);
       }
       if (!m.equals(b.getMessage())) e = new BadInputException(m, b);
     }
@@ -82,6 +100,8 @@ public final class Main implements Runnable {
       return RUN_FAILED;
     }
     String msg = e.getMessage() == null || e.getMessage().isBlank() ? null : oneLine(e.getMessage());
+    UnknownTypeException unknown = find(e, UnknownTypeException.class);
+    if (unknown != null) msg = oneLine(unknown.getMessage()) + UserClasspath.hint(unknown.type());
     if (e instanceof BadInputException || e instanceof RunFailedException || e instanceof IllegalArgumentException) {
       System.err.println("tfgraph: " + (msg != null ? msg : e.getClass().getSimpleName()));
       return e instanceof RunFailedException ? RUN_FAILED : BAD_INPUT;

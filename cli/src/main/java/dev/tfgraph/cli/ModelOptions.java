@@ -34,7 +34,7 @@ public final class ModelOptions {
       if (!parsed.hasMatchedOption(e.getKey())) continue;
       if (name == null || !e.getValue().contains(name)) {
         throw new BadInputException(e.getKey() + " applies to --model " + String.join(", ", e.getValue()) + " only, not to "
-            + (name == null ? "--spec" : "--model " + name));
+            + (name == null ? "--spec" : "--model " + name) + howTo(e.getValue().get(0)));
       }
     }
     boolean loads = command.name().equals("train");
@@ -42,17 +42,25 @@ public final class ModelOptions {
       if (!loads && parsed.hasMatchedOption(w)) throw new BadInputException(w + " is read by train only, not by " + command.name());
     }
   }
+  /** How to get the effect of a built-in model's option in a model of one's own. */
+  private String howTo(String builtIn) {
+    return name == null
+        ? "; to change it in a spec, write the built-in one out (./tfgraph spec --model " + builtIn
+            + " > my.json), edit the layer's config there and train with --spec my.json"
+        : "";
+  }
+
   @Option(names = "--model", paramLabel = "NAME", description = "built-in model: ${COMPLETION-CANDIDATES}",
       completionCandidates = Names.class)
   String name;
 
-  @Option(names = "--spec", paramLabel = "FILE", description = "model spec JSON (CONTRACT.md section 1)")
+  @Option(names = "--spec", paramLabel = "FILE", description = "a model spec (JSON); ./tfgraph spec --model NAME prints a built-in one to start from")
   Path spec;
 
-  @Option(names = "--weights", paramLabel = "FILE.npz", description = "initial weights by <layer>.<weight>")
+  @Option(names = "--weights", paramLabel = "FILE.npz", description = "initial weights, an .npz keyed <layer>.<weight>")
   Path weights;
 
-  @Option(names = "--sqrt", paramLabel = "METHOD", description = "ib-cnn's matrix square root: svd, eigh, newton_schulz (default ${DEFAULT-VALUE})")
+  @Option(names = "--sqrt", paramLabel = "METHOD", description = "ib-cnn, ib-vgg16, ib-resnet50: the matrix square root of bilinear pooling: svd, eigh, newton_schulz (default ${DEFAULT-VALUE})")
   String sqrt = dev.tfgraph.layers.MatrixSqrt.DEFAULT_METHOD;
 
   @Option(names = "--taylor-order", paramLabel = "P", converter = Ranges.TaylorOrder.class, description = "taylor-cnn's expansion order, in [0, 10] (default ${DEFAULT-VALUE})")
@@ -107,11 +115,28 @@ public final class ModelOptions {
   /** Initial weights: --weights, or fresh values with the Keras backbone imported; null for fresh. */
   Map<String, NpyArray> initialWeights(Model m, long seed) {
     if (weights != null) return Npz.read(weights);
-    if (backboneWeights == null) return null;
-    if (name == null) throw new BadInputException("--backbone-weights applies to --model ib-vgg16 and ib-resnet50 only, not to --spec");
+    if (backboneWeights == null) {
+      if (freeze && !Models.backboneLayers(name == null ? "" : name).isEmpty()) throw randomFrozenBackbone();
+      return null;
+    }
     Map<String, NpyArray> w = new java.util.LinkedHashMap<>(dev.tfgraph.graph.ModelRuntime.initialValues(m, seed));
     w.putAll(dev.tfgraph.layers.KerasH5.read(backboneWeights, m, Models.backboneLayers(name)));
     return w;
+  }
+
+  /**
+   * A frozen backbone that nobody loaded would stay at its random initial values for the whole run: the head
+   * trains on noise features and accuracy stalls near chance, without any error. Refused instead.
+   */
+  private BadInputException randomFrozenBackbone() {
+    String file = name.equals("ib-vgg16") ? "vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5"
+        : "resnet50_weights_tf_dim_ordering_tf_kernels_notop.h5";
+    String app = name.equals("ib-vgg16") ? "VGG16" : "ResNet50";
+    return new BadInputException("--model " + name + " keeps its backbone frozen, and no --backbone-weights were given: it would"
+        + " train on a random backbone that never learns. Give the ImageNet weights with --backbone-weights FILE.h5 (Keras'"
+        + " " + file + ", or a .weights.h5 written by keras.applications." + app + "(weights=\"imagenet\", include_top=False)"
+        + ".save_weights(\"" + name.substring(3) + ".weights.h5\") on a machine that can download), or train the backbone from"
+        + " scratch with --no-freeze");
   }
 
   String label() {

@@ -14,18 +14,19 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "parity", mixinStandardHelpOptions = true,
-    description = {"Compares a model's outputs with expected ones: an element passes when",
+    header = "Compares an exported model's outputs with expected ones; exit 1 if any element fails.",
+    description = {"An element passes when",
         "|got - expected| <= atol + rtol * |expected|. Exit 1 if any element fails (non-finite outputs fail too)."})
 public final class ParityCommand implements Callable<Integer> {
-  @Option(names = "--model", required = true, paramLabel = "DIR") Path model;
+  @Option(names = "--model", required = true, paramLabel = "DIR", description = "the exported model: a version folder, or a base folder (its newest version)") Path model;
   @Option(names = "--input", required = true, paramLabel = "X.npy|NAME=X.npy|X.npz",
       description = "the input; several inputs: NAME=FILE.npy once per input, or one .npz keyed by input names") List<String> inputs;
-  @Option(names = "--expected", required = true, paramLabel = "Y.npy") Path expected;
-  @Option(names = "--rtol", converter = Ranges.NonNegativeFinite.class, description = "finite, >= 0 (default ${DEFAULT-VALUE})") double rtol = 1e-5;
-  @Option(names = "--atol", converter = Ranges.NonNegativeFinite.class, description = "finite, >= 0 (default ${DEFAULT-VALUE})") double atol = 1e-6;
-  @Option(names = "--batch-size", converter = Ranges.Positive.class, description = ">= 1 (default ${DEFAULT-VALUE})") int batchSize = 256;
+  @Option(names = "--expected", required = true, paramLabel = "Y.npy", description = "the reference outputs, e.g. computed in float64 by another implementation") Path expected;
+  @Option(names = "--rtol", converter = Ranges.NonNegativeFinite.class, description = "relative tolerance, finite, >= 0 (default ${DEFAULT-VALUE})") double rtol = 1e-5;
+  @Option(names = "--atol", converter = Ranges.NonNegativeFinite.class, description = "absolute tolerance, finite, >= 0 (default ${DEFAULT-VALUE})") double atol = 1e-6;
+  @Option(names = "--batch-size", converter = Ranges.Positive.class, description = "examples per run of the model, >= 1 (default ${DEFAULT-VALUE})") int batchSize = 256;
   @Option(names = "--trusted", description = "skip loading the model in a child JVM first (default: untrusted models are probed there)") boolean trusted;
-  @Option(names = "--verbose") boolean verbose;
+  @Option(names = "--verbose", description = "on an error, print its stack trace too") boolean verbose;
 
   /** The comparison, separate from I/O so that it can be tested alone. */
   record Report(double maxAbs, double maxRel, long failing, long firstFailing, long count) {}
@@ -70,7 +71,7 @@ public final class ParityCommand implements Callable<Integer> {
       o.put("rtol", rtol);
       o.put("atol", atol);
       o.put("pass", r.failing() == 0);
-      System.err.printf("parity %s: %d elements, max abs error %.3g, max rel error %.3g, %d failing%s%n",
+      System.err.printf(java.util.Locale.ROOT, "parity %s: %d elements, max abs error %.3g, max rel error %.3g, %d failing%s%n",
           r.failing() == 0 ? "PASS" : "FAIL", r.count(), r.maxAbs(), r.maxRel(), r.failing(),
           r.firstFailing() < 0 ? "" : ", first at " + Arrays.toString(unravel(r.firstFailing(), want.shape())));
       System.out.println(Json.line(o));

@@ -22,20 +22,21 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "predict", mixinStandardHelpOptions = true,
-    description = {"Runs serving_default on .npy inputs and writes float32 outputs as .npy. A model of several inputs",
-        "takes --input NAME=FILE.npy once per input, or one .npz keyed by input names. --images PATH... takes image",
-        "files or folders instead, decoded as CONTRACT.md section 6 says, through serving_images when the model has it;",
-        "with labels in the model, one JSON line per image on stdout: {\"file\", \"label\", \"score\"}."})
+    header = "Runs an exported model on .npy arrays or on image files and writes its outputs as .npy.",
+    description = {"A model of several inputs takes --input NAME=FILE.npy once per input, or one .npz keyed by input names.",
+        "--images PATH... takes image files or folders instead, decoded as train decodes an image folder (RGB, or gray",
+        "for one channel; resized bilinearly to the input's size; scaled to [0, 1]), through serving_images when the",
+        "model has it; with labels in the model, one JSON line per image on stdout: {\"file\", \"label\", \"score\"}."})
 public final class PredictCommand implements Callable<Integer> {
   @Option(names = "--model", required = true, paramLabel = "DIR", description = "version folder or base folder (newest version)") Path model;
-  @Option(names = "--input", paramLabel = "X.npy|NAME=X.npy|X.npz") List<String> inputs;
+  @Option(names = "--input", paramLabel = "X.npy|NAME=X.npy|X.npz", description = "the input array; several inputs: NAME=FILE.npy once per input, or one .npz keyed by input names") List<String> inputs;
   @Option(names = "--images", arity = "1..*", paramLabel = "PATH",
       description = "image files (.jpg .jpeg .png .bmp .gif), or folders whose images (and those of their subfolders) are read in path order") List<Path> images;
-  @Option(names = "--output", required = true, paramLabel = "Y.npy") Path output;
-  @Option(names = "--batch-size", converter = Ranges.Positive.class, description = ">= 1 (default ${DEFAULT-VALUE})") int batchSize = 256;
+  @Option(names = "--output", required = true, paramLabel = "Y.npy", description = "where to write the outputs (.npy)") Path output;
+  @Option(names = "--batch-size", converter = Ranges.Positive.class, description = "examples per run of the model, >= 1 (default ${DEFAULT-VALUE})") int batchSize = 256;
   @Option(names = "--check-finite", negatable = true, description = "fail (exit 3) on NaN or Inf outputs (default: off)") boolean checkFinite;
   @Option(names = "--trusted", description = "skip loading the model in a child JVM first (default: untrusted models are probed there)") boolean trusted;
-  @Option(names = "--verbose") boolean verbose;
+  @Option(names = "--verbose", description = "on an error, print its stack trace too") boolean verbose;
 
   @Override
   public Integer call() {

@@ -74,15 +74,27 @@ final class Ranges {
   }
 
   static long checkLong(String s, long lo, long hi) {
-    String range = hi == Long.MAX_VALUE || hi == Integer.MAX_VALUE ? "an integer >= " + lo : "an integer in [" + lo + ", " + hi + "]";
+    String range = "an integer in [" + lo + ", " + hi + "]";
     long v;
     try {
       v = Long.parseLong(s.strip());
     } catch (NumberFormatException e) {
-      throw new TypeConversionException("expected " + range + ", received '" + s + "'");
+      throw new TypeConversionException("expected " + range + ", received '" + s + "'" + whyNot(s.strip()));
     }
-    if (v < lo || v > hi) throw new TypeConversionException("expected " + range + ", received " + v);
+    if (v < lo || v > hi) throw new TypeConversionException("expected " + range + ", received " + v + " (out of range)");
     return v;
+  }
+
+  /** Why a number that is not a long was refused: out of range, or not whole (checked without expanding "1e999999999"). */
+  private static String whyNot(String s) {
+    java.math.BigDecimal d;
+    try {
+      d = new java.math.BigDecimal(s);
+    } catch (NumberFormatException e) {
+      return "";
+    }
+    if (d.signum() != 0 && d.stripTrailingZeros().scale() > 0) return " (not a whole number)";
+    return " (out of range)";
   }
 
   static String show(double d) {
@@ -100,6 +112,13 @@ final class Ranges {
   static final class NonNegative extends Ints {
     NonNegative() {
       super(0, Integer.MAX_VALUE);
+    }
+  }
+
+  /** --seed: any 64-bit integer. */
+  static final class AnyLong extends Longs {
+    AnyLong() {
+      super(Long.MIN_VALUE, Long.MAX_VALUE);
     }
   }
 

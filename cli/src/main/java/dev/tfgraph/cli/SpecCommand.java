@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 public final class SpecCommand implements Callable<Integer> {
   @Mixin ModelOptions model;
   @Option(names = "--summary", description = "print the Keras-like summary table instead") boolean summary;
-  @Option(names = "--verbose") boolean verbose;
+  @Option(names = "--verbose", description = "on an error, print its stack trace too") boolean verbose;
 
   @Override
   public Integer call() {

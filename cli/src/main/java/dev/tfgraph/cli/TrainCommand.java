@@ -26,25 +26,27 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
-    description = {"Trains a model with mean sparse categorical cross-entropy (plus regularization).",
+    header = "Trains a model on arrays, image folders or TFRecords; can save, export and test it after.",
+    description = {"The loss (--loss) is sparse_categorical_crossentropy (default), categorical_crossentropy,",
+        "binary_crossentropy, mse, mae or a registered one, mean over the batch, plus the layers' regularization terms.",
         "Progress goes to stderr; the last stdout line is a JSON summary."})
 public final class TrainCommand implements Callable<Integer> {
   @Mixin ModelOptions model;
   @Mixin DataOptions data;
-  @Option(names = "--epochs", converter = Ranges.Positive.class, description = ">= 1 (default ${DEFAULT-VALUE})") int epochs = 1;
-  @Option(names = "--batch-size", converter = Ranges.Positive.class, description = ">= 1 (default ${DEFAULT-VALUE})") int batchSize = 128;
+  @Option(names = "--epochs", converter = Ranges.Positive.class, description = "passes over the training data, >= 1 (default ${DEFAULT-VALUE})") int epochs = 1;
+  @Option(names = "--batch-size", converter = Ranges.Positive.class, description = "examples per training step, >= 1 (default ${DEFAULT-VALUE})") int batchSize = 128;
   @Option(names = "--optimizer", description = "sgd, momentum, nesterov, adam, adamw, or a registered one (LayerFactory.optimizers) (default ${DEFAULT-VALUE})") String optimizer = "adam";
   @Option(names = "--weight-decay", converter = Ranges.NonNegativeFinite.class, description = "adamw's decoupled weight decay, in [0, 1] (default 0.004, Keras')")
   Double weightDecay;
-  @Option(names = "--warmup-epochs", converter = Ranges.NonNegative.class, description = "ramp the learning rate linearly over the first N epochs, before any schedule (default ${DEFAULT-VALUE})")
+  @Option(names = "--warmup-epochs", converter = Ranges.NonNegative.class, description = "learning-rate warm-up: ramp the learning rate linearly over the first N epochs, before any schedule (default ${DEFAULT-VALUE}; not --warmup)")
   int warmupEpochs = 0;
   @Option(names = "--loss", description = "sparse_categorical_crossentropy (integer labels), categorical_crossentropy, binary_crossentropy, mse, mae (float targets from --y), or a registered one (default ${DEFAULT-VALUE})")
   String loss = dev.tfgraph.graph.loss.Losses.DEFAULT;
   @Option(names = "--metrics", split = ",", paramLabel = "NAME", description = "metrics reported per epoch and in the JSON summary, comma-separated: accuracy, top_<k>_accuracy, mse, mae or a registered one (default: accuracy, with top_5_accuracy past 5 classes; mse,mae for regression)")
   java.util.List<String> metrics;
-  @Option(names = "--label-smoothing", converter = Ranges.NonNegativeFinite.class, description = "in [0, 1), for the cross-entropies of float targets (default ${DEFAULT-VALUE})")
+  @Option(names = "--label-smoothing", converter = Ranges.NonNegativeFinite.class, description = "label smoothing as Keras applies it, in [0, 1), for the cross-entropies of float targets (default ${DEFAULT-VALUE})")
   double labelSmoothing = 0;
-  @Option(names = "--learning-rate", converter = Ranges.PositiveFinite.class, description = "finite, > 0 (default ${DEFAULT-VALUE})") double learningRate = 1e-3;
+  @Option(names = "--learning-rate", converter = Ranges.PositiveFinite.class, description = "the optimizer's step size (before any schedule or warm-up), finite, > 0 (default ${DEFAULT-VALUE})") double learningRate = 1e-3;
   @Option(names = "--momentum", converter = Ranges.Momentum.class, description = "for --optimizer momentum and nesterov, in [0, 1] (default ${DEFAULT-VALUE})") double momentum = 0.9;
   @Option(names = "--clip-norm", converter = Ranges.NonNegativeFinite.class, description = "clip gradients to this global norm, finite, >= 0 (0: off)") double clipNorm = 0;
   @Option(names = "--schedule", description = "constant, step or cosine (default ${DEFAULT-VALUE})") String schedule = "constant";
@@ -52,16 +54,16 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--gamma", converter = Ranges.Gamma.class, description = "step schedule factor, in (0, 1] (default ${DEFAULT-VALUE})") double gamma = 0.1;
   @Option(names = "--validation-split", converter = Ranges.Split.class, description = "fraction of training data held out for validation, in [0, 0.5]; must leave at least one row on each side (default 0)") double validationSplit = 0;
   @Option(names = "--patience", converter = Ranges.NonNegative.class, description = "early stopping after N epochs without val_loss progress, N >= 0 (0: off; needs --validation-split)") int patience = 0;
-  @Option(names = "--seed", description = "default ${DEFAULT-VALUE}") long seed = 0;
+  @Option(names = "--seed", converter = Ranges.AnyLong.class, description = "seed of the initial weights, the shuffle, dropout and augmentation (default ${DEFAULT-VALUE})") long seed = 0;
   @Option(names = "--no-shuffle", description = "take batches in file order") boolean noShuffle;
   @Option(names = "--augment", description = "none, or flip: mirror each training image left-right with probability 1/2, seeded (default ${DEFAULT-VALUE})") String augment = "none";
-  @Option(names = "--save-weights", paramLabel = "FILE.npz") Path saveWeights;
+  @Option(names = "--save-weights", paramLabel = "FILE.npz", description = "after training, write the weights to this .npz, keyed <layer>.<weight>") Path saveWeights;
   @Option(names = "--export", paramLabel = "BASE", description = "export a SavedModel version under BASE after training") Path export;
   @Option(names = "--image-input", description = "with --export: add the serving_images signature (see export --help)") boolean imageInput;
-  @Option(names = "--warmup", paramLabel = "N", converter = Ranges.NonNegative.class, description = "with --export: write a TF Serving warmup file of N requests, in [0, 1000] (default 0)") int warmup;
+  @Option(names = "--warmup", paramLabel = "N", converter = Ranges.NonNegative.class, description = "serving warm-up, with --export: write N sample predict requests that TF Serving replays when it loads the model, in [0, 1000] (default 0; not --warmup-epochs)") int warmup;
   @Option(names = "--checkpoint-dir", paramLabel = "DIR", description = "checkpoint every epoch here") Path checkpointDir;
   @Option(names = "--resume", description = "continue from the last checkpoint in --checkpoint-dir") boolean resume;
-  @Option(names = "--threads", converter = Ranges.Threads.class, description = "in [0, 1024]; 0: TF default; 1: single-threaded, bit-reproducible") int threads = 0;
+  @Option(names = "--threads", converter = Ranges.Threads.class, description = "TensorFlow threads, in [0, 1024]; 0: TF's default; 1: single-threaded, bit-reproducible") int threads = 0;
   @Option(names = "--device", description = "auto, cpu or gpu (default ${DEFAULT-VALUE})") String device = "auto";
   @Option(names = "--max-steps", converter = Ranges.NonNegativeLong.class, description = "stop after N steps in all, N >= 0 (0: no limit)") long maxSteps = 0;
   @Option(names = "--logdir", paramLabel = "DIR", description = "TensorBoard event files (loss, metrics, learning rate per step; held-out metrics and weight histograms per epoch)") Path logdir;

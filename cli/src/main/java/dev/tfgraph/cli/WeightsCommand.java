@@ -13,10 +13,10 @@ import picocli.CommandLine.Option;
 @Command(name = "weights", mixinStandardHelpOptions = true,
     description = "Writes an exported model's weights to .npz by <layer>.<weight>, so another language can rebuild it.")
 public final class WeightsCommand implements Callable<Integer> {
-  @Option(names = "--model", required = true, paramLabel = "DIR") Path model;
-  @Option(names = "--out", required = true, paramLabel = "FILE.npz") Path out;
+  @Option(names = "--model", required = true, paramLabel = "DIR", description = "the exported model: a version folder, or a base folder (its newest version)") Path model;
+  @Option(names = "--out", required = true, paramLabel = "FILE.npz", description = "where to write the weights, keyed <layer>.<weight>") Path out;
   @Option(names = "--trusted", description = "skip loading the model in a child JVM first (default: untrusted models are probed there)") boolean trusted;
-  @Option(names = "--verbose") boolean verbose;
+  @Option(names = "--verbose", description = "on an error, print its stack trace too") boolean verbose;
 
   @Override
   public Integer call() {

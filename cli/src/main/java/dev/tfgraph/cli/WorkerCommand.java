@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 
 /** Serves one task of a cluster (a worker or a parameter server) until the process is stopped. */
 @Command(name = "worker", mixinStandardHelpOptions = true,
-    description = {"Start TensorFlow's gRPC server for one task of a cluster and serve until stopped (Ctrl-C, SIGTERM).",
+    description = {"Starts TensorFlow's gRPC server for one task of a cluster and serve until stopped (Ctrl-C, SIGTERM).",
         "The chief runs: tfgraph train ... --cluster FILE. Prints one JSON line once serving."})
 public final class WorkerCommand implements Callable<Integer> {
   @Option(names = "--cluster", required = true, paramLabel = "FILE|JSON",

@@ -9,10 +9,12 @@ import dev.tfgraph.export.Predictor;
 import dev.tfgraph.graph.data.Npy;
 import dev.tfgraph.graph.data.NpyArray;
 import dev.tfgraph.graph.data.Npz;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -130,10 +132,10 @@ class FaultInjectionTest {
     String cmd = "ulimit -f 2; exec '" + java + "' -cp '" + System.getProperty("java.class.path") + "' " + Main.class.getName()
         + " export --spec '" + f[0] + "' --weights '" + f[1] + "' --out '" + base + "'";
     Process p = new ProcessBuilder("bash", "-c", cmd).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes());
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(120, TimeUnit.SECONDS));
     assertEquals(3, p.exitValue(), out);
-    assertTrue(out.contains("tfgraph:") && out.toLowerCase().contains("file too large"), out);
+    assertTrue(out.contains("tfgraph:") && out.toLowerCase(Locale.ROOT).contains("file too large"), out);
     assertEquals(1, ModelDirs.highestVersion(base), "no new version");
     check(base, 1);
     try (Stream<Path> s = Files.list(base)) {

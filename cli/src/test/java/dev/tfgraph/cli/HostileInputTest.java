@@ -75,7 +75,7 @@ class HostileInputTest {
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().put("TF_CPP_MIN_LOG_LEVEL", "2");
     Process p = pb.start();
-    String out = new String(p.getInputStream().readAllBytes()), err = new String(p.getErrorStream().readAllBytes()).strip();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8), err = new String(p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
     assertTrue(p.waitFor(120, TimeUnit.SECONDS));
     assertEquals(3, p.exitValue(), err);
     assertEquals("", out.strip());
@@ -87,7 +87,7 @@ class HostileInputTest {
   void errorsAndUnexpectedThrowablesAreExitThreeWithOneLine() {
     PrintStream e = System.err;
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    System.setErr(new PrintStream(err, true));
+    System.setErr(new PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
     try {
       assertEquals(3, Main.failure(new RunFailedException("preparing a batch failed", new OutOfMemoryError("Java heap space")), "train", false));
       assertEquals(3, Main.failure(new StackOverflowError(), "spec", false));
@@ -96,8 +96,8 @@ class HostileInputTest {
     } finally {
       System.setErr(e);
     }
-    List<String> lines = err.toString().lines().toList();
-    assertEquals(4, lines.size(), err.toString());
+    List<String> lines = err.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+    assertEquals(4, lines.size(), err.toString(java.nio.charset.StandardCharsets.UTF_8));
     assertTrue(lines.get(0).startsWith("tfgraph: out of memory while running train"), lines.get(0));
     assertTrue(lines.get(1).startsWith("tfgraph: stack overflow while running spec"), lines.get(1));
     assertTrue(lines.get(2).startsWith("tfgraph: train failed: AssertionError: x y"), lines.get(2));
@@ -251,8 +251,8 @@ class HostileInputTest {
       public void write(int b) throws IOException {
         throw new IOException("No space left on device");
       }
-    }, true));
-    System.setErr(new PrintStream(err, true));
+    }, true, java.nio.charset.StandardCharsets.UTF_8));
+    System.setErr(new PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
     int code;
     try {
       code = Main.execute("spec", "--model", "cnn");
@@ -260,8 +260,8 @@ class HostileInputTest {
       System.setOut(o);
       System.setErr(e);
     }
-    assertEquals(3, code, err.toString());
-    assertEquals("tfgraph: cannot write to standard output", err.toString().strip());
+    assertEquals(3, code, err.toString(java.nio.charset.StandardCharsets.UTF_8));
+    assertEquals("tfgraph: cannot write to standard output", err.toString(java.nio.charset.StandardCharsets.UTF_8).strip());
   }
 
   // 7. messages built from an IOException

@@ -49,9 +49,9 @@ class LossesCommandTest {
     Npy.write(f[3], NpyArray.ofFloats(new long[] {N, 3}, onehot));
     String head = "{\"name\": \"%s\", \"input\": {\"name\": \"x\", \"shape\": [null, 4]}, \"layers\": [{\"type\": \"Dense\", \"name\": \"h\", "
         + "\"units\": 16, \"activation\": \"relu\"}, {\"type\": \"Dense\", \"name\": \"out\", \"units\": %d, \"activation\": \"%s\"}]}";
-    Files.writeString(f[4], String.format(head, "reg", 1, "linear"));
-    Files.writeString(f[5], String.format(head, "bin", 3, "sigmoid"));
-    Files.writeString(f[6], String.format(head, "cls", 3, "softmax"));
+    Files.writeString(f[4], String.format(java.util.Locale.ROOT, head, "reg", 1, "linear"));
+    Files.writeString(f[5], String.format(java.util.Locale.ROOT, head, "bin", 3, "sigmoid"));
+    Files.writeString(f[6], String.format(java.util.Locale.ROOT, head, "cls", 3, "softmax"));
     return f;
   }
 

@@ -25,10 +25,10 @@ class MainTest {
   static Run run(String... args) {
     PrintStream o = System.out, e = System.err;
     ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(out, true));
-    System.setErr(new PrintStream(err, true));
+    System.setOut(new PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+    System.setErr(new PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
     try {
-      return new Run(Main.execute(args), out.toString(), err.toString());
+      return new Run(Main.execute(args), out.toString(java.nio.charset.StandardCharsets.UTF_8), err.toString(java.nio.charset.StandardCharsets.UTF_8));
     } finally {
       System.setOut(o);
       System.setErr(e);

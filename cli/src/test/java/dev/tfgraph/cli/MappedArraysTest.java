@@ -39,7 +39,7 @@ class MappedArraysTest {
     try (DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(x), 1 << 20))) {
       out.write(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0});
       out.writeShort(Short.reverseBytes((short) header.length()));
-      out.writeBytes(header);
+      out.write(header.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
       ByteBuffer row = ByteBuffer.allocate(width * 4).order(ByteOrder.LITTLE_ENDIAN);
       for (int i = 0; i < n; i++) {
         row.clear();
@@ -59,7 +59,7 @@ class MappedArraysTest {
   @Test
   void memoryMappedTrainingIsTheTrainingOfLoadedArrays(@TempDir Path d) throws Exception {
     write(d.resolve("x.npy"), d.resolve("y.npy"), 900, 12);
-    Files.writeString(d.resolve("spec.json"), SPEC.formatted(12));
+    Files.writeString(d.resolve("spec.json"), String.format(java.util.Locale.ROOT, SPEC, 12));
     JsonNode[] s = new JsonNode[2];
     for (int k = 0; k < 2; k++) {
       List<String> args = new ArrayList<>(List.of("train", "--spec", d.resolve("spec.json").toString(), "--x", d.resolve("x.npy").toString(),
@@ -76,7 +76,7 @@ class MappedArraysTest {
     for (String key : a.keySet()) assertArrayEquals(b.get(key).toFloats(), a.get(key).toFloats(), key);
     // evaluate maps too, with the numbers of loading
     JsonNode[] e = new JsonNode[2];
-    Files.writeString(d.resolve("spec.json"), SPEC.formatted(12));
+    Files.writeString(d.resolve("spec.json"), String.format(java.util.Locale.ROOT, SPEC, 12));
     Run x = MainTest.run("export", "--spec", d.resolve("spec.json").toString(), "--weights", d.resolve("0.npz").toString(), "--out",
         d.resolve("m").toString());
     assertEquals(0, x.code(), x.err());
@@ -100,7 +100,7 @@ class MappedArraysTest {
   void anArrayLargerThanTheHeapTrains(@TempDir Path d) throws Exception {
     write(d.resolve("x.npy"), d.resolve("y.npy"), 50_000, 1000);
     assertTrue(Files.size(d.resolve("x.npy")) > 200_000_000L);
-    Files.writeString(d.resolve("spec.json"), SPEC.formatted(1000));
+    Files.writeString(d.resolve("spec.json"), String.format(java.util.Locale.ROOT, SPEC, 1000));
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
         "-cp", System.getProperty("java.class.path"), Main.class.getName(), "train", "--spec", d.resolve("spec.json").toString(),
         "--x", d.resolve("x.npy").toString(), "--y", d.resolve("y.npy").toString(), "--epochs", "3", "--batch-size", "500",
@@ -108,7 +108,7 @@ class MappedArraysTest {
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.environment().put("TF_CPP_MIN_LOG_LEVEL", "2");
     Process p = pb.start();
-    String out = new String(p.getInputStream().readAllBytes());
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     assertTrue(p.waitFor(300, TimeUnit.SECONDS));
     assertEquals(0, p.exitValue(), out);
     JsonNode s = ImagesTest.JSON.readTree(out.strip().substring(out.strip().lastIndexOf('\n') + 1));

@@ -88,7 +88,7 @@ class ResNet50CliTest {
     dev.tfgraph.graph.data.Npy.write(d.resolve("x.npy"), dev.tfgraph.graph.data.NpyArray.ofFloats(new long[] {n, 32, 32, 3}, x));
     dev.tfgraph.graph.data.Npy.write(d.resolve("y.npy"), dev.tfgraph.graph.data.NpyArray.ofLongs(new long[] {n}, y));
     MainTest.Run t = MainTest.run("train", "--model", "ib-resnet50", "--image-size", "32", "--classes", "2", "--reduce-channels", "8",
-        "--sqrt", "eigh", "--x", d.resolve("x.npy").toString(), "--y", d.resolve("y.npy").toString(), "--epochs", "1", "--batch-size", "4",
+        "--sqrt", "eigh", "--no-freeze", "--x", d.resolve("x.npy").toString(), "--y", d.resolve("y.npy").toString(), "--epochs", "1", "--batch-size", "4",
         "--quiet", "--export", d.resolve("m").toString());
     assertEquals(0, t.code(), t.err());
     assertTrue(t.out().contains("\"stop\":\"completed\""), t.out());

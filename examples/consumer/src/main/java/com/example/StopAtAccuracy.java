@@ -19,7 +19,7 @@ public final class StopAtAccuracy implements TrainingListener {
   @Override
   public void onEpochEnd(Fit fit, TrainResult.Epoch logs) {
     epochsSeen++;
-    System.out.printf("epoch %d: loss %.4f %s, held-out %s%n", logs.epoch(), logs.trainLoss(), logs.train(), logs.val());
+    System.out.printf(java.util.Locale.ROOT, "epoch %d: loss %.4f %s, held-out %s%n", logs.epoch(), logs.trainLoss(), logs.train(), logs.val());
     if (logs.valAccuracy() >= target) fit.stop("reached accuracy " + target);
   }
 }

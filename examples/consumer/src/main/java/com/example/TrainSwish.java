@@ -50,7 +50,7 @@ public final class TrainSwish {
     try (Predictor p = Predictor.load(e.dir())) {
       reloaded = p.predict(NpyArray.ofFloats(new long[] {2, 2}, probe), 2).toFloats();
     }
-    System.out.printf("test accuracy %.4f, exported to %s, reloaded output %.6f %.6f%n", r.test().accuracy(), e.dir(),
+    System.out.printf(java.util.Locale.ROOT, "test accuracy %.4f, exported to %s, reloaded output %.6f %.6f%n", r.test().accuracy(), e.dir(),
         reloaded[0], reloaded[1]);
     if (args.length > 1) {       // what a serving client without tfgraph must reproduce (src/test/serving)
       StringBuilder sb = new StringBuilder();
@@ -62,7 +62,7 @@ public final class TrainSwish {
       }
     }
     double confidence = r.test().value("true_class_confidence");
-    System.out.printf("stopped: %s after %d epochs; test true-class confidence %.4f%n", r.stopReason(), stopper.epochsSeen, confidence);
+    System.out.printf(java.util.Locale.ROOT, "stopped: %s after %d epochs; test true-class confidence %.4f%n", r.stopReason(), stopper.epochsSeen, confidence);
     if (!(confidence > 0.5 && confidence <= 1) || stopper.epochsSeen != r.history().size()) {
       System.err.println("the user's metric or listener did not run: confidence " + confidence + ", epochs seen " + stopper.epochsSeen);
       System.exit(1);

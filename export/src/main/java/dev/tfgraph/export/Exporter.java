@@ -91,7 +91,7 @@ public final class Exporter {
     try {
       Files.createDirectories(base);
     } catch (IOException e) {
-      throw new BadInputException("cannot create " + base + ": " + e.getMessage());
+      throw new BadInputException("cannot create " + base + ": " + dev.tfgraph.graph.IoErrors.describe(base, e));
     }
     boolean done = false;
     try {

@@ -89,7 +89,7 @@ class PredictorTest {
         assertEquals(8 * n, done);
       }
       phase[3] = nativeKb();
-      System.out.printf("predictor load: %d predictions on 8 threads in %.1f s (%.0f/s); native memory per round: %d, %d, %d MB%n",
+      System.out.printf(java.util.Locale.ROOT, "predictor load: %d predictions on 8 threads in %.1f s (%.0f/s); native memory per round: %d, %d, %d MB%n",
           3 * 8 * n, (System.nanoTime() - t0) / 1e9, 3 * 8 * n / ((System.nanoTime() - t0) / 1e9),
           (phase[1] - phase[0]) / 1024, (phase[2] - phase[1]) / 1024, (phase[3] - phase[2]) / 1024);
       // Allocator arenas and TF's caches grow for a while (tens of MB, seen up to 88 MB in the first

@@ -148,8 +148,8 @@ public final class Checks {
     Long n = elements(dims);
     if (n == null || n > MAX_ACTIVATION_ELEMENTS) {
       throw new BadInputException(layer + ": " + what + " " + showDims(dims) + " would hold "
-          + (n == null ? "more than 2^63" : String.format("%,d", n)) + " values per example; an activation holds at most "
-          + String.format("%,d", MAX_ACTIVATION_ELEMENTS) + " (2^28) per example" + (keys == null || keys.isEmpty() ? "" : "; reduce " + keys));
+          + (n == null ? "more than 2^63" : String.format(java.util.Locale.ROOT, "%,d", n)) + " values per example; an activation holds at most "
+          + String.format(java.util.Locale.ROOT, "%,d", MAX_ACTIVATION_ELEMENTS) + " (2^28) per example" + (keys == null || keys.isEmpty() ? "" : "; reduce " + keys));
     }
   }
 

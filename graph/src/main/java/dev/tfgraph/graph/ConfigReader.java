@@ -71,8 +71,7 @@ public final class ConfigReader {
       if (dflt == null) throw bad(key, "an integer (required)", v);
       return dflt;
     }
-    if (!v.isIntegralNumber() || !v.canConvertToInt()) throw bad(key, "an integer", v);
-    return v.asInt();
+    return toInt(key, v, "an integer", v);
   }
 
   public double number(String key, Double dflt) {
@@ -99,11 +98,12 @@ public final class ConfigReader {
       if (dflt == null) throw bad(key, "two integers [h, w] (required)", v);
       return dflt.clone();
     }
-    if (v.isIntegralNumber() && v.canConvertToInt()) return new int[] {v.asInt(), v.asInt()};
-    if (!v.isArray() || v.size() != 2 || !v.get(0).isIntegralNumber() || !v.get(1).isIntegralNumber()) {
-      throw bad(key, "two integers [h, w]", v);
+    if (v.isIntegralNumber()) {
+      int n = toInt(key, v, "two integers [h, w]", v);
+      return new int[] {n, n};
     }
-    return new int[] {v.get(0).asInt(), v.get(1).asInt()};
+    if (!v.isArray() || v.size() != 2) throw bad(key, "two integers [h, w]", v);
+    return new int[] {toInt(key, v.get(0), "two integers [h, w]", v), toInt(key, v.get(1), "two integers [h, w]", v)};
   }
 
   /**
@@ -114,17 +114,23 @@ public final class ConfigReader {
     JsonNode v = get(key);
     if (v == null || v.isNull()) return new int[][] {{dflt, dflt}, {dflt, dflt}};
     String expected = "an integer, [h, w] or [[top, bottom], [left, right]]";
-    if (isInt(v)) return new int[][] {{v.asInt(), v.asInt()}, {v.asInt(), v.asInt()}};
-    if (!v.isArray() || v.size() != 2) throw bad(key, expected, v);
-    if (isInt(v.get(0)) && isInt(v.get(1))) {
-      return new int[][] {{v.get(0).asInt(), v.get(0).asInt()}, {v.get(1).asInt(), v.get(1).asInt()}};
+    if (v.isIntegralNumber()) {
+      int n = toInt(key, v, expected, v);
+      return new int[][] {{n, n}, {n, n}};
     }
+    if (!v.isArray() || v.size() != 2) throw bad(key, expected, v);
     int[][] out = new int[2][2];
     for (int i = 0; i < 2; i++) {
       JsonNode p = v.get(i);
-      if (!p.isArray() || p.size() != 2 || !isInt(p.get(0)) || !isInt(p.get(1))) throw bad(key, expected, v);
-      out[i] = new int[] {p.get(0).asInt(), p.get(1).asInt()};
+      if (p.isIntegralNumber()) {
+        out[i][0] = out[i][1] = toInt(key, p, expected, v);
+      } else if (p.isArray() && p.size() == 2) {
+        out[i] = new int[] {toInt(key, p.get(0), expected, v), toInt(key, p.get(1), expected, v)};
+      } else {
+        throw bad(key, expected, v);
+      }
     }
+    if (v.get(0).isIntegralNumber() != v.get(1).isIntegralNumber()) throw bad(key, expected, v);
     return out;
   }
 
@@ -137,15 +143,18 @@ public final class ConfigReader {
     }
     if (!v.isArray()) throw bad(key, "a list of integers", v);
     int[] out = new int[v.size()];
-    for (int i = 0; i < out.length; i++) {
-      if (!isInt(v.get(i))) throw bad(key, "a list of integers", v);
-      out[i] = v.get(i).asInt();
-    }
+    for (int i = 0; i < out.length; i++) out[i] = toInt(key, v.get(i), "a list of integers", v);
     return out;
   }
 
-  private static boolean isInt(JsonNode v) {
-    return v != null && v.isIntegralNumber() && v.canConvertToInt();
+  /**
+   * {@code v} as an int; otherwise bad input that says which is wrong: not an integer at all, or an
+   * integer beyond the 32-bit range that every count, size and axis of a spec is read into.
+   */
+  private int toInt(String key, JsonNode v, String expected, JsonNode shown) {
+    if (v != null && v.isIntegralNumber() && v.canConvertToInt()) return v.asInt();
+    boolean beyond = v != null && v.isNumber() && !(Math.abs(v.asDouble()) <= Integer.MAX_VALUE);
+    throw bad(key, beyond ? expected + " within [" + Integer.MIN_VALUE + ", " + Integer.MAX_VALUE + "]" : expected, shown);
   }
 
   /** A number or a list of numbers, returned as an array (a number gives length 1). */

@@ -32,7 +32,8 @@ public final class IoErrors {
     if (e instanceof NoSuchFileException) {
       reason = "no such file or folder";
     } else if (e instanceof FileAlreadyExistsException) {
-      reason = file != null && Files.isRegularFile(Path.of(file)) ? "a file is in the way, expected a folder or nothing" : "already exists";
+      reason = file != null && dangling(Path.of(file)) ? "a symbolic link to " + target(Path.of(file)) + ", which does not exist"
+          : file != null && Files.isRegularFile(Path.of(file)) ? "a file is in the way, expected a folder or nothing" : "already exists";
     } else if (e instanceof NotDirectoryException) {
       reason = "not a folder";
     } else if (e instanceof AccessDeniedException) {
@@ -48,6 +49,19 @@ public final class IoErrors {
     boolean same = file == null || subject != null && (file.equals(subject.toString())
         || Path.of(file).toAbsolutePath().normalize().equals(subject.toAbsolutePath().normalize()));
     return same ? reason : file + ": " + reason;
+  }
+
+  /** A symbolic link whose target is missing: createDirectories and friends call it "already exists". */
+  static boolean dangling(Path p) {
+    return Files.isSymbolicLink(p) && !Files.exists(p);
+  }
+
+  private static String target(Path link) {
+    try {
+      return Files.readSymbolicLink(link).toString();
+    } catch (IOException e) {
+      return "a missing file";
+    }
   }
 
   private static String lower(String s) {

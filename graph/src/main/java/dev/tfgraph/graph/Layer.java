@@ -170,8 +170,8 @@ public abstract class Layer {
     for (long d : shape) bad |= d < 1;
     if (bad) {
       throw new BadInputException(where() + ": weight " + weight + " of shape " + Checks.show(shape) + " would hold "
-          + (n == null ? "more than 2^63" : String.format("%,d", n)) + " elements; a weight holds 1 to "
-          + String.format("%,d", Checks.MAX_WEIGHT_ELEMENTS) + " (2^31 - 9, one Java array)"
+          + (n == null ? "more than 2^63" : String.format(java.util.Locale.ROOT, "%,d", n)) + " elements; a weight holds 1 to "
+          + String.format(java.util.Locale.ROOT, "%,d", Checks.MAX_WEIGHT_ELEMENTS) + " (2^31 - 9, one Java array)"
           + (keys == null ? "" : "; reduce " + keys));
     }
     for (WeightSpec w : weights) {

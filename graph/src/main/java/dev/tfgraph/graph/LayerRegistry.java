@@ -82,32 +82,57 @@ public final class LayerRegistry {
     for (String k : Optimizer.KINDS) owner.put("optimizer " + k, Optimizer.class.getName());
     for (LayerFactory f : factories) {
       String by = f.getClass().getName();
-      f.parsers().forEach((type, p) -> {
+      registered(f.parsers(), by, "parsers").forEach((type, p) -> {
         claim(owner, "layer type \"" + type + "\"", by);
-        parsers.put(type, p);
+        parsers.put(type, nonNullResult(p, by, type));
       });
-      f.activations().forEach((name, a) -> {
+      registered(f.activations(), by, "activations").forEach((name, a) -> {
         claim(owner, "activation \"" + name + "\"", by);
         activations.put(name, a);
       });
-      f.losses().forEach((name, l) -> {
+      registered(f.losses(), by, "losses").forEach((name, l) -> {
         claim(owner, "loss \"" + name + "\"", by);
         losses.put(name, l);
       });
-      f.metrics().forEach((name, m) -> {
+      registered(f.metrics(), by, "metrics").forEach((name, m) -> {
         if (dev.tfgraph.graph.metric.Metrics.isBuiltIn(name)) {
           throw new BadInputException("metric \"" + name + "\" is registered by " + by + " but is a built-in metric's name; rename it");
         }
         claim(owner, "metric \"" + name + "\"", by);
         metrics.put(name, m);
       });
-      f.optimizers().forEach((name, o) -> {
+      registered(f.optimizers(), by, "optimizers").forEach((name, o) -> {
         claim(owner, "optimizer \"" + name + "\"", by);
         optimizers.put(name, o);
       });
     }
     return new Registry(Collections.unmodifiableMap(parsers), Collections.unmodifiableMap(activations),
         Collections.unmodifiableMap(losses), Collections.unmodifiableMap(metrics), Collections.unmodifiableMap(optimizers));
+  }
+
+  /** What a factory registers of one kind: a map without null names or values, or bad input naming the factory. */
+  private static <V> Map<String, V> registered(Map<String, V> m, String by, String kind) {
+    if (m == null) throw new BadInputException(by + "." + kind + "() returned null; return an empty map to register no " + kind);
+    Map<String, V> copy = new LinkedHashMap<>();
+    try {
+      m.forEach((name, v) -> {
+        if (name == null || name.isBlank()) throw new BadInputException(by + "." + kind + "() registers a null or blank name");
+        if (v == null) throw new BadInputException(by + "." + kind + "() registers \"" + name + "\" as null");
+        copy.put(name, v);
+      });
+    } catch (NullPointerException e) {   // a map that cannot even be walked
+      throw new BadInputException(by + "." + kind + "() returned a map that cannot be read: " + e, e);
+    }
+    return copy;
+  }
+
+  /** A user's parser that returns null would fail later, far from its cause: named here instead. */
+  private static LayerFactory.Parser nonNullResult(LayerFactory.Parser p, String by, String type) {
+    return (config, name, trainable) -> {
+      Layer l = p.parse(config, name, trainable);
+      if (l == null) throw new BadInputException(by + "'s parser for layer type \"" + type + "\" returned null for layer '" + name + "'");
+      return l;
+    };
   }
 
   private static void claim(Map<String, String> owner, String what, String by) {
@@ -187,8 +212,8 @@ public final class LayerRegistry {
     String type = r.string("type", null);
     LayerFactory.Parser p = registry().parsers().get(type);
     if (p == null) {
-      throw new BadInputException(where + ": unknown layer type \"" + type + "\"; expected one of " + types()
-          + " (a layer of your own needs its jar on the class path, e.g. in TFGRAPH_CLASSPATH for ./tfgraph)");
+      throw new UnknownTypeException(where + ": unknown layer type \"" + type + "\"; expected one of " + types()
+          + " (a layer of your own needs its jar on the class path)", type);
     }
     r = r.at(where + " (" + type + ")");
     String name = r.string("name", null);

@@ -207,13 +207,13 @@ public final class Model {
     long javaBytes = total > Long.MAX_VALUE / 8 ? Long.MAX_VALUE : total * 8;
     String what = null;
     if (bytes > Checks.MAX_MODEL_BYTES) {
-      what = String.format("%,d bytes as %s, more than the limit of %,d (16 GiB)", bytes, dtype(), Checks.MAX_MODEL_BYTES);
+      what = String.format(java.util.Locale.ROOT, "%,d bytes as %s, more than the limit of %,d (16 GiB)", bytes, dtype(), Checks.MAX_MODEL_BYTES);
     } else if (javaBytes > heapBytes) {
-      what = String.format("%,d bytes as Java doubles when initialised, more than this JVM's maximum heap of %,d"
+      what = String.format(java.util.Locale.ROOT, "%,d bytes as Java doubles when initialised, more than this JVM's maximum heap of %,d"
           + " (raise it with -Xmx in TFGRAPH_JAVA_OPTS)", javaBytes, heapBytes);
     }
     if (what != null) {
-      throw new BadInputException(String.format("model '%s': %,d parameters take %s; the largest weight is %s %s"
+      throw new BadInputException(String.format(java.util.Locale.ROOT, "model '%s': %,d parameters take %s; the largest weight is %s %s"
           + " (%,d elements, layer %s)", name, total, what, largest.key(), Checks.show(largest.shape().asArray()),
           largest.shape().size(), layer(largest.layer()).where()));
     }
@@ -266,7 +266,7 @@ public final class Model {
     String line = "-".repeat(72) + "\n";
     sb.append("Model: \"").append(name).append("\"\n").append(line);
     boolean chain = isChain();
-    sb.append(String.format("%-36s %-22s %12s" + (chain ? "" : "  %s") + "%n", "Layer (type)", "Output Shape", "Param #",
+    sb.append(String.format(java.util.Locale.ROOT, "%-36s %-22s %12s" + (chain ? "" : "  %s") + "%n", "Layer (type)", "Output Shape", "Param #",
         "Connected to"));
     sb.append(line.replace('-', '='));
     long total = 0, trainable = 0;
@@ -277,11 +277,11 @@ public final class Model {
         if (w.trainable()) trainable = Math.addExact(trainable, w.shape().size());
       }
       total = Math.addExact(total, n);
-      sb.append(String.format("%-36s %-22s %12d" + (chain ? "" : "  %s") + "%n", l.name() + " (" + l.type() + ")",
+      sb.append(String.format(java.util.Locale.ROOT, "%-36s %-22s %12d" + (chain ? "" : "  %s") + "%n", l.name() + " (" + l.type() + ")",
           Shapes.show(l.outputShape()), n, String.join(", ", inbound.get(l.name()))));
     }
     sb.append(line.replace('-', '='));
-    sb.append(String.format("Total params: %,d%nTrainable params: %,d%nNon-trainable params: %,d%n", total, trainable, total - trainable));
+    sb.append(String.format(java.util.Locale.ROOT, "Total params: %,d%nTrainable params: %,d%nNon-trainable params: %,d%n", total, trainable, total - trainable));
     return sb.toString();
   }
 }

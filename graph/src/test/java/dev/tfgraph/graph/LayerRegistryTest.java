@@ -95,4 +95,39 @@ class LayerRegistryTest {
     assertTrue(e.getMessage().contains("kind must be one of [sgd, momentum, nesterov, adam, adamw") && e.getMessage().contains("\"lion\""),
         e.getMessage());
   }
+
+  static final class NullParsers implements LayerFactory {
+    @Override
+    public Map<String, Parser> parsers() {
+      return null;
+    }
+  }
+
+  static final class NullActivation implements LayerFactory {
+    @Override
+    public Map<String, Parser> parsers() {
+      return Map.of();
+    }
+
+    @Override
+    public Map<String, ActivationFunction> activations() {
+      java.util.Map<String, ActivationFunction> m = new java.util.HashMap<>();
+      m.put("nothing", null);
+      return m;
+    }
+  }
+
+  /** Issue 25, item 9: a user's plugin that returns null is named, with the type, instead of a bare NullPointerException. */
+  @Test
+  void aPluginThatReturnsNullIsNamed() {
+    BadInputException e = assertThrows(BadInputException.class, () -> LayerRegistry.load(List.of(new NullParsers())));
+    assertTrue(e.getMessage().contains(NullParsers.class.getName() + ".parsers() returned null"), e.getMessage());
+    e = assertThrows(BadInputException.class, () -> LayerRegistry.load(List.of(new NullActivation())));
+    assertTrue(e.getMessage().contains(NullActivation.class.getName() + ".activations() registers \"nothing\" as null"), e.getMessage());
+    LayerFactory.Parser mine = LayerRegistry.load(List.of(new Mine())).parsers().get("Mine");
+    ConfigReader config = new ConfigReader(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode(), "layers[0]");
+    e = assertThrows(BadInputException.class, () -> mine.parse(config, "m1", true));
+    assertTrue(e.getMessage().contains(Mine.class.getName() + "'s parser for layer type \"Mine\" returned null for layer 'm1'"),
+        e.getMessage());
+  }
 }

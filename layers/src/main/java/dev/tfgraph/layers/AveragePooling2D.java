@@ -37,6 +37,6 @@ public final class AveragePooling2D extends Pooling2D {
   /** TF's AvgPool: y[b, i, j, c] = mean of x[b, window(i, j) ∩ image, c]. */
   static <T extends TNumber> Operand<T> avgPool(Ops tf, Operand<T> x, int[] pool, int[] strides, String padding) {
     return tf.nn.avgPool(x, List.of(1L, (long) pool[0], (long) pool[1], 1L), List.of(1L, (long) strides[0], (long) strides[1], 1L),
-        padding.toUpperCase());
+        padding.toUpperCase(java.util.Locale.ROOT));
   }
 }

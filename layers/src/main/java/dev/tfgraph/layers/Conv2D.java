@@ -92,7 +92,7 @@ public final class Conv2D extends Layer implements Activated {
   @Override
   public <T extends TNumber> Operand<T> callLinear(Ops tf, Operand<T> x, CallContext ctx) {
     Operand<T> y = tf.nn.conv2d(x, ctx.read(tf, kernel, x.type()),
-        List.of(1L, (long) strides[0], (long) strides[1], 1L), padding.toUpperCase());
+        List.of(1L, (long) strides[0], (long) strides[1], 1L), padding.toUpperCase(java.util.Locale.ROOT));
     return tf.nn.biasAdd(y, ctx.read(tf, bias, x.type()));
   }
 

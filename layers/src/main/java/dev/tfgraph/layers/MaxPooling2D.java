@@ -37,7 +37,7 @@ public final class MaxPooling2D extends Pooling2D {
         .addInput(x.asOutput())
         .setAttr("ksize", new long[] {1, poolSize[0], poolSize[1], 1})
         .setAttr("strides", new long[] {1, strides[0], strides[1], 1})
-        .setAttr("padding", padding.toUpperCase())
+        .setAttr("padding", padding.toUpperCase(java.util.Locale.ROOT))
         .build().output(0);
   }
 }

@@ -80,7 +80,7 @@ final class Configs {
   static Model acceptsSpec(String layerJson, long expectedParams, long... inputDims) {
     Model m = Model.fromConfig(spec(layerJson, inputDims));
     assertEquals(expectedParams, m.parameterCount());
-    assertTrue(m.summary().contains(String.format("Total params: %,d", expectedParams)), m.summary());
+    assertTrue(m.summary().contains(String.format(java.util.Locale.ROOT, "Total params: %,d", expectedParams)), m.summary());
     return m;
   }
 

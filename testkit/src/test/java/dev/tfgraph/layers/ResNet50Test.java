@@ -93,7 +93,7 @@ class ResNet50Test {
       maxRel = Math.max(maxRel, e / Math.max(Math.abs(want[i]), 1e-12));
       if (e > ATOL + RTOL * Math.abs(want[i])) failing++;
     }
-    System.out.printf("ResNet50 div32 64x64 vs torchvision float64: max abs %.3g, max rel %.3g%n", maxAbs, maxRel);
+    System.out.printf(java.util.Locale.ROOT, "ResNet50 div32 64x64 vs torchvision float64: max abs %.3g, max rel %.3g%n", maxAbs, maxRel);
     assertEquals(0, failing, "max abs " + maxAbs + ", max rel " + maxRel);
   }
 

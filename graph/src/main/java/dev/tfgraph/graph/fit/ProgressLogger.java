@@ -1,6 +1,10 @@
 package dev.tfgraph.graph.fit;
 
 import dev.tfgraph.graph.TrainResult;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -11,6 +15,12 @@ import java.util.Map;
 public final class ProgressLogger implements TrainingListener {
   /** Set by the launcher when stderr is a terminal: redraw one line instead of printing lines. */
   static final boolean TERMINAL = "terminal".equals(System.getProperty("tfgraph.progress"));
+  /**
+   * Where the redrawn line goes: on a terminal, standard error itself (its carriage return and erase-line
+   * codes are this class's own, and a command line may filter System.err for control characters).
+   */
+  private static final PrintStream OUT = TERMINAL
+      ? new PrintStream(new FileOutputStream(FileDescriptor.err), true, java.nio.charset.Charset.defaultCharset()) : null;
   private static final long REDRAW_NANOS = TERMINAL ? 500_000_000L : 30_000_000_000L;
   private long epochStart, lastShown;
   private long seen;
@@ -28,9 +38,10 @@ public final class ProgressLogger implements TrainingListener {
     long now = System.nanoTime();
     if (now - lastShown < REDRAW_NANOS) return;
     lastShown = now;
-    String line = String.format("epoch %d/%d: step %d/%d loss %.4f%s %.0f ex/s", b.epoch() + 1, fit.options().epochs, b.batch() + 1,
+    String line = String.format(Locale.ROOT, "epoch %d/%d: step %d/%d loss %.4f%s %.0f ex/s", b.epoch() + 1, fit.options().epochs, b.batch() + 1,
         fit.stepsPerEpoch(), fit.meanLoss(), metrics("", fit.meanMetrics()), seen / ((now - epochStart) / 1e9));
-    System.err.print(TERMINAL ? "\r" + line + "\u001b[K" : line + System.lineSeparator());
+    if (TERMINAL) OUT.print("\r" + line + "\u001b[K");
+    else System.err.println(line);
     drawn = TERMINAL;
   }
 
@@ -38,8 +49,8 @@ public final class ProgressLogger implements TrainingListener {
   public void onEpochEnd(Fit fit, TrainResult.Epoch e) {
     closeBar();
     String held = fit.heldOut() == null || e.val().isEmpty() ? ""
-        : String.format(" %s_loss %.4f%s", fit.heldOut(), e.valLoss(), metrics(fit.heldOut() + "_", e.val()));
-    System.err.printf("epoch %d/%d: loss %.4f%s%s (%.1f s)%n", e.epoch(), fit.options().epochs, e.trainLoss(),
+        : String.format(Locale.ROOT, " %s_loss %.4f%s", fit.heldOut(), e.valLoss(), metrics(fit.heldOut() + "_", e.val()));
+    System.err.printf(Locale.ROOT, "epoch %d/%d: loss %.4f%s%s (%.1f s)%n", e.epoch(), fit.options().epochs, e.trainLoss(),
         metrics("", e.train()), held, e.seconds());
   }
 
@@ -49,14 +60,14 @@ public final class ProgressLogger implements TrainingListener {
   }
 
   private void closeBar() {
-    if (drawn) System.err.print("\r\u001b[K");
+    if (drawn) OUT.print("\r\u001b[K");
     drawn = false;
   }
 
   /** " acc 0.9123 top_5_accuracy 0.9900": accuracy shortened to acc, as Keras prints it. */
   private static String metrics(String prefix, Map<String, Double> m) {
     StringBuilder b = new StringBuilder();
-    m.forEach((k, v) -> b.append(' ').append(prefix).append(k.equals("accuracy") ? "acc" : k).append(String.format(" %.4f", v)));
+    m.forEach((k, v) -> b.append(' ').append(prefix).append(k.equals("accuracy") ? "acc" : k).append(String.format(Locale.ROOT, " %.4f", v)));
     return b.toString();
   }
 }

@@ -105,7 +105,7 @@ class ImageDecodingTest {
   @Test
   void whatIsNotAnImageIsBadInputNamingIt() {
     try (ImageDecoding.Decoder d = new ImageDecoding.Decoder(8, 8, 3)) {
-      BadInputException e = assertThrows(BadInputException.class, () -> d.decode("hello".getBytes(), "x/notes.jpg"));
+      BadInputException e = assertThrows(BadInputException.class, () -> d.decode("hello".getBytes(java.nio.charset.StandardCharsets.UTF_8), "x/notes.jpg"));
       assertTrue(e.getMessage().startsWith("x/notes.jpg is not an image TensorFlow can decode"), e.getMessage());
       e = assertThrows(BadInputException.class, () -> d.decode(new byte[0], "x/empty.png"));
       assertTrue(e.getMessage().contains("x/empty.png is not an image: it is empty"), e.getMessage());

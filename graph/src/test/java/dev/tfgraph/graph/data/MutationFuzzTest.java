@@ -106,7 +106,7 @@ class MutationFuzzTest {
   @Test
   void specJson() {
     byte[] seed = ("{\"format_version\": 1, \"name\": \"m\", \"input\": {\"name\": \"x\", \"shape\": [null, 3], \"dtype\": \"float32\"},"
-        + " \"labels\": [\"a\", \"b\", \"c\"], \"layers\": [{\"type\": \"Scale\", \"name\": \"s\", \"width\": 3}]}").getBytes();
+        + " \"labels\": [\"a\", \"b\", \"c\"], \"layers\": [{\"type\": \"Scale\", \"name\": \"s\", \"width\": 3}]}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
     fuzz(seed, 4, b -> Model.fromConfig(new String(b, java.nio.charset.StandardCharsets.UTF_8)));
   }
 }
