@@ -58,8 +58,10 @@ public final class Main implements Runnable {
       for (CommandLine.Model.OptionSpec o : c.getCommandSpec().options()) {
         String flag = o.longestName();
         String snake = flag.replaceFirst("^--", "").replace('-', '_');
-        // only names with an underscore: a plain word ("model", "data") is English in a message, not an option
+        // names with an underscore anywhere; a plain word ("model", "resume") only alone in parentheses, "(resume)":
+        // elsewhere it is English in a message, not an option
         if (flag.startsWith("--") && snake.contains("_")) m = m.replaceAll("(?<![\\w-])" + snake + "(?![\\w])", flag);
+        else if (flag.startsWith("--")) m = m.replace("(" + snake + ")", "(" + flag + ")");
       }
       if (!m.equals(b.getMessage())) e = new BadInputException(m, b);
     }

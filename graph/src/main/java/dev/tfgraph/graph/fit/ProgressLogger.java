@@ -1,6 +1,7 @@
 package dev.tfgraph.graph.fit;
 
 import dev.tfgraph.graph.TrainResult;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -28,7 +29,7 @@ public final class ProgressLogger implements TrainingListener {
     long now = System.nanoTime();
     if (now - lastShown < REDRAW_NANOS) return;
     lastShown = now;
-    String line = String.format("epoch %d/%d: step %d/%d loss %.4f%s %.0f ex/s", b.epoch() + 1, fit.options().epochs, b.batch() + 1,
+    String line = String.format(Locale.ROOT, "epoch %d/%d: step %d/%d loss %.4f%s %.0f ex/s", b.epoch() + 1, fit.options().epochs, b.batch() + 1,
         fit.stepsPerEpoch(), fit.meanLoss(), metrics("", fit.meanMetrics()), seen / ((now - epochStart) / 1e9));
     System.err.print(TERMINAL ? "\r" + line + "\u001b[K" : line + System.lineSeparator());
     drawn = TERMINAL;
@@ -38,8 +39,8 @@ public final class ProgressLogger implements TrainingListener {
   public void onEpochEnd(Fit fit, TrainResult.Epoch e) {
     closeBar();
     String held = fit.heldOut() == null || e.val().isEmpty() ? ""
-        : String.format(" %s_loss %.4f%s", fit.heldOut(), e.valLoss(), metrics(fit.heldOut() + "_", e.val()));
-    System.err.printf("epoch %d/%d: loss %.4f%s%s (%.1f s)%n", e.epoch(), fit.options().epochs, e.trainLoss(),
+        : String.format(Locale.ROOT, " %s_loss %.4f%s", fit.heldOut(), e.valLoss(), metrics(fit.heldOut() + "_", e.val()));
+    System.err.printf(Locale.ROOT, "epoch %d/%d: loss %.4f%s%s (%.1f s)%n", e.epoch(), fit.options().epochs, e.trainLoss(),
         metrics("", e.train()), held, e.seconds());
   }
 
@@ -56,7 +57,7 @@ public final class ProgressLogger implements TrainingListener {
   /** " acc 0.9123 top_5_accuracy 0.9900": accuracy shortened to acc, as Keras prints it. */
   private static String metrics(String prefix, Map<String, Double> m) {
     StringBuilder b = new StringBuilder();
-    m.forEach((k, v) -> b.append(' ').append(prefix).append(k.equals("accuracy") ? "acc" : k).append(String.format(" %.4f", v)));
+    m.forEach((k, v) -> b.append(' ').append(prefix).append(k.equals("accuracy") ? "acc" : k).append(String.format(Locale.ROOT, " %.4f", v)));
     return b.toString();
   }
 }
