@@ -184,4 +184,34 @@ class TrainRunsTest {
     MainTest.Run inMemory = MainTest.run("train", "--spec", spec.toString(), "--data", PHOTOS.toString(), "--quiet", "--in-memory");
     assertEquals(0, inMemory.code(), inMemory.err());
   }
+
+  /** Issue 25, item 18: a failed run's message names the options to change by their flags, and a checkpoint only when there is one. */
+  @Test
+  void aDivergedRunNamesItsFlags(@TempDir Path d) throws Exception {
+    Path[] data = HostileInputTest.data(d, 64);
+    Path spec = Files.writeString(d.resolve("lin.json"), """
+        {"name": "lin", "input": {"name": "x", "shape": [null, 3]},
+         "layers": [{"type": "Dense", "name": "fc", "units": 8, "activation": "linear"},
+                    {"type": "Dense", "name": "head", "units": 2, "activation": "softmax"}]}""");
+    MainTest.Run r = run(HostileInputTest.train(spec, data, "--optimizer", "sgd", "--learning-rate", "1e30", "--batch-size", "16",
+        "--checkpoint-dir", d.resolve("ck").toString()));
+    assertEquals(3, r.code(), r.err());
+    HostileInputTest.oneLine(r);
+    assertTrue(r.err().contains("lower --learning-rate or set --clip-norm") && r.err().contains("no checkpoint was written yet"), r.err());
+  }
+
+  /** Issue 25, item 18: a validation split of streamed TFRecords is refused naming --validation-split and the way out, --in-memory. */
+  @Test
+  void aSplitOfStreamedRecordsNamesItsFlags() {
+    List<String> a = List.of("train", "--spec", SPEC.toString(), "--data", ImagesTest.I.resolve("records").resolve("train.tfrecord").toString(),
+        "--validation-split", "0.25", "--quiet");
+    MainTest.Run streamed = run(a);
+    assertEquals(2, streamed.code(), streamed.err());
+    HostileInputTest.oneLine(streamed);
+    assertTrue(streamed.err().contains("(--validation-split)") && streamed.err().contains("(--in-memory)"), streamed.err());
+    List<String> b = new ArrayList<>(a);
+    b.add("--in-memory");
+    MainTest.Run inMemory = run(b);
+    assertEquals(0, inMemory.code(), inMemory.err());
+  }
 }

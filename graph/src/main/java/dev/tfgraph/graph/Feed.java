@@ -191,7 +191,8 @@ abstract class Feed {
       ImageStream train = s.subset(Arrays.copyOfRange(order, validation, order.length)), val = s.subset(Arrays.copyOfRange(order, 0, validation));
       if (train == null) {
         throw new BadInputException("train: a validation split needs examples by position, which TFRecords streamed from "
-            + s.describe() + " do not have; give a test split instead (train*/test* files in one folder)");
+            + s.describe() + " do not have (validation_split); give a test split instead (train*/test* files in one folder), or decode the records"
+            + " into memory first (in_memory)");
       }
       return new Feed[] {of(train), of(val)};
     }

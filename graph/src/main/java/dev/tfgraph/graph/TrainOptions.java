@@ -78,7 +78,7 @@ public final class TrainOptions {
     Checks.nonNegative("train", "threads", threads);
     if (maxSteps < 0) throw Checks.error("train", "max_steps", "an integer >= 0", maxSteps);
     if (patience > 0 && validationSplit == 0) {
-      throw new BadInputException("train: patience (early stopping) needs validation_split > 0, "
+      throw new BadInputException("train: early stopping (patience) needs validation_split > 0, "
           + "so that the test set never steers training");
     }
     if (resume && checkpointDir == null) throw new BadInputException("train: resuming (resume) needs a checkpoint folder (checkpoint_dir)");
