@@ -214,4 +214,24 @@ class TrainRunsTest {
     MainTest.Run inMemory = run(b);
     assertEquals(0, inMemory.code(), inMemory.err());
   }
+
+  /** Issue 25, item 7: a run that early stopping ended is over too: resumed, it trains no further epoch. */
+  @Test
+  void aResumedRunThatStoppedEarlyTrainsNoFurther(@TempDir Path d) throws Exception {
+    Path[] data = HostileInputTest.data(d, 40);
+    List<String> args = HostileInputTest.train(HostileInputTest.DEMO, data, "--epochs", "200", "--batch-size", "8", "--validation-split", "0.25",
+        "--patience", "1", "--learning-rate", "0.05", "--checkpoint-dir", d.resolve("ck").toString());
+    MainTest.Run first = run(args);
+    assertEquals(0, first.code(), first.err());
+    JsonNode s1 = ImagesTest.lastJson(first);
+    assertEquals("early_stopping", s1.get("stop").asText(), s1.toString());
+    List<String> again = new ArrayList<>(args);
+    again.add("--resume");
+    MainTest.Run resumed = run(again);
+    assertEquals(0, resumed.code(), resumed.err());
+    JsonNode s2 = ImagesTest.lastJson(resumed);
+    assertEquals("early_stopping", s2.get("stop").asText());
+    assertEquals(0, s2.get("steps").asInt(), s2.toString());
+    assertEquals(s1.get("val_loss"), s2.get("val_loss"));
+  }
 }
