@@ -69,17 +69,23 @@ public final class Main implements Runnable {
     return code;
   }
 
-  /** As {@link #failure(Throwable, String, boolean)}, the library's option names (skip_bad_images) shown as this command's flags. */
+  /**
+   * As {@link #failure(Throwable, String, boolean)}, the library's option names (skip_bad_images) in a bad-input or
+   * run-failed message shown as this command's flags.
+   */
   static int failure(Throwable e, CommandLine c, boolean verbose) {
-    if (e instanceof BadInputException b && b.getMessage() != null) {
+    if ((e instanceof BadInputException || e instanceof RunFailedException) && e.getMessage() != null) {
+      Throwable b = e;
       String m = b.getMessage();
       for (CommandLine.Model.OptionSpec o : c.getCommandSpec().options()) {
         String flag = o.longestName();
         String snake = flag.replaceFirst("^--", "").replace('-', '_');
-        // only names with an underscore: a plain word ("model", "data") is English in a message, not an option
+        // names with an underscore anywhere; a plain word ("model", "resume") only alone in parentheses, "(resume)":
+        // elsewhere it is English in a message, not an option
         if (flag.startsWith("--") && snake.contains("_")) m = m.replaceAll("(?<![\\w.-])" + snake + "(?![\\w])", flag);
+        else if (flag.startsWith("--")) m = m.replace("(" + snake + ")", "(" + flag + ")");
       }
-      if (!m.equals(b.getMessage())) e = new BadInputException(m, b);
+      if (!m.equals(b.getMessage())) e = b instanceof BadInputException ? new BadInputException(m, b) : new RunFailedException(m, b);
     }
     return failure(e, c.getCommandName(), verbose);
   }

@@ -24,4 +24,14 @@ final class Metrics {
     });
     if (test != null && !Double.isNaN(test.top5())) out.put("top_5_accuracy", Json.num(test.top5(), 6));
   }
+
+  /**
+   * {@code val_loss} and {@code val_<metric>} of a run with a validation split: its last epoch's,
+   * as the last entry of Keras' History (null when no epoch recorded them).
+   */
+  static void validation(Map<String, Object> out, TrainResult r) {
+    TrainResult.Epoch last = r.lastEpoch();
+    out.put("val_loss", last == null ? null : Json.num(last.valLoss(), 6));
+    if (last != null) last.val().forEach((name, v) -> out.put("val_" + name, Json.num(v, 6)));
+  }
 }

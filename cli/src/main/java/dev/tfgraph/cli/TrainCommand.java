@@ -63,6 +63,8 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--warmup", paramLabel = "N", converter = Ranges.NonNegative.class, description = "serving warm-up, with --export: write N sample predict requests that TF Serving replays when it loads the model, in [0, 1000] (default 0; not --warmup-epochs)") int warmup;
   @Option(names = "--checkpoint-dir", paramLabel = "DIR", description = "checkpoint every epoch here") Path checkpointDir;
   @Option(names = "--resume", description = "continue from the last checkpoint in --checkpoint-dir") boolean resume;
+  @Option(names = "--overwrite-checkpoints", description = "start over in a --checkpoint-dir that holds another run's checkpoints: this run's first checkpoint replaces them") boolean overwriteCheckpoints;
+  @Option(names = "--history", paramLabel = "FILE.json", description = "write the per-epoch history here after every epoch: one object per epoch (epoch, loss, metrics, val_loss, val_<metric>, learning_rate, seconds)") Path history;
   @Option(names = "--threads", converter = Ranges.Threads.class, description = "TensorFlow threads, in [0, 1024]; 0: TF's default; 1: single-threaded, bit-reproducible") int threads = 0;
   @Option(names = "--device", description = "auto, cpu or gpu (default ${DEFAULT-VALUE})") String device = "auto";
   @Option(names = "--max-steps", converter = Ranges.NonNegativeLong.class, description = "stop after N steps in all, N >= 0 (0: no limit)") long maxSteps = 0;
@@ -94,6 +96,7 @@ public final class TrainCommand implements Callable<Integer> {
     OutputPaths.folder("--checkpoint-dir", checkpointDir);
     OutputPaths.folder("--logdir", logdir);
     OutputPaths.file("--plot", plot);
+    OutputPaths.file("--history", history);
     Model m = model.model();
     if ((imageInput || warmup > 0) && export == null) throw new dev.tfgraph.graph.BadInputException("train: --image-input and --warmup go with --export");
     if (imageInput) dev.tfgraph.export.ServingImages.imageInput(m);   // before training, not after
@@ -122,6 +125,8 @@ public final class TrainCommand implements Callable<Integer> {
     o.shuffle = !noShuffle;
     o.checkpointDir = checkpointDir;
     o.resume = resume;
+    o.overwriteCheckpoints = overwriteCheckpoints;
+    o.history = history;
     o.threads = threads;
     o.device = device;
     o.maxSteps = maxSteps;
@@ -166,13 +171,15 @@ public final class TrainCommand implements Callable<Integer> {
     if (c != null) {
       Cluster.OnFailure policy = onFailure.equals("wait") ? Cluster.OnFailure.WAIT : Cluster.OnFailure.STOP;
       o.strategy = Cluster.startChief(c, o.checkpointDir, o.threads, o.progress, stepTimeout * 1000, policy, connectTimeout * 1000);
+      String replaced = o.overwriteCheckpoints ? dev.tfgraph.graph.Checkpoints.indexDigest(o.checkpointDir) : null;   // the old run's index
       while (true) {
         try (Trainer t = new Trainer(m, o)) {
           r = fit.apply(t);
           break;
         } catch (dev.tfgraph.graph.dist.ClusterFailure f) {
           if (policy == Cluster.OnFailure.STOP || restarts >= MAX_RESTARTS) throw f;
-          o.resume = Cluster.recover(f, c, o.checkpointDir, waitTimeout * 1000);
+          o.resume = Cluster.recover(f, c, o.checkpointDir, waitTimeout * 1000, replaced);
+          if (o.resume) o.overwriteCheckpoints = false;   // this run's own checkpoints now
           restarts++;
         }
       }
@@ -180,13 +187,15 @@ public final class TrainCommand implements Callable<Integer> {
       try (Trainer t = new Trainer(m, o)) {
         r = fit.apply(t);
       }
-      if (r.stopReason().equals("already_completed")) {
-        throw new dev.tfgraph.graph.BadInputException("train --resume: the checkpoint in " + o.checkpointDir
-            + " has already completed all " + o.epochs + " epochs; nothing to train (raise --epochs to train further)");
-      }
+    }
+    if (!quiet && (r.stopReason().equals("already_completed") || r.history().isEmpty() && r.stopReason().equals("early_stopping"))) {
+      System.err.println("tfgraph: nothing left to train: the checkpoint in " + o.checkpointDir + " ends a finished run ("
+          + (r.stopReason().equals("early_stopping") ? "early stopping" : "all " + o.epochs + " epochs")
+          + "); evaluating and writing the outputs from its weights (raise --epochs to train further)");
     }
     Map<String, Object> out = new LinkedHashMap<>();
-    out.put("model", model.label());
+    out.put("model", m.name());
+    if (model.spec != null) out.put("spec", model.spec.toString());
     out.put("epochs", r.history().size());
     out.put("steps", r.steps());
     out.put("seconds", Json.num(r.seconds(), 3));
@@ -195,10 +204,12 @@ public final class TrainCommand implements Callable<Integer> {
     out.put("loss", lossFn.name());
     out.put("train_loss", Json.num(r.trainLoss(), 6));
     Metrics.summary(out, r);
+    if (o.validationSplit > 0) Metrics.validation(out, r);
     out.put("examples", examples);
     out.put("data", data.describe());
     out.put("stop", r.stopReason());
     if (skipped != null) out.put("skipped_images", skipped.getAsInt());
+    if (history != null) out.put("history", history.toString());
     if (c != null) {
       out.put("replicas", c.replicas().size());
       out.put("parameter_servers", c.parameterServers().size());
@@ -221,7 +232,7 @@ public final class TrainCommand implements Callable<Integer> {
     RunFailedException plotFailed = null;
     if (plot != null) {
       try {
-        LearningCurve.write(plot, model.label(), r.history());
+        LearningCurve.write(plot, model.label(), r.fullHistory());
         out.put("plot", plot.toString());
       } catch (RuntimeException e) {
         plotFailed = new RunFailedException((e.getMessage() == null ? "cannot write --plot " + plot : e.getMessage())

@@ -1,6 +1,7 @@
 package dev.tfgraph.graph;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tfgraph.graph.data.Npz;
 import dev.tfgraph.graph.data.NpyArray;
@@ -10,7 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -24,28 +29,46 @@ import java.util.stream.Stream;
 public final class Checkpoints {
   public static final String INDEX = "checkpoint.json";
   private static final Pattern CKPT = Pattern.compile("ckpt-[0-9]{1,10}\\.npz");
+  /** Epochs of history an index keeps (the latest; about 200 bytes each). */
+  static final int MAX_HISTORY = 10_000;
   private static final Pattern LEGACY_TEMP = Pattern.compile("\\.(ckpt-[0-9]{1,10}\\.npz[0-9]+\\.tmp|checkpoint\\.json\\.tmp-[0-9]+)");
 
   /** Loop state: epochs done, global step, best validation loss and epochs without progress. */
   public record State(int epoch, long step, double bestValLoss, int badEpochs) {}
 
-  public record Loaded(State state, Map<String, NpyArray> variables, Path file) {}
+  /** A checkpoint: its loop state, variables, file, and the run's epochs it recorded (oldest first, possibly empty). */
+  public record Loaded(State state, Map<String, NpyArray> variables, Path file, List<TrainResult.Epoch> history) {}
 
   private Checkpoints() {}
 
   /**
+   * What an index records of the run besides its variables: the epochs it was asked for, its
+   * history so far ({@link TrainResult.Epoch}, held-out metrics named by {@code heldOut}), and
+   * whether this is the first checkpoint of a run that started the folder over.
+   */
+  public record Run(int epochs, List<TrainResult.Epoch> history, String heldOut, boolean startsOver) {}
+
+  /** As {@link #save(Path, State, Map, Run)} for a run that continues the folder's checkpoints, without history. */
+  public static void save(Path dir, State s, Map<String, NpyArray> variables) {
+    save(dir, s, variables, null);
+  }
+
+  /**
    * Writes {@code ckpt-<epoch>.npz} and then the index naming it; keeps the previous checkpoint
-   * and deletes the one before (only a plain {@code ckpt-<n>.npz} name inside {@code dir}).
+   * and deletes the one before (only a plain {@code ckpt-<n>.npz} name inside {@code dir}). The
+   * first checkpoint of a run that starts over ({@code run.startsOver()}) chains to none and
+   * deletes the checkpoint files the old index named: until then the old run's checkpoints stay.
    * Non-finite variables fail the run and write nothing: the last good checkpoint stays.
    */
-  public static void save(Path dir, State s, Map<String, NpyArray> variables) {
+  public static void save(Path dir, State s, Map<String, NpyArray> variables, Run run) {
     WeightCheck.requireFinite(variables, false, "checkpoint of epoch " + s.epoch() + " not written in " + dir);
     try {
       Files.createDirectories(dir);
       Path file = dir.resolve("ckpt-" + s.epoch() + ".npz");
       Npz.write(file, variables);
       ObjectNode idx = Model.JSON.createObjectNode();
-      JsonNode old = readIndex(dir);
+      boolean over = run != null && run.startsOver();
+      JsonNode old = over ? readIndexOrNull(dir) : readIndex(dir);
       if (old != null && !old.isObject()) old = null;
       idx.put("file", file.getFileName().toString());
       idx.put("sha256", sha256(file));
@@ -53,12 +76,27 @@ public final class Checkpoints {
       idx.put("step", s.step());
       idx.put("best_val_loss", Double.isFinite(s.bestValLoss()) ? s.bestValLoss() : 1e300);
       idx.put("bad_epochs", s.badEpochs());
-      if (old != null) {
+      idx.put("written", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+      if (run != null) {
+        idx.put("epochs", run.epochs());
+        if (run.heldOut() != null) idx.put("held_out", run.heldOut());
+        ArrayNode h = idx.putArray("history");
+        List<TrainResult.Epoch> kept = run.history().subList(Math.max(0, run.history().size() - MAX_HISTORY), run.history().size());
+        kept.forEach(e -> h.add(e.toJson(run.heldOut())));
+      }
+      if (old != null && !over) {
         ObjectNode prev = ((ObjectNode) old).deepCopy();
-        prev.remove("previous");
+        prev.remove(List.of("previous", "history"));
         idx.set("previous", prev);
       }
       OutputFiles.write(dir.resolve(INDEX), Model.JSON.writeValueAsBytes(idx));
+      if (over) {   // the old run's files, now that this run has a checkpoint of its own
+        for (JsonNode e = old; e != null; e = e.get("previous")) {
+          Path named = fileIn(dir, e.get("file"));
+          if (named != null && !named.equals(file)) Files.deleteIfExists(named);
+        }
+        return;
+      }
       Path stale = old == null ? null : fileIn(dir, old.path("previous").path("file"));
       if (stale != null && !stale.equals(file) && !stale.equals(fileIn(dir, old.path("file")))) {
         Files.deleteIfExists(stale);
@@ -67,6 +105,64 @@ public final class Checkpoints {
       throw new RunFailedException("cannot write checkpoint in " + dir + ": " + e.getMessage()
           + " (the previous checkpoint is intact)", e);
     }
+  }
+
+  /**
+   * Refuses (bad input) to start a run that is not resumed in a folder that holds another run's
+   * checkpoints, unless it starts over ({@code overwrite}): its first checkpoint would begin to
+   * replace them. A folder without a checkpoint index (empty, or of other files) is fine.
+   */
+  public static void requireNotInUse(Path dir, boolean resume, boolean overwrite) {
+    if (dir == null || resume || overwrite || !Files.exists(dir.resolve(INDEX), LinkOption.NOFOLLOW_LINKS)) return;
+    String holds;
+    try {
+      JsonNode idx = BoundedJson.read(dir.resolve(INDEX), BoundedJson.MAX_FILE_BYTES, dir.resolve(INDEX).toString());
+      holds = describe(idx, dir.resolve(INDEX));
+    } catch (BadInputException e) {
+      holds = "a checkpoint index that cannot be read (" + e.getMessage() + ")";
+    }
+    throw new BadInputException("train: checkpoint_dir " + dir + " holds " + holds + "; continue that run (resume)"
+        + " or start over and replace its checkpoints (overwrite_checkpoints)");
+  }
+
+  /** The SHA-256 of the folder's checkpoint index, or null without a readable one (tells whether a run has checkpointed since). */
+  public static String indexDigest(Path dir) {
+    Path p = dir == null ? null : dir.resolve(INDEX);
+    try {
+      return p != null && Files.isRegularFile(p) ? sha256(p) : null;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /** "the checkpoint of another run at epoch 150 of 150, written 2026-12-07T10:00:00Z" from an index (of an older version: its file's time). */
+  private static String describe(JsonNode idx, Path file) {
+    if (idx == null || !idx.isObject() || !idx.has("file")) return "a checkpoint index that names no checkpoint";
+    JsonNode epochs = idx.get("epochs"), written = idx.get("written");
+    String when = written != null && written.isTextual() ? written.asText() : null;
+    if (when == null) {
+      try {
+        when = Files.getLastModifiedTime(file).toInstant().truncatedTo(ChronoUnit.SECONDS).toString();
+      } catch (IOException e) {
+        when = null;
+      }
+    }
+    return "the checkpoint of another run at epoch " + idx.path("epoch").asText("?")
+        + (epochs != null && epochs.canConvertToInt() ? " of " + epochs.asInt() : "")
+        + (when != null ? ", written " + when : "");
+  }
+
+  /** The epochs an index recorded (up to {@code epoch}, the checkpoint's), oldest first; empty without any. */
+  static List<TrainResult.Epoch> history(JsonNode idx, int epoch) {
+    List<TrainResult.Epoch> out = new ArrayList<>();
+    JsonNode h = idx.get("history");
+    if (h == null || !h.isArray()) return out;
+    String heldOut = idx.path("held_out").isTextual() ? idx.get("held_out").asText() : null;
+    for (JsonNode n : h) {
+      TrainResult.Epoch e = TrainResult.Epoch.fromJson(n, heldOut);
+      if (e != null && e.epoch() <= epoch) out.add(e);
+    }
+    return out;
   }
 
   /**
@@ -129,13 +225,13 @@ public final class Checkpoints {
         }
         State s = new State(e.get("epoch").asInt(), e.get("step").asLong(),
             e.get("best_val_loss").asDouble(), e.get("bad_epochs").asInt());
-        return new Loaded(s, Npz.read(file), file);
+        return new Loaded(s, Npz.read(file), file, history(idx, s.epoch()));
       } catch (IOException | RuntimeException ex) {
         problem = file + ": " + ex.getMessage();
       }
     }
     throw new BadInputException("no usable checkpoint in " + dir + " (" + problem
-        + "); delete the folder to start over, or start without resuming");
+        + "); start over without it: replace it (overwrite_checkpoints) instead of resuming");
   }
 
   /** What is wrong with an index entry's counters (epoch, step, bad_epochs: whole numbers >= 0; best_val_loss a number), or null. */
@@ -158,7 +254,15 @@ public final class Checkpoints {
       return BoundedJson.read(p, BoundedJson.MAX_FILE_BYTES, p.toString());
     } catch (BadInputException e) {
       throw new BadInputException(p + " is unreadable (" + e.getMessage()
-          + "); delete the folder to start over, or start without resuming");
+          + "); start over without it: replace it (overwrite_checkpoints) instead of resuming");
+    }
+  }
+
+  private static JsonNode readIndexOrNull(Path dir) {
+    try {
+      return readIndex(dir);
+    } catch (BadInputException e) {
+      return null;
     }
   }
 

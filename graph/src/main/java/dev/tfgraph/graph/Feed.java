@@ -31,6 +31,9 @@ abstract class Feed {
 
   abstract String describe();
 
+  /** How a user has these examples loaded into memory instead (an option by name), for messages. */
+  abstract String toMemory();
+
   /** {training, validation}: the validation share held out by a seeded permutation of the examples. */
   abstract Feed[] holdOut(int[] order, int validation);
 
@@ -103,6 +106,7 @@ abstract class Feed {
     int size() { return d.size(); }
     Dataset arrays() { return d; }
     String describe() { return "the training arrays"; }
+    String toMemory() { return "they are in memory"; }
 
     Feed[] holdOut(int[] order, int validation) {
       return new Feed[] {of(d.subset(Arrays.copyOfRange(order, validation, order.length))), of(d.subset(Arrays.copyOfRange(order, 0, validation)))};
@@ -129,6 +133,7 @@ abstract class Feed {
     int size() { return d.size(); }
     Dataset arrays() { return null; }
     String describe() { return d.describe() + " (memory-mapped)"; }
+    String toMemory() { return "load the arrays instead of mapping them: no memory_map, and a heap that holds them"; }
 
     Feed[] holdOut(int[] order, int validation) {
       return new Feed[] {of(d.subset(Arrays.copyOfRange(order, validation, order.length)), check), of(d.subset(Arrays.copyOfRange(order, 0, validation)), check)};
@@ -180,12 +185,14 @@ abstract class Feed {
     int size() { return s.size(); }
     Dataset arrays() { return null; }
     String describe() { return s.describe(); }
+    String toMemory() { return "decode every image into memory first with in_memory"; }
 
     Feed[] holdOut(int[] order, int validation) {
       ImageStream train = s.subset(Arrays.copyOfRange(order, validation, order.length)), val = s.subset(Arrays.copyOfRange(order, 0, validation));
       if (train == null) {
         throw new BadInputException("train: a validation split needs examples by position, which TFRecords streamed from "
-            + s.describe() + " do not have; give a test split instead (train*/test* files in one folder)");
+            + s.describe() + " do not have (validation_split); give a test split instead (train*/test* files in one folder), or decode the records"
+            + " into memory first (in_memory)");
       }
       return new Feed[] {of(train), of(val)};
     }

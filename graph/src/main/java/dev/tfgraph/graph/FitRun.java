@@ -3,6 +3,7 @@ package dev.tfgraph.graph;
 import dev.tfgraph.graph.data.NpyArray;
 import dev.tfgraph.graph.fit.BatchLogs;
 import dev.tfgraph.graph.fit.Fit;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,7 +21,11 @@ final class FitRun implements Fit {
   final String heldOut;
   Checkpoints.State state;
   boolean resumed;
-  long step, stepsRun, stepNanos, waitNanos;
+  /** Global step; steps run now; nanoseconds in steps, waiting for batches, and in the loop's iterations (wait, step, listeners). */
+  long step, stepsRun, stepNanos, waitNanos, loopNanos;
+  /** The epochs recorded by the checkpoint this run resumed from, and those trained now. */
+  List<TrainResult.Epoch> earlier = List.of();
+  final List<TrainResult.Epoch> trained = new ArrayList<>();
   int batchesRun;
   double lr;
   double lastLoss = Double.NaN;
@@ -78,6 +83,13 @@ final class FitRun implements Fit {
   @Override public Checkpoints.State state() { return state; }
   @Override public void setState(Checkpoints.State s) { state = s; }
   @Override public boolean resumed() { return resumed; }
+
+  @Override
+  public List<TrainResult.Epoch> history() {
+    List<TrainResult.Epoch> all = new ArrayList<>(earlier);
+    all.addAll(trained);
+    return all;
+  }
   @Override public Map<String, NpyArray> variables() { return runState.read(); }
 
   @Override

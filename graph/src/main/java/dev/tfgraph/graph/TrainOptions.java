@@ -29,8 +29,17 @@ public final class TrainOptions {
   public int patience = 0;
   /** Fraction of the training data held out for validation (0: the test set is reported instead). */
   public double validationSplit = 0;
+  /** A checkpoint of every variable after each epoch goes here (null: none). */
   public Path checkpointDir;
+  /** Continue the run whose checkpoints are in checkpointDir (from its last good one; a fresh start if it holds none). */
   public boolean resume;
+  /**
+   * Start over in a checkpointDir that holds another run's checkpoints: the first checkpoint of this
+   * run replaces them (until then they stay). Without it (or resume) such a folder is refused.
+   */
+  public boolean overwriteCheckpoints;
+  /** After each epoch, the run's history (Keras' History: one object per epoch) is written to this JSON file (null: none). */
+  public Path history;
   /** 0: TF's default threading; 1: single-threaded, bit-reproducible runs. */
   public int threads = 0;
   public boolean progress = true;
@@ -69,10 +78,17 @@ public final class TrainOptions {
     Checks.nonNegative("train", "threads", threads);
     if (maxSteps < 0) throw Checks.error("train", "max_steps", "an integer >= 0", maxSteps);
     if (patience > 0 && validationSplit == 0) {
-      throw new BadInputException("train: patience (early stopping) needs validation_split > 0, "
+      throw new BadInputException("train: early stopping (patience) needs validation_split > 0, "
           + "so that the test set never steers training");
     }
-    if (resume && checkpointDir == null) throw new BadInputException("train: resume needs a checkpoint folder (checkpoint_dir)");
+    if (resume && checkpointDir == null) throw new BadInputException("train: resuming (resume) needs a checkpoint folder (checkpoint_dir)");
+    if (overwriteCheckpoints && checkpointDir == null) {
+      throw new BadInputException("train: overwrite_checkpoints replaces the checkpoints in a folder; give the folder (checkpoint_dir)");
+    }
+    if (resume && overwriteCheckpoints) {
+      throw new BadInputException("train: continuing a run (resume) and starting it over (overwrite_checkpoints) exclude each other; give one");
+    }
+    Checkpoints.requireNotInUse(checkpointDir, resume, overwriteCheckpoints);
     return this;
   }
 

@@ -186,9 +186,10 @@ public final class Trainer implements AutoCloseable {
     int steps = (int) ((train.size() + (long) opt.batchSize - 1) / opt.batchSize);   // long: no overflow at huge batch sizes
     FitRun run = new FitRun(model, opt, metrics, runState, rt, steps, val == null ? null : opt.validationSplit > 0 ? "val" : "test");
     run.state = start(train, initial, run);
-    // Resumed from a checkpoint that already holds every epoch: nothing left to train (the caller decides).
-    if (opt.resume && run.state.epoch() >= opt.epochs) run.stop("already_completed");
-    List<TrainResult.Epoch> history = new ArrayList<>();
+    // Resumed from a checkpoint of a run that was over (every epoch done, or early stopping's patience used up):
+    // nothing left to train; the test metrics and the weights are those of the checkpoint.
+    if (run.resumed && run.state.epoch() >= opt.epochs) run.stop("already_completed");
+    else if (run.resumed && opt.patience > 0 && run.state.badEpochs() >= opt.patience) run.stop("early_stopping");
     long t0 = System.nanoTime();
     ExecutorService prefetch = Executors.newSingleThreadExecutor(r -> {   // makes the next batch's tensors during a step
       Thread t = new Thread(r, "tfgraph-prefetch");
@@ -207,7 +208,7 @@ public final class Trainer implements AutoCloseable {
         TrainResult.Metrics v = val == null ? null : val.evaluate(rt, opt.loss, metrics);
         TrainResult.Epoch e = new TrainResult.Epoch(epoch + 1, run.meanLoss(), run.meanMetrics(),
             v == null ? Double.NaN : v.loss(), v == null ? Map.of() : v.values(), run.lr, (System.nanoTime() - te) / 1e9);
-        history.add(e);
+        run.trained.add(e);
         boolean whole = !"max_steps".equals(run.stopReason()) && run.batchesRun == steps;
         Checkpoints.State s = run.state;
         run.state = new Checkpoints.State(whole ? epoch + 1 : epoch, run.step, s.bestValLoss(), s.badEpochs());
@@ -223,12 +224,15 @@ public final class Trainer implements AutoCloseable {
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
     TrainResult.Metrics tm = test == null ? null : test.evaluate(rt, opt.loss, metrics);
-    TrainResult.Epoch last = history.isEmpty() ? null : history.get(history.size() - 1);
     Map<String, NpyArray> weights = rt.weights();
     WeightCheck.requireFinite(weights, model.dtype().equals("float64"), "training produced non-finite weights");
-    return new TrainResult(history, run.stepsRun, seconds, run.stepsRun == 0 ? 0 : run.stepNanos / 1e6 / run.stepsRun,
-        run.stepNanos == 0 ? 0 : 100.0 * run.waitNanos / run.stepNanos, last == null ? run.lastLoss : last.trainLoss(),
-        last == null ? run.lastMetrics : last.train(), tm, run.stopReason() == null ? "completed" : run.stopReason(), weights);
+    TrainResult.Epoch last = run.trained.isEmpty() ? run.earlier.isEmpty() ? null : run.earlier.get(run.earlier.size() - 1)
+        : run.trained.get(run.trained.size() - 1);
+    // the data wait is a part of each step's wall time (wait + step + listeners): a share of it, in [0, 100]
+    return new TrainResult(List.copyOf(run.trained), run.stepsRun, seconds, run.stepsRun == 0 ? 0 : run.stepNanos / 1e6 / run.stepsRun,
+        run.loopNanos == 0 ? 0 : 100.0 * run.waitNanos / run.loopNanos, last == null ? run.lastLoss : last.trainLoss(),
+        last == null ? run.lastMetrics : last.train(), tm, run.stopReason() == null ? "completed" : run.stopReason(), weights,
+        List.copyOf(run.earlier), run.heldOut);
   }
 
   /** Calls every listener in order; at the end, every one even when one of them fails (the first failure is thrown). */
@@ -271,6 +275,7 @@ public final class Trainer implements AutoCloseable {
       Checkpoints.State s = ck.state();
       run.resumed = true;
       run.step = s.step();
+      run.earlier = ck.history();
       if (opt.progress) System.err.println("tfgraph: resumed from " + ck.file() + " (epoch " + s.epoch() + ", step " + s.step() + ")");
       return s;
     }
@@ -278,8 +283,8 @@ public final class Trainer implements AutoCloseable {
     Layer adapts = Adaptation.needed(model);
     if (initial == null && adapts != null && train.arrays() == null) {
       throw new BadInputException("train: layer '" + adapts.name() + "' adapts to the training data before the"
-          + " first step, which needs the examples in memory; " + train.describe() + " is read batch by batch (load it into memory,"
-          + " or give the layer its values)");
+          + " first step, which needs the examples in memory; " + train.describe() + " is read batch by batch ("
+          + train.toMemory() + ", or start from initial weights that hold the layer's values)");
     }
     if (initial == null) Adaptation.run(model, rt, train.arrays(), w);
     rt.setWeights(w);
@@ -294,30 +299,38 @@ public final class Trainer implements AutoCloseable {
     run.startEpoch();
     try (Feed.Epoch batches = train.epoch(epoch, cut, prefetch)) {
       for (int s = 0; s < run.steps; s++) {
-        final int batch = s;
         long tw = System.nanoTime();
-        Batch b = batches.next();
-        run.waitNanos += System.nanoTime() - tw;
-        if (b == null) break;
-        if (b.n() == 0) {   // every image of a streamed batch was skipped as bad
-          run.batchesRun++;
-          continue;
+        try {
+          Batch b = batches.next();
+          run.waitNanos += System.nanoTime() - tw;
+          if (b == null) break;
+          if (b.n() == 0) {   // every image of a streamed batch was skipped as bad
+            run.batchesRun++;
+            continue;
+          }
+          if (step(b, epoch, s, run, calls)) break;
+        } finally {
+          run.loopNanos += System.nanoTime() - tw;
         }
-        calls.each(l -> l.onBatchStart(run, batch, run.step));
-        long ts = System.nanoTime();
-        double[] values;
-        try (b) {
-          values = stepper.run(b.x(), b.y(), b.n(), run.step, run.lr);
-        }
-        run.stepNanos += System.nanoTime() - ts;
-        run.step++;
-        run.stepsRun++;
-        BatchLogs logs = run.batchEnd(epoch, s, b.n(), (long) s * opt.batchSize, values);
-        calls.each(l -> l.onBatchEnd(run, logs));
-        if (opt.maxSteps > 0 && run.stepsRun >= opt.maxSteps) run.stop("max_steps");
-        if (run.stopReason() != null) break;
       }
     }
+  }
+
+  /** One step on batch {@code b} (closed here) with its listeners; true when the run is to stop. */
+  private boolean step(Batch b, int epoch, int s, FitRun run, Calls calls) {
+    calls.each(l -> l.onBatchStart(run, s, run.step));
+    long ts = System.nanoTime();
+    double[] values;
+    try (b) {
+      values = stepper.run(b.x(), b.y(), b.n(), run.step, run.lr);
+    }
+    run.stepNanos += System.nanoTime() - ts;
+    run.step++;
+    run.stepsRun++;
+    BatchLogs logs = run.batchEnd(epoch, s, b.n(), (long) s * opt.batchSize, values);
+    calls.each(l -> l.onBatchEnd(run, logs));
+    if (opt.maxSteps > 0 && run.stepsRun >= opt.maxSteps) run.stop("max_steps");
+    return run.stopReason() != null;
   }
 
   /** One training step in one process; returns {loss, accuracy} of the batch (for benchmarks; fit runs its own). */

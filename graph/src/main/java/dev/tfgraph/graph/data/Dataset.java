@@ -118,7 +118,7 @@ public record Dataset(List<Input> inputs, int[] y, Input targets) {
   public static Dataset fromArrays(java.util.Map<String, NpyArray> xs, NpyArray y, String yWhat, boolean floatTargets) {
     if (!floatTargets && y.isFloating()) {
       throw new BadInputException(yWhat + ": labels must have an integer dtype, received " + y.dtypeName()
-          + " (float targets need a loss that takes them: categorical_crossentropy, binary_crossentropy, mse or mae)");
+          + " (float targets need a loss that takes them (loss): categorical_crossentropy, binary_crossentropy, mse or mae)");
     }
     List<Input> inputs = new java.util.ArrayList<>();
     String first = null;

@@ -49,7 +49,7 @@ public record MappedDataset(List<Named> inputs, int[] y, Dataset.Input targets, 
     }
     if (!floatTargets && y.isFloating()) {
       throw new BadInputException(yWhat + ": labels must have an integer dtype, received " + y.dtypeName()
-          + " (float targets need a loss that takes them: categorical_crossentropy, binary_crossentropy, mse or mae)");
+          + " (float targets need a loss that takes them (loss): categorical_crossentropy, binary_crossentropy, mse or mae)");
     }
     if (floatTargets) return new MappedDataset(inputs, null, new Dataset.Input("targets", y.toFloats(), Arrays.copyOfRange(ys, 1, ys.length)), null);
     return new MappedDataset(inputs, Dataset.labels(y, yWhat), null, null);

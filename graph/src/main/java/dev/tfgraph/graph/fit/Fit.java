@@ -3,6 +3,7 @@ package dev.tfgraph.graph.fit;
 import dev.tfgraph.graph.Checkpoints;
 import dev.tfgraph.graph.Model;
 import dev.tfgraph.graph.TrainOptions;
+import dev.tfgraph.graph.TrainResult;
 import dev.tfgraph.graph.data.NpyArray;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +48,14 @@ public interface Fit {
 
   /** True when the run resumed from a checkpoint. */
   boolean resumed();
+
+  /**
+   * The run's epochs so far, as Keras' History: those the checkpoint it resumed from recorded,
+   * then those trained now (the current one once its {@code onEpochEnd} is called).
+   */
+  default List<TrainResult.Epoch> history() {
+    return List.of();
+  }
 
   /** Every variable of the run (weights and optimizer slots), as a checkpoint holds them. */
   Map<String, NpyArray> variables();

@@ -12,7 +12,7 @@ public final class Listeners {
    * The NaN check; the options' learning-rate schedule; the user's listeners
    * ({@code TrainOptions.listeners}); progress (with {@code progress}); TensorBoard (with
    * {@code logDir}); early stopping's monitor (with a validation split); checkpoints (with
-   * {@code checkpointDir}).
+   * {@code checkpointDir}); the history file (with {@code history}), after the epoch's checkpoint.
    */
   public static List<TrainingListener> of(TrainOptions o) {
     List<TrainingListener> all = new ArrayList<>();
@@ -23,6 +23,7 @@ public final class Listeners {
     if (o.logDir != null) all.add(new TensorBoard(o.logDir));
     if (o.validationSplit > 0) all.add(new EarlyStopping(o.patience));
     if (o.checkpointDir != null) all.add(new ModelCheckpoint(o.checkpointDir));
+    if (o.history != null) all.add(new HistoryFile(o.history));
     return all;
   }
 }

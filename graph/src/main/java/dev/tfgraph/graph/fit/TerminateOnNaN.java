@@ -14,7 +14,7 @@ public final class TerminateOnNaN implements TrainingListener {
     if (Double.isFinite(b.loss())) return;
     throw new RunFailedException("non-finite loss " + b.loss() + " at epoch " + (b.epoch() + 1) + ", step " + (b.batch() + 1)
         + " of " + fit.stepsPerEpoch() + " (global step " + b.step() + ", batch of examples " + b.firstExample() + ".."
-        + (b.firstExample() + b.size() - 1) + " in this epoch's order); " + kept(fit) + "; lower the learning rate or set a clip norm");
+        + (b.firstExample() + b.size() - 1) + " in this epoch's order); " + kept(fit) + "; lower learning_rate or set clip_norm");
   }
 
   @Override
@@ -27,6 +27,9 @@ public final class TerminateOnNaN implements TrainingListener {
 
   private static String kept(Fit fit) {
     var dir = fit.options().checkpointDir;
-    return dir != null ? "the last good checkpoint in " + dir + " is kept" : "no checkpoint was kept";
+    if (dir == null) return "no checkpoint was kept";
+    int epoch = fit.state().epoch();
+    return epoch == 0 ? "no checkpoint was written yet" : "the last good checkpoint (epoch " + epoch + ") in " + dir
+        + " is kept, to continue from (resume)";
   }
 }
