@@ -170,7 +170,7 @@ public final class PredictCommand implements Callable<Integer> {
         found.sort(Comparator.comparing(Path::toString, ImageFolder.CODE_POINT_ORDER));
         out.addAll(found);
       } else {
-        throw new BadInputException("--images " + p + " does not exist");
+        dev.tfgraph.graph.IoErrors.requireRegularFile(p, "--images " + p, "an image file or a folder of images");
       }
     }
     return out;

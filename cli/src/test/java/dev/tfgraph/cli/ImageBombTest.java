@@ -165,4 +165,18 @@ class ImageBombTest {
       assertEquals(1, p.predictImages(List.of(images.get(0)), 8).shape()[0]);
     }
   }
+
+  /** Issue 25, item 10: a FIFO or /dev/zero given to --images or --data is named for what it is, not "does not exist", and never opened. */
+  @Test
+  void devicesAndPipesAreNotReportedMissing(@TempDir Path d) throws Exception {
+    Path fifo = d.resolve("fifo.png");
+    org.junit.jupiter.api.Assumptions.assumeTrue(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0, "mkfifo");
+    for (Path p : new Path[] {fifo, Path.of("/dev/zero")}) {
+      if (!Files.exists(p)) continue;
+      MainTest.badInput(MainTest.run("predict", "--model", d.toString(), "--images", p.toString(), "--output", d.resolve("y.npy").toString()),
+          "--images " + p + ": not a regular file (a device or a pipe)");
+      MainTest.badInput(MainTest.run("train", "--spec", SPEC, "--data", p.toString(), "--quiet"), p + ": not a regular file (a device or a pipe)");
+    }
+    MainTest.badInput(MainTest.run("train", "--spec", SPEC, "--data", d.resolve("none").toString(), "--quiet"), "none: no such file or folder");
+  }
 }

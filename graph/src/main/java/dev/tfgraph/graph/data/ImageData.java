@@ -1,6 +1,7 @@
 package dev.tfgraph.graph.data;
 
 import dev.tfgraph.graph.BadInputException;
+import dev.tfgraph.graph.IoErrors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,11 +59,11 @@ public final class ImageData {
   public static Kind kind(String value) {
     if (TfRecords.isGlob(value)) return Kind.TFRECORD;
     Path p = Path.of(value);
-    if (Files.isRegularFile(p)) {
+    if (!Files.isDirectory(p)) {
+      IoErrors.requireRegularFile(p, p.toString(), "a folder (class folders, IDX files or TFRecord files) or a TFRecord file");
       if (TfRecords.isRecordFile(p)) return Kind.TFRECORD;
       throw new BadInputException(p + " is a file but not a TFRecord file (.tfrecord, .tfrecords, optionally .gz)");
     }
-    if (!Files.isDirectory(p)) throw new BadInputException("data folder " + p + " does not exist");
     for (String base : new String[] {"train-images-idx3-ubyte", "t10k-images-idx3-ubyte"}) {
       if (Files.isRegularFile(p.resolve(base)) || Files.isRegularFile(p.resolve(base + ".gz"))) return Kind.IDX;
     }
