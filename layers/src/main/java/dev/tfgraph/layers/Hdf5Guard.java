@@ -60,6 +60,7 @@ final class Hdf5Guard {
   /** The checked file, open; close it after use. */
   static HdfFile open(Path file, String expected) {
     IoErrors.requireRegularFile(file, file.toString(), expected);
+    Hdf5Filters.install();
     HdfFile h5;
     try {
       h5 = new HdfFile(file);

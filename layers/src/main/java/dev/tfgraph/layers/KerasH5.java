@@ -109,9 +109,10 @@ public final class KerasH5 {
   /** A float dataset's values (float64 rounded); any other type, or data jHDF cannot read, is bad input naming the dataset. */
   private static float[] floats(Dataset d, Path file) {
     String what = Hdf5Guard.path(d);
+    if (d.isEmpty()) throw new BadInputException(file + ": dataset " + what + " holds no data (its storage was never written)");
     Object flat;
     try {
-      flat = d.getDataFlat();
+      flat = Hdf5Filters.read(d);
     } catch (RuntimeException e) {
       throw new BadInputException(file + ": dataset " + what + " cannot be read (" + Hdf5Guard.reason(e) + ")", e);
     }

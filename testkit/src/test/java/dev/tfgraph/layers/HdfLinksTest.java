@@ -48,11 +48,11 @@ class HdfLinksTest {
     return e.getMessage();
   }
 
-  /** The control: the plain file reads, and so does one whose kernel is an in-file soft link to a real dataset. */
+  /** The control: the plain file reads, so do one whose kernel is an in-file soft link to a real dataset and one gzip-compressed throughout. */
   @Test
   void plainFilesAndInFileSoftLinksRead() {
     Map<String, NpyArray> want = Npz.read(DIR.resolve("hdf5_expected.npz"));
-    for (String f : new String[] {"hdf5_base.h5", "hdf5_soft_ok.h5"}) {
+    for (String f : new String[] {"hdf5_base.h5", "hdf5_soft_ok.h5", "hdf5_gzip.h5"}) {
       Map<String, NpyArray> got = read(DIR.resolve(f));
       assertEquals(want.keySet(), got.keySet(), f);
       for (String k : want.keySet()) assertArrayEquals(want.get(k).toFloats(), got.get(k).toFloats(), f + " " + k);
@@ -99,6 +99,13 @@ class HdfLinksTest {
     assertFalse(m.contains("kernel") || m.contains("missing"), m);
     m = refused("hdf5_bias_int.h5", "dataset /block1_conv1/block1_conv1/bias:0 is not a float dataset");
     assertFalse(m.contains("missing"), m);
+  }
+
+  /** An 80 KB file whose 4-value bias inflates to 64 MiB (jHDF inflated it whole): stopped at 16 MiB, named. An unwritten bias is named too. */
+  @Test
+  void compressedChunksAreBoundedAndEmptyDatasetsNamed() {
+    refused("hdf5_deflate_bomb.h5", "dataset /block1_conv1/block1_conv1/bias:0 cannot be read", "decompression bomb");
+    refused("hdf5_bias_unwritten.h5", "dataset /block1_conv1/block1_conv1/bias:0 holds no data");
   }
 
   /** A file cut short anywhere says so, naming it: before, "missing weights of layer" or "missing dataset". */
