@@ -117,8 +117,7 @@ public final class ImageHeader {
         int nf = b[i + 7] & 0xFF;
         return new Size("JPEG", w, h, 1, mul(w, h), Math.max(nf, 1));
       }
-      if (len < 2) return null;
-      i += len;
+      i += Math.max(len, 2);    // a length under 2 skips nothing but itself (libjpeg's skip_variable)
     }
   }
 

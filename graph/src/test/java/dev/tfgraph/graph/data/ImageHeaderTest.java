@@ -61,6 +61,60 @@ class ImageHeaderTest {
     assertEquals(7, n);
   }
 
+  /**
+   * The class of bypass: bytes TF decodes but whose header this class misreads. Seeded mutations of
+   * every test image (bytes overwritten, inserted before the image data, cut): whenever TF decodes
+   * one, the header must have been read, and give TF's height and width (a GIF: at least them).
+   */
+  @Test
+  void whateverTensorFlowDecodesHasItsSizeReadFirst() throws Exception {
+    java.util.SplittableRandom r = new java.util.SplittableRandom(25);
+    int decoded = 0;
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      Placeholder<TString> in = tf.placeholder(TString.class, Placeholder.shape(Shape.scalar()));
+      var shape = tf.shape(tf.image.decodeImage(in, TUint8.class, DecodeImage.expandAnimations(false), DecodeImage.channels(0L)));
+      try (Session s = new Session(g)) {
+        for (Path f : Files.newDirectoryStream(D, "*.{png,jpg,gif,bmp}")) {
+          byte[] b = Files.readAllBytes(f);
+          for (int k = 0; k < 300; k++) {
+            byte[] m;
+            if (k % 3 == 0) {
+              m = b.clone();
+              for (int j = 1 + r.nextInt(3); j > 0; j--) m[4 + r.nextInt(Math.min(m.length - 4, 64))] = (byte) r.nextInt(256);
+            } else if (k % 3 == 1) {
+              int at = 2 + r.nextInt(Math.min(b.length - 2, 40));
+              byte[] ins = new byte[1 + r.nextInt(6)];
+              for (int j = 0; j < ins.length; j++) ins[j] = (byte) (r.nextInt(4) == 0 ? 0xFF : r.nextInt(256));
+              m = cat(Arrays.copyOf(b, at), ins, Arrays.copyOfRange(b, at, b.length));
+            } else {
+              m = Arrays.copyOf(b, 1 + r.nextInt(b.length));
+            }
+            int h, w;
+            try (TString t = TString.tensorOfBytes(NdArrays.scalarOfObject(m)); Result res = s.runner().feed(in, t).fetch(shape).run()) {
+              TInt32 hwc = (TInt32) res.get(0);
+              h = hwc.getInt(0);
+              w = hwc.getInt(1);
+            } catch (RuntimeException undecodable) {
+              continue;
+            }
+            decoded++;
+            ImageHeader.Size size = ImageHeader.read(m);
+            String what = f.getFileName() + " mutation " + k;
+            assertNotNull(size, what + ": TF decodes it, its header was not read");
+            if (size.format().equals("GIF")) {
+              assertTrue(size.height() >= h && size.width() >= w && size.pixels() >= (long) h * w, what);
+            } else {
+              assertEquals(h, size.height(), what);
+              assertEquals(w, size.width(), what);
+            }
+          }
+        }
+      }
+    }
+    assertTrue(decoded > 250, "mutations TF decodes: " + decoded);
+  }
+
   @Test
   void hugeDeclaredSizesAreRefusedNamingTheImageTheSizeAndTheOption() {
     BadInputException e = assertThrows(BadInputException.class, () -> ImageHeader.check(png(20000, 20000), "x.png", ImageHeader.DEFAULT_MAX_PIXELS));
@@ -84,7 +138,8 @@ class ImageHeaderTest {
     byte[] com = {(byte) 0xFF, (byte) 0xFE, 0, 4, (byte) 0xFF, (byte) 0xC0};   // a fake SOF inside a comment is skipped
     byte[] junk = {1, 2, 3, (byte) 0xFF, 0, 7};                                  // stray bytes and a stuffed zero
     byte[] fill = {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF};
-    byte[] j = cat(new byte[] {(byte) 0xFF, (byte) 0xD8}, app, com, junk, fill, sof, new byte[] {(byte) 0xFF, (byte) 0xD9});
+    byte[] shortApp = {(byte) 0xFF, (byte) 0xE2, 0, 0};                          // a length of 0: libjpeg skips only the length bytes
+    byte[] j = cat(new byte[] {(byte) 0xFF, (byte) 0xD8}, app, shortApp, com, junk, fill, sof, new byte[] {(byte) 0xFF, (byte) 0xD9});
     ImageHeader.Size s = ImageHeader.read(j);
     assertEquals("JPEG of 60000 x 60000 pixels", s.describe());
     assertEquals(3, s.components());
@@ -94,7 +149,7 @@ class ImageHeaderTest {
     assertTrue(e.getMessage().contains("TensorFlow's JPEG decoder"), e.getMessage());
     // no frame header before the scan, or cut short: left to TF's decoder
     assertNull(ImageHeader.read(cat(new byte[] {(byte) 0xFF, (byte) 0xD8}, app, new byte[] {(byte) 0xFF, (byte) 0xDA, 0, 2})));
-    assertNull(ImageHeader.read(Arrays.copyOf(j, 20)));
+    assertNull(ImageHeader.read(Arrays.copyOf(j, 24)));
   }
 
   /** GIF: TF's decoder reads every frame into memory and sizes its output by the largest frame. */
