@@ -9,6 +9,7 @@ import dev.tfgraph.graph.InputSpec;
 import dev.tfgraph.graph.Shapes;
 import dev.tfgraph.graph.data.ImageData;
 import dev.tfgraph.graph.data.ImageDecoding;
+import dev.tfgraph.graph.data.ImageHeader;
 import dev.tfgraph.graph.data.ImageStream;
 import dev.tfgraph.graph.data.Npy;
 import dev.tfgraph.graph.data.NpyArray;
@@ -27,6 +28,10 @@ public final class DataOptions {
 
   @Option(names = "--skip-bad-images", description = "skip images that cannot be decoded (each named on stderr, counted as skipped_images) instead of failing")
   boolean skipBadImages;
+
+  @Option(names = "--max-image-pixels", paramLabel = "N", converter = Ranges.PositiveLong.class,
+      description = "refuse (or with --skip-bad-images skip) an image whose header declares more pixels than this, before decoding it (default ${DEFAULT-VALUE}: a float32 RGB decode of 1 GiB)")
+  long maxImagePixels = ImageHeader.DEFAULT_MAX_PIXELS;
 
   @Option(names = "--image-key", paramLabel = "KEY", description = "TFRecord feature holding the encoded image (default ${DEFAULT-VALUE})")
   String imageKey = "image/encoded";
@@ -139,7 +144,7 @@ public final class DataOptions {
     InputSpec in = inputs.get(0);
     ImageDecoding.checkInputShape("model input '" + in.name() + "' (--data " + data + " holds images)", Shapes.dims(in.shape()));
     return new ImageData.Options(Shapes.dims(in.shape()), skipBadImages, imageKey, labelKey, numClasses,
-        w -> System.err.println("tfgraph: " + w));
+        w -> System.err.println("tfgraph: " + w), maxImagePixels);
   }
 
   /** Whether training reads --x through memory maps: asked for, or .npy files larger than the heap can hold. */

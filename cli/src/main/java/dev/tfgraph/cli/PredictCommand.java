@@ -5,6 +5,7 @@ import dev.tfgraph.export.Predictor;
 import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.RunFailedException;
 import dev.tfgraph.graph.data.ImageDecoding;
+import dev.tfgraph.graph.data.ImageHeader;
 import dev.tfgraph.graph.data.ImageFolder;
 import dev.tfgraph.graph.data.Npy;
 import dev.tfgraph.graph.data.NpyArray;
@@ -32,6 +33,9 @@ public final class PredictCommand implements Callable<Integer> {
   @Option(names = "--input", paramLabel = "X.npy|NAME=X.npy|X.npz", description = "the input array; several inputs: NAME=FILE.npy once per input, or one .npz keyed by input names") List<String> inputs;
   @Option(names = "--images", arity = "1..*", paramLabel = "PATH",
       description = "image files (.jpg .jpeg .png .bmp .gif), or folders whose images (and those of their subfolders) are read in path order") List<Path> images;
+  @Option(names = "--max-image-pixels", paramLabel = "N", converter = Ranges.PositiveLong.class,
+      description = "--images: refuse an image whose header declares more pixels than this, before decoding it (default ${DEFAULT-VALUE}: a float32 RGB decode of 1 GiB)")
+  long maxImagePixels = ImageHeader.DEFAULT_MAX_PIXELS;
   @Option(names = "--output", required = true, paramLabel = "Y.npy", description = "where to write the outputs (.npy)") Path output;
   @Option(names = "--batch-size", converter = Ranges.Positive.class, description = "examples per run of the model, >= 1 (default ${DEFAULT-VALUE})") int batchSize = 256;
   @Option(names = "--check-finite", negatable = true, description = "fail (exit 3) on NaN or Inf outputs (default: off)") boolean checkFinite;
@@ -74,6 +78,7 @@ public final class PredictCommand implements Callable<Integer> {
       } catch (IOException e) {
         throw new BadInputException("cannot read image " + f + ": " + dev.tfgraph.graph.IoErrors.describe(f, e));
       }
+      ImageHeader.check(bytes.get(bytes.size() - 1), f.toString(), maxImagePixels);   // before the model loads; the Predictor checks again
     }
     try (Predictor p = ModelDir.open(model, trusted)) {
       NpyArray y = p.hasImageSignature() ? throughServingImages(p, files, bytes) : throughDefault(p, files, bytes);
@@ -105,11 +110,11 @@ public final class PredictCommand implements Callable<Integer> {
   /** serving_images in the model; a batch that fails is run image by image to name the file at fault. */
   private NpyArray throughServingImages(Predictor p, List<Path> files, List<byte[]> bytes) {
     try {
-      return p.predictImages(bytes, batchSize);
+      return p.predictImages(bytes, batchSize, maxImagePixels);
     } catch (BadInputException e) {
       for (int i = 0; i < bytes.size(); i++) {
         try {
-          p.predictImages(List.of(bytes.get(i)), 1);
+          p.predictImages(List.of(bytes.get(i)), 1, maxImagePixels);
         } catch (BadInputException one) {
           throw new BadInputException(files.get(i) + " is not an image the model's serving_images can decode: "
               + one.getMessage().replaceFirst("^running serving_images of .* failed: ", ""));
@@ -125,7 +130,7 @@ public final class PredictCommand implements Callable<Integer> {
     long[] s = p.inputShape();
     long[] hwc = java.util.Arrays.copyOfRange(s, 1, s.length);
     ImageDecoding.checkInputShape("model input '" + p.inputName() + "'", hwc);
-    try (ImageDecoding.Decoder d = new ImageDecoding.Decoder(hwc[0], hwc[1], hwc[2])) {
+    try (ImageDecoding.Decoder d = new ImageDecoding.Decoder(hwc[0], hwc[1], hwc[2], maxImagePixels)) {
       float[] x = new float[Math.multiplyExact(files.size(), d.exampleSize())];
       for (int i = 0; i < files.size(); i++) d.decodeInto(bytes.get(i), files.get(i).toString(), x, i * d.exampleSize());
       return p.predict(NpyArray.ofFloats(new long[] {files.size(), hwc[0], hwc[1], hwc[2]}, x), batchSize);
@@ -166,7 +171,7 @@ public final class PredictCommand implements Callable<Integer> {
         found.sort(Comparator.comparing(Path::toString, ImageFolder.CODE_POINT_ORDER));
         out.addAll(found);
       } else {
-        throw new BadInputException("--images " + p + " does not exist");
+        dev.tfgraph.graph.IoErrors.requireRegularFile(p, "--images " + p, "an image file or a folder of images");
       }
     }
     return out;

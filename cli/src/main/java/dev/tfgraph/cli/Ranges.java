@@ -129,6 +129,13 @@ final class Ranges {
     }
   }
 
+  /** --max-image-pixels: >= 1. */
+  static final class PositiveLong extends Longs {
+    PositiveLong() {
+      super(1, Long.MAX_VALUE);
+    }
+  }
+
   /** --threads: [0, 1024] (0: TF's default). */
   static final class Threads extends Ints {
     Threads() {

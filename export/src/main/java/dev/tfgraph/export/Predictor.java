@@ -5,6 +5,7 @@ import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.BoundedJson;
 import dev.tfgraph.graph.RunFailedException;
 import dev.tfgraph.graph.Tensors;
+import dev.tfgraph.graph.data.ImageHeader;
 import dev.tfgraph.graph.data.NpyArray;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -248,15 +249,24 @@ public final class Predictor implements AutoCloseable {
     return sig != null && sig.getInputsMap().containsKey(ServingImages.INPUT) && sig.getOutputsCount() > 0 ? sig : null;
   }
 
-  /**
-   * Runs serving_images on encoded images, in batches; returns float32 outputs [n, ...]. A batch
-   * TF cannot decode is bad input (the caller finds which image by running them one at a time).
-   */
+  /** {@link #predictImages(List, int, long)} with the default max_image_pixels ({@link ImageHeader#DEFAULT_MAX_PIXELS}). */
   public NpyArray predictImages(List<byte[]> images, int batchSize) {
+    return predictImages(images, batchSize, ImageHeader.DEFAULT_MAX_PIXELS);
+  }
+
+  /**
+   * Runs serving_images on encoded images, in batches; returns float32 outputs [n, ...]. An image
+   * whose header declares more than {@code maxImagePixels} pixels is bad input naming its index,
+   * before TF decodes any ({@link ImageHeader}); a batch TF cannot decode is bad input (the caller
+   * finds which image by running them one at a time).
+   */
+  public NpyArray predictImages(List<byte[]> images, int batchSize, long maxImagePixels) {
     SignatureDef sig = imageSignature();
     if (sig == null) throw new BadInputException("model " + dir + " has no " + ServingImages.KEY + " signature (export it with image_input)");
     if (images.isEmpty()) throw new BadInputException("no images to predict");
     if (batchSize < 1) throw new BadInputException("batch size must be positive, received " + batchSize);
+    ImageHeader.checkLimit(maxImagePixels);
+    for (int i = 0; i < images.size(); i++) ImageHeader.check(images.get(i), "image " + i, maxImagePixels);
     String in = sig.getInputsMap().get(ServingImages.INPUT).getName();
     TensorInfo outInfo = sig.getOutputsMap().containsKey(ServingImages.OUTPUT) ? sig.getOutputsMap().get(ServingImages.OUTPUT)
         : sig.getOutputsMap().values().iterator().next();

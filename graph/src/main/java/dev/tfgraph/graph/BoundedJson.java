@@ -69,11 +69,7 @@ public final class BoundedJson {
    * they are opened: /dev/zero never ends, and opening a FIFO waits for a writer.
    */
   static byte[] readBounded(Path file, long maxBytes, String what) {
-    if (Files.isDirectory(file)) throw new BadInputException(what + ": is a folder, expected a JSON file");
-    if (Files.exists(file) && !Files.isRegularFile(file)) {
-      throw new BadInputException(what + ": not a regular file (a device or a pipe); expected a JSON file of at most "
-          + maxBytes + " bytes");
-    }
+    IoErrors.requireRegularFile(file, what, "a JSON file of at most " + maxBytes + " bytes");
     try (InputStream in = Files.newInputStream(file)) {
       byte[] b = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
       if (b.length > maxBytes) {

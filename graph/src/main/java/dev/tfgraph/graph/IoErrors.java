@@ -64,6 +64,25 @@ public final class IoErrors {
     }
   }
 
+  /**
+   * Bad input unless {@code file} is a regular file, checked before it is opened: /dev/zero never
+   * ends, opening a FIFO waits for a writer, and neither "does not exist". The message starts with
+   * {@code what} (the file, or what it is for): "no such file or folder" (or another reason the
+   * path cannot be followed), "is a folder", or "not a regular file (a device or a pipe)", then
+   * {@code expected} when given.
+   */
+  public static void requireRegularFile(Path file, String what, String expected) {
+    java.nio.file.attribute.BasicFileAttributes a;
+    try {
+      a = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
+    } catch (IOException e) {
+      throw new BadInputException(what + ": " + describe(file, e), e);     // "no such file or folder", "not a folder (a file is in the way)"
+    }
+    if (a.isRegularFile()) return;
+    if (a.isDirectory()) throw new BadInputException(what + ": is a folder" + (expected == null ? ", not a file" : ", expected " + expected));
+    throw new BadInputException(what + ": not a regular file (a device or a pipe)" + (expected == null ? "" : "; expected " + expected));
+  }
+
   private static String lower(String s) {
     return s.length() > 1 && Character.isUpperCase(s.charAt(0)) && Character.isLowerCase(s.charAt(1))
         ? Character.toLowerCase(s.charAt(0)) + s.substring(1) : s;

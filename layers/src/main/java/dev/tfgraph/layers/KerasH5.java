@@ -9,7 +9,8 @@ import io.jhdf.HdfFile;
 import io.jhdf.api.Attribute;
 import io.jhdf.api.Dataset;
 import io.jhdf.api.Node;
-import java.nio.file.Files;
+import io.jhdf.exceptions.HdfBrokenLinkException;
+import io.jhdf.exceptions.HdfInvalidPathException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -32,10 +33,8 @@ public final class KerasH5 {
 
   /** Weights for the given layers of a model, by {@code <layer>.<weight>}; every one checked for shape. */
   public static Map<String, NpyArray> read(Path file, Model model, List<String> layerNames) {
-    if (Files.isDirectory(file)) throw new BadInputException(file + " is a folder, expected a Keras .h5 weights file");
-    if (!Files.isRegularFile(file)) throw new BadInputException(file + ": no such file");
     Map<String, NpyArray> out = new LinkedHashMap<>();
-    try (HdfFile h5 = new HdfFile(file)) {
+    try (HdfFile h5 = Hdf5Guard.open(file, "a Keras .h5 weights file")) {
       Keras3 keras3 = Keras3.of(h5, model, layerNames, file);
       for (String name : layerNames) {
         Layer layer = model.layer(name);
@@ -53,13 +52,13 @@ public final class KerasH5 {
             throw new BadInputException(file + ": " + d.getPath() + " (" + w.key() + ") has shape " + Arrays.toString(dims)
                 + ", expected " + Arrays.toString(w.shape().asArray()));
           }
-          out.put(w.key(), NpyArray.ofFloats(dims, floats(d.getDataFlat(), d.getPath(), file)));
+          out.put(w.key(), NpyArray.ofFloats(dims, floats(d, file)));
         }
       }
     } catch (BadInputException e) {
       throw e;
     } catch (RuntimeException e) {
-      throw new BadInputException(file + ": not a readable Keras HDF5 weights file (" + e.getMessage() + ")");
+      throw new BadInputException(file + ": not a readable Keras HDF5 weights file (" + Hdf5Guard.reason(e) + ")", e);
     }
     return out;
   }
@@ -98,21 +97,31 @@ public final class KerasH5 {
     return out;
   }
 
+  /** The object at {@code path}, or null when there is none (or a soft link there leads nowhere); other failures propagate. */
   static Node find(HdfFile h5, String path) {
     try {
       return h5.getByPath(path);
-    } catch (RuntimeException e) {
+    } catch (HdfInvalidPathException | HdfBrokenLinkException e) {
       return null;
     }
   }
 
-  private static float[] floats(Object flat, String what, Path file) {
+  /** A float dataset's values (float64 rounded); any other type, or data jHDF cannot read, is bad input naming the dataset. */
+  private static float[] floats(Dataset d, Path file) {
+    String what = Hdf5Guard.path(d);
+    if (d.isEmpty()) throw new BadInputException(file + ": dataset " + what + " holds no data (its storage was never written)");
+    Object flat;
+    try {
+      flat = Hdf5Filters.read(d);
+    } catch (RuntimeException e) {
+      throw new BadInputException(file + ": dataset " + what + " cannot be read (" + Hdf5Guard.reason(e) + ")", e);
+    }
     if (flat instanceof float[] f) return f;
-    if (flat instanceof double[] d) {
-      float[] f = new float[d.length];
-      for (int i = 0; i < d.length; i++) f[i] = (float) d[i];
+    if (flat instanceof double[] dd) {
+      float[] f = new float[dd.length];
+      for (int i = 0; i < dd.length; i++) f[i] = (float) dd[i];
       return f;
     }
-    throw new BadInputException(file + ": " + what + " is not a float dataset");
+    throw new BadInputException(file + ": dataset " + what + " is not a float dataset (" + d.getJavaType().getSimpleName() + ")");
   }
 }

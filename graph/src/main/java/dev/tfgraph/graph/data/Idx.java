@@ -1,6 +1,7 @@
 package dev.tfgraph.graph.data;
 
 import dev.tfgraph.graph.BadInputException;
+import dev.tfgraph.graph.IoErrors;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -22,7 +23,7 @@ public final class Idx {
   private Idx() {}
 
   public static NpyArray read(Path file) {
-    if (Files.exists(file) && !Files.isRegularFile(file)) throw new BadInputException(file + ": not a regular file (a folder, device or pipe)");
+    IoErrors.requireRegularFile(file, file.toString(), null);
     try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
       raw.mark(2);
       int b0 = raw.read(), b1 = raw.read();

@@ -1,6 +1,7 @@
 package dev.tfgraph.graph.data;
 
 import dev.tfgraph.graph.BadInputException;
+import dev.tfgraph.graph.IoErrors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,15 +23,27 @@ public final class ImageData {
   public enum Kind { IDX, FOLDER, TFRECORD }
 
   /**
-   * How to read: the model input's example shape [H, W, C], --skip-bad-images, the Example keys,
-   * the model's number of classes (0: unknown), and where warnings (skipped files) go.
+   * How to read: the model input's example shape [H, W, C], skip_bad_images, the Example keys,
+   * the model's number of classes (0: unknown), where warnings (skipped files) go, and
+   * max_image_pixels: an image whose header declares more pixels is a bad image ({@link ImageHeader}).
    */
   public record Options(long[] exampleShape, boolean skipBadImages, String imageKey, String labelKey, int numClasses,
-      Consumer<String> warnings) {
+      Consumer<String> warnings, long maxImagePixels) {
     public Options {
       ImageDecoding.checkInputShape("the model input", exampleShape);
       if (imageKey == null || imageKey.isEmpty() || labelKey == null || labelKey.isEmpty()) throw new BadInputException("image and label keys must not be empty");
       if (warnings == null) warnings = w -> {};
+      ImageHeader.checkLimit(maxImagePixels);
+    }
+
+    /** With the default max_image_pixels ({@link ImageHeader#DEFAULT_MAX_PIXELS}). */
+    public Options(long[] exampleShape, boolean skipBadImages, String imageKey, String labelKey, int numClasses, Consumer<String> warnings) {
+      this(exampleShape, skipBadImages, imageKey, labelKey, numClasses, warnings, ImageHeader.DEFAULT_MAX_PIXELS);
+    }
+
+    /** An image decoder for this shape and limit. */
+    public ImageDecoding.Decoder decoder() {
+      return new ImageDecoding.Decoder(exampleShape[0], exampleShape[1], exampleShape[2], maxImagePixels);
     }
   }
 
@@ -46,11 +59,11 @@ public final class ImageData {
   public static Kind kind(String value) {
     if (TfRecords.isGlob(value)) return Kind.TFRECORD;
     Path p = Path.of(value);
-    if (Files.isRegularFile(p)) {
+    if (!Files.isDirectory(p)) {
+      IoErrors.requireRegularFile(p, p.toString(), "a folder (class folders, IDX files or TFRecord files) or a TFRecord file");
       if (TfRecords.isRecordFile(p)) return Kind.TFRECORD;
       throw new BadInputException(p + " is a file but not a TFRecord file (.tfrecord, .tfrecords, optionally .gz)");
     }
-    if (!Files.isDirectory(p)) throw new BadInputException("data folder " + p + " does not exist");
     for (String base : new String[] {"train-images-idx3-ubyte", "t10k-images-idx3-ubyte"}) {
       if (Files.isRegularFile(p.resolve(base)) || Files.isRegularFile(p.resolve(base + ".gz"))) return Kind.IDX;
     }
@@ -83,7 +96,7 @@ public final class ImageData {
     List<ImageFolder.Listing> splits = ImageFolder.splits(dir);
     List<String> classes = checkClasses(splits.get(0), o);
     int[] skipped = {0};
-    try (ImageDecoding.Decoder d = decoder(o)) {
+    try (ImageDecoding.Decoder d = o.decoder()) {
       Dataset train = decodeAll(encoded(splits.get(0)), splits.get(0).items().size(), d, o, skipped);
       Dataset test = splits.size() > 1 ? decodeAll(encoded(splits.get(1)), splits.get(1).items().size(), d, o, skipped) : null;
       return new Loaded(Kind.FOLDER, train, test, classes, skipped[0]);
@@ -104,7 +117,7 @@ public final class ImageData {
     List<List<Path>> split = recordSplits(value);
     List<Path> train = split.get(0), test = split.get(1);
     int[] skipped = {0};
-    try (ImageDecoding.Decoder d = decoder(o)) {
+    try (ImageDecoding.Decoder d = o.decoder()) {
       Dataset tr = decodeAll(records(train, o), -1, d, o, skipped);
       Dataset te = test.isEmpty() ? null : decodeAll(records(test, o), -1, d, o, skipped);
       return new Loaded(Kind.TFRECORD, tr, te, null, skipped[0]);
@@ -128,11 +141,6 @@ public final class ImageData {
     }
     if (train.isEmpty() || test.isEmpty()) return List.of(files, List.of());
     return List.of(train, test);
-  }
-
-  private static ImageDecoding.Decoder decoder(Options o) {
-    long[] s = o.exampleShape();
-    return new ImageDecoding.Decoder(s[0], s[1], s[2]);
   }
 
   /** A folder's images, read one at a time. */

@@ -134,12 +134,19 @@ public final class ImageDecoding {
     private final Session session;
     private final Placeholder<TString> input;
     private final Operand<TFloat32> output;
-    private final long height, width, channels;
+    private final long height, width, channels, maxPixels;
 
+    /** Images of at most {@link ImageHeader#DEFAULT_MAX_PIXELS} pixels. */
     public Decoder(long height, long width, long channels) {
+      this(height, width, channels, ImageHeader.DEFAULT_MAX_PIXELS);
+    }
+
+    /** Images whose header declares more than {@code maxPixels} pixels are refused before TensorFlow decodes them. */
+    public Decoder(long height, long width, long channels, long maxPixels) {
       this.height = height;
       this.width = width;
       this.channels = channels;
+      this.maxPixels = ImageHeader.checkLimit(maxPixels);
       try {
         Ops tf = Ops.create(graph);
         input = tf.withName("encoded").placeholder(TString.class, Placeholder.shape(Shape.scalar()));
@@ -164,8 +171,9 @@ public final class ImageDecoding {
     }
 
     /**
-     * One encoded image to [height, width, channels] row-major floats; an image TF cannot decode
-     * is bad input naming {@code what} (the file, the record) and TF's reason.
+     * One encoded image to [height, width, channels] row-major floats; an image TF cannot decode,
+     * or whose header declares more pixels than the limit ({@link ImageHeader}), is bad input naming
+     * {@code what} (the file, the record) and the reason.
      */
     public float[] decode(byte[] encoded, String what) {
       float[] x = new float[exampleSize()];
@@ -176,6 +184,7 @@ public final class ImageDecoding {
     /** Decodes into {@code out} at {@code offset}, read straight from the output tensor (no array in between). */
     public void decodeInto(byte[] encoded, String what, float[] out, int offset) {
       if (encoded.length == 0) throw new BadInputException(what + " is not an image: it is empty");
+      ImageHeader.check(encoded, what, maxPixels);
       try (TString in = TString.tensorOfBytes(NdArrays.scalarOfObject(encoded));
           Result r = session.runner().feed(input, in).fetch(output).run()) {
         ((TFloat32) r.get(0)).asRawTensor().data().asFloats().read(out, offset, exampleSize());

@@ -109,8 +109,7 @@ public final class ImageStream implements AutoCloseable {
     this.source = source;
     this.options = options;
     this.queueBatches = settings.queueBatches();
-    long[] s = options.exampleShape();
-    this.decoder = new ImageDecoding.Decoder(s[0], s[1], s[2]);
+    this.decoder = options.decoder();
     this.skipped = ConcurrentHashMap.newKeySet();
     skipped.addAll(ImageSources.skippedBefore(source));
     this.decoders = Executors.newFixedThreadPool(settings.workers(), r -> {

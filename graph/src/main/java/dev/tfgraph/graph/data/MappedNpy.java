@@ -1,6 +1,7 @@
 package dev.tfgraph.graph.data;
 
 import dev.tfgraph.graph.BadInputException;
+import dev.tfgraph.graph.IoErrors;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -55,7 +56,7 @@ public final class MappedNpy {
 
   /** Maps {@code file}: a C-order float32/float64 array of shape [n, ...], every byte present. */
   public static MappedNpy open(Path file) {
-    if (!Files.isRegularFile(file)) throw new BadInputException(file + ": no such file (or not a regular file)");
+    IoErrors.requireRegularFile(file, file.toString(), null);
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
         InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
       Npy.Layout l = Npy.layout(new DataInputStream(in), ch.size(), file.toString());

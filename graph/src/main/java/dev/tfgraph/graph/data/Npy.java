@@ -1,6 +1,7 @@
 package dev.tfgraph.graph.data;
 
 import dev.tfgraph.graph.BadInputException;
+import dev.tfgraph.graph.IoErrors;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -26,7 +27,7 @@ public final class Npy {
 
   /** A regular file; devices and pipes are refused before they are opened (a FIFO waits for a writer). */
   public static NpyArray read(Path file) {
-    if (Files.exists(file) && !Files.isRegularFile(file)) throw new BadInputException(file + ": not a regular file (a folder, device or pipe)");
+    IoErrors.requireRegularFile(file, file.toString(), null);
     try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
       return read(in, Files.size(file), file.toString());
     } catch (java.nio.file.NoSuchFileException e) {

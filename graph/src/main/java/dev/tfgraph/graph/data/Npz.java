@@ -1,6 +1,7 @@
 package dev.tfgraph.graph.data;
 
 import dev.tfgraph.graph.BadInputException;
+import dev.tfgraph.graph.IoErrors;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,9 +32,7 @@ public final class Npz {
   private Npz() {}
 
   public static Map<String, NpyArray> read(Path file) {
-    if (!Files.isRegularFile(file)) {
-      throw new BadInputException(file + (Files.exists(file) ? ": not a regular file (a folder, device or pipe)" : ": no such file"));
-    }
+    IoErrors.requireRegularFile(file, file.toString(), null);
     Map<String, NpyArray> out = new LinkedHashMap<>();
     try (ZipFile zip = new ZipFile(file.toFile())) {
       if (zip.size() > MAX_ENTRIES) throw new BadInputException(file + ": " + zip.size() + " entries, more than " + MAX_ENTRIES);

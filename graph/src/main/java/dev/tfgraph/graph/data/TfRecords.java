@@ -1,6 +1,7 @@
 package dev.tfgraph.graph.data;
 
 import dev.tfgraph.graph.BadInputException;
+import dev.tfgraph.graph.IoErrors;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
@@ -89,10 +90,9 @@ public final class TfRecords {
         throw new BadInputException("cannot list " + p + ": " + e.getMessage());
       }
       if (out.isEmpty()) throw new BadInputException(p + " holds no .tfrecord files");
-    } else if (Files.isRegularFile(p)) {
-      out.add(p);
     } else {
-      throw new BadInputException("TFRecord file " + p + " does not exist");
+      IoErrors.requireRegularFile(p, "TFRecord file " + p, null);
+      out.add(p);
     }
     out.sort(null);
     return out;
