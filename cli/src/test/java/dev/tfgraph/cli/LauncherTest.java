@@ -75,6 +75,29 @@ class LauncherTest {
     assertTrue(none.errText().contains("list its jar in TFGRAPH_CLASSPATH"), none.errText());
   }
 
+  /**
+   * Item 6: broken JPEGs make libjpeg and TF's decoder print lines of their own ("Input file read error",
+   * "E ... jpeg_mem.cc:163]  Invalid components value 0" and a blank line, "Premature end of JPEG data");
+   * through the launcher, stderr holds tfgraph's lines only, one per skipped file.
+   */
+  @Test
+  void nativeDecoderLinesDoNotReachStderr(@TempDir Path d) throws Exception {
+    byte[] jpeg = Files.readAllBytes(ROOT.resolve("testdata/images/photos/test/dog/dog_01.jpg"));
+    for (String c : new String[] {"a", "b"}) {
+      Files.createDirectories(d.resolve(c));
+      Files.write(d.resolve(c).resolve("ok.jpg"), jpeg);
+    }
+    Files.write(d.resolve("a/cut20.jpg"), java.util.Arrays.copyOf(jpeg, 20));
+    Files.write(d.resolve("a/soi.jpg"), new byte[] {(byte) 0xff, (byte) 0xd8, (byte) 0xff});
+    Files.write(d.resolve("b/cut624.jpg"), java.util.Arrays.copyOf(jpeg, 624));
+    Run r = launch(Map.of(), "train", "--spec", ROOT.resolve("testdata/images/cnn32.json").toString(), "--data", d.toString(),
+        "--skip-bad-images", "--epochs", "1", "--quiet");
+    assertEquals(0, r.code(), r.errText());
+    List<String> lines = r.errText().lines().toList();
+    assertEquals(3, lines.size(), r.errText());
+    for (String l : lines) assertTrue(l.startsWith("tfgraph: skipped "), r.errText());
+  }
+
   /** Item 17: the main job builds with Maven's colours off and its output on stderr, so stdout carries results only. */
   @Test
   void theMainJobKeepsMavenOffStdout() throws Exception {

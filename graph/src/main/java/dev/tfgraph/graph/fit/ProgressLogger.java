@@ -3,6 +3,7 @@ package dev.tfgraph.graph.fit;
 import dev.tfgraph.graph.TrainResult;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.Map;
@@ -19,12 +20,22 @@ public final class ProgressLogger implements TrainingListener {
    * Where the redrawn line goes: on a terminal, standard error itself (its carriage return and erase-line
    * codes are this class's own, and a command line may filter System.err for control characters).
    */
-  private static final PrintStream OUT = TERMINAL
-      ? new PrintStream(new FileOutputStream(FileDescriptor.err), true, java.nio.charset.Charset.defaultCharset()) : null;
+  private static final PrintStream OUT = TERMINAL ? terminal() : null;
   private static final long REDRAW_NANOS = TERMINAL ? 500_000_000L : 30_000_000_000L;
   private long epochStart, lastShown;
   private long seen;
   private boolean drawn;
+
+  /** The terminal: the file the launcher names (tfgraph.progress.file, its own handle on it), else standard error. */
+  private static PrintStream terminal() {
+    String file = System.getProperty("tfgraph.progress.file");
+    try {
+      OutputStream o = file != null ? new FileOutputStream(file, true) : new FileOutputStream(FileDescriptor.err);
+      return new PrintStream(o, true, java.nio.charset.Charset.defaultCharset());
+    } catch (java.io.IOException e) {
+      return new PrintStream(new FileOutputStream(FileDescriptor.err), true, java.nio.charset.Charset.defaultCharset());
+    }
+  }
 
   @Override
   public void onEpochStart(Fit fit, int epoch) {
