@@ -167,7 +167,7 @@ public final class Exporter {
       double maxAbs = compare(model, expected, got);
       if (expectedImages != null) maxAbs = Math.max(maxAbs, compare(model, expectedImages, Npy.read(imagesOut).toFloats()));
       v = publish(staging, base, v, version == null);
-      if (verified != null) VerifiedModels.record(verified.at(base.resolve(Integer.toString(v)).toRealPath()));
+      if (verified != null) VerifiedModels.recordAt(verified, base.resolve(Integer.toString(v)));
       return new Result(base.resolve(Integer.toString(v)), v, maxAbs, Arrays.equals(expected, got), (System.nanoTime() - t0) / 1e9);
     } catch (IOException e) {
       throw new RunFailedException("export to " + base + " failed: " + e.getMessage() + "; no version was written", e);

@@ -148,6 +148,15 @@ public final class VerifiedModels {
     }
   }
 
+  /** Records a digest taken elsewhere (export's staging folder) for the folder it was renamed to; never fails. */
+  static void recordAt(Digest d, Path dir) {
+    try {
+      record(d.at(dir.toRealPath()));
+    } catch (IOException | RuntimeException e) {
+      // not recorded: the first load probes it
+    }
+  }
+
   /** Removes this user's records (every model is probed again at its next load); returns how many. */
   public static int clear() {
     Path dir = recordsDir();
