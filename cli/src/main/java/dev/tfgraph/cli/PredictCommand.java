@@ -61,6 +61,8 @@ public final class PredictCommand implements Callable<Integer> {
     String nonFinite = Finite.describe(y, checkFinite ? "output of " + p.dir() : "the output");   // one scan, either way
     if (nonFinite != null && checkFinite) throw new RunFailedException(nonFinite);
     if (nonFinite != null) System.err.println("tfgraph: warning: " + nonFinite + "; written as computed (--check-finite fails instead)");
+    String labelsProblem = labelsMismatch(p, y);
+    if (labelsProblem != null) System.err.println("tfgraph: warning: " + labelsProblem);
     try {
       Npy.write(output, y);
     } catch (IOException e) {
@@ -135,6 +137,27 @@ public final class PredictCommand implements Callable<Integer> {
       for (int i = 0; i < files.size(); i++) d.decodeInto(bytes.get(i), files.get(i).toString(), x, i * d.exampleSize());
       return p.predict(NpyArray.ofFloats(new long[] {files.size(), hwc[0], hwc[1], hwc[2]}, x), batchSize);
     }
+  }
+
+  /**
+   * What is wrong with the labels of the model's tfgraph.json when they do not name the output's
+   * classes (a count other than the output's width), else null: predictions are written all the
+   * same, and no label is given to any of them.
+   */
+  static String labelsMismatch(Predictor p, NpyArray y) {
+    JsonNode info;
+    try {
+      info = p.info();
+    } catch (BadInputException e) {
+      return null;   // a corrupt record is reported where the labels are needed
+    }
+    if (info == null || !info.path("labels").isArray() || info.path("labels").isEmpty()) return null;
+    int n = info.path("labels").size();
+    long[] s = y.shape();
+    if (s.length == 2 && s[1] == n) return null;
+    return "the model's " + n + " label" + (n == 1 ? "" : "s") + " (" + p.dir().resolve(dev.tfgraph.export.Exporter.INFO)
+        + ") do not match its output of shape " + y.shapeString() + (s.length == 2 ? " (" + s[1] + " classes)" : "")
+        + "; outputs written without labels";
   }
 
   /** The model's labels when they name the output's classes, else null. */

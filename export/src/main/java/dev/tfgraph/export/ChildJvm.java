@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ChildJvm {
   static final long TIMEOUT_SECONDS = 180;
+  private static final java.util.concurrent.atomic.AtomicLong PROBES = new java.util.concurrent.atomic.AtomicLong();
 
   private ChildJvm() {}
 
@@ -34,11 +35,17 @@ public final class ChildJvm {
    * limit): a model that aborts or hangs the child is reported as bad input, and this JVM lives on.
    */
   public static void probe(Path model) {
+    PROBES.incrementAndGet();
     try {
       run(model, List.of("--probe", model.toString()), "loading");
     } catch (RunFailedException e) {
       throw new dev.tfgraph.graph.BadInputException(e.getMessage() + " (the model is corrupt or hostile; nothing was loaded in this process)");
     }
+  }
+
+  /** How many probes this process has started (each a child JVM): what the verified-model record saves. */
+  public static long probes() {
+    return PROBES.get();
   }
 
   private static void run(Path model, List<String> args, String what) {

@@ -107,9 +107,12 @@ public final class Exporter {
       Map<String, Object> training, Options options, long t0) {
     cleanStaging(base);
     int v = version != null ? version : nextVersion(base);
-    Path target = base.resolve(Integer.toString(v));
-    if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-      throw new BadInputException("version " + v + " already exists in " + base + "; versions are never overwritten");
+    Path existing = ModelDirs.folderOfVersion(base, v);
+    if (existing != null) {
+      throw new BadInputException("version " + v + " already exists in " + base
+          + (existing.getFileName().toString().equals(Integer.toString(v)) ? ""
+              : " as folder " + existing.getFileName() + " (TF Serving reads it as version " + v + ")")
+          + "; versions are never overwritten");
     }
     String name = ModelDirs.STAGING_PREFIX + v + "-" + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet();
     Path staging = base.resolve(name);
@@ -152,6 +155,7 @@ public final class Exporter {
       }
       Npz.write(probeFile, probeArrays);
       fsyncTree(staging);
+      VerifiedModels.Digest verified = VerifiedModels.digestOrNull(staging);   // what the child JVM is about to verify
       Path imagesFile = work.resolve("images.tfrecord"), imagesOut = work.resolve("out_images.npy");
       if (expectedImages != null) {
         OutputFiles.write(imagesFile, dev.tfgraph.graph.data.TfRecords.frame(probeImages));
@@ -163,6 +167,7 @@ public final class Exporter {
       double maxAbs = compare(model, expected, got);
       if (expectedImages != null) maxAbs = Math.max(maxAbs, compare(model, expectedImages, Npy.read(imagesOut).toFloats()));
       v = publish(staging, base, v, version == null);
+      if (verified != null) VerifiedModels.recordAt(verified, base.resolve(Integer.toString(v)));
       return new Result(base.resolve(Integer.toString(v)), v, maxAbs, Arrays.equals(expected, got), (System.nanoTime() - t0) / 1e9);
     } catch (IOException e) {
       throw new RunFailedException("export to " + base + " failed: " + e.getMessage() + "; no version was written", e);
@@ -199,7 +204,7 @@ public final class Exporter {
   static int publish(Path staging, Path base, int v, boolean automatic) throws IOException {
     for (int attempt = 0; ; attempt++) {
       Path target = base.resolve(Integer.toString(v));
-      if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS) && moved(staging, target)) {
+      if (ModelDirs.folderOfVersion(base, v) == null && moved(staging, target)) {
         fsync(base);
         return v;
       }

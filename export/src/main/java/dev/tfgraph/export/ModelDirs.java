@@ -3,23 +3,45 @@ package dev.tfgraph.export;
 import dev.tfgraph.graph.BadInputException;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.OptionalInt;
 import java.util.stream.Stream;
 
-/** TF Serving's layout: BASE/<positive integer>/saved_model.pb; staging folders are ignored. */
+/**
+ * TF Serving's layout: BASE/<positive integer>/saved_model.pb; staging folders are ignored. TF Serving
+ * reads a folder name as a number, so {@code 0007} is version 7 as {@code 7} is: versions are compared
+ * by value, never by name.
+ */
 public final class ModelDirs {
   public static final String STAGING_PREFIX = ".tfgraph-staging-";
 
   private ModelDirs() {}
 
+  /** The version a folder name stands for (leading zeros allowed, as TF Serving reads it), if it is one. */
   static OptionalInt versionOf(Path p) {
-    String n = p.getFileName().toString();
+    Path f = p.getFileName();
+    String n = f == null ? "" : f.toString().replaceFirst("^0+(?=[0-9])", "");
     if (!n.matches("[1-9][0-9]{0,17}")) return OptionalInt.empty();
     try {
       return OptionalInt.of(Integer.parseInt(n));
     } catch (NumberFormatException e) {
       return OptionalInt.empty();
+    }
+  }
+
+  /**
+   * The folder under base that TF Serving would read as version v, whatever its spelling ({@code 7},
+   * {@code 0007}), or null when there is none.
+   */
+  public static Path folderOfVersion(Path base, int v) {
+    Path plain = base.resolve(Integer.toString(v));
+    if (Files.exists(plain, LinkOption.NOFOLLOW_LINKS)) return plain;
+    if (!Files.isDirectory(base)) return null;
+    try (Stream<Path> s = Files.list(base)) {
+      return s.filter(p -> versionOf(p).orElse(-1) == v).findFirst().orElse(null);
+    } catch (IOException e) {
+      throw new BadInputException("cannot list " + base + ": " + e.getMessage());
     }
   }
 

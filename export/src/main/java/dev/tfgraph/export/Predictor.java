@@ -84,10 +84,14 @@ public final class Predictor implements AutoCloseable {
     }
   }
 
-  /** As {@link #load}, after a child JVM has loaded and run the model once (for untrusted models). */
+  /**
+   * As {@link #load}, after a child JVM has loaded and run the model once (for untrusted models),
+   * unless this user's tfgraph has verified the folder before with exactly the files it holds now
+   * ({@link VerifiedModels}).
+   */
   public static Predictor loadChecked(Path dirOrBase) {
     Path dir = ModelDirs.resolve(dirOrBase);
-    ChildJvm.probe(dir);
+    VerifiedModels.probeUnlessVerified(dir);
     return load(dir);
   }
 
