@@ -131,9 +131,12 @@ final class KerasFile implements AutoCloseable {
       ZipEntry meta = zip.getEntry("metadata.json");
       if (meta != null) BoundedJson.parse(new String(bounded(zip, meta, MAX_METADATA_BYTES, left, file), StandardCharsets.UTF_8),
           file + ": metadata.json");
-      temp = Files.createTempFile("tfgraph-keras-", ".h5", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      temp = privateTempFile();
       copy(zip, weightsEntry, temp, left, file);
-    } catch (ZipException e) {
+    } catch (BadInputException e) {
+      delete(temp);
+      throw e;
+    } catch (ZipException | IllegalArgumentException e) {   // IllegalArgumentException: an entry name that is not UTF-8
       delete(temp);
       throw new BadInputException(file + ": not a readable zip archive (" + e.getMessage() + "); expected a Keras .keras file", e);
     } catch (IOException e) {
@@ -154,6 +157,18 @@ final class KerasFile implements AutoCloseable {
       delete(temp);
       String m = e.getMessage() == null ? e.toString() : e.getMessage();
       throw new BadInputException(m.replace(String.valueOf(temp), file + "!model.weights.h5"), e);
+    }
+  }
+
+  /** A temporary file only its owner can read (mode 600 where the file system has POSIX modes). */
+  private static Path privateTempFile() throws IOException {
+    try {
+      return Files.createTempFile("tfgraph-keras-", ".h5", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    } catch (UnsupportedOperationException e) {
+      Path p = Files.createTempFile("tfgraph-keras-", ".h5");
+      p.toFile().setReadable(false, false);
+      p.toFile().setReadable(true, true);
+      return p;
     }
   }
 
