@@ -10,7 +10,7 @@ from the repository root, after `mvn -q -B -o -DskipTests package` (it runs ./tf
 classifier_activation=None, input_shape=(size, size, 3)), draws every bias, BatchNormalization gamma, beta
 and moving statistics at random (kernels keep Keras' glorot draw), saves NAME.keras, predicts on two random
 images, then runs `./tfgraph export --keras NAME.keras --out DIR/NAME` and `./tfgraph predict`, and prints
-one row per model: parameters, the scaled error max |got - want| / max |want| (section 8 asks <= 1e-4) and
+one row per model: parameters, the scaled error max |got - want| / max |want| (an import must keep it <= 1e-4) and
 the seconds of each step. Exit 1 when a model fails or exceeds the tolerance.
 """
 import argparse

@@ -20,7 +20,7 @@ import java.util.Map;
  * and checked before anything is read.
  *
  * @param model the model, built (every shape checked)
- * @param weights every weight of the model, keyed {@code <layer>.<weight>} by tfgraph's names
+ * @param weights every weight of the model, keyed {@code <layer>.<weight>} by tfgraph's weight names
  * @param renames every name the import changed (none when every Keras name is a valid spec name)
  */
 public record KerasModel(Model model, Map<String, NpyArray> weights, List<Rename> renames) {

@@ -22,7 +22,7 @@ import java.util.Map;
 /**
  * The weights of an imported model, matched by position within each layer in Keras' creation order
  * (Dense: kernel, bias; BatchNormalization: gamma, beta, moving_mean, moving_variance, absent ones
- * skipped), which is the order tfgraph declares them in, and named by tfgraph's section-2 names. In
+ * skipped), which is the order tfgraph declares them in, and named by tfgraph's weight names. In
  * a {@code .keras}: {@code layers/<snake_case(class)>[_k]/vars/<i>}, k counting the layers of that
  * class in config order (Keras' saving_lib names them so, not by the layer's name; the {@code name}
  * attribute newer Keras writes on {@code vars} is checked when present). In a legacy {@code .h5}:
