@@ -1,7 +1,10 @@
 package dev.tfgraph.cli;
 
 import dev.tfgraph.export.Exporter;
+import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.Model;
+import dev.tfgraph.graph.data.NpyArray;
+import dev.tfgraph.layers.keras.KerasModel;
 import dev.tfgraph.graph.data.Npz;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -12,13 +15,14 @@ import picocli.CommandLine.Option;
 
 // No mixinStandardHelpOptions: its -V/--version would take the contract's --version N.
 @Command(name = "export",
-    header = "Exports a spec and its weights as a SavedModel version for TF Serving, verified before it appears.",
+    header = "Exports a spec and its weights (or a Keras model file) as a SavedModel version for TF Serving, verified before it appears.",
     description = {"Builds the inference graph, loads the weights, writes BASE/<version>, verifies it in a child JVM",
         "and prints the version folder."})
 public final class ExportCommand implements Callable<Integer> {
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.") boolean help;
-  @Option(names = "--spec", required = true, paramLabel = "FILE", description = "the model spec (JSON), e.g. written by ./tfgraph spec") Path spec;
-  @Option(names = "--weights", required = true, paramLabel = "FILE.npz", description = "the weights, keyed <layer>.<weight> (e.g. written by train --save-weights)") Path weights;
+  @Option(names = "--spec", paramLabel = "FILE", description = "the model spec (JSON), e.g. written by ./tfgraph spec") Path spec;
+  @Option(names = "--keras", paramLabel = "FILE", description = "a Keras model file (.keras, or a full-model .h5), exported with its weights; instead of --spec and --weights") Path keras;
+  @Option(names = "--weights", paramLabel = "FILE.npz", description = "the weights, keyed <layer>.<weight> (e.g. written by train --save-weights)") Path weights;
   @Option(names = "--out", required = true, paramLabel = "BASE", description = "the base folder; the export goes to BASE/<version>, as TF Serving reads it") Path out;
   @Option(names = "--version", paramLabel = "N", converter = Ranges.Positive.class,
       description = "version number, >= 1 (default: one more than the highest present)") Integer version;
@@ -28,12 +32,27 @@ public final class ExportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (keras != null && (spec != null || weights != null)) throw new BadInputException("give either --keras FILE or --spec FILE --weights FILE.npz, not both");
+    if (keras == null && (spec == null || weights == null)) {
+      throw new BadInputException("give --spec FILE and --weights FILE.npz, or --keras FILE (missing " + (spec == null ? "--spec" : "--weights") + ")");
+    }
     OutputPaths.folder("--out", out);
-    Model m = Model.load(spec);
+    Model m;
+    Map<String, NpyArray> w;
     Map<String, Object> prov = new LinkedHashMap<>();
-    prov.put("spec_file", spec.toString());
-    prov.put("weights_file", weights.toString());
-    Exporter.Result r = Exporter.export(m, Npz.read(weights), out, version, prov, new Exporter.Options(imageInput, warmup));
+    if (keras != null) {
+      KerasModel k = KerasModel.load(keras);
+      for (KerasModel.Rename r : k.renames()) System.err.println("renamed " + r);
+      m = k.model();
+      w = k.weights();
+      prov.put("keras_file", keras.toString());
+    } else {
+      m = Model.load(spec);
+      w = Npz.read(weights);
+      prov.put("spec_file", spec.toString());
+      prov.put("weights_file", weights.toString());
+    }
+    Exporter.Result r = Exporter.export(m, w, out, version, prov, new Exporter.Options(imageInput, warmup));
     System.err.printf(java.util.Locale.ROOT, "exported version %d in %.2f s; verified in a child JVM: max abs diff %.3g (%s)%n", r.version(),
         r.seconds(), r.maxAbsDiff(), r.bitIdentical() ? "bit-identical" : "within 1e-5");
     System.out.println(r.dir());

@@ -1,20 +1,32 @@
 package dev.tfgraph.cli;
 
+import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.Model;
+import dev.tfgraph.layers.keras.KerasModel;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "spec", mixinStandardHelpOptions = true,
-    description = "Prints a model's JSON spec (a built-in's, or a spec file normalised with every default written).")
+    description = {"Prints a model's JSON spec (a built-in's, or a spec file normalised with every default written).",
+        "With --keras, the spec (format 2) of a Keras model file; every name it changed is listed on stderr."})
 public final class SpecCommand implements Callable<Integer> {
   @Mixin ModelOptions model;
+  @Option(names = "--keras", paramLabel = "FILE", description = "a Keras model file: .keras, or a full-model .h5 (model.save)") Path keras;
   @Option(names = "--summary", description = "print the Keras-like summary table instead") boolean summary;
   @Option(names = "--verbose", description = "on an error, print its stack trace too") boolean verbose;
 
   @Override
   public Integer call() {
+    if (keras != null) {
+      if (model.name != null || model.spec != null) throw new BadInputException("give exactly one of --model NAME, --spec FILE or --keras FILE");
+      KerasModel k = KerasModel.load(keras);
+      for (KerasModel.Rename r : k.renames()) System.err.println("renamed " + r);
+      System.out.println(summary ? k.model().summary() : k.spec());
+      return Main.OK;
+    }
     Model m = model.model();
     System.out.println(summary ? m.summary() : m.config());
     return Main.OK;

@@ -27,19 +27,34 @@ import org.tensorflow.types.family.TNumber;
  * <p>A frozen layer ({@code trainable} false) runs in inference mode in training too, as Keras'
  * BatchNormalization does since TF 2.0: it normalises with its moving statistics and never updates
  * them, so a frozen, imported backbone (ib-resnet50) keeps the statistics it was trained with.
+ *
+ * <p>{@code center} and {@code scale} false leave out beta and gamma (as Keras: no weight, beta 0 and
+ * gamma 1 in the formula); {@code axis} is the last axis only, −1 or rank − 1, as an int or a
+ * one-element list (Keras' applications write 3 for NHWC).
  */
 public final class BatchNormalization extends Layer {
   public static final double DEFAULT_EPSILON = 1e-3;
   public static final double DEFAULT_MOMENTUM = 0.99;
+  public static final int DEFAULT_AXIS = -1;
   private final double epsilon;
   private final double momentum;
+  private final boolean center, scale;
+  private final int axis;
   private WeightSpec gamma, beta, movingMean, movingVariance;
   private int[] axes;
 
   public BatchNormalization(String name, double epsilon, double momentum, boolean trainable) {
+    this(name, epsilon, momentum, true, true, DEFAULT_AXIS, trainable);
+  }
+
+  public BatchNormalization(String name, double epsilon, double momentum, boolean center, boolean scale, int axis,
+      boolean trainable) {
     super(name, trainable);
     this.epsilon = Checks.epsilon(where(), "epsilon", epsilon, false);
     this.momentum = Checks.inRange(where(), "momentum", momentum, 0, 1);
+    this.center = center;
+    this.scale = scale;
+    this.axis = axis;
   }
 
   public BatchNormalization(String name) {
@@ -50,24 +65,37 @@ public final class BatchNormalization extends Layer {
 
   /** Reads this layer's keys from a spec, with the defaults above; registered in {@link Layers}. */
   public static BatchNormalization parse(ConfigReader c, String name, boolean trainable) {
+    double[] axis = c.numbers("axis", new double[] {DEFAULT_AXIS});
+    if (axis.length != 1 || axis[0] != Math.rint(axis[0]) || Math.abs(axis[0]) > Checks.MAX_RANK) {
+      throw new dev.tfgraph.graph.BadInputException(c.where() + ": axis must be the last axis, -1 or rank - 1, as an int or a"
+          + " one-element list, received " + java.util.Arrays.toString(axis) + "; other axes are not supported");
+    }
     return new BatchNormalization(name, c.number("epsilon", DEFAULT_EPSILON), c.number("momentum", DEFAULT_MOMENTUM),
-        trainable);
+        c.bool("center", true), c.bool("scale", true), (int) axis[0], trainable);
   }
 
   @Override
   protected void writeConfig(Map<String, Object> out) {
     out.put("epsilon", epsilon);
     out.put("momentum", momentum);
+    out.put("center", center);
+    out.put("scale", scale);
+    out.put("axis", axis);
   }
 
   @Override
   protected Shape computeBuild(Shape input) {
     requireRank(input, input.numDimensions() < 2 ? 2 : input.numDimensions(), "[batch, ..., channels]");
-    long c = input.get(input.numDimensions() - 1);
-    axes = new int[input.numDimensions() - 1];
+    int rank = input.numDimensions();
+    if (axis != -1 && axis != rank - 1) {
+      throw new dev.tfgraph.graph.BadInputException(where() + ": axis must be the last axis (-1 or " + (rank - 1) + " for input "
+          + dev.tfgraph.graph.Shapes.show(input) + "), received " + axis + "; other axes are not supported");
+    }
+    long c = input.get(rank - 1);
+    axes = new int[rank - 1];
     for (int i = 0; i < axes.length; i++) axes[i] = i;
-    gamma = addWeight("gamma", new long[] {c}, true, Initializer.ones());
-    beta = addWeight("beta", new long[] {c}, true, Initializer.zeros());
+    if (scale) gamma = addWeight("gamma", new long[] {c}, true, Initializer.ones());
+    if (center) beta = addWeight("beta", new long[] {c}, true, Initializer.zeros());
     movingMean = addWeight("moving_mean", new long[] {c}, false, Initializer.zeros());
     movingVariance = addWeight("moving_variance", new long[] {c}, false, Initializer.ones());
     return input;
@@ -84,8 +112,8 @@ public final class BatchNormalization extends Layer {
   @SuppressWarnings("unchecked")
   public <T extends TNumber> Operand<T> call(Ops tf, Operand<T> x, CallContext ctx) {
     if (x.type() == TFloat32.class) return (Operand<T>) fused(tf, (Operand<TFloat32>) x, ctx);
-    Operand<T> g = ctx.read(tf, gamma, x.type());
-    Operand<T> b = ctx.read(tf, beta, x.type());
+    Operand<T> g = gamma(tf, ctx, x.type());
+    Operand<T> b = beta(tf, ctx, x.type());
     if (!batchStatistics(ctx)) {
       return normalize(tf, x, ctx.read(tf, movingMean, x.type()), ctx.read(tf, movingVariance, x.type()), g, b, epsilon);
     }
@@ -104,6 +132,21 @@ public final class BatchNormalization extends Layer {
     return normalize(tf, x, mean, var, g, b, epsilon);
   }
 
+  /** gamma, or ones [C] when scale is false. */
+  private <T extends TNumber> Operand<T> gamma(Ops tf, CallContext ctx, Class<T> type) {
+    return scale ? ctx.read(tf, gamma, type) : constant(tf, 1, type);
+  }
+
+  /** beta, or zeros [C] when center is false. */
+  private <T extends TNumber> Operand<T> beta(Ops tf, CallContext ctx, Class<T> type) {
+    return center ? ctx.read(tf, beta, type) : constant(tf, 0, type);
+  }
+
+  private <T extends TNumber> Operand<T> constant(Ops tf, double v, Class<T> type) {
+    long c = outputShape().get(outputShape().numDimensions() - 1);
+    return tf.dtypes.cast(tf.fill(tf.constant(new long[] {c}), tf.constant(v)), type);
+  }
+
   /** Batch statistics (and moving-average updates) only when training a trainable layer (Keras). */
   private boolean batchStatistics(CallContext ctx) {
     return ctx.training() && trainable();
@@ -114,8 +157,8 @@ public final class BatchNormalization extends Layer {
     int rank = outputShape().numDimensions();
     long c = outputShape().get(rank - 1);
     Operand<TFloat32> x4 = rank == 4 ? x : tf.reshape(x, tf.constant(new long[] {-1, 1, 1, c}));
-    Operand<TFloat32> g = ctx.read(tf, gamma, TFloat32.class);
-    Operand<TFloat32> b = ctx.read(tf, beta, TFloat32.class);
+    Operand<TFloat32> g = gamma(tf, ctx, TFloat32.class);
+    Operand<TFloat32> b = beta(tf, ctx, TFloat32.class);
     FusedBatchNorm<TFloat32, TFloat32> bn;
     if (batchStatistics(ctx)) {
       Operand<TFloat32> none = tf.constant(new float[0]);

@@ -17,28 +17,48 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.family.TNumber;
 
-/** 2-D convolution, NHWC, TF padding semantics. kernel [kh, kw, c_in, filters], bias [filters]. */
+/**
+ * 2-D convolution, NHWC, TF padding semantics. kernel [kh, kw, c_in, filters], bias [filters] (none
+ * when use_bias is false). dilation_rate spaces the kernel's taps (as Keras: the window covers
+ * (k − 1)·d + 1 positions); as in Keras, strides and dilation_rate cannot both exceed 1.
+ */
 public final class Conv2D extends Layer implements Activated {
   public static final List<String> PADDINGS = List.of("valid", "same");
   public static final int DEFAULT_STRIDE = 1;
   public static final String DEFAULT_PADDING = "valid";
   public static final String DEFAULT_ACTIVATION = "linear";
+  public static final boolean DEFAULT_USE_BIAS = true;
+  public static final int DEFAULT_DILATION = 1;
   private final int filters;
   private final int[] kernelSize;
   private final int[] strides;
   private final String padding;
   private final String activation;
+  private final boolean useBias;
+  private final int[] dilationRate;
   private WeightSpec kernel;
   private WeightSpec bias;
 
   public Conv2D(String name, int filters, int[] kernelSize, int[] strides, String padding, String activation,
       boolean trainable) {
+    this(name, filters, kernelSize, strides, padding, activation, DEFAULT_USE_BIAS,
+        new int[] {DEFAULT_DILATION, DEFAULT_DILATION}, trainable);
+  }
+
+  public Conv2D(String name, int filters, int[] kernelSize, int[] strides, String padding, String activation,
+      boolean useBias, int[] dilationRate, boolean trainable) {
     super(name, trainable);
     this.filters = Checks.between(where(), "filters", filters, 1, Checks.MAX_UNITS);
     this.kernelSize = Checks.pair(where(), "kernel_size", kernelSize, Checks.MAX_WINDOW).clone();
     this.strides = Checks.pair(where(), "strides", strides, Checks.MAX_WINDOW).clone();
     this.padding = Checks.oneOf(where(), "padding", padding, PADDINGS);
     this.activation = Activations.check(where(), activation);
+    this.useBias = useBias;
+    this.dilationRate = Checks.pair(where(), "dilation_rate", dilationRate, Checks.MAX_WINDOW).clone();
+    if ((this.strides[0] > 1 || this.strides[1] > 1) && (this.dilationRate[0] > 1 || this.dilationRate[1] > 1)) {
+      throw new BadInputException(where() + ": strides " + Checks.show(this.strides) + " and dilation_rate "
+          + Checks.show(this.dilationRate) + " both exceed 1; expected one of them [1, 1] (as Keras)");
+    }
   }
 
   public Conv2D(String name, int filters, int k, String padding, String activation) {
@@ -56,7 +76,8 @@ public final class Conv2D extends Layer implements Activated {
   public static Conv2D parse(ConfigReader c, String name, boolean trainable) {
     return new Conv2D(name, c.integer("filters", null), c.pair("kernel_size", null),
         c.pair("strides", new int[] {DEFAULT_STRIDE, DEFAULT_STRIDE}), c.string("padding", DEFAULT_PADDING),
-        c.string("activation", DEFAULT_ACTIVATION), trainable);
+        c.string("activation", DEFAULT_ACTIVATION), c.bool("use_bias", DEFAULT_USE_BIAS),
+        c.pair("dilation_rate", new int[] {DEFAULT_DILATION, DEFAULT_DILATION}), trainable);
   }
 
   @Override
@@ -66,6 +87,8 @@ public final class Conv2D extends Layer implements Activated {
     out.put("strides", strides.clone());
     out.put("padding", padding);
     out.put("activation", activation);
+    out.put("use_bias", useBias);
+    out.put("dilation_rate", dilationRate.clone());
   }
 
   /** Output size of one spatial axis under TF's padding rules. */
@@ -76,24 +99,41 @@ public final class Conv2D extends Layer implements Activated {
   @Override
   protected Shape computeBuild(Shape input) {
     requireRank(input, 4, "[batch, height, width, channels]");
-    long h = outSize(input.get(1), kernelSize[0], strides[0], padding);
-    long w = outSize(input.get(2), kernelSize[1], strides[1], padding);
-    if (h < 1 || w < 1 || (padding.equals("valid") && (input.get(1) < kernelSize[0] || input.get(2) < kernelSize[1]))) {
+    long kh = (long) (kernelSize[0] - 1) * dilationRate[0] + 1, kw = (long) (kernelSize[1] - 1) * dilationRate[1] + 1;
+    long h = outSize(input.get(1), (int) Math.min(kh, Integer.MAX_VALUE), strides[0], padding);
+    long w = outSize(input.get(2), (int) Math.min(kw, Integer.MAX_VALUE), strides[1], padding);
+    if (h < 1 || w < 1 || (padding.equals("valid") && (input.get(1) < kh || input.get(2) < kw))) {
       throw new BadInputException(where() + ": kernel_size " + Checks.show(kernelSize) + " does not fit input "
           + Shapes.show(input) + " with padding \"" + padding + "\"");
     }
     Checks.activation(where(), "output", new long[] {h, w, filters}, "filters, or raise strides");
     kernel = addWeight("kernel", new long[] {kernelSize[0], kernelSize[1], input.get(3), filters}, true,
         Initializer.glorotUniform(), "kernel_size, filters or the input channels");
-    bias = addWeight("bias", new long[] {filters}, true, Initializer.zeros());
+    if (useBias) bias = addWeight("bias", new long[] {filters}, true, Initializer.zeros());
     return Shapes.batchOf(h, w, filters);
   }
 
   @Override
   public <T extends TNumber> Operand<T> callLinear(Ops tf, Operand<T> x, CallContext ctx) {
-    Operand<T> y = tf.nn.conv2d(x, ctx.read(tf, kernel, x.type()),
-        List.of(1L, (long) strides[0], (long) strides[1], 1L), padding.toUpperCase(java.util.Locale.ROOT));
-    return tf.nn.biasAdd(y, ctx.read(tf, bias, x.type()));
+    Operand<T> k = ctx.read(tf, kernel, x.type());
+    if (dilationRate[0] > 1 || dilationRate[1] > 1) k = dilate(tf, k);
+    Operand<T> y = tf.nn.conv2d(x, k, List.of(1L, (long) strides[0], (long) strides[1], 1L), padding.toUpperCase(java.util.Locale.ROOT));
+    return useBias ? tf.nn.biasAdd(y, ctx.read(tf, bias, x.type())) : y;
+  }
+
+  /**
+   * The kernel with dilation_rate − 1 zeros between its taps, [(kh − 1)·dh + 1, (kw − 1)·dw + 1, c_in,
+   * filters]: a plain convolution with it is the dilated one, padding included. Conv2D's own
+   * dilations attribute gives the right output, but TF's CPU gradient of the input ignores it.
+   */
+  private <T extends TNumber> Operand<T> dilate(Ops tf, Operand<T> k) {
+    int kh = kernelSize[0], kw = kernelSize[1], dh = dilationRate[0], dw = dilationRate[1];
+    int cin = (int) kernel.shape().get(2);   // int32 shapes throughout: Slice's C++ gradient mixes them with int32 otherwise
+    Operand<T> k6 = tf.reshape(k, tf.constant(new int[] {kh, 1, kw, 1, cin, filters}));
+    Operand<T> padded = tf.pad(k6, tf.constant(new int[][] {{0, 0}, {0, dh - 1}, {0, 0}, {0, dw - 1}, {0, 0}, {0, 0}}),
+        tf.dtypes.cast(tf.constant(0f), k.type()));
+    Operand<T> spread = tf.reshape(padded, tf.constant(new int[] {kh * dh, kw * dw, cin, filters}));
+    return tf.slice(spread, tf.constant(new int[] {0, 0, 0, 0}), tf.constant(new int[] {(kh - 1) * dh + 1, (kw - 1) * dw + 1, cin, filters}));
   }
 
   @Override

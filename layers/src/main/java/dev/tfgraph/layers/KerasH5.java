@@ -97,8 +97,22 @@ public final class KerasH5 {
     return out;
   }
 
+  /**
+   * An HDF5 file opened as untrusted input (external links, external storage, link cycles and
+   * truncation refused before anything is read); close it after use. {@code expected} says what the
+   * file should have been, for the message when it is not HDF5.
+   */
+  public static HdfFile open(Path file, String expected) {
+    return Hdf5Guard.open(file, expected);
+  }
+
+  /** The innermost reason of a failure of jHDF's, for a message. */
+  public static String reason(Throwable e) {
+    return Hdf5Guard.reason(e);
+  }
+
   /** The object at {@code path}, or null when there is none (or a soft link there leads nowhere); other failures propagate. */
-  static Node find(HdfFile h5, String path) {
+  public static Node find(HdfFile h5, String path) {
     try {
       return h5.getByPath(path);
     } catch (HdfInvalidPathException | HdfBrokenLinkException e) {
@@ -107,7 +121,7 @@ public final class KerasH5 {
   }
 
   /** A float dataset's values (float64 rounded); any other type, or data jHDF cannot read, is bad input naming the dataset. */
-  private static float[] floats(Dataset d, Path file) {
+  public static float[] floats(Dataset d, Path file) {
     String what = Hdf5Guard.path(d);
     if (d.isEmpty()) throw new BadInputException(file + ": dataset " + what + " holds no data (its storage was never written)");
     Object flat;

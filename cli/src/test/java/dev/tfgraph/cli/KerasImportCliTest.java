@@ -1,0 +1,70 @@
+package dev.tfgraph.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tfgraph.graph.data.Npy;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** spec --keras and export --keras + predict on models written by Keras 3 (testdata/keras/gen_models.py). */
+class KerasImportCliTest {
+  static final Path DIR = Path.of("..", "testdata", "keras", "models");
+  @TempDir Path tmp;
+
+  @Test
+  void specPrintsFormatTwoAndListsRenamesOnStderr() {
+    MainTest.Run r = MainTest.run("spec", "--keras", DIR.resolve("func_residual.keras").toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("\"format_version\" : 2") && r.out().contains("\"inbound\" : [ \"image\" ]"), r.out());
+    assertTrue(r.err().contains("renamed layer \"res.add\" -> \"res_add\""), r.err());
+    MainTest.Run s = MainTest.run("spec", "--keras", DIR.resolve("seq_cnn.h5").toString(), "--summary");
+    assertEquals(0, s.code(), s.err());
+    assertTrue(s.out().contains("dilated (Conv2D)") && s.out().contains("Total params: 1,084"), s.out());
+  }
+
+  @Test
+  void exportThenPredictEqualsKeras() throws Exception {
+    for (String ext : new String[] {".keras", ".h5"}) {
+      Path base = tmp.resolve("two" + ext);
+      MainTest.Run e = MainTest.run("export", "--keras", DIR.resolve("func_two_inputs" + ext).toString(), "--out", base.toString());
+      assertEquals(0, e.code(), e.err());
+      Path y = tmp.resolve("y" + ext + ".npy");
+      MainTest.Run p = MainTest.run("predict", "--model", base.toString(), "--input", "img=" + DIR.resolve("func_two_inputs.x_img.npy"),
+          "--input", "vec=" + DIR.resolve("func_two_inputs.x_vec.npy"), "--output", y.toString());
+      assertEquals(0, p.code(), p.err());
+      float[] got = Npy.read(y).toFloats(), want = Npy.read(DIR.resolve("func_two_inputs.y.npy")).toFloats();
+      double max = 0, scale = 0;
+      for (int i = 0; i < want.length; i++) {
+        max = Math.max(max, Math.abs(got[i] - want[i]));
+        scale = Math.max(scale, Math.abs(want[i]));
+      }
+      assertTrue(max <= 1e-4 * scale, ext + ": " + max + " vs scale " + scale);
+      String spec = Files.readString(Files.list(base).findFirst().orElseThrow().resolve("assets.extra/tfgraph.json"));
+      assertTrue(spec.contains("func_two_inputs" + ext), "the provenance names the Keras file: " + spec);
+    }
+  }
+
+  @Test
+  void refusalsAreOneLineExitTwo() {
+    FirstContactTest.refused(new String[] {"cannot import the model", "'plus_one' Lambda", "'grouped' Conv2D: groups 2",
+        "'ln' LayerNormalization"}, "spec", "--keras", DIR.resolve("refuse_many.keras").toString());
+    FirstContactTest.refused(new String[] {"2 outputs"}, "export", "--keras", DIR.resolve("refuse_two_outputs.keras").toString(),
+        "--out", tmp.resolve("x").toString());
+    FirstContactTest.refused(new String[] {"is an HDF5 external link"}, "spec", "--keras", DIR.resolve("../hdf5_external_link.h5").toString());
+  }
+
+  @Test
+  void kerasIsExclusiveWithSpecWeightsAndModel() throws Exception {
+    Path k = DIR.resolve("seq_mlp.keras");
+    FirstContactTest.refused(new String[] {"either --keras FILE or --spec FILE --weights FILE.npz"}, "export", "--keras", k.toString(),
+        "--spec", HostileInputTest.DEMO.toString(), "--out", tmp.resolve("a").toString());
+    FirstContactTest.refused(new String[] {"--keras FILE"}, "export", "--spec", HostileInputTest.DEMO.toString(), "--out", tmp.resolve("b").toString());
+    FirstContactTest.refused(new String[] {"exactly one of --model NAME, --spec FILE or --keras FILE"}, "spec", "--keras", k.toString(),
+        "--model", "cnn");
+    Path notZip = Files.writeString(tmp.resolve("n.keras"), "x");
+    FirstContactTest.refused(new String[] {"neither a zip"}, "spec", "--keras", notZip.toString());
+  }
+}

@@ -1,0 +1,359 @@
+package dev.tfgraph.layers.keras;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tfgraph.graph.BadInputException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * A Keras model config ({@code Sequential} or {@code Functional}, Keras 3 or Keras 2 style) as a
+ * format-2 tfgraph spec: InputLayers become the spec's inputs (batch axis null), every other layer
+ * a tfgraph layer ({@link KerasLayers}) with its {@code inbound} from the Keras call that feeds it,
+ * in a topological order that keeps Keras' order where it can. Names are Keras' own; characters a
+ * spec forbids become {@code _} and a name then taken gets {@code _2}, {@code _3}, ..., each rename
+ * recorded. Every refusal is collected and thrown at the end, all in one line.
+ */
+final class KerasGraph {
+  private static final Pattern BAD_CHARS = Pattern.compile("[^A-Za-z0-9_-]");
+  private static final Set<String> MODEL_CLASSES = Set.of("Functional", "Sequential", "Model");
+
+  /** One imported layer: its names, its Keras class, its place among the layers of its class (for .keras weights). */
+  record Entry(String kerasName, String name, String cls, int classIndex, KerasLayers.Mapped mapped) {}
+
+  final ObjectNode spec = JsonNodeFactory.instance.objectNode();
+  final List<Entry> entries = new ArrayList<>();
+  final List<KerasModel.Rename> renames = new ArrayList<>();
+  private final Map<String, String> names = new HashMap<>();   // Keras name -> tfgraph name
+  private final Set<String> taken = new HashSet<>();
+  private final Map<String, Integer> classCount = new HashMap<>();
+  private final List<String> problems = new ArrayList<>();
+  private final String source;
+
+  private KerasGraph(String source) {
+    this.source = source;
+  }
+
+  static KerasGraph convert(JsonNode root, String source) {
+    KerasGraph g = new KerasGraph(source);
+    g.model(root);
+    return g;
+  }
+
+  private void model(JsonNode root) {
+    String cls = root.path("class_name").asText("");
+    JsonNode config = root.get("config");
+    if (!MODEL_CLASSES.contains(cls) || config == null || !config.path("layers").isArray()) {
+      throw new BadInputException(source + ": the model is of class \"" + cls + "\", not a Sequential or Functional model: a subclassed"
+          + " model's call() is Python code, which tfgraph never runs; rebuild it with the Sequential or functional API");
+    }
+    spec.put("format_version", 2);
+    spec.put("name", rename(config.path("name").asText("model"), "model", false));
+    boolean frozen = config.has("trainable") && !config.get("trainable").asBoolean(true);
+    if (cls.equals("Sequential")) sequential(config, frozen);
+    else functional(config, frozen);
+    if (!problems.isEmpty()) {
+      throw new BadInputException(source + ": cannot import the model: "
+          + String.join("; ", problems));
+    }
+  }
+
+  // ---- Sequential: a chain; the input from an InputLayer, build_input_shape or a first layer's batch_input_shape
+
+  private void sequential(JsonNode config, boolean frozen) {
+    ArrayNode inputs = spec.putArray("inputs");
+    ArrayNode layers = spec.putArray("layers");
+    String previous = null;
+    JsonNode shape = config.get("build_input_shape");
+    String inputName = "input_layer";
+    List<JsonNode> ls = new ArrayList<>();
+    config.get("layers").forEach(ls::add);
+    if (!ls.isEmpty() && ls.get(0).path("class_name").asText().equals("InputLayer")) {
+      JsonNode c = ls.remove(0).path("config");
+      shape = c.has("batch_shape") ? c.get("batch_shape") : c.get("batch_input_shape");
+      inputName = c.path("name").asText(inputName);
+      inputLayerKeys(c, inputName);
+    } else if (!ls.isEmpty()) {
+      JsonNode c = ls.get(0).path("config");
+      if (c.has("batch_input_shape")) shape = c.get("batch_input_shape");
+      else if (c.has("batch_shape")) shape = c.get("batch_shape");
+    }
+    if (shape == null || shape.isNull()) {
+      throw new BadInputException(source + ": the Sequential model has no input shape (it was never built); build it on an input,"
+          + " e.g. keras.Input(shape), and save it again");
+    }
+    previous = rename(inputName, inputName, true);
+    inputs.add(input(previous, inputName, shape));
+    for (JsonNode l : ls) {
+      ObjectNode out = layer(l, frozen);
+      if (out == null) continue;
+      out.putArray("inbound").add(previous);
+      layers.add(out);
+      previous = out.get("name").asText();
+    }
+    if (layers.isEmpty() && problems.isEmpty()) throw new BadInputException(source + ": the model has no layers");
+    if (!layers.isEmpty()) spec.putArray("outputs").add(previous);
+  }
+
+  // ---- Functional: inputs, calls, outputs
+
+  private void functional(JsonNode config, boolean frozen) {
+    List<String> outputs = refs(config.get("output_layers"), "output_layers");
+    List<String> ins = refs(config.get("input_layers"), "input_layers");
+    if (outputs.size() != 1) {
+      problems.add("the model has " + outputs.size() + " outputs " + outputs + " (a tfgraph model has one output: save"
+          + " keras.Model(model.inputs, model.outputs[i]) for the one you serve)");
+    }
+    Map<String, JsonNode> byName = new LinkedHashMap<>();
+    Map<String, List<String>> inbound = new LinkedHashMap<>();
+    Map<String, ObjectNode> converted = new HashMap<>();
+    Map<String, JsonNode> inputConfigs = new HashMap<>();
+    for (JsonNode l : config.get("layers")) {
+      String kname = l.has("name") ? l.get("name").asText() : l.path("config").path("name").asText();
+      byName.put(kname, l);
+      if (l.path("class_name").asText().equals("InputLayer")) {
+        inputConfigs.put(kname, l.path("config"));
+        rename(kname, kname, true);
+        continue;
+      }
+      ObjectNode out = layer(l, frozen);
+      if (out == null) continue;
+      converted.put(kname, out);
+      inbound.put(kname, callers(l, kname));
+    }
+    ArrayNode inputs = spec.putArray("inputs");
+    for (String in : ins) {
+      JsonNode c = inputConfigs.get(in);
+      if (c == null) {
+        problems.add("input " + in + " is not an InputLayer of the model");
+        continue;
+      }
+      inputLayerKeys(c, in);
+      JsonNode shape = c.has("batch_shape") ? c.get("batch_shape") : c.get("batch_input_shape");
+      inputs.add(input(names.get(in), in, shape));
+    }
+    if (!problems.isEmpty()) return;
+    ArrayNode layers = spec.putArray("layers");
+    for (String kname : topological(inbound, new HashSet<>(ins))) {
+      ObjectNode out = converted.get(kname);
+      ArrayNode ib = out.putArray("inbound");
+      for (String src : inbound.get(kname)) ib.add(names.get(src));
+      layers.add(out);
+    }
+    spec.putArray("outputs").add(names.getOrDefault(outputs.get(0), outputs.get(0)));
+  }
+
+  /** The names of the layers a layer's one call takes, Keras 3 ({@code __keras_tensor__} with {@code keras_history}) or Keras 2 ([[name, node, tensor, kwargs]]). */
+  private List<String> callers(JsonNode l, String kname) {
+    JsonNode nodes = l.path("inbound_nodes");
+    List<String> out = new ArrayList<>();
+    if (nodes.size() != 1) {
+      problems.add("'" + kname + "' " + l.path("class_name").asText() + ": " + (nodes.size() == 0 ? "called nowhere"
+          : "called " + nodes.size() + " times (a shared layer), which tfgraph does not import yet"));
+      return out;
+    }
+    JsonNode node = nodes.get(0);
+    if (node.isArray()) {   // Keras 2
+      for (JsonNode t : node) {
+        if (!t.isArray() || t.size() < 3) {
+          problems.add("'" + kname + "': an inbound node tfgraph cannot read: " + KerasLayers.shorten(node));
+          return out;
+        }
+        history(t, kname, out);
+        if (t.size() > 3 && t.get(3).isObject() && !plainKwargs(t.get(3))) {
+          problems.add("'" + kname + "': called with arguments " + KerasLayers.shorten(t.get(3)) + ", which tfgraph does not import");
+        }
+      }
+      return out;
+    }
+    tensors(node.path("args"), kname, out);
+    if (!plainKwargs(node.path("kwargs"))) {
+      problems.add("'" + kname + "' " + l.path("class_name").asText() + ": called with arguments " + KerasLayers.shorten(node.path("kwargs"))
+          + ", which tfgraph does not import");
+    }
+    return out;
+  }
+
+  private static boolean plainKwargs(JsonNode kw) {
+    for (var it = kw.fields(); it.hasNext(); ) {
+      var e = it.next();
+      boolean ok = switch (e.getKey()) {
+        case "training" -> e.getValue().isBoolean() || e.getValue().isNull();
+        case "mask" -> e.getValue().isNull();
+        default -> false;
+      };
+      if (!ok) return false;
+    }
+    return true;
+  }
+
+  private void tensors(JsonNode args, String kname, List<String> out) {
+    if (args.isArray()) {
+      for (JsonNode a : args) tensors(a, kname, out);
+    } else if (args.isObject() && args.path("class_name").asText().equals("__keras_tensor__")) {
+      history(args.path("config").path("keras_history"), kname, out);
+    } else if (!args.isMissingNode()) {
+      problems.add("'" + kname + "': called with a constant argument " + KerasLayers.shorten(args) + ", which tfgraph does not import");
+    }
+  }
+
+  private void history(JsonNode h, String kname, List<String> out) {
+    if (!h.isArray() || h.size() < 3 || !h.get(0).isTextual()) {
+      problems.add("'" + kname + "': an input reference tfgraph cannot read: " + KerasLayers.shorten(h));
+      return;
+    }
+    if (h.get(2).asInt() != 0) {
+      problems.add("'" + kname + "': takes output " + h.get(2).asInt() + " of '" + h.get(0).asText() + "' (a layer with several outputs)");
+    }
+    out.add(h.get(0).asText());
+  }
+
+  /** [[name, 0, 0], ...], a single [name, 0, 0], or a dict of them (named inputs): the names, in order. */
+  private List<String> refs(JsonNode n, String key) {
+    List<String> out = new ArrayList<>();
+    if (n == null || n.isNull()) {
+      throw new BadInputException(source + ": the functional model's config has no " + key);
+    }
+    if (n.isObject()) {
+      n.forEach(v -> out.addAll(refs(v, key)));
+    } else if (n.isArray() && n.size() == 3 && n.get(0).isTextual()) {
+      out.add(n.get(0).asText());
+    } else if (n.isArray()) {
+      for (JsonNode r : n) out.addAll(refs(r, key));
+    } else {
+      throw new BadInputException(source + ": " + key + " " + KerasLayers.shorten(n) + " cannot be read");
+    }
+    return out;
+  }
+
+  /** Kahn's algorithm, taking the earliest ready layer in Keras' order each time. */
+  private List<String> topological(Map<String, List<String>> inbound, Set<String> inputs) {
+    List<String> order = new ArrayList<>();
+    Set<String> done = new HashSet<>(inputs);
+    List<String> left = new ArrayList<>(inbound.keySet());
+    while (!left.isEmpty()) {
+      String next = null;
+      for (String k : left) {
+        if (done.containsAll(inbound.get(k))) {
+          next = k;
+          break;
+        }
+      }
+      if (next == null) {
+        for (String k : left) {
+          for (String src : inbound.get(k)) {
+            if (!inbound.containsKey(src) && !inputs.contains(src)) {
+              throw new BadInputException(source + ": layer '" + k + "' takes '" + src + "', which is neither a layer nor an input of the model");
+            }
+          }
+        }
+        throw new BadInputException(source + ": the layers " + left + " form a cycle");
+      }
+      left.remove(next);
+      done.add(next);
+      order.add(next);
+    }
+    return order;
+  }
+
+  // ---- one layer
+
+  private ObjectNode layer(JsonNode l, boolean frozen) {
+    String cls = l.path("class_name").asText("");
+    JsonNode config = l.path("config");
+    String kname = l.has("name") ? l.get("name").asText() : config.path("name").asText(cls);
+    String module = l.path("module").asText("");
+    JsonNode registered = l.get("registered_name");
+    if (MODEL_CLASSES.contains(cls)) {
+      problems.add("'" + kname + "' " + cls + ": a model nested in the model, which tfgraph does not import yet (rebuild it flat)");
+      return null;
+    }
+    if (registered != null && !registered.isNull() && !registered.asText().equals(cls)) {
+      problems.add("'" + kname + "' " + registered.asText() + ": a custom class (registered name " + registered.asText()
+          + ", its Python code is never run)");
+      return null;
+    }
+    if (!module.isEmpty() && !module.startsWith("keras.layers") && !module.startsWith("keras.src.layers") && !module.equals("keras")) {
+      String why = module.startsWith("keras.src.ops") ? "a Keras operation node (" + module + "), which tfgraph does not import yet"
+          : "a class of module " + module + ", not one of Keras' layers";
+      problems.add("'" + kname + "' " + cls + ": " + why);
+      return null;
+    }
+    List<String> mine = new ArrayList<>();
+    KerasLayers.Mapped m = KerasLayers.map(cls, config, mine);
+    for (String p : mine) problems.add("'" + kname + "' " + p);
+    if (m == null || !mine.isEmpty()) return null;
+    int index = classCount.merge(cls, 1, Integer::sum) - 1;
+    String name = rename(kname, kname, false);
+    ObjectNode out = JsonNodeFactory.instance.objectNode();
+    out.set("type", m.config().get("type"));
+    out.put("name", name);
+    boolean trainable = config.path("trainable").asBoolean(true) && !frozen;
+    if (!trainable) out.put("trainable", false);
+    m.config().fields().forEachRemaining(e -> {
+      if (!e.getKey().equals("type")) out.set(e.getKey(), e.getValue());
+    });
+    entries.add(new Entry(kname, name, cls, index, m));
+    return out;
+  }
+
+  private void inputLayerKeys(JsonNode c, String kname) {
+    List<String> bad = new ArrayList<>();
+    for (String k : new String[] {"sparse", "ragged", "optional"}) {
+      if (c.path(k).asBoolean(false)) bad.add(k + " true");
+    }
+    JsonNode dtype = c.get("dtype");
+    if (!KerasLayers.floatPolicy(dtype)) bad.add("dtype " + dtype + " (tfgraph's inputs are float)");
+    if (!bad.isEmpty()) problems.add("'" + kname + "' InputLayer: " + String.join(", ", bad) + " (only Keras' default is supported)");
+  }
+
+  private ObjectNode input(String name, String kname, JsonNode shape) {
+    ObjectNode in = JsonNodeFactory.instance.objectNode();
+    in.put("name", name);
+    ArrayNode s = in.putArray("shape");
+    s.addNull();
+    if (shape == null || !shape.isArray() || shape.size() < 2) {
+      problems.add("input '" + kname + "': shape " + shape + " (expected [batch, ...] of rank 2 or more)");
+      return in;
+    }
+    for (int i = 1; i < shape.size(); i++) {
+      JsonNode d = shape.get(i);
+      if (!d.isIntegralNumber() || d.asLong() < 1) {
+        problems.add("input '" + kname + "': size " + d + " at axis " + i + " of " + shape + " is unknown (save the model built on a"
+            + " fixed input shape)");
+        return in;
+      }
+      s.add(d.asLong());
+    }
+    in.put("dtype", "float32");
+    return in;
+  }
+
+  /** Keras' name, or one a spec accepts: forbidden characters as '_', and a suffix when the result is taken. */
+  private String rename(String kname, String what, boolean isInput) {
+    String base = BAD_CHARS.matcher(kname).replaceAll("_");
+    if (base.isEmpty()) base = "layer";
+    if (base.length() > 120) base = base.substring(0, 120);
+    String name = base;
+    for (int i = 2; taken.contains(name); i++) name = base + "_" + i;
+    if (!what.equals("model")) {
+      taken.add(name);
+      names.put(kname, name);
+    }
+    if (!name.equals(kname)) {
+      String why = !base.equals(kname) ? "characters a spec forbids replaced by _" : "the name is taken";
+      renames.add(new KerasModel.Rename(what.equals("model") ? "model" : isInput ? "input" : "layer", kname, name, why));
+    }
+    return name;
+  }
+}

@@ -1,0 +1,94 @@
+package dev.tfgraph.layers.keras;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tfgraph.graph.BadInputException;
+import dev.tfgraph.graph.Model;
+import dev.tfgraph.graph.data.NpyArray;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A Keras model file read as a tfgraph {@link Model} with its weights: a Keras 3 {@code .keras} or a
+ * full-model {@code .h5} (Keras 3's legacy writer). Sequential and Functional models of the layers
+ * tfgraph has, one output; everything else is refused in one line that lists every offending layer.
+ * The file is untrusted input: nothing in it is executed, and its zip and HDF5 structure is bounded
+ * and checked before anything is read.
+ *
+ * @param model the model, built (every shape checked)
+ * @param weights every weight of the model, keyed {@code <layer>.<weight>} by tfgraph's weight names
+ * @param renames every name the import changed (none when every Keras name is a valid spec name)
+ */
+public record KerasModel(Model model, Map<String, NpyArray> weights, List<Rename> renames) {
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  /**
+   * A name the import changed.
+   *
+   * @param kind "input", "layer" or "model"
+   * @param keras the name in the Keras file
+   * @param tfgraph the name in the spec
+   * @param why why it changed
+   */
+  public record Rename(String kind, String keras, String tfgraph, String why) {
+    @Override
+    public String toString() {
+      return kind + " \"" + keras + "\" -> \"" + tfgraph + "\" (" + why + ")";
+    }
+  }
+
+  public KerasModel {
+    weights = Map.copyOf(weights);
+    renames = List.copyOf(renames);
+  }
+
+  /** Reads, converts and builds the model in {@code file}, with its weights; bad input names the file and what is wrong. */
+  public static KerasModel load(Path file) {
+    try (KerasFile kf = KerasFile.open(file)) {
+      KerasGraph g = KerasGraph.convert(kf.config, file.toString());
+      Model m;
+      try {
+        m = Model.fromConfig(g.spec);
+      } catch (BadInputException e) {
+        throw new BadInputException(file + ": the imported model does not build: " + e.getMessage(), e);
+      }
+      return new KerasModel(m, KerasWeights.read(kf, g.entries, m), g.renames);
+    }
+  }
+
+  /** The model's spec in format 2 (inputs, inbound on every layer, outputs), every default written. */
+  public String spec() {
+    return formatTwo(model);
+  }
+
+  /** {@code m.config()} in format 2 even when {@code m} is a chain (which config() writes as format 1). */
+  public static String formatTwo(Model m) {
+    try {
+      ObjectNode c = (ObjectNode) JSON.readTree(m.config());
+      if (c.path("format_version").asInt() == 1) {
+        ObjectNode out = JSON.createObjectNode();
+        out.put("format_version", 2);
+        out.set("name", c.get("name"));
+        out.putArray("inputs").add(c.get("input"));
+        if (c.has("labels")) out.set("labels", c.get("labels"));
+        ArrayNode layers = out.putArray("layers");
+        String previous = c.get("input").get("name").asText();
+        for (JsonNode l : c.get("layers")) {
+          ObjectNode copy = ((ObjectNode) l).deepCopy();
+          copy.putArray("inbound").add(previous);
+          layers.add(copy);
+          previous = l.get("name").asText();
+        }
+        out.putArray("outputs").add(previous);
+        c = out;
+      }
+      return JSON.writeValueAsString(c);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,144 @@
+package dev.tfgraph.layers.keras;
+
+import dev.tfgraph.graph.BadInputException;
+import dev.tfgraph.graph.Layer;
+import dev.tfgraph.graph.Model;
+import dev.tfgraph.graph.WeightSpec;
+import dev.tfgraph.graph.data.NpyArray;
+import dev.tfgraph.layers.KerasH5;
+import io.jhdf.HdfFile;
+import io.jhdf.api.Attribute;
+import io.jhdf.api.Dataset;
+import io.jhdf.api.Group;
+import io.jhdf.api.Node;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The weights of an imported model, matched by position within each layer in Keras' creation order
+ * (Dense: kernel, bias; BatchNormalization: gamma, beta, moving_mean, moving_variance, absent ones
+ * skipped), which is the order tfgraph declares them in, and named by tfgraph's weight names. In
+ * a {@code .keras}: {@code layers/<snake_case(class)>[_k]/vars/<i>}, k counting the layers of that
+ * class in config order (Keras' saving_lib names them so, not by the layer's name; the {@code name}
+ * attribute newer Keras writes on {@code vars} is checked when present). In a legacy {@code .h5}:
+ * {@code model_weights/<layer>/} the datasets its {@code weight_names} attribute lists, in order.
+ * Normalization's {@code count} is dropped; its mean and variance given in the config become weights.
+ */
+final class KerasWeights {
+  private final KerasFile kf;
+  private final Path label;
+
+  private KerasWeights(KerasFile kf) {
+    this.kf = kf;
+    this.label = kf.kind == KerasFile.Kind.KERAS_ZIP ? Path.of(kf.file + "!model.weights.h5") : kf.file;
+  }
+
+  static Map<String, NpyArray> read(KerasFile kf, List<KerasGraph.Entry> entries, Model model) {
+    KerasWeights w = new KerasWeights(kf);
+    Map<String, NpyArray> out = new LinkedHashMap<>();
+    try {
+      for (KerasGraph.Entry e : entries) w.layer(e, model.layer(e.name()), out);
+    } catch (BadInputException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new BadInputException(w.label + ": weights cannot be read (" + KerasH5.reason(e) + ")", e);
+    }
+    return out;
+  }
+
+  private void layer(KerasGraph.Entry e, Layer layer, Map<String, NpyArray> out) {
+    List<WeightSpec> specs = layer.weights();
+    KerasLayers.Mapped m = e.mapped();
+    if (m.configMean() != null) {   // Normalization with mean and variance in its config: no variables in the file
+      long c = specs.get(0).shape().asArray()[0];
+      out.put(specs.get(0).key(), fromConfig(e, "mean", m.configMean(), c));
+      out.put(specs.get(1).key(), fromConfig(e, "variance", m.configVariance(), c));
+      return;
+    }
+    List<Dataset> found = kf.kind == KerasFile.Kind.KERAS_ZIP ? zipped(e) : legacy(e);
+    if (m.dropsCount() && found.size() == specs.size() + 1) found = found.subList(0, specs.size());
+    if (found.size() != specs.size()) {
+      throw new BadInputException(label + ": layer '" + e.kerasName() + "' (" + e.cls() + ") has " + found.size() + " weights in the file, expected "
+          + specs.size() + " " + specs.stream().map(WeightSpec::name).toList());
+    }
+    for (int i = 0; i < specs.size(); i++) {
+      WeightSpec w = specs.get(i);
+      Dataset d = found.get(i);
+      long[] dims = Arrays.stream(d.getDimensions()).asLongStream().toArray();
+      if (!Arrays.equals(dims, w.shape().asArray())) {
+        throw new BadInputException(label + ": " + d.getPath() + " (" + w.key() + ") has shape " + Arrays.toString(dims) + ", expected "
+            + Arrays.toString(w.shape().asArray()));
+      }
+      out.put(w.key(), NpyArray.ofFloats(dims, KerasH5.floats(d, label)));
+    }
+  }
+
+  private NpyArray fromConfig(KerasGraph.Entry e, String key, double[] v, long c) {
+    if (v.length != 1 && v.length != c) {
+      throw new BadInputException(label + ": layer '" + e.kerasName() + "' (Normalization): " + key + " has " + v.length + " values, expected 1 or " + c);
+    }
+    float[] f = new float[(int) c];
+    for (int i = 0; i < c; i++) f[i] = (float) v[v.length == 1 ? 0 : i];
+    return NpyArray.ofFloats(new long[] {c}, f);
+  }
+
+  /** {@code layers/<class>[_k]/vars/0, 1, ...} */
+  private List<Dataset> zipped(KerasGraph.Entry e) {
+    HdfFile h5 = kf.weights;
+    String group = snake(e.cls()) + (e.classIndex() == 0 ? "" : "_" + e.classIndex());
+    Node vars = KerasH5.find(h5, "layers/" + group + "/vars");
+    if (!(vars instanceof Group g)) {
+      throw new BadInputException(label + ": no group layers/" + group + "/vars for layer '" + e.kerasName() + "' (the " + ordinal(e.classIndex() + 1)
+          + " " + e.cls() + " of the model)");
+    }
+    Attribute name = g.getAttribute("name");
+    if (name != null && !String.valueOf(name.getData()).equals(e.kerasName())) {
+      throw new BadInputException(label + ": layers/" + group + "/vars holds the weights of layer '" + name.getData() + "', expected '"
+          + e.kerasName() + "' (the " + ordinal(e.classIndex() + 1) + " " + e.cls() + " of the config): the weights are not those of this config");
+    }
+    List<Dataset> out = new ArrayList<>();
+    for (int i = 0; g.getChild(String.valueOf(i)) != null; i++) {
+      if (!(g.getChild(String.valueOf(i)) instanceof Dataset d)) throw new BadInputException(label + ": layers/" + group + "/vars/" + i + " is not a dataset");
+      out.add(d);
+    }
+    if (out.size() != g.getChildren().size()) {
+      throw new BadInputException(label + ": layers/" + group + "/vars holds " + g.getChildren().keySet() + ", expected datasets 0, 1, ...");
+    }
+    return out;
+  }
+
+  /** {@code model_weights/<layer>/} + each of its {@code weight_names}. */
+  private List<Dataset> legacy(KerasGraph.Entry e) {
+    HdfFile h5 = kf.weights;
+    String base = "model_weights/" + e.kerasName();
+    Node group = KerasH5.find(h5, base);
+    if (!(group instanceof Group g)) throw new BadInputException(label + ": no weights group " + base + " for layer '" + e.kerasName() + "'");
+    Attribute a = g.getAttribute("weight_names");
+    if (a == null) throw new BadInputException(label + ": group " + base + " has no weight_names attribute");
+    Object data = a.getData();
+    String[] list = data instanceof String[] s ? s : data instanceof String s ? new String[] {s} : new String[0];
+    List<Dataset> out = new ArrayList<>();
+    for (String n : list) {
+      if (!(KerasH5.find(h5, base + "/" + n) instanceof Dataset d)) throw new BadInputException(label + ": missing dataset " + base + "/" + n);
+      out.add(d);
+    }
+    return out;
+  }
+
+  /** Keras' naming.to_snake_case: "Conv2D" -> "conv2d", "BatchNormalization" -> "batch_normalization". */
+  static String snake(String cls) {
+    String s = cls.replaceAll("\\W+", "");
+    s = s.replaceAll("(.)([A-Z][a-z]+)", "$1_$2");
+    s = s.replaceAll("([a-z])([A-Z])", "$1_$2");
+    return s.toLowerCase(Locale.ROOT);
+  }
+
+  private static String ordinal(int n) {
+    return n + (n % 100 >= 11 && n % 100 <= 13 ? "th" : switch (n % 10) { case 1 -> "st"; case 2 -> "nd"; case 3 -> "rd"; default -> "th"; });
+  }
+}

@@ -1,0 +1,155 @@
+#!/usr/bin/env python3
+"""Small hand-built Keras 3 models for tfgraph's Keras import (spec --keras, export --keras, KerasModel.load).
+
+Regenerate from the repository root with Keras 3 on TensorFlow (here Keras 3.15.1, TF 2.21):
+
+    KERAS_BACKEND=tensorflow /tmp/kenv/bin/python testdata/keras/gen_models.py
+
+Writes into testdata/keras/models/, for every model NAME below:
+  NAME.keras       model.save (Keras 3 zip: config.json, metadata.json, model.weights.h5)
+  NAME.h5          model.save (Keras 3's legacy full-model HDF5: attr model_config, group model_weights)
+  NAME.x.npy       the input (NAME.x_<input>.npy for each input of a model with several)
+  NAME.y.npy       Keras' model.predict on it, float32
+Weights are random and non-trivial: every bias, BatchNormalization gamma/beta/moving statistics and
+Normalization mean/variance is drawn at random, so a swapped channel or a weight of the wrong layer shows.
+Also writes refused models (no .npy): refuse_lambda.keras, refuse_lstm.keras, refuse_two_outputs.keras,
+refuse_groups.keras (a key at a non-default value), refuse_many.keras (Lambda, LSTM-free but several
+offenders at once: Lambda, a channels_first pooling, an unmapped class).
+"""
+import os
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+import numpy as np
+import keras
+from keras import layers as L
+
+HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "models")
+rng = np.random.default_rng(26)
+
+
+def randomise(model):
+    """Every weight random (kernels around glorot scale, biases and statistics off their defaults)."""
+    for layer in model.layers:
+        new = []
+        for w in layer.weights:
+            v = w.numpy()
+            name = w.name
+            if v.dtype.kind != "f":
+                new.append(v)
+            elif name in ("moving_variance", "variance"):
+                new.append(rng.uniform(0.5, 2.0, v.shape).astype(v.dtype))
+            elif name == "gamma":
+                new.append(rng.uniform(0.5, 1.5, v.shape).astype(v.dtype))
+            else:
+                scale = 1.0 / np.sqrt(max(1, np.prod(v.shape[:-1]))) if v.ndim >= 2 else 0.3
+                new.append((rng.standard_normal(v.shape) * scale).astype(v.dtype))
+        if new:
+            layer.set_weights(new)
+
+
+def save(name, model, xs):
+    randomise(model)
+    model.save(os.path.join(HERE, name + ".keras"))
+    model.save(os.path.join(HERE, name + ".h5"))
+    # predict with the model as Keras reloads it (Normalization takes set weights only when it reloads them)
+    y = keras.saving.load_model(os.path.join(HERE, name + ".keras")).predict(xs if len(xs) > 1 else xs[0], verbose=0)
+    y_h5 = keras.saving.load_model(os.path.join(HERE, name + ".h5")).predict(xs if len(xs) > 1 else xs[0], verbose=0)
+    assert np.max(np.abs(y - y_h5)) <= 1e-6 * np.max(np.abs(y)), name
+    ins = model.inputs
+    if len(xs) == 1:
+        np.save(os.path.join(HERE, name + ".x.npy"), xs[0])
+    else:
+        for t, x in zip(ins, xs):
+            np.save(os.path.join(HERE, name + ".x_" + t.name + ".npy"), x)
+    np.save(os.path.join(HERE, name + ".y.npy"), np.asarray(y, np.float32))
+
+
+def data(*shape):
+    return rng.standard_normal(shape).astype(np.float32)
+
+
+def seq_mlp():
+    m = keras.Sequential([keras.Input((8,)), L.Normalization(name="norm"), L.Dense(16, activation="relu", name="fc1"),
+                          L.Dropout(0.3), L.Dense(12, activation="tanh", use_bias=False, name="fc2"),
+                          L.Activation("gelu"), L.Dense(10, activation="swish"), L.Activation("elu"),
+                          L.Dense(5, activation="softmax", name="head")], name="seq_mlp")
+    save("seq_mlp", m, [data(6, 8)])
+
+
+def seq_cnn():
+    m = keras.Sequential([keras.Input((12, 12, 3), name="pixels"),
+                          L.Rescaling(2.0, offset=-1.0),
+                          L.Conv2D(6, 3, padding="same", activation="relu", name="conv1"),
+                          L.BatchNormalization(name="bn1"),
+                          L.MaxPooling2D(),
+                          L.Conv2D(8, 3, padding="same", dilation_rate=2, use_bias=False, name="dilated"),
+                          L.BatchNormalization(center=False, scale=False, epsilon=1.001e-5, name="bn_plain"),
+                          L.AveragePooling2D(3, strides=1, padding="same"),
+                          L.ZeroPadding2D(((1, 0), (0, 1))),
+                          L.Conv2D(5, (3, 2), strides=2, activation="sigmoid"),
+                          L.BatchNormalization(axis=3, center=False, name="bn_axis3"),
+                          L.MaxPooling2D(2, strides=1, padding="same"),
+                          L.Flatten(), L.Dense(4, name="logits")], name="seq_cnn")
+    save("seq_cnn", m, [rng.uniform(0, 1, (5, 12, 12, 3)).astype(np.float32)])
+
+
+def func_residual():
+    x = keras.Input((10, 10, 4), name="image")
+    a = L.Conv2D(4, 3, padding="same", use_bias=False, name="branch_conv")(x)
+    a = L.BatchNormalization(scale=False, name="branch_bn")(a)
+    a = L.Activation("relu")(a)
+    b = L.Conv2D(4, 1, name="shortcut")(x)
+    r = L.Add(name="res.add")(([a, b]))          # a '.' in a name: renamed
+    s = L.Subtract()([r, a])
+    mul = L.Multiply()([s, b])
+    mx = L.Maximum()([mul, a, b])
+    av = L.Average()([mx, r])
+    g1 = L.GlobalAveragePooling2D()(av)
+    g2 = L.GlobalMaxPooling2D()(r)
+    c = L.Concatenate(name="cat")([g1, g2])
+    c = L.Reshape((2, 4))(c)
+    c = L.Concatenate(axis=1)([c, c])
+    c = L.Flatten()(c)
+    out = L.Dense(3, activation="softmax", name="head")(c)
+    save("func_residual", keras.Model(x, out, name="func_residual"), [data(4, 10, 10, 4)])
+
+
+def func_two_inputs():
+    img = keras.Input((8, 8, 3), name="img")
+    vec = keras.Input((5,), name="vec")
+    # layers declared out of order: the vector branch first in Keras' layer list
+    v = L.Dense(6, activation="relu", name="vec_fc")(vec)
+    v = L.Normalization(mean=[0.5] * 6, variance=[2.0] * 6, name="vec_norm")(v)
+    i = L.Conv2D(6, 3, strides=2, padding="valid", activation="relu", name="img_conv")(img)
+    i = L.BatchNormalization(momentum=0.9, epsilon=1e-5, name="img_bn")(i)
+    i = L.GlobalAveragePooling2D()(i)
+    c = L.Concatenate()([v, i])
+    c = L.Dropout(0.5)(c)
+    out = L.Dense(4, name="out")(c)
+    save("func_two_inputs", keras.Model([img, vec], out, name="two_inputs"), [data(3, 8, 8, 3), data(3, 5)])
+
+
+def refused():
+    x = keras.Input((6,), name="x")
+    y = L.Lambda(lambda t: t * 2.0, name="double")(x)
+    keras.Model(x, L.Dense(2)(y)).save(os.path.join(HERE, "refuse_lambda.keras"))
+    s = keras.Input((4, 3), name="seq")
+    keras.Model(s, L.Dense(2)(L.LSTM(3, name="lstm")(s))).save(os.path.join(HERE, "refuse_lstm.keras"))
+    a = L.Dense(3, name="trunk")(x)
+    keras.Model(x, [L.Dense(2, name="head_a")(a), L.Dense(1, name="head_b")(a)]).save(os.path.join(HERE, "refuse_two_outputs.keras"))
+    i = keras.Input((6, 6, 4), name="img")
+    keras.Model(i, L.Conv2D(4, 3, groups=2, name="grouped")(i)).save(os.path.join(HERE, "refuse_groups.keras"))
+    h = L.Lambda(lambda t: t + 1.0, name="plus_one")(i)
+    h = L.Conv2D(4, 3, groups=2, name="grouped")(h)
+    h = L.BatchNormalization(renorm=True, name="renorm_bn")(h)
+    h = L.LayerNormalization(name="ln")(h)
+    h = L.GlobalAveragePooling2D()(h)
+    keras.Model(i, L.Dense(2)(h)).save(os.path.join(HERE, "refuse_many.keras"))
+
+
+if __name__ == "__main__":
+    os.makedirs(HERE, exist_ok=True)
+    keras.utils.set_random_seed(26)
+    seq_mlp(); seq_cnn(); func_residual(); func_two_inputs(); refused()
+    for f in sorted(os.listdir(HERE)):
+        print(f, os.path.getsize(os.path.join(HERE, f)))
