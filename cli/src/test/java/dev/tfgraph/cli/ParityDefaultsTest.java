@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tfgraph.export.Exporter;
 import dev.tfgraph.export.Predictor;
-import dev.tfgraph.export.VerifiedModels;
 import dev.tfgraph.graph.Model;
 import dev.tfgraph.graph.ModelRuntime;
 import dev.tfgraph.graph.data.Npy;
@@ -22,8 +21,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,19 +33,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ParityDefaultsTest {
   static final ObjectMapper JSON = new ObjectMapper();
-  private String previousCache;
-
-  @BeforeEach
-  void ownCache(@TempDir Path c) {
-    previousCache = System.getProperty(VerifiedModels.DIR_PROPERTY);
-    System.setProperty(VerifiedModels.DIR_PROPERTY, c.toString());
-  }
-
-  @AfterEach
-  void restore() {
-    if (previousCache == null) System.clearProperty(VerifiedModels.DIR_PROPERTY);
-    else System.setProperty(VerifiedModels.DIR_PROPERTY, previousCache);
-  }
 
   static Stream<String> builtInCases() throws Exception {
     return ParitySuiteTest.cases().filter(c -> c.startsWith("model-"));
