@@ -43,6 +43,12 @@ public final class Layers implements LayerFactory {
     p.put("Average", Average::parse);
     p.put("Maximum", Maximum::parse);
     p.put("Concatenate", Concatenate::parse);
+    p.put("ReLU", ReLU::parse);
+    p.put("LeakyReLU", LeakyReLU::parse);
+    p.put("Softmax", Softmax::parse);
+    p.put("Cropping2D", Cropping2D::parse);
+    p.put("LayerScale", LayerScale::parse);
+    p.put("CustomScaleLayer", CustomScaleLayer::parse);
     return p;
   }
 }
