@@ -49,6 +49,7 @@ public final class Layers implements LayerFactory {
     p.put("Cropping2D", Cropping2D::parse);
     p.put("LayerScale", LayerScale::parse);
     p.put("CustomScaleLayer", CustomScaleLayer::parse);
+    p.put("LayerNormalization", LayerNormalization::parse);
     return p;
   }
 }
