@@ -50,6 +50,7 @@ public final class Layers implements LayerFactory {
     p.put("LayerScale", LayerScale::parse);
     p.put("CustomScaleLayer", CustomScaleLayer::parse);
     p.put("LayerNormalization", LayerNormalization::parse);
+    p.put("DepthwiseConv2D", DepthwiseConv2D::parse);
     return p;
   }
 }
