@@ -51,6 +51,7 @@ public final class Layers implements LayerFactory {
     p.put("CustomScaleLayer", CustomScaleLayer::parse);
     p.put("LayerNormalization", LayerNormalization::parse);
     p.put("DepthwiseConv2D", DepthwiseConv2D::parse);
+    p.put("SeparableConv2D", SeparableConv2D::parse);
     return p;
   }
 }
