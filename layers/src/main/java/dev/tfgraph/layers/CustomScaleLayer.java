@@ -12,7 +12,7 @@ import org.tensorflow.types.family.TNumber;
 
 /**
  * InceptionResNetV2's residual scaling (Keras' applications): y = x_0 + scale·x_1 over exactly two
- * inbound tensors, shaped as a merge layer's.
+ * inbound tensors, which broadcast as a merge layer's.
  */
 public final class CustomScaleLayer extends MergeLayer {
   private final double scale;
@@ -38,7 +38,8 @@ public final class CustomScaleLayer extends MergeLayer {
 
   @Override
   public <T extends TNumber> Operand<T> call(Ops tf, List<Operand<T>> inputs, CallContext ctx) {
-    return scaledSum(tf, inputs.get(0), inputs.get(1), scale);
+    List<Operand<T>> xs = aligned(tf, inputs);
+    return scaledSum(tf, xs.get(0), xs.get(1), scale);
   }
 
   /** x_0 + scale·x_1, the scale in the model's dtype. */
