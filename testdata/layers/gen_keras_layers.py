@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Golden float64 cases for the layers and activations that Keras' image models need (CONTRACT.md section 2:
+"""Golden float64 cases for the layers and activations that Keras' image models need (docs/layers-keras.md:
 DepthwiseConv2D, SeparableConv2D, ReLU, LeakyReLU, Softmax, LayerNormalization, Cropping2D, LayerScale,
 CustomScaleLayer, the activations relu6 ... hard_sigmoid_legacy, Dense on rank > 2, global pooling keepdims,
 merge layers that broadcast).
