@@ -47,6 +47,30 @@ public final class Activations {
     m.put("leaky_relu", new ActivationFunction() {
       public <T extends TNumber> Operand<T> apply(Ops tf, Operand<T> x) { return leakyRelu(tf, x); }
     });
+    m.put("relu6", new ActivationFunction() {
+      public <T extends TNumber> Operand<T> apply(Ops tf, Operand<T> x) { return relu6(tf, x); }
+    });
+    m.put("silu", new ActivationFunction() {
+      public <T extends TNumber> Operand<T> apply(Ops tf, Operand<T> x) { return tf.math.mul(x, tf.math.sigmoid(x)); }
+    });
+    m.put("hard_sigmoid", new ActivationFunction() {
+      public <T extends TNumber> Operand<T> apply(Ops tf, Operand<T> x) { return hardSigmoid(tf, x); }
+    });
+    m.put("hard_silu", new ActivationFunction() {
+      public <T extends TNumber> Operand<T> apply(Ops tf, Operand<T> x) { return tf.math.mul(x, hardSigmoid(tf, x)); }
+    });
+    m.put("hard_swish", new ActivationFunction() {
+      public <T extends TNumber> Operand<T> apply(Ops tf, Operand<T> x) { return tf.math.mul(x, hardSigmoid(tf, x)); }
+    });
+    m.put("selu", new ActivationFunction() {
+      public <T extends TNumber> Operand<T> apply(Ops tf, Operand<T> x) { return selu(tf, x); }
+    });
+    m.put("softsign", new ActivationFunction() {
+      public <T extends TNumber> Operand<T> apply(Ops tf, Operand<T> x) { return softsign(tf, x); }
+    });
+    m.put("hard_sigmoid_legacy", new ActivationFunction() {
+      public <T extends TNumber> Operand<T> apply(Ops tf, Operand<T> x) { return hardSigmoidLegacy(tf, x); }
+    });
     return m;
   }
 
@@ -64,6 +88,40 @@ public final class Activations {
     Operand<T> invSqrt2 = tf.dtypes.cast(tf.constant(1 / Math.sqrt(2)), x.type());
     Operand<T> erf = tf.math.erf(tf.math.mul(x, invSqrt2));
     return tf.math.mul(x, tf.math.add(half, tf.math.mul(half, erf)));      // OnesLike has no gradient
+  }
+
+  /** SELU's constants (Klambauer et al. 2017), as Keras and TF's Selu op use them. */
+  public static final double SELU_ALPHA = 1.6732632423543772848170429916717;
+  public static final double SELU_SCALE = 1.0507009873554804934193349852946;
+
+  /** min(max(x, 0), 6). */
+  static <T extends TNumber> Operand<T> relu6(Ops tf, Operand<T> x) {
+    return tf.math.minimum(tf.nn.relu(x), tf.constantOfSameType(x, 6));
+  }
+
+  /** Keras 3's hard_sigmoid: relu6(x + 3) / 6. */
+  static <T extends TNumber> Operand<T> hardSigmoid(Ops tf, Operand<T> x) {
+    return tf.math.div(relu6(tf, tf.math.add(x, tf.constantOfSameType(x, 3))), tf.constantOfSameType(x, 6));
+  }
+
+  /** Keras 2's hard_sigmoid: clip(0.2·x + 0.5, 0, 1). */
+  static <T extends TNumber> Operand<T> hardSigmoidLegacy(Ops tf, Operand<T> x) {
+    Operand<T> z = tf.math.add(tf.math.mul(x, tf.dtypes.cast(tf.constant(0.2), x.type())), tf.constantOfSameType(x, 0.5));
+    return tf.math.minimum(tf.nn.relu(z), tf.constantOfSameType(x, 1));
+  }
+
+  /** scale·x for x > 0, scale·alpha·(e^x − 1) otherwise (expm1 of min(x, 0): both branches finite). */
+  static <T extends TNumber> Operand<T> selu(Ops tf, Operand<T> x) {
+    Operand<T> zero = tf.constantOfSameType(x, 0);
+    Operand<T> neg = tf.math.mul(tf.dtypes.cast(tf.constant(SELU_SCALE * SELU_ALPHA), x.type()),
+        tf.math.expm1(tf.math.minimum(x, zero)));
+    Operand<T> pos = tf.math.mul(tf.dtypes.cast(tf.constant(SELU_SCALE), x.type()), x);
+    return tf.select(tf.math.greater(x, zero), pos, neg);
+  }
+
+  /** x / (1 + |x|). */
+  static <T extends TNumber> Operand<T> softsign(Ops tf, Operand<T> x) {
+    return tf.math.div(x, tf.math.add(tf.constantOfSameType(x, 1), tf.math.abs(x)));
   }
 
   /** Every name a spec may use. */

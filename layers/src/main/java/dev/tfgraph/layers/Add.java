@@ -9,7 +9,7 @@ import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.family.TNumber;
 
-/** y = x_0 + x_1 + ..., elementwise over two or more inbound tensors of equal shape (Keras' Add). */
+/** y = x_0 + x_1 + ..., elementwise over two or more inbound tensors that broadcast as {@link MergeLayer} says (Keras' Add). */
 public final class Add extends MergeLayer {
   public Add(String name, boolean trainable) {
     super(name, trainable);
@@ -31,11 +31,14 @@ public final class Add extends MergeLayer {
 
   @Override
   public <T extends TNumber> Operand<T> call(Ops tf, List<Operand<T>> inputs, CallContext ctx) {
-    return sum(tf, inputs);
+    return sum(tf, aligned(tf, inputs));
   }
 
-  /** Σ x_i, as one AddN. */
+  /** Σ x_i: one AddN for equal shapes, else broadcasting Adds left to right. */
   static <T extends TNumber> Operand<T> sum(Ops tf, List<Operand<T>> xs) {
-    return tf.math.addN(xs);
+    if (sameShapes(xs)) return tf.math.addN(xs);
+    Operand<T> y = xs.get(0);
+    for (int i = 1; i < xs.size(); i++) y = tf.math.add(y, xs.get(i));
+    return y;
   }
 }

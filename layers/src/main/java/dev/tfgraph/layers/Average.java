@@ -9,7 +9,7 @@ import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.family.TNumber;
 
-/** y = (x_0 + x_1 + ...) / n, elementwise over n ≥ 2 inbound tensors of equal shape (Keras' Average). */
+/** y = (x_0 + x_1 + ...) / n, elementwise over n ≥ 2 inbound tensors that broadcast as {@link MergeLayer} says (Keras' Average). */
 public final class Average extends MergeLayer {
   public Average(String name, boolean trainable) {
     super(name, trainable);
@@ -31,12 +31,12 @@ public final class Average extends MergeLayer {
 
   @Override
   public <T extends TNumber> Operand<T> call(Ops tf, List<Operand<T>> inputs, CallContext ctx) {
-    return mean(tf, inputs);
+    return mean(tf, aligned(tf, inputs));
   }
 
   /** Σ x_i / n. */
   static <T extends TNumber> Operand<T> mean(Ops tf, List<Operand<T>> xs) {
-    Operand<T> s = tf.math.addN(xs);
+    Operand<T> s = Add.sum(tf, xs);
     return tf.math.div(s, tf.constantOfSameType(s, xs.size()));
   }
 }

@@ -43,6 +43,15 @@ public final class Layers implements LayerFactory {
     p.put("Average", Average::parse);
     p.put("Maximum", Maximum::parse);
     p.put("Concatenate", Concatenate::parse);
+    p.put("ReLU", ReLU::parse);
+    p.put("LeakyReLU", LeakyReLU::parse);
+    p.put("Softmax", Softmax::parse);
+    p.put("Cropping2D", Cropping2D::parse);
+    p.put("LayerScale", LayerScale::parse);
+    p.put("CustomScaleLayer", CustomScaleLayer::parse);
+    p.put("LayerNormalization", LayerNormalization::parse);
+    p.put("DepthwiseConv2D", DepthwiseConv2D::parse);
+    p.put("SeparableConv2D", SeparableConv2D::parse);
     return p;
   }
 }

@@ -9,7 +9,7 @@ import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.family.TNumber;
 
-/** y = max(x_0, x_1, ...), elementwise over two or more inbound tensors of equal shape (Keras' Maximum). */
+/** y = max(x_0, x_1, ...), elementwise over two or more inbound tensors that broadcast as {@link MergeLayer} says (Keras' Maximum). */
 public final class Maximum extends MergeLayer {
   public Maximum(String name, boolean trainable) {
     super(name, trainable);
@@ -31,7 +31,7 @@ public final class Maximum extends MergeLayer {
 
   @Override
   public <T extends TNumber> Operand<T> call(Ops tf, List<Operand<T>> inputs, CallContext ctx) {
-    return max(tf, inputs);
+    return max(tf, aligned(tf, inputs));
   }
 
   /** max_i x_i, left to right (a tie passes the gradient to the earlier input, TF's Maximum rule). */

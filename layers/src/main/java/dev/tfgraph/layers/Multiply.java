@@ -9,7 +9,10 @@ import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.family.TNumber;
 
-/** y = x_0 · x_1 · ..., elementwise over two or more inbound tensors of equal shape (Keras' Multiply). */
+/**
+ * y = x_0 · x_1 · ..., elementwise over two or more inbound tensors that broadcast as {@link MergeLayer}
+ * says (Keras' Multiply; e.g. squeeze-and-excitation's [b, h, w, C] · [b, 1, 1, C]).
+ */
 public final class Multiply extends MergeLayer {
   public Multiply(String name, boolean trainable) {
     super(name, trainable);
@@ -31,7 +34,7 @@ public final class Multiply extends MergeLayer {
 
   @Override
   public <T extends TNumber> Operand<T> call(Ops tf, List<Operand<T>> inputs, CallContext ctx) {
-    return product(tf, inputs);
+    return product(tf, aligned(tf, inputs));
   }
 
   /** Π x_i, left to right. */

@@ -9,7 +9,7 @@ import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.family.TNumber;
 
-/** y = x_0 − x_1, elementwise over exactly two inbound tensors of equal shape (Keras' Subtract). */
+/** y = x_0 − x_1, elementwise over exactly two inbound tensors that broadcast as {@link MergeLayer} says (Keras' Subtract). */
 public final class Subtract extends MergeLayer {
   public Subtract(String name, boolean trainable) {
     super(name, trainable);
@@ -33,7 +33,8 @@ public final class Subtract extends MergeLayer {
 
   @Override
   public <T extends TNumber> Operand<T> call(Ops tf, List<Operand<T>> inputs, CallContext ctx) {
-    return difference(tf, inputs.get(0), inputs.get(1));
+    List<Operand<T>> xs = aligned(tf, inputs);
+    return difference(tf, xs.get(0), xs.get(1));
   }
 
   /** first − second. */

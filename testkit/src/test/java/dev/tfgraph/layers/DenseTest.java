@@ -1,5 +1,9 @@
 package dev.tfgraph.layers;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.tfgraph.graph.Layer;
+import dev.tfgraph.graph.Shapes;
 import org.junit.jupiter.api.Test;
 
 class DenseTest {
@@ -8,12 +12,24 @@ class DenseTest {
     LayerHarness.checkForward32("dense_relu");
     LayerHarness.checkForward32("dense_linear_nobias");
     LayerHarness.checkForward32("dense_softmax");
+    LayerHarness.checkForward32("dense_rank3");   // Keras float64 (gen_keras_layers.py)
+    LayerHarness.checkForward32("dense_rank4");
   }
 
   @Test
   void gradientsMatchPyTorchAndFiniteDifferences() {
     LayerHarness.checkGradients64("dense_linear_nobias", false);
     LayerHarness.checkGradients64("dense_softmax", false);
+    LayerHarness.checkGradients64("dense_rank3", false);
+    LayerHarness.checkGradients64("dense_rank4", false);
+  }
+
+  @Test
+  void appliesToTheLastAxisOfAnyRank() {
+    Layer l = Configs.layer("{'type': 'Dense', 'name': 'fc', 'units': 3}");
+    assertEquals("[None, 4, 5, 3]", Shapes.show(l.build(Shapes.batchOf(4, 5, 7))));
+    assertEquals("[7, 3]", Shapes.show(l.weights().get(0).shape()));
+    Configs.roundTrip("{'type': 'Dense', 'name': 'fc', 'units': 3, 'activation': 'softmax'}", 2, 6);
   }
 
   @Test
@@ -28,7 +44,7 @@ class DenseTest {
     Configs.rejects("{'type': 'Dense', 'name': 'fc', 'units': 2, 'activation': 'mish'}", "activation", "mish", "gelu");
     Configs.rejects("{'type': 'Dense', 'name': 'fc', 'units': 'two'}", "units", "integer", "\"two\"");
     Configs.rejects("{'type': 'Dense', 'name': 'fc', 'units': 2, 'unit': 3}", "unknown key", "unit");
-    Configs.rejects("{'type': 'Dense', 'name': 'fc', 'units': 2}", new long[] {4, 4}, "rank 2", "[None, 4, 4]");
+    Configs.rejects("{'type': 'Dense', 'name': 'fc', 'units': 2}", new long[] {}, "Dense 'fc'", "rank 2 or more", "[None]");
     Configs.rejects("{'type': 'Dense', 'name': 'a/b', 'units': 2}", "name", "a/b");
   }
 

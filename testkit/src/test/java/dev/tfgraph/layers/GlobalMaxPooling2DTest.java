@@ -1,5 +1,8 @@
 package dev.tfgraph.layers;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.tfgraph.graph.Shapes;
 import dev.tfgraph.testkit.LayerCheck;
 import org.junit.jupiter.api.Test;
 
@@ -7,17 +10,28 @@ class GlobalMaxPooling2DTest {
   @Test
   void forwardMatchesFloat64Reference() {
     LayerHarness.checkForward32("global_maxpool");
+    LayerHarness.checkForward32("global_maxpool_keepdims");   // Keras float64 (gen_keras_layers.py)
   }
 
   @Test
   void gradientsMatchPyTorchAndFiniteDifferences() {
     LayerHarness.checkGradients64("global_maxpool", false);
+    LayerHarness.checkGradients64("global_maxpool_keepdims", false);
   }
 
   @Test
   void configRoundTrips() {
     Configs.roundTrip("{'type': 'GlobalMaxPooling2D', 'name': 'g'}", 4, 5, 6);
     Configs.specRoundTrip("{'type': 'GlobalMaxPooling2D', 'name': 'g', 'trainable': false}", 4, 5, 6);
+  }
+
+  @Test
+  void keepdimsKeepsHeightAndWidthAsOnes() {
+    Configs.roundTrip("{'type': 'GlobalMaxPooling2D', 'name': 'g', 'keepdims': true}", 4, 5, 6);
+    assertEquals("[None, 1, 1, 6]", Shapes.show(Configs.layer("{'type': 'GlobalMaxPooling2D', 'name': 'g', 'keepdims': true}")
+        .build(Shapes.batchOf(4, 5, 6))));
+    assertEquals(false, Configs.layer("{'type': 'GlobalMaxPooling2D', 'name': 'g'}").config().get("keepdims"));
+    Configs.rejects("{'type': 'GlobalMaxPooling2D', 'name': 'g', 'keepdims': 1}", "GlobalMaxPooling2D 'g'", "keepdims", "true or false");
   }
 
   @Test

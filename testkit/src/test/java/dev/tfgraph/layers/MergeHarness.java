@@ -17,7 +17,7 @@ import java.util.Map;
 
 /**
  * A merge layer alone in a graph model of k inputs x0..x(k−1) ({@link InboundGraph}), on a golden
- * case from testdata/graphs (gen_graphs.py): forward, the gradients of L = Σ g·y with respect to
+ * case from testdata/graphs (gen_graphs.py) or testdata/layers (gen_keras_layers.py): forward, the gradients of L = Σ g·y with respect to
  * every input, and L itself for central finite differences.
  */
 final class MergeHarness implements AutoCloseable {
@@ -27,13 +27,18 @@ final class MergeHarness implements AutoCloseable {
   private final InboundGraph graph;
 
   MergeHarness(String name, String dtype) {
+    this(DIR, name, dtype);
+  }
+
+  /** A case in another folder of the same format, e.g. testdata/layers (gen_keras_layers.py). */
+  MergeHarness(Path dir, String name, String dtype) {
     JsonNode json;
     try {
-      json = Configs.JSON.readTree(Files.readString(DIR.resolve(name + ".json")));
+      json = Configs.JSON.readTree(Files.readString(dir.resolve(name + ".json")));
     } catch (IOException e) {
-      throw new IllegalStateException("golden case " + name + " missing: run testdata/graphs/gen_graphs.py", e);
+      throw new IllegalStateException("golden case " + name + " missing in " + dir + ": run its generator", e);
     }
-    data = Npz.read(DIR.resolve(name + ".npz"));
+    data = Npz.read(dir.resolve(name + ".npz"));
     k = json.get("inputs").asInt();
     List<long[]> shapes = new ArrayList<>();
     for (int i = 0; i < k; i++) {
@@ -83,6 +88,28 @@ final class MergeHarness implements AutoCloseable {
       analytic += grad[j] * d[j];
     }
     return new double[] {(loss(plus) - loss(minus)) / (2 * h), analytic};
+  }
+
+  /**
+   * A golden case of testdata/layers: forward in float32 (to 1e-6, scaled) and float64 (1e-12), every
+   * input's gradient against the stored one (1e-10) and against central finite differences (1e-6).
+   */
+  static void checkKerasCase(String name) {
+    Path dir = LayerHarness.DIR;
+    try (MergeHarness h = new MergeHarness(dir, name, "float32")) {
+      LayerGraph.assertClose(h.data.get("y").toDoubles(), h.forward(), 1e-6, name + " float32");
+    }
+    try (MergeHarness h = new MergeHarness(dir, name, "float64")) {
+      LayerGraph.assertClose(h.data.get("y").toDoubles(), h.forward(), 1e-12, name + " float64");
+      List<double[]> grads = h.gradients();
+      for (int i = 0; i < h.k; i++) {
+        LayerGraph.assertClose(h.data.get("grad_x" + i).toDoubles(), grads.get(i), 1e-10, name + " dL/dx" + i);
+        for (long seed = 0; seed < 3; seed++) {
+          double[] fa = h.directional(i, grads.get(i), seed, 1e-6);
+          LayerGraph.assertClose(new double[] {fa[1]}, new double[] {fa[0]}, 1e-6, name + " finite difference along x" + i);
+        }
+      }
+    }
   }
 
   @Override

@@ -14,7 +14,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
 /**
- * Add, Subtract, Multiply, Average, Maximum and Concatenate against numpy float64 (testdata/graphs):
+ * Add, Subtract, Multiply, Average, Maximum and Concatenate against numpy float64 (testdata/graphs), and
+ * the elementwise ones broadcasting as Keras 3's merge layers against Keras float64 (testdata/layers):
  * forward in float32 and float64, gradients of every input against the exact ones and against
  * central finite differences, config round trips and bad configs named at build time.
  */
@@ -45,6 +46,28 @@ class MergeLayersTest {
         }
       }
     }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"multiply_se", "add_rank", "subtract_broadcast", "average_broadcast", "maximum_broadcast"})
+  void broadcastingMergesMatchKeras3(String name) {
+    // Keras 3 float64 (gen_keras_layers.py): forward, every input's gradient (summed over the broadcast axes)
+    MergeHarness.checkKerasCase(name);
+  }
+
+  @Test
+  void broadcastShapesFollowKeras3() {
+    assertEquals(List.of(-1L, 3L, 3L, 4L), outputShape("Multiply", "[null, 3, 3, 4]", "[null, 1, 1, 4]"));
+    assertEquals(List.of(-1L, 3L, 4L), outputShape("Add", "[null, 3, 4]", "[null, 4]"));      // [b, 4] as [b, 1, 4]
+    assertEquals(List.of(-1L, 3L, 4L), outputShape("Subtract", "[null, 1, 4]", "[null, 3, 1]"));
+    assertEquals(List.of(-1L, 5L), outputShape("Maximum", "[null, 5]", "[null, 5]"));
+  }
+
+  private static List<Long> outputShape(String type, String a, String b) {
+    Model m = Model.fromConfig(graphSpec("{'type': '" + type + "', 'name': 'm', 'inbound': ['a', 'b']}", a, b));
+    List<Long> out = new java.util.ArrayList<>();
+    for (int i = 0; i < m.outputShape().numDimensions(); i++) out.add(m.outputShape().get(i));
+    return out;
   }
 
   @Test
@@ -78,8 +101,10 @@ class MergeLayersTest {
     rejects(graphSpec("{'type': 'Add', 'name': 'm', 'factor': 2, 'inbound': ['a', 'b']}", "[null, 3]", "[null, 3]"),
         "Add 'm'", "unknown key", "factor");
     // Average and Maximum share the merge checks: each one named as itself
-    rejects(graphSpec("{'type': 'Average', 'name': 'm', 'inbound': ['a', 'b']}", "[null, 3]", "[null, 2, 3]"),
-        "Average 'm'", "equal shape", "[None, 3]", "[None, 2, 3]");
+    rejects(graphSpec("{'type': 'Average', 'name': 'm', 'inbound': ['a', 'b']}", "[null, 3]", "[null, 2, 4]"),
+        "Average 'm'", "equal shape", "broadcast", "[None, 3]", "[None, 2, 4]");
+    rejects(graphSpec("{'type': 'Multiply', 'name': 'm', 'inbound': ['a', 'b']}", "[null, 4, 4, 8]", "[null, 1, 2, 8]"),
+        "Multiply 'm'", "equal or 1", "[None, 4, 4, 8]", "[None, 1, 2, 8]");
     rejects(graphSpec("{'type': 'Maximum', 'name': 'm', 'inbound': ['a']}, {'type': 'Add', 'name': 'n', 'inbound': ['m', 'b']}",
         "[null, 3]", "[null, 3]"), "Maximum 'm'", "2 or more inbound", "received 1");
     rejects(graphSpec("{'type': 'Maximum', 'name': 'm', 'axis': 1, 'inbound': ['a', 'b']}", "[null, 3]", "[null, 3]"),
@@ -94,7 +119,9 @@ class MergeLayersTest {
     for (LayerCheck c : List.of(LayerCheck.ofInputs(new Subtract("sub"), new long[] {2, 3}, new long[] {2, 3}),
         LayerCheck.ofInputs(new Multiply("mul"), new long[] {5}, new long[] {5}),
         LayerCheck.ofInputs(new Average("avg"), new long[] {3, 3, 2}, new long[] {3, 3, 2}),
-        LayerCheck.ofInputs(new Maximum("max"), new long[] {6}, new long[] {6}))) {
+        LayerCheck.ofInputs(new Maximum("max"), new long[] {6}, new long[] {6}),
+        LayerCheck.ofInputs(new Multiply("se"), new long[] {2, 2, 3}, new long[] {1, 1, 3}),
+        LayerCheck.ofInputs(new Average("avg_b"), new long[] {2, 3}, new long[] {3}, new long[] {2, 1}))) {
       c.configRoundTrip();
       c.gradients();
     }
