@@ -142,14 +142,40 @@ def refused():
     h = L.Lambda(lambda t: t + 1.0, name="plus_one")(i)
     h = L.Conv2D(4, 3, groups=2, name="grouped")(h)
     h = L.BatchNormalization(renorm=True, name="renorm_bn")(h)
-    h = L.LayerNormalization(name="ln")(h)
+    h = L.LayerNormalization(name="ln")(h)   # refused when this file was written; imported since (the tests check it is not named)
     h = L.GlobalAveragePooling2D()(h)
     keras.Model(i, L.Dense(2)(h)).save(os.path.join(HERE, "refuse_many.keras"))
+
+
+def func_mobile():
+    """The layers of keras.applications' mobile and separable families: depthwise and separable
+    convolutions (dilated too), ReLU(6), LeakyReLU, a squeeze-and-excitation Multiply that broadcasts
+    [b, 1, 1, C] over [b, h, w, C], LayerNormalization, Cropping2D, Softmax, the Keras 3 activations."""
+    x = keras.Input((12, 12, 3), name="image")
+    h = L.Conv2D(8, 3, strides=2, padding="same", use_bias=False, name="stem")(x)
+    h = L.BatchNormalization(name="stem_bn")(h)
+    h = L.ReLU(6.0, name="stem_relu")(h)
+    d = L.DepthwiseConv2D(3, padding="same", depth_multiplier=2, name="dw")(h)
+    d = L.ReLU(negative_slope=0.1, threshold=0.2, name="dw_relu")(d)
+    d = L.DepthwiseConv2D(3, padding="same", dilation_rate=2, use_bias=False, activation="hard_silu", name="dw_dilated")(d)
+    se = L.GlobalAveragePooling2D(keepdims=True, name="se_pool")(d)
+    se = L.Conv2D(16, 1, activation="hard_sigmoid", name="se_gate")(se)
+    d = L.Multiply(name="se_mul")([d, se])
+    p = L.SeparableConv2D(8, 3, padding="same", activation="silu", name="sep")(d)
+    p = L.LeakyReLU(name="leaky")(p)
+    p = L.Cropping2D(((1, 0), (0, 1)), name="crop")(p)
+    p = L.LayerNormalization(name="ln")(p)
+    p = L.Conv2D(6, 1, activation="selu", name="proj")(p)
+    p = L.Activation("relu6")(p)
+    g = L.GlobalAveragePooling2D()(p)
+    g = L.Dense(5, activation="softsign", name="fc")(g)
+    out = L.Softmax(name="probs")(g)
+    save("func_mobile", keras.Model(x, out, name="func_mobile"), [data(4, 12, 12, 3)])
 
 
 if __name__ == "__main__":
     os.makedirs(HERE, exist_ok=True)
     keras.utils.set_random_seed(26)
-    seq_mlp(); seq_cnn(); func_residual(); func_two_inputs(); refused()
+    seq_mlp(); seq_cnn(); func_residual(); func_two_inputs(); refused(); func_mobile()
     for f in sorted(os.listdir(HERE)):
         print(f, os.path.getsize(os.path.join(HERE, f)))

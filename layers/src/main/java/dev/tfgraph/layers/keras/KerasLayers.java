@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -30,8 +29,6 @@ final class KerasLayers {
   private static final Set<String> ATTENTION = Set.of("Attention", "AdditiveAttention", "MultiHeadAttention", "GroupedQueryAttention");
   static final Set<String> MERGE = Set.of("Add", "Subtract", "Multiply", "Average", "Maximum", "Concatenate");
   private static final Set<String> FLOAT_POLICIES = Set.of("float32", "float16", "bfloat16", "float64", "mixed_float16", "mixed_bfloat16");
-  /** Keras 3 activation names that tfgraph spells otherwise. */
-  private static final Map<String, String> ACTIVATIONS = Map.of("silu", "swish");
 
   /** The tfgraph config of one Keras layer, or null with the reasons added to {@code problems}. */
   static Mapped map(String cls, JsonNode kerasConfig, List<String> problems) {
@@ -80,7 +77,35 @@ final class KerasLayers {
       }
       case "GlobalAveragePooling2D", "GlobalMaxPooling2D" -> {
         k.channelsLast();
-        k.atDefault("keepdims", false);
+        k.copy(out, "keepdims");
+      }
+      case "DepthwiseConv2D" -> {
+        k.copy(out, "kernel_size", "strides", "padding", "depth_multiplier", "dilation_rate", "use_bias");
+        k.activation(out);
+        k.channelsLast();
+      }
+      case "SeparableConv2D" -> {
+        k.copy(out, "filters", "kernel_size", "strides", "padding", "depth_multiplier", "dilation_rate", "use_bias");
+        k.activation(out);
+        k.channelsLast();
+      }
+      case "ReLU" -> k.copy(out, "max_value", "negative_slope", "threshold");
+      case "LeakyReLU" -> {
+        k.copy(out, "negative_slope");
+        JsonNode alpha = k.take("alpha");   // Keras 2's name of the slope
+        if (alpha != null && !alpha.isNull()) out.set("negative_slope", alpha);
+      }
+      case "Softmax" -> k.copy(out, "axis");
+      case "LayerNormalization" -> {
+        JsonNode axis = k.take("axis");
+        if (axis != null && axis.isArray() && axis.size() == 1) axis = axis.get(0);
+        if (axis != null && !axis.isNull()) out.set("axis", axis);
+        k.copy(out, "epsilon", "center", "scale");
+        k.atDefault("rms_scaling", false);
+      }
+      case "Cropping2D" -> {
+        k.copy(out, "cropping");
+        k.channelsLast();
       }
       case "BatchNormalization" -> {
         k.copy(out, "epsilon", "momentum", "center", "scale", "axis");
@@ -138,7 +163,8 @@ final class KerasLayers {
   static List<String> supported() {
     return List.of("InputLayer", "Dense", "Conv2D", "MaxPooling2D", "AveragePooling2D", "GlobalAveragePooling2D", "GlobalMaxPooling2D",
         "BatchNormalization", "Activation", "Dropout", "Flatten", "Reshape", "ZeroPadding2D", "Add", "Subtract", "Multiply",
-        "Average", "Maximum", "Concatenate", "Rescaling", "Normalization");
+        "Average", "Maximum", "Concatenate", "Rescaling", "Normalization", "DepthwiseConv2D", "SeparableConv2D", "ReLU", "LeakyReLU",
+        "Softmax", "LayerNormalization", "Cropping2D");
   }
 
   /** Whether a Keras dtype (a string, or a DTypePolicy object) is a floating-point policy (computed in float32 here). */
@@ -203,7 +229,7 @@ final class KerasLayers {
         problem("activation " + shorten(a) + " (a custom activation function: Python code is never run)");
         return;
       }
-      String name = ACTIVATIONS.getOrDefault(a.asText(), a.asText());
+      String name = a.asText();
       if (!LayerRegistry.activations().containsKey(name)) {
         problem("activation \"" + a.asText() + "\" (tfgraph has " + LayerRegistry.activations().keySet() + ")");
         return;
