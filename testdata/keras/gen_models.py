@@ -3,6 +3,7 @@
 
 Regenerate from the repository root with Keras 3 on TensorFlow (here Keras 3.15.1, TF 2.21):
 
+    # a Python with Keras 3 and TensorFlow: python3 -m venv /tmp/kenv && /tmp/kenv/bin/pip install keras==3.15.1 tensorflow-cpu==2.21.0
     KERAS_BACKEND=tensorflow /tmp/kenv/bin/python testdata/keras/gen_models.py
 
 Writes into testdata/keras/models/, for every model NAME below:

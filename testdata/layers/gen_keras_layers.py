@@ -7,6 +7,7 @@ merge layers that broadcast).
 Regenerate from the repository root with a Python that has Keras 3 on TensorFlow and numpy (written with
 Keras 3.15.1, TensorFlow 2.21, numpy 2.4; /usr/bin/python3 has neither):
 
+    # a Python with Keras 3 and TensorFlow: python3 -m venv /tmp/kenv && /tmp/kenv/bin/pip install keras==3.15.1 tensorflow-cpu==2.21.0
     /tmp/kenv/bin/python testdata/layers/gen_keras_layers.py
 
 Every case is computed twice in float64, by Keras' own layer (dtype="float64"; LayerScale and CustomScaleLayer
