@@ -63,7 +63,8 @@ class LayerRegistryTest {
 
   @Test
   void registeredActivationsJoinTheBuiltIns() {
-    assertEquals(List.of("linear", "relu", "sigmoid", "tanh", "softmax", "gelu", "swish", "elu", "softplus", "leaky_relu", "cube"),
+    assertEquals(List.of("linear", "relu", "sigmoid", "tanh", "softmax", "gelu", "swish", "elu", "softplus", "leaky_relu", "relu6", "silu",
+        "hard_sigmoid", "hard_silu", "hard_swish", "selu", "softsign", "hard_sigmoid_legacy", "cube"),
         List.copyOf(LayerRegistry.load(List.of(new Mine())).activations().keySet()));
   }
 
