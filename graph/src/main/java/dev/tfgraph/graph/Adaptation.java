@@ -17,14 +17,14 @@ final class Adaptation {
 
   /** The first layer that adapts to the training data, or null. */
   static Layer needed(Model model) {
-    return model.layers().stream().filter(l -> l instanceof Adaptable).findFirst().orElse(null);
+    return model.layers().stream().filter(l -> l instanceof Adaptable && model.original(l) == l).findFirst().orElse(null);
   }
 
   /** Adapts every Adaptable layer in order, writing the values into {@code weights}. */
   static void run(Model model, ModelRuntime rt, Dataset train, Map<String, NpyArray> weights) {
     List<Layer> layers = model.layers();
     for (int i = 0; i < layers.size(); i++) {
-      if (!(layers.get(i) instanceof Adaptable a)) continue;
+      if (!(layers.get(i) instanceof Adaptable a) || model.original(layers.get(i)) != layers.get(i)) continue;  // a sharing one has no weights
       rt.setWeights(weights);
       float[] in = fetchAll(rt, rt.graph().layerInputs().get(i), train);
       int bad = Finite.first(in);

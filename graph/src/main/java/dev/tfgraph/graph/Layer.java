@@ -22,6 +22,7 @@ public abstract class Layer {
   private final List<WeightSpec> weights = new ArrayList<>();
   private List<Shape> inputShapes;
   private Shape outputShape;
+  private boolean sharing;               // built by a model as a layer that shares another's weights
 
   protected Layer(String name, boolean trainable) {
     this.name = Checks.name(getClass().getSimpleName(), name);
@@ -92,6 +93,10 @@ public abstract class Layer {
     if (inputs.size() < minInbound() || inputs.size() > maxInbound()) {
       throw new BadInputException(where() + ": expected " + arity() + ", received " + inputs.size());
     }
+    if (sharing) {
+      throw new BadInputException(where() + " shares another layer's weights in a model and has none of its own;"
+          + " expected a layer that no model uses with shares");
+    }
     if (inputShapes != null) {
       boolean same = inputShapes.size() == inputs.size();
       for (int i = 0; same && i < inputs.size(); i++) same = Shapes.compatible(inputShapes.get(i), inputs.get(i));
@@ -115,6 +120,21 @@ public abstract class Layer {
     inputShapes = List.copyOf(inputs);
     outputShape = out;
     return out;
+  }
+
+  /**
+   * Records the shapes of a layer that shares {@code original}'s weights (the spec's {@code shares}):
+   * it declares no weights, and its output is the original's function of these inputs. Called by
+   * {@link Model} once the original has checked the shapes.
+   */
+  final void buildShared(Layer original, List<Shape> inputs, Shape out) {
+    if (!weights.isEmpty()) {
+      throw new BadInputException(where() + " shares the weights of " + original.where()
+          + " but was built with weights of its own in another model; expected a new layer");
+    }
+    sharing = true;
+    inputShapes = List.copyOf(inputs);
+    outputShape = out;
   }
 
   /** "exactly 1 inbound tensor", "2 or more inbound tensors", ... */

@@ -13,7 +13,9 @@ import org.tensorflow.ndarray.Shape;
 /**
  * A model: its inputs and its layers, each taking the outputs of named inputs or earlier layers
  * ({@link #inbound(String)}; a chain when every layer takes the one before it), and one output,
- * the last layer. {@link ModelSpec} reads and writes the contract's JSON spec, losslessly. The
+ * the last layer. A layer may share an earlier layer's weights ({@link #shares(String)}: Keras'
+ * shared layer, applied at several places): it has none of its own, and its output is the earlier
+ * layer's function of its own inbound. {@link ModelSpec} reads and writes the contract's JSON spec, losslessly. The
  * constructor builds every layer once, in order, so all shape, config and wiring errors surface
  * before any graph runs.
  */
@@ -27,6 +29,7 @@ public final class Model {
   private final List<String> labels;
   private final List<Layer> layers;
   private final Map<String, List<String>> inbound = new LinkedHashMap<>();
+  private final Map<String, String> shares = new LinkedHashMap<>();
   private final Map<String, Shape> shapes = new LinkedHashMap<>();
   private Shape outputShape;
 
@@ -42,6 +45,16 @@ public final class Model {
    */
   public Model(String name, List<InputSpec> inputs, List<String> labels, List<Layer> layers,
       Map<String, List<String>> inbound, String output) {
+    this(name, inputs, labels, layers, inbound, Map.of(), output);
+  }
+
+  /**
+   * A graph of layers where some share weights: {@code shares} maps a layer's name to the name of
+   * an earlier layer of the same type and config (name, trainable aside) that does not itself share,
+   * whose weights and function it uses (CONTRACT.md section 1, {@code shares}).
+   */
+  public Model(String name, List<InputSpec> inputs, List<String> labels, List<Layer> layers,
+      Map<String, List<String>> inbound, Map<String, String> shares, String output) {
     this.name = Checks.name("model", name);
     this.inputs = List.copyOf(inputs);
     this.labels = labels == null ? null : List.copyOf(labels);
@@ -49,6 +62,8 @@ public final class Model {
     if (inputs.isEmpty()) throw new BadInputException("model '" + name + "': inputs must not be empty");
     if (layers.isEmpty()) throw new BadInputException("model '" + name + "': layers must not be empty");
     Wiring.wire(this, inbound, output);
+    Wiring.share(this, shares);
+    this.shares.putAll(shares);
     build();
   }
 
@@ -135,7 +150,7 @@ public final class Model {
 
   /** True when the model is a plain chain with one input (written as a version-1 spec). */
   public boolean isChain() {
-    if (inputs.size() != 1) return false;
+    if (inputs.size() != 1 || !shares.isEmpty()) return false;
     String previous = inputs.get(0).name();
     for (Layer l : layers) {
       if (!inbound.get(l.name()).equals(List.of(previous))) return false;
@@ -146,6 +161,26 @@ public final class Model {
 
   public Shape outputShape() {
     return outputShape;
+  }
+
+  /** The name of the earlier layer whose weights layer {@code layerName} shares, or null when it has its own. */
+  public String shares(String layerName) {
+    inbound(layerName);                                     // an unknown name is refused
+    return shares.get(layerName);
+  }
+
+  /** Every layer that shares weights, by name, with the layer whose weights it uses, in layer order. */
+  public Map<String, String> shares() {
+    return java.util.Collections.unmodifiableMap(shares);
+  }
+
+  /**
+   * The layer whose weights and computation layer {@code l} uses: the layer it shares, or itself.
+   * A graph calls this layer on {@code l}'s inbound.
+   */
+  public Layer original(Layer l) {
+    String o = shares.get(l.name());
+    return o == null ? l : layer(o);
   }
 
   /** The output shape of a layer or the shape of an input, by name. */
@@ -176,7 +211,15 @@ public final class Model {
     for (Layer l : layers) {
       List<Shape> in = new ArrayList<>();
       for (String n : inbound.get(l.name())) in.add(shapes.get(n));
-      Shape out = l.build(in);
+      Layer o = original(l);
+      Shape out;
+      if (o == l) {
+        out = l.build(in);
+      } else {
+        Wiring.sameShapes(l, o, in);
+        out = o.build(in);
+        l.buildShared(o, in, out);
+      }
       shapes.put(l.name(), out);
     }
     outputShape = shapes.get(outputLayer().name());
@@ -278,7 +321,8 @@ public final class Model {
       }
       total = Math.addExact(total, n);
       sb.append(String.format(java.util.Locale.ROOT, "%-36s %-22s %12d" + (chain ? "" : "  %s") + "%n", l.name() + " (" + l.type() + ")",
-          Shapes.show(l.outputShape()), n, String.join(", ", inbound.get(l.name()))));
+          Shapes.show(l.outputShape()), n, String.join(", ", inbound.get(l.name()))
+          + (shares.containsKey(l.name()) ? " (shares " + shares.get(l.name()) + ")" : "")));
     }
     sb.append(line.replace('-', '='));
     sb.append(String.format(java.util.Locale.ROOT, "Total params: %,d%nTrainable params: %,d%nNon-trainable params: %,d%n", total, trainable, total - trainable));

@@ -164,7 +164,8 @@ public final class ModelGraph implements AutoCloseable {
   }
 
   /**
-   * The forward pass over the layers in order, each on its inbound outputs. With {@code logits}
+   * The forward pass over the layers in order, each on its inbound outputs (a layer that shares
+   * another's weights applies that layer, so both read the same variables and their gradients add). With {@code logits}
    * true, the output layer's activation is left out so that the loss can fuse it.
    */
   @SuppressWarnings({"unchecked", "rawtypes"})
@@ -176,13 +177,14 @@ public final class ModelGraph implements AutoCloseable {
     Operand h = null;
     for (Layer l : model.layers()) {
       Ops scoped = scope(tf, l, ctx.training() ? "_train" : "");
+      Layer fn = model.original(l);          // a layer that shares another's weights calls it
       List<Operand> in = new ArrayList<>();
       for (String n : model.inbound(l.name())) in.add(values.get(n));
       if (recordInputs) layerInputs.add(in.get(0));
-      if (l == last && logits && l instanceof Activated a) {
+      if (l == last && logits && fn instanceof Activated a) {
         h = a.callLinear(scoped, in.get(0), ctx);
       } else {
-        h = l.call(scoped, (List) in, ctx);
+        h = fn.call(scoped, (List) in, ctx);
       }
       values.put(l.name(), h);
     }
@@ -214,6 +216,7 @@ public final class ModelGraph implements AutoCloseable {
   private Operand<? extends TNumber> regularization(Ops scope, CallContext ctx) {
     Operand total = null;
     for (Layer l : model.layers()) {
+      if (model.original(l) != l) continue;  // its weights' term is the original's, counted once
       Operand r = l.regularization(scope(scope, l, "_reg"), ctx, (Class) type);
       if (r != null) total = total == null ? r : scope.math.add(total, r);
     }

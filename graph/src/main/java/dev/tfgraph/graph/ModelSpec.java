@@ -11,8 +11,8 @@ import org.tensorflow.ndarray.Shape;
 
 /**
  * The contract's JSON spec (CONTRACT.md section 1) for a {@link Model}: version 1 (one
- * {@code input}, a chain) and version 2 ({@code inputs}, a layer's {@code inbound},
- * {@code outputs}). Reading is strict: an unknown or ill-typed key names where it is.
+ * {@code input}, a chain) and version 2 ({@code inputs}, a layer's {@code inbound} and
+ * {@code shares}, {@code outputs}). Reading is strict: an unknown or ill-typed key names where it is.
  */
 final class ModelSpec {
   private static final List<String> V2_KEYS = List.of("inputs", "outputs");
@@ -36,6 +36,8 @@ final class ModelSpec {
     for (Layer l : m.layers()) {
       Map<String, Object> c = l.config();
       if (!chain) c.put("inbound", m.inbound(l.name()));
+      String shared = m.shares(l.name());
+      if (shared != null) c.put("shares", shared);
       ls.add(c);
     }
     out.put("layers", ls);
@@ -81,6 +83,7 @@ final class ModelSpec {
     }
     List<Layer> layers = new ArrayList<>();
     Map<String, List<String>> inbound = new LinkedHashMap<>();
+    Map<String, String> shares = new LinkedHashMap<>();
     for (int i = 0; i < layersNode.size(); i++) {
       JsonNode ln2 = layersNode.get(i);
       String where = "layers[" + i + "]";
@@ -93,7 +96,24 @@ final class ModelSpec {
         ln2 = ((ObjectNode) ln2).deepCopy();
         ((ObjectNode) ln2).remove("inbound");
       }
+      String shared = null;
+      if (ln2 != null && ln2.isObject() && ln2.has("shares")) {
+        if (version == 1) {
+          throw new BadInputException(where + ": shares is a format_version 2 key; expected \"format_version\": 2 with it, received format_version 1");
+        }
+        JsonNode sn = ln2.get("shares");
+        if (!sn.isTextual()) {
+          throw new BadInputException(where + ": shares must be the name of an earlier layer (a string), received " + sn);
+        }
+        shared = sn.asText();
+        ln2 = ((ObjectNode) ln2).deepCopy();
+        ((ObjectNode) ln2).remove("shares");
+      }
       Layer l = LayerRegistry.fromConfig(ln2, where);
+      if (shared != null) {
+        if (shares.containsKey(l.name())) throw new BadInputException("spec: duplicate layer name \"" + l.name() + "\"");
+        shares.put(l.name(), shared);
+      }
       if (in != null) {
         if (inbound.containsKey(l.name())) throw new BadInputException("spec: duplicate layer name \"" + l.name() + "\"");
         inbound.put(l.name(), in);
@@ -110,7 +130,7 @@ final class ModelSpec {
       output = outs.get(0);
     }
     r.finish();
-    return new Model(name, inputs, labels, layers, inbound, output);
+    return new Model(name, inputs, labels, layers, inbound, shares, output);
   }
 
   private static List<InputSpec> inputs(JsonNode root, int version) {
