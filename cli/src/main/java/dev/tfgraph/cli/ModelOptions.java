@@ -47,7 +47,8 @@ public final class ModelOptions {
     return name == null
         ? "; to change it in a spec, write the built-in one out (./tfgraph spec --model " + builtIn
             + " > my.json), edit the layer's config there and train with --spec my.json"
-        : "";
+        : "; to get its effect in " + name + ", write " + name + "'s spec out (./tfgraph spec --model " + name
+            + " > my.json), add or change the layer there and train with --spec my.json, or use --model " + builtIn;
   }
 
   @Option(names = "--model", paramLabel = "NAME", description = "built-in model: ${COMPLETION-CANDIDATES}",

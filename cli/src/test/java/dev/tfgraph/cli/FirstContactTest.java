@@ -31,6 +31,8 @@ class FirstContactTest {
   void aBuiltInsOptionWithASpecSaysHowToGetIt() {
     refused(new String[] {"--sqrt applies to --model", "not to --spec", "./tfgraph spec --model ib-cnn > my.json", "--spec my.json"},
         "spec", "--spec", HostileInputTest.DEMO.toString(), "--sqrt", "eigh");
+    refused(new String[] {"--taylor-order applies to --model taylor-cnn only, not to --model cnn",
+        "./tfgraph spec --model cnn > my.json", "or use --model taylor-cnn"}, "spec", "--model", "cnn", "--taylor-order", "2");
   }
 
   /** Item 10: an integer beyond an option's range is said to be out of range, with the range; a non-integer as such. */
