@@ -4,7 +4,9 @@
 Regenerate from the repository root with Keras 3 on TensorFlow (here Keras 3.15.1, TF 2.21):
 
     # a Python with Keras 3 and TensorFlow: python3 -m venv /tmp/kenv && /tmp/kenv/bin/pip install keras==3.15.1 tensorflow-cpu==2.21.0
-    KERAS_BACKEND=tensorflow /tmp/kenv/bin/python testdata/keras/gen_models.py
+    KERAS_BACKEND=tensorflow /tmp/kenv/bin/python testdata/keras/gen_models.py [GROUP ...]
+
+(GROUP: one of the functions run by __main__, e.g. func_ops; default all of them.)
 
 Writes into testdata/keras/models/, for every model NAME below:
   NAME.keras       model.save (Keras 3 zip: config.json, metadata.json, model.weights.h5)
@@ -13,9 +15,10 @@ Writes into testdata/keras/models/, for every model NAME below:
   NAME.y.npy       Keras' model.predict on it, float32
 Weights are random and non-trivial: every bias, BatchNormalization gamma/beta/moving statistics and
 Normalization mean/variance is drawn at random, so a swapped channel or a weight of the wrong layer shows.
+func_ops has no .h5: Keras' legacy loader cannot read its operation nodes back.
 Also writes refused models (no .npy): refuse_lambda.keras, refuse_lstm.keras, refuse_two_outputs.keras,
-refuse_groups.keras (a key at a non-default value), refuse_many.keras (Lambda, LSTM-free but several
-offenders at once: Lambda, a channels_first pooling, an unmapped class).
+refuse_groups.keras (written when Conv2D groups was refused; imported since), refuse_many.keras (several
+offenders at once: Lambda, BatchNormalization renorm; its grouped Conv2D and LayerNormalization import since).
 """
 import os
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
@@ -48,13 +51,22 @@ def randomise(model):
             layer.set_weights(new)
 
 
-def save(name, model, xs):
+def save(name, model, xs, h5=True):
+    """h5=False: no .h5 (Keras' legacy loader cannot read operation nodes such as Divide back, so it could not be checked)."""
     randomise(model)
     model.save(os.path.join(HERE, name + ".keras"))
+    if not h5:
+        y = keras.saving.load_model(os.path.join(HERE, name + ".keras")).predict(xs[0], verbose=0)
+        np.save(os.path.join(HERE, name + ".x.npy"), xs[0])
+        np.save(os.path.join(HERE, name + ".y.npy"), np.asarray(y, np.float32))
+        return
     model.save(os.path.join(HERE, name + ".h5"))
     # predict with the model as Keras reloads it (Normalization takes set weights only when it reloads them)
     y = keras.saving.load_model(os.path.join(HERE, name + ".keras")).predict(xs if len(xs) > 1 else xs[0], verbose=0)
-    y_h5 = keras.saving.load_model(os.path.join(HERE, name + ".h5")).predict(xs if len(xs) > 1 else xs[0], verbose=0)
+    from keras.src.applications.convnext import LayerScale
+    from keras.src.applications.inception_resnet_v2 import CustomScaleLayer
+    with keras.saving.custom_object_scope({"LayerScale": LayerScale, "CustomScaleLayer": CustomScaleLayer}):   # legacy .h5 needs them named
+        y_h5 = keras.saving.load_model(os.path.join(HERE, name + ".h5")).predict(xs if len(xs) > 1 else xs[0], verbose=0)
     assert np.max(np.abs(y - y_h5)) <= 1e-6 * np.max(np.abs(y)), name
     ins = model.inputs
     if len(xs) == 1:
@@ -174,9 +186,39 @@ def func_mobile():
     save("func_mobile", keras.Model(x, out, name="func_mobile"), [data(4, 12, 12, 3)])
 
 
+def func_ops():
+    """What keras.applications' EfficientNet, MobileNetV3, ConvNeXt and InceptionResNetV2 add: operation
+    nodes (a tensor and a number: x + 3.0, x * (1/6), 3.0 - x, x / 4.0; two tensors: ops.add,
+    ops.subtract, ops.multiply), Rescaling with per-channel lists, Dropout with noise_shape, Conv2D groups
+    (depthwise as ConvNeXt's, and 2 groups), ConvNeXt's LayerScale and InceptionResNetV2's CustomScaleLayer."""
+    from keras.src.applications.convnext import LayerScale
+    from keras.src.applications.inception_resnet_v2 import CustomScaleLayer
+    x = keras.Input((8, 8, 3), name="image")
+    h = L.Rescaling([1 / 0.229, 1 / 0.224, 1 / 0.225], offset=[-0.485 / 0.229, -0.456 / 0.224, -0.406 / 0.225], name="per_channel")(x)
+    h = L.Conv2D(8, 3, padding="same", name="stem")(h)
+    g = L.Conv2D(8, 3, padding="same", groups=8, name="dw_groups")(h)
+    g = L.Conv2D(8, 1, groups=2, name="pw_groups")(g)
+    g = LayerScale(0.5, 8, name="layer_scale")(g)
+    g = L.Dropout(0.3, noise_shape=(None, 1, 1, 1), name="drop_path")(g)
+    r = keras.ops.add(h, g)
+    r = CustomScaleLayer(0.17, name="scaled_residual")([r, g])
+    a = L.ReLU(6.0, name="relu6")(r + 3.0) * (1.0 / 6.0)
+    a = keras.ops.multiply(r, a)
+    b = keras.ops.subtract(3.0 - a, a / 4.0)   # a / 4.0 is the operation TrueDivide
+    b = L.Rescaling(0.5, offset=[0.1, -0.2, 0.3, 0.0, 0.5, -0.5, 1.0, 0.25], name="list_offset")(b - 1.0)
+    out = L.Dense(4, name="fc")(L.GlobalAveragePooling2D(name="pool")(b))
+    save("func_ops", keras.Model(x, out, name="func_ops"), [data(4, 8, 8, 3)], h5=False)
+
+
 if __name__ == "__main__":
+    import sys
     os.makedirs(HERE, exist_ok=True)
     keras.utils.set_random_seed(26)
-    seq_mlp(); seq_cnn(); func_residual(); func_two_inputs(); refused(); func_mobile()
+    groups = [seq_mlp, seq_cnn, func_residual, func_two_inputs, refused, func_mobile, func_ops]
+    chosen = sys.argv[1:] or [g.__name__ for g in groups]
+    assert set(chosen) <= {g.__name__ for g in groups}, chosen
+    for g in groups:
+        if g.__name__ in chosen:
+            g()
     for f in sorted(os.listdir(HERE)):
         print(f, os.path.getsize(os.path.join(HERE, f)))

@@ -2,13 +2,15 @@
 """Golden float64 cases for the layers and activations that Keras' image models need (docs/layers-keras.md:
 DepthwiseConv2D, SeparableConv2D, ReLU, LeakyReLU, Softmax, LayerNormalization, Cropping2D, LayerScale,
 CustomScaleLayer, the activations relu6 ... hard_sigmoid_legacy, Dense on rank > 2, global pooling keepdims,
-merge layers that broadcast).
+merge layers that broadcast, Conv2D groups, Rescaling with per-channel lists).
 
 Regenerate from the repository root with a Python that has Keras 3 on TensorFlow and numpy (written with
 Keras 3.15.1, TensorFlow 2.21, numpy 2.4; /usr/bin/python3 has neither):
 
     # a Python with Keras 3 and TensorFlow: python3 -m venv /tmp/kenv && /tmp/kenv/bin/pip install keras==3.15.1 tensorflow-cpu==2.21.0
-    /tmp/kenv/bin/python testdata/layers/gen_keras_layers.py
+    /tmp/kenv/bin/python testdata/layers/gen_keras_layers.py [GROUP ...]
+
+(GROUP: one of the case groups of main(), e.g. grouped_convs; default all of them.)
 
 Every case is computed twice in float64, by Keras' own layer (dtype="float64"; LayerScale and CustomScaleLayer
 from keras.src.applications, hard_sigmoid_legacy by TF ops since Keras 3 has no such name) and by an independent
@@ -28,6 +30,7 @@ checked to be at least 5x the error of Keras' float32 run of the same layer on t
 """
 import json
 import os
+import sys
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
@@ -223,6 +226,27 @@ def np_depthwise(x, kernel, strides, padding, dilation):
     return y
 
 
+def np_grouped_conv(x, kernel, strides, padding, dilation, groups):
+    """Naive loops per group: output channels [g f/G, (g+1) f/G) from input channels [g c/G, (g+1) c/G)."""
+    b, hgt, wid, cin = x.shape
+    kh, kw, cg, filters = kernel.shape
+    fg = filters // groups
+    eh, ew = (kh - 1) * dilation[0] + 1, (kw - 1) * dilation[1] + 1
+    if padding == "same":
+        (pt, pb), (pl, pr) = tf_same_pad(hgt, eh, strides[0]), tf_same_pad(wid, ew, strides[1])
+        x = np.pad(x, ((0, 0), (pt, pb), (pl, pr), (0, 0)))
+    oh, ow = (x.shape[1] - eh) // strides[0] + 1, (x.shape[2] - ew) // strides[1] + 1
+    y = np.zeros((b, oh, ow, filters))
+    for g in range(groups):
+        for i in range(oh):
+            for j in range(ow):
+                for p in range(kh):
+                    for q in range(kw):
+                        v = x[:, i * strides[0] + p * dilation[0], j * strides[1] + q * dilation[1], g * cg:(g + 1) * cg]
+                        y[:, i, j, g * fg:(g + 1) * fg] += v @ kernel[p, q, :, g * fg:(g + 1) * fg]
+    return y
+
+
 def np_pointwise(x, kernel):
     return np.einsum("bhwc,cf->bhwf", x, kernel[0, 0])
 
@@ -394,6 +418,44 @@ def conv_layers():
              note="depthwise (kernel depthwise_kernel), then 1x1 pointwise, then bias and activation")
 
 
+def grouped_convs():
+    rng = np.random.default_rng(10)
+    for name, shape, k, s, pad, dil, groups, filters, act, bias in (
+            ("conv2d_groups", (2, 6, 6, 4), (3, 3), (1, 1), "same", (1, 1), 2, 6, "linear", True),
+            ("conv2d_groups_depthwise", (2, 7, 7, 3), (3, 2), (2, 2), "valid", (1, 1), 3, 6, "tanh", False),
+            ("conv2d_groups_dilated", (2, 7, 7, 4), (3, 3), (1, 1), "same", (2, 2), 4, 4, "linear", True)):
+        x = f32(rng.normal(size=shape))
+        w = {"kernel": f32(rng.normal(size=(*k, shape[3] // groups, filters)) * 0.5)}
+        if bias:
+            w["bias"] = f32(rng.normal(size=filters) * 0.1)
+        layer = {"type": "Conv2D", "name": "gc", "filters": filters, "kernel_size": list(k), "strides": list(s), "padding": pad,
+                 "activation": act, "use_bias": bias, "dilation_rate": list(dil), "groups": groups}
+
+        def fwd(xs, w, s=s, pad=pad, dil=dil, groups=groups, act=act):
+            y = np_grouped_conv(xs[0], w["kernel"], s, pad, dil, groups)
+            return NP_ACTIVATIONS[act](y + w["bias"] if "bias" in w else y)
+        case(name, layer, lambda dtype, k=k, s=s, pad=pad, dil=dil, groups=groups, filters=filters, act=act, bias=bias: keras.layers.Conv2D(
+             filters, k, strides=s, padding=pad, dilation_rate=dil, groups=groups, activation=act, use_bias=bias, dtype=dtype),
+             fwd, [x], w, seed=18, tol=matmul_tol(k[0] * k[1] * shape[3] // groups),
+             note="grouped convolution: kernel [kh, kw, c_in/groups, filters]; output channels [g f/G, (g+1) f/G) from input"
+                  " channels [g c/G, (g+1) c/G)%s" % (" (groups = c_in: a depthwise convolution)" if groups == shape[3] else ""))
+
+
+def rescaling_lists():
+    rng = np.random.default_rng(11)
+    x = f32(rng.uniform(0, 1, size=(2, 3, 4, 3)))
+    # float32-representable: Keras converts a list to a float32 tensor before casting it to the layer's dtype
+    scale, offset = [float(v) for v in f32([1 / 0.229, 1 / 0.224, 1 / 0.225])], [-0.5, 0.25, 0.0]
+    case("rescaling_per_channel", {"type": "Rescaling", "name": "s", "scale": scale, "offset": offset},
+         lambda dtype: keras.layers.Rescaling(scale=scale, offset=offset, dtype=dtype),
+         lambda xs, w: xs[0] * np.array(scale) + np.array(offset), [x], seed=19,
+         note="scale and offset as lists of C: x * scale[c] + offset[c] along the last axis (Keras' numpy broadcasting)")
+    case("rescaling_list_scalar", {"type": "Rescaling", "name": "s", "scale": [0.5, 2.0, -1.0], "offset": 0.125},
+         lambda dtype: keras.layers.Rescaling(scale=[0.5, 2.0, -1.0], offset=0.125, dtype=dtype),
+         lambda xs, w: xs[0] * np.array([0.5, 2.0, -1.0]) + 0.125, [x], seed=20,
+         note="a per-channel scale with a scalar offset")
+
+
 def existing_layer_options():
     rng = np.random.default_rng(8)
     for name, shape, units, act in (("dense_rank3", (2, 3, 5), 4, "linear"), ("dense_rank4", (2, 2, 3, 5), 3, "tanh")):
@@ -439,8 +501,13 @@ def broadcasting_merges():
 
 def main():
     keras.config.set_floatx("float64")
-    activations(); relu_layers(); softmax_layers(); cropping(); scale_layers(); layer_norm(); conv_layers()
-    existing_layer_options(); broadcasting_merges()
+    groups = [activations, relu_layers, softmax_layers, cropping, scale_layers, layer_norm, conv_layers, existing_layer_options,
+              broadcasting_merges, grouped_convs, rescaling_lists]
+    chosen = sys.argv[1:] or [g.__name__ for g in groups]
+    for g in groups:
+        if g.__name__ in chosen:
+            g()
+    check(set(chosen) <= {g.__name__ for g in groups}, "unknown groups", chosen)
     total = 0
     for name, keys, rtol, err32 in WRITTEN:
         size = os.path.getsize(os.path.join(HERE, name + ".npz")) + os.path.getsize(os.path.join(HERE, name + ".json"))

@@ -157,6 +157,16 @@ public final class ConfigReader {
     throw bad(key, beyond ? expected + " within [" + Integer.MIN_VALUE + ", " + Integer.MAX_VALUE + "]" : expected, shown);
   }
 
+  /** A list of integers some of which may be null (Keras' None, e.g. Dropout's noise_shape), or null when absent or null. */
+  public Integer[] integersOrNulls(String key) {
+    JsonNode v = get(key);
+    if (v == null || v.isNull()) return null;
+    if (!v.isArray()) throw bad(key, "a list of integers or nulls", v);
+    Integer[] out = new Integer[v.size()];
+    for (int i = 0; i < out.length; i++) out[i] = v.get(i).isNull() ? null : toInt(key, v.get(i), "a list of integers or nulls", v);
+    return out;
+  }
+
   /** A number or a list of numbers, returned as an array (a number gives length 1). */
   public double[] numbers(String key, double[] dflt) {
     JsonNode v = get(key);

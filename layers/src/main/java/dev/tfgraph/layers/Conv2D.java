@@ -20,7 +20,10 @@ import org.tensorflow.types.family.TNumber;
 /**
  * 2-D convolution, NHWC, TF padding semantics. kernel [kh, kw, c_in, filters], bias [filters] (none
  * when use_bias is false). dilation_rate spaces the kernel's taps (as Keras: the window covers
- * (k − 1)·d + 1 positions); as in Keras, strides and dilation_rate cannot both exceed 1.
+ * (k − 1)·d + 1 positions); as in Keras, strides and dilation_rate cannot both exceed 1. groups
+ * splits the channels as Keras' grouped convolution: kernel [kh, kw, c_in/groups, filters], output
+ * channels [g·filters/groups, (g + 1)·filters/groups) from input channels [g·c_in/groups, (g + 1)·c_in/groups)
+ * (one group per input channel, ConvNeXt's depthwise convolution, runs as DepthwiseConv2dNative).
  */
 public final class Conv2D extends Layer implements Activated {
   public static final List<String> PADDINGS = List.of("valid", "same");
@@ -29,6 +32,7 @@ public final class Conv2D extends Layer implements Activated {
   public static final String DEFAULT_ACTIVATION = "linear";
   public static final boolean DEFAULT_USE_BIAS = true;
   public static final int DEFAULT_DILATION = 1;
+  public static final int DEFAULT_GROUPS = 1;
   private final int filters;
   private final int[] kernelSize;
   private final int[] strides;
@@ -36,6 +40,7 @@ public final class Conv2D extends Layer implements Activated {
   private final String activation;
   private final boolean useBias;
   private final int[] dilationRate;
+  private final int groups;
   private WeightSpec kernel;
   private WeightSpec bias;
 
@@ -47,6 +52,11 @@ public final class Conv2D extends Layer implements Activated {
 
   public Conv2D(String name, int filters, int[] kernelSize, int[] strides, String padding, String activation,
       boolean useBias, int[] dilationRate, boolean trainable) {
+    this(name, filters, kernelSize, strides, padding, activation, useBias, dilationRate, DEFAULT_GROUPS, trainable);
+  }
+
+  public Conv2D(String name, int filters, int[] kernelSize, int[] strides, String padding, String activation,
+      boolean useBias, int[] dilationRate, int groups, boolean trainable) {
     super(name, trainable);
     this.filters = Checks.between(where(), "filters", filters, 1, Checks.MAX_UNITS);
     this.kernelSize = Checks.pair(where(), "kernel_size", kernelSize, Checks.MAX_WINDOW).clone();
@@ -58,6 +68,11 @@ public final class Conv2D extends Layer implements Activated {
     if ((this.strides[0] > 1 || this.strides[1] > 1) && (this.dilationRate[0] > 1 || this.dilationRate[1] > 1)) {
       throw new BadInputException(where() + ": strides " + Checks.show(this.strides) + " and dilation_rate "
           + Checks.show(this.dilationRate) + " both exceed 1; expected one of them [1, 1] (as Keras)");
+    }
+    this.groups = Checks.between(where(), "groups", groups, 1, Checks.MAX_UNITS);
+    if (this.filters % this.groups != 0) {
+      throw new BadInputException(where() + ": filters " + this.filters + " is not a multiple of groups " + this.groups
+          + "; expected filters divisible by groups (as Keras)");
     }
   }
 
@@ -77,7 +92,7 @@ public final class Conv2D extends Layer implements Activated {
     return new Conv2D(name, c.integer("filters", null), c.pair("kernel_size", null),
         c.pair("strides", new int[] {DEFAULT_STRIDE, DEFAULT_STRIDE}), c.string("padding", DEFAULT_PADDING),
         c.string("activation", DEFAULT_ACTIVATION), c.bool("use_bias", DEFAULT_USE_BIAS),
-        c.pair("dilation_rate", new int[] {DEFAULT_DILATION, DEFAULT_DILATION}), trainable);
+        c.pair("dilation_rate", new int[] {DEFAULT_DILATION, DEFAULT_DILATION}), c.integer("groups", DEFAULT_GROUPS), trainable);
   }
 
   @Override
@@ -89,6 +104,7 @@ public final class Conv2D extends Layer implements Activated {
     out.put("activation", activation);
     out.put("use_bias", useBias);
     out.put("dilation_rate", dilationRate.clone());
+    if (groups != DEFAULT_GROUPS) out.put("groups", groups);   // written only when used: existing specs print as before
   }
 
   /** Output size of one spatial axis under TF's padding rules. */
@@ -106,8 +122,12 @@ public final class Conv2D extends Layer implements Activated {
       throw new BadInputException(where() + ": kernel_size " + Checks.show(kernelSize) + " does not fit input "
           + Shapes.show(input) + " with padding \"" + padding + "\"");
     }
+    if (input.get(3) % groups != 0) {
+      throw new BadInputException(where() + ": groups " + groups + " does not divide the input's " + input.get(3) + " channels, received input "
+          + Shapes.show(input) + "; expected channels divisible by groups (as Keras)");
+    }
     Checks.activation(where(), "output", new long[] {h, w, filters}, "filters, or raise strides");
-    kernel = addWeight("kernel", new long[] {kernelSize[0], kernelSize[1], input.get(3), filters}, true,
+    kernel = addWeight("kernel", new long[] {kernelSize[0], kernelSize[1], input.get(3) / groups, filters}, true,
         Initializer.glorotUniform(), "kernel_size, filters or the input channels");
     if (useBias) bias = addWeight("bias", new long[] {filters}, true, Initializer.zeros());
     return Shapes.batchOf(h, w, filters);
@@ -117,8 +137,34 @@ public final class Conv2D extends Layer implements Activated {
   public <T extends TNumber> Operand<T> callLinear(Ops tf, Operand<T> x, CallContext ctx) {
     Operand<T> k = ctx.read(tf, kernel, x.type());
     if (dilationRate[0] > 1 || dilationRate[1] > 1) k = dilate(tf, k);
-    Operand<T> y = tf.nn.conv2d(x, k, List.of(1L, (long) strides[0], (long) strides[1], 1L), padding.toUpperCase(java.util.Locale.ROOT));
+    Operand<T> y = groups == 1 ? conv(tf, x, k) : grouped(tf, x, k);
     return useBias ? tf.nn.biasAdd(y, ctx.read(tf, bias, x.type())) : y;
+  }
+
+  private <T extends TNumber> Operand<T> conv(Ops tf, Operand<T> x, Operand<T> k) {
+    return tf.nn.conv2d(x, k, List.of(1L, (long) strides[0], (long) strides[1], 1L), padding.toUpperCase(java.util.Locale.ROOT));
+  }
+
+  /**
+   * Grouped convolution by plain ops (TF's CPU Conv2D refuses a kernel of fewer input channels than
+   * the input; Keras compiles it with XLA): with one input channel per group, the kernel [kh, kw, 1,
+   * filters] reshaped to [kh, kw, c_in, filters/groups] is a DepthwiseConv2dNative kernel (its output
+   * channel c·m + j is group c's j-th filter); otherwise the input and the kernel are split into the
+   * groups, convolved group by group and concatenated.
+   */
+  private <T extends TNumber> Operand<T> grouped(Ops tf, Operand<T> x, Operand<T> k) {
+    int cin = (int) kernel.shape().get(2) * groups, perGroup = filters / groups;
+    int eh = (kernelSize[0] - 1) * dilationRate[0] + 1, ew = (kernelSize[1] - 1) * dilationRate[1] + 1;
+    if (cin == groups) {
+      Operand<T> dk = tf.reshape(k, tf.constant(new int[] {eh, ew, cin, perGroup}));
+      return tf.nn.depthwiseConv2dNative(x, dk, List.of(1L, (long) strides[0], (long) strides[1], 1L),
+          padding.toUpperCase(java.util.Locale.ROOT));
+    }
+    List<org.tensorflow.Output<T>> xs = tf.split(tf.constant(3), x, (long) groups).output();
+    List<org.tensorflow.Output<T>> ks = tf.split(tf.constant(3), k, (long) groups).output();
+    List<Operand<T>> ys = new java.util.ArrayList<>(groups);
+    for (int g = 0; g < groups; g++) ys.add(conv(tf, xs.get(g), ks.get(g)));
+    return tf.concat(ys, tf.constant(3));
   }
 
   /**

@@ -18,7 +18,10 @@ import org.tensorflow.types.TFloat32;
 
 class DropoutTest {
   static float[] run(boolean training, long step) {
-    Dropout d = new Dropout("d", 0.25);
+    return run(new Dropout("d", 0.25), training, step);
+  }
+
+  static float[] run(Dropout d, boolean training, long step) {
     d.build(Shapes.batchOf(1000));
     try (Graph g = new Graph(); Session s = new Session(g)) {
       Ops tf = Ops.create(g);
@@ -50,6 +53,34 @@ class DropoutTest {
   void masksAreAFunctionOfSeedAndStep() {
     assertArrayEquals(run(true, 5), run(true, 5));
     assertTrue(!java.util.Arrays.equals(run(true, 5), run(true, 6)));
+  }
+
+  @Test
+  void noiseShapeSharesOneDrawAlongItsOnes() {
+    // [4, 1000] with noise_shape [null, 1]: each example kept or dropped whole (EfficientNet's drop-connect)
+    float[] y = run(new Dropout("d", 0.25, new Integer[] {null, 1}, true), true, 3);
+    int dropped = 0;
+    for (int b = 0; b < 4; b++) {
+      float first = y[b * 1000];
+      assertTrue(first == 0f || Math.abs(first - 1f / 0.75f) < 1e-6, "value " + first);
+      for (int i = 0; i < 1000; i++) assertEquals(first, y[b * 1000 + i], "example " + b + " index " + i);
+      if (first == 0f) dropped++;
+    }
+    assertTrue(dropped < 4, "every example dropped");
+    for (float v : run(new Dropout("d", 0.25, new Integer[] {null, 1}, true), false, 3)) assertEquals(1f, v);
+  }
+
+  @Test
+  void noiseShapeRoundTripsAndIsChecked() {
+    Configs.roundTrip("{'type': 'Dropout', 'name': 'd', 'rate': 0.5, 'noise_shape': [null, 1, 1, 1]}", 3, 3, 2);
+    Configs.specRoundTrip("{'type': 'Dropout', 'name': 'd', 'rate': 0.5, 'noise_shape': [null, 1, 3]}", 2, 3);
+    Configs.rejects("{'type': 'Dropout', 'name': 'd', 'rate': 0.5, 'noise_shape': [null, 1]}", new long[] {3, 2}, "Dropout 'd'",
+        "noise_shape [null, 1]", "[None, 3, 2]");
+    Configs.rejects("{'type': 'Dropout', 'name': 'd', 'rate': 0.5, 'noise_shape': [null, 2]}", new long[] {3}, "Dropout 'd'",
+        "noise_shape [null, 2]", "does not broadcast");
+    Configs.rejects("{'type': 'Dropout', 'name': 'd', 'rate': 0.5, 'noise_shape': [null, 0]}", "Dropout 'd'", "noise_shape", "below 1");
+    Configs.rejects("{'type': 'Dropout', 'name': 'd', 'rate': 0.5, 'noise_shape': 3}", "Dropout 'd'", "noise_shape",
+        "a list of integers or nulls");
   }
 
   @Test

@@ -27,6 +27,10 @@ import java.util.regex.Pattern;
 final class KerasGraph {
   private static final Pattern BAD_CHARS = Pattern.compile("[^A-Za-z0-9_-]");
   private static final Set<String> MODEL_CLASSES = Set.of("Functional", "Sequential", "Model");
+  /** The custom layers of keras.applications that tfgraph has, by (module, class). */
+  private static final Set<String> APPLICATION_LAYERS = Set.of("keras.src.applications.convnext/LayerScale",
+      "keras.src.applications.inception_resnet_v2/CustomScaleLayer");
+  private static final String OPS_MODULE = "keras.src.ops.numpy";
 
   /** One imported layer: its names, its Keras class, its place among the layers of its class (for .keras weights). */
   record Entry(String kerasName, String name, String cls, int classIndex, KerasLayers.Mapped mapped) {}
@@ -124,6 +128,14 @@ final class KerasGraph {
       if (l.path("class_name").asText().equals("InputLayer")) {
         inputConfigs.put(kname, l.path("config"));
         rename(kname, kname, true);
+        continue;
+      }
+      if (l.path("module").asText("").startsWith("keras.src.ops")) {
+        List<String> from = new ArrayList<>();
+        ObjectNode out = operation(l, kname, from);
+        if (out == null) continue;
+        converted.put(kname, out);
+        inbound.put(kname, from);
         continue;
       }
       ObjectNode out = layer(l, frozen);
@@ -266,6 +278,90 @@ final class KerasGraph {
     return order;
   }
 
+  // ---- operation nodes (keras.src.ops.numpy): x + 3.0, x * (1/6), ops.add(a, b) in a functional model
+
+  /**
+   * An operation node as a tfgraph layer: Add/Subtract/Multiply/Divide (or TrueDivide, Python's /) of one tensor and one number
+   * become Rescaling (x + c, c + x, x − c, c − x, x·c, c·x, x / c), Add/Subtract/Multiply of two
+   * tensors the merge layer of that name; anything else is refused. Operations are not Keras
+   * layers: they hold no weights and no group in a .keras weights file, so they get no {@link Entry}.
+   */
+  private ObjectNode operation(JsonNode l, String kname, List<String> from) {
+    String cls = l.path("class_name").asText("");
+    String module = l.path("module").asText("");
+    String what = "'" + kname + "' " + cls + ": a Keras operation node (" + module + ")";
+    if (!module.equals(OPS_MODULE) || !Set.of("Add", "Subtract", "Multiply", "Divide", "TrueDivide").contains(cls)) {
+      problems.add(what + ", which tfgraph does not import (only Add, Subtract, Multiply, Divide and TrueDivide are: rebuild it with Keras layers)");
+      return null;
+    }
+    JsonNode nodes = l.path("inbound_nodes");
+    JsonNode config = l.path("config");
+    for (var it = config.fieldNames(); it.hasNext(); ) {
+      String key = it.next();
+      if (!key.equals("name") && !(key.equals("dtype") && KerasLayers.floatPolicy(config.get(key)))) {
+        problems.add(what + ": config key " + key + " (not known to tfgraph's importer)");
+        return null;
+      }
+    }
+    if (nodes.size() != 1 || !nodes.get(0).isObject() || nodes.get(0).path("args").size() != 2
+        || nodes.get(0).path("kwargs").size() != 0) {
+      problems.add(what + ": called as " + KerasLayers.shorten(nodes) + " (expected one call on two arguments)");
+      return null;
+    }
+    JsonNode a = nodes.get(0).path("args").get(0), b = nodes.get(0).path("args").get(1);
+    boolean ta = isTensor(a), tb = isTensor(b);
+    ObjectNode out = JsonNodeFactory.instance.objectNode();
+    if (ta && tb) {
+      if (cls.endsWith("Divide")) {
+        problems.add(what + ": divides two tensors, which tfgraph does not import (only a tensor by a number)");
+        return null;
+      }
+      out.put("type", cls);
+      history(a.path("config").path("keras_history"), kname, from);
+      history(b.path("config").path("keras_history"), kname, from);
+    } else if (ta && b.isNumber() || tb && a.isNumber()) {
+      double c = (ta ? b : a).asDouble();
+      double scale = 1, offset = 0;
+      switch (cls) {
+        case "Add" -> offset = c;
+        case "Subtract" -> {
+          if (ta) offset = -c;
+          else {
+            scale = -1;
+            offset = c;
+          }
+        }
+        case "Multiply" -> scale = c;
+        default -> {   // Divide, TrueDivide (Python's x / c)
+          if (!ta || c == 0) {
+            problems.add(what + ": " + (ta ? "divides by 0" : "divides a number by a tensor") + ", which tfgraph does not import");
+            return null;
+          }
+          scale = 1 / c;
+        }
+      }
+      out.put("type", "Rescaling");
+      out.put("scale", scale);
+      out.put("offset", offset);
+      history((ta ? a : b).path("config").path("keras_history"), kname, from);
+    } else {
+      problems.add(what + ": arguments " + KerasLayers.shorten(nodes.get(0).path("args"))
+          + " (tfgraph imports one tensor and one number, or two tensors)");
+      return null;
+    }
+    ObjectNode named = JsonNodeFactory.instance.objectNode();
+    named.set("type", out.get("type"));
+    named.put("name", rename(kname, kname, false));
+    out.fields().forEachRemaining(e -> {
+      if (!e.getKey().equals("type")) named.set(e.getKey(), e.getValue());
+    });
+    return named;
+  }
+
+  private static boolean isTensor(JsonNode n) {
+    return n.isObject() && n.path("class_name").asText().equals("__keras_tensor__");
+  }
+
   // ---- one layer
 
   private ObjectNode layer(JsonNode l, boolean frozen) {
@@ -283,7 +379,9 @@ final class KerasGraph {
           + ", its Python code is never run)");
       return null;
     }
-    if (!module.isEmpty() && !module.startsWith("keras.layers") && !module.startsWith("keras.src.layers") && !module.equals("keras")) {
+    boolean application = APPLICATION_LAYERS.contains(module + "/" + cls);
+    if (!module.isEmpty() && !module.startsWith("keras.layers") && !module.startsWith("keras.src.layers") && !module.equals("keras")
+        && !application) {
       String why = module.startsWith("keras.src.ops") ? "a Keras operation node (" + module + "), which tfgraph does not import yet"
           : "a class of module " + module + ", not one of Keras' layers";
       problems.add("'" + kname + "' " + cls + ": " + why);

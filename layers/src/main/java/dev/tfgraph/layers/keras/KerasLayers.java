@@ -64,9 +64,10 @@ final class KerasLayers {
       }
       case "Conv2D" -> {
         k.copy(out, "filters", "kernel_size", "strides", "padding", "dilation_rate", "use_bias");
+        JsonNode groups = k.take("groups");
+        if (groups != null && !groups.isNull() && !(groups.isIntegralNumber() && groups.asLong() == 1)) out.set("groups", groups);
         k.activation(out);
         k.channelsLast();
-        k.atDefault("groups", 1);
         k.atDefault("quantization_config", null);
         k.atDefault("lora_rank", null);
         k.ignore("lora_alpha");
@@ -115,8 +116,7 @@ final class KerasLayers {
       }
       case "Activation" -> k.activation(out);
       case "Dropout" -> {
-        k.copy(out, "rate");
-        k.atDefault("noise_shape", null);
+        k.copy(out, "rate", "noise_shape");
         k.ignore("seed");   // draws of training only; tfgraph seeds its own
       }
       case "Flatten" -> k.channelsLast();
@@ -126,13 +126,15 @@ final class KerasLayers {
         k.channelsLast();
       }
       case "Add", "Subtract", "Multiply", "Average", "Maximum" -> { }
+      case "LayerScale" -> k.copy(out, "init_values", "projection_dim");   // keras.src.applications.convnext
+      case "CustomScaleLayer" -> k.copy(out, "scale");                     // keras.src.applications.inception_resnet_v2
       case "Concatenate" -> k.copy(out, "axis");
       case "Rescaling" -> {
         for (String key : new String[] {"scale", "offset"}) {
           JsonNode v = k.take(key);
           if (v == null || v.isNull()) continue;
-          if (v.isNumber()) out.set(key, v);
-          else k.problem(key + " " + v + " (only a number is supported)");
+          if (v.isNumber() || numbers(v) != null && v.size() > 0) out.set(key, v);
+          else k.problem(key + " " + shorten(v) + " (a number or a flat list of numbers, one per channel, is supported)");
         }
       }
       case "Normalization" -> {
@@ -164,7 +166,7 @@ final class KerasLayers {
     return List.of("InputLayer", "Dense", "Conv2D", "MaxPooling2D", "AveragePooling2D", "GlobalAveragePooling2D", "GlobalMaxPooling2D",
         "BatchNormalization", "Activation", "Dropout", "Flatten", "Reshape", "ZeroPadding2D", "Add", "Subtract", "Multiply",
         "Average", "Maximum", "Concatenate", "Rescaling", "Normalization", "DepthwiseConv2D", "SeparableConv2D", "ReLU", "LeakyReLU",
-        "Softmax", "LayerNormalization", "Cropping2D");
+        "Softmax", "LayerNormalization", "Cropping2D", "LayerScale", "CustomScaleLayer");
   }
 
   /** Whether a Keras dtype (a string, or a DTypePolicy object) is a floating-point policy (computed in float32 here). */

@@ -84,16 +84,58 @@ class KerasImportTest {
   }
 
   @Test
+  void operationNodesGroupsRescalingListsNoiseShapeAndApplicationLayersMatchKeras() {
+    // func_ops.keras (Keras 3.15.1): x + 3.0, * (1/6), 3.0 - x, / 4.0, - 1.0, ops.add/subtract/multiply, per-channel Rescaling,
+    // Conv2D groups 8 (depthwise) and 2, LayerScale, CustomScaleLayer, Dropout noise_shape [null, 1, 1, 1]
+    KerasModel k = KerasModel.load(DIR.resolve("func_ops.keras"));
+    double err = scaledError(predict(k, "func_ops"), Npy.read(DIR.resolve("func_ops.y.npy")).toFloats());
+    assertTrue(err <= 1e-4, "func_ops.keras: max |got - want| / max |want| = " + err);
+    String spec = k.spec().replaceAll("\\s+", "");
+    for (String f : new String[] {
+        "{\"type\":\"Add\",\"name\":\"add\"", "{\"type\":\"Subtract\",\"name\":\"subtract_1\"",
+        "{\"type\":\"Multiply\",\"name\":\"multiply_1\"",
+        "\"name\":\"add_1\",\"scale\":1.0,\"offset\":3.0", "\"scale\":0.16666666666666666,\"offset\":0.0",
+        "\"name\":\"subtract\",\"scale\":-1.0,\"offset\":3.0", "\"name\":\"true_divide\",\"scale\":0.25,\"offset\":0.0",
+        "\"scale\":1.0,\"offset\":-1.0", "\"groups\":8", "\"groups\":2", "\"noise_shape\":[null,1,1,1]",
+        "\"type\":\"LayerScale\"", "\"type\":\"CustomScaleLayer\"", "\"offset\":[0.1,-0.2,0.3,0.0,0.5,-0.5,1.0,0.25]"}) {
+      assertTrue(spec.contains(f), f + " in " + spec);
+    }
+    assertEquals(List.of(3L, 3L, 1L, 8L), java.util.Arrays.stream(k.weights().get("dw_groups.kernel").shape()).boxed().toList());
+    assertTrue(k.weights().containsKey("layer_scale.gamma"), k.weights().keySet().toString());
+  }
+
+  @Test
+  void otherOperationNodesAreRefusedByName() throws Exception {
+    String t = "{'class_name': '__keras_tensor__', 'config': {'keras_history': ['x', 0, 0]}}";
+    String cfg = ("{'class_name': 'Functional', 'config': {'name': 'm', 'input_layers': [['x', 0, 0]], 'output_layers': [['q', 0, 0]],"
+        + " 'layers': [{'class_name': 'InputLayer', 'name': 'x', 'config': {'name': 'x', 'batch_shape': [null, 4]}},"
+        + " {'module': 'keras.src.ops.numpy', 'class_name': 'Power', 'registered_name': 'Power', 'name': 'p', 'config': {'name': 'p'},"
+        + "  'inbound_nodes': [{'args': [" + t + ", 2.0], 'kwargs': {}}]},"
+        + " {'module': 'keras.src.ops.numpy', 'class_name': 'Divide', 'registered_name': 'Divide', 'name': 'q', 'config': {'name': 'q'},"
+        + "  'inbound_nodes': [{'args': [" + t + ", " + t + "], 'kwargs': {}}]}]}}").replace('\'', '"');
+    BadInputException e = assertThrows(BadInputException.class,
+        () -> KerasGraph.convert(new com.fasterxml.jackson.databind.ObjectMapper().readTree(cfg), "ops.json"));
+    String m = e.getMessage();
+    assertTrue(m.contains("'p' Power: a Keras operation node (keras.src.ops.numpy), which tfgraph does not import"), m);
+    assertTrue(m.contains("'q' Divide") && m.contains("divides two tensors"), m);
+    assertTrue(!m.contains("\n"), "one line: " + m);
+  }
+
+  @Test
   void refusalsListEveryOffendingLayerInOneLine() {
     String many = refusal("refuse_many.keras");
-    for (String f : new String[] {"'plus_one' Lambda: Python code is never run", "'grouped' Conv2D: groups 2", "'renorm_bn' BatchNormalization: renorm true"}) {
+    for (String f : new String[] {"'plus_one' Lambda: Python code is never run", "'renorm_bn' BatchNormalization: renorm true"}) {
       assertTrue(many.contains(f), many + " should name " + f);
     }
     assertTrue(!many.contains("'ln'"), "LayerNormalization imports now, it is not refused: " + many);
+    assertTrue(!many.contains("'grouped'"), "Conv2D groups imports now, it is not refused: " + many);
     assertTrue(refusal("refuse_lambda.keras").contains("'double' Lambda"));
     assertTrue(refusal("refuse_lstm.keras").contains("'lstm' LSTM: recurrent layers are not supported"));
     assertTrue(refusal("refuse_two_outputs.keras").contains("2 outputs [head_a, head_b]"));
-    assertTrue(refusal("refuse_groups.keras").contains("groups 2 (only Keras' default 1 is supported)"));
+    // written when groups was refused: it imports now, its kernel [3, 3, 4/2, 4]
+    KerasModel grouped = KerasModel.load(DIR.resolve("refuse_groups.keras"));
+    assertTrue(grouped.spec().contains("\"groups\" : 2"), grouped.spec());
+    assertEquals(List.of(3L, 3L, 2L, 4L), java.util.Arrays.stream(grouped.weights().get("grouped.kernel").shape()).boxed().toList());
   }
 
   private static String refusal(String file) {
