@@ -210,6 +210,23 @@ def func_ops():
     save("func_ops", keras.Model(x, out, name="func_ops"), [data(4, 8, 8, 3)], h5=False)
 
 
+def func_shared():
+    """The siamese pattern: one Conv2D and one Dense applied to two inputs (shared weights), an Activation
+    layer called twice, then the two branches compared and merged."""
+    a = keras.Input((6, 6, 2), name="left")
+    b = keras.Input((6, 6, 2), name="right")
+    conv = L.Conv2D(3, 3, activation="relu", name="enc_conv")
+    pool = L.GlobalAveragePooling2D(name="enc_pool")
+    dense = L.Dense(4, name="enc_dense")
+    act = L.Activation("tanh", name="squash")
+    ea = act(dense(pool(conv(a))))
+    eb = act(dense(pool(conv(b))))
+    d = L.Subtract(name="diff")([ea, eb])
+    m = L.Multiply(name="prod")([ea, eb])
+    out = L.Dense(2, activation="softmax", name="head")(L.Concatenate(name="cat")([d, m]))
+    save("func_shared", keras.Model([a, b], out, name="func_shared"), [data(4, 6, 6, 2), data(4, 6, 6, 2)])
+
+
 if __name__ == "__main__":
     import sys
     os.makedirs(HERE, exist_ok=True)

@@ -140,8 +140,13 @@ final class KerasGraph {
       }
       ObjectNode out = layer(l, frozen);
       if (out == null) continue;
-      converted.put(kname, out);
-      inbound.put(kname, callers(l, kname));
+      JsonNode nodes = l.path("inbound_nodes");
+      if (nodes.size() == 0) problems.add("'" + kname + "' " + l.path("class_name").asText() + ": called nowhere");
+      for (int call = 0; call < nodes.size(); call++) {
+        String key = node(kname, call);
+        converted.put(key, call == 0 ? out : laterCall(out, kname, call));
+        inbound.put(key, callers(nodes.get(call), l, kname));
+      }
     }
     ArrayNode inputs = spec.putArray("inputs");
     for (String in : ins) {
@@ -162,19 +167,41 @@ final class KerasGraph {
       for (String src : inbound.get(kname)) ib.add(names.get(src));
       layers.add(out);
     }
-    spec.putArray("outputs").add(names.getOrDefault(outputs.get(0), outputs.get(0)));
+    spec.putArray("outputs").add(names.getOrDefault(outputs.get(0), outputs.get(0).replace('\u0000', '#')));
   }
 
-  /** The names of the layers a layer's one call takes, Keras 3 ({@code __keras_tensor__} with {@code keras_history}) or Keras 2 ([[name, node, tensor, kwargs]]). */
-  private List<String> callers(JsonNode l, String kname) {
-    JsonNode nodes = l.path("inbound_nodes");
+  /**
+   * The key of one call of a layer (Keras' node index into the layer's inbound nodes): the layer's own
+   * name for its first call, which every single-call layer has; a later call of a shared layer is told
+   * apart by its index (NUL cannot be part of a name that reaches a spec: every later call is renamed).
+   */
+  private static String node(String kname, int index) {
+    return index == 0 ? kname : kname + "\u0000" + index;
+  }
+
+  /**
+   * A later call of a shared layer: a layer {@code <name>_call<n>} (n from 2) of the same type and config
+   * that shares the first call's weights (the spec's {@code shares}).
+   */
+  private ObjectNode laterCall(ObjectNode first, String kname, int call) {
+    ObjectNode out = first.deepCopy();
+    String base = BAD_CHARS.matcher(first.get("name").asText() + "_call" + (call + 1)).replaceAll("_");
+    String name = base;
+    for (int i = 2; taken.contains(name); i++) name = base + "_" + i;
+    taken.add(name);
+    names.put(node(kname, call), name);
+    out.put("name", name);
+    out.put("shares", first.get("name").asText());
+    renames.add(new KerasModel.Rename("layer", kname + " (call " + (call + 1) + ")", name, "a later call of a shared layer, sharing its weights"));
+    return out;
+  }
+
+  /**
+   * The keys ({@link #node}) of the layers one call of a layer takes, Keras 3 ({@code __keras_tensor__} with
+   * {@code keras_history}) or Keras 2 ([[name, node, tensor, kwargs]]).
+   */
+  private List<String> callers(JsonNode node, JsonNode l, String kname) {
     List<String> out = new ArrayList<>();
-    if (nodes.size() != 1) {
-      problems.add("'" + kname + "' " + l.path("class_name").asText() + ": " + (nodes.size() == 0 ? "called nowhere"
-          : "called " + nodes.size() + " times (a shared layer), which tfgraph does not import yet"));
-      return out;
-    }
-    JsonNode node = nodes.get(0);
     if (node.isArray()) {   // Keras 2
       for (JsonNode t : node) {
         if (!t.isArray() || t.size() < 3) {
@@ -227,7 +254,7 @@ final class KerasGraph {
     if (h.get(2).asInt() != 0) {
       problems.add("'" + kname + "': takes output " + h.get(2).asInt() + " of '" + h.get(0).asText() + "' (a layer with several outputs)");
     }
-    out.add(h.get(0).asText());
+    out.add(node(h.get(0).asText(), h.get(1).asInt()));
   }
 
   /** [[name, 0, 0], ...], a single [name, 0, 0], or a dict of them (named inputs): the names, in order. */
@@ -239,7 +266,7 @@ final class KerasGraph {
     if (n.isObject()) {
       n.forEach(v -> out.addAll(refs(v, key)));
     } else if (n.isArray() && n.size() == 3 && n.get(0).isTextual()) {
-      out.add(n.get(0).asText());
+      out.add(node(n.get(0).asText(), n.get(1).asInt()));
     } else if (n.isArray()) {
       for (JsonNode r : n) out.addAll(refs(r, key));
     } else {

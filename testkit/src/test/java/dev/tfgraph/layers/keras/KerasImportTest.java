@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  */
 class KerasImportTest {
   static final Path DIR = Path.of("..", "testdata", "keras", "models");
-  static final List<String> MODELS = List.of("seq_mlp", "seq_cnn", "func_residual", "func_two_inputs", "func_mobile");
+  static final List<String> MODELS = List.of("seq_mlp", "seq_cnn", "func_residual", "func_two_inputs", "func_mobile", "func_shared");
 
   @Test
   void everyFixtureModelPredictsWhatKerasPredicts() {
@@ -51,6 +51,23 @@ class KerasImportTest {
     KerasModel swapped = new KerasModel(k.model(), w, k.renames());
     double err = scaledError(predict(swapped, "seq_cnn"), Npy.read(DIR.resolve("seq_cnn.y.npy")).toFloats());
     assertTrue(err > 1e-3, "two swapped channels of a moving mean change the output: " + err);
+  }
+
+  /** A layer Keras calls at several places: later calls share the first call's weights (one set, in the file and the model). */
+  @Test
+  void sharedLayersImportAsLaterCallsThatShareWeights() {
+    for (String ext : new String[] {".keras", ".h5"}) {
+      KerasModel k = KerasModel.load(DIR.resolve("func_shared" + ext));
+      assertEquals("enc_conv", k.model().shares("enc_conv_call2"));
+      assertEquals("enc_dense", k.model().shares("enc_dense_call2"));
+      assertEquals("squash", k.model().shares("squash_call2"));
+      assertEquals(null, k.model().shares("enc_conv"));
+      assertTrue(k.weights().containsKey("enc_conv.kernel") && k.weights().keySet().stream().noneMatch(n -> n.contains("_call")),
+          k.weights().keySet().toString());
+      assertTrue(k.renames().stream().anyMatch(r -> r.toString().equals(
+          "layer \"enc_conv (call 2)\" -> \"enc_conv_call2\" (a later call of a shared layer, sharing its weights)")), k.renames().toString());
+      assertEquals(k.model().config(), Model.fromConfig(k.spec()).config(), "the spec round-trips with shares");
+    }
   }
 
   @Test
