@@ -34,7 +34,7 @@ public final class ModelOptions {
       if (!parsed.hasMatchedOption(e.getKey())) continue;
       if (name == null || !e.getValue().contains(name)) {
         throw new BadInputException(e.getKey() + " applies to --model " + String.join(", ", e.getValue()) + " only, not to "
-            + (name == null ? "--spec" : "--model " + name) + howTo(e.getValue().get(0)));
+            + (keras != null ? "--keras" : name == null ? "--spec" : "--model " + name) + (keras != null ? "" : howTo(e.getValue().get(0))));
       }
     }
     boolean loads = command.name().equals("train");
@@ -101,7 +101,44 @@ public final class ModelOptions {
     }
   }
 
+  /** The Keras file of a command that reads one (train --keras), set before {@link #model()}; null otherwise. */
+  Path keras;
+  /** The file's model and weights once {@link #model()} read them. */
+  private dev.tfgraph.layers.keras.KerasModel kerasModel;
+  /** Keras layer names to freeze (--freeze-layers) and the last layer of the file's order to freeze (--freeze-to). */
+  java.util.List<String> kerasFreeze;
+  String kerasFreezeTo;
+
   Model model() {
+    if (keras != null) {
+      if (name != null || spec != null || weights != null) {
+        throw new BadInputException("give either --keras FILE (which holds the weights) or --model NAME / --spec FILE with --weights FILE.npz, not both");
+      }
+      checkApplies();
+      dev.tfgraph.layers.keras.KerasTraining.checkTrainable(keras);
+      kerasModel = dev.tfgraph.layers.keras.KerasModel.load(keras);
+      for (var r : kerasModel.renames()) System.err.println("renamed " + r);
+      Model m = kerasModel.model();
+      java.util.List<String> frozen = new java.util.ArrayList<>();
+      if (kerasFreeze != null) frozen.addAll(kerasFreeze);
+      if (kerasFreezeTo != null) {
+        var order = dev.tfgraph.layers.keras.KerasTraining.layerOrder(keras);
+        int i = order.indexOf(kerasFreezeTo);
+        if (i < 0) {
+          throw new BadInputException("freeze_to: no top-level layer named " + kerasFreezeTo + " in " + keras + "; its layers in order: "
+              + String.join(", ", order));
+        }
+        frozen.addAll(order.subList(0, i + 1));
+      }
+      if (!frozen.isEmpty()) {
+        m = dev.tfgraph.layers.keras.KerasTraining.freeze(kerasModel, keras, frozen, kerasFreeze != null ? "freeze_layers" : "freeze_to");
+      }
+      return m;
+    }
+    if (kerasFreeze != null || kerasFreezeTo != null) {
+      throw new BadInputException((kerasFreeze != null ? "--freeze-layers" : "--freeze-to") + " applies to --keras only (a spec's layers are"
+          + " frozen by \"trainable\": false in the spec; built-in backbones by --freeze)");
+    }
     if ((name == null) == (spec == null)) throw new BadInputException("give exactly one of --model NAME or --spec FILE");
     checkApplies();
     if (spec != null) return Model.load(spec);
@@ -116,6 +153,7 @@ public final class ModelOptions {
   /** Initial weights: --weights, or fresh values with the Keras backbone imported; null for fresh. */
   Map<String, NpyArray> initialWeights(Model m, long seed) {
     if (weights != null) return Npz.read(weights);
+    if (kerasModel != null) return kerasModel.weights();
     if (backboneWeights == null) {
       if (freeze && !Models.backboneLayers(name == null ? "" : name).isEmpty()) throw randomFrozenBackbone();
       return null;
@@ -141,7 +179,7 @@ public final class ModelOptions {
   }
 
   String label() {
-    return name != null ? name : spec.getFileName().toString();
+    return name != null ? name : keras != null ? keras.getFileName().toString() : spec.getFileName().toString();
   }
 
 }

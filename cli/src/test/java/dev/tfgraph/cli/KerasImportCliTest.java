@@ -66,4 +66,41 @@ class KerasImportCliTest {
     Path notZip = Files.writeString(tmp.resolve("n.keras"), "x");
     FirstContactTest.refused(new String[] {"neither a zip"}, "spec", "--keras", notZip.toString());
   }
+
+  /** train --keras: one step from the file's weights equals Keras' step (testdata/keras/gen_train_step.py); --save-weights, --export. */
+  @Test
+  void trainKerasOneStepEqualsKerasThenExports() throws Exception {
+    Path d = DIR.resolve("../train");
+    Path w = tmp.resolve("after.npz");
+    MainTest.Run r = MainTest.run("train", "--keras", d.resolve("step_cnn.keras").toString(), "--x", d.resolve("step_cnn.x.npy").toString(),
+        "--y", d.resolve("step_cnn.y.npy").toString(), "--optimizer", "sgd", "--learning-rate", "0.1", "--batch-size", "16", "--no-shuffle",
+        "--threads", "1", "--quiet", "--save-weights", w.toString(), "--export", tmp.resolve("exp").toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("\"keras_file\":") && r.out().contains("\"steps\":1,") && r.out().contains("\"export\":"), r.out());
+    var before = dev.tfgraph.layers.keras.KerasModel.load(d.resolve("step_cnn.keras")).weights();
+    var want = dev.tfgraph.graph.data.Npz.read(d.resolve("step_cnn.after.npz"));
+    var got = dev.tfgraph.graph.data.Npz.read(w);
+    assertEquals(want.keySet(), got.keySet());
+    for (String k : want.keySet()) {
+      float[] b = before.get(k).toFloats(), kw = want.get(k).toFloats(), tw = got.get(k).toFloats();
+      double diff = 0, scale = 0;
+      for (int i = 0; i < b.length; i++) {
+        diff = Math.max(diff, Math.abs(((double) tw[i] - b[i]) - ((double) kw[i] - b[i])));
+        scale = Math.max(scale, Math.abs((double) kw[i] - b[i]));
+      }
+      assertTrue(diff <= 1e-4 * scale, k + ": " + diff + " of " + scale);
+    }
+  }
+
+  @Test
+  void trainKerasRefusals() {
+    Path k = DIR.resolve("../train/step_cnn.keras");
+    FirstContactTest.refused(new String[] {"either --keras FILE", "not both"}, "train", "--keras", k.toString(), "--model", "cnn");
+    FirstContactTest.refused(new String[] {"either --keras FILE", "not both"}, "train", "--keras", k.toString(), "--weights", "w.npz");
+    FirstContactTest.refused(new String[] {"--freeze-layers applies to --keras only"}, "train", "--model", "cnn", "--freeze-layers", "conv1");
+    FirstContactTest.refused(new String[] {"--freeze-to: no top-level layer named nope", "conv, bn_conv"}, "train", "--keras", k.toString(),
+        "--freeze-to", "nope");
+    FirstContactTest.refused(new String[] {"--freeze-layers: no layer named nope"}, "train", "--keras", k.toString(), "--freeze-layers", "conv,nope");
+    FirstContactTest.refused(new String[] {"--sqrt applies to --model", "not to --keras"}, "train", "--keras", k.toString(), "--sqrt", "svd");
+  }
 }

@@ -17,10 +17,11 @@ import org.tensorflow.types.family.TNumber;
 
 /**
  * Batch normalization over the last axis (Keras semantics). Training: batch mean and biased
- * batch variance normalise; the moving averages take the unbiased variance (as TF's fused
- * kernel and Keras do): moving = momentum·moving + (1 − momentum)·batch. Inference: moving
- * statistics. In float32, TF's fused kernel (FusedBatchNormV3, the same math, with the Bessel
- * correction of the moving variance in the kernel); in float64, which that kernel does not have,
+ * batch variance normalise; the moving averages take the biased variance too, as Keras 3 does
+ * (ops.moments; tf.keras 2's fused path took the unbiased one): moving = momentum·moving +
+ * (1 − momentum)·batch. Inference: moving statistics. In float32, TF's fused kernel
+ * (FusedBatchNormV3, the same math; its batch variance output carries the Bessel correction
+ * n/(n − 1), undone here); in float64, which that kernel does not have,
  * the same formula in plain ops ({@link #normalize}). BatchNormalizationTest checks both against
  * the float64 reference: forward, moving statistics and gradients.
  *
@@ -120,15 +121,12 @@ public final class BatchNormalization extends Layer {
     Operand<T> mean = tf.math.mean(x, tf.constant(axes));
     Operand<T> centered = tf.math.sub(x, mean);
     Operand<T> var = tf.math.mean(tf.math.square(centered), tf.constant(axes));
-    // n / (n - 1) for the moving variance, n = examples × positions (dynamic batch)
-    Operand<T> n = tf.dtypes.cast(tf.math.div(tf.size(x), tf.constant((int) outputShape().get(outputShape().numDimensions() - 1))), x.type());
-    Operand<T> unbiased = tf.math.mul(var, tf.math.div(n, tf.math.maximum(tf.math.sub(n, tf.constantOfSameType(n, 1)), tf.constantOfSameType(n, 1))));
     Operand<T> m = tf.constantOfSameType(x, momentum);
     Operand<T> m1 = tf.constantOfSameType(x, 1 - momentum);
     Variable<T> mm = ctx.variable(movingMean);
     Variable<T> mv = ctx.variable(movingVariance);
     ctx.addUpdate(tf.assign(mm, tf.math.add(tf.math.mul(tf.identity(mm), m), tf.math.mul(tf.stopGradient(mean), m1))));
-    ctx.addUpdate(tf.assign(mv, tf.math.add(tf.math.mul(tf.identity(mv), m), tf.math.mul(tf.stopGradient(unbiased), m1))));
+    ctx.addUpdate(tf.assign(mv, tf.math.add(tf.math.mul(tf.identity(mv), m), tf.math.mul(tf.stopGradient(var), m1))));
     return normalize(tf, x, mean, var, g, b, epsilon);
   }
 
@@ -169,7 +167,10 @@ public final class BatchNormalization extends Layer {
       Variable<TFloat32> mm = ctx.variable(movingMean);
       Variable<TFloat32> mv = ctx.variable(movingVariance);
       ctx.addUpdate(tf.assign(mm, tf.math.add(tf.math.mul(tf.identity(mm), m), tf.math.mul(tf.stopGradient(bn.batchMean()), m1))));
-      ctx.addUpdate(tf.assign(mv, tf.math.add(tf.math.mul(tf.identity(mv), m), tf.math.mul(tf.stopGradient(bn.batchVariance()), m1))));
+      // the kernel's batch variance is unbiased, var · n/(n − 1) (n = examples × positions, dynamic batch): back to the biased one
+      Operand<TFloat32> n = tf.dtypes.cast(tf.math.div(tf.size(x4), tf.constant((int) c)), TFloat32.class);
+      Operand<TFloat32> biased = tf.math.mul(bn.batchVariance(), tf.math.div(tf.math.maximum(tf.math.sub(n, tf.constant(1f)), tf.constant(0f)), n));
+      ctx.addUpdate(tf.assign(mv, tf.math.add(tf.math.mul(tf.identity(mv), m), tf.math.mul(tf.stopGradient(biased), m1))));
     } else {
       bn = tf.nn.fusedBatchNorm(x4, g, b, ctx.read(tf, movingMean, TFloat32.class), ctx.read(tf, movingVariance, TFloat32.class),
           FusedBatchNorm.epsilon((float) epsilon), FusedBatchNorm.isTraining(false), FusedBatchNorm.dataFormat("NHWC"));

@@ -1,0 +1,98 @@
+package dev.tfgraph.layers.keras;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tfgraph.graph.BadInputException;
+import dev.tfgraph.graph.Model;
+import dev.tfgraph.graph.Optimizer;
+import dev.tfgraph.graph.TrainOptions;
+import dev.tfgraph.graph.TrainResult;
+import dev.tfgraph.graph.Trainer;
+import dev.tfgraph.graph.WeightSpec;
+import dev.tfgraph.graph.data.Dataset;
+import dev.tfgraph.graph.data.Npy;
+import dev.tfgraph.graph.data.NpyArray;
+import dev.tfgraph.graph.data.Npz;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One training step from a Keras file equals Keras' own step (testdata/keras/gen_train_step.py: Keras 3.15.1,
+ * SGD 0.1, sparse categorical cross-entropy, the whole batch of 16): for every weight, moving statistics
+ * included, max |Δw_tfgraph − Δw_keras| ≤ 1e-4 · max |Δw_keras|.
+ */
+class KerasTrainStepTest {
+  static final Path DIR = Path.of("..", "testdata", "keras", "train");
+
+  static TrainResult step(Model m, Map<String, NpyArray> w) {
+    NpyArray x = Npy.read(DIR.resolve("step_cnn.x.npy"));
+    long[] y64 = Npy.read(DIR.resolve("step_cnn.y.npy")).toLongs();
+    int[] y = new int[y64.length];
+    for (int i = 0; i < y.length; i++) y[i] = Math.toIntExact(y64[i]);
+    Dataset d = new Dataset(x.toFloats(), y, new long[] {8, 8, 3});
+    TrainOptions o = new TrainOptions();
+    o.optimizer = Optimizer.Config.of("sgd", 0.1);
+    o.batchSize = 16;
+    o.epochs = 1;
+    o.shuffle = false;
+    o.progress = false;
+    o.threads = 1;
+    try (Trainer t = new Trainer(m, o)) {
+      return t.fit(d, null, w);
+    }
+  }
+
+  @Test
+  void oneStepEqualsKerasForEveryWeightMovingStatisticsIncluded() {
+    KerasModel k = KerasModel.load(DIR.resolve("step_cnn.keras"));
+    TrainResult r = step(k.model(), k.weights());
+    assertEquals(1, r.steps());
+    Map<String, NpyArray> after = Npz.read(DIR.resolve("step_cnn.after.npz"));
+    assertEquals(after.keySet(), k.weights().keySet());
+    assertEquals(18, after.size());
+    StringBuilder bad = new StringBuilder();
+    for (String key : after.keySet()) {
+      float[] before = k.weights().get(key).toFloats(), want = after.get(key).toFloats(), got = r.weights().get(key).toFloats();
+      double diff = 0, scale = 0;
+      for (int i = 0; i < want.length; i++) {
+        double dk = (double) want[i] - before[i], dt = (double) got[i] - before[i];
+        diff = Math.max(diff, Math.abs(dt - dk));
+        scale = Math.max(scale, Math.abs(dk));
+      }
+      assertTrue(scale > 1e-4, key + " moves in Keras' step");
+      if (diff > 1e-4 * scale) bad.append(String.format(java.util.Locale.ROOT, "%s: %.3g of %.3g; ", key, diff, scale));
+    }
+    assertEquals("", bad.toString(), "weights whose step differs from Keras'");
+  }
+
+  @Test
+  void frozenLayersKeepTheirWeightsAndBatchNormalizationItsStatistics() {
+    Path file = DIR.resolve("step_cnn.keras");
+    KerasModel k = KerasModel.load(file);
+    Model m = KerasTraining.freeze(k, file, List.of("bn_conv", "fc"), "freeze_layers");
+    List<String> frozen = m.weights().stream().filter(w -> !w.trainable()).map(WeightSpec::key).toList();
+    assertTrue(frozen.containsAll(List.of("bn_conv.gamma", "bn_conv.beta", "fc.kernel")) && !frozen.contains("conv.kernel"), frozen.toString());
+    TrainResult r = step(m, k.weights());
+    for (String key : List.of("bn_conv.gamma", "bn_conv.moving_mean", "bn_conv.moving_variance", "fc.kernel")) {
+      assertEquals(java.util.Arrays.toString(k.weights().get(key).toFloats()), java.util.Arrays.toString(r.weights().get(key).toFloats()), key);
+    }
+    assertFalse(java.util.Arrays.equals(k.weights().get("conv.kernel").toFloats(), r.weights().get("conv.kernel").toFloats()));
+
+    Model to = KerasTraining.freezeTo(k, file, "conv2", "freeze_to");
+    List<String> frozenTo = to.weights().stream().filter(w -> !w.trainable()).map(WeightSpec::key).toList();
+    assertTrue(frozenTo.containsAll(List.of("conv.kernel", "conv.bias", "bn_conv.gamma", "conv2.kernel")), frozenTo.toString());
+    assertFalse(frozenTo.contains("bn_conv2.gamma") || frozenTo.contains("head.kernel"), frozenTo.toString());
+    assertEquals(List.of("image", "conv", "bn_conv", "conv2", "bn_conv2", "relu2", "flat", "fc", "bn_fc", "tanh", "head"),
+        KerasTraining.layerOrder(file));
+
+    var e = assertThrows(BadInputException.class, () -> KerasTraining.freeze(k, file, List.of("conv", "nope", "neither"), "freeze_layers"));
+    assertTrue(e.getMessage().startsWith("freeze_layers: no layer named nope, neither in ") && e.getMessage().contains("bn_fc"), e.getMessage());
+    var t = assertThrows(BadInputException.class, () -> KerasTraining.freezeTo(k, file, "nope", "freeze_to"));
+    assertTrue(t.getMessage().contains("freeze_to: no top-level layer named nope") && t.getMessage().contains("conv, bn_conv"), t.getMessage());
+  }
+}
