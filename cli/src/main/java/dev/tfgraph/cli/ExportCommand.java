@@ -22,6 +22,7 @@ public final class ExportCommand implements Callable<Integer> {
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.") boolean help;
   @Option(names = "--spec", paramLabel = "FILE", description = "the model spec (JSON), e.g. written by ./tfgraph spec") Path spec;
   @Option(names = "--keras", paramLabel = "FILE", description = "a Keras model file (.keras, or a full-model .h5), exported with its weights; instead of --spec and --weights") Path keras;
+  @Option(names = "--preprocess", paramLabel = "MODE", description = "with --keras: put the pixel preprocessing the file's model expects in front, so that [0, 1] RGB (serving_images, image folders) suits it: caffe, torch, tf (Keras' preprocess_input), raw255 (times 255) or none (default none)") String preprocess;
   @Option(names = "--weights", paramLabel = "FILE.npz", description = "the weights, keyed <layer>.<weight> (e.g. written by train --save-weights)") Path weights;
   @Option(names = "--out", required = true, paramLabel = "BASE", description = "the base folder; the export goes to BASE/<version>, as TF Serving reads it") Path out;
   @Option(names = "--version", paramLabel = "N", converter = Ranges.Positive.class,
@@ -36,6 +37,7 @@ public final class ExportCommand implements Callable<Integer> {
     if (keras == null && (spec == null || weights == null)) {
       throw new BadInputException("give --spec FILE and --weights FILE.npz, or --keras FILE (missing " + (spec == null ? "--spec" : "--weights") + ")");
     }
+    if (preprocess != null && keras == null) throw new BadInputException("--preprocess goes with --keras (a spec puts ImagePreprocessing or Rescaling first itself)");
     OutputPaths.folder("--out", out);
     Model m;
     Map<String, NpyArray> w;
@@ -43,8 +45,9 @@ public final class ExportCommand implements Callable<Integer> {
     if (keras != null) {
       KerasModel k = KerasModel.load(keras);
       for (KerasModel.Rename r : k.renames()) System.err.println("renamed " + r);
-      m = k.model();
+      m = preprocess == null ? k.model() : dev.tfgraph.layers.keras.KerasTraining.preprocess(k.model(), preprocess, "--preprocess");
       w = k.weights();
+      if (preprocess != null) prov.put("preprocess", preprocess);
       prov.put("keras_file", keras.toString());
     } else {
       m = Model.load(spec);

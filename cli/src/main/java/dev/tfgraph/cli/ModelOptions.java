@@ -108,6 +108,8 @@ public final class ModelOptions {
   /** Keras layer names to freeze (--freeze-layers) and the last layer of the file's order to freeze (--freeze-to). */
   java.util.List<String> kerasFreeze;
   String kerasFreezeTo;
+  /** --preprocess of train --keras. */
+  String kerasPreprocess;
 
   Model model() {
     if (keras != null) {
@@ -133,10 +135,10 @@ public final class ModelOptions {
       if (!frozen.isEmpty()) {
         m = dev.tfgraph.layers.keras.KerasTraining.freeze(kerasModel, keras, frozen, kerasFreeze != null ? "freeze_layers" : "freeze_to");
       }
-      return m;
+      return kerasPreprocess == null ? m : dev.tfgraph.layers.keras.KerasTraining.preprocess(m, kerasPreprocess, "--preprocess");
     }
-    if (kerasFreeze != null || kerasFreezeTo != null) {
-      throw new BadInputException((kerasFreeze != null ? "--freeze-layers" : "--freeze-to") + " applies to --keras only (a spec's layers are"
+    if (kerasFreeze != null || kerasFreezeTo != null || kerasPreprocess != null) {
+      throw new BadInputException((kerasFreeze != null ? "--freeze-layers" : kerasFreezeTo != null ? "--freeze-to" : "--preprocess") + " applies to --keras only (a spec's layers are"
           + " frozen by \"trainable\": false in the spec; built-in backbones by --freeze)");
     }
     if ((name == null) == (spec == null)) throw new BadInputException("give exactly one of --model NAME or --spec FILE");

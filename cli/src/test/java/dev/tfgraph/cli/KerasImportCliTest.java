@@ -102,5 +102,9 @@ class KerasImportCliTest {
         "--freeze-to", "nope");
     FirstContactTest.refused(new String[] {"--freeze-layers: no layer named nope"}, "train", "--keras", k.toString(), "--freeze-layers", "conv,nope");
     FirstContactTest.refused(new String[] {"--sqrt applies to --model", "not to --keras"}, "train", "--keras", k.toString(), "--sqrt", "svd");
+    FirstContactTest.refused(new String[] {"--preprocess goes with --keras"}, "export", "--spec", HostileInputTest.DEMO.toString(),
+        "--weights", "w.npz", "--preprocess", "caffe", "--out", tmp.resolve("p").toString());
+    FirstContactTest.refused(new String[] {"--preprocess must be one of caffe, torch, tf, raw255, none"}, "export", "--keras", k.toString(),
+        "--preprocess", "vgg", "--out", tmp.resolve("q").toString());
   }
 }

@@ -95,4 +95,34 @@ class KerasTrainStepTest {
     var t = assertThrows(BadInputException.class, () -> KerasTraining.freezeTo(k, file, "nope", "freeze_to"));
     assertTrue(t.getMessage().contains("freeze_to: no top-level layer named nope") && t.getMessage().contains("conv, bn_conv"), t.getMessage());
   }
+
+  /** --preprocess raw255: the model on x / 255 predicts what the file's model predicts on x; caffe puts ImagePreprocessing first. */
+  @Test
+  void preprocessingPutsItsLayerFirstAndKeepsTheWeights() throws Exception {
+    KerasModel k = KerasModel.load(DIR.resolve("step_cnn.keras"));
+    float[] x = Npy.read(DIR.resolve("step_cnn.x.npy")).toFloats();
+    float[] scaled = new float[x.length];
+    for (int i = 0; i < x.length; i++) scaled[i] = x[i] / 255f;
+    Model raw = KerasTraining.preprocess(k.model(), "raw255", "preprocess");
+    assertEquals(k.model().weights().stream().map(WeightSpec::key).toList(), raw.weights().stream().map(WeightSpec::key).toList());
+    float[] want, got;
+    try (dev.tfgraph.graph.ModelRuntime rt = dev.tfgraph.graph.ModelRuntime.inference(k.model())) {
+      rt.setWeights(k.weights());
+      want = rt.predict(List.of(x), 16, 16);
+    }
+    try (dev.tfgraph.graph.ModelRuntime rt = dev.tfgraph.graph.ModelRuntime.inference(raw)) {
+      rt.setWeights(k.weights());
+      got = rt.predict(List.of(scaled), 16, 16);
+    }
+    double max = 0;
+    for (int i = 0; i < want.length; i++) max = Math.max(max, Math.abs(got[i] - want[i]));
+    assertTrue(max <= 1e-5, "raw255 on x/255 vs the file's model on x: " + max);
+    var layers = new com.fasterxml.jackson.databind.ObjectMapper().readTree(KerasModel.formatTwo(
+        KerasTraining.preprocess(k.model(), "caffe", "preprocess"))).get("layers");
+    assertEquals("ImagePreprocessing", layers.get(0).get("type").asText());
+    assertEquals("[\"preprocess\"]", layers.get(1).get("inbound").toString());
+    assertTrue(KerasTraining.preprocess(k.model(), "none", "preprocess") == k.model());
+    var e = assertThrows(BadInputException.class, () -> KerasTraining.preprocess(k.model(), "vgg", "preprocess"));
+    assertTrue(e.getMessage().startsWith("preprocess must be one of caffe, torch, tf, raw255, none"), e.getMessage());
+  }
 }
