@@ -19,6 +19,7 @@ func_ops has no .h5: Keras' legacy loader cannot read its operation nodes back.
 Also writes refused models (no .npy): refuse_lambda.keras, refuse_lstm.keras, refuse_two_outputs.keras,
 refuse_groups.keras (written when Conv2D groups was refused; imported since), refuse_many.keras (several
 offenders at once: Lambda, BatchNormalization renorm; its grouped Conv2D and LayerNormalization import since).
+nested writes nest_transfer, nest_seq_block and nest_in_seq: models used as layers (see nested()).
 """
 import os
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
@@ -227,11 +228,51 @@ def func_shared():
     save("func_shared", keras.Model([a, b], out, name="func_shared"), [data(4, 6, 6, 2), data(4, 6, 6, 2)])
 
 
+def nested():
+    """Models used as layers. nest_transfer: keras.applications' transfer-learning pattern, a small
+    functional base (Conv2D, BatchNormalization, a nested Sequential block of its own) called with
+    training=False inside an outer model whose layers reuse inner names (\"conv\", \"bn\", \"head\").
+    nest_seq_block: a Sequential block (no InputLayer of its own) inside a functional model, beside an
+    outer Conv2D and BatchNormalization so that class counting per container shows, and a Sequential
+    outer model holding a functional one (nest_in_seq)."""
+    # a functional base with a nested Sequential inside it
+    b_in = keras.Input((10, 10, 3), name="base_in")
+    h = L.Conv2D(6, 3, padding="same", use_bias=False, name="conv")(b_in)
+    h = L.BatchNormalization(name="bn")(h)
+    h = L.ReLU(name="relu")(h)
+    inner = keras.Sequential([L.Conv2D(6, 1, name="conv"), L.BatchNormalization(name="inner_bn"), L.Activation("relu")], name="inner_block")
+    h = L.Add(name="res")([h, inner(h)])
+    h = L.GlobalAveragePooling2D(name="pool")(h)
+    h = L.Dense(8, activation="relu", name="head")(h)
+    base = keras.Model(b_in, h, name="base")
+    x = keras.Input((10, 10, 3), name="image")
+    y = L.Conv2D(3, 1, name="conv")(x)
+    y = L.BatchNormalization(name="bn")(y)
+    y = base(y, training=False)
+    out = L.Dense(4, activation="softmax", name="head")(y)
+    save("nest_transfer", keras.Model(x, out, name="nest_transfer"), [data(3, 10, 10, 3)])
+
+    block = keras.Sequential([L.Conv2D(5, 3, padding="same", name="block_conv"), L.BatchNormalization(name="block_bn"),
+                              L.Activation("relu", name="block_act")], name="block")
+    x = keras.Input((8, 8, 2), name="image")
+    y = L.Conv2D(4, 1, name="stem")(x)
+    y = L.BatchNormalization(name="stem_bn")(y)
+    y = block(y)
+    y = L.Conv2D(3, 1, name="block_bn_conv")(y)
+    out = L.Dense(2, name="out")(L.GlobalMaxPooling2D()(y))
+    save("nest_seq_block", keras.Model(x, out, name="nest_seq_block"), [data(3, 8, 8, 2)])
+
+    f_in = keras.Input((6,), name="f_in")
+    f = keras.Model(f_in, L.Dense(5, activation="tanh", name="fc")(L.Dense(7, activation="relu", name="fc0")(f_in)), name="trunk")
+    m = keras.Sequential([keras.Input((6,), name="vec"), L.Dense(6, name="fc"), f, L.Dense(3, name="out")], name="nest_in_seq")
+    save("nest_in_seq", m, [data(4, 6)])
+
+
 if __name__ == "__main__":
     import sys
     os.makedirs(HERE, exist_ok=True)
     keras.utils.set_random_seed(26)
-    groups = [seq_mlp, seq_cnn, func_residual, func_two_inputs, refused, func_mobile, func_ops]
+    groups = [seq_mlp, seq_cnn, func_residual, func_two_inputs, refused, func_mobile, func_ops, nested, func_shared]
     chosen = sys.argv[1:] or [g.__name__ for g in groups]
     assert set(chosen) <= {g.__name__ for g in groups}, chosen
     for g in groups:

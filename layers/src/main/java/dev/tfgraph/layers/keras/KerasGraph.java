@@ -43,6 +43,8 @@ final class KerasGraph {
   private final Map<String, Integer> classCount = new HashMap<>();
   private final List<String> problems = new ArrayList<>();
   private final String source;
+  /** Where the layers of nested models (and, in a model that has some, every layer) keep their weights. */
+  KerasNesting nesting;
 
   private KerasGraph(String source) {
     this.source = source;
@@ -50,7 +52,11 @@ final class KerasGraph {
 
   static KerasGraph convert(JsonNode root, String source) {
     KerasGraph g = new KerasGraph(source);
-    g.model(root);
+    JsonNode[] flat = new JsonNode[1];
+    g.nesting = KerasNesting.flatten(root, flat);   // nested models become their layers first
+    g.renames.addAll(g.nesting.renames);
+    g.problems.addAll(g.nesting.problems);
+    g.model(flat[0]);
     return g;
   }
 

@@ -56,7 +56,7 @@ public record KerasModel(Model model, Map<String, NpyArray> weights, List<Rename
       } catch (BadInputException e) {
         throw new BadInputException(file + ": the imported model does not build: " + e.getMessage(), e);
       }
-      return new KerasModel(m, KerasWeights.read(kf, g.entries, m), g.renames);
+      return new KerasModel(m, KerasWeights.read(kf, g.entries, m, g.nesting.origins), g.renames);
     }
   }
 

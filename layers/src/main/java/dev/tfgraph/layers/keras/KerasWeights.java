@@ -32,14 +32,21 @@ import java.util.Map;
 final class KerasWeights {
   private final KerasFile kf;
   private final Path label;
+  private final Map<String, KerasNesting.Origin> origins;
 
-  private KerasWeights(KerasFile kf) {
+  private KerasWeights(KerasFile kf, Map<String, KerasNesting.Origin> origins) {
     this.kf = kf;
+    this.origins = origins;
     this.label = kf.kind == KerasFile.Kind.KERAS_ZIP ? Path.of(kf.file + "!model.weights.h5") : kf.file;
   }
 
   static Map<String, NpyArray> read(KerasFile kf, List<KerasGraph.Entry> entries, Model model) {
-    KerasWeights w = new KerasWeights(kf);
+    return read(kf, entries, model, Map.of());
+  }
+
+  /** With {@code origins}: where the layers of a model that had nested models keep their weights, by the flattened Keras name. */
+  static Map<String, NpyArray> read(KerasFile kf, List<KerasGraph.Entry> entries, Model model, Map<String, KerasNesting.Origin> origins) {
+    KerasWeights w = new KerasWeights(kf, origins);
     Map<String, NpyArray> out = new LinkedHashMap<>();
     try {
       for (KerasGraph.Entry e : entries) w.layer(e, model.layer(e.name()), out);
@@ -90,24 +97,27 @@ final class KerasWeights {
   /** {@code layers/<class>[_k]/vars/0, 1, ...} */
   private List<Dataset> zipped(KerasGraph.Entry e) {
     HdfFile h5 = kf.weights;
-    String group = snake(e.cls()) + (e.classIndex() == 0 ? "" : "_" + e.classIndex());
-    Node vars = KerasH5.find(h5, "layers/" + group + "/vars");
+    KerasNesting.Origin o = origins.get(e.kerasName());
+    String group = o != null ? o.group() : "layers/" + snake(e.cls()) + (e.classIndex() == 0 ? "" : "_" + e.classIndex());
+    String kname = o != null ? o.kerasName() : e.kerasName();
+    String which = o != null && !o.models().isEmpty() ? "of nested model '" + String.join("/", o.models()) + "'"
+        : o != null ? "of the model" : "(the " + ordinal(e.classIndex() + 1) + " " + e.cls() + " of the model)";
+    Node vars = KerasH5.find(h5, group + "/vars");
     if (!(vars instanceof Group g)) {
-      throw new BadInputException(label + ": no group layers/" + group + "/vars for layer '" + e.kerasName() + "' (the " + ordinal(e.classIndex() + 1)
-          + " " + e.cls() + " of the model)");
+      throw new BadInputException(label + ": no group " + group + "/vars for layer '" + kname + "' " + which);
     }
     Attribute name = g.getAttribute("name");
-    if (name != null && !String.valueOf(name.getData()).equals(e.kerasName())) {
-      throw new BadInputException(label + ": layers/" + group + "/vars holds the weights of layer '" + name.getData() + "', expected '"
-          + e.kerasName() + "' (the " + ordinal(e.classIndex() + 1) + " " + e.cls() + " of the config): the weights are not those of this config");
+    if (name != null && !String.valueOf(name.getData()).equals(kname)) {
+      throw new BadInputException(label + ": " + group + "/vars holds the weights of layer '" + name.getData() + "', expected '"
+          + kname + "' " + which + ": the weights are not those of this config");
     }
     List<Dataset> out = new ArrayList<>();
     for (int i = 0; g.getChild(String.valueOf(i)) != null; i++) {
-      if (!(g.getChild(String.valueOf(i)) instanceof Dataset d)) throw new BadInputException(label + ": layers/" + group + "/vars/" + i + " is not a dataset");
+      if (!(g.getChild(String.valueOf(i)) instanceof Dataset d)) throw new BadInputException(label + ": " + group + "/vars/" + i + " is not a dataset");
       out.add(d);
     }
     if (out.size() != g.getChildren().size()) {
-      throw new BadInputException(label + ": layers/" + group + "/vars holds " + g.getChildren().keySet() + ", expected datasets 0, 1, ...");
+      throw new BadInputException(label + ": " + group + "/vars holds " + g.getChildren().keySet() + ", expected datasets 0, 1, ...");
     }
     return out;
   }
@@ -115,19 +125,48 @@ final class KerasWeights {
   /** {@code model_weights/<layer>/} + each of its {@code weight_names}. */
   private List<Dataset> legacy(KerasGraph.Entry e) {
     HdfFile h5 = kf.weights;
-    String base = "model_weights/" + e.kerasName();
+    KerasNesting.Origin o = origins.get(e.kerasName());
+    boolean nested = o != null && !o.models().isEmpty();
+    String kname = o != null ? o.kerasName() : e.kerasName();
+    String base = "model_weights/" + (nested ? o.models().get(0) : kname);
     Node group = KerasH5.find(h5, base);
-    if (!(group instanceof Group g)) throw new BadInputException(label + ": no weights group " + base + " for layer '" + e.kerasName() + "'");
+    if (!(group instanceof Group g)) throw new BadInputException(label + ": no weights group " + base + " for layer '" + kname + "'");
     Attribute a = g.getAttribute("weight_names");
     if (a == null) throw new BadInputException(label + ": group " + base + " has no weight_names attribute");
     Object data = a.getData();
     String[] list = data instanceof String[] s ? s : data instanceof String s ? new String[] {s} : new String[0];
+    if (nested) list = nestedNames(list, o);
     List<Dataset> out = new ArrayList<>();
     for (String n : list) {
       if (!(KerasH5.find(h5, base + "/" + n) instanceof Dataset d)) throw new BadInputException(label + ": missing dataset " + base + "/" + n);
       out.add(d);
     }
     return out;
+  }
+
+  /**
+   * A nested model's group holds the weights of all its layers (trainable ones first), each named
+   * {@code [scope/]<chain>/<layer>/<variable>}, the chain being the nested models between the group's model and the layer:
+   * those of the layer at {@code o}, in the group's order. The scope (the name scope the layer was built in) varies, so a
+   * name's chain is the longest tail of its prefix that is a chain of this nested model.
+   */
+  private static String[] nestedNames(String[] list, KerasNesting.Origin o) {
+    String want = String.join("/", o.models().subList(1, o.models().size()));
+    List<String> out = new ArrayList<>();
+    for (String n : list) {
+      String[] parts = n.split("/");
+      if (parts.length < 2 || !parts[parts.length - 2].equals(o.kerasName())) continue;
+      String chain = "";
+      for (int i = 0; i < parts.length - 2; i++) {
+        String tail = String.join("/", Arrays.asList(parts).subList(i, parts.length - 2));
+        if (o.chains().contains(tail)) {
+          chain = tail;
+          break;
+        }
+      }
+      if (chain.equals(want)) out.add(n);
+    }
+    return out.toArray(new String[0]);
   }
 
   /** Keras' naming.to_snake_case: "Conv2D" -> "conv2d", "BatchNormalization" -> "batch_normalization". */

@@ -122,6 +122,70 @@ class KerasImportTest {
   }
 
   @Test
+  void nestedModelsBecomeTheirLayersAndMatchKeras() {
+    // nest_transfer: a functional base (with a Sequential block of its own) called with training=False; nest_seq_block: a
+    // Sequential block in a functional model; nest_in_seq: a functional model in a Sequential one (gen_models.py, Keras 3.15.1)
+    for (String name : List.of("nest_transfer", "nest_seq_block", "nest_in_seq")) {
+      for (String ext : new String[] {".keras", ".h5"}) {
+        KerasModel k = KerasModel.load(DIR.resolve(name + ext));
+        double err = scaledError(predict(k, name), Npy.read(DIR.resolve(name + ".y.npy")).toFloats());
+        assertTrue(err <= 1e-4, name + ext + ": max |got - want| / max |want| = " + err);
+      }
+    }
+    KerasModel t = KerasModel.load(DIR.resolve("nest_transfer.keras"));
+    assertEquals(List.of("layer \"base/conv\" -> \"base_conv\" (a nested model's layer whose name is taken)",
+        "layer \"base/bn\" -> \"base_bn\" (a nested model's layer whose name is taken)",
+        "layer \"base/head\" -> \"base_head\" (a nested model's layer whose name is taken)",
+        "layer \"base/inner_block/conv\" -> \"inner_block_conv\" (a nested model's layer whose name is taken)"),
+        t.renames().stream().map(Object::toString).sorted(java.util.Comparator.comparing(r -> r.contains("inner_block"))).toList());
+    String spec = t.spec().replaceAll("\\s+", "");
+    // training=False: the base's BatchNormalization layers are frozen (inference mode when trained), nothing else is
+    for (String l : List.of("base_bn", "inner_bn", "bn", "base_conv", "inner_block_conv")) {
+      boolean frozen = l.endsWith("_bn");
+      assertTrue(spec.matches(".*\"name\":\"" + l + "\"[^}]*\"trainable\":" + !frozen + ".*"), l + " trainable " + !frozen + ": " + spec);
+    }
+    // the base's input is the outer bn, its output feeds the outer head
+    assertTrue(spec.contains("\"name\":\"base_conv\"") && spec.matches(".*\"name\":\"base_conv\"[^}]*\"inbound\":\\[\"bn\"\\].*"), spec);
+    assertTrue(spec.matches(".*\"name\":\"head\"[^}]*\"inbound\":\\[\"base_head\"\\].*"), spec);
+    assertTrue(spec.matches(".*\"name\":\"res\"[^}]*\"inbound\":\\[\"relu\",\"activation\"\\].*"), spec);
+    assertEquals(List.of("base_bn.gamma", "base_bn.moving_mean", "bn.gamma", "inner_bn.moving_variance", "inner_block_conv.bias"),
+        List.of("base_bn.gamma", "base_bn.moving_mean", "bn.gamma", "inner_bn.moving_variance", "inner_block_conv.bias").stream()
+            .filter(t.weights()::containsKey).toList());
+    // .keras and .h5 address the nested weights differently: both give the same values
+    KerasModel h = KerasModel.load(DIR.resolve("nest_transfer.h5"));
+    for (String w : t.weights().keySet()) {
+      assertTrue(java.util.Arrays.equals(t.weights().get(w).toFloats(), h.weights().get(w).toFloats()), w);
+    }
+    assertEquals(List.of("layer \"trunk/fc\" -> \"trunk_fc\" (a nested model's layer whose name is taken)"),
+        KerasModel.load(DIR.resolve("nest_in_seq.h5")).renames().stream().map(Object::toString).toList());
+    assertEquals(List.of(), KerasModel.load(DIR.resolve("nest_seq_block.keras")).renames());
+  }
+
+  @Test
+  void aFrozenNestedModelFreezesItsLayersAndASharedOneIsRefused() throws Exception {
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    String inner = "{'class_name': 'Functional', 'name': 'sub', 'config': {'name': 'sub', 'trainable': false,"
+        + " 'input_layers': [['i', 0, 0]], 'output_layers': [['d', 0, 0]], 'layers': [{'class_name': 'InputLayer', 'name': 'i',"
+        + " 'config': {'name': 'i', 'batch_shape': [null, 4]}}, {'class_name': 'Dense', 'name': 'd', 'config': {'name': 'd', 'units': 4},"
+        + " 'inbound_nodes': [{'args': [" + tensor("i") + "], 'kwargs': {}}]}]}, 'inbound_nodes': [CALLS]}";
+    String outer = "{'class_name': 'Functional', 'config': {'name': 'm', 'input_layers': [['x', 0, 0]], 'output_layers': [[OUT, 0, 0]],"
+        + " 'layers': [{'class_name': 'InputLayer', 'name': 'x', 'config': {'name': 'x', 'batch_shape': [null, 4]}}, INNER]}}";
+    String once = outer.replace("INNER", inner.replace("CALLS", "{'args': [" + tensor("x") + "], 'kwargs': {}}")).replace("OUT", "'sub'");
+    KerasGraph g = KerasGraph.convert(json.readTree(once.replace('\'', '"')), "once.json");
+    String spec = g.spec.toString();
+    assertTrue(spec.matches(".*\"name\":\"d\"[^}]*\"trainable\":false.*") && spec.contains("\"outputs\":[\"d\"]"), spec);
+    String twice = outer.replace("INNER", inner.replace("CALLS", "{'args': [" + tensor("x") + "], 'kwargs': {}}, {'args': ["
+        + tensor("sub") + "], 'kwargs': {}}")).replace("OUT", "'sub'");
+    BadInputException e = assertThrows(BadInputException.class, () -> KerasGraph.convert(json.readTree(twice.replace('\'', '"')), "twice.json"));
+    assertTrue(e.getMessage().contains("'sub' Functional: a model nested in the model, called 2 times (a shared nested model)"), e.getMessage());
+    assertFalse(e.getMessage().contains("\n"), e.getMessage());
+  }
+
+  private static String tensor(String name) {
+    return "{'class_name': '__keras_tensor__', 'config': {'keras_history': ['" + name + "', 0, 0]}}";
+  }
+
+  @Test
   void otherOperationNodesAreRefusedByName() throws Exception {
     String t = "{'class_name': '__keras_tensor__', 'config': {'keras_history': ['x', 0, 0]}}";
     String cfg = ("{'class_name': 'Functional', 'config': {'name': 'm', 'input_layers': [['x', 0, 0]], 'output_layers': [['q', 0, 0]],"
