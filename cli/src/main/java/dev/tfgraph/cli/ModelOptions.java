@@ -22,6 +22,7 @@ public final class ModelOptions {
       "--prototypes-per-class", java.util.List.of("prototype-net"),
       "--backbone-weights", java.util.List.of("ib-vgg16", "ib-resnet50"),
       "--freeze", java.util.List.of("ib-vgg16", "ib-resnet50"),
+      "--no-freeze", java.util.List.of("ib-vgg16", "ib-resnet50"),
       "--image-size", java.util.List.of("ib-vgg16", "ib-resnet50"),
       "--classes", java.util.List.of("ib-vgg16", "ib-resnet50"),
       "--reduce-channels", java.util.List.of("ib-resnet50"));
@@ -32,6 +33,7 @@ public final class ModelOptions {
     var parsed = command.commandLine().getParseResult();
     for (var e : APPLIES.entrySet()) {
       if (!parsed.hasMatchedOption(e.getKey())) continue;
+      if (e.getKey().equals("--freeze") && keras != null) continue;   // layer names of the Keras file: read in model()
       if (name == null || !e.getValue().contains(name)) {
         throw new BadInputException(e.getKey() + " applies to --model " + String.join(", ", e.getValue()) + " only, not to "
             + (keras != null ? "--keras" : name == null ? "--spec" : "--model " + name) + (keras != null ? "" : howTo(e.getValue().get(0))));
@@ -75,10 +77,17 @@ public final class ModelOptions {
       + "resnet50_weights_tf_dim_ordering_tf_kernels_notop.h5)")
   Path backboneWeights;
 
-  @Option(names = "--freeze", negatable = true, defaultValue = "true", fallbackValue = "true",
+  @Option(names = "--freeze", arity = "0..1", paramLabel = "NAME[,NAME...]", fallbackValue = "",
       description = "ib-vgg16, ib-resnet50: keep the backbone out of the optimizer, and ResNet50's BatchNormalization on its "
-          + "moving statistics (default; --no-freeze trains it)")
-  boolean freeze = true;
+          + "moving statistics (the default; --no-freeze trains it); with --keras: these layers, comma-separated (a nested "
+          + "model's name: all its layers), as Keras' trainable=False")
+  String freezeNames;
+
+  @Option(names = "--no-freeze", description = "ib-vgg16, ib-resnet50: train the backbone too (from --backbone-weights, or from scratch)")
+  boolean noFreeze;
+
+  /** Whether a built-in backbone stays frozen: unless --no-freeze. */
+  private boolean freeze = true;
 
   @Option(names = "--image-size", converter = Ranges.ImageSize.class, description = "ib-vgg16, ib-resnet50 input size, in [32, 2048] (default ${DEFAULT-VALUE})") int imageSize = 224;
 
@@ -105,13 +114,24 @@ public final class ModelOptions {
   Path keras;
   /** The file's model and weights once {@link #model()} read them. */
   private dev.tfgraph.layers.keras.KerasModel kerasModel;
-  /** Keras layer names to freeze (--freeze-layers) and the last layer of the file's order to freeze (--freeze-to). */
+  /** Keras layer names to freeze (--freeze NAME,...) and the last layer of the file's order to freeze (--freeze-to). */
   java.util.List<String> kerasFreeze;
   String kerasFreezeTo;
   /** --preprocess of train --keras. */
   String kerasPreprocess;
 
   Model model() {
+    if (freezeNames != null && noFreeze) throw new BadInputException("give --freeze or --no-freeze, not both");
+    freeze = !noFreeze;
+    if (freezeNames != null && !freezeNames.isBlank()) {
+      if (keras == null) {
+        throw new BadInputException("--freeze " + freezeNames + ": layer names go with --keras; a spec's layers are frozen by"
+            + " \"trainable\": false in the spec, a built-in backbone by --freeze alone");
+      }
+      kerasFreeze = java.util.Arrays.stream(freezeNames.split(",")).map(String::strip).filter(n -> !n.isEmpty()).toList();
+    } else if (freezeNames != null && keras != null) {
+      throw new BadInputException("--freeze with --keras takes the layers to freeze: --freeze NAME[,NAME...] (or --freeze-to NAME)");
+    }
     if (keras != null) {
       if (name != null || spec != null || weights != null) {
         throw new BadInputException("give either --keras FILE (which holds the weights) or --model NAME / --spec FILE with --weights FILE.npz, not both");
@@ -133,12 +153,12 @@ public final class ModelOptions {
         frozen.addAll(order.subList(0, i + 1));
       }
       if (!frozen.isEmpty()) {
-        m = dev.tfgraph.layers.keras.KerasTraining.freeze(kerasModel, keras, frozen, kerasFreeze != null ? "freeze_layers" : "freeze_to");
+        m = dev.tfgraph.layers.keras.KerasTraining.freeze(kerasModel, keras, frozen, kerasFreeze != null ? "--freeze" : "--freeze-to");
       }
       return kerasPreprocess == null ? m : dev.tfgraph.layers.keras.KerasTraining.preprocess(m, kerasPreprocess, "--preprocess");
     }
     if (kerasFreeze != null || kerasFreezeTo != null || kerasPreprocess != null) {
-      throw new BadInputException((kerasFreeze != null ? "--freeze-layers" : kerasFreezeTo != null ? "--freeze-to" : "--preprocess") + " applies to --keras only (a spec's layers are"
+      throw new BadInputException((kerasFreezeTo != null ? "--freeze-to" : "--preprocess") + " applies to --keras only (a spec's layers are"
           + " frozen by \"trainable\": false in the spec; built-in backbones by --freeze)");
     }
     if ((name == null) == (spec == null)) throw new BadInputException("give exactly one of --model NAME or --spec FILE");

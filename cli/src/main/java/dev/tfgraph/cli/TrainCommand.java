@@ -34,7 +34,6 @@ public final class TrainCommand implements Callable<Integer> {
   @Mixin ModelOptions model;
   @Mixin DataOptions data;
   @Option(names = "--keras", paramLabel = "FILE", description = "train a Keras model file (.keras, or a full-model .h5) from its weights; instead of --model, --spec and --weights") Path keras;
-  @Option(names = "--freeze-layers", paramLabel = "NAME", split = ",", description = "with --keras: keep these layers (comma-separated; a nested model's name: all its layers) out of the optimizer, as Keras' trainable=False (their BatchNormalization on its moving statistics)") java.util.List<String> freezeLayers;
   @Option(names = "--freeze-to", paramLabel = "NAME", description = "with --keras: freeze the file's layers up to and including NAME, in the file's layer order (Keras' model.layers[:i+1])") String freezeTo;
   @Option(names = "--preprocess", paramLabel = "MODE", description = "with --keras: put the pixel preprocessing the file's model expects in front, so that [0, 1] RGB (image folders, serving_images) suits it: caffe, torch, tf (Keras' preprocess_input), raw255 (times 255) or none (default none)") String preprocess;
   @Option(names = "--epochs", converter = Ranges.Positive.class, description = "passes over the training data, >= 1 (default ${DEFAULT-VALUE})") int epochs = 1;
@@ -102,7 +101,6 @@ public final class TrainCommand implements Callable<Integer> {
     OutputPaths.file("--plot", plot);
     OutputPaths.file("--history", history);
     model.keras = keras;
-    model.kerasFreeze = freezeLayers;
     model.kerasFreezeTo = freezeTo;
     model.kerasPreprocess = preprocess;
     Model m = model.model();

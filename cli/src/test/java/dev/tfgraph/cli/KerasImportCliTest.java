@@ -97,10 +97,10 @@ class KerasImportCliTest {
     Path k = DIR.resolve("../train/step_cnn.keras");
     FirstContactTest.refused(new String[] {"either --keras FILE", "not both"}, "train", "--keras", k.toString(), "--model", "cnn");
     FirstContactTest.refused(new String[] {"either --keras FILE", "not both"}, "train", "--keras", k.toString(), "--weights", "w.npz");
-    FirstContactTest.refused(new String[] {"--freeze-layers applies to --keras only"}, "train", "--model", "cnn", "--freeze-layers", "conv1");
+    FirstContactTest.refused(new String[] {"--freeze conv1: layer names go with --keras"}, "train", "--model", "cnn", "--freeze", "conv1");
     FirstContactTest.refused(new String[] {"--freeze-to: no top-level layer named nope", "conv, bn_conv"}, "train", "--keras", k.toString(),
         "--freeze-to", "nope");
-    FirstContactTest.refused(new String[] {"--freeze-layers: no layer named nope"}, "train", "--keras", k.toString(), "--freeze-layers", "conv,nope");
+    FirstContactTest.refused(new String[] {"--freeze: no layer named nope"}, "train", "--keras", k.toString(), "--freeze", "conv,nope");
     FirstContactTest.refused(new String[] {"--sqrt applies to --model", "not to --keras"}, "train", "--keras", k.toString(), "--sqrt", "svd");
     FirstContactTest.refused(new String[] {"--preprocess goes with --keras"}, "export", "--spec", HostileInputTest.DEMO.toString(),
         "--weights", "w.npz", "--preprocess", "caffe", "--out", tmp.resolve("p").toString());
