@@ -44,7 +44,7 @@ public final class ExportCommand implements Callable<Integer> {
     Map<String, Object> prov = new LinkedHashMap<>();
     if (keras != null) {
       KerasModel k = KerasModel.load(keras);
-      for (KerasModel.Rename r : k.renames()) System.err.println("renamed " + r);
+      for (KerasModel.Rename r : k.renames()) System.err.println("tfgraph: renamed " + r);
       m = preprocess == null ? k.model() : dev.tfgraph.layers.keras.KerasTraining.preprocess(k.model(), preprocess, "--preprocess");
       w = k.weights();
       if (preprocess != null) prov.put("preprocess", preprocess);

@@ -139,7 +139,7 @@ public final class ModelOptions {
       checkApplies();
       dev.tfgraph.layers.keras.KerasTraining.checkTrainable(keras);
       kerasModel = dev.tfgraph.layers.keras.KerasModel.load(keras);
-      for (var r : kerasModel.renames()) System.err.println("renamed " + r);
+      for (var r : kerasModel.renames()) System.err.println("tfgraph: renamed " + r);
       Model m = kerasModel.model();
       java.util.List<String> frozen = new java.util.ArrayList<>();
       if (kerasFreeze != null) frozen.addAll(kerasFreeze);

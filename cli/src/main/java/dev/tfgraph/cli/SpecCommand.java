@@ -23,7 +23,13 @@ public final class SpecCommand implements Callable<Integer> {
     if (keras != null) {
       if (model.name != null || model.spec != null) throw new BadInputException("give exactly one of --model NAME, --spec FILE or --keras FILE");
       KerasModel k = KerasModel.load(keras);
-      for (KerasModel.Rename r : k.renames()) System.err.println("renamed " + r);
+      for (KerasModel.Rename r : k.renames()) System.err.println("tfgraph: renamed " + r);
+      String unscaled = k.unscaledImageInput();
+      if (unscaled != null) {
+        System.err.println("tfgraph: warning: " + keras + ": " + unscaled + ", which scales nothing: tfgraph feeds images as RGB in"
+            + " [0, 1]; if the model expects other pixels (0-255, or keras.applications' caffe, torch or tf preprocessing),"
+            + " export or train it with --preprocess raw255|caffe|torch|tf");
+      }
       System.out.println(summary ? k.model().summary() : k.spec());
       return Main.OK;
     }

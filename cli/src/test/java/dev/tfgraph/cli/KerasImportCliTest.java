@@ -25,6 +25,18 @@ class KerasImportCliTest {
     assertTrue(s.out().contains("dilated (Conv2D)") && s.out().contains("Total params: 1,084"), s.out());
   }
 
+  /** An image model whose input goes straight into a layer that scales nothing is warned about; one that rescales first is not. */
+  @Test
+  void specWarnsWhenAnImageModelScalesNothing() {
+    MainTest.Run r = MainTest.run("spec", "--keras", DIR.resolve("func_residual.keras").toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.err().contains("tfgraph: warning: ") && r.err().contains("input 'image' goes straight into 'branch_conv' (Conv2D)")
+        && r.err().contains("--preprocess raw255|caffe|torch|tf"), r.err());
+    MainTest.Run s = MainTest.run("spec", "--keras", DIR.resolve("seq_cnn.keras").toString());
+    assertEquals(0, s.code(), s.err());
+    assertTrue(!s.err().contains("warning"), "seq_cnn starts with Rescaling: " + s.err());
+  }
+
   @Test
   void exportThenPredictEqualsKeras() throws Exception {
     for (String ext : new String[] {".keras", ".h5"}) {

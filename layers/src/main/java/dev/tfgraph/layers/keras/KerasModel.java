@@ -60,6 +60,28 @@ public record KerasModel(Model model, Map<String, NpyArray> weights, List<Rename
     }
   }
 
+  /** The layers that bring an image's pixels to the range a model expects. */
+  private static final java.util.Set<String> SCALING = java.util.Set.of("Rescaling", "Normalization", "ImagePreprocessing");
+
+  /**
+   * Where an image input (rank 4, [batch, height, width, channels]) goes straight into a layer that does not
+   * rescale it, e.g. {@code input 'image' goes straight into 'conv1' (Conv2D)}; null when every image input is
+   * rescaled first, or there is none. tfgraph feeds images as RGB in [0, 1] ({@code serving_images},
+   * image folders); a Keras image model without its own rescaling usually expects other pixels (0–255, or
+   * keras.applications' preprocess_input), which an import can add in front (preprocess).
+   */
+  public String unscaledImageInput() {
+    for (var in : model.inputs()) {
+      if (in.shape().numDimensions() != 4) continue;
+      for (var l : model.layers()) {
+        if (model.inbound(l.name()).contains(in.name()) && !SCALING.contains(l.getClass().getSimpleName())) {
+          return "input '" + in.name() + "' goes straight into '" + l.name() + "' (" + l.getClass().getSimpleName() + ")";
+        }
+      }
+    }
+    return null;
+  }
+
   /** The model's spec in format 2 (inputs, inbound on every layer, outputs), every default written. */
   public String spec() {
     return formatTwo(model);
