@@ -268,11 +268,21 @@ def nested():
     save("nest_in_seq", m, [data(4, 6)])
 
 
+def any_size():
+    """An image model built on keras.Input((None, None, 3)): its sizes are unknown in the file, given at import
+    with --input-shape image=8,8,3 (predicted here on 8x8 images)."""
+    x = keras.Input((None, None, 3), name="image")
+    h = L.Conv2D(4, 3, padding="same", activation="relu", name="conv")(x)
+    h = L.GlobalAveragePooling2D(name="pool")(h)
+    out = L.Dense(3, name="head")(h)
+    save("any_size", keras.Model(x, out, name="any_size"), [data(2, 8, 8, 3)])
+
+
 if __name__ == "__main__":
     import sys
     os.makedirs(HERE, exist_ok=True)
     keras.utils.set_random_seed(26)
-    groups = [seq_mlp, seq_cnn, func_residual, func_two_inputs, refused, func_mobile, func_ops, nested, func_shared]
+    groups = [seq_mlp, seq_cnn, func_residual, func_two_inputs, refused, func_mobile, func_ops, nested, func_shared, any_size]
     chosen = sys.argv[1:] or [g.__name__ for g in groups]
     assert set(chosen) <= {g.__name__ for g in groups}, chosen
     for g in groups:

@@ -19,6 +19,7 @@ import picocli.CommandLine.Option;
     description = {"Builds the inference graph, loads the weights, writes BASE/<version>, verifies it in a child JVM",
         "and prints the version folder."})
 public final class ExportCommand implements Callable<Integer> {
+  @picocli.CommandLine.Mixin InputShapeOption inputShape;
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.") boolean help;
   @Option(names = "--spec", paramLabel = "FILE", description = "the model spec (JSON), e.g. written by ./tfgraph spec") Path spec;
   @Option(names = "--keras", paramLabel = "FILE", description = "a Keras model file (.keras, or a full-model .h5), exported with its weights; instead of --spec and --weights") Path keras;
@@ -33,6 +34,7 @@ public final class ExportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    inputShape.requireKeras(keras != null);
     if (keras != null && (spec != null || weights != null)) throw new BadInputException("give either --keras FILE or --spec FILE --weights FILE.npz, not both");
     if (keras == null && (spec == null || weights == null)) {
       throw new BadInputException("give --spec FILE and --weights FILE.npz, or --keras FILE (missing " + (spec == null ? "--spec" : "--weights") + ")");
@@ -43,7 +45,7 @@ public final class ExportCommand implements Callable<Integer> {
     Map<String, NpyArray> w;
     Map<String, Object> prov = new LinkedHashMap<>();
     if (keras != null) {
-      KerasModel k = KerasModel.load(keras);
+      KerasModel k = KerasModel.load(keras, inputShape.shapes());
       for (KerasModel.Rename r : k.renames()) System.err.println("tfgraph: renamed " + r);
       m = preprocess == null ? k.model() : dev.tfgraph.layers.keras.KerasTraining.preprocess(k.model(), preprocess, "--preprocess");
       w = k.weights();

@@ -112,6 +112,8 @@ public final class ModelOptions {
 
   /** The Keras file of a command that reads one (train --keras), set before {@link #model()}; null otherwise. */
   Path keras;
+  /** --input-shape of train --keras: sizes the file leaves unknown, by Keras input name. */
+  java.util.Map<String, long[]> kerasInputShapes = java.util.Map.of();
   /** The file's model and weights once {@link #model()} read them. */
   private dev.tfgraph.layers.keras.KerasModel kerasModel;
   /** Keras layer names to freeze (--freeze NAME,...) and the last layer of the file's order to freeze (--freeze-to). */
@@ -138,7 +140,7 @@ public final class ModelOptions {
       }
       checkApplies();
       dev.tfgraph.layers.keras.KerasTraining.checkTrainable(keras);
-      kerasModel = dev.tfgraph.layers.keras.KerasModel.load(keras);
+      kerasModel = dev.tfgraph.layers.keras.KerasModel.load(keras, kerasInputShapes);
       for (var r : kerasModel.renames()) System.err.println("tfgraph: renamed " + r);
       Model m = kerasModel.model();
       java.util.List<String> frozen = new java.util.ArrayList<>();

@@ -13,6 +13,7 @@ import picocli.CommandLine.Option;
     description = {"Prints a model's JSON spec (a built-in's, or a spec file normalised with every default written).",
         "With --keras, the spec (format 2) of a Keras model file; every name it changed is listed on stderr."})
 public final class SpecCommand implements Callable<Integer> {
+  @picocli.CommandLine.Mixin InputShapeOption inputShape;
   @Mixin ModelOptions model;
   @Option(names = "--keras", paramLabel = "FILE", description = "a Keras model file: .keras, or a full-model .h5 (model.save)") Path keras;
   @Option(names = "--summary", description = "print the Keras-like summary table instead") boolean summary;
@@ -20,9 +21,10 @@ public final class SpecCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    inputShape.requireKeras(keras != null);
     if (keras != null) {
       if (model.name != null || model.spec != null) throw new BadInputException("give exactly one of --model NAME, --spec FILE or --keras FILE");
-      KerasModel k = KerasModel.load(keras);
+      KerasModel k = KerasModel.load(keras, inputShape.shapes());
       for (KerasModel.Rename r : k.renames()) System.err.println("tfgraph: renamed " + r);
       String unscaled = k.unscaledImageInput();
       if (unscaled != null) {

@@ -31,6 +31,7 @@ import picocli.CommandLine.Option;
         "binary_crossentropy, mse, mae or a registered one, mean over the batch, plus the layers' regularization terms.",
         "Progress goes to stderr; the last stdout line is a JSON summary."})
 public final class TrainCommand implements Callable<Integer> {
+  @Mixin InputShapeOption inputShape;
   @Mixin ModelOptions model;
   @Mixin DataOptions data;
   @Option(names = "--keras", paramLabel = "FILE", description = "train a Keras model file (.keras, or a full-model .h5) from its weights; instead of --model, --spec and --weights") Path keras;
@@ -101,6 +102,8 @@ public final class TrainCommand implements Callable<Integer> {
     OutputPaths.file("--plot", plot);
     OutputPaths.file("--history", history);
     model.keras = keras;
+    inputShape.requireKeras(keras != null);
+    model.kerasInputShapes = inputShape.shapes();
     model.kerasFreezeTo = freezeTo;
     model.kerasPreprocess = preprocess;
     Model m = model.model();

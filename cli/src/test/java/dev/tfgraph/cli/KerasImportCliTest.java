@@ -25,6 +25,34 @@ class KerasImportCliTest {
     assertTrue(s.out().contains("dilated (Conv2D)") && s.out().contains("Total params: 1,084"), s.out());
   }
 
+  /** A model built on keras.Input((None, None, 3)): refused naming --input-shape, imported with it, and its export equals Keras. */
+  @Test
+  void unknownInputSizesAreGivenWithInputShape() throws Exception {
+    String f = DIR.resolve("any_size.keras").toString();
+    FirstContactTest.refused(new String[] {"input 'image': size null at axis 1", "--input-shape image=d1,d2,..."}, "spec", "--keras", f);
+    FirstContactTest.refused(new String[] {"--input-shape names picture, which is not an input of the model (its inputs: [image])"},
+        "spec", "--keras", f, "--input-shape", "image=8,8,3", "--input-shape", "picture=1,2,3");
+    FirstContactTest.refused(new String[] {"--input-shape image gives 9 at axis 3, where the file says 3"},
+        "spec", "--keras", f, "--input-shape", "image=8,8,9");
+    FirstContactTest.refused(new String[] {"--input-shape image=8,0,3: size 2: expected an integer in [1, 2147483647]"},
+        "spec", "--keras", f, "--input-shape", "image=8,0,3");
+    FirstContactTest.refused(new String[] {"--input-shape applies to --keras only"},
+        "spec", "--model", "cnn", "--input-shape", "image=8,8,3");
+    Path base = tmp.resolve("any");
+    MainTest.Run e = MainTest.run("export", "--keras", f, "--input-shape", "image=8,8,3", "--out", base.toString());
+    assertEquals(0, e.code(), e.err());
+    MainTest.Run p = MainTest.run("predict", "--model", base.toString(), "--input", DIR.resolve("any_size.x.npy").toString(),
+        "--output", tmp.resolve("any.npy").toString());
+    assertEquals(0, p.code(), p.err());
+    float[] got = Npy.read(tmp.resolve("any.npy")).toFloats(), want = Npy.read(DIR.resolve("any_size.y.npy")).toFloats();
+    double max = 0, scale = 0;
+    for (int i = 0; i < want.length; i++) {
+      max = Math.max(max, Math.abs(got[i] - want[i]));
+      scale = Math.max(scale, Math.abs(want[i]));
+    }
+    assertTrue(max <= 1e-4 * scale, max + " vs scale " + scale);
+  }
+
   /** An image model whose input goes straight into a layer that scales nothing is warned about; one that rescales first is not. */
   @Test
   void specWarnsWhenAnImageModelScalesNothing() {

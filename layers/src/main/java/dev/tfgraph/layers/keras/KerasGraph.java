@@ -43,6 +43,10 @@ final class KerasGraph {
   private final Map<String, Integer> classCount = new HashMap<>();
   private final List<String> problems = new ArrayList<>();
   private final String source;
+  /** Sizes given for inputs whose config leaves them unknown, by Keras input name; each must be used. */
+  private Map<String, long[]> inputShapes = Map.of();
+  private final Set<String> shapesUsed = new HashSet<>();
+  private final List<String> kerasInputs = new ArrayList<>();
   /** Where the layers of nested models (and, in a model that has some, every layer) keep their weights. */
   KerasNesting nesting;
 
@@ -51,13 +55,27 @@ final class KerasGraph {
   }
 
   static KerasGraph convert(JsonNode root, String source) {
+    return convert(root, source, Map.of());
+  }
+
+  /** As {@link #convert(JsonNode, String)}, the sizes an input's config leaves unknown given by {@code inputShapes} (Keras input name to the sizes after the batch axis). */
+  static KerasGraph convert(JsonNode root, String source, Map<String, long[]> inputShapes) {
     KerasGraph g = new KerasGraph(source);
+    g.inputShapes = inputShapes;
     JsonNode[] flat = new JsonNode[1];
     g.nesting = KerasNesting.flatten(root, flat);   // nested models become their layers first
     g.renames.addAll(g.nesting.renames);
     g.problems.addAll(g.nesting.problems);
     g.model(flat[0]);
     return g;
+  }
+
+  /** Sizes given for names that are no input of the model: refused, naming the inputs there are. */
+  private void unusedInputShapes(List<String> inputNames) {
+    if (inputNames.isEmpty() && !problems.isEmpty()) return;   // the inputs were never reached
+    for (String k : inputShapes.keySet()) {
+      if (!shapesUsed.contains(k)) problems.add("input_shape names " + k + ", which is not an input of the model (its inputs: " + inputNames + ")");
+    }
   }
 
   private void model(JsonNode root) {
@@ -72,6 +90,7 @@ final class KerasGraph {
     boolean frozen = config.has("trainable") && !config.get("trainable").asBoolean(true);
     if (cls.equals("Sequential")) sequential(config, frozen);
     else functional(config, frozen);
+    unusedInputShapes(kerasInputs);
     if (!problems.isEmpty()) {
       throw new BadInputException(source + ": cannot import the model: "
           + String.join("; ", problems));
@@ -449,6 +468,7 @@ final class KerasGraph {
   }
 
   private ObjectNode input(String name, String kname, JsonNode shape) {
+    kerasInputs.add(kname);
     ObjectNode in = JsonNodeFactory.instance.objectNode();
     in.put("name", name);
     ArrayNode s = in.putArray("shape");
@@ -457,18 +477,33 @@ final class KerasGraph {
       problems.add("input '" + kname + "': shape " + shape + " (expected [batch, ...] of rank 2 or more)");
       return in;
     }
-    for (int i = 1; i < shape.size(); i++) {
-      JsonNode d = shape.get(i);
-      if (!d.isIntegralNumber() || d.asLong() < 1) {
-        problems.add("input '" + kname + "': size " + d + " at axis " + i + " of " + shape + " is unknown (save the model built on a"
-            + " fixed input shape)");
+    long[] given = inputShapes.get(kname);
+    if (given != null) {
+      shapesUsed.add(kname);
+      if (given.length != shape.size() - 1) {
+        problems.add("input_shape " + kname + " gives " + given.length + " sizes, the input has " + (shape.size() - 1)
+            + " after the batch axis " + shape);
         return in;
       }
-      s.add(d.asLong());
+    }
+    for (int i = 1; i < shape.size(); i++) {
+      JsonNode d = shape.get(i);
+      boolean known = d.isIntegralNumber() && d.asLong() >= 1;
+      if (given != null && known && given[i - 1] != d.asLong()) {
+        problems.add("input_shape " + kname + " gives " + given[i - 1] + " at axis " + i + ", where the file says " + d.asLong());
+        return in;
+      }
+      if (!known && given == null) {
+        problems.add("input '" + kname + "': size " + d + " at axis " + i + " of " + shape + " is unknown (save the model built on a"
+            + " fixed input shape, or give the sizes with input_shape " + kname + "=d1,d2,...)");
+        return in;
+      }
+      s.add(known ? d.asLong() : given[i - 1]);
     }
     in.put("dtype", "float32");
     return in;
   }
+
 
   /** Keras' name, or one a spec accepts: forbidden characters as '_', and a suffix when the result is taken. */
   private String rename(String kname, String what, boolean isInput) {

@@ -48,8 +48,17 @@ public record KerasModel(Model model, Map<String, NpyArray> weights, List<Rename
 
   /** Reads, converts and builds the model in {@code file}, with its weights; bad input names the file and what is wrong. */
   public static KerasModel load(Path file) {
+    return load(file, Map.of());
+  }
+
+  /**
+   * As {@link #load(Path)}, with the sizes that an input's config leaves unknown (a model built on
+   * {@code keras.Input((None, None, 3))}): {@code inputShapes} maps a Keras input name to its sizes after the
+   * batch axis. A size the file knows must be given as the file has it; a name that is no input is refused.
+   */
+  public static KerasModel load(Path file, Map<String, long[]> inputShapes) {
     try (KerasFile kf = KerasFile.open(file)) {
-      KerasGraph g = KerasGraph.convert(kf.config, file.toString());
+      KerasGraph g = KerasGraph.convert(kf.config, file.toString(), inputShapes);
       Model m;
       try {
         m = Model.fromConfig(g.spec);
