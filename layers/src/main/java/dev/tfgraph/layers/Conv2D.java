@@ -136,7 +136,7 @@ public final class Conv2D extends Layer implements Activated {
   @Override
   public <T extends TNumber> Operand<T> callLinear(Ops tf, Operand<T> x, CallContext ctx) {
     Operand<T> k = ctx.read(tf, kernel, x.type());
-    if (dilationRate[0] > 1 || dilationRate[1] > 1) k = dilate(tf, k);
+    k = DepthwiseConv2D.dilate(tf, k, dilationRate);
     Operand<T> y = groups == 1 ? conv(tf, x, k) : grouped(tf, x, k);
     return useBias ? tf.nn.biasAdd(y, ctx.read(tf, bias, x.type())) : y;
   }
@@ -165,21 +165,6 @@ public final class Conv2D extends Layer implements Activated {
     List<Operand<T>> ys = new java.util.ArrayList<>(groups);
     for (int g = 0; g < groups; g++) ys.add(conv(tf, xs.get(g), ks.get(g)));
     return tf.concat(ys, tf.constant(3));
-  }
-
-  /**
-   * The kernel with dilation_rate − 1 zeros between its taps, [(kh − 1)·dh + 1, (kw − 1)·dw + 1, c_in,
-   * filters]: a plain convolution with it is the dilated one, padding included. Conv2D's own
-   * dilations attribute gives the right output, but TF's CPU gradient of the input ignores it.
-   */
-  private <T extends TNumber> Operand<T> dilate(Ops tf, Operand<T> k) {
-    int kh = kernelSize[0], kw = kernelSize[1], dh = dilationRate[0], dw = dilationRate[1];
-    int cin = (int) kernel.shape().get(2);   // int32 shapes throughout: Slice's C++ gradient mixes them with int32 otherwise
-    Operand<T> k6 = tf.reshape(k, tf.constant(new int[] {kh, 1, kw, 1, cin, filters}));
-    Operand<T> padded = tf.pad(k6, tf.constant(new int[][] {{0, 0}, {0, dh - 1}, {0, 0}, {0, dw - 1}, {0, 0}, {0, 0}}),
-        tf.dtypes.cast(tf.constant(0f), k.type()));
-    Operand<T> spread = tf.reshape(padded, tf.constant(new int[] {kh * dh, kw * dw, cin, filters}));
-    return tf.slice(spread, tf.constant(new int[] {0, 0, 0, 0}), tf.constant(new int[] {(kh - 1) * dh + 1, (kw - 1) * dw + 1, cin, filters}));
   }
 
   @Override

@@ -98,17 +98,19 @@ public final class DepthwiseConv2D extends Layer implements Activated {
    * (TF's CPU kernel refuses the op's own dilations attribute in float64).
    */
   static <T extends TNumber> Operand<T> depthwise(Ops tf, Operand<T> x, Operand<T> kernel, Window w) {
-    return tf.nn.depthwiseConv2dNative(x, dilate(tf, kernel, w), List.of(1L, (long) w.strides[0], (long) w.strides[1], 1L),
+    return tf.nn.depthwiseConv2dNative(x, dilate(tf, kernel, w.dilationRate), List.of(1L, (long) w.strides[0], (long) w.strides[1], 1L),
         w.padding.toUpperCase(Locale.ROOT));
   }
 
   /**
    * The kernel [kh, kw, c, m] spread to [(kh − 1)·dh + 1, (kw − 1)·dw + 1, c, m] with zeros between
    * its taps (the kernel itself when not dilated): reshape, pad and slice, ops with registered
-   * gradients, so the gradient reaches the kernel's own entries only.
+   * gradients, so the gradient reaches the kernel's own entries only. A plain convolution with it is
+   * the dilated one, padding included; Conv2D uses it too, since TF's CPU gradient of Conv2D's input
+   * ignores the op's own dilations attribute.
    */
-  static <T extends TNumber> Operand<T> dilate(Ops tf, Operand<T> kernel, Window w) {
-    int dh = w.dilationRate[0], dw = w.dilationRate[1];
+  static <T extends TNumber> Operand<T> dilate(Ops tf, Operand<T> kernel, int[] dilationRate) {
+    int dh = dilationRate[0], dw = dilationRate[1];
     if (dh == 1 && dw == 1) return kernel;
     Shape s = kernel.shape();
     long kh = s.get(0), kw = s.get(1), c = s.get(2), m = s.get(3);
@@ -117,7 +119,7 @@ public final class DepthwiseConv2D extends Layer implements Activated {
         tf.constantOfSameType(kernel, 0));
     Operand<T> k4 = tf.reshape(spread, tf.constant(new long[] {kh * dh, kw * dw, c, m}));
     return tf.stridedSlice(k4, tf.constant(new int[] {0, 0, 0, 0}),
-        tf.constant(new int[] {Math.toIntExact(w.extent(0)), Math.toIntExact(w.extent(1)), 0, 0}),
+        tf.constant(new int[] {Math.toIntExact((kh - 1) * dh + 1), Math.toIntExact((kw - 1) * dw + 1), 0, 0}),
         tf.constant(new int[] {1, 1, 1, 1}), StridedSlice.endMask(12L));
   }
 
