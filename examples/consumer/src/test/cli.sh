@@ -28,6 +28,11 @@ grep -q '"train_loss":[0-9]' "$OUT/sign.json"
 "$ROOT/tfgraph" weights --model "$OUT/serving" --out "$OUT/w2.npz"
 "$ROOT/tfgraph" export --spec "$OUT/spec.json" --weights "$OUT/w2.npz" --out "$OUT/serving"
 test -f "$OUT/serving/2/saved_model.pb"
+# a Keras model whose custom layer is registered as MyPkg>Swish imports through this project's kerasNames()
+KERAS="$(dirname "$0")/resources/keras/custom_user.keras"
+"$ROOT/tfgraph" spec --keras "$KERAS" | grep -q '"type" : "Swish"'
+"$ROOT/tfgraph" export --keras "$KERAS" --out "$OUT/keras-serving"
+test -f "$OUT/keras-serving/1/saved_model.pb"
 # and without the class path, its activation is unknown: exit 2 with one line naming it
 set +e
 TFGRAPH_CLASSPATH= "$ROOT/tfgraph" spec --spec "$OUT/spec.json" 2> "$OUT/err.txt"

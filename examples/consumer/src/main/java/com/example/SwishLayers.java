@@ -14,12 +14,18 @@ import org.tensorflow.types.family.TNumber;
  * META-INF/services/dev.tfgraph.graph.LayerFactory: specs then say {"type": "Swish"} and
  * "activation": "mish", `train --loss sparse_focal` takes its loss and
  * `train --metrics accuracy,true_class_confidence` its metric, `train --optimizer sign_sgd` its
- * optimizer.
+ * optimizer, and a Keras model file whose layer is registered as MyPkg>Swish imports with this Swish.
  */
 public final class SwishLayers implements LayerFactory {
   @Override
   public Map<String, Parser> parsers() {
     return Map.of("Swish", (config, name, trainable) -> new Swish(name, config.number("beta_init", 1.0), trainable));
+  }
+
+  /** The Keras side of Swish: a Keras layer registered as {@code MyPkg>Swish} (same config key, weight beta) imports as Swish. */
+  @Override
+  public Map<String, String> kerasNames() {
+    return Map.of("MyPkg>Swish", "Swish");
   }
 
   @Override

@@ -87,4 +87,24 @@ class SwishTest {
     Model m = Model.fromConfig(spec);
     assertEquals(m.config(), Model.fromConfig(m.config()).config());
   }
+
+  /** A Keras model with a custom layer registered as MyPkg>Swish (written by Keras 3.15.1): imports through kerasNames(), predicts as Keras. */
+  @Test
+  void importsAKerasModelWithTheKerasSideOfSwish() throws Exception {
+    java.nio.file.Path dir = java.nio.file.Path.of(SwishTest.class.getResource("/keras/custom_user.keras").toURI()).getParent();
+    dev.tfgraph.layers.keras.KerasModel k = dev.tfgraph.layers.keras.KerasModel.load(dir.resolve("custom_user.keras"));
+    assertEquals("Swish", k.model().layer("swish").type());
+    float[] x = dev.tfgraph.graph.data.Npy.read(dir.resolve("custom_user.x.npy")).toFloats();
+    float[] want = dev.tfgraph.graph.data.Npy.read(dir.resolve("custom_user.y.npy")).toFloats();
+    try (dev.tfgraph.graph.ModelRuntime rt = dev.tfgraph.graph.ModelRuntime.inference(k.model())) {
+      rt.setWeights(k.weights());
+      float[] got = rt.predict(java.util.List.of(x), 5, 64);
+      double max = 0, scale = 0;
+      for (int i = 0; i < want.length; i++) {
+        max = Math.max(max, Math.abs(got[i] - want[i]));
+        scale = Math.max(scale, Math.abs(want[i]));
+      }
+      assertEquals(true, max <= 1e-4 * scale, "max |got - want| = " + max + ", scale " + scale);
+    }
+  }
 }

@@ -18,6 +18,16 @@ public interface LayerFactory {
   /** Type name (as in the spec's "type") to parser. */
   Map<String, Parser> parsers();
 
+  /**
+   * Keras registered name (a custom Keras layer's {@code registered_name}, e.g. {@code "MyPkg>Swish"}) to
+   * the layer type of {@link #parsers()} that a Keras model file's layer of that name imports as, with the
+   * same config keys and its weights in the Keras layer's creation order; none by default. Names of the
+   * form {@code tfgraph>TYPE} need no entry: they import as TYPE.
+   */
+  default Map<String, String> kerasNames() {
+    return Map.of();
+  }
+
   /** Activation name (as in a layer's "activation") to function; none by default. */
   default Map<String, ActivationFunction> activations() {
     return Map.of();

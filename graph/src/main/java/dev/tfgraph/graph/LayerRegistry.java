@@ -24,7 +24,7 @@ public final class LayerRegistry {
   static final String BUILT_IN = "dev.tfgraph.layers.Layers";
 
   record Registry(Map<String, LayerFactory.Parser> parsers, Map<String, ActivationFunction> activations, Map<String, Loss> losses,
-      Map<String, Metric> metrics, Map<String, Supplier<UpdateRule>> optimizers) {}
+      Map<String, Metric> metrics, Map<String, Supplier<UpdateRule>> optimizers, Map<String, String> kerasNames) {}
 
   private static Registry registry;
   private static RuntimeException failure;
@@ -80,6 +80,8 @@ public final class LayerRegistry {
     for (String m : dev.tfgraph.graph.metric.Metrics.NAMES) owner.put("metric " + m, dev.tfgraph.graph.metric.Metrics.class.getName());
     Map<String, Supplier<UpdateRule>> optimizers = new LinkedHashMap<>();
     for (String k : Optimizer.KINDS) owner.put("optimizer " + k, Optimizer.class.getName());
+    Map<String, String> kerasNames = new TreeMap<>();
+    Map<String, String> kerasOwner = new LinkedHashMap<>();
     for (LayerFactory f : factories) {
       String by = f.getClass().getName();
       registered(f.parsers(), by, "parsers").forEach((type, p) -> {
@@ -105,9 +107,24 @@ public final class LayerRegistry {
         claim(owner, "optimizer \"" + name + "\"", by);
         optimizers.put(name, o);
       });
+      registered(f.kerasNames(), by, "kerasNames").forEach((name, type) -> {
+        if (name.startsWith("tfgraph>")) {
+          throw new BadInputException(by + ".kerasNames() maps \"" + name + "\": names starting tfgraph> are tfgraph's own (they import as the type after >)");
+        }
+        claim(owner, "Keras name \"" + name + "\"", by);
+        kerasNames.put(name, type);
+        kerasOwner.put(name, by);
+      });
     }
+    kerasNames.forEach((name, type) -> {
+      if (!parsers.containsKey(type)) {
+        throw new BadInputException(kerasOwner.get(name) + ".kerasNames() maps Keras name \"" + name + "\" to layer type \"" + type
+            + "\", which no factory registers; expected one of " + parsers.keySet());
+      }
+    });
     return new Registry(Collections.unmodifiableMap(parsers), Collections.unmodifiableMap(activations),
-        Collections.unmodifiableMap(losses), Collections.unmodifiableMap(metrics), Collections.unmodifiableMap(optimizers));
+        Collections.unmodifiableMap(losses), Collections.unmodifiableMap(metrics), Collections.unmodifiableMap(optimizers),
+        Collections.unmodifiableMap(kerasNames));
   }
 
   /** What a factory registers of one kind: a map without null names or values, or bad input naming the factory. */
@@ -146,6 +163,20 @@ public final class LayerRegistry {
 
   public static Set<String> types() {
     return registry().parsers().keySet();
+  }
+
+  /**
+   * The layer type a Keras custom layer's registered name imports as: TYPE for {@code tfgraph>TYPE}, else the type a
+   * factory's {@link LayerFactory#kerasNames()} maps it to; null when neither knows it.
+   */
+  public static String kerasType(String registeredName) {
+    if (registeredName.startsWith("tfgraph>")) return registeredName.substring("tfgraph>".length());
+    return registry().kerasNames().get(registeredName);
+  }
+
+  /** Every Keras registered name the factories map, to its layer type ({@code tfgraph>TYPE} names aside). */
+  public static Map<String, String> kerasNames() {
+    return registry().kerasNames();
   }
 
   /** Every activation by name: the contract's built-ins, then the registered ones. */

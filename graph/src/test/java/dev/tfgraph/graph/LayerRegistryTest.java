@@ -131,4 +131,44 @@ class LayerRegistryTest {
     assertTrue(e.getMessage().contains(Mine.class.getName() + "'s parser for layer type \"Mine\" returned null for layer 'm1'"),
         e.getMessage());
   }
+
+  /** A plugin that maps Keras registered names: each to one of the types some factory registers. */
+  static final class KerasMapped implements LayerFactory {
+    private final String type;
+    private final Map<String, String> names;
+
+    KerasMapped(String type, Map<String, String> names) {
+      this.type = type;
+      this.names = names;
+    }
+
+    KerasMapped(Map<String, String> names) {
+      this("Mine", names);
+    }
+
+    @Override
+    public Map<String, Parser> parsers() {
+      return Map.of(type, (c, n, t) -> null);
+    }
+
+    @Override
+    public Map<String, String> kerasNames() {
+      return names;
+    }
+  }
+
+  @Test
+  void kerasNamesMapToRegisteredTypesOnly() {
+    assertEquals(Map.of("MyPkg>Mine", "Mine"), LayerRegistry.load(List.of(new KerasMapped(Map.of("MyPkg>Mine", "Mine")))).kerasNames());
+    BadInputException e = assertThrows(BadInputException.class,
+        () -> LayerRegistry.load(List.of(new KerasMapped(Map.of("MyPkg>Other", "Other")))));
+    assertTrue(e.getMessage().contains("maps Keras name \"MyPkg>Other\" to layer type \"Other\", which no factory registers"), e.getMessage());
+    e = assertThrows(BadInputException.class, () -> LayerRegistry.load(List.of(new KerasMapped(Map.of("tfgraph>Mine", "Mine")))));
+    assertTrue(e.getMessage().contains("names starting tfgraph> are tfgraph's own"), e.getMessage());
+    e = assertThrows(BadInputException.class, () -> LayerRegistry.load(List.of(new KerasMapped(Map.of("MyPkg>Mine", "Mine")),
+        new KerasMapped("Yours", Map.of("MyPkg>Mine", "Yours")))));
+    assertTrue(e.getMessage().contains("is registered twice"), e.getMessage());
+    assertEquals("Dense", LayerRegistry.kerasType("tfgraph>Dense"));
+    assertEquals(null, LayerRegistry.kerasType("Nobody>Nothing"));
+  }
 }

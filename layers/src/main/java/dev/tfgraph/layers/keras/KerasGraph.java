@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tfgraph.graph.BadInputException;
+import dev.tfgraph.graph.LayerRegistry;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -426,13 +427,15 @@ final class KerasGraph {
       problems.add("'" + kname + "' " + cls + ": a model nested in the model, which tfgraph does not import yet (rebuild it flat)");
       return null;
     }
-    if (registered != null && !registered.isNull() && !registered.asText().equals(cls)) {
-      problems.add("'" + kname + "' " + registered.asText() + ": a custom class (registered name " + registered.asText()
-          + ", its Python code is never run)");
+    boolean custom = registered != null && !registered.isNull() && !registered.asText().equals(cls);
+    String type = custom ? LayerRegistry.kerasType(registered.asText()) : null;
+    if (custom && (type == null || !LayerRegistry.types().contains(type))) {
+      problems.add("'" + kname + "' " + registered.asText() + ": a custom Keras class (its Python code is never run) that no tfgraph"
+          + " layer maps (register one through LayerFactory.kerasNames()" + (type == null ? "" : "; tfgraph has no layer type " + type) + ")");
       return null;
     }
     boolean application = APPLICATION_LAYERS.contains(module + "/" + cls);
-    if (!module.isEmpty() && !module.startsWith("keras.layers") && !module.startsWith("keras.src.layers") && !module.equals("keras")
+    if (!custom && !module.isEmpty() && !module.startsWith("keras.layers") && !module.startsWith("keras.src.layers") && !module.equals("keras")
         && !application) {
       String why = module.startsWith("keras.src.ops") ? "a Keras operation node (" + module + "), which tfgraph does not import yet"
           : "a class of module " + module + ", not one of Keras' layers";
@@ -440,7 +443,7 @@ final class KerasGraph {
       return null;
     }
     List<String> mine = new ArrayList<>();
-    KerasLayers.Mapped m = KerasLayers.map(cls, config, mine);
+    KerasLayers.Mapped m = custom ? KerasLayers.custom(registered.asText(), type, config, mine) : KerasLayers.map(cls, config, mine);
     for (String p : mine) problems.add("'" + kname + "' " + p);
     if (m == null || !mine.isEmpty()) return null;
     int index = classCount.merge(cls, 1, Integer::sum) - 1;

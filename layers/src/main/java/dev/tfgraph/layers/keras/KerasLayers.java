@@ -28,6 +28,15 @@ final class KerasLayers {
       "ConvLSTM3D", "LSTMCell", "GRUCell", "SimpleRNNCell", "StackedRNNCells", "TimeDistributed", "CuDNNLSTM", "CuDNNGRU");
   private static final Set<String> ATTENTION = Set.of("Attention", "AdditiveAttention", "MultiHeadAttention", "GroupedQueryAttention");
   static final Set<String> MERGE = Set.of("Add", "Subtract", "Multiply", "Average", "Maximum", "Concatenate");
+  /**
+   * Layers whose output at inference is their input (Keras 3.15's random augmentation and noise layers, checked
+   * against Keras' predict): imported as the identity, so tfgraph's training does not augment through them.
+   */
+  static final Set<String> INFERENCE_IDENTITY = Set.of("RandomFlip", "RandomRotation", "RandomZoom", "RandomTranslation", "RandomContrast",
+      "RandomBrightness", "RandomCrop", "RandomGrayscale", "RandomHue", "RandomSaturation", "RandomSharpness", "RandomShear",
+      "RandomColorJitter", "RandomColorDegeneration", "RandomPosterization", "RandomErasing", "RandomGaussianBlur", "RandomInvert",
+      "RandomPerspective", "RandomElasticTransform", "AugMix", "RandAugment", "CutMix", "MixUp", "GaussianNoise", "GaussianDropout",
+      "AlphaDropout", "ActivityRegularization");
   private static final Set<String> FLOAT_POLICIES = Set.of("float32", "float16", "bfloat16", "float64", "mixed_float16", "mixed_bfloat16");
 
   /** The tfgraph config of one Keras layer, or null with the reasons added to {@code problems}. */
@@ -48,8 +57,13 @@ final class KerasLayers {
       problems.add(cls + ": its config is not a JSON object");
       return null;
     }
-    Keys k = new Keys(cls, in, problems);
     ObjectNode out = JsonNodeFactory.instance.objectNode();
+    if (INFERENCE_IDENTITY.contains(cls)) {
+      out.put("type", "Activation");
+      out.put("activation", "linear");
+      return new Mapped(out, null, null, false);
+    }
+    Keys k = new Keys(cls, in, problems);
     out.put("type", cls);
     double[] mean = null, variance = null;
     boolean dropsCount = false;
@@ -119,6 +133,15 @@ final class KerasLayers {
         k.copy(out, "rate", "noise_shape");
         k.ignore("seed");   // draws of training only; tfgraph seeds its own
       }
+      case "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D" -> {   // one draw per channel: Dropout over [b, 1, ..., C]
+        out.put("type", "Dropout");
+        k.copy(out, "rate");
+        var shape = out.putArray("noise_shape").addNull();
+        for (int i = 0; i < cls.charAt(14) - '0'; i++) shape.add(1);
+        shape.addNull();
+        k.channelsLast();
+        k.ignore("seed");
+      }
       case "Flatten" -> k.channelsLast();
       case "Reshape" -> k.copy(out, "target_shape");
       case "ZeroPadding2D" -> {
@@ -153,7 +176,8 @@ final class KerasLayers {
         }
       }
       default -> {
-        problems.add(cls + ": no tfgraph layer of that class (tfgraph imports " + String.join(", ", supported()) + ")");
+        problems.add(cls + ": no tfgraph layer of that class (tfgraph imports " + String.join(", ", supported())
+            + ", and Keras' random augmentation and noise layers)");
         return null;
       }
     }
@@ -161,12 +185,34 @@ final class KerasLayers {
     return new Mapped(out, mean, variance, dropsCount);
   }
 
+  /**
+   * A custom Keras layer (registered name {@code registered}) as tfgraph's layer {@code type}: its config keys
+   * as they are, Keras' own name, trainable and dtype aside (the tfgraph layer checks the rest when it builds).
+   */
+  static Mapped custom(String registered, String type, JsonNode kerasConfig, List<String> problems) {
+    if (!(kerasConfig instanceof ObjectNode in)) {
+      problems.add(registered + ": its config is not a JSON object");
+      return null;
+    }
+    ObjectNode out = JsonNodeFactory.instance.objectNode();
+    out.put("type", type);
+    in.fields().forEachRemaining(e -> {
+      if (!Set.of("name", "trainable", "dtype").contains(e.getKey())) out.set(e.getKey(), e.getValue());
+    });
+    if (!floatPolicy(in.get("dtype"))) {
+      problems.add(registered + ": dtype " + shorten(in.get("dtype")) + " (a float policy is expected)");
+      return null;
+    }
+    return new Mapped(out, null, null, false);
+  }
+
   /** The Keras classes this importer maps. */
   static List<String> supported() {
     return List.of("InputLayer", "Dense", "Conv2D", "MaxPooling2D", "AveragePooling2D", "GlobalAveragePooling2D", "GlobalMaxPooling2D",
         "BatchNormalization", "Activation", "Dropout", "Flatten", "Reshape", "ZeroPadding2D", "Add", "Subtract", "Multiply",
         "Average", "Maximum", "Concatenate", "Rescaling", "Normalization", "DepthwiseConv2D", "SeparableConv2D", "ReLU", "LeakyReLU",
-        "Softmax", "LayerNormalization", "Cropping2D", "LayerScale", "CustomScaleLayer");
+        "Softmax", "LayerNormalization", "Cropping2D", "LayerScale", "CustomScaleLayer", "SpatialDropout1D", "SpatialDropout2D",
+        "SpatialDropout3D");
   }
 
   /** Whether a Keras dtype (a string, or a DTypePolicy object) is a floating-point policy (computed in float32 here). */
