@@ -29,6 +29,10 @@ import org.tensorflow.types.family.TNumber;
  * BatchNormalization does since TF 2.0: it normalises with its moving statistics and never updates
  * them, so a frozen, imported backbone (ib-resnet50) keeps the statistics it was trained with.
  *
+ * <p>{@code inference_mode} true (Keras' call with {@code training=False}, e.g. a base model called so inside
+ * a fine-tuned one): the layer normalises with its moving statistics in training too and never updates them,
+ * while gamma and beta still train (unless the layer is frozen).
+ *
  * <p>{@code center} and {@code scale} false leave out beta and gamma (as Keras: no weight, beta 0 and
  * gamma 1 in the formula); {@code axis} is the last axis only, −1 or rank − 1, as an int or a
  * one-element list (Keras' applications write 3 for NHWC).
@@ -41,6 +45,7 @@ public final class BatchNormalization extends Layer {
   private final double momentum;
   private final boolean center, scale;
   private final int axis;
+  private final boolean inferenceMode;
   private WeightSpec gamma, beta, movingMean, movingVariance;
   private int[] axes;
 
@@ -50,7 +55,14 @@ public final class BatchNormalization extends Layer {
 
   public BatchNormalization(String name, double epsilon, double momentum, boolean center, boolean scale, int axis,
       boolean trainable) {
+    this(name, epsilon, momentum, center, scale, axis, false, trainable);
+  }
+
+  /** As above; {@code inferenceMode}: moving statistics in training too, gamma and beta still trained. */
+  public BatchNormalization(String name, double epsilon, double momentum, boolean center, boolean scale, int axis,
+      boolean inferenceMode, boolean trainable) {
     super(name, trainable);
+    this.inferenceMode = inferenceMode;
     this.epsilon = Checks.epsilon(where(), "epsilon", epsilon, false);
     this.momentum = Checks.inRange(where(), "momentum", momentum, 0, 1);
     this.center = center;
@@ -72,7 +84,7 @@ public final class BatchNormalization extends Layer {
           + " one-element list, received " + java.util.Arrays.toString(axis) + "; other axes are not supported");
     }
     return new BatchNormalization(name, c.number("epsilon", DEFAULT_EPSILON), c.number("momentum", DEFAULT_MOMENTUM),
-        c.bool("center", true), c.bool("scale", true), (int) axis[0], trainable);
+        c.bool("center", true), c.bool("scale", true), (int) axis[0], c.bool("inference_mode", false), trainable);
   }
 
   @Override
@@ -82,6 +94,7 @@ public final class BatchNormalization extends Layer {
     out.put("center", center);
     out.put("scale", scale);
     out.put("axis", axis);
+    if (inferenceMode) out.put("inference_mode", true);
   }
 
   @Override
@@ -145,9 +158,9 @@ public final class BatchNormalization extends Layer {
     return tf.dtypes.cast(tf.fill(tf.constant(new long[] {c}), tf.constant(v)), type);
   }
 
-  /** Batch statistics (and moving-average updates) only when training a trainable layer (Keras). */
+  /** Batch statistics (and moving-average updates) only when training a trainable layer not in inference mode (Keras). */
   private boolean batchStatistics(CallContext ctx) {
-    return ctx.training() && trainable();
+    return ctx.training() && trainable() && !inferenceMode;
   }
 
   /** FusedBatchNormV3 on NHWC; other ranks are viewed as [positions, 1, 1, C] (the same statistics). */

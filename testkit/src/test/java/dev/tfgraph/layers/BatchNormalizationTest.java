@@ -72,6 +72,8 @@ class BatchNormalizationTest {
   @Test
   void configRoundTripsAndRejectsBadValues() {
     Configs.roundTrip("{'type': 'BatchNormalization', 'name': 'bn', 'epsilon': 0.001, 'momentum': 0.9}", 4, 4, 5);
+    Configs.roundTrip("{'type': 'BatchNormalization', 'name': 'bn', 'inference_mode': true}", 4, 4, 5);
+    Configs.rejects("{'type': 'BatchNormalization', 'name': 'bn', 'inference_mode': 'yes'}", "inference_mode");
     Configs.rejects("{'type': 'BatchNormalization', 'name': 'bn', 'momentum': 1.5}", "momentum", "1.5");
     Configs.rejects("{'type': 'BatchNormalization', 'name': 'bn', 'epsilon': 0}", "epsilon", "> 0");
     // epsilon must stay non-zero and finite in float32

@@ -170,8 +170,10 @@ final class KerasGraph {
       if (nodes.size() == 0) problems.add("'" + kname + "' " + l.path("class_name").asText() + ": called nowhere");
       for (int call = 0; call < nodes.size(); call++) {
         String key = node(kname, call);
-        converted.put(key, call == 0 ? out : laterCall(out, kname, call));
+        ObjectNode one = call == 0 ? out : laterCall(out, kname, call);
+        converted.put(key, one);
         inbound.put(key, callers(nodes.get(call), l, kname));
+        trainingArgument(one, KerasNesting.trainingArgument(nodes.get(call)), kname);
       }
     }
     ArrayNode inputs = spec.putArray("inputs");
@@ -247,6 +249,20 @@ final class KerasGraph {
           + ", which tfgraph does not import");
     }
     return out;
+  }
+
+  /**
+   * A layer called with {@code training=False}: BatchNormalization in inference mode (moving statistics in training
+   * too); {@code training=True} on a layer that behaves otherwise in training (BatchNormalization, Dropout) is refused,
+   * as tfgraph's inference would not do what Keras' predict then does (batch statistics, dropping).
+   */
+  private void trainingArgument(ObjectNode layer, Boolean training, String kname) {
+    String type = layer.path("type").asText();
+    if (Boolean.FALSE.equals(training) && type.equals("BatchNormalization")) layer.put("inference_mode", true);
+    if (Boolean.TRUE.equals(training) && (type.equals("BatchNormalization") || type.equals("Dropout"))) {
+      problems.add("'" + kname + "' " + type + ": called with training=True, so that Keras' predict uses it as in training"
+          + " (tfgraph imports training=False or no training argument)");
+    }
   }
 
   private static boolean plainKwargs(JsonNode kw) {
@@ -456,6 +472,7 @@ final class KerasGraph {
     m.config().fields().forEachRemaining(e -> {
       if (!e.getKey().equals("type")) out.set(e.getKey(), e.getValue());
     });
+    if (nesting.inferenceMode.contains(kname) && cls.equals("BatchNormalization")) out.put("inference_mode", true);
     entries.add(new Entry(kname, name, cls, index, m));
     return out;
   }

@@ -18,8 +18,8 @@ import java.util.Set;
  * and feeding the outer layers that took the nested model's output, so that {@link KerasGraph} sees one
  * flat functional model. A nested layer whose name is already taken becomes {@code <model>_<name>}
  * (then {@code _2}, {@code _3}, ...), each rename recorded. A nested model whose config says
- * {@code trainable: false} freezes all its layers; one called with {@code training=False} freezes its
- * BatchNormalization layers (inference mode when trained). Each nested layer keeps where Keras stores its
+ * {@code trainable: false} freezes all its layers; one called with {@code training=False} puts its
+ * BatchNormalization layers in inference mode (moving statistics when trained, gamma and beta still trained). Each nested layer keeps where Keras stores its
  * weights ({@link Origin}). A model without nested models passes through unchanged.
  */
 final class KerasNesting {
@@ -38,6 +38,8 @@ final class KerasNesting {
 
   final Map<String, Origin> origins = new HashMap<>();   // flattened name -> origin
   final List<KerasModel.Rename> renames = new ArrayList<>();
+  /** The flattened names of BatchNormalization layers in a nested model called with training=False: inference mode. */
+  final Set<String> inferenceMode = new HashSet<>();
   final List<String> problems = new ArrayList<>();
   private final Set<String> taken = new HashSet<>();
   private final Map<String, ArrayNode> modelOutputs = new HashMap<>();   // flattened model name -> its output reference
@@ -238,7 +240,8 @@ final class KerasNesting {
     copy.put("name", iflat);
     ObjectNode ic = copy.path("config").isObject() ? (ObjectNode) copy.get("config") : copy.putObject("config");
     ic.put("name", iflat);
-    if (frozen || bn && icls.equals("BatchNormalization")) ic.put("trainable", false);
+    if (frozen) ic.put("trainable", false);
+    else if (bn && icls.equals("BatchNormalization")) inferenceMode.add(iflat);
     origins.put(iflat, new Origin(name(inner), prefix + "layers/" + group(icls, classes), List.copyOf(path), chains));
     return copy;
   }
@@ -249,15 +252,24 @@ final class KerasNesting {
 
   private static boolean trainingFalse(JsonNode l) {
     for (JsonNode node : l.path("inbound_nodes")) {
-      if (node.isObject() && node.path("kwargs").path("training").isBoolean() && !node.path("kwargs").path("training").asBoolean()) return true;
-      if (node.isArray()) {
-        for (JsonNode t : node) {
-          if (t.isArray() && t.size() > 3 && t.get(3).path("training").isBoolean() && !t.get(3).path("training").asBoolean()) return true;
-        }
-      }
+      if (Boolean.FALSE.equals(trainingArgument(node))) return true;
     }
     return false;
   }
+
+  /** The {@code training} argument one call (inbound node, Keras 3's object or Keras 2's list) passes: true, false, or null for none. */
+  static Boolean trainingArgument(JsonNode node) {
+    List<JsonNode> kwargs = new ArrayList<>();
+    if (node.isObject()) kwargs.add(node.path("kwargs"));
+    else node.forEach(t -> {
+      if (t.isArray() && t.size() > 3) kwargs.add(t.get(3));
+    });
+    for (JsonNode kw : kwargs) {
+      if (kw.path("training").isBoolean()) return kw.get("training").asBoolean();
+    }
+    return null;
+  }
+
 
   /** The tensors a nested model's one call takes, as references resolved in {@code local}; null (and a problem) when it is called other than once. */
   private List<ArrayNode> callRefs(JsonNode l, Map<String, ArrayNode> local, List<String> models) {

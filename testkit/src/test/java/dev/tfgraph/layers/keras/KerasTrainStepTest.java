@@ -30,11 +30,15 @@ class KerasTrainStepTest {
   static final Path DIR = Path.of("..", "testdata", "keras", "train");
 
   static TrainResult step(Model m, Map<String, NpyArray> w) {
-    NpyArray x = Npy.read(DIR.resolve("step_cnn.x.npy"));
-    long[] y64 = Npy.read(DIR.resolve("step_cnn.y.npy")).toLongs();
+    return step("step_cnn", m, w);
+  }
+
+  static TrainResult step(String name, Model m, Map<String, NpyArray> w) {
+    NpyArray x = Npy.read(DIR.resolve(name + ".x.npy"));
+    long[] y64 = Npy.read(DIR.resolve(name + ".y.npy")).toLongs();
     int[] y = new int[y64.length];
     for (int i = 0; i < y.length; i++) y[i] = Math.toIntExact(y64[i]);
-    Dataset d = new Dataset(x.toFloats(), y, new long[] {8, 8, 3});
+    Dataset d = new Dataset(x.toFloats(), y, java.util.Arrays.copyOfRange(x.shape(), 1, x.shape().length));
     TrainOptions o = new TrainOptions();
     o.optimizer = Optimizer.Config.of("sgd", 0.1);
     o.batchSize = 16;
@@ -58,6 +62,35 @@ class KerasTrainStepTest {
     StringBuilder bad = new StringBuilder();
     for (String key : after.keySet()) {
       float[] before = k.weights().get(key).toFloats(), want = after.get(key).toFloats(), got = r.weights().get(key).toFloats();
+      double diff = 0, scale = 0;
+      for (int i = 0; i < want.length; i++) {
+        double dk = (double) want[i] - before[i], dt = (double) got[i] - before[i];
+        diff = Math.max(diff, Math.abs(dt - dk));
+        scale = Math.max(scale, Math.abs(dk));
+      }
+      assertTrue(scale > 1e-4, key + " moves in Keras' step");
+      if (diff > 1e-4 * scale) bad.append(String.format(java.util.Locale.ROOT, "%s: %.3g of %.3g; ", key, diff, scale));
+    }
+    assertEquals("", bad.toString(), "weights whose step differs from Keras'");
+  }
+
+  /**
+   * A trainable base model called with training=False: its BatchNormalization normalises with, and keeps, its moving
+   * statistics while gamma, beta and every other weight take Keras' step (step_nested, the step taken with training=False).
+   */
+  @Test
+  void aBaseCalledWithTrainingFalseKeepsItsStatisticsAndTrainsItsWeights() {
+    KerasModel k = KerasModel.load(DIR.resolve("step_nested.keras"));
+    TrainResult r = step("step_nested", k.model(), k.weights());
+    Map<String, NpyArray> after = Npz.read(DIR.resolve("step_nested.after.npz"));
+    assertEquals(after.keySet(), k.weights().keySet());
+    StringBuilder bad = new StringBuilder();
+    for (String key : after.keySet()) {
+      float[] before = k.weights().get(key).toFloats(), want = after.get(key).toFloats(), got = r.weights().get(key).toFloats();
+      if (key.startsWith("b_bn.moving")) {
+        assertTrue(java.util.Arrays.equals(before, got), key + " is left as it was");
+        continue;
+      }
       double diff = 0, scale = 0;
       for (int i = 0; i < want.length; i++) {
         double dk = (double) want[i] - before[i], dt = (double) got[i] - before[i];
