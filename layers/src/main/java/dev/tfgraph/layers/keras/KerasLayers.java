@@ -30,9 +30,10 @@ final class KerasLayers {
   static final Set<String> MERGE = Set.of("Add", "Subtract", "Multiply", "Average", "Maximum", "Concatenate");
   /**
    * Layers whose output at inference is their input (Keras 3.15's random augmentation and noise layers, checked
-   * against Keras' predict): imported as the identity, so tfgraph's training does not augment through them.
+   * against Keras' predict): imported as the identity, so tfgraph's training does not augment through them
+   * (RandomFlip, which tfgraph has, imports as itself).
    */
-  static final Set<String> INFERENCE_IDENTITY = Set.of("RandomFlip", "RandomRotation", "RandomZoom", "RandomTranslation", "RandomContrast",
+  static final Set<String> INFERENCE_IDENTITY = Set.of("RandomRotation", "RandomZoom", "RandomTranslation", "RandomContrast",
       "RandomBrightness", "RandomCrop", "RandomGrayscale", "RandomHue", "RandomSaturation", "RandomSharpness", "RandomShear",
       "RandomColorJitter", "RandomColorDegeneration", "RandomPosterization", "RandomErasing", "RandomGaussianBlur", "RandomInvert",
       "RandomPerspective", "RandomElasticTransform", "AugMix", "RandAugment", "CutMix", "MixUp", "GaussianNoise", "GaussianDropout",
@@ -142,6 +143,12 @@ final class KerasLayers {
         k.channelsLast();
         k.ignore("seed");
       }
+      case "RandomFlip" -> {   // the identity at inference, as Keras; mirrors in training
+        k.copy(out, "mode");
+        JsonNode seed = k.take("seed");
+        if (seed != null && !seed.isNull()) out.set("seed", seed);
+        k.channelsLast();
+      }
       case "Flatten" -> k.channelsLast();
       case "Reshape" -> k.copy(out, "target_shape");
       case "ZeroPadding2D" -> {
@@ -212,7 +219,7 @@ final class KerasLayers {
         "BatchNormalization", "Activation", "Dropout", "Flatten", "Reshape", "ZeroPadding2D", "Add", "Subtract", "Multiply",
         "Average", "Maximum", "Concatenate", "Rescaling", "Normalization", "DepthwiseConv2D", "SeparableConv2D", "ReLU", "LeakyReLU",
         "Softmax", "LayerNormalization", "Cropping2D", "LayerScale", "CustomScaleLayer", "SpatialDropout1D", "SpatialDropout2D",
-        "SpatialDropout3D");
+        "SpatialDropout3D", "RandomFlip");
   }
 
   /** Whether a Keras dtype (a string, or a DTypePolicy object) is a floating-point policy (computed in float32 here). */
