@@ -1,12 +1,12 @@
 package dev.tfgraph.cli;
 
 import dev.tfgraph.graph.BadInputException;
-import dev.tfgraph.graph.InputSpec;
-import dev.tfgraph.graph.Model;
+import dev.tfgraph.graph.model.InputSpec;
+import dev.tfgraph.graph.model.Model;
 import dev.tfgraph.graph.Shapes;
-import dev.tfgraph.graph.TrainOptions;
-import dev.tfgraph.graph.Trainer;
-import dev.tfgraph.graph.Tensors;
+import dev.tfgraph.graph.train.TrainOptions;
+import dev.tfgraph.graph.train.Trainer;
+import dev.tfgraph.graph.runtime.Tensors;
 import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

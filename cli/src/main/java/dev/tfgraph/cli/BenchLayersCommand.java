@@ -3,7 +3,7 @@ package dev.tfgraph.cli;
 import dev.tfgraph.graph.CallContext;
 import dev.tfgraph.graph.Layer;
 import dev.tfgraph.graph.Shapes;
-import dev.tfgraph.graph.Tensors;
+import dev.tfgraph.graph.runtime.Tensors;
 import dev.tfgraph.graph.WeightSpec;
 import dev.tfgraph.layers.BilinearPooling;
 import dev.tfgraph.layers.Dense;

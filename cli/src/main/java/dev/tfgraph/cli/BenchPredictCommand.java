@@ -1,8 +1,8 @@
 package dev.tfgraph.cli;
 
 import dev.tfgraph.export.Predictor;
-import dev.tfgraph.graph.Tensors;
-import dev.tfgraph.graph.data.NpyArray;
+import dev.tfgraph.graph.runtime.Tensors;
+import dev.tfgraph.graph.io.NpyArray;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

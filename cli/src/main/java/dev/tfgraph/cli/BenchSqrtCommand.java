@@ -2,7 +2,7 @@ package dev.tfgraph.cli;
 
 import dev.tfgraph.graph.CallContext;
 import dev.tfgraph.graph.Shapes;
-import dev.tfgraph.graph.Tensors;
+import dev.tfgraph.graph.runtime.Tensors;
 import dev.tfgraph.layers.MatrixSqrt;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -5,14 +5,14 @@ import dev.tfgraph.graph.data.Dataset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import dev.tfgraph.graph.InputSpec;
+import dev.tfgraph.graph.model.InputSpec;
 import dev.tfgraph.graph.Shapes;
 import dev.tfgraph.graph.data.ImageData;
 import dev.tfgraph.graph.data.ImageDecoding;
 import dev.tfgraph.graph.data.ImageHeader;
 import dev.tfgraph.graph.data.ImageStream;
-import dev.tfgraph.graph.data.Npy;
-import dev.tfgraph.graph.data.NpyArray;
+import dev.tfgraph.graph.io.Npy;
+import dev.tfgraph.graph.io.NpyArray;
 import picocli.CommandLine.Option;
 
 /**
@@ -155,7 +155,7 @@ public final class DataOptions {
       if (memoryMap) throw new BadInputException("--memory-map maps .npy files; an .npz (compressed or not) is read into memory");
       return false;
     }
-    return memoryMap || dev.tfgraph.graph.data.MappedNpy.exceedsHeap(NamedArrays.files(x));
+    return memoryMap || dev.tfgraph.graph.io.MappedNpy.exceedsHeap(NamedArrays.files(x));
   }
 
   /** --x mapped, --y read. */

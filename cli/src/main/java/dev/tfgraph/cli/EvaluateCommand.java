@@ -1,11 +1,11 @@
 package dev.tfgraph.cli;
 
 import dev.tfgraph.export.Predictor;
-import dev.tfgraph.graph.Evaluator;
-import dev.tfgraph.graph.TrainResult;
+import dev.tfgraph.graph.train.Evaluator;
+import dev.tfgraph.graph.train.TrainResult;
 import dev.tfgraph.graph.data.Dataset;
 import dev.tfgraph.graph.data.ImageStream;
-import dev.tfgraph.graph.data.NpyArray;
+import dev.tfgraph.graph.io.NpyArray;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,7 +29,7 @@ public final class EvaluateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    dev.tfgraph.graph.Loss lossFn = dev.tfgraph.graph.LayerRegistry.loss(loss, 0);
+    dev.tfgraph.graph.Loss lossFn = dev.tfgraph.graph.loss.Losses.get(loss, 0);
     data.floatTargets = !lossFn.sparse();
     try (Predictor p = ModelDir.open(model, trusted)) {
       if (data.streams()) return streamed(p, lossFn);
@@ -64,7 +64,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     }
     if (sums == null) {
       sums = new Evaluator.Sums(width, lossFn, metrics == null ? dev.tfgraph.graph.metric.Metrics.defaults(lossFn, width)
-          : dev.tfgraph.graph.LayerRegistry.metrics(metrics, lossFn), endsIn(p, lossFn.logitsOf()));
+          : dev.tfgraph.graph.metric.Metrics.get(metrics, lossFn), endsIn(p, lossFn.logitsOf()));
     }
     sums.add(out.toFloats(), d.y(), d.targets() == null ? null : d.targets().x(), d.size());
     return sums;
@@ -103,9 +103,9 @@ public final class EvaluateCommand implements Callable<Integer> {
   }
 
   /** The signature's inputs as specs (shape with batch), for reading image data to their shape. */
-  static java.util.List<dev.tfgraph.graph.InputSpec> modelInputs(Predictor p) {
-    java.util.List<dev.tfgraph.graph.InputSpec> out = new java.util.ArrayList<>();
-    for (String n : p.inputNames()) out.add(new dev.tfgraph.graph.InputSpec(n, org.tensorflow.ndarray.Shape.of(p.inputShape(n)), "float32"));
+  static java.util.List<dev.tfgraph.graph.model.InputSpec> modelInputs(Predictor p) {
+    java.util.List<dev.tfgraph.graph.model.InputSpec> out = new java.util.ArrayList<>();
+    for (String n : p.inputNames()) out.add(new dev.tfgraph.graph.model.InputSpec(n, org.tensorflow.ndarray.Shape.of(p.inputShape(n)), "float32"));
     return out;
   }
 

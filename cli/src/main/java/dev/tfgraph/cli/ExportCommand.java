@@ -2,10 +2,10 @@ package dev.tfgraph.cli;
 
 import dev.tfgraph.export.Exporter;
 import dev.tfgraph.graph.BadInputException;
-import dev.tfgraph.graph.Model;
-import dev.tfgraph.graph.data.NpyArray;
+import dev.tfgraph.graph.model.Model;
+import dev.tfgraph.graph.io.NpyArray;
 import dev.tfgraph.layers.keras.KerasModel;
-import dev.tfgraph.graph.data.Npz;
+import dev.tfgraph.graph.io.Npz;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,18 +1,18 @@
 package dev.tfgraph.cli;
 
-import dev.tfgraph.graph.data.NpyArray;
+import dev.tfgraph.graph.io.NpyArray;
 
-/** Non-finite outputs of predict and evaluate, described in one line (graph's one test, {@link dev.tfgraph.graph.Finite}). */
+/** Non-finite outputs of predict and evaluate, described in one line (graph's one test, {@link dev.tfgraph.graph.runtime.Finite}). */
 final class Finite {
   private Finite() {}
 
   /** "WHAT has N non-finite values (first at [i, j]: NaN)", or null when every value is finite. */
   static String describe(NpyArray a, String what) {
     float[] f = a.toFloats();
-    int first = dev.tfgraph.graph.Finite.first(f);
+    int first = dev.tfgraph.graph.runtime.Finite.first(f);
     if (first < 0) return null;
     int bad = 0;
     for (float v : f) if (!Float.isFinite(v)) bad++;
-    return what + " has " + bad + " non-finite values (first at " + dev.tfgraph.graph.Finite.index(first, a.shape()) + ": " + f[first] + ")";
+    return what + " has " + bad + " non-finite values (first at " + dev.tfgraph.graph.runtime.Finite.index(first, a.shape()) + ": " + f[first] + ")";
   }
 }

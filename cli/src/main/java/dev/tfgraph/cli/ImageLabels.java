@@ -3,7 +3,7 @@ package dev.tfgraph.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tfgraph.graph.Model;
+import dev.tfgraph.graph.model.Model;
 import java.util.List;
 
 /** An image folder's class names as the model's labels (CONTRACT.md section 6), when the spec has none. */

@@ -1,8 +1,9 @@
 package dev.tfgraph.cli;
 
+import dev.tfgraph.graph.callbacks.Epoch;
 import dev.tfgraph.graph.RunFailedException;
-import dev.tfgraph.graph.TrainResult;
-import dev.tfgraph.graph.data.OutputFiles;
+import dev.tfgraph.graph.train.TrainResult;
+import dev.tfgraph.graph.io.OutputFiles;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -22,7 +23,7 @@ import org.knowm.xchart.XYChartBuilder;
 final class LearningCurve {
   private LearningCurve() {}
 
-  static void write(Path png, String title, List<TrainResult.Epoch> history) {
+  static void write(Path png, String title, List<Epoch> history) {
     System.setProperty("java.awt.headless", "true");
     int n = history.size();
     double[] epoch = new double[n], loss = new double[n], vLoss = new double[n];
@@ -60,7 +61,7 @@ final class LearningCurve {
       if (dir != null) java.nio.file.Files.createDirectories(dir);
       OutputFiles.write(png, bytes.toByteArray());
     } catch (IOException e) {
-      throw new RunFailedException("cannot write --plot " + png + ": " + dev.tfgraph.graph.IoErrors.describe(png, e), e);
+      throw new RunFailedException("cannot write --plot " + png + ": " + dev.tfgraph.graph.io.IoErrors.describe(png, e), e);
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.tfgraph.cli;
 
-import dev.tfgraph.graph.TrainResult;
+import dev.tfgraph.graph.callbacks.Epoch;
+import dev.tfgraph.graph.train.TrainResult;
 import java.util.Map;
 
 /**
@@ -30,7 +31,7 @@ final class Metrics {
    * as the last entry of Keras' History (null when no epoch recorded them).
    */
   static void validation(Map<String, Object> out, TrainResult r) {
-    TrainResult.Epoch last = r.lastEpoch();
+    Epoch last = r.lastEpoch();
     out.put("val_loss", last == null ? null : Json.num(last.valLoss(), 6));
     if (last != null) last.val().forEach((name, v) -> out.put("val_" + name, Json.num(v, 6)));
   }

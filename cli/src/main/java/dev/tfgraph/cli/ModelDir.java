@@ -3,7 +3,7 @@ package dev.tfgraph.cli;
 import dev.tfgraph.export.Predictor;
 import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.RunFailedException;
-import dev.tfgraph.graph.data.NpyArray;
+import dev.tfgraph.graph.io.NpyArray;
 import java.nio.file.Path;
 
 /**

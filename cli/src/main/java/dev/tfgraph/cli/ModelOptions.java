@@ -1,9 +1,9 @@
 package dev.tfgraph.cli;
 
 import dev.tfgraph.graph.BadInputException;
-import dev.tfgraph.graph.Model;
-import dev.tfgraph.graph.data.Npz;
-import dev.tfgraph.graph.data.NpyArray;
+import dev.tfgraph.graph.model.Model;
+import dev.tfgraph.graph.io.Npz;
+import dev.tfgraph.graph.io.NpyArray;
 import dev.tfgraph.layers.MatrixSqrt;
 import dev.tfgraph.layers.Models;
 import java.nio.file.Path;
@@ -182,7 +182,7 @@ public final class ModelOptions {
       if (freeze && !Models.backboneLayers(name == null ? "" : name).isEmpty()) throw randomFrozenBackbone();
       return null;
     }
-    Map<String, NpyArray> w = new java.util.LinkedHashMap<>(dev.tfgraph.graph.ModelRuntime.initialValues(m, seed));
+    Map<String, NpyArray> w = new java.util.LinkedHashMap<>(dev.tfgraph.graph.runtime.ModelRuntime.initialValues(m, seed));
     w.putAll(dev.tfgraph.layers.KerasH5.read(backboneWeights, m, Models.backboneLayers(name)));
     return w;
   }

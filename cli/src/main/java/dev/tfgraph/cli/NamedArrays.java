@@ -1,9 +1,9 @@
 package dev.tfgraph.cli;
 
 import dev.tfgraph.graph.BadInputException;
-import dev.tfgraph.graph.data.Npy;
-import dev.tfgraph.graph.data.NpyArray;
-import dev.tfgraph.graph.data.Npz;
+import dev.tfgraph.graph.io.Npy;
+import dev.tfgraph.graph.io.NpyArray;
+import dev.tfgraph.graph.io.Npz;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,9 +44,9 @@ final class NamedArrays {
   }
 
   /** The .npy files by input name, memory-mapped (the key null: one unnamed array). */
-  static Map<String, dev.tfgraph.graph.data.MappedNpy> map(String option, List<String> values) {
-    Map<String, dev.tfgraph.graph.data.MappedNpy> out = new LinkedHashMap<>();
-    for (Value v : checked(option, values)) out.put(v.name(), dev.tfgraph.graph.data.MappedNpy.open(v.file()));
+  static Map<String, dev.tfgraph.graph.io.MappedNpy> map(String option, List<String> values) {
+    Map<String, dev.tfgraph.graph.io.MappedNpy> out = new LinkedHashMap<>();
+    for (Value v : checked(option, values)) out.put(v.name(), dev.tfgraph.graph.io.MappedNpy.open(v.file()));
     return out;
   }
 

@@ -24,7 +24,7 @@ final class OutputPaths {
   /** A file that can be written and that is none of the command's inputs nor inside the model folder it reads. */
   static void file(String option, Path p, Path modelDir, Path... inputs) {
     file(option, p);
-    if (p != null) dev.tfgraph.graph.data.OutputFiles.checkNotInput(p, option, modelDir, inputs);
+    if (p != null) dev.tfgraph.graph.io.OutputFiles.checkNotInput(p, option, modelDir, inputs);
   }
 
   /** A file that can be written, replacing any old one (null: not asked for). */

@@ -7,8 +7,8 @@ import dev.tfgraph.graph.RunFailedException;
 import dev.tfgraph.graph.data.ImageDecoding;
 import dev.tfgraph.graph.data.ImageHeader;
 import dev.tfgraph.graph.data.ImageFolder;
-import dev.tfgraph.graph.data.Npy;
-import dev.tfgraph.graph.data.NpyArray;
+import dev.tfgraph.graph.io.Npy;
+import dev.tfgraph.graph.io.NpyArray;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,7 +66,7 @@ public final class PredictCommand implements Callable<Integer> {
     try {
       Npy.write(output, y);
     } catch (IOException e) {
-      throw new RunFailedException("cannot write " + output + ": " + dev.tfgraph.graph.IoErrors.describe(output, e), e);
+      throw new RunFailedException("cannot write " + output + ": " + dev.tfgraph.graph.io.IoErrors.describe(output, e), e);
     }
   }
 
@@ -78,7 +78,7 @@ public final class PredictCommand implements Callable<Integer> {
       try {
         bytes.add(Files.readAllBytes(f));
       } catch (IOException e) {
-        throw new BadInputException("cannot read image " + f + ": " + dev.tfgraph.graph.IoErrors.describe(f, e));
+        throw new BadInputException("cannot read image " + f + ": " + dev.tfgraph.graph.io.IoErrors.describe(f, e));
       }
       ImageHeader.check(bytes.get(bytes.size() - 1), f.toString(), maxImagePixels);   // before the model loads; the Predictor checks again
     }
@@ -194,7 +194,7 @@ public final class PredictCommand implements Callable<Integer> {
         found.sort(Comparator.comparing(Path::toString, ImageFolder.CODE_POINT_ORDER));
         out.addAll(found);
       } else {
-        dev.tfgraph.graph.IoErrors.requireRegularFile(p, "--images " + p, "an image file or a folder of images");
+        dev.tfgraph.graph.io.IoErrors.requireRegularFile(p, "--images " + p, "an image file or a folder of images");
       }
     }
     return out;

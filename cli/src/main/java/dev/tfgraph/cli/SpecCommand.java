@@ -1,7 +1,7 @@
 package dev.tfgraph.cli;
 
 import dev.tfgraph.graph.BadInputException;
-import dev.tfgraph.graph.Model;
+import dev.tfgraph.graph.model.Model;
 import dev.tfgraph.layers.keras.KerasModel;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

@@ -1,22 +1,22 @@
 package dev.tfgraph.cli;
 
 import dev.tfgraph.export.Exporter;
-import dev.tfgraph.graph.Model;
-import dev.tfgraph.graph.IoErrors;
-import dev.tfgraph.graph.Optimizer;
+import dev.tfgraph.graph.model.Model;
+import dev.tfgraph.graph.io.IoErrors;
+import dev.tfgraph.graph.optim.Optimizer;
 import dev.tfgraph.graph.RunFailedException;
-import dev.tfgraph.graph.TrainOptions;
+import dev.tfgraph.graph.train.TrainOptions;
 import dev.tfgraph.graph.dist.Cluster;
 import dev.tfgraph.graph.dist.ClusterSpec;
-import dev.tfgraph.graph.TrainResult;
-import dev.tfgraph.graph.Trainer;
-import dev.tfgraph.graph.WeightCheck;
+import dev.tfgraph.graph.train.TrainResult;
+import dev.tfgraph.graph.train.Trainer;
+import dev.tfgraph.graph.runtime.WeightCheck;
 import dev.tfgraph.graph.data.Dataset;
 import dev.tfgraph.graph.data.ImageStream;
 import java.util.function.Function;
 import java.util.function.IntSupplier;
-import dev.tfgraph.graph.data.Npz;
-import dev.tfgraph.graph.data.NpyArray;
+import dev.tfgraph.graph.io.Npz;
+import dev.tfgraph.graph.io.NpyArray;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -111,13 +111,13 @@ public final class TrainCommand implements Callable<Integer> {
     if (imageInput) dev.tfgraph.export.ServingImages.imageInput(m);   // before training, not after
     Map<String, NpyArray> w = model.initialWeights(m, seed);
     if (w != null) WeightCheck.check(m, w, model.weights != null ? model.weights.toString() : "initial weights");
-    dev.tfgraph.graph.Loss lossFn = dev.tfgraph.graph.LayerRegistry.loss(loss, labelSmoothing);
+    dev.tfgraph.graph.Loss lossFn = dev.tfgraph.graph.loss.Losses.get(loss, labelSmoothing);
     data.floatTargets = !lossFn.sparse();
     TrainOptions o = new TrainOptions();
     o.epochs = epochs;
     o.batchSize = batchSize;
     o.loss = lossFn;
-    if (metrics != null) o.metrics = dev.tfgraph.graph.LayerRegistry.metrics(metrics, lossFn);
+    if (metrics != null) o.metrics = dev.tfgraph.graph.metric.Metrics.get(metrics, lossFn);
     if (weightDecay != null && Optimizer.KINDS.contains(optimizer) && !optimizer.equals("adamw")) {
       throw new dev.tfgraph.graph.BadInputException("train: --weight-decay is adamw's decoupled weight decay; received it with --optimizer " + optimizer);
     }
@@ -180,7 +180,7 @@ public final class TrainCommand implements Callable<Integer> {
     if (c != null) {
       Cluster.OnFailure policy = onFailure.equals("wait") ? Cluster.OnFailure.WAIT : Cluster.OnFailure.STOP;
       o.strategy = Cluster.startChief(c, o.checkpointDir, o.threads, o.progress, stepTimeout * 1000, policy, connectTimeout * 1000);
-      String replaced = o.overwriteCheckpoints ? dev.tfgraph.graph.Checkpoints.indexDigest(o.checkpointDir) : null;   // the old run's index
+      String replaced = o.overwriteCheckpoints ? dev.tfgraph.graph.callbacks.Checkpoints.indexDigest(o.checkpointDir) : null;   // the old run's index
       while (true) {
         try (Trainer t = new Trainer(m, o)) {
           r = fit.apply(t);

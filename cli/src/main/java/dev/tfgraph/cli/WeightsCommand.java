@@ -3,7 +3,7 @@ package dev.tfgraph.cli;
 import dev.tfgraph.export.Predictor;
 import dev.tfgraph.export.SavedModelInfo;
 import dev.tfgraph.graph.RunFailedException;
-import dev.tfgraph.graph.data.Npz;
+import dev.tfgraph.graph.io.Npz;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -26,7 +26,7 @@ public final class WeightsCommand implements Callable<Integer> {
       try {
         Npz.write(out, w);
       } catch (IOException e) {
-        throw new RunFailedException("cannot write " + out + ": " + dev.tfgraph.graph.IoErrors.describe(out, e), e);
+        throw new RunFailedException("cannot write " + out + ": " + dev.tfgraph.graph.io.IoErrors.describe(out, e), e);
       }
       System.err.println("wrote " + w.size() + " weights: " + w.keySet());
       System.out.println(out);

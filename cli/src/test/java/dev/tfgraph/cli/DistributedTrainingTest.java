@@ -3,11 +3,11 @@ package dev.tfgraph.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tfgraph.graph.Model;
-import dev.tfgraph.graph.ModelGraph;
-import dev.tfgraph.graph.ModelRuntime;
-import dev.tfgraph.graph.data.Npz;
-import dev.tfgraph.graph.data.NpyArray;
+import dev.tfgraph.graph.model.Model;
+import dev.tfgraph.graph.runtime.ModelGraph;
+import dev.tfgraph.graph.runtime.ModelRuntime;
+import dev.tfgraph.graph.io.Npz;
+import dev.tfgraph.graph.io.NpyArray;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -132,7 +132,7 @@ class DistributedTrainingTest {
     worker(c, "worker:1");
     Path g = Path.of("..", "testdata", "graphs");
     Path y = dir.resolve("y.npy");
-    dev.tfgraph.graph.data.Npy.write(y, NpyArray.ofLongs(new long[] {6}, new long[] {0, 1, 2, 3, 1, 2}));
+    dev.tfgraph.graph.io.Npy.write(y, NpyArray.ofLongs(new long[] {6}, new long[] {0, 1, 2, 3, 1, 2}));
     Path dist = dir.resolve("dist.npz"), local = dir.resolve("local.npz");
     String[] common = {"--spec", g.resolve("residual.json").toString(), "--x", g.resolve("residual_inputs.npz").toString(),
         "--y", y.toString(), "--batch-size", "6", "--epochs", "10", "--seed", "3", "--quiet"};

@@ -9,7 +9,7 @@ import dev.tfgraph.cli.MainTest.Run;
 import dev.tfgraph.export.Predictor;
 import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.data.Examples;
-import dev.tfgraph.graph.data.TfRecords;
+import dev.tfgraph.graph.io.TfRecords;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

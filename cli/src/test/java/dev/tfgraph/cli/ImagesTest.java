@@ -12,9 +12,9 @@ import com.google.protobuf.WireFormat;
 import dev.tfgraph.cli.MainTest.Run;
 import dev.tfgraph.export.Predictor;
 import dev.tfgraph.graph.data.ImageDecoding;
-import dev.tfgraph.graph.data.Npy;
-import dev.tfgraph.graph.data.NpyArray;
-import dev.tfgraph.graph.data.TfRecords;
+import dev.tfgraph.graph.io.Npy;
+import dev.tfgraph.graph.io.NpyArray;
+import dev.tfgraph.graph.io.TfRecords;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -152,8 +152,8 @@ class ImagesTest {
     for (String f : new String[] {"train_loss", "train_accuracy", "test_loss", "test_accuracy", "examples", "steps", "skipped_images"}) {
       assertEquals(s[1].get(f), s[0].get(f), f);
     }
-    var a = dev.tfgraph.graph.data.Npz.read(d.resolve("0.npz"));
-    var b = dev.tfgraph.graph.data.Npz.read(d.resolve("1.npz"));
+    var a = dev.tfgraph.graph.io.Npz.read(d.resolve("0.npz"));
+    var b = dev.tfgraph.graph.io.Npz.read(d.resolve("1.npz"));
     for (String key : a.keySet()) assertArrayEquals(b.get(key).toFloats(), a.get(key).toFloats(), key);
     // evaluate streams too, with the numbers of decoding first
     JsonNode[] e = new JsonNode[2];

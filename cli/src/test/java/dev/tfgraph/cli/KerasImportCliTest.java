@@ -3,7 +3,7 @@ package dev.tfgraph.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tfgraph.graph.data.Npy;
+import dev.tfgraph.graph.io.Npy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -118,8 +118,8 @@ class KerasImportCliTest {
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("\"keras_file\":") && r.out().contains("\"steps\":1,") && r.out().contains("\"export\":"), r.out());
     var before = dev.tfgraph.layers.keras.KerasModel.load(d.resolve("step_cnn.keras")).weights();
-    var want = dev.tfgraph.graph.data.Npz.read(d.resolve("step_cnn.after.npz"));
-    var got = dev.tfgraph.graph.data.Npz.read(w);
+    var want = dev.tfgraph.graph.io.Npz.read(d.resolve("step_cnn.after.npz"));
+    var got = dev.tfgraph.graph.io.Npz.read(w);
     assertEquals(want.keySet(), got.keySet());
     for (String k : want.keySet()) {
       float[] b = before.get(k).toFloats(), kw = want.get(k).toFloats(), tw = got.get(k).toFloats();

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tfgraph.cli.MainTest.Run;
-import dev.tfgraph.graph.data.Npy;
-import dev.tfgraph.graph.data.NpyArray;
+import dev.tfgraph.graph.io.Npy;
+import dev.tfgraph.graph.io.NpyArray;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;

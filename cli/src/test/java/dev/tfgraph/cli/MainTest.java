@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tfgraph.graph.Model;
-import dev.tfgraph.graph.ModelGraph;
-import dev.tfgraph.graph.ModelRuntime;
-import dev.tfgraph.graph.data.Npy;
-import dev.tfgraph.graph.data.NpyArray;
-import dev.tfgraph.graph.data.Npz;
+import dev.tfgraph.graph.model.Model;
+import dev.tfgraph.graph.runtime.ModelGraph;
+import dev.tfgraph.graph.runtime.ModelRuntime;
+import dev.tfgraph.graph.io.Npy;
+import dev.tfgraph.graph.io.NpyArray;
+import dev.tfgraph.graph.io.Npz;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tfgraph.cli.MainTest.Run;
-import dev.tfgraph.graph.data.NpyArray;
-import dev.tfgraph.graph.data.Npy;
-import dev.tfgraph.graph.data.Npz;
+import dev.tfgraph.graph.io.NpyArray;
+import dev.tfgraph.graph.io.Npy;
+import dev.tfgraph.graph.io.Npz;
 import java.io.DataOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

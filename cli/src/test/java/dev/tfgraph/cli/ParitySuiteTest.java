@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tfgraph.graph.data.Npz;
-import dev.tfgraph.graph.data.NpyArray;
+import dev.tfgraph.graph.io.Npz;
+import dev.tfgraph.graph.io.NpyArray;
 import dev.tfgraph.layers.Models;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tfgraph.cli.MainTest.Run;
-import dev.tfgraph.graph.data.NpyArray;
-import dev.tfgraph.graph.data.Npz;
+import dev.tfgraph.graph.io.NpyArray;
+import dev.tfgraph.graph.io.Npz;
 import dev.tfgraph.layers.Models;
 import io.jhdf.HdfFile;
 import io.jhdf.WritableHdfFile;

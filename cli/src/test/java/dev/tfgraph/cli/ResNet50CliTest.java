@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tfgraph.graph.Functional;
-import dev.tfgraph.graph.Model;
+import dev.tfgraph.graph.model.Functional;
+import dev.tfgraph.graph.model.Model;
 import dev.tfgraph.layers.Models;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,8 +85,8 @@ class ResNet50CliTest {
     for (int i = 0; i < x.length; i++) x[i] = (float) r.nextDouble();
     long[] y = new long[n];
     for (int i = 0; i < n; i++) y[i] = i % 2;
-    dev.tfgraph.graph.data.Npy.write(d.resolve("x.npy"), dev.tfgraph.graph.data.NpyArray.ofFloats(new long[] {n, 32, 32, 3}, x));
-    dev.tfgraph.graph.data.Npy.write(d.resolve("y.npy"), dev.tfgraph.graph.data.NpyArray.ofLongs(new long[] {n}, y));
+    dev.tfgraph.graph.io.Npy.write(d.resolve("x.npy"), dev.tfgraph.graph.io.NpyArray.ofFloats(new long[] {n, 32, 32, 3}, x));
+    dev.tfgraph.graph.io.Npy.write(d.resolve("y.npy"), dev.tfgraph.graph.io.NpyArray.ofLongs(new long[] {n}, y));
     MainTest.Run t = MainTest.run("train", "--model", "ib-resnet50", "--image-size", "32", "--classes", "2", "--reduce-channels", "8",
         "--sqrt", "eigh", "--no-freeze", "--x", d.resolve("x.npy").toString(), "--y", d.resolve("y.npy").toString(), "--epochs", "1", "--batch-size", "4",
         "--quiet", "--export", d.resolve("m").toString());
@@ -95,7 +95,7 @@ class ResNet50CliTest {
     MainTest.Run p = MainTest.run("predict", "--model", d.resolve("m").toString(), "--input", d.resolve("x.npy").toString(),
         "--output", d.resolve("p.npy").toString());
     assertEquals(0, p.code(), p.err());
-    float[] probs = dev.tfgraph.graph.data.Npy.read(d.resolve("p.npy")).toFloats();
+    float[] probs = dev.tfgraph.graph.io.Npy.read(d.resolve("p.npy")).toFloats();
     assertEquals(n * 2, probs.length);
     for (int i = 0; i < n; i++) assertEquals(1.0, probs[2 * i] + probs[2 * i + 1], 1e-5, "softmax rows");
     MainTest.Run s = MainTest.run("spec", "--model", "ib-resnet50", "--summary");

@@ -78,7 +78,7 @@ class VerifiedModelsTest {
 
   private static Path writeLabels(Path d) throws Exception {
     Path y = d.resolve("labels.npy");
-    dev.tfgraph.graph.data.Npy.write(y, dev.tfgraph.graph.data.NpyArray.ofLongs(new long[] {3}, new long[] {0, 1, 0}));
+    dev.tfgraph.graph.io.Npy.write(y, dev.tfgraph.graph.io.NpyArray.ofLongs(new long[] {3}, new long[] {0, 1, 0}));
     return y;
   }
 }

@@ -1,6 +1,6 @@
 package com.example;
 
-import dev.tfgraph.graph.optim.UpdateRule;
+import dev.tfgraph.graph.UpdateRule;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;

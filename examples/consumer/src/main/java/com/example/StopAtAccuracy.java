@@ -1,8 +1,9 @@
 package com.example;
 
-import dev.tfgraph.graph.TrainResult;
-import dev.tfgraph.graph.fit.Fit;
-import dev.tfgraph.graph.fit.TrainingListener;
+import dev.tfgraph.graph.callbacks.Epoch;
+import dev.tfgraph.graph.train.TrainResult;
+import dev.tfgraph.graph.callbacks.Fit;
+import dev.tfgraph.graph.callbacks.TrainingListener;
 
 /**
  * A user's own listener: prints each epoch's logs and stops the run once an epoch's held-out
@@ -17,7 +18,7 @@ public final class StopAtAccuracy implements TrainingListener {
   }
 
   @Override
-  public void onEpochEnd(Fit fit, TrainResult.Epoch logs) {
+  public void onEpochEnd(Fit fit, Epoch logs) {
     epochsSeen++;
     System.out.printf(java.util.Locale.ROOT, "epoch %d: loss %.4f %s, held-out %s%n", logs.epoch(), logs.trainLoss(), logs.train(), logs.val());
     if (logs.valAccuracy() >= target) fit.stop("reached accuracy " + target);

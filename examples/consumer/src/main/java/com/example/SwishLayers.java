@@ -49,7 +49,7 @@ public final class SwishLayers implements LayerFactory {
   }
 
   @Override
-  public Map<String, java.util.function.Supplier<dev.tfgraph.graph.optim.UpdateRule>> optimizers() {
+  public Map<String, java.util.function.Supplier<dev.tfgraph.graph.UpdateRule>> optimizers() {
     return Map.of("sign_sgd", SignSgd::new);
   }
 }

@@ -2,14 +2,14 @@ package com.example;
 
 import dev.tfgraph.export.Exporter;
 import dev.tfgraph.export.Predictor;
-import dev.tfgraph.graph.Functional;
-import dev.tfgraph.graph.Model;
+import dev.tfgraph.graph.model.Functional;
+import dev.tfgraph.graph.model.Model;
 import dev.tfgraph.graph.Node;
-import dev.tfgraph.graph.TrainOptions;
-import dev.tfgraph.graph.TrainResult;
-import dev.tfgraph.graph.Trainer;
+import dev.tfgraph.graph.train.TrainOptions;
+import dev.tfgraph.graph.train.TrainResult;
+import dev.tfgraph.graph.train.Trainer;
 import dev.tfgraph.graph.data.Dataset;
-import dev.tfgraph.graph.data.NpyArray;
+import dev.tfgraph.graph.io.NpyArray;
 import dev.tfgraph.layers.Add;
 import dev.tfgraph.layers.Dense;
 import java.nio.file.Path;
@@ -34,9 +34,9 @@ public final class TrainSwish {
     TrainOptions options = new TrainOptions();
     options.epochs = 10;
     options.batchSize = 64;
-    options.optimizer = dev.tfgraph.graph.Optimizer.Config.of("adam", 1e-2);
+    options.optimizer = dev.tfgraph.graph.optim.Optimizer.Config.of("adam", 1e-2);
     // the user's own metric and listener: reported per epoch, and the run stops once it is good enough
-    options.metrics = dev.tfgraph.graph.LayerRegistry.metrics(java.util.List.of("accuracy", "true_class_confidence"), options.loss);
+    options.metrics = dev.tfgraph.graph.metric.Metrics.get(java.util.List.of("accuracy", "true_class_confidence"), options.loss);
     StopAtAccuracy stopper = new StopAtAccuracy(0.97);
     options.listeners.add(stopper);
     options.progress = false;

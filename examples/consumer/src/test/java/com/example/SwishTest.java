@@ -2,7 +2,7 @@ package com.example;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.tfgraph.graph.Model;
+import dev.tfgraph.graph.model.Model;
 import dev.tfgraph.testkit.LayerCheck;
 import org.junit.jupiter.api.Test;
 
@@ -43,27 +43,27 @@ class SwishTest {
     double p0 = m.perExample(logits, 0, 3, 0, null, false);
     assertEquals(Math.exp(2) / (Math.exp(2) + Math.exp(-1) + Math.exp(0.5)), p0, 1e-9);
     assertEquals(0.25, m.perExample(new float[] {0.25f, 0.75f}, 0, 2, 0, null, true), 1e-9);
-    assertEquals(TrueClassConfidence.class, dev.tfgraph.graph.LayerRegistry.metric("true_class_confidence",
-        dev.tfgraph.graph.LayerRegistry.loss("sparse_categorical_crossentropy", 0)).getClass());
+    assertEquals(TrueClassConfidence.class, dev.tfgraph.graph.metric.Metrics.get("true_class_confidence",
+        dev.tfgraph.graph.loss.Losses.get("sparse_categorical_crossentropy", 0)).getClass());
   }
 
   /** The user's optimizer, chosen by name: one step moves every weight by exactly lr against its gradient's sign (or not at all). */
   @Test
   void signSgdMovesEachWeightByTheLearningRate() {
     Model m = Model.builder("lin", "x", 3).add(new dev.tfgraph.layers.Dense("fc", 2, "softmax")).build();
-    dev.tfgraph.graph.TrainOptions o = new dev.tfgraph.graph.TrainOptions();
-    o.optimizer = dev.tfgraph.graph.Optimizer.Config.of("sign_sgd", 0.25);
+    dev.tfgraph.graph.train.TrainOptions o = new dev.tfgraph.graph.train.TrainOptions();
+    o.optimizer = dev.tfgraph.graph.optim.Optimizer.Config.of("sign_sgd", 0.25);
     o.maxSteps = 1;
     o.batchSize = 4;
     o.progress = false;
     dev.tfgraph.graph.data.Dataset d = new dev.tfgraph.graph.data.Dataset(new float[] {1, 2, 3, -1, 0.5f, 2, 0, 1, -2, 3, 1, 1},
         new int[] {0, 1, 1, 0}, new long[] {3});
-    java.util.Map<String, dev.tfgraph.graph.data.NpyArray> start;
-    try (dev.tfgraph.graph.ModelRuntime g = dev.tfgraph.graph.ModelRuntime.inference(m)) {
+    java.util.Map<String, dev.tfgraph.graph.io.NpyArray> start;
+    try (dev.tfgraph.graph.runtime.ModelRuntime g = dev.tfgraph.graph.runtime.ModelRuntime.inference(m)) {
       start = g.initialValues(3);
     }
-    java.util.Map<String, dev.tfgraph.graph.data.NpyArray> after;
-    try (dev.tfgraph.graph.Trainer t = new dev.tfgraph.graph.Trainer(m, o)) {
+    java.util.Map<String, dev.tfgraph.graph.io.NpyArray> after;
+    try (dev.tfgraph.graph.train.Trainer t = new dev.tfgraph.graph.train.Trainer(m, o)) {
       after = t.fit(d, null, start).weights();
     }
     int moved = 0;
@@ -94,9 +94,9 @@ class SwishTest {
     java.nio.file.Path dir = java.nio.file.Path.of(SwishTest.class.getResource("/keras/custom_user.keras").toURI()).getParent();
     dev.tfgraph.layers.keras.KerasModel k = dev.tfgraph.layers.keras.KerasModel.load(dir.resolve("custom_user.keras"));
     assertEquals("Swish", k.model().layer("swish").type());
-    float[] x = dev.tfgraph.graph.data.Npy.read(dir.resolve("custom_user.x.npy")).toFloats();
-    float[] want = dev.tfgraph.graph.data.Npy.read(dir.resolve("custom_user.y.npy")).toFloats();
-    try (dev.tfgraph.graph.ModelRuntime rt = dev.tfgraph.graph.ModelRuntime.inference(k.model())) {
+    float[] x = dev.tfgraph.graph.io.Npy.read(dir.resolve("custom_user.x.npy")).toFloats();
+    float[] want = dev.tfgraph.graph.io.Npy.read(dir.resolve("custom_user.y.npy")).toFloats();
+    try (dev.tfgraph.graph.runtime.ModelRuntime rt = dev.tfgraph.graph.runtime.ModelRuntime.inference(k.model())) {
       rt.setWeights(k.weights());
       float[] got = rt.predict(java.util.List.of(x), 5, 64);
       double max = 0, scale = 0;

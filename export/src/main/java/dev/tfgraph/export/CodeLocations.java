@@ -23,7 +23,7 @@ import java.util.Set;
 final class CodeLocations {
   /** Classes whose code locations the child needs: tfgraph, TF-Java, JavaCPP, protobuf, Jackson. */
   private static final List<String> ANCHORS = List.of(
-      "dev.tfgraph.export.VerifyMain", "dev.tfgraph.graph.data.Npy",
+      "dev.tfgraph.export.VerifyMain", "dev.tfgraph.graph.io.Npy",
       "org.tensorflow.SavedModelBundle", "org.tensorflow.internal.c_api.global.tensorflow",
       "org.tensorflow.ndarray.NdArray", "org.bytedeco.javacpp.Loader", "com.google.protobuf.Message",
       "com.fasterxml.jackson.databind.ObjectMapper", "com.fasterxml.jackson.core.JsonFactory",

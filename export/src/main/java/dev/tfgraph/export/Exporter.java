@@ -3,18 +3,18 @@ package dev.tfgraph.export;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.tfgraph.graph.BadInputException;
-import dev.tfgraph.graph.Finite;
-import dev.tfgraph.graph.Model;
-import dev.tfgraph.graph.ModelGraph;
-import dev.tfgraph.graph.ModelRuntime;
+import dev.tfgraph.graph.runtime.Finite;
+import dev.tfgraph.graph.model.Model;
+import dev.tfgraph.graph.runtime.ModelGraph;
+import dev.tfgraph.graph.runtime.ModelRuntime;
 import dev.tfgraph.graph.RunFailedException;
 import dev.tfgraph.graph.Shapes;
-import dev.tfgraph.graph.WeightCheck;
-import dev.tfgraph.graph.data.NpyArray;
-import dev.tfgraph.graph.InputSpec;
-import dev.tfgraph.graph.data.Npy;
-import dev.tfgraph.graph.data.Npz;
-import dev.tfgraph.graph.data.OutputFiles;
+import dev.tfgraph.graph.runtime.WeightCheck;
+import dev.tfgraph.graph.io.NpyArray;
+import dev.tfgraph.graph.model.InputSpec;
+import dev.tfgraph.graph.io.Npy;
+import dev.tfgraph.graph.io.Npz;
+import dev.tfgraph.graph.io.OutputFiles;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -91,7 +91,7 @@ public final class Exporter {
     try {
       Files.createDirectories(base);
     } catch (IOException e) {
-      throw new BadInputException("cannot create " + base + ": " + dev.tfgraph.graph.IoErrors.describe(base, e));
+      throw new BadInputException("cannot create " + base + ": " + dev.tfgraph.graph.io.IoErrors.describe(base, e));
     }
     boolean done = false;
     try {
@@ -158,7 +158,7 @@ public final class Exporter {
       VerifiedModels.Digest verified = VerifiedModels.digestOrNull(staging);   // what the child JVM is about to verify
       Path imagesFile = work.resolve("images.tfrecord"), imagesOut = work.resolve("out_images.npy");
       if (expectedImages != null) {
-        OutputFiles.write(imagesFile, dev.tfgraph.graph.data.TfRecords.frame(probeImages));
+        OutputFiles.write(imagesFile, dev.tfgraph.graph.io.TfRecords.frame(probeImages));
         ChildJvm.verify(staging, probeFile, outFile, imagesFile, imagesOut);
       } else {
         ChildJvm.verify(staging, probeFile, outFile);

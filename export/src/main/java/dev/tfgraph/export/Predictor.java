@@ -2,15 +2,15 @@ package dev.tfgraph.export;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tfgraph.graph.BadInputException;
-import dev.tfgraph.graph.BoundedJson;
+import dev.tfgraph.graph.io.BoundedJson;
 import dev.tfgraph.graph.RunFailedException;
-import dev.tfgraph.graph.Tensors;
+import dev.tfgraph.graph.runtime.Tensors;
 import dev.tfgraph.graph.data.ImageHeader;
-import dev.tfgraph.graph.data.NpyArray;
+import dev.tfgraph.graph.io.NpyArray;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import dev.tfgraph.graph.BatchedRun;
+import dev.tfgraph.graph.runtime.BatchedRun;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -177,7 +177,7 @@ public final class Predictor implements AutoCloseable {
       double[] d = x.toDoubles();
       for (int i = 0; i < d.length; i++) {
         if (Double.isFinite(d[i]) && Float.isInfinite((float) d[i])) {
-          throw new BadInputException(which + " holds " + d[i] + " at " + dev.tfgraph.graph.Finite.index(i, s)
+          throw new BadInputException(which + " holds " + d[i] + " at " + dev.tfgraph.graph.runtime.Finite.index(i, s)
               + ", outside float32's range (|x| <= " + Float.MAX_VALUE + ")");
         }
       }

@@ -1,9 +1,9 @@
 package dev.tfgraph.export;
 
-import dev.tfgraph.graph.Model;
-import dev.tfgraph.graph.ModelRuntime;
+import dev.tfgraph.graph.model.Model;
+import dev.tfgraph.graph.runtime.ModelRuntime;
 import dev.tfgraph.graph.Shapes;
-import dev.tfgraph.graph.Tensors;
+import dev.tfgraph.graph.runtime.Tensors;
 import dev.tfgraph.graph.data.ImageDecoding;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;

@@ -1,9 +1,9 @@
 package dev.tfgraph.export;
 
-import dev.tfgraph.graph.Model;
-import dev.tfgraph.graph.Tensors;
+import dev.tfgraph.graph.model.Model;
+import dev.tfgraph.graph.runtime.Tensors;
 import dev.tfgraph.graph.WeightSpec;
-import dev.tfgraph.graph.data.NpyArray;
+import dev.tfgraph.graph.io.NpyArray;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;

@@ -2,10 +2,10 @@ package dev.tfgraph.export;
 
 import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.CallContext;
-import dev.tfgraph.graph.InputSpec;
+import dev.tfgraph.graph.model.InputSpec;
 import dev.tfgraph.graph.Layer;
-import dev.tfgraph.graph.Model;
-import dev.tfgraph.graph.ModelGraph;
+import dev.tfgraph.graph.model.Model;
+import dev.tfgraph.graph.runtime.ModelGraph;
 import dev.tfgraph.graph.Shapes;
 import dev.tfgraph.graph.data.ImageDecoding;
 import java.util.ArrayList;

@@ -141,7 +141,7 @@ public final class VerifiedModels {
       }
       Path file = recordFile(d.realDir());
       if (Files.isSymbolicLink(file)) return;
-      dev.tfgraph.graph.data.OutputFiles.write(file, bytes(d));
+      dev.tfgraph.graph.io.OutputFiles.write(file, bytes(d));
       if (posix(file)) Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
     } catch (IOException | RuntimeException e) {
       // not recorded: the next load probes again

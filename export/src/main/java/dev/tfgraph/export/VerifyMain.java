@@ -1,8 +1,8 @@
 package dev.tfgraph.export;
 
-import dev.tfgraph.graph.data.Npy;
-import dev.tfgraph.graph.data.NpyArray;
-import dev.tfgraph.graph.data.Npz;
+import dev.tfgraph.graph.io.Npy;
+import dev.tfgraph.graph.io.NpyArray;
+import dev.tfgraph.graph.io.Npz;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +46,7 @@ public final class VerifyMain {
       Path in = Path.of(args[1]);
       NpyArray y = in.toString().endsWith(".npz") ? p.predict(Npz.read(in), 256) : p.predict(Npy.read(in), 256);
       write(Path.of(args[2]), y);
-      if (args.length == 5) write(Path.of(args[4]), p.predictImages(dev.tfgraph.graph.data.TfRecords.readAll(Path.of(args[3])), 256));
+      if (args.length == 5) write(Path.of(args[4]), p.predictImages(dev.tfgraph.graph.io.TfRecords.readAll(Path.of(args[3])), 256));
     } catch (Throwable t) {
       System.err.println(t.getClass().getSimpleName() + ": " + t.getMessage());
       System.exit(3);

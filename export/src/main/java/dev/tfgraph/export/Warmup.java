@@ -2,11 +2,11 @@ package dev.tfgraph.export;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedOutputStream;
-import dev.tfgraph.graph.InputSpec;
-import dev.tfgraph.graph.Model;
+import dev.tfgraph.graph.model.InputSpec;
+import dev.tfgraph.graph.model.Model;
 import dev.tfgraph.graph.Shapes;
 import dev.tfgraph.graph.data.Examples;
-import dev.tfgraph.graph.data.TfRecords;
+import dev.tfgraph.graph.io.TfRecords;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;

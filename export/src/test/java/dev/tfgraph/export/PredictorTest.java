@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tfgraph.graph.BadInputException;
-import dev.tfgraph.graph.Model;
-import dev.tfgraph.graph.ModelGraph;
-import dev.tfgraph.graph.ModelRuntime;
-import dev.tfgraph.graph.data.NpyArray;
+import dev.tfgraph.graph.model.Model;
+import dev.tfgraph.graph.runtime.ModelGraph;
+import dev.tfgraph.graph.runtime.ModelRuntime;
+import dev.tfgraph.graph.io.NpyArray;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -3,11 +3,11 @@ package dev.tfgraph.export;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tfgraph.graph.Model;
-import dev.tfgraph.graph.ModelRuntime;
-import dev.tfgraph.graph.TrainOptions;
-import dev.tfgraph.graph.TrainResult;
-import dev.tfgraph.graph.Trainer;
+import dev.tfgraph.graph.model.Model;
+import dev.tfgraph.graph.runtime.ModelRuntime;
+import dev.tfgraph.graph.train.TrainOptions;
+import dev.tfgraph.graph.train.TrainResult;
+import dev.tfgraph.graph.train.Trainer;
 import dev.tfgraph.graph.data.Dataset;
 import dev.tfgraph.layers.Dense;
 import dev.tfgraph.layers.Flatten;

@@ -1,5 +1,6 @@
 package dev.tfgraph.graph;
 
+import dev.tfgraph.graph.model.Model;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -30,11 +31,12 @@ public abstract class Layer {
   }
 
   /**
-   * Applies this layer to earlier nodes of a {@link Functional} declaration and gives its node
-   * (Keras: {@code layer(x)}).
+   * Applies this layer to earlier nodes of a functional declaration ({@code Model.functional}) and
+   * gives its node (Keras: {@code layer(x)}).
    */
   public final Node on(Node... inbound) {
-    return Functional.apply(this, inbound);
+    if (inbound.length == 0) throw new BadInputException(where() + ": applied to no node; expected " + arity());
+    return inbound[0].owner().apply(this, inbound);
   }
 
   /** The contract's type name, e.g. "Dense". */
@@ -127,7 +129,8 @@ public abstract class Layer {
    * it declares no weights, and its output is the original's function of these inputs. Called by
    * {@link Model} once the original has checked the shapes.
    */
-  final void buildShared(Layer original, List<Shape> inputs, Shape out) {
+  /** Builds this layer as a later call of {@code original}, sharing its weights (a model's {@code shares}); for the model. */
+  public final void buildShared(Layer original, List<Shape> inputs, Shape out) {
     if (!weights.isEmpty()) {
       throw new BadInputException(where() + " shares the weights of " + original.where()
           + " but was built with weights of its own in another model; expected a new layer");

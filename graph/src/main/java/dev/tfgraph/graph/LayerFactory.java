@@ -1,5 +1,6 @@
 package dev.tfgraph.graph;
 
+import dev.tfgraph.graph.optim.Optimizer;
 import java.util.Map;
 
 /**
@@ -47,7 +48,7 @@ public interface LayerFactory {
    * Optimizer name (as {@code train --optimizer} takes it) to a fresh update rule for each run;
    * none by default.
    */
-  default Map<String, java.util.function.Supplier<dev.tfgraph.graph.optim.UpdateRule>> optimizers() {
+  default Map<String, java.util.function.Supplier<dev.tfgraph.graph.UpdateRule>> optimizers() {
     return Map.of();
   }
 }

@@ -11,11 +11,11 @@ import java.util.ServiceConfigurationError;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Supplier;
-import dev.tfgraph.graph.optim.UpdateRule;
 
 /**
- * Every layer type and activation available on the class path, from {@link LayerFactory}
- * providers (CONTRACT.md section 7). A name registered twice is an error naming both classes.
+ * Every layer type, activation, loss, metric, optimizer and Keras name that {@link LayerFactory}
+ * providers on the class path register (built-in layers included; the built-in losses, metrics and
+ * optimizers are their packages' own, which look the registered ones up here). A name registered twice is an error naming both classes.
  * The built-in layers are registered even where {@code META-INF/services} files were not merged
  * (a fat jar keeps one of them): {@link #BUILT_IN} is loaded by name when no service file names it.
  */
@@ -23,8 +23,18 @@ public final class LayerRegistry {
   /** The built-in layers' factory, in tfgraph-layers (named, not imported: graph knows no layer). */
   static final String BUILT_IN = "dev.tfgraph.layers.Layers";
 
-  record Registry(Map<String, LayerFactory.Parser> parsers, Map<String, ActivationFunction> activations, Map<String, Loss> losses,
-      Map<String, Metric> metrics, Map<String, Supplier<UpdateRule>> optimizers, Map<String, String> kerasNames) {}
+  record Registry(Map<String, String> owner, Map<String, LayerFactory.Parser> parsers, Map<String, ActivationFunction> activations, Map<String, Loss> losses,
+      Map<String, Metric> metrics, Map<String, Supplier<UpdateRule>> optimizers, Map<String, String> kerasNames) {
+    /** Refuses a registered name of {@code kind} that a built-in of that kind has, naming the factory. */
+    void refuseBuiltInNames(String kind, java.util.function.Predicate<String> builtIn) {
+      owner.forEach((key, by) -> {
+        if (key.startsWith(kind + " ") && builtIn.test(key.substring(kind.length() + 1))) {
+          throw new BadInputException(kind + " \"" + key.substring(kind.length() + 1) + "\" is registered by " + by + " but is a built-in "
+              + kind + "'s name; rename it");
+        }
+      });
+    }
+  }
 
   private static Registry registry;
   private static RuntimeException failure;
@@ -74,12 +84,9 @@ public final class LayerRegistry {
     Map<String, ActivationFunction> activations = new LinkedHashMap<>(Activations.builtIns());
     Map<String, String> owner = new LinkedHashMap<>();
     activations.keySet().forEach(a -> owner.put("activation " + a, Activations.class.getName()));
-    Map<String, Loss> losses = new LinkedHashMap<>(dev.tfgraph.graph.loss.Losses.all());
-    losses.keySet().forEach(l -> owner.put("loss " + l, dev.tfgraph.graph.loss.Losses.class.getName()));
+    Map<String, Loss> losses = new LinkedHashMap<>();
     Map<String, Metric> metrics = new LinkedHashMap<>();
-    for (String m : dev.tfgraph.graph.metric.Metrics.NAMES) owner.put("metric " + m, dev.tfgraph.graph.metric.Metrics.class.getName());
     Map<String, Supplier<UpdateRule>> optimizers = new LinkedHashMap<>();
-    for (String k : Optimizer.KINDS) owner.put("optimizer " + k, Optimizer.class.getName());
     Map<String, String> kerasNames = new TreeMap<>();
     Map<String, String> kerasOwner = new LinkedHashMap<>();
     for (LayerFactory f : factories) {
@@ -97,9 +104,6 @@ public final class LayerRegistry {
         losses.put(name, l);
       });
       registered(f.metrics(), by, "metrics").forEach((name, m) -> {
-        if (dev.tfgraph.graph.metric.Metrics.isBuiltIn(name)) {
-          throw new BadInputException("metric \"" + name + "\" is registered by " + by + " but is a built-in metric's name; rename it");
-        }
         claim(owner, "metric \"" + name + "\"", by);
         metrics.put(name, m);
       });
@@ -122,7 +126,7 @@ public final class LayerRegistry {
             + "\", which no factory registers; expected one of " + parsers.keySet());
       }
     });
-    return new Registry(Collections.unmodifiableMap(parsers), Collections.unmodifiableMap(activations),
+    return new Registry(Collections.unmodifiableMap(owner), Collections.unmodifiableMap(parsers), Collections.unmodifiableMap(activations),
         Collections.unmodifiableMap(losses), Collections.unmodifiableMap(metrics), Collections.unmodifiableMap(optimizers),
         Collections.unmodifiableMap(kerasNames));
   }
@@ -184,57 +188,27 @@ public final class LayerRegistry {
     return registry().activations();
   }
 
-  /** The registered optimizers by name (the built-ins are {@link Optimizer#KINDS}). */
+  /** The optimizers registered by factories, by name (the built-ins are {@code optim.Optimizer.KINDS}). */
   public static Map<String, Supplier<UpdateRule>> optimizers() {
     return registry().optimizers();
   }
 
-  /** Every loss by name: the contract's built-ins, then the registered ones. */
+  /** The losses registered by factories, by name (the built-ins and the lookup are in {@code loss.Losses}). */
   public static Map<String, Loss> losses() {
     return registry().losses();
   }
 
-  /**
-   * The loss of this name, with label smoothing for the built-in cross-entropies; an unknown
-   * name lists the known ones.
-   */
-  public static Loss loss(String name, double labelSmoothing) {
-    if (dev.tfgraph.graph.loss.Losses.NAMES.contains(name)) return dev.tfgraph.graph.loss.Losses.builtIn(name, labelSmoothing);
-    Loss l = losses().get(name);
-    if (l == null) throw new BadInputException("loss: unknown loss \"" + name + "\"; expected one of " + losses().keySet());
-    if (labelSmoothing != 0) throw new BadInputException("loss: label_smoothing applies to the built-in cross-entropies, not " + name);
-    return l;
-  }
-
-  /** The registered metrics by name (the built-ins are resolved against a loss: {@link #metric}). */
+  /** The metrics registered by factories, by name (the built-ins and the lookup are in {@code metric.Metrics}). */
   public static Map<String, Metric> metrics() {
     return registry().metrics();
   }
 
   /**
-   * The metric of this name for a run with {@code loss}: a built-in (accuracy, top_k_accuracy, mse,
-   * mae) or a registered one; an unknown name lists the known ones.
+   * Refuses a name of {@code kind} ("loss", "metric", "optimizer") that a factory registered while a built-in of the
+   * kind has it ({@code builtIn} tells), naming the factory: the kinds' own lookups call it.
    */
-  public static Metric metric(String name, Loss loss) {
-    Metric m = dev.tfgraph.graph.metric.Metrics.builtIn(name, loss);
-    if (m == null) m = metrics().get(name);
-    if (m == null) {
-      List<String> known = new ArrayList<>(dev.tfgraph.graph.metric.Metrics.NAMES);
-      known.addAll(metrics().keySet());
-      throw new BadInputException("metric: unknown metric \"" + name + "\"; expected one of " + known);
-    }
-    return m;
-  }
-
-  /** The metrics of these names for a run with {@code loss}, in order; a name given twice is an error. */
-  public static List<Metric> metrics(List<String> names, Loss loss) {
-    List<Metric> out = new ArrayList<>();
-    java.util.Set<String> seen = new java.util.HashSet<>();
-    for (String n : names) {
-      if (!seen.add(n)) throw new BadInputException("metrics: " + n + " is named twice in " + names);
-      out.add(metric(n, loss));
-    }
-    return out;
+  public static void refuseBuiltInNames(String kind, java.util.function.Predicate<String> builtIn) {
+    registry().refuseBuiltInNames(kind, builtIn);
   }
 
   /** Parses one layer config; {@code where} names its position, e.g. "layers[2]". */

@@ -1,19 +1,26 @@
 package dev.tfgraph.graph;
 
+
 /**
- * The output of a model input or of a layer applied to earlier nodes, in a {@link Functional}
- * declaration (Keras' symbolic tensor). Only its name and the declaration it belongs to matter.
+ * The output of a model input or of a layer applied to earlier nodes, in a functional
+ * declaration ({@code Model.functional}) (Keras' symbolic tensor). Only its name and the declaration it belongs to matter.
  */
 public final class Node {
-  private final Functional owner;
+  /** The declaration nodes belong to: it applies a layer to some of its nodes ({@link Layer#on}). */
+  public interface Owner {
+    Node apply(Layer layer, Node... inbound);
+  }
+
+  private final Owner owner;
   private final String name;
 
-  Node(Functional owner, String name) {
+  public Node(Owner owner, String name) {
     this.owner = owner;
     this.name = name;
   }
 
-  Functional owner() {
+  /** The declaration this node belongs to. */
+  public Owner owner() {
     return owner;
   }
 

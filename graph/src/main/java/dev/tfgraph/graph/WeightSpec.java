@@ -1,5 +1,6 @@
 package dev.tfgraph.graph;
 
+import dev.tfgraph.graph.runtime.ModelGraph;
 import org.tensorflow.ndarray.Shape;
 
 /**

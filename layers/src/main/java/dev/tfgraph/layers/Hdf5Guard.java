@@ -1,7 +1,7 @@
 package dev.tfgraph.layers;
 
 import dev.tfgraph.graph.BadInputException;
-import dev.tfgraph.graph.IoErrors;
+import dev.tfgraph.graph.io.IoErrors;
 import io.jhdf.GroupSymbolTableNode;
 import io.jhdf.HdfFile;
 import io.jhdf.LocalHeap;

@@ -1,7 +1,7 @@
 package dev.tfgraph.layers;
 
 import dev.tfgraph.graph.BadInputException;
-import dev.tfgraph.graph.Model;
+import dev.tfgraph.graph.model.Model;
 import io.jhdf.HdfFile;
 import io.jhdf.api.Dataset;
 import io.jhdf.api.Group;

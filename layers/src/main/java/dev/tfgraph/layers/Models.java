@@ -2,8 +2,8 @@ package dev.tfgraph.layers;
 
 import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.Layer;
-import dev.tfgraph.graph.Functional;
-import dev.tfgraph.graph.Model;
+import dev.tfgraph.graph.model.Functional;
+import dev.tfgraph.graph.model.Model;
 import dev.tfgraph.graph.Node;
 import java.util.ArrayList;
 import java.util.List;

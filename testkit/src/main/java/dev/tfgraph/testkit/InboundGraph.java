@@ -1,15 +1,15 @@
 package dev.tfgraph.testkit;
 
-import dev.tfgraph.graph.Functional;
-import dev.tfgraph.graph.Gradients;
+import dev.tfgraph.graph.model.Functional;
+import dev.tfgraph.graph.runtime.Gradients;
 import dev.tfgraph.graph.Layer;
-import dev.tfgraph.graph.Model;
-import dev.tfgraph.graph.ModelGraph;
-import dev.tfgraph.graph.ModelRuntime;
+import dev.tfgraph.graph.model.Model;
+import dev.tfgraph.graph.runtime.ModelGraph;
+import dev.tfgraph.graph.runtime.ModelRuntime;
 import dev.tfgraph.graph.Node;
-import dev.tfgraph.graph.Tensors;
+import dev.tfgraph.graph.runtime.Tensors;
 import dev.tfgraph.graph.WeightSpec;
-import dev.tfgraph.graph.data.NpyArray;
+import dev.tfgraph.graph.io.NpyArray;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,9 +1,9 @@
 package dev.tfgraph.testkit;
 
 import dev.tfgraph.graph.CallContext;
-import dev.tfgraph.graph.Gradients;
+import dev.tfgraph.graph.runtime.Gradients;
 import dev.tfgraph.graph.Layer;
-import dev.tfgraph.graph.Tensors;
+import dev.tfgraph.graph.runtime.Tensors;
 import dev.tfgraph.graph.WeightSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.Layer;
 import dev.tfgraph.graph.LayerRegistry;
-import dev.tfgraph.graph.Model;
+import dev.tfgraph.graph.model.Model;
 import dev.tfgraph.graph.Shapes;
 import org.tensorflow.ndarray.Shape;
 

@@ -2,7 +2,7 @@ package dev.tfgraph.layers;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.tfgraph.graph.Model;
+import dev.tfgraph.graph.model.Model;
 import dev.tfgraph.testkit.LayerCheck;
 import org.junit.jupiter.api.Test;
 

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tfgraph.graph.CallContext;
 import dev.tfgraph.graph.Shapes;
-import dev.tfgraph.graph.Tensors;
+import dev.tfgraph.graph.runtime.Tensors;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Graph;

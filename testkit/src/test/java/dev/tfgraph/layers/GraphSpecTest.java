@@ -6,18 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tfgraph.graph.BadInputException;
-import dev.tfgraph.graph.Functional;
-import dev.tfgraph.graph.Model;
-import dev.tfgraph.graph.ModelGraph;
-import dev.tfgraph.graph.ModelRuntime;
+import dev.tfgraph.graph.model.Functional;
+import dev.tfgraph.graph.model.Model;
+import dev.tfgraph.graph.runtime.ModelGraph;
+import dev.tfgraph.graph.runtime.ModelRuntime;
 import dev.tfgraph.graph.Node;
-import dev.tfgraph.graph.TrainOptions;
-import dev.tfgraph.graph.TrainResult;
-import dev.tfgraph.graph.Trainer;
+import dev.tfgraph.graph.train.TrainOptions;
+import dev.tfgraph.graph.train.TrainResult;
+import dev.tfgraph.graph.train.Trainer;
 import dev.tfgraph.graph.data.Dataset;
-import dev.tfgraph.graph.data.Npy;
-import dev.tfgraph.graph.data.Npz;
-import dev.tfgraph.graph.data.NpyArray;
+import dev.tfgraph.graph.io.Npy;
+import dev.tfgraph.graph.io.Npz;
+import dev.tfgraph.graph.io.NpyArray;
 import dev.tfgraph.testkit.LayerGraph;
 import java.nio.file.Path;
 import java.util.List;
@@ -137,7 +137,7 @@ class GraphSpecTest {
     TrainOptions o = new TrainOptions();
     o.epochs = 30;
     o.batchSize = 32;
-    o.optimizer = dev.tfgraph.graph.Optimizer.Config.of("adam", 0.01);
+    o.optimizer = dev.tfgraph.graph.optim.Optimizer.Config.of("adam", 0.01);
     o.progress = false;
     TrainResult a, b;
     try (Trainer t = new Trainer(m, o)) {

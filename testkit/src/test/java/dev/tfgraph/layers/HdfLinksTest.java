@@ -8,9 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tfgraph.graph.BadInputException;
-import dev.tfgraph.graph.Model;
-import dev.tfgraph.graph.data.NpyArray;
-import dev.tfgraph.graph.data.Npz;
+import dev.tfgraph.graph.model.Model;
+import dev.tfgraph.graph.io.NpyArray;
+import dev.tfgraph.graph.io.Npz;
 import io.jhdf.HdfFile;
 import io.jhdf.WritableHdfFile;
 import io.jhdf.api.WritableGroup;

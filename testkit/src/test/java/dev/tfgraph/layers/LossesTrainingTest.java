@@ -1,14 +1,15 @@
 package dev.tfgraph.layers;
 
+import dev.tfgraph.graph.callbacks.Epoch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tfgraph.graph.LayerRegistry;
-import dev.tfgraph.graph.Model;
-import dev.tfgraph.graph.Optimizer;
-import dev.tfgraph.graph.TrainOptions;
-import dev.tfgraph.graph.TrainResult;
-import dev.tfgraph.graph.Trainer;
+import dev.tfgraph.graph.model.Model;
+import dev.tfgraph.graph.optim.Optimizer;
+import dev.tfgraph.graph.train.TrainOptions;
+import dev.tfgraph.graph.train.TrainResult;
+import dev.tfgraph.graph.train.Trainer;
 import dev.tfgraph.graph.data.Dataset;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -48,8 +49,8 @@ class LossesTrainingTest {
   static TrainOptions options(String loss, List<String> metrics) {
     TrainOptions o = TrainerTest.options(40);
     o.optimizer = Optimizer.Config.of("adam", 0.01);
-    o.loss = LayerRegistry.loss(loss, 0);
-    if (metrics != null) o.metrics = LayerRegistry.metrics(metrics, o.loss);
+    o.loss = dev.tfgraph.graph.loss.Losses.get(loss, 0);
+    if (metrics != null) o.metrics = dev.tfgraph.graph.metric.Metrics.get(metrics, o.loss);
     return o;
   }
 
@@ -60,7 +61,7 @@ class LossesTrainingTest {
       assertEquals(List.of("mse", "mae"), List.copyOf(r.trainMetrics().keySet()));
       assertTrue(r.test().mse() < 0.05 && r.test().mae() < 0.2, "test " + r.test());
       // with no regularization the mse metric is the mse loss, batch by batch
-      for (TrainResult.Epoch e : r.history()) assertEquals(e.trainLoss(), e.train().get("mse"), 1e-6 * Math.max(1, e.trainLoss()));
+      for (Epoch e : r.history()) assertEquals(e.trainLoss(), e.train().get("mse"), 1e-6 * Math.max(1, e.trainLoss()));
     }
   }
 

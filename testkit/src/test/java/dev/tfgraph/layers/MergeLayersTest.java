@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tfgraph.graph.BadInputException;
-import dev.tfgraph.graph.Model;
+import dev.tfgraph.graph.model.Model;
 import dev.tfgraph.testkit.LayerCheck;
 import dev.tfgraph.testkit.LayerGraph;
 import java.util.List;

@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tfgraph.graph.BadInputException;
-import dev.tfgraph.graph.Model;
-import dev.tfgraph.graph.ModelGraph;
-import dev.tfgraph.graph.ModelRuntime;
-import dev.tfgraph.graph.data.NpyArray;
+import dev.tfgraph.graph.model.Model;
+import dev.tfgraph.graph.runtime.ModelGraph;
+import dev.tfgraph.graph.runtime.ModelRuntime;
+import dev.tfgraph.graph.io.NpyArray;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -102,12 +102,12 @@ class ModelRuntimeTest {
   void namesStartingWithUnderscoreOrDashWork(@org.junit.jupiter.api.io.TempDir java.nio.file.Path d) {
     Model m = Model.builder("odd", "-x", 5).add(new Dense("_a", 7, "relu")).add(new Dense("-b", 3, "softmax")).build();
     float[] x = rows(6, 5);
-    dev.tfgraph.graph.TrainOptions o = new dev.tfgraph.graph.TrainOptions();
+    dev.tfgraph.graph.train.TrainOptions o = new dev.tfgraph.graph.train.TrainOptions();
     o.epochs = 1;
     o.batchSize = 3;
     o.progress = false;
     Map<String, NpyArray> w;
-    try (dev.tfgraph.graph.Trainer t = new dev.tfgraph.graph.Trainer(m, o)) {
+    try (dev.tfgraph.graph.train.Trainer t = new dev.tfgraph.graph.train.Trainer(m, o)) {
       w = t.fit(new dev.tfgraph.graph.data.Dataset(x, new int[] {0, 1, 2, 0, 1, 2}, new long[] {5}), null, null).weights();
     }
     assertEquals(java.util.Set.of("_a.kernel", "_a.bias", "-b.kernel", "-b.bias"), w.keySet());

@@ -63,13 +63,13 @@ class NormalizationTest {
   /** Non-finite training data is named where the layer adapts to it, not later as a non-finite weight. */
   @Test
   void adaptingToNonFiniteDataIsNamed() {
-    dev.tfgraph.graph.Model m = dev.tfgraph.graph.Model.builder("n", "x", 4).add(new Normalization("norm"))
+    dev.tfgraph.graph.model.Model m = dev.tfgraph.graph.model.Model.builder("n", "x", 4).add(new Normalization("norm"))
         .add(new Dense("head", 4, "softmax")).build();
     dev.tfgraph.graph.data.Dataset d = Synthetic.fourClasses(64, 4, 1);
     d.x()[4 * 9 + 2] = Float.NaN;
-    dev.tfgraph.graph.TrainOptions o = new dev.tfgraph.graph.TrainOptions();
+    dev.tfgraph.graph.train.TrainOptions o = new dev.tfgraph.graph.train.TrainOptions();
     o.progress = false;
-    try (dev.tfgraph.graph.Trainer t = new dev.tfgraph.graph.Trainer(m, o)) {
+    try (dev.tfgraph.graph.train.Trainer t = new dev.tfgraph.graph.train.Trainer(m, o)) {
       var e = org.junit.jupiter.api.Assertions.assertThrows(dev.tfgraph.graph.BadInputException.class, () -> t.fit(d, null, null));
       assertTrue(e.getMessage().contains("Normalization 'norm' adapts to its input") && e.getMessage().contains("NaN for example 9"),
           e.getMessage());
@@ -79,14 +79,14 @@ class NormalizationTest {
   /** Trainer adapts before the first step; training leaves mean and variance as adapted. */
   @Test
   void trainerAdaptsAndTrainingKeepsTheStatistics() {
-    dev.tfgraph.graph.Model m = dev.tfgraph.graph.Model.builder("n", "x", 4).add(new Normalization("norm"))
+    dev.tfgraph.graph.model.Model m = dev.tfgraph.graph.model.Model.builder("n", "x", 4).add(new Normalization("norm"))
         .add(new Dense("head", 4, "softmax")).build();
     dev.tfgraph.graph.data.Dataset d = Synthetic.fourClasses(256, 4, 1);
-    dev.tfgraph.graph.TrainOptions o = new dev.tfgraph.graph.TrainOptions();
+    dev.tfgraph.graph.train.TrainOptions o = new dev.tfgraph.graph.train.TrainOptions();
     o.epochs = 2;
     o.batchSize = 32;
     o.progress = false;
-    try (dev.tfgraph.graph.Trainer t = new dev.tfgraph.graph.Trainer(m, o)) {
+    try (dev.tfgraph.graph.train.Trainer t = new dev.tfgraph.graph.train.Trainer(m, o)) {
       var w = t.fit(d, d, null).weights();
       Map<String, double[]> adapted = ((Normalization) m.layer("norm")).adapt(d.x(), d.size(), d.y(), 4);
       assertArrayEquals(adapted.get("mean"), w.get("norm.mean").toDoubles(), 1e-6);

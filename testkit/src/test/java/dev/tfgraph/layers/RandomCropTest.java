@@ -113,15 +113,15 @@ class RandomCropTest {
   /** Augmentation layers in a real training graph: they train, and the model still evaluates (inference path). */
   @Test
   void randomFlipAndCropTrainInAModel() {
-    dev.tfgraph.graph.Model m = dev.tfgraph.graph.Model.builder("aug", "x", 6, 6, 1)
+    dev.tfgraph.graph.model.Model m = dev.tfgraph.graph.model.Model.builder("aug", "x", 6, 6, 1)
         .add(new RandomFlip("flip", "horizontal_and_vertical")).add(new RandomCrop("crop", 4, 4))
         .add(new Flatten("flat")).add(new Dense("head", 4, "softmax")).build();
     dev.tfgraph.graph.data.Dataset d = Synthetic.textures(128, 6, 6, 2);
-    dev.tfgraph.graph.TrainOptions o = new dev.tfgraph.graph.TrainOptions();
+    dev.tfgraph.graph.train.TrainOptions o = new dev.tfgraph.graph.train.TrainOptions();
     o.epochs = 2;
     o.batchSize = 32;
     o.progress = false;
-    try (dev.tfgraph.graph.Trainer t = new dev.tfgraph.graph.Trainer(m, o)) {
+    try (dev.tfgraph.graph.train.Trainer t = new dev.tfgraph.graph.train.Trainer(m, o)) {
       var r = t.fit(d, d, null);
       assertTrue(Double.isFinite(r.history().get(1).trainLoss()), r.history().toString());
     }

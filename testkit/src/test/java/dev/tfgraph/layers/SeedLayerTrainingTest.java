@@ -3,12 +3,12 @@ package dev.tfgraph.layers;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tfgraph.graph.Model;
-import dev.tfgraph.graph.TrainOptions;
-import dev.tfgraph.graph.TrainResult;
-import dev.tfgraph.graph.Trainer;
+import dev.tfgraph.graph.model.Model;
+import dev.tfgraph.graph.train.TrainOptions;
+import dev.tfgraph.graph.train.TrainResult;
+import dev.tfgraph.graph.train.Trainer;
 import dev.tfgraph.graph.data.Dataset;
-import dev.tfgraph.graph.data.NpyArray;
+import dev.tfgraph.graph.io.NpyArray;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +19,7 @@ class SeedLayerTrainingTest {
     o.epochs = epochs;
     o.batchSize = 32;
     o.progress = false;
-    o.optimizer = dev.tfgraph.graph.Optimizer.Config.of("adam", lr);
+    o.optimizer = dev.tfgraph.graph.optim.Optimizer.Config.of("adam", lr);
     try (Trainer t = new Trainer(m, o)) {
       return t.fit(d, d, null);
     }
@@ -59,7 +59,7 @@ class SeedLayerTrainingTest {
     o.epochs = 30;
     o.batchSize = 32;
     o.progress = false;
-    o.optimizer = dev.tfgraph.graph.Optimizer.Config.of("adam", 0.03);
+    o.optimizer = dev.tfgraph.graph.optim.Optimizer.Config.of("adam", 0.03);
     try (Trainer t = new Trainer(m, o)) {
       TrainResult r = t.fit(d, d, null);
       learns(r, 1.5, 0.8, "PrototypeKernel");

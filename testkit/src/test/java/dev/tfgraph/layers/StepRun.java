@@ -2,7 +2,7 @@ package dev.tfgraph.layers;
 
 import dev.tfgraph.graph.CallContext;
 import dev.tfgraph.graph.Layer;
-import dev.tfgraph.graph.Tensors;
+import dev.tfgraph.graph.runtime.Tensors;
 import java.util.Map;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;

@@ -6,16 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tfgraph.graph.BadInputException;
-import dev.tfgraph.graph.Model;
-import dev.tfgraph.graph.ModelGraph;
-import dev.tfgraph.graph.ModelRuntime;
-import dev.tfgraph.graph.Optimizer;
+import dev.tfgraph.graph.model.Model;
+import dev.tfgraph.graph.runtime.ModelGraph;
+import dev.tfgraph.graph.runtime.ModelRuntime;
+import dev.tfgraph.graph.optim.Optimizer;
 import dev.tfgraph.graph.RunFailedException;
-import dev.tfgraph.graph.TrainOptions;
-import dev.tfgraph.graph.TrainResult;
-import dev.tfgraph.graph.Trainer;
+import dev.tfgraph.graph.train.TrainOptions;
+import dev.tfgraph.graph.train.TrainResult;
+import dev.tfgraph.graph.train.Trainer;
 import dev.tfgraph.graph.data.Dataset;
-import dev.tfgraph.graph.data.NpyArray;
+import dev.tfgraph.graph.io.NpyArray;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -333,8 +333,8 @@ class TrainerTest {
     o.optimizer = Optimizer.Config.of("sgd", 1e-30);   // weights do not move
     Dataset d = Synthetic.fourClasses(32, 6, 8);
     try (Trainer t = new Trainer(m, o);
-        org.tensorflow.Tensor x = dev.tfgraph.graph.Tensors.rows(t.runtime().type(), m.input().shape(), d.x(), 0, 32, 6);
-        org.tensorflow.types.TInt32 y = dev.tfgraph.graph.Tensors.labels(d.y(), 0, 32)) {
+        org.tensorflow.Tensor x = dev.tfgraph.graph.runtime.Tensors.rows(t.runtime().type(), m.input().shape(), d.x(), 0, 32, 6);
+        org.tensorflow.types.TInt32 y = dev.tfgraph.graph.runtime.Tensors.labels(d.y(), 0, 32)) {
       t.runtime().initialize(1);
       double l5 = t.runStep(x, y, 5, 1e-30)[0], l6 = t.runStep(x, y, 6, 1e-30)[0], again = t.runStep(x, y, 5, 1e-30)[0];
       assertEquals(l5, again, 0.0);
@@ -344,11 +344,11 @@ class TrainerTest {
 
   @Test
   void learningRateSchedules() {
-    var step = dev.tfgraph.graph.fit.Schedules.step(1e-3, 0.5, 2);       // 10 steps an epoch
+    var step = dev.tfgraph.graph.callbacks.Schedules.step(1e-3, 0.5, 2);       // 10 steps an epoch
     assertEquals(1e-3, step.at(19, 10), 1e-15);
     assertEquals(5e-4, step.at(20, 10), 1e-15);
     assertEquals(2.5e-4, step.at(45, 10), 1e-15);
-    var cosine = dev.tfgraph.graph.fit.Schedules.cosine(1e-3, 10);
+    var cosine = dev.tfgraph.graph.callbacks.Schedules.cosine(1e-3, 10);
     assertEquals(1e-3, cosine.at(0, 10), 1e-15);
     assertEquals(5e-4, cosine.at(50, 10), 1e-15);
     assertEquals(0, cosine.at(100, 10), 1e-15);

@@ -1,21 +1,22 @@
 package dev.tfgraph.layers;
 
+import dev.tfgraph.graph.callbacks.Epoch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tfgraph.graph.Checkpoints;
+import dev.tfgraph.graph.callbacks.Checkpoints;
 import dev.tfgraph.graph.RunFailedException;
-import dev.tfgraph.graph.TrainOptions;
-import dev.tfgraph.graph.TrainResult;
-import dev.tfgraph.graph.Trainer;
+import dev.tfgraph.graph.train.TrainOptions;
+import dev.tfgraph.graph.train.TrainResult;
+import dev.tfgraph.graph.train.Trainer;
 import dev.tfgraph.graph.data.Dataset;
-import dev.tfgraph.graph.fit.BatchLogs;
-import dev.tfgraph.graph.fit.Fit;
-import dev.tfgraph.graph.fit.LearningRateScheduler;
-import dev.tfgraph.graph.fit.TrainingListener;
+import dev.tfgraph.graph.callbacks.BatchLogs;
+import dev.tfgraph.graph.callbacks.Fit;
+import dev.tfgraph.graph.callbacks.LearningRateScheduler;
+import dev.tfgraph.graph.callbacks.TrainingListener;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,13 +30,13 @@ class TrainingListenerTest {
   static final class Recorder implements TrainingListener {
     final List<String> calls = new ArrayList<>();
     final List<BatchLogs> batches = new ArrayList<>();
-    final List<TrainResult.Epoch> epochs = new ArrayList<>();
+    final List<Epoch> epochs = new ArrayList<>();
     Throwable failure;
 
     @Override public void onFitStart(Fit fit) { calls.add("fit"); }
     @Override public void onEpochStart(Fit fit, int epoch) { calls.add("epoch " + epoch); }
     @Override public void onBatchEnd(Fit fit, BatchLogs logs) { calls.add("batch"); batches.add(logs); }
-    @Override public void onEpochEnd(Fit fit, TrainResult.Epoch logs) { calls.add("end " + logs.epoch()); epochs.add(logs); }
+    @Override public void onEpochEnd(Fit fit, Epoch logs) { calls.add("end " + logs.epoch()); epochs.add(logs); }
     @Override public void onFitEnd(Fit fit, Throwable failure) { calls.add("done"); this.failure = failure; }
   }
 
@@ -72,7 +73,7 @@ class TrainingListenerTest {
     o.checkpointDir = dir;
     o.listeners.add(new TrainingListener() {
       @Override
-      public void onEpochEnd(Fit fit, TrainResult.Epoch logs) {
+      public void onEpochEnd(Fit fit, Epoch logs) {
         if (logs.epoch() == 2) fit.stop("enough");
       }
     });

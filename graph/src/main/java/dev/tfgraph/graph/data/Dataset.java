@@ -1,5 +1,8 @@
 package dev.tfgraph.graph.data;
 
+import dev.tfgraph.graph.io.Idx;
+import dev.tfgraph.graph.io.Npy;
+import dev.tfgraph.graph.io.NpyArray;
 import dev.tfgraph.graph.BadInputException;
 import java.nio.file.Files;
 import java.nio.file.Path;

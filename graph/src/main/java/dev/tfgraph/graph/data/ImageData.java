@@ -1,7 +1,8 @@
 package dev.tfgraph.graph.data;
 
+import dev.tfgraph.graph.io.TfRecords;
 import dev.tfgraph.graph.BadInputException;
-import dev.tfgraph.graph.IoErrors;
+import dev.tfgraph.graph.io.IoErrors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package dev.tfgraph.graph.data;
 
 import dev.tfgraph.graph.BadInputException;
-import dev.tfgraph.graph.Tensors;
+import dev.tfgraph.graph.runtime.Tensors;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;

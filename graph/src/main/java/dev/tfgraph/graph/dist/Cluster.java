@@ -106,14 +106,14 @@ public final class Cluster {
   /**
    * As {@link #recover(ClusterFailure, ClusterSpec, Path, long)} for a run that started the folder
    * over: a checkpoint index whose digest is still {@code replacedIndex} ({@link
-   * dev.tfgraph.graph.Checkpoints#indexDigest}, taken when the run started) is the old run's, not
+   * dev.tfgraph.graph.callbacks.Checkpoints#indexDigest}, taken when the run started) is the old run's, not
    * one of this run, and the run starts over again.
    */
   public static boolean recover(ClusterFailure f, ClusterSpec cluster, Path checkpointDir, long waitMs, String replacedIndex) {
     System.err.println("tfgraph: " + f.getMessage() + "; waiting up to " + waitMs / 1000 + " s for the cluster");
     await(cluster, waitMs, true);
     boolean resume = hasCheckpoint(checkpointDir)
-        && (replacedIndex == null || !replacedIndex.equals(dev.tfgraph.graph.Checkpoints.indexDigest(checkpointDir)));
+        && (replacedIndex == null || !replacedIndex.equals(dev.tfgraph.graph.callbacks.Checkpoints.indexDigest(checkpointDir)));
     System.err.println("tfgraph: cluster answers again; " + (resume ? "resuming from the last checkpoint" : "no checkpoint yet, starting over"));
     return resume;
   }

@@ -2,7 +2,7 @@ package dev.tfgraph.graph.dist;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tfgraph.graph.BadInputException;
-import dev.tfgraph.graph.BoundedJson;
+import dev.tfgraph.graph.io.BoundedJson;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;

@@ -1,13 +1,13 @@
 package dev.tfgraph.graph.dist;
 
-import dev.tfgraph.graph.Gradients;
+import dev.tfgraph.graph.runtime.Gradients;
 import dev.tfgraph.graph.Loss;
 import dev.tfgraph.graph.Metric;
-import dev.tfgraph.graph.Model;
-import dev.tfgraph.graph.ModelGraph;
-import dev.tfgraph.graph.ModelRuntime;
-import dev.tfgraph.graph.Objective;
-import dev.tfgraph.graph.Strategy;
+import dev.tfgraph.graph.model.Model;
+import dev.tfgraph.graph.runtime.ModelGraph;
+import dev.tfgraph.graph.runtime.ModelRuntime;
+import dev.tfgraph.graph.train.Objective;
+import dev.tfgraph.graph.train.Strategy;
 import dev.tfgraph.graph.WeightSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

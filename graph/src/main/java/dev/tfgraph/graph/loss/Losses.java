@@ -1,6 +1,7 @@
 package dev.tfgraph.graph.loss;
 
 import dev.tfgraph.graph.BadInputException;
+import dev.tfgraph.graph.LayerRegistry;
 import dev.tfgraph.graph.Loss;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,9 +36,30 @@ public final class Losses {
   }
 
   /** Every built-in by name (default settings). */
-  public static Map<String, Loss> all() {
+  public static Map<String, Loss> builtIns() {
     Map<String, Loss> m = new LinkedHashMap<>();
     for (String n : NAMES) m.put(n, builtIn(n, 0));
     return m;
+  }
+
+  /** Every loss by name: the built-ins, then those registered by factories ({@code LayerFactory.losses()}). */
+  public static Map<String, Loss> all() {
+    LayerRegistry.refuseBuiltInNames("loss", NAMES::contains);
+    Map<String, Loss> m = builtIns();
+    m.putAll(LayerRegistry.losses());
+    return m;
+  }
+
+  /**
+   * The loss of this name, with label smoothing for the built-in cross-entropies; an unknown name lists the known
+   * ones.
+   */
+  public static Loss get(String name, double labelSmoothing) {
+    Map<String, Loss> all = all();
+    if (NAMES.contains(name)) return builtIn(name, labelSmoothing);
+    Loss l = all.get(name);
+    if (l == null) throw new BadInputException("loss: unknown loss \"" + name + "\"; expected one of " + all.keySet());
+    if (labelSmoothing != 0) throw new BadInputException("loss: label_smoothing applies to the built-in cross-entropies, not " + name);
+    return l;
   }
 }

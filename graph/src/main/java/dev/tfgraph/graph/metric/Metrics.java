@@ -3,7 +3,11 @@ package dev.tfgraph.graph.metric;
 import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.Loss;
 import dev.tfgraph.graph.Metric;
+import dev.tfgraph.graph.LayerRegistry;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,6 +26,34 @@ public final class Metrics {
   /** True for a built-in's name (a registered metric may not take one). */
   public static boolean isBuiltIn(String name) {
     return name.equals("accuracy") || name.equals("mse") || name.equals("mae") || TOP_K.matcher(name).matches();
+  }
+
+  /**
+   * The metric of this name for a run with {@code loss}: a built-in (accuracy, top_k_accuracy, mse, mae) or one
+   * registered by a factory ({@code LayerFactory.metrics()}); an unknown name lists the known ones.
+   */
+  public static Metric get(String name, Loss loss) {
+    LayerRegistry.refuseBuiltInNames("metric", Metrics::isBuiltIn);
+    Map<String, Metric> registered = LayerRegistry.metrics();
+    Metric m = builtIn(name, loss);
+    if (m == null) m = registered.get(name);
+    if (m == null) {
+      List<String> known = new ArrayList<>(NAMES);
+      known.addAll(registered.keySet());
+      throw new BadInputException("metric: unknown metric \"" + name + "\"; expected one of " + known);
+    }
+    return m;
+  }
+
+  /** The metrics of these names for a run with {@code loss}, in order; a name given twice is an error. */
+  public static List<Metric> get(List<String> names, Loss loss) {
+    List<Metric> out = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    for (String n : names) {
+      if (!seen.add(n)) throw new BadInputException("metrics: " + n + " is named twice in " + names);
+      out.add(get(n, loss));
+    }
+    return out;
   }
 
   /** The built-in metric of this name for {@code loss}, or null when the name is not a built-in. */

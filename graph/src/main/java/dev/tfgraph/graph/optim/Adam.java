@@ -1,5 +1,6 @@
 package dev.tfgraph.graph.optim;
 
+import dev.tfgraph.graph.UpdateRule;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;

@@ -1,5 +1,7 @@
 package dev.tfgraph.graph.data;
 
+import dev.tfgraph.graph.io.Npy;
+import dev.tfgraph.graph.io.NpyArray;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,12 +1,14 @@
 package dev.tfgraph.graph.data;
 
+import dev.tfgraph.graph.io.NpyArray;
+import dev.tfgraph.graph.io.Npz;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tfgraph.graph.BadInputException;
-import dev.tfgraph.graph.Tensors;
+import dev.tfgraph.graph.runtime.Tensors;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

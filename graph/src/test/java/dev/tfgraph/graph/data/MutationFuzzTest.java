@@ -1,9 +1,14 @@
 package dev.tfgraph.graph.data;
 
+import dev.tfgraph.graph.io.Idx;
+import dev.tfgraph.graph.io.IdxTest;
+import dev.tfgraph.graph.io.Npy;
+import dev.tfgraph.graph.io.NpyArray;
+import dev.tfgraph.graph.io.Npz;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.tfgraph.graph.BadInputException;
-import dev.tfgraph.graph.Model;
+import dev.tfgraph.graph.model.Model;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;

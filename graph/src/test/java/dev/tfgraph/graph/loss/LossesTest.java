@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.LayerRegistry;
 import dev.tfgraph.graph.Loss;
-import dev.tfgraph.graph.Tensors;
-import dev.tfgraph.graph.data.NpyArray;
-import dev.tfgraph.graph.data.Npz;
+import dev.tfgraph.graph.runtime.Tensors;
+import dev.tfgraph.graph.io.NpyArray;
+import dev.tfgraph.graph.io.Npz;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -124,12 +124,12 @@ class LossesTest {
 
   @Test
   void namesAndSettingsAreChecked() {
-    assertEquals(Losses.NAMES, java.util.List.copyOf(LayerRegistry.losses().keySet()).subList(0, 5));
-    BadInputException e = assertThrows(BadInputException.class, () -> LayerRegistry.loss("hinge", 0));
+    assertEquals(Losses.NAMES, java.util.List.copyOf(Losses.all().keySet()).subList(0, 5));
+    BadInputException e = assertThrows(BadInputException.class, () -> Losses.get("hinge", 0));
     assertTrue(e.getMessage().contains("unknown loss \"hinge\"") && e.getMessage().contains("mse"), e.getMessage());
-    e = assertThrows(BadInputException.class, () -> LayerRegistry.loss("mse", 0.1));
+    e = assertThrows(BadInputException.class, () -> Losses.get("mse", 0.1));
     assertTrue(e.getMessage().contains("label_smoothing"), e.getMessage());
-    e = assertThrows(BadInputException.class, () -> LayerRegistry.loss("categorical_crossentropy", 1.0));
+    e = assertThrows(BadInputException.class, () -> Losses.get("categorical_crossentropy", 1.0));
     assertTrue(e.getMessage().contains("[0, 1)"), e.getMessage());
   }
 }

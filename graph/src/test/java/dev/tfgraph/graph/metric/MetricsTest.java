@@ -9,9 +9,9 @@ import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.LayerRegistry;
 import dev.tfgraph.graph.Loss;
 import dev.tfgraph.graph.Metric;
-import dev.tfgraph.graph.Tensors;
-import dev.tfgraph.graph.data.NpyArray;
-import dev.tfgraph.graph.data.Npz;
+import dev.tfgraph.graph.runtime.Tensors;
+import dev.tfgraph.graph.io.NpyArray;
+import dev.tfgraph.graph.io.Npz;
 import dev.tfgraph.graph.loss.Losses;
 import java.nio.file.Path;
 import java.util.List;
@@ -96,9 +96,9 @@ class MetricsTest {
     assertEquals("metric mse: expected float targets of the output's shape (a loss that is not sparse), received loss "
         + "sparse_categorical_crossentropy", assertThrows(BadInputException.class, () -> Metrics.builtIn("mse", SPARSE)).getMessage());
     assertEquals("metric: unknown metric \"f1\"; expected one of [accuracy, top_<k>_accuracy, mse, mae]",
-        assertThrows(BadInputException.class, () -> LayerRegistry.metric("f1", SPARSE)).getMessage());
+        assertThrows(BadInputException.class, () -> Metrics.get("f1", SPARSE)).getMessage());
     assertEquals("metrics: accuracy is named twice in [accuracy, accuracy]",
-        assertThrows(BadInputException.class, () -> LayerRegistry.metrics(List.of("accuracy", "accuracy"), SPARSE)).getMessage());
+        assertThrows(BadInputException.class, () -> Metrics.get(List.of("accuracy", "accuracy"), SPARSE)).getMessage());
   }
 
   static float[] activated(float[] z, String activation) {

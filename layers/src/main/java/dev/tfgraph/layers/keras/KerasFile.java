@@ -2,8 +2,8 @@ package dev.tfgraph.layers.keras;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tfgraph.graph.BadInputException;
-import dev.tfgraph.graph.BoundedJson;
-import dev.tfgraph.graph.IoErrors;
+import dev.tfgraph.graph.io.BoundedJson;
+import dev.tfgraph.graph.io.IoErrors;
 import dev.tfgraph.layers.KerasH5;
 import io.jhdf.HdfFile;
 import io.jhdf.api.Attribute;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tfgraph.graph.BadInputException;
-import dev.tfgraph.graph.Model;
+import dev.tfgraph.graph.model.Model;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -2,9 +2,9 @@ package dev.tfgraph.layers.keras;
 
 import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.Layer;
-import dev.tfgraph.graph.Model;
+import dev.tfgraph.graph.model.Model;
 import dev.tfgraph.graph.WeightSpec;
-import dev.tfgraph.graph.data.NpyArray;
+import dev.tfgraph.graph.io.NpyArray;
 import dev.tfgraph.layers.KerasH5;
 import io.jhdf.HdfFile;
 import io.jhdf.api.Attribute;

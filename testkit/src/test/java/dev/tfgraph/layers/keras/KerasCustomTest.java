@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.Layer;
-import dev.tfgraph.graph.data.Npy;
+import dev.tfgraph.graph.io.Npy;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,10 +31,10 @@ class KerasCustomTest {
     double err = scaledError(predict(k, "custom_tfgraph"), Npy.read(DIR.resolve("custom_tfgraph.y.npy")).toFloats());
     assertTrue(err <= 1e-4, "max |got - want| / max |want| = " + err);
     // the alpha values matter: one of the wrong sign moves the output past the tolerance
-    Map<String, dev.tfgraph.graph.data.NpyArray> w = new LinkedHashMap<>(k.weights());
+    Map<String, dev.tfgraph.graph.io.NpyArray> w = new LinkedHashMap<>(k.weights());
     float[] a = w.get("soft_exp.alpha").toFloats();
     a[0] = -a[0];
-    w.put("soft_exp.alpha", dev.tfgraph.graph.data.NpyArray.ofFloats(new long[] {5}, a));
+    w.put("soft_exp.alpha", dev.tfgraph.graph.io.NpyArray.ofFloats(new long[] {5}, a));
     double wrong = scaledError(predict(new KerasModel(k.model(), w, k.renames()), "custom_tfgraph"),
         Npy.read(DIR.resolve("custom_tfgraph.y.npy")).toFloats());
     assertTrue(wrong > 1e-3, "a flipped alpha changes the output: " + wrong);

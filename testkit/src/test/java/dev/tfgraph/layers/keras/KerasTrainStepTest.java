@@ -6,16 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tfgraph.graph.BadInputException;
-import dev.tfgraph.graph.Model;
-import dev.tfgraph.graph.Optimizer;
-import dev.tfgraph.graph.TrainOptions;
-import dev.tfgraph.graph.TrainResult;
-import dev.tfgraph.graph.Trainer;
+import dev.tfgraph.graph.model.Model;
+import dev.tfgraph.graph.optim.Optimizer;
+import dev.tfgraph.graph.train.TrainOptions;
+import dev.tfgraph.graph.train.TrainResult;
+import dev.tfgraph.graph.train.Trainer;
 import dev.tfgraph.graph.WeightSpec;
 import dev.tfgraph.graph.data.Dataset;
-import dev.tfgraph.graph.data.Npy;
-import dev.tfgraph.graph.data.NpyArray;
-import dev.tfgraph.graph.data.Npz;
+import dev.tfgraph.graph.io.Npy;
+import dev.tfgraph.graph.io.NpyArray;
+import dev.tfgraph.graph.io.Npz;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -139,11 +139,11 @@ class KerasTrainStepTest {
     Model raw = KerasTraining.preprocess(k.model(), "raw255", "preprocess");
     assertEquals(k.model().weights().stream().map(WeightSpec::key).toList(), raw.weights().stream().map(WeightSpec::key).toList());
     float[] want, got;
-    try (dev.tfgraph.graph.ModelRuntime rt = dev.tfgraph.graph.ModelRuntime.inference(k.model())) {
+    try (dev.tfgraph.graph.runtime.ModelRuntime rt = dev.tfgraph.graph.runtime.ModelRuntime.inference(k.model())) {
       rt.setWeights(k.weights());
       want = rt.predict(List.of(x), 16, 16);
     }
-    try (dev.tfgraph.graph.ModelRuntime rt = dev.tfgraph.graph.ModelRuntime.inference(raw)) {
+    try (dev.tfgraph.graph.runtime.ModelRuntime rt = dev.tfgraph.graph.runtime.ModelRuntime.inference(raw)) {
       rt.setWeights(k.weights());
       got = rt.predict(List.of(scaled), 16, 16);
     }

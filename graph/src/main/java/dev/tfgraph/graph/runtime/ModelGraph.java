@@ -1,0 +1,263 @@
+package dev.tfgraph.graph.runtime;
+
+import dev.tfgraph.graph.Activated;
+import dev.tfgraph.graph.CallContext;
+import dev.tfgraph.graph.Layer;
+import dev.tfgraph.graph.OpNames;
+import dev.tfgraph.graph.WeightSpec;
+import dev.tfgraph.graph.model.InputSpec;
+import dev.tfgraph.graph.model.Model;
+import dev.tfgraph.graph.train.Strategy;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.Graph;
+import java.util.function.UnaryOperator;
+import org.tensorflow.Operand;
+import org.tensorflow.Operation;
+import org.tensorflow.Output;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.proto.GraphDef;
+import org.tensorflow.types.TInt64;
+import org.tensorflow.types.family.TNumber;
+import org.tensorflow.types.family.TType;
+
+/**
+ * One model as a TF graph, and nothing that runs it: a VariableV2 per weight (the kind the
+ * SavedModel exporter saves) with the placeholder and assign op that load it, an input placeholder
+ * per model input, the inference output (dropout off, batch-norm on moving statistics) named
+ * "output", and, for training, a step seed and the training forward passes a {@link Strategy} adds
+ * ({@link #addTrainingPass}). A {@link ModelRuntime} opens a session on it and moves weights in
+ * and out; the graph is closed with it.
+ */
+public final class ModelGraph implements AutoCloseable {
+  public static final String OUTPUT = "output";
+
+  /**
+   * A training-mode forward pass: its output (the logits before the output layer's activation when
+   * {@code logits}), its regularization term (or null), its state updates.
+   */
+  public record TrainingPass(Operand<? extends TNumber> output, boolean logits, Operand<? extends TNumber> regularization,
+      List<Operation> updates) {}
+
+  private final Model model;
+  private final Class<? extends TNumber> type;
+  // handles into the graph (replaced by relocate)
+  private Graph graph;
+  private Ops tf;
+  private final List<Placeholder<? extends TNumber>> inputs = new ArrayList<>();
+  private Operand<? extends TNumber> output;
+  private final Map<String, Variable<? extends TType>> variables = new LinkedHashMap<>();
+  private final Map<String, Placeholder<? extends TType>> assignValues = new LinkedHashMap<>();
+  private final List<Operation> assigns = new ArrayList<>();
+  private final List<Operand<? extends TNumber>> layerInputs = new ArrayList<>();
+  private Placeholder<TInt64> stepSeed;   // null in an inference graph
+  // each layer's sub-scopes of the root, made before the layers' ops (see scope())
+  private final Map<String, Ops> premade = new java.util.HashMap<>();
+
+  private ModelGraph(Model model, boolean training) {
+    this.model = model;
+    this.graph = new Graph();
+    this.tf = Ops.create(graph);
+    this.type = Tensors.dtype(model.dtype());
+    for (InputSpec in : model.inputs()) inputs.add(tf.withName(OpNames.of(in.name())).placeholder(type, Placeholder.shape(in.shape())));
+    for (WeightSpec w : model.weights()) {
+      Variable<? extends TNumber> v = tf.withName(w.varName()).variable(w.shape(), type);
+      Placeholder<? extends TNumber> value = tf.withName(w.varName() + "__value").placeholder(type,
+          Placeholder.shape(w.shape()));
+      assigns.add(assign(v, value).op());
+      variables.put(w.key(), v);
+      assignValues.put(w.key(), value);
+    }
+    for (Layer l : model.layers()) {
+      for (String suffix : training ? List.of("", "_train", "_reg") : List.of("")) {
+        String n = OpNames.of(l.name()) + suffix;
+        premade.put(n, tf.withSubScope(n));
+      }
+    }
+    CallContext inference = new CallContext(false, variables, null);
+    this.output = tf.withName(OUTPUT).identity(forward(tf, inputs, inference, false, true));
+    if (training) stepSeed = tf.withName("step_seed").placeholder(TInt64.class, Placeholder.shape(Shape.of(2)));
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private Op assign(Variable v, Placeholder p) {
+    return tf.assign(v, p);
+  }
+
+  /** An inference-only graph (what is exported). */
+  public static ModelGraph inference(Model model) {
+    return new ModelGraph(model, false);
+  }
+
+  /** A training graph: the inference output and a step seed; training passes are added to it. */
+  public static ModelGraph training(Model model) {
+    return new ModelGraph(model, true);
+  }
+
+  /**
+   * Adds a training-mode forward pass on {@code xs} (one operand per model input) under
+   * {@code scope}, with dropout and random layers drawing from {@code seed}. With an output layer
+   * that ends in {@code logitsOf} (e.g. "softmax"; null: none), the pass ends in its logits so that
+   * the loss can fuse the activation.
+   */
+  public TrainingPass addTrainingPass(Ops scope, List<? extends Operand<? extends TNumber>> xs, Operand<TInt64> seed,
+      String logitsOf) {
+    if (xs.size() != inputs.size()) {
+      throw new IllegalArgumentException(xs.size() + " inputs given for a model of " + inputs.size());
+    }
+    CallContext ctx = new CallContext(true, variables, seed);
+    boolean logits = endsIn(logitsOf);
+    Operand<? extends TNumber> out = forward(scope, xs, ctx, logits, false);
+    List<Operation> updates = new ArrayList<>();
+    ctx.updates().forEach(u -> updates.add(u.op()));
+    return new TrainingPass(out, logits, regularization(scope, ctx), List.copyOf(updates));
+  }
+
+  /**
+   * Adds another inference pass (training off, the same variables) on {@code xs} under
+   * {@code scope}: e.g. the model on images decoded in the graph (the export's serving_images).
+   */
+  public Operand<? extends TNumber> addInferencePass(Ops scope, List<? extends Operand<? extends TNumber>> xs) {
+    if (xs.size() != inputs.size()) throw new IllegalArgumentException(xs.size() + " inputs given for a model of " + inputs.size());
+    return forward(scope, xs, new CallContext(false, variables, null), false, false);
+  }
+
+  /**
+   * Re-imports the graph after {@code rewrite} (device placement) into a new graph and points every
+   * handle at it (names are kept); returns the old graph, which the caller closes once nothing runs
+   * on it. Callers holding handles of their own re-resolve them with {@link #same}.
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  Graph relocate(UnaryOperator<GraphDef> rewrite) {
+    GraphDef def = rewrite.apply(graph.toGraphDef());
+    Graph old = graph;
+    Graph g = new Graph();
+    try {
+      g.importGraphDef(def);
+    } catch (RuntimeException e) {
+      g.close();
+      throw e;
+    }
+    this.graph = g;
+    this.tf = Ops.create(g);
+    premade.clear();
+    inputs.replaceAll(p -> new Placeholder<>(op(p)));
+    output = same(output);
+    variables.replaceAll((k, v) -> new Variable<>(op(v)));
+    assignValues.replaceAll((k, v) -> new Placeholder<>(op(v)));
+    assigns.replaceAll(o -> g.operation(o.name()));
+    layerInputs.replaceAll(this::same);
+    if (stepSeed != null) stepSeed = new Placeholder<>(op(stepSeed));
+    return old;
+  }
+
+  private org.tensorflow.Operation op(Operand<?> o) {
+    return graph.operation(o.op().name());
+  }
+
+  /** The operand of the same name and output index in the current graph. */
+  @SuppressWarnings("unchecked")
+  public <T extends TType> Operand<T> same(Operand<T> o) {
+    Output<?> out = o.asOutput();
+    org.tensorflow.Operation op = graph.operation(out.op().name());
+    if (op == null) throw new IllegalStateException("no op " + out.op().name() + " in the relocated graph");
+    return (Operand<T>) op.output(out.index());
+  }
+
+  /**
+   * The forward pass over the layers in order, each on its inbound outputs (a layer that shares
+   * another's weights applies that layer, so both read the same variables and their gradients add). With {@code logits}
+   * true, the output layer's activation is left out so that the loss can fuse it.
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private Operand<? extends TNumber> forward(Ops tf, List<? extends Operand<? extends TNumber>> xs, CallContext ctx, boolean logits,
+      boolean recordInputs) {
+    Map<String, Operand> values = new LinkedHashMap<>();
+    for (int i = 0; i < xs.size(); i++) values.put(model.inputs().get(i).name(), xs.get(i));
+    Layer last = model.outputLayer();
+    Operand h = null;
+    for (Layer l : model.layers()) {
+      Ops scoped = scope(tf, l, ctx.training() ? "_train" : "");
+      Layer fn = model.original(l);          // a layer that shares another's weights calls it
+      List<Operand> in = new ArrayList<>();
+      for (String n : model.inbound(l.name())) in.add(values.get(n));
+      if (recordInputs) layerInputs.add(in.get(0));
+      if (l == last && logits && fn instanceof Activated a) {
+        h = a.callLinear(scoped, in.get(0), ctx);
+      } else {
+        h = fn.call(scoped, (List) in, ctx);
+      }
+      values.put(l.name(), h);
+    }
+    return h;
+  }
+
+  /**
+   * Layer {@code l}'s sub-scope {@code suffix} of {@code parent}. TF-Java's withSubScope reads the
+   * name of every op in the graph, so making one per layer while the graph grows costs
+   * O(layers × ops): for the root, the scopes were made before the layers' ops, and each is used once.
+   */
+  private Ops scope(Ops parent, Layer l, String suffix) {
+    String n = OpNames.of(l.name()) + suffix;
+    Ops s = parent == tf ? premade.remove(n) : null;
+    return s != null ? s : parent.withSubScope(n);
+  }
+
+  /** Whether the model's output layer ends in this activation (null: false). */
+  public boolean endsIn(String activation) {
+    return activation != null && model.outputLayer() instanceof Activated a && a.activation().equals(activation);
+  }
+
+  /** Whether the model's output is a probability distribution. */
+  public boolean endsInSoftmax() {
+    return endsIn("softmax");
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private Operand<? extends TNumber> regularization(Ops scope, CallContext ctx) {
+    Operand total = null;
+    for (Layer l : model.layers()) {
+      if (model.original(l) != l) continue;  // its weights' term is the original's, counted once
+      Operand r = l.regularization(scope(scope, l, "_reg"), ctx, (Class) type);
+      if (r != null) total = total == null ? r : scope.math.add(total, r);
+    }
+    return total;
+  }
+
+  public Model model() { return model; }
+  public Graph graph() { return graph; }
+  public Ops tf() { return tf; }
+  public Class<? extends TNumber> type() { return type; }
+  /** The first input's placeholder (the only one of a chain). */
+  public Placeholder<? extends TNumber> input() { return inputs.get(0); }
+  /** Every input's placeholder, in the model's input order. */
+  public List<Placeholder<? extends TNumber>> inputs() { return Collections.unmodifiableList(inputs); }
+  public Operand<? extends TNumber> output() { return output; }
+  public Placeholder<TInt64> stepSeed() { return stepSeed; }
+  public Map<String, Variable<? extends TType>> variables() { return Collections.unmodifiableMap(variables); }
+  /** The inference-mode (first) inbound tensor of each layer, in order. */
+  public List<Operand<? extends TNumber>> layerInputs() { return Collections.unmodifiableList(layerInputs); }
+
+  /** The placeholder that feeds weight {@code key}'s new value to its assign op ({@link #assigns}). */
+  Placeholder<? extends TType> assignValue(String key) {
+    return assignValues.get(key);
+  }
+
+  /** One assign op per weight, in the model's weight order: each sets its variable from {@link #assignValue}. */
+  List<Operation> assigns() {
+    return Collections.unmodifiableList(assigns);
+  }
+
+  /** Closes the graph (a {@link ModelRuntime} on it closes it for you). */
+  @Override
+  public void close() {
+    graph.close();
+  }
+}

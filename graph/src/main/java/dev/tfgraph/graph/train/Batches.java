@@ -1,0 +1,129 @@
+package dev.tfgraph.graph.train;
+
+import dev.tfgraph.graph.runtime.Tensors;
+import dev.tfgraph.graph.data.Dataset;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.types.TInt32;
+
+/**
+ * Training batches: a seeded epoch order (the same seed and epoch give the same order on every
+ * run and every machine), batch {@code step} of that order, and its split into per-replica shards.
+ */
+final class Batches {
+  private Batches() {}
+
+  /** One batch of {@code n} examples: per replica (one in one process), a tensor per model input and the labels. */
+  record Batch(Tensor[][] x, Tensor[] y, int n) implements AutoCloseable {
+    @Override
+    public void close() {
+      for (Tensor[] ts : x) for (Tensor t : ts) if (t != null) t.close();
+      for (Tensor t : y) if (t != null) t.close();
+    }
+  }
+
+  /** Mirror images left-right, each with probability 1/2 drawn from (seed, epoch, step). */
+  record Flip(long seed, int epoch) {
+    /** A stream of its own for each (seed, epoch, step), apart from the shuffling's. */
+    SplittableRandom random(int step) {
+      return new SplittableRandom(seed * 0x9E3779B97F4A7C15L + epoch * 0xBF58476D1CE4E5B9L + step * 0x94D049BB133111EBL
+          + 0x632BE59BD9B4E019L);
+    }
+  }
+
+  /**
+   * Rows {@code order[step·B .. step·B+n)} of every input of {@code d} (aligned with the model's
+   * inputs, whose shapes are {@code inputShapes}), the first flipped if {@code flip} is not null,
+   * split into {@code parts} shards.
+   */
+  static Batch of(Dataset d, int[] order, int step, int batchSize, int parts, Class<?> type, List<Shape> inputShapes, Flip flip) {
+    return of(d, order, step, batchSize, parts, type, inputShapes, null, flip);
+  }
+
+  /** As above; {@code targetShape} (batch −1) is the float targets' when {@code d} has targets instead of labels. */
+  static Batch of(Dataset d, int[] order, int step, int batchSize, int parts, Class<?> type, List<Shape> inputShapes,
+      Shape targetShape, Flip flip) {
+    int from = step * batchSize;
+    return owned(gather(d, order, from, Math.min(batchSize, order.length - from)), parts, type, inputShapes, targetShape, flip, step);
+  }
+
+  /** Rows {@code order[from .. from+n)} of every input and of the labels or targets, copied into a Dataset of their own. */
+  static Dataset gather(Dataset d, int[] order, int from, int n) {
+    List<Dataset.Input> xs = new java.util.ArrayList<>();
+    for (Dataset.Input in : d.inputs()) xs.add(new Dataset.Input(in.name(), rows(in, order, from, n), in.shape()));
+    if (d.y() != null) {
+      int[] y = new int[n];
+      for (int i = 0; i < n; i++) y[i] = d.y()[order[from + i]];
+      return new Dataset(xs, y, null);
+    }
+    return new Dataset(xs, null, new Dataset.Input(d.targets().name(), rows(d.targets(), order, from, n), d.targets().shape()));
+  }
+
+  private static float[] rows(Dataset.Input in, int[] order, int from, int n) {
+    int es = Math.toIntExact(in.exampleSize());
+    float[] x = new float[n * es];
+    for (int i = 0; i < n; i++) System.arraycopy(in.x(), order[from + i] * es, x, i * es, es);
+    return x;
+  }
+
+  /**
+   * A batch whose arrays are its own (gathered, streamed or read from a map): the first input
+   * flipped in place, the tensors made straight from the arrays, split into {@code parts} shards.
+   */
+  static Batch owned(Dataset b, int parts, Class<?> type, List<Shape> inputShapes, Shape targetShape, Flip flip, int step) {
+    int n = b.size();
+    Tensor[][] xs = new Tensor[parts][inputShapes.size()];
+    Tensor[] ys = new Tensor[parts];
+    Batch batch = new Batch(xs, ys, n);
+    try {
+      for (int k = 0; k < inputShapes.size(); k++) {
+        Dataset.Input in = b.inputs().get(k);
+        int es = Math.toIntExact(in.exampleSize());
+        if (flip != null && k == 0) flipLeftRight(in.x(), n, in.shape(), flip.random(step));
+        for (int r = 0; r < parts; r++) {
+          int lo = shardStart(n, parts, r), hi = shardStart(n, parts, r + 1);
+          xs[r][k] = Tensors.rows(type, inputShapes.get(k), in.x(), lo, hi - lo, es);
+        }
+      }
+      for (int r = 0; r < parts; r++) {
+        int lo = shardStart(n, parts, r), hi = shardStart(n, parts, r + 1);
+        ys[r] = b.y() != null ? Tensors.labels(b.y(), lo, hi - lo)
+            : Tensors.rows(type, targetShape, b.targets().x(), lo, hi - lo, Math.toIntExact(b.targets().exampleSize()));
+      }
+    } catch (RuntimeException e) {
+      batch.close();
+      throw e;
+    }
+    return batch;
+  }
+
+  /** Mirrors each of the n images [h, w, c] in {@code x} along w with probability 1/2. */
+  static void flipLeftRight(float[] x, int n, long[] shape, SplittableRandom r) {
+    int h = (int) shape[0], w = (int) shape[1], c = (int) shape[2];
+    for (int i = 0; i < n; i++) {
+      if (!r.nextBoolean()) continue;
+      for (int row = 0; row < h; row++) {
+        int base = ((i * h) + row) * w * c;
+        for (int a = 0, b = w - 1; a < b; a++, b--) {
+          for (int k = 0; k < c; k++) {
+            float t = x[base + a * c + k];
+            x[base + a * c + k] = x[base + b * c + k];
+            x[base + b * c + k] = t;
+          }
+        }
+      }
+    }
+  }
+
+  /** Replica r of R takes rows [r·n/R, (r+1)·n/R) of a batch of n. */
+  static int shardStart(int n, int replicas, int r) {
+    return (int) ((long) r * n / replicas);
+  }
+
+  /** The order of epoch {@code epoch}: identity, or a Fisher–Yates shuffle seeded by (seed, epoch). */
+  static int[] order(int n, long seed, int epoch, boolean shuffle) {
+    return dev.tfgraph.graph.data.ImageStream.order(n, seed, epoch, shuffle);   // a streamed folder's file order is the same
+  }
+}

@@ -1,0 +1,36 @@
+package dev.tfgraph.graph.train;
+
+import dev.tfgraph.graph.callbacks.EarlyStopping;
+import dev.tfgraph.graph.callbacks.HistoryFile;
+import dev.tfgraph.graph.callbacks.LearningRateScheduler;
+import dev.tfgraph.graph.callbacks.ModelCheckpoint;
+import dev.tfgraph.graph.callbacks.ProgressLogger;
+import dev.tfgraph.graph.callbacks.TensorBoard;
+import dev.tfgraph.graph.callbacks.TerminateOnNaN;
+import dev.tfgraph.graph.callbacks.TrainingListener;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The listeners of a run, in the order the loop calls them. */
+public final class Listeners {
+  private Listeners() {}
+
+  /**
+   * The NaN check; the options' learning-rate schedule; the user's listeners
+   * ({@code TrainOptions.listeners}); progress (with {@code progress}); TensorBoard (with
+   * {@code logDir}); early stopping's monitor (with a validation split); checkpoints (with
+   * {@code checkpointDir}); the history file (with {@code history}), after the epoch's checkpoint.
+   */
+  public static List<TrainingListener> of(TrainOptions o) {
+    List<TrainingListener> all = new ArrayList<>();
+    all.add(new TerminateOnNaN(o.checkpointDir));
+    all.add(new LearningRateScheduler(o.schedule()));
+    all.addAll(o.listeners);
+    if (o.progress) all.add(new ProgressLogger());
+    if (o.logDir != null) all.add(new TensorBoard(o.logDir));
+    if (o.validationSplit > 0) all.add(new EarlyStopping(o.patience));
+    if (o.checkpointDir != null) all.add(new ModelCheckpoint(o.checkpointDir));
+    if (o.history != null) all.add(new HistoryFile(o.history));
+    return all;
+  }
+}

@@ -1,0 +1,93 @@
+package dev.tfgraph.graph.train;
+
+import dev.tfgraph.graph.Activations;
+import dev.tfgraph.graph.Loss;
+import dev.tfgraph.graph.Metric;
+import dev.tfgraph.graph.runtime.ModelGraph;
+import dev.tfgraph.graph.runtime.ModelRuntime;
+import java.util.ArrayList;
+import java.util.List;
+import org.tensorflow.Operand;
+import org.tensorflow.Operation;
+import org.tensorflow.Output;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
+import org.tensorflow.types.family.TNumber;
+
+/**
+ * What training minimises, as ops: the {@link Loss} averaged over the batch (on the logits before
+ * a final softmax or sigmoid when the loss takes them) plus the model's regularization; each
+ * {@link Metric}'s mean over the batch, in the run's metric order; and the loss's
+ * gradient for each trainable weight (as {@code addGradients} gives it). It also names the feeds
+ * of one step: per shard (one per replica; one in a single process) a placeholder per model input
+ * and the targets (int32 labels, or floats of the output's shape); {@code exampleCount} (the batch
+ * size, fed when not null); and the state updates to run with each step (BatchNormalization's
+ * moving averages).
+ */
+public record Objective(List<List<Placeholder<? extends TNumber>>> inputs, List<Placeholder<?>> labels,
+    Placeholder<? extends TNumber> exampleCount, Operand<? extends TNumber> loss, List<Operand<? extends TNumber>> metrics,
+    List<Output<?>> gradients, List<Operation> updates) {
+
+  /** One process: one training pass on the model's inputs; loss = mean(per-example loss) + reg. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public static Objective single(ModelGraph mg, Output<?>[] weights, Loss lossFn, List<Metric> metrics) {
+    Ops tf = mg.tf();
+    ModelGraph.TrainingPass pass = mg.addTrainingPass(tf, mg.inputs(), mg.stepSeed(), lossFn.logitsOf());
+    Placeholder y = targets(tf.withName("labels"), mg, lossFn);
+    Operand ce = tf.math.mean(lossFn.perExample(tf, (Operand) pass.output(), y, pass.logits()), tf.constant(0));
+    Operand reg = pass.regularization();
+    Operand loss = tf.withName("loss").identity(reg == null ? ce : tf.math.add(ce, reg));
+    List<Operand<? extends TNumber>> ms = new ArrayList<>();
+    Operand shown = shown(tf, mg, pass, lossFn);
+    for (Metric m : metrics) {
+      ms.add(tf.withName(metricOpName(m)).math.mean(m.perExample(tf, shown, y, mg.endsIn(lossFn.logitsOf())), tf.constant(0)));
+    }
+    return new Objective(List.of(List.copyOf(mg.inputs())), List.of(y), null, loss, List.copyOf(ms),
+        List.of(mg.graph().addGradients(loss.asOutput(), weights)), pass.updates());
+  }
+
+  /** The targets' placeholder: int32 labels [batch] for a sparse loss, else the output's shape in the model's dtype. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public static Placeholder<?> targets(Ops named, ModelGraph mg, Loss lossFn) {
+    if (lossFn.sparse()) return named.placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
+    return named.placeholder((Class) mg.type(), Placeholder.shape(mg.model().outputShape()));
+  }
+
+  /**
+   * The outputs metrics see: the model's outputs as it outputs them (the final activation the
+   * loss left out is applied again, one small op), so that a metric has the same inputs in
+   * training as in evaluation.
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public static Operand<? extends TNumber> shown(Ops tf, ModelGraph mg, ModelGraph.TrainingPass pass, Loss lossFn) {
+    return pass.logits() ? Activations.apply(tf, lossFn.logitsOf(), (Operand) pass.output()) : pass.output();
+  }
+
+  /** The op name of a metric's batch mean: metric_ and its name in [A-Za-z0-9_.-] (a user's name may hold others). */
+  public static String metricOpName(Metric m) {
+    return "metric_" + m.name().replaceAll("[^A-Za-z0-9_.-]", "_");
+  }
+
+  /** The same handles in {@code mg}'s graph after {@link ModelRuntime#relocate}; gradients are not carried. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public Objective relocated(ModelGraph mg) {
+    List<List<Placeholder<? extends TNumber>>> xs = new ArrayList<>();
+    for (List<Placeholder<? extends TNumber>> shard : inputs) {
+      List<Placeholder<? extends TNumber>> s = new ArrayList<>();
+      for (Placeholder<? extends TNumber> p : shard) s.add(new Placeholder<>(mg.graph().operation(p.op().name())));
+      xs.add(List.copyOf(s));
+    }
+    List<Placeholder<?>> ys = new ArrayList<>();
+    for (Placeholder<?> p : labels) ys.add(new Placeholder<>(mg.graph().operation(p.op().name())));
+    Placeholder count = exampleCount == null ? null : new Placeholder<>(mg.graph().operation(exampleCount.op().name()));
+    List<Operation> us = new ArrayList<>();
+    for (Operation u : updates) us.add(mg.graph().operation(u.name()));
+    List<Operand<? extends TNumber>> ms = new ArrayList<>();
+    for (Operand m : metrics) ms.add(mg.same(m));
+    return new Objective(List.copyOf(xs), List.copyOf(ys), count, mg.same((Operand) loss), List.copyOf(ms), List.of(),
+        List.copyOf(us));
+  }
+}
