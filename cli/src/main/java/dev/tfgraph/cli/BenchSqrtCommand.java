@@ -3,7 +3,7 @@ package dev.tfgraph.cli;
 import dev.tfgraph.graph.CallContext;
 import dev.tfgraph.graph.Shapes;
 import dev.tfgraph.graph.runtime.Tensors;
-import dev.tfgraph.layers.MatrixSqrt;
+import dev.tfgraph.layers.bilinear.MatrixSqrt;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

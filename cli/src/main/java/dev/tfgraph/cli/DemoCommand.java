@@ -10,7 +10,7 @@ import dev.tfgraph.graph.train.TrainResult;
 import dev.tfgraph.graph.train.Trainer;
 import dev.tfgraph.graph.data.Dataset;
 import dev.tfgraph.graph.io.NpyArray;
-import dev.tfgraph.layers.Models;
+import dev.tfgraph.layers.models.Models;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
         "SavedModel, reloads it and checks parity with the in-process model on the test set."})
 public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--model", description = "built-in model (default ${DEFAULT-VALUE})") String name = "ib-cnn";
-  @Option(names = "--sqrt", description = "ib-cnn's square root (default ${DEFAULT-VALUE})") String sqrt = dev.tfgraph.layers.MatrixSqrt.DEFAULT_METHOD;
+  @Option(names = "--sqrt", description = "ib-cnn's square root (default ${DEFAULT-VALUE})") String sqrt = dev.tfgraph.layers.bilinear.MatrixSqrt.DEFAULT_METHOD;
   @Option(names = "--epochs", converter = Ranges.Positive.class, description = "passes over the training data, >= 1 (default ${DEFAULT-VALUE})") int epochs = 3;
   @Option(names = "--batch-size", converter = Ranges.Positive.class, description = "examples per training step, >= 1 (default ${DEFAULT-VALUE})") int batchSize = 64;
   @Option(names = "--out", description = "export base folder (default ${DEFAULT-VALUE})") Path out = Path.of("out", "main-job");

@@ -4,8 +4,8 @@ import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.model.Model;
 import dev.tfgraph.graph.io.Npz;
 import dev.tfgraph.graph.io.NpyArray;
-import dev.tfgraph.layers.MatrixSqrt;
-import dev.tfgraph.layers.Models;
+import dev.tfgraph.layers.bilinear.MatrixSqrt;
+import dev.tfgraph.layers.models.Models;
 import java.nio.file.Path;
 import java.util.Map;
 import picocli.CommandLine.Option;
@@ -64,7 +64,7 @@ public final class ModelOptions {
   Path weights;
 
   @Option(names = "--sqrt", paramLabel = "METHOD", description = "ib-cnn, ib-vgg16, ib-resnet50: the matrix square root of bilinear pooling: svd, eigh, newton_schulz (default ${DEFAULT-VALUE})")
-  String sqrt = dev.tfgraph.layers.MatrixSqrt.DEFAULT_METHOD;
+  String sqrt = dev.tfgraph.layers.bilinear.MatrixSqrt.DEFAULT_METHOD;
 
   @Option(names = "--taylor-order", paramLabel = "P", converter = Ranges.TaylorOrder.class, description = "taylor-cnn's expansion order, in [0, 10] (default ${DEFAULT-VALUE})")
   int taylorOrder = Models.DEFAULT_TAYLOR_ORDER;
@@ -183,7 +183,7 @@ public final class ModelOptions {
       return null;
     }
     Map<String, NpyArray> w = new java.util.LinkedHashMap<>(dev.tfgraph.graph.runtime.ModelRuntime.initialValues(m, seed));
-    w.putAll(dev.tfgraph.layers.KerasH5.read(backboneWeights, m, Models.backboneLayers(name)));
+    w.putAll(dev.tfgraph.layers.h5.KerasH5.read(backboneWeights, m, Models.backboneLayers(name)));
     return w;
   }
 

@@ -13,7 +13,7 @@ import dev.tfgraph.graph.runtime.ModelRuntime;
 import dev.tfgraph.graph.io.Npy;
 import dev.tfgraph.graph.io.NpyArray;
 import dev.tfgraph.graph.io.Npz;
-import dev.tfgraph.layers.Models;
+import dev.tfgraph.layers.models.Models;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

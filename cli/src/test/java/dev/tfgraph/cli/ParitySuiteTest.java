@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tfgraph.graph.io.Npz;
 import dev.tfgraph.graph.io.NpyArray;
-import dev.tfgraph.layers.Models;
+import dev.tfgraph.layers.models.Models;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tfgraph.cli.MainTest.Run;
 import dev.tfgraph.graph.io.NpyArray;
 import dev.tfgraph.graph.io.Npz;
-import dev.tfgraph.layers.Models;
+import dev.tfgraph.layers.models.Models;
 import io.jhdf.HdfFile;
 import io.jhdf.WritableHdfFile;
 import io.jhdf.api.WritableGroup;

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tfgraph.graph.model.Functional;
 import dev.tfgraph.graph.model.Model;
-import dev.tfgraph.layers.Models;
+import dev.tfgraph.layers.models.Models;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

@@ -50,7 +50,7 @@ class SwishTest {
   /** The user's optimizer, chosen by name: one step moves every weight by exactly lr against its gradient's sign (or not at all). */
   @Test
   void signSgdMovesEachWeightByTheLearningRate() {
-    Model m = Model.builder("lin", "x", 3).add(new dev.tfgraph.layers.Dense("fc", 2, "softmax")).build();
+    Model m = Model.builder("lin", "x", 3).add(new dev.tfgraph.layers.core.Dense("fc", 2, "softmax")).build();
     dev.tfgraph.graph.train.TrainOptions o = new dev.tfgraph.graph.train.TrainOptions();
     o.optimizer = dev.tfgraph.graph.optim.Optimizer.Config.of("sign_sgd", 0.25);
     o.maxSteps = 1;

@@ -1,5 +1,7 @@
 package dev.tfgraph.layers;
 
+import dev.tfgraph.layers.core.Activation;
+import dev.tfgraph.layers.core.Dense;
 import org.junit.jupiter.api.Test;
 
 class ActivationTest {

@@ -1,5 +1,6 @@
 package dev.tfgraph.layers;
 
+import dev.tfgraph.layers.bilinear.BilinearPooling;
 import org.junit.jupiter.api.Test;
 
 class BilinearPoolingTest {

@@ -1,5 +1,6 @@
 package dev.tfgraph.layers;
 
+import dev.tfgraph.layers.core.Dense;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.tfgraph.graph.Layer;

@@ -1,5 +1,6 @@
 package dev.tfgraph.layers;
 
+import dev.tfgraph.layers.convolutional.DepthwiseConv2D;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.tfgraph.graph.Layer;

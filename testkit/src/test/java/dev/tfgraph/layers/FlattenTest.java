@@ -1,5 +1,6 @@
 package dev.tfgraph.layers;
 
+import dev.tfgraph.layers.reshaping.Flatten;
 import org.junit.jupiter.api.Test;
 
 class FlattenTest {

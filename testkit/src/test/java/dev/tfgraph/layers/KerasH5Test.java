@@ -1,5 +1,8 @@
 package dev.tfgraph.layers;
 
+import dev.tfgraph.layers.h5.KerasH5;
+import dev.tfgraph.layers.models.Models;
+import dev.tfgraph.layers.preprocessing.ImagePreprocessing;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,5 +1,7 @@
 package dev.tfgraph.layers;
 
+import dev.tfgraph.layers.convolutional.Conv2D;
+import dev.tfgraph.layers.normalization.BatchNormalization;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.tfgraph.graph.WeightSpec;

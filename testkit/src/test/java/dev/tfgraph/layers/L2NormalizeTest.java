@@ -1,5 +1,6 @@
 package dev.tfgraph.layers;
 
+import dev.tfgraph.layers.bilinear.L2Normalize;
 import org.junit.jupiter.api.Test;
 
 class L2NormalizeTest {

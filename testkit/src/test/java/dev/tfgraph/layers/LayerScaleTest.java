@@ -1,5 +1,6 @@
 package dev.tfgraph.layers;
 
+import dev.tfgraph.layers.core.LayerScale;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

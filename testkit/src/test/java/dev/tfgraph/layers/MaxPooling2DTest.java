@@ -1,5 +1,7 @@
 package dev.tfgraph.layers;
 
+import dev.tfgraph.layers.core.ReLU;
+import dev.tfgraph.layers.pooling.MaxPooling2D;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import dev.tfgraph.testkit.LayerGraph;

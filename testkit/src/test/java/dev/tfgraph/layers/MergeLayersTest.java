@@ -1,5 +1,11 @@
 package dev.tfgraph.layers;
 
+import dev.tfgraph.layers.merging.Add;
+import dev.tfgraph.layers.merging.Average;
+import dev.tfgraph.layers.merging.Concatenate;
+import dev.tfgraph.layers.merging.Maximum;
+import dev.tfgraph.layers.merging.Multiply;
+import dev.tfgraph.layers.merging.Subtract;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,7 @@
 package dev.tfgraph.layers;
 
+import dev.tfgraph.layers.core.Dense;
+import dev.tfgraph.layers.preprocessing.Normalization;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,9 @@
 package dev.tfgraph.layers;
 
+import dev.tfgraph.layers.core.Dense;
+import dev.tfgraph.layers.preprocessing.RandomCrop;
+import dev.tfgraph.layers.preprocessing.RandomFlip;
+import dev.tfgraph.layers.reshaping.Flatten;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

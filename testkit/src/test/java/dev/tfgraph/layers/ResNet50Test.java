@@ -1,5 +1,16 @@
 package dev.tfgraph.layers;
 
+import dev.tfgraph.layers.bilinear.BilinearPooling;
+import dev.tfgraph.layers.bilinear.L2Normalize;
+import dev.tfgraph.layers.bilinear.MatrixSqrt;
+import dev.tfgraph.layers.bilinear.SignedSqrt;
+import dev.tfgraph.layers.convolutional.Conv2D;
+import dev.tfgraph.layers.core.Dense;
+import dev.tfgraph.layers.h5.KerasH5;
+import dev.tfgraph.layers.models.Models;
+import dev.tfgraph.layers.normalization.BatchNormalization;
+import dev.tfgraph.layers.preprocessing.ImagePreprocessing;
+import dev.tfgraph.layers.reshaping.Flatten;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

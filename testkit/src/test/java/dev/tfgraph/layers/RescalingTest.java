@@ -1,5 +1,6 @@
 package dev.tfgraph.layers;
 
+import dev.tfgraph.layers.preprocessing.Rescaling;
 import dev.tfgraph.testkit.LayerCheck;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,15 @@
 package dev.tfgraph.layers;
 
+import dev.tfgraph.layers.bilinear.BilinearPooling;
+import dev.tfgraph.layers.bilinear.L2Normalize;
+import dev.tfgraph.layers.bilinear.MatrixSqrt;
+import dev.tfgraph.layers.bilinear.SignedSqrt;
+import dev.tfgraph.layers.convolutional.Conv2D;
+import dev.tfgraph.layers.core.Dense;
+import dev.tfgraph.layers.prototype.PrototypeKernel;
+import dev.tfgraph.layers.reshaping.Flatten;
+import dev.tfgraph.layers.softexp.SoftExponential;
+import dev.tfgraph.layers.taylor.TaylorExpansion;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

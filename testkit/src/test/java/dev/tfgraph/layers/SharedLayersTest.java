@@ -1,5 +1,10 @@
 package dev.tfgraph.layers;
 
+import dev.tfgraph.layers.core.Activation;
+import dev.tfgraph.layers.core.Dense;
+import dev.tfgraph.layers.merging.Add;
+import dev.tfgraph.layers.merging.Concatenate;
+import dev.tfgraph.layers.merging.Subtract;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -1,5 +1,8 @@
 package dev.tfgraph.layers;
 
+import dev.tfgraph.layers.core.Dense;
+import dev.tfgraph.layers.preprocessing.Normalization;
+import dev.tfgraph.layers.reshaping.Flatten;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,5 +1,6 @@
 package dev.tfgraph.layers;
 
+import dev.tfgraph.layers.taylor.TaylorExpansion;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import dev.tfgraph.graph.Shapes;

@@ -1,5 +1,11 @@
 package dev.tfgraph.layers;
 
+import dev.tfgraph.layers.convolutional.Conv2D;
+import dev.tfgraph.layers.core.Dense;
+import dev.tfgraph.layers.core.Dropout;
+import dev.tfgraph.layers.normalization.BatchNormalization;
+import dev.tfgraph.layers.pooling.MaxPooling2D;
+import dev.tfgraph.layers.reshaping.Flatten;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

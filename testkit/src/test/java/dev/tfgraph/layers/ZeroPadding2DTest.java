@@ -1,5 +1,6 @@
 package dev.tfgraph.layers;
 
+import dev.tfgraph.layers.reshaping.ZeroPadding2D;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.tfgraph.testkit.LayerCheck;

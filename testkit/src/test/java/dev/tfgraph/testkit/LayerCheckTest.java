@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tfgraph.graph.CallContext;
 import dev.tfgraph.graph.Layer;
-import dev.tfgraph.layers.Dense;
-import dev.tfgraph.layers.SoftExponential;
+import dev.tfgraph.layers.core.Dense;
+import dev.tfgraph.layers.softexp.SoftExponential;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Operand;
@@ -97,7 +97,7 @@ class LayerCheckTest {
       assertEquals(0.0, grads.get("x1")[2], 0.0, "the layer claims no gradient through x1");
       assertEquals(2 * 0.5, fd, 1e-6, "finite differences see x0·g");
     }
-    LayerCheck.ofInputs(new dev.tfgraph.layers.Multiply("mul"), new long[] {3}, new long[] {3}).gradients();   // the true Multiply passes
+    LayerCheck.ofInputs(new dev.tfgraph.layers.merging.Multiply("mul"), new long[] {3}, new long[] {3}).gradients();   // the true Multiply passes
   }
 
   @Test

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.io.BoundedJson;
 import dev.tfgraph.graph.io.IoErrors;
-import dev.tfgraph.layers.KerasH5;
+import dev.tfgraph.layers.h5.KerasH5;
 import io.jhdf.HdfFile;
 import io.jhdf.api.Attribute;
 import java.io.IOException;

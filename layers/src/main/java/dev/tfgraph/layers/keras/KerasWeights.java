@@ -5,7 +5,7 @@ import dev.tfgraph.graph.Layer;
 import dev.tfgraph.graph.model.Model;
 import dev.tfgraph.graph.WeightSpec;
 import dev.tfgraph.graph.io.NpyArray;
-import dev.tfgraph.layers.KerasH5;
+import dev.tfgraph.layers.h5.KerasH5;
 import io.jhdf.HdfFile;
 import io.jhdf.api.Attribute;
 import io.jhdf.api.Dataset;

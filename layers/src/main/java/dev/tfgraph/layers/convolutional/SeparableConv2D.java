@@ -1,0 +1,100 @@
+package dev.tfgraph.layers.convolutional;
+
+import dev.tfgraph.graph.Activated;
+import dev.tfgraph.graph.Activations;
+import dev.tfgraph.graph.CallContext;
+import dev.tfgraph.graph.Checks;
+import dev.tfgraph.graph.ConfigReader;
+import dev.tfgraph.graph.Initializer;
+import dev.tfgraph.graph.Layer;
+import dev.tfgraph.graph.Shapes;
+import dev.tfgraph.graph.WeightSpec;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.family.TNumber;
+
+/**
+ * Depthwise separable 2-D convolution, NHWC (Keras' SeparableConv2D): a depthwise convolution
+ * (depthwise_kernel [kh, kw, c_in, dm], as {@link DepthwiseConv2D}), then a 1×1 convolution
+ * (pointwise_kernel [1, 1, c_in·dm, filters]), then bias [filters] and the activation.
+ */
+public final class SeparableConv2D extends Layer implements Activated {
+  private final int filters;
+  private final DepthwiseConv2D.Window window;
+  private final int depthMultiplier;
+  private final String activation;
+  private final boolean useBias;
+  private WeightSpec depthwiseKernel;
+  private WeightSpec pointwiseKernel;
+  private WeightSpec bias;
+
+  public SeparableConv2D(String name, int filters, int[] kernelSize, int[] strides, String padding, int depthMultiplier,
+      int[] dilationRate, String activation, boolean useBias, boolean trainable) {
+    super(name, trainable);
+    this.filters = Checks.between(where(), "filters", filters, 1, Checks.MAX_UNITS);
+    this.window = new DepthwiseConv2D.Window(where(), kernelSize, strides, padding, dilationRate);
+    this.depthMultiplier = Checks.between(where(), "depth_multiplier", depthMultiplier, 1, Checks.MAX_UNITS);
+    this.activation = Activations.check(where(), activation);
+    this.useBias = useBias;
+  }
+
+  @Override public String type() { return "SeparableConv2D"; }
+  @Override public String activation() { return activation; }
+
+  /** Reads this layer's keys from a spec, with DepthwiseConv2D's defaults; registered in {@code Layers}. */
+  public static SeparableConv2D parse(ConfigReader c, String name, boolean trainable) {
+    int s = DepthwiseConv2D.DEFAULT_STRIDE, d = DepthwiseConv2D.DEFAULT_DILATION;
+    return new SeparableConv2D(name, c.integer("filters", null), c.pair("kernel_size", null), c.pair("strides", new int[] {s, s}),
+        c.string("padding", DepthwiseConv2D.DEFAULT_PADDING), c.integer("depth_multiplier", DepthwiseConv2D.DEFAULT_DEPTH_MULTIPLIER),
+        c.pair("dilation_rate", new int[] {d, d}), c.string("activation", DepthwiseConv2D.DEFAULT_ACTIVATION),
+        c.bool("use_bias", DepthwiseConv2D.DEFAULT_USE_BIAS), trainable);
+  }
+
+  @Override
+  protected void writeConfig(Map<String, Object> out) {
+    out.put("filters", filters);
+    out.put("kernel_size", window.kernelSize.clone());
+    out.put("strides", window.strides.clone());
+    out.put("padding", window.padding);
+    out.put("depth_multiplier", depthMultiplier);
+    out.put("dilation_rate", window.dilationRate.clone());
+    out.put("activation", activation);
+    out.put("use_bias", useBias);
+  }
+
+  @Override
+  protected Shape computeBuild(Shape input) {
+    requireRank(input, 4, "[batch, height, width, channels]");
+    long[] hw = window.outputSize(where(), input);
+    long middle = Math.multiplyExact(input.get(3), depthMultiplier);
+    Checks.activation(where(), "depthwise output", new long[] {hw[0], hw[1], middle}, "depth_multiplier, or raise strides");
+    Checks.activation(where(), "output", new long[] {hw[0], hw[1], filters}, "filters, or raise strides");
+    depthwiseKernel = addWeight("depthwise_kernel", new long[] {window.kernelSize[0], window.kernelSize[1], input.get(3),
+        depthMultiplier}, true, Initializer.glorotUniform(), "kernel_size, depth_multiplier or the input channels");
+    pointwiseKernel = addWeight("pointwise_kernel", new long[] {1, 1, middle, filters}, true, Initializer.glorotUniform(),
+        "filters, depth_multiplier or the input channels");
+    if (useBias) bias = addWeight("bias", new long[] {filters}, true, Initializer.zeros());
+    return Shapes.batchOf(hw[0], hw[1], filters);
+  }
+
+  @Override
+  public <T extends TNumber> Operand<T> callLinear(Ops tf, Operand<T> x, CallContext ctx) {
+    Operand<T> y = separable(tf, x, ctx.read(tf, depthwiseKernel, x.type()), ctx.read(tf, pointwiseKernel, x.type()), window);
+    return useBias ? tf.nn.biasAdd(y, ctx.read(tf, bias, x.type())) : y;
+  }
+
+  @Override
+  public <T extends TNumber> Operand<T> call(Ops tf, Operand<T> x, CallContext ctx) {
+    return Activations.apply(tf, activation, callLinear(tf, x, ctx));
+  }
+
+  /** z = depthwise(x, depthwise_kernel); y[b, i, j, f] = Σ_k z[b, i, j, k]·pointwise_kernel[0, 0, k, f]. */
+  static <T extends TNumber> Operand<T> separable(Ops tf, Operand<T> x, Operand<T> depthwise, Operand<T> pointwise,
+      DepthwiseConv2D.Window w) {
+    Operand<T> z = DepthwiseConv2D.depthwise(tf, x, depthwise, w);
+    return tf.nn.conv2d(z, pointwise, List.of(1L, 1L, 1L, 1L), "VALID");
+  }
+}

@@ -1,0 +1,78 @@
+package dev.tfgraph.layers.core;
+
+import dev.tfgraph.graph.BadInputException;
+import dev.tfgraph.graph.CallContext;
+import dev.tfgraph.graph.ConfigReader;
+import dev.tfgraph.graph.Layer;
+import dev.tfgraph.graph.Shapes;
+import java.util.Map;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.family.TNumber;
+
+/** Keras' Softmax layer: y = exp(x) / Σ exp(x) along {@code axis} (−1 the last; not the batch axis), any rank ≥ 2. */
+public final class Softmax extends Layer {
+  public static final int DEFAULT_AXIS = -1;
+  private final int axis;
+  private int resolved;
+  private int rank;
+
+  public Softmax(String name, int axis, boolean trainable) {
+    super(name, trainable);
+    if (axis == 0) throw new BadInputException(where() + ": axis must not be 0 (the batch axis), received 0");
+    this.axis = axis;
+  }
+
+  public Softmax(String name) {
+    this(name, DEFAULT_AXIS, true);
+  }
+
+  @Override public String type() { return "Softmax"; }
+
+  /** Reads axis (default −1); registered in {@code Layers}. */
+  public static Softmax parse(ConfigReader c, String name, boolean trainable) {
+    return new Softmax(name, c.integer("axis", DEFAULT_AXIS), trainable);
+  }
+
+  @Override
+  protected void writeConfig(Map<String, Object> out) {
+    out.put("axis", axis);
+  }
+
+  @Override
+  protected Shape computeBuild(Shape input) {
+    rank = input.numDimensions();
+    resolved = resolveAxis(where(), "axis", axis, input);
+    return input;
+  }
+
+  /**
+   * axis (negative from the end) as an index in [1, rank − 1] of the input, with a message naming
+   * the layer, the key, the accepted range and the input shape otherwise.
+   */
+  public static int resolveAxis(String where, String key, int axis, Shape input) {
+    int rank = input.numDimensions();
+    int a = axis < 0 ? rank + axis : axis;
+    if (a < 1 || a >= rank) {
+      throw new BadInputException(where + ": " + key + " " + axis + " is out of range for input " + Shapes.show(input)
+          + " of rank " + rank + "; expected 1 to " + (rank - 1) + " or -1 to -" + (rank - 1) + " (not the batch axis)");
+    }
+    return a;
+  }
+
+  @Override
+  public <T extends TNumber> Operand<T> call(Ops tf, Operand<T> x, CallContext ctx) {
+    return softmax(tf, x, resolved, rank);
+  }
+
+  /** Softmax along axis a of a rank-r tensor: TF's Softmax (last axis), the axis swapped to the end and back. */
+  static <T extends TNumber> Operand<T> softmax(Ops tf, Operand<T> x, int a, int r) {
+    if (a == r - 1) return tf.nn.softmax(x);
+    int[] perm = new int[r];
+    for (int i = 0; i < r; i++) perm[i] = i;
+    perm[a] = r - 1;
+    perm[r - 1] = a;
+    return tf.linalg.transpose(tf.nn.softmax(tf.linalg.transpose(x, tf.constant(perm))), tf.constant(perm));
+  }
+}

@@ -1,0 +1,43 @@
+package dev.tfgraph.layers.merging;
+
+import dev.tfgraph.graph.CallContext;
+import dev.tfgraph.graph.ConfigReader;
+import dev.tfgraph.graph.MergeLayer;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.family.TNumber;
+
+/** y = max(x_0, x_1, ...), elementwise over two or more inbound tensors that broadcast as {@link MergeLayer} says (Keras' Maximum). */
+public final class Maximum extends MergeLayer {
+  public Maximum(String name, boolean trainable) {
+    super(name, trainable);
+  }
+
+  public Maximum(String name) {
+    this(name, true);
+  }
+
+  @Override public String type() { return "Maximum"; }
+
+  /** Maximum has no keys of its own; registered in {@code Layers}. */
+  public static Maximum parse(ConfigReader c, String name, boolean trainable) {
+    return new Maximum(name, trainable);
+  }
+
+  @Override
+  protected void writeConfig(Map<String, Object> out) {}
+
+  @Override
+  public <T extends TNumber> Operand<T> call(Ops tf, List<Operand<T>> inputs, CallContext ctx) {
+    return max(tf, aligned(tf, inputs));
+  }
+
+  /** max_i x_i, left to right (a tie passes the gradient to the earlier input, TF's Maximum rule). */
+  static <T extends TNumber> Operand<T> max(Ops tf, List<Operand<T>> xs) {
+    Operand<T> y = xs.get(0);
+    for (int i = 1; i < xs.size(); i++) y = tf.math.maximum(y, xs.get(i));
+    return y;
+  }
+}

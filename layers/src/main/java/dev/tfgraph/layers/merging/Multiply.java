@@ -1,0 +1,46 @@
+package dev.tfgraph.layers.merging;
+
+import dev.tfgraph.graph.CallContext;
+import dev.tfgraph.graph.ConfigReader;
+import dev.tfgraph.graph.MergeLayer;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.family.TNumber;
+
+/**
+ * y = x_0 · x_1 · ..., elementwise over two or more inbound tensors that broadcast as {@link MergeLayer}
+ * says (Keras' Multiply; e.g. squeeze-and-excitation's [b, h, w, C] · [b, 1, 1, C]).
+ */
+public final class Multiply extends MergeLayer {
+  public Multiply(String name, boolean trainable) {
+    super(name, trainable);
+  }
+
+  public Multiply(String name) {
+    this(name, true);
+  }
+
+  @Override public String type() { return "Multiply"; }
+
+  /** Multiply has no keys of its own; registered in {@code Layers}. */
+  public static Multiply parse(ConfigReader c, String name, boolean trainable) {
+    return new Multiply(name, trainable);
+  }
+
+  @Override
+  protected void writeConfig(Map<String, Object> out) {}
+
+  @Override
+  public <T extends TNumber> Operand<T> call(Ops tf, List<Operand<T>> inputs, CallContext ctx) {
+    return product(tf, aligned(tf, inputs));
+  }
+
+  /** Π x_i, left to right. */
+  static <T extends TNumber> Operand<T> product(Ops tf, List<Operand<T>> xs) {
+    Operand<T> y = xs.get(0);
+    for (int i = 1; i < xs.size(); i++) y = tf.math.mul(y, xs.get(i));
+    return y;
+  }
+}

@@ -1,0 +1,72 @@
+package dev.tfgraph.layers.reshaping;
+
+import dev.tfgraph.graph.CallContext;
+import dev.tfgraph.graph.Checks;
+import dev.tfgraph.graph.ConfigReader;
+import dev.tfgraph.graph.Layer;
+import dev.tfgraph.graph.Shapes;
+import java.util.Map;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.family.TNumber;
+
+/**
+ * Zeros around each image, NHWC: [batch, H, W, C] to [batch, top + H + bottom, left + W + right, C].
+ * padding is read as Keras reads it (an int n, [h, w], or [[top, bottom], [left, right]]) and always
+ * written back in the canonical [[top, bottom], [left, right]] form, which parses to the same layer.
+ */
+public final class ZeroPadding2D extends Layer {
+  public static final int DEFAULT_PADDING = 1;
+  private final int[][] padding;   // {{top, bottom}, {left, right}}
+
+  public ZeroPadding2D(String name, int[][] padding, boolean trainable) {
+    super(name, trainable);
+    this.padding = check(where(), padding);
+  }
+
+  public ZeroPadding2D(String name, int pad) {
+    this(name, new int[][] {{pad, pad}, {pad, pad}}, true);
+  }
+
+  private static int[][] check(String where, int[][] p) {
+    String expected = "[[top, bottom], [left, right]] of integers in [0, " + Checks.MAX_WINDOW + "]";
+    if (p == null || p.length != 2 || p[0] == null || p[1] == null || p[0].length != 2 || p[1].length != 2) {
+      throw Checks.error(where, "padding", expected, p);
+    }
+    for (int[] side : p) {
+      for (int v : side) if (v < 0 || v > Checks.MAX_WINDOW) throw Checks.error(where, "padding", expected, p);
+    }
+    return new int[][] {p[0].clone(), p[1].clone()};
+  }
+
+  @Override public String type() { return "ZeroPadding2D"; }
+
+  /** Reads this layer's keys from a spec, with the defaults above; registered in {@code Layers}. */
+  public static ZeroPadding2D parse(ConfigReader c, String name, boolean trainable) {
+    return new ZeroPadding2D(name, c.pairOfPairs("padding", DEFAULT_PADDING), trainable);
+  }
+
+  @Override
+  protected void writeConfig(Map<String, Object> out) {
+    out.put("padding", new int[][] {padding[0].clone(), padding[1].clone()});
+  }
+
+  @Override
+  protected Shape computeBuild(Shape input) {
+    requireRank(input, 4, "[batch, height, width, channels]");
+    return Shapes.batchOf(input.get(1) + padding[0][0] + padding[0][1], input.get(2) + padding[1][0] + padding[1][1],
+        input.get(3));
+  }
+
+  @Override
+  public <T extends TNumber> Operand<T> call(Ops tf, Operand<T> x, CallContext ctx) {
+    return zeroPad(tf, x, padding);
+  }
+
+  /** y[b, top + i, left + j, c] = x[b, i, j, c]; zeros elsewhere. */
+  static <T extends TNumber> Operand<T> zeroPad(Ops tf, Operand<T> x, int[][] p) {
+    int[][] paddings = {{0, 0}, {p[0][0], p[0][1]}, {p[1][0], p[1][1]}, {0, 0}};
+    return tf.pad(x, tf.constant(paddings), tf.constantOfSameType(x, 0));
+  }
+}
