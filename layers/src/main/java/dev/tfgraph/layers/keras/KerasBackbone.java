@@ -46,9 +46,9 @@ public final class KerasBackbone {
 
   /**
    * The part of {@code m} that computes layer {@code name} (a tfgraph name, or a Keras name that the import
-   * renamed): that layer, its ancestors and the layers they share weights with, with {@code name} as output, the
-   * layers' trainable flags kept. Refused in one line: a name that is no layer (naming a few near ones), an input,
-   * a layer whose output is not rank 4.
+   * renamed): that layer and its ancestors, with {@code name} as output, the layers' trainable flags kept. Refused in
+   * one line: a name that is no layer (naming a few near ones), an input, a layer whose output is not rank 4, a layer
+   * that depends on a later call of a shared layer without its first call (which holds the weights).
    *
    * @param option the option that named the layer (snake_case), for messages
    */
@@ -73,6 +73,14 @@ public final class KerasBackbone {
           + " the model's pooling and flattening");
     }
     Set<String> keep = ancestors(m, layer);
+    for (String n : keep) {
+      String shared = inputs.contains(n) ? null : m.shares(n);
+      if (shared != null && !keep.contains(shared)) {
+        throw new BadInputException(option + " " + name + ": it depends on " + n + ", a later call of the shared layer " + shared
+            + ", whose weights belong to a call that " + name + " does not depend on; expected a layer after the first call of "
+            + shared);
+      }
+    }
     ObjectNode spec = spec(m);
     ArrayNode layers = JSON.createArrayNode(), ins = JSON.createArrayNode();
     for (JsonNode l : spec.path("layers")) if (keep.contains(l.path("name").asText())) layers.add(l);
@@ -124,7 +132,7 @@ public final class KerasBackbone {
     return out;
   }
 
-  /** {@code layer}, every layer it depends on, the layers any of them shares weights with, and the inputs they take. */
+  /** {@code layer}, every layer it depends on, and the inputs they take. */
   private static Set<String> ancestors(Model m, String layer) {
     Set<String> keep = new HashSet<>();
     Set<String> inputs = new HashSet<>();
@@ -134,8 +142,6 @@ public final class KerasBackbone {
       String n = todo.pop();
       if (!keep.add(n) || inputs.contains(n)) continue;
       todo.addAll(m.inbound(n));
-      String shared = m.shares(n);
-      if (shared != null) todo.add(shared);
     }
     return keep;
   }
