@@ -208,6 +208,7 @@ public final class TrainCommand implements Callable<Integer> {
     out.put("model", m.name());
     if (model.spec != null) out.put("spec", model.spec.toString());
     if (keras != null) out.put("keras_file", keras.toString());
+    if (cutAt != null) out.put("cut_at", cutAt);
     out.put("epochs", r.history().size());
     out.put("steps", r.steps());
     out.put("seconds", Json.num(r.seconds(), 3));

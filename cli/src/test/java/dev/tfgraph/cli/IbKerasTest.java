@@ -47,6 +47,7 @@ class IbKerasTest {
     assertEquals(0, r.code(), r.err());
     String loss = r.out().replaceAll("(?s).*\"train_loss\":([^,]+),.*", "$1").strip();
     assertTrue(Double.isFinite(Double.parseDouble(loss)), r.out());
+    assertTrue(r.out().contains("\"model\":\"ib-keras\"") && r.out().contains("\"cut_at\":\"bn_plain\""), r.out());
     return Npz.read(w);
   }
 

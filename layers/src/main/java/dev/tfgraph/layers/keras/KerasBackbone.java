@@ -53,15 +53,17 @@ public final class KerasBackbone {
    * @param option the option that named the layer (snake_case), for messages
    */
   public static Model cut(Model m, List<KerasModel.Rename> renames, String name, String option) {
-    String layer = name;
-    for (KerasModel.Rename r : renames) if (r.kind().equals("layer") && r.keras().equals(name)) layer = r.tfgraph();
     Set<String> inputs = new HashSet<>();
     m.inputs().forEach(i -> inputs.add(i.name()));
+    List<String> names = m.layers().stream().map(Layer::name).toList();
+    String layer = name;
+    if (!names.contains(name) && !inputs.contains(name)) {   // a tfgraph name first, else a Keras name the import renamed
+      for (KerasModel.Rename r : renames) if (r.kind().equals("layer") && r.keras().equals(name)) layer = r.tfgraph();
+    }
     if (inputs.contains(layer)) {
       throw new BadInputException(option + " " + name + " is an input of " + m.name() + "; expected a layer whose output is a feature"
           + " map [batch, height, width, channels], e.g. a late convolution's or activation's");
     }
-    List<String> names = m.layers().stream().map(Layer::name).toList();
     if (!names.contains(layer)) {
       throw new BadInputException(option + ": no layer named " + name + " in " + m.name() + "; the nearest names: "
           + String.join(", ", nearest(name, names, 5)) + " (of " + names.size() + " layers)");
