@@ -17,14 +17,14 @@ public final class ModelOptions {
 
   /** Which built-in models each model option applies to (an option given for another model, or with --spec, is an error). */
   private static final Map<String, java.util.List<String>> APPLIES = Map.of(
-      "--sqrt", java.util.List.of("ib-cnn", "ib-vgg16", "ib-resnet50"),
+      "--sqrt", java.util.List.of("ib-cnn", "ib-vgg16", "ib-resnet50", IbKeras.NAME),
       "--taylor-order", java.util.List.of("taylor-cnn"),
       "--prototypes-per-class", java.util.List.of("prototype-net"),
       "--backbone-weights", java.util.List.of("ib-vgg16", "ib-resnet50"),
-      "--freeze", java.util.List.of("ib-vgg16", "ib-resnet50"),
-      "--no-freeze", java.util.List.of("ib-vgg16", "ib-resnet50"),
+      "--freeze", java.util.List.of("ib-vgg16", "ib-resnet50", IbKeras.NAME),
+      "--no-freeze", java.util.List.of("ib-vgg16", "ib-resnet50", IbKeras.NAME),
       "--image-size", java.util.List.of("ib-vgg16", "ib-resnet50"),
-      "--classes", java.util.List.of("ib-vgg16", "ib-resnet50"),
+      "--classes", java.util.List.of("ib-vgg16", "ib-resnet50", IbKeras.NAME),
       "--reduce-channels", java.util.List.of("ib-resnet50"));
 
   /** Refuses a model option that the chosen model (or a --spec) would ignore, and weights a command would not load. */
@@ -36,7 +36,8 @@ public final class ModelOptions {
       if (e.getKey().equals("--freeze") && keras != null) continue;   // layer names of the Keras file: read in model()
       if (name == null || !e.getValue().contains(name)) {
         throw new BadInputException(e.getKey() + " applies to --model " + String.join(", ", e.getValue()) + " only, not to "
-            + (keras != null ? "--keras" : name == null ? "--spec" : "--model " + name) + (keras != null ? "" : howTo(e.getValue().get(0))));
+            + (keras != null ? "--keras" : name == null ? "--spec" : "--model " + name) + (keras != null ? ibKerasHint(e.getKey())
+            : howTo(e.getValue().get(0))));
       }
     }
     boolean loads = command.name().equals("train");
@@ -44,6 +45,13 @@ public final class ModelOptions {
       if (!loads && parsed.hasMatchedOption(w)) throw new BadInputException(w + " is read by train only, not by " + command.name());
     }
   }
+  /** What ib-keras takes instead of a built-in backbone's option. */
+  private String ibKerasHint(String option) {
+    if (!IbKeras.NAME.equals(name)) return "";
+    return option.equals("--image-size") ? "; ib-keras takes the Keras file's input size (--input-shape NAME=H,W,C gives a size it"
+        + " leaves unknown)" : option.equals("--backbone-weights") ? "; ib-keras takes its backbone's weights from the --keras file" : "";
+  }
+
   /** How to get the effect of a built-in model's option in a model of one's own. */
   private String howTo(String builtIn) {
     return name == null
@@ -53,7 +61,8 @@ public final class ModelOptions {
             + " > my.json), add or change the layer there and train with --spec my.json, or use --model " + builtIn;
   }
 
-  @Option(names = "--model", paramLabel = "NAME", description = "built-in model: ${COMPLETION-CANDIDATES}",
+  @Option(names = "--model", paramLabel = "NAME", description = "built-in model: ${COMPLETION-CANDIDATES}; train also takes ib-keras"
+      + " (with --keras FILE --cut-at NAME: the improved bilinear head on a Keras model's layers)",
       completionCandidates = Names.class)
   String name;
 
@@ -63,7 +72,7 @@ public final class ModelOptions {
   @Option(names = "--weights", paramLabel = "FILE.npz", description = "initial weights, an .npz keyed <layer>.<weight>")
   Path weights;
 
-  @Option(names = "--sqrt", paramLabel = "METHOD", description = "ib-cnn, ib-vgg16, ib-resnet50: the matrix square root of bilinear pooling: svd, eigh, newton_schulz (default ${DEFAULT-VALUE})")
+  @Option(names = "--sqrt", paramLabel = "METHOD", description = "ib-cnn, ib-vgg16, ib-resnet50, ib-keras: the matrix square root of bilinear pooling: svd, eigh, newton_schulz (default ${DEFAULT-VALUE})")
   String sqrt = dev.tfgraph.layers.bilinear.MatrixSqrt.DEFAULT_METHOD;
 
   @Option(names = "--taylor-order", paramLabel = "P", converter = Ranges.TaylorOrder.class, description = "taylor-cnn's expansion order, in [0, 10] (default ${DEFAULT-VALUE})")
@@ -78,12 +87,13 @@ public final class ModelOptions {
   Path backboneWeights;
 
   @Option(names = "--freeze", arity = "0..1", paramLabel = "NAME[,NAME...]", fallbackValue = "",
-      description = "ib-vgg16, ib-resnet50: keep the backbone out of the optimizer, and ResNet50's BatchNormalization on its "
+      description = "ib-vgg16, ib-resnet50, ib-keras: keep the backbone out of the optimizer, and its BatchNormalization on its "
           + "moving statistics (the default; --no-freeze trains it); with --keras: these layers, comma-separated (a nested "
-          + "model's name: all its layers), as Keras' trainable=False")
+          + "model's name: all its layers), as Keras' trainable=False (with ib-keras: the rest of the backbone trains)")
   String freezeNames;
 
-  @Option(names = "--no-freeze", description = "ib-vgg16, ib-resnet50: train the backbone too (from --backbone-weights, or from scratch)")
+  @Option(names = "--no-freeze", description = "ib-vgg16, ib-resnet50, ib-keras: train the backbone too (from --backbone-weights or the"
+      + " --keras file, or from scratch)")
   boolean noFreeze;
 
   /** Whether a built-in backbone stays frozen: unless --no-freeze. */
@@ -91,7 +101,7 @@ public final class ModelOptions {
 
   @Option(names = "--image-size", converter = Ranges.ImageSize.class, description = "ib-vgg16, ib-resnet50 input size, in [32, 2048] (default ${DEFAULT-VALUE})") int imageSize = 224;
 
-  @Option(names = "--classes", converter = Ranges.Classes.class, description = "ib-vgg16, ib-resnet50 classes, in [1, 100000] (default ${DEFAULT-VALUE})") int classes = 10;
+  @Option(names = "--classes", converter = Ranges.Classes.class, description = "ib-vgg16, ib-resnet50, ib-keras classes, in [1, 100000] (default ${DEFAULT-VALUE})") int classes = 10;
 
   @Option(names = "--reduce-channels", paramLabel = "N", converter = ReduceChannels.class,
       description = "ib-resnet50: filters of the 1x1 convolution that reduces conv5's 2048 channels before bilinear pooling "
@@ -121,9 +131,14 @@ public final class ModelOptions {
   String kerasFreezeTo;
   /** --preprocess of train --keras. */
   String kerasPreprocess;
+  /** --cut-at of train --model ib-keras --keras FILE, and what it built. */
+  String kerasCutAt;
+  private IbKeras.Built ibKeras;
 
   Model model() {
     if (freezeNames != null && noFreeze) throw new BadInputException("give --freeze or --no-freeze, not both");
+    IbKeras.checkPairing(command == null ? "train" : command.name(), name, keras != null, kerasCutAt);
+    boolean ib = IbKeras.NAME.equals(name);
     freeze = !noFreeze;
     if (freezeNames != null && !freezeNames.isBlank()) {
       if (keras == null) {
@@ -131,11 +146,11 @@ public final class ModelOptions {
             + " \"trainable\": false in the spec, a built-in backbone by --freeze alone");
       }
       kerasFreeze = java.util.Arrays.stream(freezeNames.split(",")).map(String::strip).filter(n -> !n.isEmpty()).toList();
-    } else if (freezeNames != null && keras != null) {
+    } else if (freezeNames != null && keras != null && !ib) {
       throw new BadInputException("--freeze with --keras takes the layers to freeze: --freeze NAME[,NAME...] (or --freeze-to NAME)");
     }
     if (keras != null) {
-      if (name != null || spec != null || weights != null) {
+      if ((name != null && !ib) || spec != null || weights != null) {
         throw new BadInputException("give either --keras FILE (which holds the weights) or --model NAME / --spec FILE with --weights FILE.npz, not both");
       }
       checkApplies();
@@ -157,6 +172,11 @@ public final class ModelOptions {
       if (!frozen.isEmpty()) {
         m = dev.tfgraph.layers.keras.KerasTraining.freeze(kerasModel, keras, frozen, kerasFreeze != null ? "--freeze" : "--freeze-to");
       }
+      if (ib) {
+        checkSqrt();
+        ibKeras = IbKeras.build(kerasModel, frozen.isEmpty() ? null : m, kerasCutAt, sqrt, classes, noFreeze, kerasFreezeTo);
+        m = ibKeras.model();
+      }
       return kerasPreprocess == null ? m : dev.tfgraph.layers.keras.KerasTraining.preprocess(m, kerasPreprocess, "--preprocess");
     }
     if (kerasFreeze != null || kerasFreezeTo != null || kerasPreprocess != null) {
@@ -166,17 +186,22 @@ public final class ModelOptions {
     if ((name == null) == (spec == null)) throw new BadInputException("give exactly one of --model NAME or --spec FILE");
     checkApplies();
     if (spec != null) return Model.load(spec);
-    if (!MatrixSqrt.METHODS.contains(sqrt)) {
-      throw new BadInputException("--sqrt must be one of " + MatrixSqrt.METHODS + ", received \"" + sqrt + "\"");
-    }
+    checkSqrt();
     if (name.equals("ib-vgg16")) return Models.ibVgg16(imageSize, 1, sqrt, classes, freeze);
     if (name.equals("ib-resnet50")) return Models.ibResNet50(imageSize, 1, reduceChannels, sqrt, classes, freeze);
     return Models.create(name, new Models.Options(taylorOrder, prototypesPerClass, sqrt));
   }
 
+  private void checkSqrt() {
+    if (!MatrixSqrt.METHODS.contains(sqrt)) {
+      throw new BadInputException("--sqrt must be one of " + MatrixSqrt.METHODS + ", received \"" + sqrt + "\"");
+    }
+  }
+
   /** Initial weights: --weights, or fresh values with the Keras backbone imported; null for fresh. */
   Map<String, NpyArray> initialWeights(Model m, long seed) {
     if (weights != null) return Npz.read(weights);
+    if (ibKeras != null) return dev.tfgraph.layers.keras.KerasBackbone.weights(m, ibKeras.backbone(), kerasModel.weights(), seed);
     if (kerasModel != null) return kerasModel.weights();
     if (backboneWeights == null) {
       if (freeze && !Models.backboneLayers(name == null ? "" : name).isEmpty()) throw randomFrozenBackbone();

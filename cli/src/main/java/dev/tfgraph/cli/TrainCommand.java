@@ -36,6 +36,7 @@ public final class TrainCommand implements Callable<Integer> {
   @Mixin DataOptions data;
   @Option(names = "--keras", paramLabel = "FILE", description = "train a Keras model file (.keras, or a full-model .h5) from its weights; instead of --model, --spec and --weights") Path keras;
   @Option(names = "--freeze-to", paramLabel = "NAME", description = "with --keras: freeze the file's layers up to and including NAME, in the file's layer order (Keras' model.layers[:i+1])") String freezeTo;
+  @Option(names = "--cut-at", paramLabel = "NAME", description = "with --model ib-keras and --keras: the Keras layer whose output [batch, height, width, channels] feeds the improved bilinear head; it and its ancestors are the backbone, with the file's weights (frozen unless --no-freeze, --freeze or --freeze-to)") String cutAt;
   @Option(names = "--preprocess", paramLabel = "MODE", description = "with --keras: put the pixel preprocessing the file's model expects in front, so that [0, 1] RGB (image folders, serving_images) suits it: caffe, torch, tf (Keras' preprocess_input), raw255 (times 255) or none (default none)") String preprocess;
   @Option(names = "--epochs", converter = Ranges.Positive.class, description = "passes over the training data, >= 1 (default ${DEFAULT-VALUE})") int epochs = 1;
   @Option(names = "--batch-size", converter = Ranges.Positive.class, description = "examples per training step, >= 1 (default ${DEFAULT-VALUE})") int batchSize = 128;
@@ -106,6 +107,7 @@ public final class TrainCommand implements Callable<Integer> {
     model.kerasInputShapes = inputShape.shapes();
     model.kerasFreezeTo = freezeTo;
     model.kerasPreprocess = preprocess;
+    model.kerasCutAt = cutAt;
     Model m = model.model();
     if ((imageInput || warmup > 0) && export == null) throw new dev.tfgraph.graph.BadInputException("train: --image-input and --warmup go with --export");
     if (imageInput) dev.tfgraph.export.ServingImages.imageInput(m);   // before training, not after
@@ -206,6 +208,7 @@ public final class TrainCommand implements Callable<Integer> {
     out.put("model", m.name());
     if (model.spec != null) out.put("spec", model.spec.toString());
     if (keras != null) out.put("keras_file", keras.toString());
+    if (cutAt != null) out.put("cut_at", cutAt);
     out.put("epochs", r.history().size());
     out.put("steps", r.steps());
     out.put("seconds", Json.num(r.seconds(), 3));

@@ -24,6 +24,7 @@ import dev.tfgraph.graph.model.Model;
 import dev.tfgraph.graph.Node;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /** The built-in models (the seed users' designs), by name, for 28×28×1 images and 10 classes. */
 public final class Models {
@@ -123,7 +124,7 @@ public final class Models {
    * The seed's improved bilinear VGG16: ImageNet preprocessing as Keras' VGG16 expects it
    * ({@code ImagePreprocessing} "caffe"), the 13 convolutions and 4 pools of VGG16's base (Keras
    * names; relu5_3 features, as Lin and Maji, so block5_pool is left out), frozen when
-   * {@code freeze}, then BilinearPooling, MatrixSqrt, SignedSqrt, Flatten, L2Normalize, Dense.
+   * {@code freeze}, then the improved bilinear head ({@link #bilinearHead}).
    * {@code widthDivisor} > 1 shrinks every convolution (for tests on small weight files).
    */
   public static Model ibVgg16(int size, int widthDivisor, String sqrt, int classes, boolean freeze) {
@@ -136,10 +137,26 @@ public final class Models {
         b.add(new MaxPooling2D(n.substring(0, 6) + "_pool", 2));
       }
     }
-    b.add(new BilinearPooling("bilinear")).add(new MatrixSqrt("sqrt", sqrt))
-        .add(new SignedSqrt("signed_sqrt")).add(new Flatten("flatten")).add(new L2Normalize("l2"))
-        .add(new Dense("head", classes, "softmax"));
+    bilinearHead(sqrt, classes).forEach(b::add);
     return b.build();
+  }
+
+  /** {@link #bilinearHead(String, int, UnaryOperator)} with its own names. */
+  public static List<Layer> bilinearHead(String sqrt, int classes) {
+    return bilinearHead(sqrt, classes, UnaryOperator.identity());
+  }
+
+  /**
+   * The improved bilinear head of ib-cnn, ib-vgg16 and ib-resnet50 (and of a Keras backbone's iB-CNN), to
+   * apply in this order to a feature map [batch, height, width, channels]: BilinearPooling "bilinear",
+   * MatrixSqrt "sqrt" ({@code sqrt} its method), SignedSqrt "signed_sqrt", Flatten "flatten", L2Normalize
+   * "l2", Dense "head" of {@code classes} with softmax; {@code names} maps each of these names to the one
+   * the layer gets (to keep clear of names a backbone already has).
+   */
+  public static List<Layer> bilinearHead(String sqrt, int classes, UnaryOperator<String> names) {
+    return List.of(new BilinearPooling(names.apply("bilinear")), new MatrixSqrt(names.apply("sqrt"), sqrt),
+        new SignedSqrt(names.apply("signed_sqrt")), new Flatten(names.apply("flatten")), new L2Normalize(names.apply("l2")),
+        new Dense(names.apply("head"), classes, "softmax"));
   }
 
   /** The layers whose weights a Keras backbone file holds for this built-in (empty when it has no backbone). */
@@ -157,18 +174,15 @@ public final class Models {
    * {@code freeze}: weights out of the optimizer, BatchNormalization on its moving statistics), a
    * trainable 1×1 Conv2D "reduce" of {@code reduceChannels} filters with relu (conv5's 2048 channels
    * would make a 2048×2048 bilinear matrix; relu keeps the pooled features non-negative, as VGG's
-   * relu5_3 are), then BilinearPooling, MatrixSqrt, SignedSqrt, Flatten, L2Normalize, Dense.
+   * relu5_3 are), then the improved bilinear head ({@link #bilinearHead}).
    */
   public static Model ibResNet50(int size, int widthDivisor, int reduceChannels, String sqrt, int classes, boolean freeze) {
     Functional f = Model.functional("ib-resnet50");
     Node x = new ImagePreprocessing("preprocess", "caffe").on(f.input("x", size, size, 3));
     Node h = resnet50(x, widthDivisor, !freeze);
     h = new Conv2D("reduce", reduceChannels, 1, "valid", "relu").on(h);
-    h = new BilinearPooling("bilinear").on(h);
-    h = new MatrixSqrt("sqrt", sqrt).on(h);
-    h = new SignedSqrt("signed_sqrt").on(h);
-    h = new L2Normalize("l2").on(new Flatten("flatten").on(h));
-    return f.build(new Dense("head", classes, "softmax").on(h));
+    for (Layer l : bilinearHead(sqrt, classes)) h = l.on(h);
+    return f.build(h);
   }
 
   /**
@@ -255,11 +269,6 @@ public final class Models {
     l.add(new Conv2D("conv3", 64, 3, "same", "linear"));
     l.add(new BatchNormalization("bn3", BatchNormalization.DEFAULT_EPSILON, 0.9, true));
     l.add(new Activation("relu3", "relu"));
-    l.add(new BilinearPooling("bilinear"));
-    l.add(new MatrixSqrt("sqrt", sqrt));
-    l.add(new SignedSqrt("signed_sqrt"));
-    l.add(new Flatten("flatten"));
-    l.add(new L2Normalize("l2"));
-    l.add(new Dense("head", 10, "softmax"));
+    l.addAll(bilinearHead(sqrt, 10));
   }
 }
