@@ -64,11 +64,22 @@ final class KerasGraph {
     KerasGraph g = new KerasGraph(source);
     g.inputShapes = inputShapes;
     JsonNode[] flat = new JsonNode[1];
-    g.nesting = KerasNesting.flatten(root, flat);   // nested models become their layers first
+    g.nesting = KerasNesting.flatten(listSequential(root), flat);   // nested models become their layers first
     g.renames.addAll(g.nesting.renames);
     g.problems.addAll(g.nesting.problems);
     g.model(flat[0]);
     return g;
+  }
+
+  /** Keras before 2.2.3 wrote a Sequential's config as the list of its layers: as the {@code {"layers": [...]}} later Keras writes. */
+  private static JsonNode listSequential(JsonNode root) {
+    if (!root.path("class_name").asText("").equals("Sequential") || !root.path("config").isArray()) return root;
+    ObjectNode r = JsonNodeFactory.instance.objectNode();
+    r.put("class_name", "Sequential");
+    ObjectNode c = r.putObject("config");
+    c.put("name", "sequential");
+    c.set("layers", root.get("config"));
+    return r;
   }
 
   /** Sizes given for names that are no input of the model: refused, naming the inputs there are. */
@@ -291,6 +302,10 @@ final class KerasGraph {
   private void history(JsonNode h, String kname, List<String> out) {
     if (!h.isArray() || h.size() < 3 || !h.get(0).isTextual()) {
       problems.add("'" + kname + "': an input reference tfgraph cannot read: " + KerasLayers.shorten(h));
+      return;
+    }
+    if (h.get(0).asText().equals("_CONSTANT_VALUE")) {   // tf.keras' record of a constant passed where a tensor goes
+      problems.add("'" + kname + "': called on a constant " + KerasLayers.shorten(h.get(2)) + ", which tfgraph does not import");
       return;
     }
     if (h.get(2).asInt() != 0) {

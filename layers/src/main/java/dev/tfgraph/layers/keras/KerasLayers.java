@@ -46,6 +46,11 @@ final class KerasLayers {
       problems.add("Lambda: Python code is never run (rewrite it with built-in layers)");
       return null;
     }
+    if (cls.equals("TFOpLambda") || cls.equals("SlicingOpLambda")) {   // tf.keras' record of a TensorFlow call on a Keras tensor
+      problems.add(cls + ": tf.keras' record of the TensorFlow call " + kerasConfig.path("function").asText("?")
+          + ", which tfgraph does not import (rebuild it with Keras layers: Rescaling for x * c or x + c, Cropping2D or Reshape for a slice)");
+      return null;
+    }
     if (RECURRENT.contains(cls)) {
       problems.add(cls + ": recurrent layers are not supported (serve a SavedModel written by model.export() instead)");
       return null;
@@ -99,11 +104,13 @@ final class KerasLayers {
         k.copy(out, "kernel_size", "strides", "padding", "depth_multiplier", "dilation_rate", "use_bias");
         k.activation(out);
         k.channelsLast();
+        k.atDefault("groups", 1);   // tf.keras writes its Conv base's groups
       }
       case "SeparableConv2D" -> {
         k.copy(out, "filters", "kernel_size", "strides", "padding", "depth_multiplier", "dilation_rate", "use_bias");
         k.activation(out);
         k.channelsLast();
+        k.atDefault("groups", 1);   // tf.keras writes its Conv base's groups
       }
       case "ReLU" -> k.copy(out, "max_value", "negative_slope", "threshold");
       case "LeakyReLU" -> {
@@ -246,7 +253,8 @@ final class KerasLayers {
     private final String cls;
     private final ObjectNode in;
     private final List<String> problems;
-    private final Set<String> seen = new LinkedHashSet<>(List.of("name", "trainable"));
+    /** Read for every class: batch_input_shape is Keras 2's input shape on a first layer, read (or ignored) by the model's input. */
+    private final Set<String> seen = new LinkedHashSet<>(List.of("name", "trainable", "batch_input_shape"));
     private final List<String> mine = new ArrayList<>();
 
     Keys(String cls, ObjectNode in, List<String> problems) {
