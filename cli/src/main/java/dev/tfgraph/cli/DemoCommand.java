@@ -1,5 +1,10 @@
 package dev.tfgraph.cli;
 
+import dev.tfgraph.cli.options.DataOptions;
+import dev.tfgraph.cli.options.OutputPaths;
+import dev.tfgraph.cli.options.Ranges;
+import dev.tfgraph.cli.output.ExitCodes;
+import dev.tfgraph.cli.output.Json;
 import dev.tfgraph.export.Exporter;
 import dev.tfgraph.export.Predictor;
 import dev.tfgraph.graph.model.Model;
@@ -78,7 +83,7 @@ public final class DemoCommand implements Callable<Integer> {
     j.put("parity", rep.failing() == 0);
     System.out.println(Json.line(j));
     if (rep.failing() > 0) throw new RunFailedException("the reloaded export differs from the in-process model");
-    return Main.OK;
+    return ExitCodes.OK;
   }
 
   static double[] toDoubles(float[] f) {

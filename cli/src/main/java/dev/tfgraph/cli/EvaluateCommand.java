@@ -1,5 +1,12 @@
 package dev.tfgraph.cli;
 
+import dev.tfgraph.cli.options.DataOptions;
+import dev.tfgraph.cli.options.ModelDir;
+import dev.tfgraph.cli.options.NamedArrays;
+import dev.tfgraph.cli.options.Ranges;
+import dev.tfgraph.cli.output.ExitCodes;
+import dev.tfgraph.cli.output.Finite;
+import dev.tfgraph.cli.output.Json;
 import dev.tfgraph.export.Predictor;
 import dev.tfgraph.graph.train.Evaluator;
 import dev.tfgraph.graph.train.TrainResult;
@@ -37,12 +44,12 @@ public final class EvaluateCommand implements Callable<Integer> {
         Evaluator.Sums sums = null;
         for (Dataset chunk : data.mappedArrays().chunks()) sums = add(p, lossFn, chunk, sums);
         print(p, lossFn, sums.means(), null);
-        return Main.OK;
+        return ExitCodes.OK;
       }
       DataOptions.Loaded loaded = data.evaluation(modelInputs(p), outputClasses(p));
       print(p, lossFn, add(p, lossFn, loaded.train(), null).means(), loaded.skipped());
     }
-    return Main.OK;
+    return ExitCodes.OK;
   }
 
   /** Adds the model's loss and metrics on {@code d} to {@code sums} (made on the first call, from the output's width). */
@@ -87,7 +94,7 @@ public final class EvaluateCommand implements Callable<Integer> {
       if (sums == null) throw new dev.tfgraph.graph.BadInputException("evaluate: no image left in " + s.describe() + " after skipping bad ones");
       print(p, lossFn, sums.means(), sp.skipped());
     }
-    return Main.OK;
+    return ExitCodes.OK;
   }
 
   private static void print(Predictor p, dev.tfgraph.graph.Loss lossFn, TrainResult.Metrics m, Integer skipped) {

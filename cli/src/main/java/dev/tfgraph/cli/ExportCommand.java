@@ -1,5 +1,9 @@
 package dev.tfgraph.cli;
 
+import dev.tfgraph.cli.options.InputShapeOption;
+import dev.tfgraph.cli.options.OutputPaths;
+import dev.tfgraph.cli.options.Ranges;
+import dev.tfgraph.cli.output.ExitCodes;
 import dev.tfgraph.export.Exporter;
 import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.model.Model;
@@ -61,6 +65,6 @@ public final class ExportCommand implements Callable<Integer> {
     System.err.printf(java.util.Locale.ROOT, "exported version %d in %.2f s; verified in a child JVM: max abs diff %.3g (%s)%n", r.version(),
         r.seconds(), r.maxAbsDiff(), r.bitIdentical() ? "bit-identical" : "within 1e-5");
     System.out.println(r.dir());
-    return Main.OK;
+    return ExitCodes.OK;
   }
 }

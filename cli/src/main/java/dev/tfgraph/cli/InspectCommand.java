@@ -1,5 +1,7 @@
 package dev.tfgraph.cli;
 
+import dev.tfgraph.cli.options.ModelDir;
+import dev.tfgraph.cli.output.ExitCodes;
 import dev.tfgraph.export.Predictor;
 import dev.tfgraph.export.SavedModelInfo;
 import java.nio.file.Path;
@@ -42,7 +44,7 @@ public final class InspectCommand implements Callable<Integer> {
       }
       System.out.print(sb);
     }
-    return Main.OK;
+    return ExitCodes.OK;
   }
 
   static String tensor(String key, TensorInfo t) {

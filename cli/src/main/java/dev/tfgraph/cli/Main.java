@@ -1,5 +1,11 @@
 package dev.tfgraph.cli;
 
+import dev.tfgraph.cli.bench.BenchCommand;
+import dev.tfgraph.cli.bench.BenchLayersCommand;
+import dev.tfgraph.cli.bench.BenchPredictCommand;
+import dev.tfgraph.cli.bench.BenchSqrtCommand;
+import dev.tfgraph.cli.output.ExitCodes;
+import dev.tfgraph.cli.output.PrintableStream;
 import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.RunFailedException;
 import dev.tfgraph.graph.UnknownTypeException;
@@ -18,7 +24,6 @@ import picocli.CommandLine.Command;
         ParityCommand.class, InspectCommand.class, WeightsCommand.class, BenchCommand.class, BenchSqrtCommand.class, BenchLayersCommand.class, BenchPredictCommand.class, SpecCommand.class,
         DemoCommand.class, WorkerCommand.class})
 public final class Main implements Runnable {
-  public static final int OK = 0, PARITY_FAILED = 1, BAD_INPUT = 2, RUN_FAILED = 3;
 
   @Override
   public void run() {
@@ -52,7 +57,7 @@ public final class Main implements Runnable {
       if (verbose) ex.printStackTrace();
       String name = ex.getCommandLine().getCommandName();
       System.err.println("tfgraph: " + oneLine(ex.getMessage()) + " (see ./tfgraph " + (name.equals("tfgraph") ? "" : name + " ") + "--help)");
-      return BAD_INPUT;
+      return ExitCodes.BAD_INPUT;
     });
     cl.setExecutionExceptionHandler((ex, c, parsed) -> failure(ex, c, verbose));
     int code;
@@ -64,7 +69,7 @@ public final class Main implements Runnable {
     // System.out swallows write errors (a full disk, a closed pipe): a result nobody received is no success
     if (System.out.checkError()) {
       System.err.println("tfgraph: cannot write to standard output");
-      if (code == OK) code = RUN_FAILED;
+      if (code == ExitCodes.OK) code = ExitCodes.RUN_FAILED;
     }
     return code;
   }
@@ -98,23 +103,23 @@ public final class Main implements Runnable {
       System.err.println("tfgraph: out of memory while running " + command + " (" + oom.getMessage() + ", heap limit "
           + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB); raise the heap with TFGRAPH_JAVA_OPTS=\"-Xmx8g -Xss4m\","
           + " or use a smaller --batch-size or model");
-      return RUN_FAILED;
+      return ExitCodes.RUN_FAILED;
     }
     if (find(e, StackOverflowError.class) != null) {
       System.err.println("tfgraph: stack overflow while running " + command + " (input nested too deeply?);"
           + " raise the stack size with TFGRAPH_JAVA_OPTS=\"-Xss64m\"");
-      return RUN_FAILED;
+      return ExitCodes.RUN_FAILED;
     }
     String msg = e.getMessage() == null || e.getMessage().isBlank() ? null : oneLine(e.getMessage());
     UnknownTypeException unknown = find(e, UnknownTypeException.class);
     if (unknown != null) msg = oneLine(unknown.getMessage()) + UserClasspath.hint(unknown.type());
     if (e instanceof BadInputException || e instanceof RunFailedException || e instanceof IllegalArgumentException) {
       System.err.println("tfgraph: " + (msg != null ? msg : e.getClass().getSimpleName()));
-      return e instanceof RunFailedException ? RUN_FAILED : BAD_INPUT;
+      return e instanceof RunFailedException ? ExitCodes.RUN_FAILED : ExitCodes.BAD_INPUT;
     }
     System.err.println("tfgraph: " + command + " failed: " + e.getClass().getSimpleName() + (msg != null ? ": " + msg : "")
         + (verbose ? "" : " (--verbose shows where)"));
-    return RUN_FAILED;
+    return ExitCodes.RUN_FAILED;
   }
 
   static <T extends Throwable> T find(Throwable e, Class<T> type) {

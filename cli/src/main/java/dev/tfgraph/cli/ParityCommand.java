@@ -1,5 +1,10 @@
 package dev.tfgraph.cli;
 
+import dev.tfgraph.cli.options.ModelDir;
+import dev.tfgraph.cli.options.NamedArrays;
+import dev.tfgraph.cli.options.Ranges;
+import dev.tfgraph.cli.output.ExitCodes;
+import dev.tfgraph.cli.output.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tfgraph.export.Predictor;
 import dev.tfgraph.graph.BadInputException;
@@ -160,7 +165,7 @@ public final class ParityCommand implements Callable<Integer> {
       o.put("pass", r.failing() == 0);
       System.err.println(summary(r, shape, rtol, atol) + (basis == null ? "" : " (" + basis + ")"));
       System.out.println(Json.line(o));
-      return r.failing() == 0 ? Main.OK : Main.PARITY_FAILED;
+      return r.failing() == 0 ? ExitCodes.OK : ExitCodes.PARITY_FAILED;
     }
   }
 

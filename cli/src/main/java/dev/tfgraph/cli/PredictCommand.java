@@ -1,5 +1,12 @@
 package dev.tfgraph.cli;
 
+import dev.tfgraph.cli.options.ModelDir;
+import dev.tfgraph.cli.options.NamedArrays;
+import dev.tfgraph.cli.options.OutputPaths;
+import dev.tfgraph.cli.options.Ranges;
+import dev.tfgraph.cli.output.ExitCodes;
+import dev.tfgraph.cli.output.Finite;
+import dev.tfgraph.cli.output.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tfgraph.export.Predictor;
 import dev.tfgraph.graph.BadInputException;
@@ -54,7 +61,7 @@ public final class PredictCommand implements Callable<Integer> {
       write(p, y);
       System.out.println(output);
     }
-    return Main.OK;
+    return ExitCodes.OK;
   }
 
   private void write(Predictor p, NpyArray y) {
@@ -88,7 +95,7 @@ public final class PredictCommand implements Callable<Integer> {
       List<String> labels = labels(p, y);
       if (labels == null) {
         System.out.println(output);
-        return Main.OK;
+        return ExitCodes.OK;
       }
       float[] v = y.toFloats();
       int k = labels.size();
@@ -106,7 +113,7 @@ public final class PredictCommand implements Callable<Integer> {
         System.out.println(Json.line(line));
       }
     }
-    return Main.OK;
+    return ExitCodes.OK;
   }
 
   /** serving_images in the model; a batch that fails is run image by image to name the file at fault. */

@@ -1,5 +1,8 @@
 package dev.tfgraph.cli;
 
+import dev.tfgraph.cli.options.InputShapeOption;
+import dev.tfgraph.cli.options.ModelOptions;
+import dev.tfgraph.cli.output.ExitCodes;
 import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.model.Model;
 import dev.tfgraph.layers.keras.KerasModel;
@@ -33,10 +36,10 @@ public final class SpecCommand implements Callable<Integer> {
             + " export or train it with --preprocess raw255|caffe|torch|tf");
       }
       System.out.println(summary ? k.model().summary() : k.spec());
-      return Main.OK;
+      return ExitCodes.OK;
     }
     Model m = model.model();
     System.out.println(summary ? m.summary() : m.config());
-    return Main.OK;
+    return ExitCodes.OK;
   }
 }

@@ -1,5 +1,15 @@
 package dev.tfgraph.cli;
 
+import dev.tfgraph.cli.options.DataOptions;
+import dev.tfgraph.cli.options.ImageLabels;
+import dev.tfgraph.cli.options.InputShapeOption;
+import dev.tfgraph.cli.options.ModelOptions;
+import dev.tfgraph.cli.options.OutputPaths;
+import dev.tfgraph.cli.options.Ranges;
+import dev.tfgraph.cli.output.ExitCodes;
+import dev.tfgraph.cli.output.Json;
+import dev.tfgraph.cli.output.LearningCurve;
+import dev.tfgraph.cli.output.Metrics;
 import dev.tfgraph.export.Exporter;
 import dev.tfgraph.graph.model.Model;
 import dev.tfgraph.graph.io.IoErrors;
@@ -255,6 +265,6 @@ public final class TrainCommand implements Callable<Integer> {
     }
     System.out.println(Json.line(out));
     if (plotFailed != null) throw plotFailed;
-    return Main.OK;
+    return ExitCodes.OK;
   }
 }

@@ -1,5 +1,8 @@
 package dev.tfgraph.cli;
 
+import dev.tfgraph.cli.options.ModelDir;
+import dev.tfgraph.cli.options.OutputPaths;
+import dev.tfgraph.cli.output.ExitCodes;
 import dev.tfgraph.export.Predictor;
 import dev.tfgraph.export.SavedModelInfo;
 import dev.tfgraph.graph.RunFailedException;
@@ -31,6 +34,6 @@ public final class WeightsCommand implements Callable<Integer> {
       System.err.println("wrote " + w.size() + " weights: " + w.keySet());
       System.out.println(out);
     }
-    return Main.OK;
+    return ExitCodes.OK;
   }
 }

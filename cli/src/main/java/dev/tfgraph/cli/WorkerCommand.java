@@ -1,5 +1,8 @@
 package dev.tfgraph.cli;
 
+import dev.tfgraph.cli.options.Ranges;
+import dev.tfgraph.cli.output.ExitCodes;
+import dev.tfgraph.cli.output.Json;
 import dev.tfgraph.graph.dist.Cluster;
 import dev.tfgraph.graph.dist.ClusterSpec;
 import java.nio.file.Path;
@@ -36,6 +39,6 @@ public final class WorkerCommand implements Callable<Integer> {
     System.out.println(Json.line(out));
     System.out.flush();
     s.join();
-    return Main.OK;
+    return ExitCodes.OK;
   }
 }

@@ -1,4 +1,4 @@
-package dev.tfgraph.cli;
+package dev.tfgraph.cli.options;
 
 import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.io.Npy;
@@ -18,13 +18,13 @@ import java.util.regex.Pattern;
  * for a model of one input (kept under the key null), {@code NAME=FILE.npy} once per input, or
  * one {@code .npz} keyed by input names.
  */
-final class NamedArrays {
+public final class NamedArrays {
   private static final Pattern NAMED = Pattern.compile("([A-Za-z0-9_-]+)=(.+)");
 
   private NamedArrays() {}
 
   /** Each value's file, for output-path checks. */
-  static List<Path> files(List<String> values) {
+  public static List<Path> files(List<String> values) {
     List<Path> out = new ArrayList<>();
     for (String v : values) out.add(parse(v).file());
     return out;
@@ -39,12 +39,12 @@ final class NamedArrays {
   }
 
   /** Whether every value is a .npy file (which can be memory-mapped; an .npz cannot). */
-  static boolean allNpy(List<String> values) {
+  public static boolean allNpy(List<String> values) {
     return values.stream().allMatch(v -> parse(v).file().toString().endsWith(".npy"));
   }
 
   /** The .npy files by input name, memory-mapped (the key null: one unnamed array). */
-  static Map<String, dev.tfgraph.graph.io.MappedNpy> map(String option, List<String> values) {
+  public static Map<String, dev.tfgraph.graph.io.MappedNpy> map(String option, List<String> values) {
     Map<String, dev.tfgraph.graph.io.MappedNpy> out = new LinkedHashMap<>();
     for (Value v : checked(option, values)) out.put(v.name(), dev.tfgraph.graph.io.MappedNpy.open(v.file()));
     return out;
@@ -67,7 +67,7 @@ final class NamedArrays {
   }
 
   /** The arrays by input name (the key null: one unnamed array). */
-  static Map<String, NpyArray> read(String option, List<String> values) {
+  public static Map<String, NpyArray> read(String option, List<String> values) {
     Map<String, NpyArray> out = new LinkedHashMap<>();
     List<Value> vs = checked(option, values);
     boolean named = vs.stream().anyMatch(v -> v.name() != null);
@@ -86,7 +86,7 @@ final class NamedArrays {
    * The arrays keyed by the model's input names: an unnamed array, or an .npz of one array,
    * feeds a model of one input whatever its key.
    */
-  static Map<String, NpyArray> forInputs(Map<String, NpyArray> arrays, List<String> inputNames) {
+  public static Map<String, NpyArray> forInputs(Map<String, NpyArray> arrays, List<String> inputNames) {
     if (inputNames.size() == 1 && arrays.size() == 1) return Map.of(inputNames.get(0), arrays.values().iterator().next());
     if (arrays.containsKey(null)) {
       throw new BadInputException("the model takes " + inputNames.size() + " inputs " + inputNames

@@ -1,13 +1,13 @@
-package dev.tfgraph.cli;
+package dev.tfgraph.cli.output;
 
 import dev.tfgraph.graph.io.NpyArray;
 
 /** Non-finite outputs of predict and evaluate, described in one line (graph's one test, {@link dev.tfgraph.graph.runtime.Finite}). */
-final class Finite {
+public final class Finite {
   private Finite() {}
 
   /** "WHAT has N non-finite values (first at [i, j]: NaN)", or null when every value is finite. */
-  static String describe(NpyArray a, String what) {
+  public static String describe(NpyArray a, String what) {
     float[] f = a.toFloats();
     int first = dev.tfgraph.graph.runtime.Finite.first(f);
     if (first < 0) return null;

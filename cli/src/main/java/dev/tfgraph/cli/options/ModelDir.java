@@ -1,4 +1,4 @@
-package dev.tfgraph.cli;
+package dev.tfgraph.cli.options;
 
 import dev.tfgraph.export.Predictor;
 import dev.tfgraph.graph.BadInputException;
@@ -11,10 +11,10 @@ import java.nio.file.Path;
  * loaded and run once on zeros in a child JVM first; with --trusted the same run happens here.
  * Either way a model that cannot run is bad input (exit 2), not a run that failed (exit 3).
  */
-final class ModelDir {
+public final class ModelDir {
   private ModelDir() {}
 
-  static Predictor open(Path model, boolean trusted) {
+  public static Predictor open(Path model, boolean trusted) {
     if (!trusted) return Predictor.loadChecked(model);
     Predictor p = Predictor.load(model);
     try {

@@ -1,4 +1,4 @@
-package dev.tfgraph.cli;
+package dev.tfgraph.cli.options;
 
 import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.data.Dataset;
@@ -24,42 +24,42 @@ public final class DataOptions {
       description = {"IDX folder (train-*/t10k-* files, .gz or raw, e.g. /usr/share/datasets/fashion-mnist);",
           "a folder of class folders of images (DIR/<class>/*.jpg|png|bmp|gif; DIR/train + DIR/test as splits when both are there);",
           "or TFRecords of tf.train.Example: a .tfrecord[.gz] file, a folder of them (train*/test* files as splits), or a glob"})
-  Path data;
+  public Path data;
 
   @Option(names = "--skip-bad-images", description = "skip images that cannot be decoded (each named on stderr, counted as skipped_images) instead of failing")
-  boolean skipBadImages;
+  public boolean skipBadImages;
 
   @Option(names = "--max-image-pixels", paramLabel = "N", converter = Ranges.PositiveLong.class,
       description = "refuse (or with --skip-bad-images skip) an image whose header declares more pixels than this, before decoding it (default ${DEFAULT-VALUE}: a float32 RGB decode of 1 GiB)")
-  long maxImagePixels = ImageHeader.DEFAULT_MAX_PIXELS;
+  public long maxImagePixels = ImageHeader.DEFAULT_MAX_PIXELS;
 
   @Option(names = "--image-key", paramLabel = "KEY", description = "TFRecord feature holding the encoded image (default ${DEFAULT-VALUE})")
-  String imageKey = "image/encoded";
+  public String imageKey = "image/encoded";
 
   @Option(names = "--label-key", paramLabel = "KEY", description = "TFRecord int64 feature holding the label (default ${DEFAULT-VALUE})")
-  String labelKey = "image/class/label";
+  public String labelKey = "image/class/label";
 
   @Option(names = "--in-memory", description = "decode every image of --data into memory before training instead of streaming it (faster epochs for a small set; memory grows with the number of images)")
-  boolean inMemory;
+  public boolean inMemory;
 
   @Option(names = "--data-workers", paramLabel = "N", converter = Ranges.Positive.class, description = "threads decoding streamed images (default: one a core)")
-  Integer dataWorkers;
+  public Integer dataWorkers;
 
   @Option(names = "--shuffle-buffer", paramLabel = "N", converter = Ranges.Positive.class, description = "records in the seeded shuffle buffer of streamed TFRecords (default 10000)")
-  int shuffleBuffer = ImageStream.Settings.DEFAULT_SHUFFLE_BUFFER;
+  public int shuffleBuffer = ImageStream.Settings.DEFAULT_SHUFFLE_BUFFER;
 
   @Option(names = "--memory-map", description = "read --x .npy files through memory maps, batch by batch, instead of loading them (automatic when they are larger than the heap can hold)")
-  boolean memoryMap;
+  public boolean memoryMap;
 
   /** What --data gave: the splits (test null without one), the class names of an image folder, images skipped (null: not image data). */
-  record Loaded(Dataset train, Dataset test, List<String> classes, Integer skipped) {}
+  public record Loaded(Dataset train, Dataset test, List<String> classes, Integer skipped) {}
 
   @Option(names = "--x", paramLabel = "X.npy|NAME=X.npy|X.npz",
       description = "examples as .npy (float32/float64), shape [n, ...]; a model of several inputs: NAME=X.npy once per input, or one .npz keyed by input names")
-  List<String> x;
+  public List<String> x;
 
   @Option(names = "--y", paramLabel = "Y.npy", description = "integer labels as .npy, shape [n]; float targets [n, ...] for --loss categorical_crossentropy, binary_crossentropy, mse or mae")
-  Path y;
+  public Path y;
 
   /** The repository's shipped Fashion-MNIST subset. */
   public static Path shipped() {
@@ -67,38 +67,38 @@ public final class DataOptions {
     return Path.of(home, "testdata", "fashion");
   }
 
-  boolean isNpy() {
+  public boolean isNpy() {
     return (x != null && !x.isEmpty()) || y != null;
   }
 
-  void check() {
+  public void check() {
     if (data != null && isNpy()) throw new BadInputException("give either --data or --x/--y, not both");
     if (isNpy() && (x == null || x.isEmpty() || y == null)) throw new BadInputException("--x and --y go together");
     if (memoryMap && !isNpy()) throw new BadInputException("--memory-map maps --x .npy files; received " + (data != null ? "--data" : "no --x"));
   }
 
   /** The training split (or the --x/--y arrays). */
-  Dataset train() {
+  public Dataset train() {
     check();
     if (isNpy()) return arrays();
     return Dataset.fashionMnist(dir(), true);
   }
 
   /** The test split, or null with --x/--y. */
-  Dataset test() {
+  public Dataset test() {
     check();
     if (isNpy()) return null;
     return Dataset.fashionMnist(dir(), false);
   }
 
   /** Evaluation data: --x/--y if given, else the test split. */
-  Dataset evaluation() {
+  public Dataset evaluation() {
     check();
     return isNpy() ? arrays() : Dataset.fashionMnist(dir(), false);
   }
 
   /** Whether --data names image folders or TFRecords (not IDX, not arrays). */
-  boolean isImages() {
+  public boolean isImages() {
     check();
     return data != null && ImageData.kind(data.toString()) != ImageData.Kind.IDX;
   }
@@ -107,26 +107,26 @@ public final class DataOptions {
    * Training and test data for a model whose inputs are {@code inputs} and which outputs
    * {@code numClasses} classes (0: unknown); images are decoded to the (only) input's shape.
    */
-  Loaded load(List<InputSpec> inputs, int numClasses) {
+  public Loaded load(List<InputSpec> inputs, int numClasses) {
     if (!isImages()) return new Loaded(train(), test(), null, null);
     ImageData.Loaded l = images(inputs, numClasses);
     return new Loaded(l.train(), l.test(), l.classes(), l.skipped());
   }
 
   /** Evaluation data: --x/--y, the IDX test split, or the test split of images (all of them without one). */
-  Loaded evaluation(List<InputSpec> inputs, int numClasses) {
+  public Loaded evaluation(List<InputSpec> inputs, int numClasses) {
     if (!isImages()) return new Loaded(evaluation(), null, null, null);
     ImageData.Loaded l = images(inputs, numClasses);
     return new Loaded(l.test() != null ? l.test() : l.train(), null, l.classes(), l.skipped());
   }
 
   /** Whether --data is read as a stream (images, not --in-memory). */
-  boolean streams() {
+  public boolean streams() {
     return isImages() && !inMemory;
   }
 
   /** The images of --data, streamed to the (only) input's shape; close them after use. */
-  ImageStream.Splits stream(List<InputSpec> inputs, int numClasses) {
+  public ImageStream.Splits stream(List<InputSpec> inputs, int numClasses) {
     ImageStream.Settings d = ImageStream.Settings.defaults();
     int workers = dataWorkers != null ? dataWorkers : d.workers();
     return ImageStream.open(data.toString(), options(inputs, numClasses), new ImageStream.Settings(workers, 2 * workers, shuffleBuffer));
@@ -148,7 +148,7 @@ public final class DataOptions {
   }
 
   /** Whether training reads --x through memory maps: asked for, or .npy files larger than the heap can hold. */
-  boolean mapped() {
+  public boolean mapped() {
     check();
     if (!isNpy()) return false;
     if (!NamedArrays.allNpy(x)) {
@@ -159,25 +159,25 @@ public final class DataOptions {
   }
 
   /** --x mapped, --y read. */
-  dev.tfgraph.graph.data.MappedDataset mappedArrays() {
+  public dev.tfgraph.graph.data.MappedDataset mappedArrays() {
     return dev.tfgraph.graph.data.MappedDataset.of(NamedArrays.map("--x", x), Npy.read(y), y.toString(), floatTargets);
   }
 
   /** Set by train before loading: --y holds float targets (a loss other than sparse cross-entropy). */
-  boolean floatTargets;
+  public boolean floatTargets;
 
   private Dataset arrays() {
     NpyArray ys = Npy.read(y);
     return Dataset.fromArrays(NamedArrays.read("--x", x), ys, y.toString(), floatTargets);
   }
 
-  Path dir() {
+  public Path dir() {
     Path d = data != null ? data : shipped();
     if (!Files.isDirectory(d)) throw new BadInputException("data folder " + d + " does not exist");
     return d;
   }
 
-  String describe() {
+  public String describe() {
     return isNpy() ? String.join(" ", x) : data != null ? data.toString() : "shipped subset";
   }
 }

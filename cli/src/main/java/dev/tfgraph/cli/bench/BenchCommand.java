@@ -1,5 +1,9 @@
-package dev.tfgraph.cli;
+package dev.tfgraph.cli.bench;
 
+import dev.tfgraph.cli.options.ModelOptions;
+import dev.tfgraph.cli.options.Ranges;
+import dev.tfgraph.cli.output.ExitCodes;
+import dev.tfgraph.cli.output.Json;
 import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.model.InputSpec;
 import dev.tfgraph.graph.model.Model;
@@ -99,11 +103,11 @@ public final class BenchCommand implements Callable<Integer> {
     out.put("examples_per_s", Json.num(batchSize * 1000.0 / ms, 1));
     out.put("overhead_pct", Json.num(100 * (ms - bareMs) / bareMs, 2));
     System.out.println(Json.line(out));
-    return Main.OK;
+    return ExitCodes.OK;
   }
 
   /** Time per op type in one traced step (summed over devices and nodes), largest first, on stderr. */
-  static void printProfile(org.tensorflow.proto.StepStats stats) {
+  public static void printProfile(org.tensorflow.proto.StepStats stats) {
     Map<String, Long> byType = new java.util.HashMap<>();
     long total = 0;
     for (var dev : stats.getDevStatsList()) {
@@ -122,11 +126,11 @@ public final class BenchCommand implements Callable<Integer> {
         .forEach(e -> System.err.printf(java.util.Locale.ROOT, "%-30s %9d  %5.1f%%%n", e.getKey(), e.getValue(), 100.0 * e.getValue() / sum));
   }
 
-  static double median(double[] v) {
+  public static double median(double[] v) {
     return pct(v, 0.5);
   }
 
-  static double pct(double[] v, double q) {
+  public static double pct(double[] v, double q) {
     double[] s = v.clone();
     Arrays.sort(s);
     return s[(int) Math.min(s.length - 1, Math.round(q * (s.length - 1)))];

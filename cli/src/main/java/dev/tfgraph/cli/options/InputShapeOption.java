@@ -1,4 +1,4 @@
-package dev.tfgraph.cli;
+package dev.tfgraph.cli.options;
 
 import dev.tfgraph.graph.BadInputException;
 import java.util.LinkedHashMap;
@@ -10,15 +10,15 @@ import picocli.CommandLine.Option;
 public final class InputShapeOption {
   @Option(names = "--input-shape", paramLabel = "NAME=D1,D2,...",
       description = "with --keras: the sizes after the batch axis of an input whose size the file leaves unknown (keras.Input((None, None, 3))), once per such input, e.g. image=224,224,3")
-  List<String> values;
+  public List<String> values;
 
   /** Refuses the option on a command line that reads no Keras file. */
-  void requireKeras(boolean keras) {
+  public void requireKeras(boolean keras) {
     if (!keras && values != null) throw new BadInputException("--input-shape applies to --keras only");
   }
 
   /** Keras input name to sizes; empty without the option. */
-  Map<String, long[]> shapes() {
+  public Map<String, long[]> shapes() {
     Map<String, long[]> out = new LinkedHashMap<>();
     if (values == null) return out;
     for (String v : values) {

@@ -1,5 +1,8 @@
-package dev.tfgraph.cli;
+package dev.tfgraph.cli.bench;
 
+import dev.tfgraph.cli.options.Ranges;
+import dev.tfgraph.cli.output.ExitCodes;
+import dev.tfgraph.cli.output.Json;
 import dev.tfgraph.export.Predictor;
 import dev.tfgraph.graph.runtime.Tensors;
 import dev.tfgraph.graph.io.NpyArray;
@@ -81,6 +84,6 @@ public final class BenchPredictCommand implements Callable<Integer> {
         System.out.println(Json.line(o));
       }
     }
-    return Main.OK;
+    return ExitCodes.OK;
   }
 }

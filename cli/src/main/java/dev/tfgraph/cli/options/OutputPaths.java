@@ -1,4 +1,4 @@
-package dev.tfgraph.cli;
+package dev.tfgraph.cli.options;
 
 import dev.tfgraph.graph.BadInputException;
 import java.nio.file.Files;
@@ -10,11 +10,11 @@ import java.nio.file.Path;
  * a rename, and missing folders are created: so a file's folder, or its nearest existing
  * ancestor, must be a writable folder.
  */
-final class OutputPaths {
+public final class OutputPaths {
   private OutputPaths() {}
 
   /** A folder that exists or can be created (null: not asked for). */
-  static void folder(String option, Path p) {
+  public static void folder(String option, Path p) {
     if (p == null) return;
     if (p.toString().isEmpty()) throw new BadInputException(option + " is empty, expected a folder path");
     if (Files.exists(p) && !Files.isDirectory(p)) throw new BadInputException(option + " " + p + " is a file, expected a folder");
@@ -22,13 +22,13 @@ final class OutputPaths {
   }
 
   /** A file that can be written and that is none of the command's inputs nor inside the model folder it reads. */
-  static void file(String option, Path p, Path modelDir, Path... inputs) {
+  public static void file(String option, Path p, Path modelDir, Path... inputs) {
     file(option, p);
     if (p != null) dev.tfgraph.graph.io.OutputFiles.checkNotInput(p, option, modelDir, inputs);
   }
 
   /** A file that can be written, replacing any old one (null: not asked for). */
-  static void file(String option, Path p) {
+  public static void file(String option, Path p) {
     if (p == null) return;
     if (p.toString().isEmpty()) throw new BadInputException(option + " is empty, expected a file path");
     if (Files.isDirectory(p)) throw new BadInputException(option + " " + p + " is a folder, expected a file");

@@ -1,4 +1,4 @@
-package dev.tfgraph.cli;
+package dev.tfgraph.cli.output;
 
 import dev.tfgraph.graph.callbacks.Epoch;
 import dev.tfgraph.graph.train.TrainResult;
@@ -11,10 +11,10 @@ import java.util.Map;
  * are always present (null for a run without accuracy), and {@code top_5_accuracy} repeats the
  * test set's.
  */
-final class Metrics {
+public final class Metrics {
   private Metrics() {}
 
-  static void summary(Map<String, Object> out, TrainResult r) {
+  public static void summary(Map<String, Object> out, TrainResult r) {
     TrainResult.Metrics test = r.test();
     out.put("train_accuracy", Json.num(r.trainAccuracy(), 6));
     out.put("test_accuracy", test == null ? null : Json.num(test.accuracy(), 6));
@@ -30,7 +30,7 @@ final class Metrics {
    * {@code val_loss} and {@code val_<metric>} of a run with a validation split: its last epoch's,
    * as the last entry of Keras' History (null when no epoch recorded them).
    */
-  static void validation(Map<String, Object> out, TrainResult r) {
+  public static void validation(Map<String, Object> out, TrainResult r) {
     Epoch last = r.lastEpoch();
     out.put("val_loss", last == null ? null : Json.num(last.valLoss(), 6));
     if (last != null) last.val().forEach((name, v) -> out.put("val_" + name, Json.num(v, 6)));

@@ -1,4 +1,4 @@
-package dev.tfgraph.cli;
+package dev.tfgraph.cli.options;
 
 import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.Layer;
@@ -12,16 +12,16 @@ import dev.tfgraph.layers.keras.KerasModel;
  * NAME choose the frozen layers as they do for --keras, and the rest of the backbone then trains (Keras' fine-tuning
  * recipe: {@code base.trainable = True}, then {@code layer.trainable = False} for the first layers).
  */
-final class IbKeras {
-  static final String NAME = KerasBackbone.MODEL_NAME;
+public final class IbKeras {
+  public static final String NAME = KerasBackbone.MODEL_NAME;
 
   /** The model to train and the part of it whose weights come from the file. */
-  record Built(Model model, Model backbone) {}
+  public record Built(Model model, Model backbone) {}
 
   private IbKeras() {}
 
   /** Refuses --model ib-keras without --keras or --cut-at, and --cut-at without them. */
-  static void checkPairing(String command, String model, boolean keras, String cutAt) {
+  public static void checkPairing(String command, String model, boolean keras, String cutAt) {
     boolean ib = NAME.equals(model);
     if (ib && !command.equals("train")) {
       throw new BadInputException("--model ib-keras is trained from a Keras file: train --model ib-keras --keras FILE --cut-at NAME"
@@ -45,7 +45,7 @@ final class IbKeras {
    * The iB-CNN on {@code k}'s model: {@code chosen} is the file's model with the layers of --freeze/--freeze-to
    * frozen, or null when neither was given (then the backbone is frozen whole unless {@code noFreeze}).
    */
-  static Built build(KerasModel k, Model chosen, String cutAt, String sqrt, int classes, boolean noFreeze, String freezeTo) {
+  public static Built build(KerasModel k, Model chosen, String cutAt, String sqrt, int classes, boolean noFreeze, String freezeTo) {
     if (noFreeze && freezeTo != null) {
       throw new BadInputException("give --freeze-to or --no-freeze, not both: with --freeze-to the backbone's layers after it"
           + " train, and --no-freeze trains them all");

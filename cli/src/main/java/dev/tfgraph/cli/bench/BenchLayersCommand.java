@@ -1,5 +1,8 @@
-package dev.tfgraph.cli;
+package dev.tfgraph.cli.bench;
 
+import dev.tfgraph.cli.options.Ranges;
+import dev.tfgraph.cli.output.ExitCodes;
+import dev.tfgraph.cli.output.Json;
 import dev.tfgraph.graph.CallContext;
 import dev.tfgraph.graph.Layer;
 import dev.tfgraph.graph.Shapes;
@@ -40,7 +43,7 @@ public final class BenchLayersCommand implements Callable<Integer> {
   @Option(names = "--repeats", converter = Ranges.Positive.class, description = "timed runs per layer, >= 1 (default ${DEFAULT-VALUE})") int repeats = 20;
   @Option(names = "--verbose", description = "on an error, print its stack trace too") boolean verbose;
 
-  record Case(String name, Layer layer, long[] in, Layer baseline) {}
+  public record Case(String name, Layer layer, long[] in, Layer baseline) {}
 
   @Override
   public Integer call() {
@@ -63,12 +66,12 @@ public final class BenchLayersCommand implements Callable<Integer> {
       }
       System.out.println(Json.line(o));
     }
-    return Main.OK;
+    return ExitCodes.OK;
   }
 
   /** Median over repeats of one run computing the gradients of Σy² with respect to x and every weight. */
   @SuppressWarnings({"unchecked", "rawtypes"})
-  double time(Layer layer, long[] in) {
+  public double time(Layer layer, long[] in) {
     layer.build(Shapes.batchOf(in));
     SplittableRandom r = new SplittableRandom(1);
     try (Graph g = new Graph(); Session s = new Session(g)) {
@@ -113,13 +116,13 @@ public final class BenchLayersCommand implements Callable<Integer> {
     }
   }
 
-  static int[] range(int n) {
+  public static int[] range(int n) {
     int[] a = new int[n];
     for (int i = 0; i < n; i++) a[i] = i;
     return a;
   }
 
-  static float[] toFloats(double[] d) {
+  public static float[] toFloats(double[] d) {
     float[] f = new float[d.length];
     for (int i = 0; i < d.length; i++) f[i] = (float) d[i];
     return f;

@@ -1,4 +1,4 @@
-package dev.tfgraph.cli;
+package dev.tfgraph.cli.output;
 
 import java.io.PrintStream;
 import java.util.Locale;
@@ -10,7 +10,7 @@ import java.util.Locale;
  * the C1 controls (U+0080 to U+009F, which some terminals obey) are written as {@code \x1b} or
  * {@code \u009b}. Text goes to the wrapped stream as text, so that it keeps its own encoding.
  */
-final class PrintableStream extends PrintStream {
+public final class PrintableStream extends PrintStream {
   private final PrintStream target;
 
   private PrintableStream(PrintStream target) {
@@ -19,12 +19,12 @@ final class PrintableStream extends PrintStream {
   }
 
   /** {@code target} behind the filter (never wrapped twice). */
-  static PrintStream wrap(PrintStream target) {
+  public static PrintStream wrap(PrintStream target) {
     return target instanceof PrintableStream ? target : new PrintableStream(target);
   }
 
   /** The visible form of the control characters in {@code s}. */
-  static String escape(String s) {
+  public static String escape(String s) {
     int i = 0;
     while (i < s.length() && !isControl(s.charAt(i))) i++;
     if (i == s.length()) return s;
@@ -37,7 +37,7 @@ final class PrintableStream extends PrintStream {
     return b.toString();
   }
 
-  static boolean isControl(int c) {
+  public static boolean isControl(int c) {
     return c < 0x20 && c != '\n' && c != '\t' || c >= 0x7f && c <= 0x9f;
   }
 

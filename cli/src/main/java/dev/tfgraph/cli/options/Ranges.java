@@ -1,5 +1,6 @@
-package dev.tfgraph.cli;
+package dev.tfgraph.cli.options;
 
+import dev.tfgraph.cli.output.Finite;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -9,11 +10,11 @@ import picocli.CommandLine.TypeConversionException;
  * {@code Invalid value for option '--gamma': expected a number in (0, 1], received NaN}. NaN and
  * infinities are refused everywhere. Each option's --help states its range.
  */
-final class Ranges {
+public final class Ranges {
   private Ranges() {}
 
   /** Integers in [lo, hi]. */
-  abstract static class Ints implements ITypeConverter<Integer> {
+  public abstract static class Ints implements ITypeConverter<Integer> {
     private final long lo, hi;
 
     Ints(long lo, long hi) {
@@ -28,7 +29,7 @@ final class Ranges {
   }
 
   /** Integers (long) in [lo, hi]. */
-  abstract static class Longs implements ITypeConverter<Long> {
+  public abstract static class Longs implements ITypeConverter<Long> {
     private final long lo, hi;
 
     Longs(long lo, long hi) {
@@ -43,11 +44,11 @@ final class Ranges {
   }
 
   /** Finite numbers between lo and hi, each end open or closed. */
-  abstract static class Doubles implements ITypeConverter<Double> {
+  public abstract static class Doubles implements ITypeConverter<Double> {
     private final double lo, hi;
     private final boolean loOpen, hiOpen;
 
-    Doubles(double lo, boolean loOpen, double hi, boolean hiOpen) {
+    public Doubles(double lo, boolean loOpen, double hi, boolean hiOpen) {
       this.lo = lo;
       this.loOpen = loOpen;
       this.hi = hi;
@@ -73,7 +74,7 @@ final class Ranges {
     }
   }
 
-  static long checkLong(String s, long lo, long hi) {
+  public static long checkLong(String s, long lo, long hi) {
     String range = "an integer in [" + lo + ", " + hi + "]";
     long v;
     try {
@@ -97,131 +98,131 @@ final class Ranges {
     return " (out of range)";
   }
 
-  static String show(double d) {
+  public static String show(double d) {
     return d == Math.rint(d) && Math.abs(d) < 1e15 ? String.valueOf((long) d) : String.valueOf(d);
   }
 
   /** Counts of epochs, steps, batch rows, repeats: >= 1. */
-  static final class Positive extends Ints {
+  public static final class Positive extends Ints {
     Positive() {
       super(1, Integer.MAX_VALUE);
     }
   }
 
   /** Warm-up steps, patience: >= 0. */
-  static final class NonNegative extends Ints {
+  public static final class NonNegative extends Ints {
     NonNegative() {
       super(0, Integer.MAX_VALUE);
     }
   }
 
   /** --seed: any 64-bit integer. */
-  static final class AnyLong extends Longs {
+  public static final class AnyLong extends Longs {
     AnyLong() {
       super(Long.MIN_VALUE, Long.MAX_VALUE);
     }
   }
 
   /** --max-steps: >= 0 (0: no limit). */
-  static final class NonNegativeLong extends Longs {
+  public static final class NonNegativeLong extends Longs {
     NonNegativeLong() {
       super(0, Long.MAX_VALUE);
     }
   }
 
   /** --max-image-pixels: >= 1. */
-  static final class PositiveLong extends Longs {
+  public static final class PositiveLong extends Longs {
     PositiveLong() {
       super(1, Long.MAX_VALUE);
     }
   }
 
   /** --threads: [0, 1024] (0: TF's default). */
-  static final class Threads extends Ints {
+  public static final class Threads extends Ints {
     Threads() {
       super(0, 1024);
     }
   }
 
   /** --connect-timeout, --wait-timeout: [1, 86400] seconds. */
-  static final class Timeout extends Longs {
+  public static final class Timeout extends Longs {
     Timeout() {
       super(1, 86_400);
     }
   }
 
   /** --step-timeout: [0, 86400] seconds (0: no limit). */
-  static final class StepTimeout extends Longs {
+  public static final class StepTimeout extends Longs {
     StepTimeout() {
       super(0, 86_400);
     }
   }
 
   /** --taylor-order: [0, 10]. */
-  static final class TaylorOrder extends Ints {
+  public static final class TaylorOrder extends Ints {
     TaylorOrder() {
       super(0, 10);
     }
   }
 
   /** --prototypes-per-class: [1, 1000]. */
-  static final class PrototypesPerClass extends Ints {
+  public static final class PrototypesPerClass extends Ints {
     PrototypesPerClass() {
       super(1, 1000);
     }
   }
 
   /** ib-vgg16's --image-size: [32, 2048] (five 2x2 poolings need 32). */
-  static final class ImageSize extends Ints {
+  public static final class ImageSize extends Ints {
     ImageSize() {
       super(32, 2048);
     }
   }
 
   /** --classes: [1, 100000]. */
-  static final class Classes extends Ints {
+  public static final class Classes extends Ints {
     Classes() {
       super(1, 100_000);
     }
   }
 
   /** --learning-rate: finite, > 0. */
-  static final class PositiveFinite extends Doubles {
+  public static final class PositiveFinite extends Doubles {
     PositiveFinite() {
       super(0, true, Double.MAX_VALUE, false);
     }
   }
 
   /** --clip-norm, --rtol, --atol: finite, >= 0. */
-  static final class NonNegativeFinite extends Doubles {
+  public static final class NonNegativeFinite extends Doubles {
     NonNegativeFinite() {
       super(0, false, Double.MAX_VALUE, false);
     }
   }
 
   /** --gamma: (0, 1]. */
-  static final class Gamma extends Doubles {
+  public static final class Gamma extends Doubles {
     Gamma() {
       super(0, true, 1, false);
     }
   }
 
   /** --momentum: [0, 1]. */
-  static final class Momentum extends Doubles {
+  public static final class Momentum extends Doubles {
     Momentum() {
       super(0, false, 1, false);
     }
   }
 
   /** --validation-split: [0, 0.5]. */
-  static final class Split extends Doubles {
+  public static final class Split extends Doubles {
     Split() {
       super(0, false, 0.5, false);
     }
   }
 
   /** bench-sqrt's --sizes entries: BATCHxC, both >= 1, at most 2^31 - 16 floats per batch. */
-  static final class SqrtSize implements ITypeConverter<String> {
+  public static final class SqrtSize implements ITypeConverter<String> {
     @Override
     public String convert(String s) {
       String[] p = s.strip().split("x", -1);

@@ -1,5 +1,8 @@
-package dev.tfgraph.cli;
+package dev.tfgraph.cli.bench;
 
+import dev.tfgraph.cli.options.Ranges;
+import dev.tfgraph.cli.output.ExitCodes;
+import dev.tfgraph.cli.output.Json;
 import dev.tfgraph.graph.CallContext;
 import dev.tfgraph.graph.Shapes;
 import dev.tfgraph.graph.runtime.Tensors;
@@ -51,11 +54,11 @@ public final class BenchSqrtCommand implements Callable<Integer> {
         System.out.println(Json.line(o));
       }
     }
-    return Main.OK;
+    return ExitCodes.OK;
   }
 
   /** A = XᵀX/n + 1e-5·I for post-ReLU X of n positions (rank-deficient when n < C). */
-  static float[] bilinear(int b, int c, int n, long seed) {
+  public static float[] bilinear(int b, int c, int n, long seed) {
     SplittableRandom r = new SplittableRandom(seed);
     float[] out = new float[b * c * c];
     double[] x = new double[n * c];
@@ -73,7 +76,7 @@ public final class BenchSqrtCommand implements Callable<Integer> {
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
-  static double time(String method, float[] a, int b, int c, int repeats) {
+  public static double time(String method, float[] a, int b, int c, int repeats) {
     MatrixSqrt m = new MatrixSqrt("sqrt", method);
     m.build(Shapes.batchOf(c, c));
     try (Graph g = new Graph(); Session s = new Session(g)) {

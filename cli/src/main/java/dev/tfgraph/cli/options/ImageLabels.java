@@ -1,4 +1,4 @@
-package dev.tfgraph.cli;
+package dev.tfgraph.cli.options;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -7,13 +7,13 @@ import dev.tfgraph.graph.model.Model;
 import java.util.List;
 
 /** An image folder's class names as the model's labels (CONTRACT.md section 6), when the spec has none. */
-final class ImageLabels {
+public final class ImageLabels {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private ImageLabels() {}
 
   /** The model with {@code classes} as labels if it has none; a spec's own labels are kept (a warning when they differ). */
-  static Model apply(Model m, List<String> classes) {
+  public static Model apply(Model m, List<String> classes) {
     if (classes == null) return m;
     if (m.labels() != null && !m.labels().isEmpty()) {
       if (!m.labels().equals(classes)) {

@@ -1,4 +1,4 @@
-package dev.tfgraph.cli;
+package dev.tfgraph.cli.options;
 
 import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.model.Model;
@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 /** A built-in model by name (with its options) or a spec file, and optional weights. */
 public final class ModelOptions {
   @picocli.CommandLine.Spec(picocli.CommandLine.Spec.Target.MIXEE)
-  picocli.CommandLine.Model.CommandSpec command;
+  public picocli.CommandLine.Model.CommandSpec command;
 
   /** Which built-in models each model option applies to (an option given for another model, or with --spec, is an error). */
   private static final Map<String, java.util.List<String>> APPLIES = Map.of(
@@ -64,37 +64,37 @@ public final class ModelOptions {
   @Option(names = "--model", paramLabel = "NAME", description = "built-in model: ${COMPLETION-CANDIDATES}; train also takes ib-keras"
       + " (with --keras FILE --cut-at NAME: the improved bilinear head on a Keras model's layers)",
       completionCandidates = Names.class)
-  String name;
+  public String name;
 
   @Option(names = "--spec", paramLabel = "FILE", description = "a model spec (JSON); ./tfgraph spec --model NAME prints a built-in one to start from")
-  Path spec;
+  public Path spec;
 
   @Option(names = "--weights", paramLabel = "FILE.npz", description = "initial weights, an .npz keyed <layer>.<weight>")
-  Path weights;
+  public Path weights;
 
   @Option(names = "--sqrt", paramLabel = "METHOD", description = "ib-cnn, ib-vgg16, ib-resnet50, ib-keras: the matrix square root of bilinear pooling: svd, eigh, newton_schulz (default ${DEFAULT-VALUE})")
-  String sqrt = dev.tfgraph.layers.bilinear.MatrixSqrt.DEFAULT_METHOD;
+  public String sqrt = dev.tfgraph.layers.bilinear.MatrixSqrt.DEFAULT_METHOD;
 
   @Option(names = "--taylor-order", paramLabel = "P", converter = Ranges.TaylorOrder.class, description = "taylor-cnn's expansion order, in [0, 10] (default ${DEFAULT-VALUE})")
-  int taylorOrder = Models.DEFAULT_TAYLOR_ORDER;
+  public int taylorOrder = Models.DEFAULT_TAYLOR_ORDER;
 
   @Option(names = "--prototypes-per-class", paramLabel = "K", converter = Ranges.PrototypesPerClass.class, description = "prototype-net's rows per class, in [1, 1000] (default ${DEFAULT-VALUE}: softmax head; > 1: Dense head)")
-  int prototypesPerClass = Models.DEFAULT_PROTOTYPES_PER_CLASS;
+  public int prototypesPerClass = Models.DEFAULT_PROTOTYPES_PER_CLASS;
 
   @Option(names = "--backbone-weights", paramLabel = "FILE.h5", description = "ib-vgg16, ib-resnet50: Keras weights of the backbone, "
       + "Keras 2 or Keras 3 (.weights.h5) layout (e.g. vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5, "
       + "resnet50_weights_tf_dim_ordering_tf_kernels_notop.h5)")
-  Path backboneWeights;
+  public Path backboneWeights;
 
   @Option(names = "--freeze", arity = "0..1", paramLabel = "NAME[,NAME...]", fallbackValue = "",
       description = "ib-vgg16, ib-resnet50, ib-keras: keep the backbone out of the optimizer, and its BatchNormalization on its "
           + "moving statistics (the default; --no-freeze trains it); with --keras: these layers, comma-separated (a nested "
           + "model's name: all its layers), as Keras' trainable=False (with ib-keras: the rest of the backbone trains)")
-  String freezeNames;
+  public String freezeNames;
 
   @Option(names = "--no-freeze", description = "ib-vgg16, ib-resnet50, ib-keras: train the backbone too (from --backbone-weights or the"
       + " --keras file, or from scratch)")
-  boolean noFreeze;
+  public boolean noFreeze;
 
   /** Whether a built-in backbone stays frozen: unless --no-freeze. */
   private boolean freeze = true;
@@ -106,36 +106,36 @@ public final class ModelOptions {
   @Option(names = "--reduce-channels", paramLabel = "N", converter = ReduceChannels.class,
       description = "ib-resnet50: filters of the 1x1 convolution that reduces conv5's 2048 channels before bilinear pooling "
           + "(a C x C matrix per image), in [1, 2048] (default ${DEFAULT-VALUE})")
-  int reduceChannels = Models.DEFAULT_REDUCE_CHANNELS;
+  public int reduceChannels = Models.DEFAULT_REDUCE_CHANNELS;
 
-  static final class ReduceChannels extends Ranges.Ints {
+  public static final class ReduceChannels extends Ranges.Ints {
     ReduceChannels() {
       super(1, 2048);
     }
   }
 
-  static final class Names extends java.util.ArrayList<String> {
+  public static final class Names extends java.util.ArrayList<String> {
     Names() {
       super(Models.NAMES);
     }
   }
 
   /** The Keras file of a command that reads one (train --keras), set before {@link #model()}; null otherwise. */
-  Path keras;
+  public Path keras;
   /** --input-shape of train --keras: sizes the file leaves unknown, by Keras input name. */
-  java.util.Map<String, long[]> kerasInputShapes = java.util.Map.of();
+  public java.util.Map<String, long[]> kerasInputShapes = java.util.Map.of();
   /** The file's model and weights once {@link #model()} read them. */
   private dev.tfgraph.layers.keras.KerasModel kerasModel;
   /** Keras layer names to freeze (--freeze NAME,...) and the last layer of the file's order to freeze (--freeze-to). */
-  java.util.List<String> kerasFreeze;
-  String kerasFreezeTo;
+  public java.util.List<String> kerasFreeze;
+  public String kerasFreezeTo;
   /** --preprocess of train --keras. */
-  String kerasPreprocess;
+  public String kerasPreprocess;
   /** --cut-at of train --model ib-keras --keras FILE, and what it built. */
-  String kerasCutAt;
+  public String kerasCutAt;
   private IbKeras.Built ibKeras;
 
-  Model model() {
+  public Model model() {
     if (freezeNames != null && noFreeze) throw new BadInputException("give --freeze or --no-freeze, not both");
     IbKeras.checkPairing(command == null ? "train" : command.name(), name, keras != null, kerasCutAt);
     boolean ib = IbKeras.NAME.equals(name);
@@ -199,7 +199,7 @@ public final class ModelOptions {
   }
 
   /** Initial weights: --weights, or fresh values with the Keras backbone imported; null for fresh. */
-  Map<String, NpyArray> initialWeights(Model m, long seed) {
+  public Map<String, NpyArray> initialWeights(Model m, long seed) {
     if (weights != null) return Npz.read(weights);
     if (ibKeras != null) return dev.tfgraph.layers.keras.KerasBackbone.weights(m, ibKeras.backbone(), kerasModel.weights(), seed);
     if (kerasModel != null) return kerasModel.weights();
@@ -227,7 +227,7 @@ public final class ModelOptions {
         + " scratch with --no-freeze");
   }
 
-  String label() {
+  public String label() {
     return name != null ? name : keras != null ? keras.getFileName().toString() : spec.getFileName().toString();
   }
 

@@ -1,4 +1,4 @@
-package dev.tfgraph.cli;
+package dev.tfgraph.cli.output;
 
 import dev.tfgraph.graph.callbacks.Epoch;
 import dev.tfgraph.graph.RunFailedException;
@@ -20,10 +20,10 @@ import org.knowm.xchart.XYChartBuilder;
  * of the run's metrics (accuracy, top_5_accuracy, mse, a user's own...) on a panel of its own below,
  * each on its own axis; held-out values beside the training ones.
  */
-final class LearningCurve {
+public final class LearningCurve {
   private LearningCurve() {}
 
-  static void write(Path png, String title, List<Epoch> history) {
+  public static void write(Path png, String title, List<Epoch> history) {
     System.setProperty("java.awt.headless", "true");
     int n = history.size();
     double[] epoch = new double[n], loss = new double[n], vLoss = new double[n];
