@@ -50,7 +50,7 @@ public final class DemoCommand implements Callable<Integer> {
     o.progress = !quiet;
     TrainResult r;
     try (Trainer t = new Trainer(m, o)) {
-      r = t.fit(train, test, null);
+      r = t.fit(train, null, test, null);
     }
     Map<String, Object> prov = new LinkedHashMap<>();
     prov.put("model", name);

@@ -10,6 +10,7 @@ import dev.tfgraph.cli.output.Json;
 import dev.tfgraph.export.Predictor;
 import dev.tfgraph.graph.train.Evaluator;
 import dev.tfgraph.graph.train.TrainResult;
+import dev.tfgraph.graph.data.DataSource;
 import dev.tfgraph.graph.data.Dataset;
 import dev.tfgraph.graph.data.ImageStream;
 import dev.tfgraph.graph.io.NpyArray;
@@ -39,21 +40,43 @@ public final class EvaluateCommand implements Callable<Integer> {
     dev.tfgraph.graph.Loss lossFn = dev.tfgraph.graph.loss.Losses.get(loss, 0);
     data.floatTargets = !lossFn.sparse();
     try (Predictor p = ModelDir.open(model, trusted)) {
-      if (data.streams()) return streamed(p, lossFn);
-      if (data.mapped()) {   // --x read through memory maps, a chunk at a time
-        Evaluator.Sums sums = null;
-        for (Dataset chunk : data.mappedArrays().chunks()) sums = add(p, lossFn, chunk, sums);
-        print(p, lossFn, sums.means(), null);
-        return ExitCodes.OK;
+      if (data.streams()) {
+        if (!lossFn.sparse()) {
+          throw new dev.tfgraph.graph.BadInputException("evaluate: images come with integer class labels; loss " + lossFn.name()
+              + " takes float targets (use sparse_categorical_crossentropy)");
+        }
+        try (ImageStream.Splits sp = data.stream(modelInputs(p), outputClasses(p))) {   // the test split, all images without one
+          print(p, lossFn, evaluate(p, lossFn, sp.test() != null ? sp.test() : sp.train()), sp.skipped());
+        }
+      } else if (data.mapped()) {   // --x read through memory maps, a batch at a time
+        print(p, lossFn, evaluate(p, lossFn, data.mappedArrays()), null);
+      } else {
+        DataOptions.Loaded loaded = data.evaluation(modelInputs(p), outputClasses(p));
+        print(p, lossFn, evaluate(p, lossFn, loaded.train()), loaded.skipped());
       }
-      DataOptions.Loaded loaded = data.evaluation(modelInputs(p), outputClasses(p));
-      print(p, lossFn, add(p, lossFn, loaded.train(), null).means(), loaded.skipped());
     }
     return ExitCodes.OK;
   }
 
-  /** Adds the model's loss and metrics on {@code d} to {@code sums} (made on the first call, from the output's width). */
-  private Evaluator.Sums add(Predictor p, dev.tfgraph.graph.Loss lossFn, Dataset d, Evaluator.Sums sums) {
+  /** The exported model's loss and metrics on every example of {@code source}, through the library's one evaluation loop. */
+  private TrainResult.Metrics evaluate(Predictor p, dev.tfgraph.graph.Loss lossFn, DataSource source) {
+    int width = Math.toIntExact(dev.tfgraph.graph.Shapes.exampleSize(org.tensorflow.ndarray.Shape.of(p.outputShape())));
+    java.util.List<dev.tfgraph.graph.Metric> ms = metrics == null ? dev.tfgraph.graph.metric.Metrics.defaults(lossFn, width)
+        : dev.tfgraph.graph.metric.Metrics.get(metrics, lossFn);
+    return Evaluator.evaluate(source, d -> checked(d, width, lossFn), d -> predict(p, d), width, lossFn, ms, endsIn(p, lossFn.logitsOf()));
+  }
+
+  /** A batch whose float targets have the model's output width. */
+  private static Dataset checked(Dataset d, int width, dev.tfgraph.graph.Loss lossFn) {
+    if (d.targets() != null && d.targets().x().length != (long) d.size() * width) {
+      throw new dev.tfgraph.graph.BadInputException("evaluate: --y targets have shape " + java.util.Arrays.toString(d.targets().shape())
+          + " per example, expected [" + width + "] (the model's output, for loss " + lossFn.name() + ")");
+    }
+    return d;
+  }
+
+  /** The model's outputs on one batch, refused when not finite. */
+  private float[] predict(Predictor p, Dataset d) {
     Map<String, NpyArray> xs = new LinkedHashMap<>();
     for (Dataset.Input in : d.inputs()) {
       long[] shape = new long[in.shape().length + 1];
@@ -64,37 +87,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     NpyArray out = p.predict(NamedArrays.forInputs(xs, p.inputNames()), batchSize);
     String nonFinite = Finite.describe(out, "evaluate: the model's output");
     if (nonFinite != null) throw new dev.tfgraph.graph.RunFailedException(nonFinite + "; its loss and metrics would mean nothing");
-    int width = Math.toIntExact(out.size() / Math.max(1, out.shape()[0]));
-    if (d.targets() != null && d.targets().x().length != (long) d.size() * width) {
-      throw new dev.tfgraph.graph.BadInputException("evaluate: --y targets have shape " + java.util.Arrays.toString(d.targets().shape())
-          + " per example, expected [" + width + "] (the model's output, for loss " + lossFn.name() + ")");
-    }
-    if (sums == null) {
-      sums = new Evaluator.Sums(width, lossFn, metrics == null ? dev.tfgraph.graph.metric.Metrics.defaults(lossFn, width)
-          : dev.tfgraph.graph.metric.Metrics.get(metrics, lossFn), endsIn(p, lossFn.logitsOf()));
-    }
-    sums.add(out.toFloats(), d.y(), d.targets() == null ? null : d.targets().x(), d.size());
-    return sums;
-  }
-
-  /** The test split of streamed images (all of them without one), one batch at a time. */
-  private Integer streamed(Predictor p, dev.tfgraph.graph.Loss lossFn) {
-    if (!lossFn.sparse()) {
-      throw new dev.tfgraph.graph.BadInputException("evaluate: images come with integer class labels; loss " + lossFn.name()
-          + " takes float targets (use sparse_categorical_crossentropy)");
-    }
-    try (ImageStream.Splits sp = data.stream(modelInputs(p), outputClasses(p))) {
-      ImageStream s = sp.test() != null ? sp.test() : sp.train();
-      Evaluator.Sums sums = null;
-      try (ImageStream.Epoch e = s.epoch(0, 0, false, batchSize)) {
-        for (ImageStream.Batch b; (b = e.next()) != null; ) {
-          if (b.n() > 0) sums = add(p, lossFn, new Dataset(b.x(), b.y(), s.exampleShape()), sums);
-        }
-      }
-      if (sums == null) throw new dev.tfgraph.graph.BadInputException("evaluate: no image left in " + s.describe() + " after skipping bad ones");
-      print(p, lossFn, sums.means(), sp.skipped());
-    }
-    return ExitCodes.OK;
+    return out.toFloats();
   }
 
   private static void print(Predictor p, dev.tfgraph.graph.Loss lossFn, TrainResult.Metrics m, Integer skipped) {

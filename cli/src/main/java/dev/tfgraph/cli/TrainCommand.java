@@ -166,17 +166,17 @@ public final class TrainCommand implements Callable<Integer> {
     o.validate();
     if (data.streams()) {
       try (ImageStream.Splits sp = data.stream(m.inputs(), classes(m))) {
-        return trained(ImageLabels.apply(m, sp.classes()), o, c, t -> t.fit(sp.train(), sp.test(), w), lossFn, sp.train().size(), sp::skipped);
+        return trained(ImageLabels.apply(m, sp.classes()), o, c, t -> t.fit(sp.train(), null, sp.test(), w), lossFn, sp.train().size(), sp::skipped);
       }
     }
     if (data.mapped()) {
       dev.tfgraph.graph.data.MappedDataset mapped = data.mappedArrays();
-      return trained(m, o, c, t -> t.fit(mapped, null, w), lossFn, mapped.size(), null);
+      return trained(m, o, c, t -> t.fit(mapped, null, null, w), lossFn, mapped.size(), null);
     }
     DataOptions.Loaded loaded = data.load(m.inputs(), classes(m));
     Dataset train = loaded.train();
     Dataset test = loaded.test();
-    return trained(ImageLabels.apply(m, loaded.classes()), o, c, t -> t.fit(train, test, w), lossFn, train.size(),
+    return trained(ImageLabels.apply(m, loaded.classes()), o, c, t -> t.fit(train, null, test, w), lossFn, train.size(),
         loaded.skipped() == null ? null : loaded::skipped);
   }
 

@@ -42,7 +42,7 @@ public final class TrainSwish {
     options.progress = false;
     TrainResult r;
     try (Trainer trainer = new Trainer(model, options)) {
-      r = trainer.fit(train, test, null);
+      r = trainer.fit(train, null, test, null);
     }
     Exporter.Result e = Exporter.export(model, r.weights(), out, null, Map.of("test_accuracy", r.test().accuracy()));
     float[] probe = {0.1f, 0.2f, 1.5f, -0.3f};

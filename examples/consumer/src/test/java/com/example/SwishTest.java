@@ -64,7 +64,7 @@ class SwishTest {
     }
     java.util.Map<String, dev.tfgraph.graph.io.NpyArray> after;
     try (dev.tfgraph.graph.train.Trainer t = new dev.tfgraph.graph.train.Trainer(m, o)) {
-      after = t.fit(d, null, start).weights();
+      after = t.fit(d, null, null, start).weights();
     }
     int moved = 0;
     for (String k : start.keySet()) {

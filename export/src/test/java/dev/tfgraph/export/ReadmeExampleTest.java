@@ -34,7 +34,7 @@ class ReadmeExampleTest {
     options.epochs = 1;
     options.progress = false;
     try (Trainer trainer = new Trainer(model, options)) {
-      TrainResult r = trainer.fit(train, test, null);
+      TrainResult r = trainer.fit(train, null, test, null);
       assertTrue(r.test().accuracy() > 0.6, "accuracy " + r.test().accuracy());
       Exporter.export(model, r.weights(), out.resolve("taylor-demo"), null, java.util.Map.of());
       try (ModelRuntime rt = ModelRuntime.inference(model)) {

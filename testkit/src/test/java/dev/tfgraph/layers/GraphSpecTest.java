@@ -144,16 +144,16 @@ class GraphSpecTest {
     o.progress = false;
     TrainResult a, b;
     try (Trainer t = new Trainer(m, o)) {
-      a = t.fit(d, d, null);
+      a = t.fit(d, null, d, null);
     }
     try (Trainer t = new Trainer(Model.load(DIR.resolve("residual.json")), o)) {
-      b = t.fit(d, d, null);
+      b = t.fit(d, null, d, null);
     }
     assertTrue(a.test().accuracy() > 0.9, "a separable two-input task is learnt: " + a.test().accuracy());
     assertEquals(a.trainLoss(), b.trainLoss(), 0.0, "same seed, same run");
     Dataset missing = new Dataset(List.of(new Dataset.Input("x", x, new long[] {8})), y);
     try (Trainer t = new Trainer(m, o)) {
-      BadInputException e = assertThrows(BadInputException.class, () -> t.fit(missing, null, null));
+      BadInputException e = assertThrows(BadInputException.class, () -> t.fit(missing, null, null, null));
       assertTrue(e.getMessage().contains("no array for the model's input \"side\""), e.getMessage());
     }
     assertFalse(m.isChain());

@@ -96,7 +96,7 @@ class KerasH5Test {
     o.batchSize = n;
     o.progress = false;
     try (Trainer t = new Trainer(m, o)) {
-      return t.fit(d, null, w);
+      return t.fit(d, null, null, w);
     }
   }
 

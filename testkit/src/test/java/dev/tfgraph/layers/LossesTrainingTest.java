@@ -58,7 +58,7 @@ class LossesTrainingTest {
   @Test
   void regressionReachesAnMseOfOnePercentOfTheVariance() {
     try (Trainer t = new Trainer(model(1, "linear"), options("mse", null))) {
-      TrainResult r = t.fit(data(true, 1), data(true, 2), null);
+      TrainResult r = t.fit(data(true, 1), null, data(true, 2), null);
       assertEquals(List.of("mse", "mae"), List.copyOf(r.trainMetrics().keySet()));
       assertTrue(r.test().mse() < 0.05 && r.test().mae() < 0.2, "test " + r.test());
       // with no regularization the mse metric is the mse loss, batch by batch
@@ -69,7 +69,7 @@ class LossesTrainingTest {
   @Test
   void multiLabelBinaryReachesNinetyFivePercent() {
     try (Trainer t = new Trainer(model(3, "sigmoid"), options("binary_crossentropy", List.of("accuracy", "mse")))) {
-      TrainResult r = t.fit(data(false, 3), data(false, 4), null);
+      TrainResult r = t.fit(data(false, 3), null, data(false, 4), null);
       assertTrue(r.test().accuracy() > 0.95, "binary accuracy over 3 labels: " + r.test());
       assertTrue(r.test().mse() < 0.05, "mse of the probabilities (the outputs as they are): " + r.test());
       // in training too the metric sees the sigmoid's outputs (the loss takes the logits): on logits it would be far above 1

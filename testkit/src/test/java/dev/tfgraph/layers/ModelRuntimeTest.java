@@ -110,7 +110,7 @@ class ModelRuntimeTest {
     o.progress = false;
     Map<String, NpyArray> w;
     try (dev.tfgraph.graph.train.Trainer t = new dev.tfgraph.graph.train.Trainer(m, o)) {
-      w = t.fit(new dev.tfgraph.graph.data.Dataset(x, new int[] {0, 1, 2, 0, 1, 2}, new long[] {5}), null, null).weights();
+      w = t.fit(new dev.tfgraph.graph.data.Dataset(x, new int[] {0, 1, 2, 0, 1, 2}, new long[] {5}), null, null, null).weights();
     }
     assertEquals(java.util.Set.of("_a.kernel", "_a.bias", "-b.kernel", "-b.bias"), w.keySet());
     java.nio.file.Path dir = dev.tfgraph.export.Exporter.export(m, w, d.resolve("m"), null, Map.of()).dir();

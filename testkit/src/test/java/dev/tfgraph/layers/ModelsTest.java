@@ -48,7 +48,7 @@ class ModelsTest {
     o.shuffle = false;
     TrainResult r;
     try (Trainer t = new Trainer(m, o)) {
-      r = t.fit(d, null, null);
+      r = t.fit(d, null, null, null);
     }
     double first = r.history().get(0).trainLoss(), last = r.history().get(5).trainLoss();
     assertTrue(last < first, name + ": loss " + first + " -> " + last);

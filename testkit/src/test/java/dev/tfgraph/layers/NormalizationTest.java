@@ -72,7 +72,7 @@ class NormalizationTest {
     dev.tfgraph.graph.train.TrainOptions o = new dev.tfgraph.graph.train.TrainOptions();
     o.progress = false;
     try (dev.tfgraph.graph.train.Trainer t = new dev.tfgraph.graph.train.Trainer(m, o)) {
-      var e = org.junit.jupiter.api.Assertions.assertThrows(dev.tfgraph.graph.BadInputException.class, () -> t.fit(d, null, null));
+      var e = org.junit.jupiter.api.Assertions.assertThrows(dev.tfgraph.graph.BadInputException.class, () -> t.fit(d, null, null, null));
       assertTrue(e.getMessage().contains("Normalization 'norm' adapts to its input") && e.getMessage().contains("NaN for example 9"),
           e.getMessage());
     }
@@ -89,7 +89,7 @@ class NormalizationTest {
     o.batchSize = 32;
     o.progress = false;
     try (dev.tfgraph.graph.train.Trainer t = new dev.tfgraph.graph.train.Trainer(m, o)) {
-      var w = t.fit(d, d, null).weights();
+      var w = t.fit(d, null, d, null).weights();
       Map<String, double[]> adapted = ((Normalization) m.layer("norm")).adapt(d.x(), d.size(), d.y(), 4);
       assertArrayEquals(adapted.get("mean"), w.get("norm.mean").toDoubles(), 1e-6);
       assertArrayEquals(adapted.get("variance"), w.get("norm.variance").toDoubles(), 1e-5);

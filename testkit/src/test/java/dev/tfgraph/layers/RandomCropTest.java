@@ -126,7 +126,7 @@ class RandomCropTest {
     o.batchSize = 32;
     o.progress = false;
     try (dev.tfgraph.graph.train.Trainer t = new dev.tfgraph.graph.train.Trainer(m, o)) {
-      var r = t.fit(d, d, null);
+      var r = t.fit(d, null, d, null);
       assertTrue(Double.isFinite(r.history().get(1).trainLoss()), r.history().toString());
     }
   }

@@ -31,7 +31,7 @@ class SeedLayerTrainingTest {
     o.progress = false;
     o.optimizer = dev.tfgraph.graph.optim.Optimizer.Config.of("adam", lr);
     try (Trainer t = new Trainer(m, o)) {
-      return t.fit(d, d, null);
+      return t.fit(d, null, d, null);
     }
   }
 
@@ -71,7 +71,7 @@ class SeedLayerTrainingTest {
     o.progress = false;
     o.optimizer = dev.tfgraph.graph.optim.Optimizer.Config.of("adam", 0.03);
     try (Trainer t = new Trainer(m, o)) {
-      TrainResult r = t.fit(d, d, null);
+      TrainResult r = t.fit(d, null, d, null);
       learns(r, 1.5, 0.8, "PrototypeKernel");
       Map<String, NpyArray> w = r.weights();
       Map<String, double[]> adapted = ((PrototypeKernel) m.layer("proto")).adapt(d.x(), d.size(), d.y(), 4);

@@ -51,10 +51,10 @@ class StreamedTrainingTest {
     ImageData.Loaded mem = ImageData.load(photos, RGB32);
     TrainResult a, b;
     try (Trainer t = new Trainer(cnn(), options(3))) {
-      a = t.fit(mem.train(), mem.test(), null);
+      a = t.fit(mem.train(), null, mem.test(), null);
     }
     try (ImageStream.Splits s = ImageStream.open(photos, RGB32, new ImageStream.Settings(2, 2, 100)); Trainer t = new Trainer(cnn(), options(3))) {
-      b = t.fit(s.train(), s.test(), null);
+      b = t.fit(s.train(), null, s.test(), null);
     }
     for (var e : a.weights().entrySet()) assertArrayEquals(e.getValue().toFloats(), b.weights().get(e.getKey()).toFloats(), e.getKey());
     assertEquals(a.trainLoss(), b.trainLoss());
@@ -70,18 +70,18 @@ class StreamedTrainingTest {
     Map<String, NpyArray> straight, resumed;
     try (ImageStream.Splits s = ImageStream.open(records, RGB32, new ImageStream.Settings(2, 2, 5))) {
       try (Trainer t = new Trainer(cnn(), options(3))) {
-        straight = t.fit(s.train(), null, null).weights();
+        straight = t.fit(s.train(), null, null, null).weights();
       }
       TrainOptions first = options(1);
       first.checkpointDir = d;
       try (Trainer t = new Trainer(cnn(), first)) {
-        t.fit(s.train(), null, null);
+        t.fit(s.train(), null, null, null);
       }
       TrainOptions rest = options(3);
       rest.checkpointDir = d;
       rest.resume = true;
       try (Trainer t = new Trainer(cnn(), rest)) {
-        resumed = t.fit(s.train(), null, null).weights();
+        resumed = t.fit(s.train(), null, null, null).weights();
       }
     }
     for (var e : straight.entrySet()) assertArrayEquals(e.getValue().toFloats(), resumed.get(e.getKey()).toFloats(), e.getKey());
@@ -93,12 +93,12 @@ class StreamedTrainingTest {
     o.validationSplit = 0.25;
     try (ImageStream.Splits s = ImageStream.open(IMAGES.resolve("photos").toString(), RGB32, new ImageStream.Settings(1, 1, 5));
         Trainer t = new Trainer(cnn(), o)) {
-      TrainResult r = t.fit(s.train(), null, null);
+      TrainResult r = t.fit(s.train(), null, null, null);
       assertTrue(Double.isFinite(r.history().get(0).valLoss()), "validation on the held-out files");
     }
     try (ImageStream.Splits s = ImageStream.open(IMAGES.resolve("records/train.tfrecord").toString(), RGB32, new ImageStream.Settings(1, 1, 5));
         Trainer t = new Trainer(cnn(), o)) {
-      BadInputException e = assertThrows(BadInputException.class, () -> t.fit(s.train(), null, null));
+      BadInputException e = assertThrows(BadInputException.class, () -> t.fit(s.train(), null, null, null));
       assertTrue(e.getMessage().contains("a validation split needs examples by position"), e.getMessage());
     }
   }
@@ -108,14 +108,14 @@ class StreamedTrainingTest {
     ImageData.Options gray = new ImageData.Options(new long[] {32, 32, 1}, false, "image/encoded", "image/class/label", 2, null);
     try (ImageStream.Splits s = ImageStream.open(IMAGES.resolve("photos").toString(), gray, new ImageStream.Settings(1, 1, 5));
         Trainer t = new Trainer(cnn(), options(1))) {
-      BadInputException e = assertThrows(BadInputException.class, () -> t.fit(s.train(), null, null));
+      BadInputException e = assertThrows(BadInputException.class, () -> t.fit(s.train(), null, null, null));
       assertTrue(e.getMessage().contains("are decoded to [32, 32, 1]; the model input image takes [32, 32, 3]"), e.getMessage());
     }
     Model adapts = Model.builder("norm", "image", 32, 32, 3).add(new Normalization("norm")).add(new Flatten("flat"))
         .add(new Dense("head", 2, "softmax")).build();
     try (ImageStream.Splits s = ImageStream.open(IMAGES.resolve("photos").toString(), RGB32, new ImageStream.Settings(1, 1, 5));
         Trainer t = new Trainer(adapts, options(1))) {
-      BadInputException e = assertThrows(BadInputException.class, () -> t.fit(s.train(), null, null));
+      BadInputException e = assertThrows(BadInputException.class, () -> t.fit(s.train(), null, null, null));
       assertTrue(e.getMessage().contains("layer 'norm' adapts to the training data") && e.getMessage().contains("is read batch by batch"), e.getMessage());
     }
   }

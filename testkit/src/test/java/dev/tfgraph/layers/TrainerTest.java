@@ -64,7 +64,7 @@ class TrainerTest {
       o.threads = 1;
       o.progress = false;
       try (Trainer t = new Trainer(mlp(), o)) {
-        after[k] = t.fit(d, null, start).weights();
+        after[k] = t.fit(d, null, null, start).weights();
       }
     }
     for (var w : mlp().weights()) {
@@ -96,7 +96,7 @@ class TrainerTest {
       o.optimizer = new Optimizer.Config(kinds[k], 0.05, 0.8, 0.9, 0.999, 1e-7, 0);
       o.maxSteps = 1;
       try (Trainer t = new Trainer(mlp(), o)) {
-        after[k] = t.fit(d, null, start).weights();
+        after[k] = t.fit(d, null, null, start).weights();
       }
     }
     for (var w : mlp().weights()) {
@@ -112,7 +112,7 @@ class TrainerTest {
   void lossDecreasesOnATinySet() {
     Dataset d = Synthetic.fourClasses(256, 6, 1);
     try (Trainer t = new Trainer(mlp(), options(20))) {
-      TrainResult r = t.fit(d, d, null);
+      TrainResult r = t.fit(d, null, d, null);
       assertTrue(r.history().get(19).trainLoss() < 0.6 * r.history().get(0).trainLoss(), r.history().toString());
       assertEquals(20 * 8, r.steps());
     }
@@ -128,12 +128,12 @@ class TrainerTest {
     Dataset d = Synthetic.fourClasses(200, 6, 2);
     Map<String, NpyArray> straight;
     try (Trainer t = new Trainer(Model.fromConfig(spec), options(2))) {
-      straight = t.fit(d, null, null).weights();
+      straight = t.fit(d, null, null, null).weights();
     }
     TrainOptions first = options(1);
     first.checkpointDir = dir;
     try (Trainer t = new Trainer(Model.fromConfig(spec), first)) {
-      t.fit(d, null, null);
+      t.fit(d, null, null, null);
     }
     TrainOptions second = options(2);
     second.checkpointDir = dir;
@@ -141,7 +141,7 @@ class TrainerTest {
     Map<String, NpyArray> resumed;
     try (Trainer t = new Trainer(Model.fromConfig(spec), second)) {
       int before = count(t.runtime().graph().graph());
-      resumed = t.fit(d, null, null).weights();
+      resumed = t.fit(d, null, null, null).weights();
       assertEquals(before, count(t.runtime().graph().graph()), "restoring a checkpoint adds no ops to the graph");
     }
     for (String k : straight.keySet()) assertArrayEquals(straight.get(k).toDoubles(), resumed.get(k).toDoubles(), 0.0, k);
@@ -160,7 +160,7 @@ class TrainerTest {
     Dataset huge = Synthetic.fourClasses(8, 6, 2);
     java.util.Arrays.fill(huge.x(), 0, 6, 3e38f);       // one example whose activations overflow float32
     try (Trainer t = new Trainer(mlp(), options(1))) {
-      dev.tfgraph.graph.RunFailedException e = assertThrows(dev.tfgraph.graph.RunFailedException.class, () -> t.fit(train, huge, null));
+      dev.tfgraph.graph.RunFailedException e = assertThrows(dev.tfgraph.graph.RunFailedException.class, () -> t.fit(train, null, huge, null));
       assertTrue(e.getMessage().contains("non-finite test loss") && e.getMessage().contains("epoch 1"), e.getMessage());
     }
   }
@@ -173,7 +173,7 @@ class TrainerTest {
     TrainOptions o = options(2);
     o.progress = true;
     try (Trainer t = new Trainer(mlp(), o)) {
-      t.fit(d, d, null);
+      t.fit(d, null, d, null);
     }
     java.util.List<String> left = java.util.List.of();
     for (int i = 0; i < 50; i++) {   // a pool shut down by close() may take a moment to end its threads
@@ -195,19 +195,19 @@ class TrainerTest {
     Dataset d = Synthetic.fourClasses(200, 6, 2);
     Map<String, NpyArray> straight;
     try (Trainer t = new Trainer(mlp(), options(2))) {
-      straight = t.fit(d, null, null).weights();
+      straight = t.fit(d, null, null, null).weights();
     }
     TrainOptions first = options(1);
     first.checkpointDir = dir;
     try (Trainer t = new Trainer(mlp(), first)) {
-      t.fit(d, null, null);
+      t.fit(d, null, null, null);
     }
     TrainOptions second = options(2);
     second.checkpointDir = dir;
     second.resume = true;
     Map<String, NpyArray> resumed;
     try (Trainer t = new Trainer(mlp(), second)) {
-      resumed = t.fit(d, null, null).weights();
+      resumed = t.fit(d, null, null, null).weights();
     }
     assertEquals(straight.keySet(), resumed.keySet());
     for (String k : straight.keySet()) assertArrayEquals(straight.get(k).toFloats(), resumed.get(k).toFloats(), k);
@@ -227,24 +227,24 @@ class TrainerTest {
     flip.augment = "flip";
     Map<String, NpyArray> a, b;
     try (Trainer t = new Trainer(smallConv(), plain)) {
-      a = t.fit(d, null, null).weights();
+      a = t.fit(d, null, null, null).weights();
     }
     try (Trainer t = new Trainer(smallConv(), flip)) {
-      b = t.fit(d, null, null).weights();
+      b = t.fit(d, null, null, null).weights();
     }
     assertTrue(maxDiff(a, b) > 1e-4, "flipping changed nothing: " + maxDiff(a, b));
     TrainOptions first = options(1);
     first.augment = "flip";
     first.checkpointDir = dir;
     try (Trainer t = new Trainer(smallConv(), first)) {
-      t.fit(d, null, null);
+      t.fit(d, null, null, null);
     }
     TrainOptions second = options(2);
     second.augment = "flip";
     second.checkpointDir = dir;
     second.resume = true;
     try (Trainer t = new Trainer(smallConv(), second)) {
-      assertEquals(0.0, maxDiff(b, t.fit(d, null, null).weights()));
+      assertEquals(0.0, maxDiff(b, t.fit(d, null, null, null).weights()));
     }
     TrainOptions onVectors = options(1);
     onVectors.augment = "flip";
@@ -267,7 +267,7 @@ class TrainerTest {
     TrainOptions o = options(2);
     o.checkpointDir = dir;
     try (Trainer t = new Trainer(mlp(), o)) {
-      t.fit(d, null, null);
+      t.fit(d, null, null, null);
     }
     Path latest = dir.resolve("ckpt-2.npz");
     byte[] b = Files.readAllBytes(latest);
@@ -277,7 +277,7 @@ class TrainerTest {
     r.checkpointDir = dir;
     r.resume = true;
     try (Trainer t = new Trainer(mlp(), r)) {
-      TrainResult res = t.fit(d, null, null);
+      TrainResult res = t.fit(d, null, null, null);
       assertEquals(2, res.history().size(), "resumed from epoch 1, ran epochs 2 and 3");
     }
   }
@@ -289,7 +289,7 @@ class TrainerTest {
     o.optimizer = Optimizer.Config.of("sgd", 1e30);
     Model m = Model.builder("m", "x", 6).add(new Dense("fc", 8, "linear")).add(new Dense("head", 4, "softmax")).build();
     try (Trainer t = new Trainer(m, o)) {
-      RunFailedException e = assertThrows(RunFailedException.class, () -> t.fit(d, null, null));
+      RunFailedException e = assertThrows(RunFailedException.class, () -> t.fit(d, null, null, null));
       assertTrue(e.getMessage().contains("non-finite loss") && e.getMessage().contains("step"), e.getMessage());
     }
   }
@@ -300,7 +300,7 @@ class TrainerTest {
     Dataset d = Synthetic.fourClasses(64, 6, 5);
     try (Trainer t = new Trainer(m, options(2))) {
       Map<String, NpyArray> init = t.runtime().initialValues(7);
-      TrainResult r = t.fit(d, null, init);
+      TrainResult r = t.fit(d, null, null, init);
       assertArrayEquals(init.get("fc.kernel").toFloats(), r.weights().get("fc.kernel").toFloats());
       assertTrue(!java.util.Arrays.equals(init.get("head.kernel").toFloats(), r.weights().get("head.kernel").toFloats()));
     }
@@ -388,7 +388,7 @@ class TrainerTest {
     o.optimizer = Optimizer.Config.of("adam", 0.05);
     Model m = Model.builder("m", "x", 6).add(new Dense("fc", 64, "relu")).add(new Dense("head", 4, "softmax")).build();
     try (Trainer t = new Trainer(m, o)) {
-      TrainResult r = t.fit(d, null, null);
+      TrainResult r = t.fit(d, null, null, null);
       assertEquals("early_stopping", r.stopReason());
       assertTrue(r.history().size() < 40);
     }

@@ -49,7 +49,7 @@ class TrainingListenerTest {
     o.listeners.add(rec);
     TrainResult r;
     try (Trainer t = new Trainer(TrainerTest.mlp(), o)) {
-      r = t.fit(d, null, null);
+      r = t.fit(d, null, null, null);
     }
     // 80 training examples in batches of 32: 3 steps per epoch
     assertEquals(List.of("fit", "epoch 0", "batch", "batch", "batch", "end 1", "epoch 1", "batch", "batch", "batch", "end 2", "done"),
@@ -78,7 +78,7 @@ class TrainingListenerTest {
       }
     });
     try (Trainer t = new Trainer(TrainerTest.mlp(), o)) {
-      TrainResult r = t.fit(d, null, null);
+      TrainResult r = t.fit(d, null, null, null);
       assertEquals("enough", r.stopReason());
       assertEquals(2, r.history().size());
       assertEquals(2 * 4, r.steps());
@@ -95,7 +95,7 @@ class TrainingListenerTest {
       }
     });
     try (Trainer t = new Trainer(TrainerTest.mlp(), o)) {
-      TrainResult r = t.fit(d, null, null);
+      TrainResult r = t.fit(d, null, null, null);
       assertEquals("mid-epoch", r.stopReason());
       assertEquals(6, r.steps());
     }
@@ -112,12 +112,12 @@ class TrainingListenerTest {
     Recorder rec = new Recorder();
     o.listeners.add(rec);
     try (Trainer t = new Trainer(TrainerTest.mlp(), o)) {
-      t.fit(d, null, null);
+      t.fit(d, null, null, null);
     }
     for (BatchLogs b : rec.batches) assertEquals(0.01 / b.step(), b.learningRate(), 1e-15, "step " + b.step());
     o.listeners.set(0, new LearningRateScheduler((step, perEpoch) -> step == 2 ? Double.NaN : 0.01));
     try (Trainer t = new Trainer(TrainerTest.mlp(), o)) {
-      var e = assertThrows(dev.tfgraph.graph.BadInputException.class, () -> t.fit(d, null, null));
+      var e = assertThrows(dev.tfgraph.graph.BadInputException.class, () -> t.fit(d, null, null, null));
       assertEquals("learning-rate schedule: expected a finite rate >= 0 at step 3, received NaN", e.getMessage());
     }
   }
@@ -135,7 +135,7 @@ class TrainingListenerTest {
     Recorder rec = new Recorder();
     o.listeners.add(rec);
     try (Trainer t = new Trainer(TrainerTest.mlp(), o)) {
-      assertEquals("listener says no", assertThrows(RunFailedException.class, () -> t.fit(d, null, null)).getMessage());
+      assertEquals("listener says no", assertThrows(RunFailedException.class, () -> t.fit(d, null, null, null)).getMessage());
     }
     assertEquals(List.of("fit", "epoch 0", "done"), rec.calls);
     assertEquals("listener says no", rec.failure.getMessage());

@@ -16,7 +16,7 @@ import java.util.Set;
  * named as the model input it feeds (the name may be null when there is one), and either integer
  * labels y [n] or float targets [n, ...] (then y is null; regression, one-hot, binary targets).
  */
-public record Dataset(List<Input> inputs, int[] y, Input targets) {
+public record Dataset(List<Input> inputs, int[] y, Input targets) implements DataSource {
   /** One input's examples: its name (null: the model's only input), rows, example shape. */
   public record Input(String name, float[] x, long[] shape) {
     public long exampleSize() {
@@ -71,8 +71,43 @@ public record Dataset(List<Input> inputs, int[] y, Input targets) {
     return inputs.get(0).shape();
   }
 
+  @Override
   public int size() {
     return y != null ? y.length : rows(targets);
+  }
+
+  @Override
+  public String describe() {
+    return "the arrays in memory";
+  }
+
+  @Override
+  public Dataset inMemory() {
+    return this;
+  }
+
+  @Override
+  public Reader batches(int epoch, long seed, boolean shuffle, int batchSize) {
+    return DataSource.byPosition(size(), epoch, seed, shuffle, batchSize, this::rows);
+  }
+
+  /** Rows {@code order[from .. from+n)} of every input and of the labels or targets, copied into a Dataset of their own. */
+  public Dataset rows(int[] order, int from, int n) {
+    List<Input> xs = new java.util.ArrayList<>();
+    for (Input in : inputs) xs.add(new Input(in.name(), rows(in, order, from, n), in.shape()));
+    if (y != null) {
+      int[] ys = new int[n];
+      for (int i = 0; i < n; i++) ys[i] = y[order[from + i]];
+      return new Dataset(xs, ys, null);
+    }
+    return new Dataset(xs, null, new Input(targets.name(), rows(targets, order, from, n), targets.shape()));
+  }
+
+  private static float[] rows(Input in, int[] order, int from, int n) {
+    int es = Math.toIntExact(in.exampleSize());
+    float[] x = new float[n * es];
+    for (int i = 0; i < n; i++) System.arraycopy(in.x(), order[from + i] * es, x, i * es, es);
+    return x;
   }
 
   /** The first input's values per example. */
@@ -173,6 +208,7 @@ public record Dataset(List<Input> inputs, int[] y, Input targets) {
     throw new BadInputException(dir + ": no " + base + ".gz or " + base + " (expected the Fashion-MNIST/MNIST IDX files)");
   }
 
+  @Override
   public Dataset subset(int[] indices) {
     List<Input> out = new java.util.ArrayList<>();
     for (Input in : inputs) {

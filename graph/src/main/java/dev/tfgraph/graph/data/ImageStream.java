@@ -7,7 +7,6 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
-import java.util.SplittableRandom;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -27,7 +26,7 @@ import java.util.concurrent.Future;
  * epoch's start sees the same stream. A bad image is bad input naming it, or with
  * --skip-bad-images is left out of its batch with a warning.
  */
-public final class ImageStream implements AutoCloseable {
+public final class ImageStream implements DataSource, AutoCloseable {
   /** The examples of a source, in an epoch's order. */
   public interface Source {
     /** Examples per epoch, known before training (listed, or counted and checked in one pass). */
@@ -160,6 +159,29 @@ public final class ImageStream implements AutoCloseable {
     return options.exampleShape();
   }
 
+  /** {@link #epoch}'s batches as Datasets; a batch whose images were all skipped is empty. */
+  @Override
+  public Reader batches(int epoch, long seed, boolean shuffle, int batchSize) {
+    Epoch e = epoch(epoch, seed, shuffle, batchSize);
+    return new Reader() {
+      @Override
+      public Dataset next() {
+        Batch b = e.next();
+        return b == null ? null : new Dataset(b.x(), b.y(), exampleShape());
+      }
+
+      @Override
+      public void close() {
+        e.close();
+      }
+    };
+  }
+
+  @Override
+  public String toMemory() {
+    return "decode every image into memory first (in_memory)";
+  }
+
   /** The batches of one epoch, in order; close it to stop its reader early. */
   public Epoch epoch(int epoch, long seed, boolean shuffle, int batchSize) {
     if (batchSize < 1) throw new IllegalArgumentException("batch size must be >= 1");
@@ -250,17 +272,7 @@ public final class ImageStream implements AutoCloseable {
 
   /** A seeded permutation of 0..n-1 for (seed, epoch), or the identity: the same as the in-memory batches' order. */
   public static int[] order(int n, long seed, int epoch, boolean shuffle) {
-    int[] o = new int[n];
-    for (int i = 0; i < n; i++) o[i] = i;
-    if (!shuffle) return o;
-    SplittableRandom r = new SplittableRandom(seed * 1_000_003L + epoch);
-    for (int i = n - 1; i > 0; i--) {
-      int j = r.nextInt(i + 1);
-      int t = o[i];
-      o[i] = o[j];
-      o[j] = t;
-    }
-    return o;
+    return DataSource.order(n, seed, epoch, shuffle);
   }
 
 }

@@ -16,7 +16,7 @@ import java.util.Map;
  * labels (or float targets) are in memory, and a batch's rows are copied out when it is made.
  * {@code index} (null: every row in order) selects the rows, for a held-out share.
  */
-public record MappedDataset(List<Named> inputs, int[] y, Dataset.Input targets, int[] index) {
+public record MappedDataset(List<Named> inputs, int[] y, Dataset.Input targets, int[] index) implements DataSource {
   /** One input's mapped file and the model input it feeds (null: the only one). */
   public record Named(String name, MappedNpy x) {}
 
@@ -66,11 +66,13 @@ public record MappedDataset(List<Named> inputs, int[] y, Dataset.Input targets, 
     return of(Collections.singletonMap(null, MappedNpy.open(xFile)), Npy.read(yFile), yFile.toString(), false);
   }
 
+  @Override
   public int size() {
     return index != null ? index.length : inputs.get(0).x().rows();
   }
 
   /** The examples at these positions (of this dataset's rows). */
+  @Override
   public MappedDataset subset(int[] positions) {
     int[] rows = new int[positions.length];
     for (int i = 0; i < rows.length; i++) rows[i] = index != null ? index[positions[i]] : positions[i];
@@ -116,7 +118,18 @@ public record MappedDataset(List<Named> inputs, int[] y, Dataset.Input targets, 
     };
   }
 
+  @Override
   public String describe() {
-    return inputs.size() == 1 ? inputs.get(0).x().file().toString() : inputs.size() + " mapped arrays";
+    return (inputs.size() == 1 ? inputs.get(0).x().file().toString() : inputs.size() + " mapped arrays") + " (memory-mapped)";
+  }
+
+  @Override
+  public Reader batches(int epoch, long seed, boolean shuffle, int batchSize) {
+    return DataSource.byPosition(size(), epoch, seed, shuffle, batchSize, this::rows);
+  }
+
+  @Override
+  public String toMemory() {
+    return "load the arrays instead of mapping them: no memory_map, and a heap that holds them";
   }
 }

@@ -46,26 +46,7 @@ final class Batches {
   static Batch of(Dataset d, int[] order, int step, int batchSize, int parts, Class<?> type, List<Shape> inputShapes,
       Shape targetShape, Flip flip) {
     int from = step * batchSize;
-    return owned(gather(d, order, from, Math.min(batchSize, order.length - from)), parts, type, inputShapes, targetShape, flip, step);
-  }
-
-  /** Rows {@code order[from .. from+n)} of every input and of the labels or targets, copied into a Dataset of their own. */
-  static Dataset gather(Dataset d, int[] order, int from, int n) {
-    List<Dataset.Input> xs = new java.util.ArrayList<>();
-    for (Dataset.Input in : d.inputs()) xs.add(new Dataset.Input(in.name(), rows(in, order, from, n), in.shape()));
-    if (d.y() != null) {
-      int[] y = new int[n];
-      for (int i = 0; i < n; i++) y[i] = d.y()[order[from + i]];
-      return new Dataset(xs, y, null);
-    }
-    return new Dataset(xs, null, new Dataset.Input(d.targets().name(), rows(d.targets(), order, from, n), d.targets().shape()));
-  }
-
-  private static float[] rows(Dataset.Input in, int[] order, int from, int n) {
-    int es = Math.toIntExact(in.exampleSize());
-    float[] x = new float[n * es];
-    for (int i = 0; i < n; i++) System.arraycopy(in.x(), order[from + i] * es, x, i * es, es);
-    return x;
+    return owned(d.rows(order, from, Math.min(batchSize, order.length - from)), parts, type, inputShapes, targetShape, flip, step);
   }
 
   /**
@@ -122,8 +103,4 @@ final class Batches {
     return (int) ((long) r * n / replicas);
   }
 
-  /** The order of epoch {@code epoch}: identity, or a Fisher–Yates shuffle seeded by (seed, epoch). */
-  static int[] order(int n, long seed, int epoch, boolean shuffle) {
-    return dev.tfgraph.graph.data.ImageStream.order(n, seed, epoch, shuffle);   // a streamed folder's file order is the same
-  }
 }

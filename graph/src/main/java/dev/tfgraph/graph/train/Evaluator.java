@@ -4,13 +4,14 @@ import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.Loss;
 import dev.tfgraph.graph.Metric;
 import dev.tfgraph.graph.Shapes;
-import dev.tfgraph.graph.runtime.ModelRuntime;
+import dev.tfgraph.graph.data.DataSource;
 import dev.tfgraph.graph.data.Dataset;
-import dev.tfgraph.graph.data.ImageStream;
-import dev.tfgraph.graph.loss.Losses;
+import dev.tfgraph.graph.runtime.ModelRuntime;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * A model's loss and metrics on a labelled set, from its inference outputs in Java, with the
@@ -18,21 +19,35 @@ import java.util.Map;
  * {@link Metric#perExample(float[], int, int, int, float[], boolean)}): their means over the set.
  */
 public final class Evaluator {
+  /** Examples predicted at a time. */
+  public static final int BATCH = 512;
+
   private Evaluator() {}
 
-  /** With the default loss (sparse categorical cross-entropy) and its default metrics. */
-  public static TrainResult.Metrics evaluate(ModelRuntime rt, Dataset data, int batchSize) {
-    return evaluate(rt, data, batchSize, Losses.builtIn(Losses.DEFAULT, 0));
+  /** {@code rt}'s loss and metrics on every example of {@code data} (whose inputs are already the model's, in its order). */
+  public static TrainResult.Metrics evaluate(ModelRuntime rt, DataSource data, Loss loss, List<Metric> metrics) {
+    return evaluate(data, UnaryOperator.identity(), b -> rt.predict(xs(b), b.size(), BATCH), Math.toIntExact(width(rt)), loss,
+        metrics, rt.graph().endsIn(loss.logitsOf()));
   }
 
-  /** With {@code loss}'s default metrics ({@link dev.tfgraph.graph.metric.Metrics#defaults}). */
-  public static TrainResult.Metrics evaluate(ModelRuntime rt, Dataset data, int batchSize, Loss loss) {
-    return evaluate(rt, data, batchSize, loss, dev.tfgraph.graph.metric.Metrics.defaults(loss, width(rt)));
-  }
-
-  public static TrainResult.Metrics evaluate(ModelRuntime rt, Dataset data, int batchSize, Loss loss, List<Metric> metrics) {
-    float[] out = rt.predict(xs(data), data.size(), batchSize);
-    return metrics(out, data, Math.toIntExact(width(rt)), loss, metrics, rt.graph().endsIn(loss.logitsOf()));
+  /**
+   * The loss and metrics of any model on every example of {@code data}, batch by batch (resident memory: one batch):
+   * {@code check} aligns a batch with the model's inputs, {@code predict} gives its outputs ({@code width} per
+   * example; {@code activated}: they went through the loss's {@link Loss#logitsOf()} activation). Examples a source
+   * skips as bad are not counted.
+   */
+  public static TrainResult.Metrics evaluate(DataSource data, UnaryOperator<Dataset> check, Function<Dataset, float[]> predict,
+      int width, Loss loss, List<Metric> metrics, boolean activated) {
+    Sums s = new Sums(width, loss, metrics, activated);
+    try (DataSource.Reader r = data.batches(0, 0, false, BATCH)) {
+      for (Dataset b; (b = r.next()) != null; ) {
+        if (b.size() == 0) continue;
+        Dataset c = check.apply(b);
+        s.add(predict.apply(c), c.y(), c.targets() == null ? null : c.targets().x(), c.size());
+      }
+    }
+    if (s.n == 0) throw new BadInputException("no example left to evaluate in " + data.describe() + " after skipping bad ones");
+    return s.means();
   }
 
   private static long width(ModelRuntime rt) {
@@ -44,34 +59,8 @@ public final class Evaluator {
     return d.inputs().stream().map(Dataset.Input::x).toList();
   }
 
-  /**
-   * From outputs of {@code width} values per example and the data's labels or targets;
-   * {@code activated}: the outputs went through the loss's {@link Loss#logitsOf()} activation.
-   */
-  public static TrainResult.Metrics metrics(float[] out, Dataset data, int width, Loss loss, List<Metric> metrics,
-      boolean activated) {
-    Sums s = new Sums(width, loss, metrics, activated);
-    s.add(out, data.y(), data.targets() == null ? null : data.targets().x(), data.size());
-    return s.means();
-  }
-
-  /**
-   * As {@link #evaluate(ModelRuntime, Dataset, int, Loss, List)} on a stream of images, one batch at
-   * a time (resident memory: the stream's queue); images skipped as bad are not counted.
-   */
-  public static TrainResult.Metrics evaluate(ModelRuntime rt, ImageStream data, int batchSize, Loss loss, List<Metric> metrics) {
-    Sums s = new Sums(Math.toIntExact(width(rt)), loss, metrics, rt.graph().endsIn(loss.logitsOf()));
-    try (ImageStream.Epoch e = data.epoch(0, 0, false, batchSize)) {
-      for (ImageStream.Batch b; (b = e.next()) != null; ) {
-        if (b.n() > 0) s.add(rt.predict(List.of(b.x()), b.n(), batchSize), b.y(), null, b.n());
-      }
-    }
-    if (s.n == 0) throw new BadInputException("no image left to evaluate in " + data.describe() + " after skipping bad ones");
-    return s.means();
-  }
-
   /** Running sums of the loss and each metric over examples given batch by batch (a streamed evaluation). */
-  public static final class Sums {
+  static final class Sums {
     final int width;
     final Loss loss;
     final List<Metric> metrics;

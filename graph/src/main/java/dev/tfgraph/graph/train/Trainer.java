@@ -25,6 +25,8 @@ import dev.tfgraph.graph.callbacks.TrainingListener;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import dev.tfgraph.graph.data.DataSource;
+import java.util.function.UnaryOperator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -140,66 +142,63 @@ public final class Trainer implements AutoCloseable {
   }
 
   /**
-   * Trains on {@code train}; reports validation each epoch and test metrics at the end.
-   * {@code initial} weights (may be null: fresh initial values, adapted layers adapted).
+   * Trains on {@code train}. After each epoch it reports the loss and metrics on {@code validation}, or, without it,
+   * on the share validation_split holds out of {@code train}, or else on {@code test}; at the end on {@code test}.
+   * {@code validation} and {@code test} may be null; {@code initial} weights may be null (fresh initial values,
+   * adapted layers adapted). Every source is checked against the model before a step runs; streams stay open (the
+   * caller closes them).
    */
-  public TrainResult fit(Dataset train, Dataset test, Map<String, NpyArray> initial) {
-    Feed tr = Feed.of(checkData(train, "training"));
-    Feed te = test == null ? null : Feed.of(checkData(test, "test"));
-    return fit(tr, te, initial);
+  public TrainResult fit(DataSource train, DataSource validation, DataSource test, Map<String, NpyArray> initial) {
+    if (validation != null && opt.validationSplit > 0) {
+      throw new BadInputException("train: validation examples and validation_split exclude each other; give one");
+    }
+    Feed tr = feed(train, "training"), va = validation == null ? null : feed(validation, "validation"),
+        te = test == null ? null : feed(test, "test");
+    try {
+      return fitHere(tr, va, te, initial);
+    } catch (TensorFlowException e) {
+      throw strategy.failure("training", e);
+    }
   }
 
-  /**
-   * As {@link #fit(Dataset, Dataset, Map)} on images streamed from a folder or TFRecords: decoded on
-   * background threads while the steps run, an epoch's order seeded as for arrays; {@code test}
-   * may be null. The streams stay open (the caller closes them).
-   */
-  public TrainResult fit(ImageStream train, ImageStream test, Map<String, NpyArray> initial) {
+  /** A source as the loop takes it, checked against the model first: arrays whole, images by their decoded shape, others per batch. */
+  private Feed feed(DataSource s, String what) {
+    if (s.size() == 0) throw new BadInputException(what + " data: no examples");
+    if (s instanceof Dataset d) return new Feed(checkData(d, what), UnaryOperator.identity());
+    if (s instanceof ImageStream images) {
+      checkImages(images);
+      return new Feed(images, UnaryOperator.identity());
+    }
+    if (s instanceof MappedDataset m) checkData(m.rows(new int[] {0}, 0, 1), what);   // shapes, names and targets, before anything runs
+    return new Feed(s, d -> checkData(d, what));
+  }
+
+  /** Images decoded to the model's one input, with integer class labels. */
+  private void checkImages(ImageStream images) {
     if (model.inputs().size() != 1) {
-      throw new BadInputException("train: images from " + train.describe() + " feed a model of one input; this model takes "
+      throw new BadInputException("train: images from " + images.describe() + " feed a model of one input; this model takes "
           + model.inputs().size());
     }
     long[] want = Shapes.dims(model.input().shape());
-    if (!Arrays.equals(want, train.exampleShape()) || (test != null && !Arrays.equals(want, test.exampleShape()))) {
-      throw new BadInputException("train: images from " + train.describe() + " are decoded to " + Arrays.toString(train.exampleShape())
+    if (!Arrays.equals(want, images.exampleShape())) {
+      throw new BadInputException("train: images from " + images.describe() + " are decoded to " + Arrays.toString(images.exampleShape())
           + "; the model input " + model.input().name() + " takes " + Arrays.toString(want));
     }
     if (opt.loss.classification() && !opt.loss.sparse()) {
       throw new BadInputException("train: images come with integer class labels; loss " + opt.loss.name()
           + " takes float targets (use sparse_categorical_crossentropy)");
     }
-    return fit(Feed.of(train), test == null ? null : Feed.of(test), initial);
   }
 
-  /**
-   * As {@link #fit(Dataset, Dataset, Map)} with the training inputs read through memory maps, a
-   * batch's rows copied out when it is made (arrays larger than the heap); the same batches as
-   * the arrays in memory would give.
-   */
-  public TrainResult fit(MappedDataset train, Dataset test, Map<String, NpyArray> initial) {
-    if (train.size() == 0) throw new BadInputException("training data: no examples");
-    checkData(train.rows(new int[] {0}, 0, 1), "training");   // shapes, names and targets, before anything runs
-    Feed te = test == null ? null : Feed.of(checkData(test, "test"));
-    return fit(Feed.of(train, d -> checkData(d, "training")), te, initial);
-  }
-
-  private TrainResult fit(Feed train, Feed test, Map<String, NpyArray> initial) {
-    try {
-      return fitHere(train, test, initial);
-    } catch (TensorFlowException e) {
-      throw strategy.failure("training", e);
-    }
-  }
-
-  private TrainResult fitHere(Feed train, Feed test, Map<String, NpyArray> initial) {
-    Feed val = test;
+  private TrainResult fitHere(Feed train, Feed validation, Feed test, Map<String, NpyArray> initial) {
+    Feed val = validation != null ? validation : test;
     if (opt.validationSplit > 0) {
       Feed[] split = holdOut(train);
       train = split[0];
       val = split[1];
     }
     int steps = (int) ((train.size() + (long) opt.batchSize - 1) / opt.batchSize);   // long: no overflow at huge batch sizes
-    FitRun run = new FitRun(model, opt, metrics, runState, rt, steps, val == null ? null : opt.validationSplit > 0 ? "val" : "test");
+    FitRun run = new FitRun(model, opt, metrics, runState, rt, steps, val == null ? null : val == test ? "test" : "val");
     run.state = start(train, initial, run);
     // Resumed from a checkpoint of a run that was over (every epoch done, or early stopping's patience used up):
     // nothing left to train; the test metrics and the weights are those of the checkpoint.
@@ -220,7 +219,7 @@ public final class Trainer implements AutoCloseable {
         calls.each(l -> l.onEpochStart(run, ep));
         long te = System.nanoTime();
         runEpoch(train, epoch, run, prefetch, calls);
-        TrainResult.Metrics v = val == null ? null : val.evaluate(rt, opt.loss, metrics);
+        TrainResult.Metrics v = val == null ? null : evaluate(val);
         Epoch e = new Epoch(epoch + 1, run.meanLoss(), run.meanMetrics(),
             v == null ? Double.NaN : v.loss(), v == null ? Map.of() : v.values(), run.lr, (System.nanoTime() - te) / 1e9);
         run.trained.add(e);
@@ -238,7 +237,7 @@ public final class Trainer implements AutoCloseable {
       calls.end(l -> l.onFitEnd(run, f));
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
-    TrainResult.Metrics tm = test == null ? null : test.evaluate(rt, opt.loss, metrics);
+    TrainResult.Metrics tm = test == null ? null : evaluate(test);
     Map<String, NpyArray> weights = rt.weights();
     WeightCheck.requireFinite(weights, model.dtype().equals("float64"), "training produced non-finite weights");
     Epoch last = run.trained.isEmpty() ? run.earlier.isEmpty() ? null : run.earlier.get(run.earlier.size() - 1)
@@ -269,9 +268,14 @@ public final class Trainer implements AutoCloseable {
     }
   }
 
+  private TrainResult.Metrics evaluate(Feed f) {
+    return Evaluator.evaluate(f.source, f.check, b -> rt.predict(Evaluator.xs(b), b.size(), Evaluator.BATCH),
+        Math.toIntExact(Shapes.exampleSize(model.outputShape())), opt.loss, metrics, mg.endsIn(opt.loss.logitsOf()));
+  }
+
   /** {train, validation}: a seeded hold-out of validation_split of the training data. */
   private Feed[] holdOut(Feed train) {
-    int[] o = Batches.order(train.size(), opt.seed, -1, true);
+    int[] o = DataSource.order(train.size(), opt.seed, -1, true);
     int nv = (int) Math.round(train.size() * opt.validationSplit);
     if (nv == 0 || nv == train.size()) {
       throw new BadInputException("train: validation_split " + opt.validationSplit + " of " + train.size()
@@ -296,12 +300,12 @@ public final class Trainer implements AutoCloseable {
     }
     Map<String, NpyArray> w = initial != null ? new LinkedHashMap<>(initial) : rt.initialValues(opt.seed);
     Layer adapts = Adaptation.needed(model);
-    if (initial == null && adapts != null && train.arrays() == null) {
+    if (initial == null && adapts != null && train.source.inMemory() == null) {
       throw new BadInputException("train: layer '" + adapts.name() + "' adapts to the training data before the"
-          + " first step, which needs the examples in memory; " + train.describe() + " is read batch by batch ("
-          + train.toMemory() + ", or start from initial weights that hold the layer's values)");
+          + " first step, which needs the examples in memory; " + train.source.describe() + " is read batch by batch ("
+          + train.source.toMemory() + ", or start from initial weights that hold the layer's values)");
     }
-    if (initial == null) Adaptation.run(model, rt, train.arrays(), w);
+    if (initial == null) Adaptation.run(model, rt, train.source.inMemory(), w);
     rt.setWeights(w);
     initOptimizer();
     return new Checkpoints.State(0, 0, Double.POSITIVE_INFINITY, 0);

@@ -33,13 +33,13 @@ class BatchesTest {
 
   @Test
   void orderIsASeededPermutationThatChangesPerEpoch() {
-    int[] a = Batches.order(100, 5, 0, true);
-    assertArrayEquals(a, Batches.order(100, 5, 0, true));
-    assertFalse(Arrays.equals(a, Batches.order(100, 5, 1, true)));
-    assertFalse(Arrays.equals(a, Batches.order(100, 6, 0, true)));
+    int[] a = dev.tfgraph.graph.data.DataSource.order(100, 5, 0, true);
+    assertArrayEquals(a, dev.tfgraph.graph.data.DataSource.order(100, 5, 0, true));
+    assertFalse(Arrays.equals(a, dev.tfgraph.graph.data.DataSource.order(100, 5, 1, true)));
+    assertFalse(Arrays.equals(a, dev.tfgraph.graph.data.DataSource.order(100, 6, 0, true)));
     int[] sorted = a.clone();
     Arrays.sort(sorted);
-    assertArrayEquals(Batches.order(100, 5, 0, false), sorted);
+    assertArrayEquals(dev.tfgraph.graph.data.DataSource.order(100, 5, 0, false), sorted);
   }
 
   @Test
@@ -75,7 +75,7 @@ class BatchesTest {
     float[] x = new float[n * h * w * c];
     for (int i = 0; i < x.length; i++) x[i] = i;
     Dataset d = new Dataset(x, new int[n], new long[] {h, w, c});
-    int[] order = Batches.order(n, 0, 0, false);
+    int[] order = dev.tfgraph.graph.data.DataSource.order(n, 0, 0, false);
     Shape s = Shape.of(-1, h, w, c);
     float[] a, again, otherStep;
     try (Batches.Batch b = Batches.of(d, order, 0, n, 1, TFloat32.class, List.of(s), new Batches.Flip(7, 2));

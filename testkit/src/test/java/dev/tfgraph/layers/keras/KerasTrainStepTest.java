@@ -47,7 +47,7 @@ class KerasTrainStepTest {
     o.progress = false;
     o.threads = 1;
     try (Trainer t = new Trainer(m, o)) {
-      return t.fit(d, null, w);
+      return t.fit(d, null, null, w);
     }
   }
 
