@@ -46,8 +46,8 @@ def _rows_by_class(y, classes, k):
         rows[c].append(i)
     for c in range(classes):
         if len(rows[c]) < k:
-            raise ValueError("PrototypeKernel adapt: class %d has %d examples, expected at least %d "
-                             "(prototypes per class)" % (c, len(rows[c]), k))
+            raise ValueError("class %d has %d examples, expected at least %d (prototypes per class)"
+                             % (c, len(rows[c]), k))
     return rows
 
 

@@ -76,7 +76,11 @@ class PrototypeKernel(keras.layers.Layer):
                          "received %d" % (self.prototypes.shape[1], x.shape[1]))
         k = self.units // classes
         pick = _selection.kmeans if self.selection == "per_class_kmeans" else _selection.random_rows
-        self.prototypes.assign(pick(x, y, classes, k, self.seed))
+        try:
+            chosen = pick(x, y, classes, k, self.seed)
+        except ValueError as e:
+            _checks.fail("PrototypeKernel", self.name, "adapt: %s" % e)
+        self.prototypes.assign(chosen)
         self.scale.assign(_selection.std(x, SCALE_FLOOR))
 
     def save_own_variables(self, store):

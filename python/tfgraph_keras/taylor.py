@@ -14,8 +14,9 @@ class TaylorExpansion(keras.layers.Layer):
     """h_ip = a_ip·x_i^p (p = 0..P, x^0 = 1 also at x = 0), s_ip = Σ_{q≤p} h_iq, y_i = Σ_p w_ip·s_ip.
 
     Input [batch, n], output [batch, n]. Weights ``a`` and ``w`` [n, P+1], both trainable. They
-    start at a_i = [0, 1, 0, ...] (all ones for order 0) and w = 1/(P+1), so the layer starts as
-    y = x with non-zero gradients for both (each one's gradient is proportional to the other).
+    start as tfgraph's do: a_i = [0, 1, 0, ...] (all ones for order 0) and w = 1/(P+1), so the layer
+    starts as y = P/(P+1)·x (y = 1 for order 0) with non-zero gradients for both a and w (each
+    one's gradient is proportional to the other, so they must not both start at zero).
     """
 
     def __init__(self, order, **kwargs):
