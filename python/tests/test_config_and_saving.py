@@ -54,6 +54,10 @@ def test_soft_exponential_doubled_defaults_and_alpha_shape():
     assert layer.compute_output_shape((None, 3)) == (None, 6)
 
 
+def test_soft_exponential_takes_a_list_of_one_as_a_number():
+    assert SoftExponential(alpha_init=[0.25]).get_config()["alpha_init"] == 0.25
+
+
 def test_soft_exponential_alpha_l2_is_a_loss():
     layer = SoftExponential(alpha_init=0.5, alpha_l2=0.01)
     layer(np.zeros((1, 4), "float32"))
@@ -84,7 +88,8 @@ def test_taylor_starts_as_tfgraph_does():
     (lambda: L2Normalize(epsilon="small"), "epsilon must be a finite number, received 'small'"),
     (lambda: SoftExponential(doubled=True, alpha_init=[0.1, 0.2, 0.3], name="se"),
      "SoftExponential 'se': alpha_init must be a list of two numbers (doubled = true), received [0.1, 0.2, 0.3]"),
-    (lambda: SoftExponential(alpha_init=[0.1]), "alpha_init must be a number (doubled = false), received [0.1]"),
+    (lambda: SoftExponential(alpha_init=[0.1, 0.2]), "alpha_init must be a number (doubled = false), received [0.1, 0.2]"),
+    (lambda: SoftExponential(doubled=True, alpha_init=0.1), "alpha_init must be a list of two numbers (doubled = true), received 0.1"),
     (lambda: SoftExponential(alpha_l2=-1.0), "alpha_l2 must be >= 0.0, received -1.0"),
     (lambda: ImagePreprocessing("keras"), "mode must be one of caffe, torch, tf, received 'keras'"),
     (lambda: RandomCrop(0, 2), "height must be between 1 and 65536, received 0"),

@@ -69,6 +69,9 @@ def test_adapt_accepts_one_hot_labels_and_floors_the_scale():
     layer.adapt(x, np.eye(3)[y])
     assert numpy_of(layer.scale)[1] == 1e-3
     assert layer.prototypes.shape == (3, 3)
+    column = PrototypeKernel(3, dtype="float64")
+    column.adapt(x, y[:, None])
+    np.testing.assert_array_equal(numpy_of(column.prototypes), numpy_of(layer.prototypes))
 
 
 @pytest.mark.parametrize("units, y, message", [

@@ -49,7 +49,7 @@ class PrototypeKernel(keras.layers.Layer):
     def adapt(self, x, y, num_classes=None):
         """Sets ``prototypes`` and ``scale`` from training data, as Keras' preprocessing layers do.
 
-        x: [examples, n]; y: integer class labels [examples] (or one-hot rows); num_classes defaults
+        x: [examples, n]; y: integer class labels [examples] (or [examples, 1], or one-hot rows); num_classes defaults
         to max(y) + 1. Takes units / num_classes rows per class, class-major, chosen by ``selection``
         with ``seed`` (the same rows tfgraph picks); scale is the per-feature standard deviation of
         x, floored at 1e-3.
@@ -57,7 +57,7 @@ class PrototypeKernel(keras.layers.Layer):
         x = np.asarray(x, dtype="float32").astype("float64")
         y = np.asarray(y)
         if y.ndim == 2:
-            y = y.argmax(axis=1)
+            y = y[:, 0] if y.shape[1] == 1 else y.argmax(axis=1)     # a column of labels, or one-hot rows
         y = y.astype("int64")
         if x.ndim != 2 or y.shape != (x.shape[0],):
             _checks.fail("PrototypeKernel", self.name, "adapt expects x [examples, features] and y [examples], "

@@ -23,8 +23,9 @@ class SoftExponential(keras.layers.Layer):
     - |α| < 1e-3: x + α(1 + x²/2), which both branches share (value and gradient continuous at 0).
 
     Input [batch, n]. Weight ``alpha`` [n] (output [batch, n]), or [2, n] when ``doubled`` (output
-    concat(f(alpha[0], x), f(alpha[1], x)) = [batch, 2n]). ``alpha_init``: a number (default 0.0),
-    or when doubled a list of two (default [-0.1, 0.1]), one per row. ``alpha_l2`` adds
+    concat(f(alpha[0], x), f(alpha[1], x)) = [batch, 2n]). ``alpha_init``: a number (default 0.0; a
+    list of one is taken as that number), or when doubled a list of two (default [-0.1, 0.1]), one per
+    row. ``alpha_l2`` adds
     alpha_l2·Σα² to the loss.
     """
 
@@ -35,7 +36,7 @@ class SoftExponential(keras.layers.Layer):
         if alpha_init is None:
             alpha_init = [-0.1, 0.1] if doubled else 0.0
         values = list(alpha_init) if isinstance(alpha_init, (list, tuple)) else [alpha_init]
-        if len(values) != (2 if doubled else 1) or doubled != isinstance(alpha_init, (list, tuple)):
+        if len(values) != (2 if doubled else 1):
             _checks.fail(*where, "alpha_init must be %s (doubled = %s), received %r" % (
                 "a list of two numbers" if doubled else "a number", str(doubled).lower(), alpha_init))
         values = [_checks.number(*where, "alpha_init", v) for v in values]
