@@ -2,6 +2,14 @@
 expected and what was received, raised when the layer is made or built, never while it runs."""
 import math
 
+# The bounds tfgraph's Java side enforces, so that a config one side accepts the other accepts too.
+MAX_UNITS = 1 << 24
+MAX_WINDOW = 1 << 16
+MAX_ORDER = 1024
+MAX_ITERATIONS = 100
+MIN_EPSILON, MAX_EPSILON = 1e-30, 1e3
+MAX_COEFFICIENT = 1e3
+
 
 def _where(layer_type, name):
     return "%s '%s'" % (layer_type, name) if name else layer_type
@@ -22,14 +30,28 @@ def integer(layer_type, name, key, value, low, high=None):
     return value
 
 
-def number(layer_type, name, key, value, low=None, positive=False):
+def number(layer_type, name, key, value):
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         fail(layer_type, name, "%s must be a finite number, received %r" % (key, value))
-    value = float(value)
-    if positive and value <= 0:
-        fail(layer_type, name, "%s must be > 0, received %r" % (key, value))
-    if low is not None and value < low:
-        fail(layer_type, name, "%s must be >= %r, received %r" % (key, low, value))
+    return float(value)
+
+
+def epsilon(layer_type, name, key, value, zero_allowed=False):
+    """epsilon-like keys: in [1e-30, 1e3] (or exactly 0 where allowed)."""
+    value = number(layer_type, name, key, value)
+    if zero_allowed and value == 0:
+        return 0.0
+    if not MIN_EPSILON <= value <= MAX_EPSILON:
+        fail(layer_type, name, "%s must be %sa number > 0 in [%g, %g], received %r" % (
+            key, "0 or " if zero_allowed else "", MIN_EPSILON, MAX_EPSILON, value))
+    return value
+
+
+def coefficient(layer_type, name, key, value, low=-MAX_COEFFICIENT):
+    """Other real coefficients: in [low, 1e3]."""
+    value = number(layer_type, name, key, value)
+    if not low <= value <= MAX_COEFFICIENT:
+        fail(layer_type, name, "%s must be in [%g, %g], received %r" % (key, low, MAX_COEFFICIENT, value))
     return value
 
 

@@ -17,7 +17,7 @@ class BilinearPooling(keras.layers.Layer):
 
     def __init__(self, epsilon=1e-5, **kwargs):
         super().__init__(**kwargs)
-        self.epsilon = _checks.number("BilinearPooling", self.name, "epsilon", epsilon, low=0.0)
+        self.epsilon = _checks.epsilon("BilinearPooling", self.name, "epsilon", epsilon, zero_allowed=True)
 
     def build(self, input_shape):
         _checks.rank("BilinearPooling", self.name, input_shape, 4, "[batch, height, width, channels]")
@@ -49,7 +49,7 @@ class SignedSqrt(keras.layers.Layer):
 
     def __init__(self, epsilon=1e-8, **kwargs):
         super().__init__(**kwargs)
-        self.epsilon = _checks.number("SignedSqrt", self.name, "epsilon", epsilon, positive=True)
+        self.epsilon = _checks.epsilon("SignedSqrt", self.name, "epsilon", epsilon)
 
     def call(self, x):
         s = ops.stop_gradient(ops.where(x >= 0, ops.ones_like(x), -ops.ones_like(x)))
@@ -68,7 +68,7 @@ class L2Normalize(keras.layers.Layer):
 
     def __init__(self, epsilon=1e-12, **kwargs):
         super().__init__(**kwargs)
-        self.epsilon = _checks.number("L2Normalize", self.name, "epsilon", epsilon, positive=True)
+        self.epsilon = _checks.epsilon("L2Normalize", self.name, "epsilon", epsilon)
 
     def build(self, input_shape):
         if len(input_shape) < 2:

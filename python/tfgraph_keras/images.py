@@ -9,8 +9,6 @@ MODES = ("caffe", "torch", "tf")
 CAFFE_BGR_MEAN = (103.939, 116.779, 123.68)
 TORCH_MEAN = (0.485, 0.456, 0.406)
 TORCH_STD = (0.229, 0.224, 0.225)
-MAX_WINDOW = 1 << 16
-
 
 @keras.saving.register_keras_serializable(package="tfgraph")
 class ImagePreprocessing(keras.layers.Layer):
@@ -58,8 +56,8 @@ class RandomCrop(keras.layers.Layer):
 
     def __init__(self, height, width, seed=0, **kwargs):
         super().__init__(**kwargs)
-        self.height = _checks.integer("RandomCrop", self.name, "height", height, 1, MAX_WINDOW)
-        self.width = _checks.integer("RandomCrop", self.name, "width", width, 1, MAX_WINDOW)
+        self.height = _checks.integer("RandomCrop", self.name, "height", height, 1, _checks.MAX_WINDOW)
+        self.width = _checks.integer("RandomCrop", self.name, "width", width, 1, _checks.MAX_WINDOW)
         self.seed = _checks.integer("RandomCrop", self.name, "seed", seed, -(1 << 63), (1 << 63) - 1)
         self.seed_generator = keras.random.SeedGenerator(self.seed)
 

@@ -6,8 +6,6 @@ from keras import ops
 from tfgraph_keras import _checks
 
 METHODS = ("svd", "eigh", "newton_schulz")
-MAX_ITERATIONS = 100
-
 
 @keras.saving.register_keras_serializable(package="tfgraph")
 class MatrixSqrt(keras.layers.Layer):
@@ -28,9 +26,8 @@ class MatrixSqrt(keras.layers.Layer):
     def __init__(self, method="svd", iterations=5, min_eigenvalue=1e-10, **kwargs):
         super().__init__(**kwargs)
         self.method = _checks.one_of("MatrixSqrt", self.name, "method", method, METHODS)
-        self.iterations = _checks.integer("MatrixSqrt", self.name, "iterations", iterations, 1, MAX_ITERATIONS)
-        self.min_eigenvalue = _checks.number("MatrixSqrt", self.name, "min_eigenvalue", min_eigenvalue,
-                                             positive=True)
+        self.iterations = _checks.integer("MatrixSqrt", self.name, "iterations", iterations, 1, _checks.MAX_ITERATIONS)
+        self.min_eigenvalue = _checks.epsilon("MatrixSqrt", self.name, "min_eigenvalue", min_eigenvalue)
 
     def build(self, input_shape):
         _checks.rank("MatrixSqrt", self.name, input_shape, 3, "[batch, C, C]")

@@ -23,7 +23,7 @@ class PrototypeKernel(keras.layers.Layer):
 
     def __init__(self, units, kernel="gaussian", selection="per_class_random", seed=0, **kwargs):
         super().__init__(**kwargs)
-        self.units = _checks.integer("PrototypeKernel", self.name, "units", units, 1)
+        self.units = _checks.integer("PrototypeKernel", self.name, "units", units, 1, _checks.MAX_UNITS)
         self.kernel_type = _checks.one_of("PrototypeKernel", self.name, "kernel", kernel, KERNELS)
         self.selection = _checks.one_of("PrototypeKernel", self.name, "selection", selection, SELECTIONS)
         self.seed = _checks.integer("PrototypeKernel", self.name, "seed", seed, -(1 << 63), (1 << 63) - 1)

@@ -11,7 +11,6 @@ from tfgraph_keras._checks import constant
 SMALL = 1e-3          # below this |α| both branches share the first-order series
 LOG_FLOOR = 1e-7      # the log argument is raised to at least this
 EXP_CAP = 80.0        # αx is capped here
-MAX_COEFFICIENT = 1e6
 
 
 @keras.saving.register_keras_serializable(package="tfgraph")
@@ -39,12 +38,9 @@ class SoftExponential(keras.layers.Layer):
         if len(values) != (2 if doubled else 1):
             _checks.fail(*where, "alpha_init must be %s (doubled = %s), received %r" % (
                 "a list of two numbers" if doubled else "a number", str(doubled).lower(), alpha_init))
-        values = [_checks.number(*where, "alpha_init", v) for v in values]
-        for v in values:
-            if abs(v) > MAX_COEFFICIENT:
-                _checks.fail(*where, "alpha_init must be within ±%g, received %r" % (MAX_COEFFICIENT, v))
+        values = [_checks.coefficient(*where, "alpha_init", v) for v in values]
         self.alpha_init = values if doubled else values[0]
-        self.alpha_l2 = _checks.number(*where, "alpha_l2", alpha_l2, low=0.0)
+        self.alpha_l2 = _checks.coefficient(*where, "alpha_l2", alpha_l2, low=0.0)
 
     def build(self, input_shape):
         _checks.rank("SoftExponential", self.name, input_shape, 2, "[batch, units]")

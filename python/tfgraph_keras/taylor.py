@@ -6,8 +6,6 @@ from keras import ops
 from tfgraph_keras import _checks
 from tfgraph_keras._checks import constant
 
-MAX_ORDER = 64
-
 
 @keras.saving.register_keras_serializable(package="tfgraph")
 class TaylorExpansion(keras.layers.Layer):
@@ -21,7 +19,7 @@ class TaylorExpansion(keras.layers.Layer):
 
     def __init__(self, order, **kwargs):
         super().__init__(**kwargs)
-        self.order = _checks.integer("TaylorExpansion", self.name, "order", order, 0, MAX_ORDER)
+        self.order = _checks.integer("TaylorExpansion", self.name, "order", order, 0, _checks.MAX_ORDER)
 
     def build(self, input_shape):
         _checks.rank("TaylorExpansion", self.name, input_shape, 2,
