@@ -46,6 +46,18 @@ def test_config_round_trip(cls):
     assert type(again) is cls and again.get_config() == config
 
 
+@pytest.mark.parametrize("cls", tfgraph_keras.LAYERS, ids=lambda c: c.__name__)
+def test_a_config_of_the_spec_keys_only_deserializes_by_registered_name(cls):
+    """What a writer that knows only tfgraph's spec puts in a .keras file: no dtype, no trainable,
+    any module; the registered name finds the class (RandomCrop: this one, not Keras' own)."""
+    required, spec = SPEC[cls.__name__]
+    layer = keras.saving.deserialize_keras_object({
+        "module": "tfgraph_keras", "class_name": cls.__name__, "registered_name": "tfgraph>" + cls.__name__,
+        "config": {"name": "x1", **spec}})
+    assert type(layer) is cls and layer.trainable and layer.dtype == "float32"
+    assert {k: layer.get_config()[k] for k in spec} == spec
+
+
 def test_soft_exponential_doubled_defaults_and_alpha_shape():
     layer = SoftExponential(doubled=True)
     assert layer.get_config()["alpha_init"] == [-0.1, 0.1]
