@@ -65,7 +65,7 @@ class ResNet50CliTest {
         {"spec", "--model", "ib-vgg16", "--reduce-channels", "8"}, {"--reduce-channels applies to --model ib-resnet50 only, not to --model ib-vgg16"},
         {"spec", "--model", "cnn", "--image-size", "64"}, {"--image-size applies to --model ib-vgg16, ib-resnet50 only, not to --model cnn"},
         {"spec", "--model", "ib-resnet50", "--backbone-weights", "none.h5"}, {"--backbone-weights is read by train only, not by spec"},
-        {"spec", "--spec", "../testdata/graphs/residual.json", "--sqrt", "eigh"}, {"--sqrt applies to --model ib-cnn, ib-vgg16, ib-resnet50 only, not to --spec"},
+        {"spec", "--spec", "../testdata/graphs/residual.json", "--sqrt", "eigh"}, {"--sqrt applies to --model ib-cnn, ib-vgg16, ib-resnet50, ib-keras only, not to --spec"},
     };
     for (int i = 0; i < ignored.length; i += 2) {
       MainTest.Run r2 = MainTest.run(ignored[i]);
