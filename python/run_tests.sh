@@ -30,7 +30,7 @@ if [ ! -x "$venv/bin/python" ]; then
   "$python" -m venv "$venv" >/dev/null 2>&1 || { rm -rf "$venv"; skip "$python -m venv failed (is the venv module installed?)"; }
 fi
 venv=$(cd "$venv" && pwd)
-"$venv/bin/python" -m pip install --quiet --disable-pip-version-check --retries "${TFGRAPH_PIP_RETRIES:-0}" -c "$here/constraints.txt" "$here[test]" \
+"$venv/bin/python" -m pip install -qq --disable-pip-version-check --retries "${TFGRAPH_PIP_RETRIES:-0}" -c "$here/constraints.txt" "$here[test]" \
   || { echo "tfgraph_keras tests: pip could not install $here[test]" >&2; exit 1; }
 rm -rf "$here/build" "$here"/*.egg-info
 status=0
