@@ -60,7 +60,7 @@ class ArchitectureTest {
    */
   static final java.util.Set<String> STILL_PRINTING = java.util.Set.of("dev.tfgraph.export.VerifyMain",
       "dev.tfgraph.graph.callbacks.Checkpoints", "dev.tfgraph.graph.callbacks.ProgressLogger", "dev.tfgraph.graph.callbacks.TensorBoard",
-      "dev.tfgraph.graph.dist.Cluster", "dev.tfgraph.graph.train.Trainer");
+      "dev.tfgraph.graph.dist.Cluster");
 
   @Test
   void theLibraryDoesNotPrint() {

@@ -179,8 +179,8 @@ class SharedLayersTest {
     try (Trainer tr = new Trainer(m, o); Tensor ta = Tensors.of(tr.runtime().type(), Shape.of(N, F), a);
         Tensor tb = Tensors.of(tr.runtime().type(), Shape.of(N, F), b); Tensor tt = Tensors.of(tr.runtime().type(), Shape.of(N, O), t)) {
       tr.runtime().setWeights(w);
-      tr.initOptimizer();
-      double loss = tr.runStep(new Tensor[] {ta, tb}, tt, 0, lr)[0];
+      tr.steps().initOptimizer();
+      double loss = tr.steps().runStep(new Tensor[] {ta, tb}, tt, 0, lr)[0];
       assertEquals(mse(byHand(a, b, k, c, k, c, hk, hb), t), loss, 1e-12, "the step's loss");
       after = tr.runtime().weights();
     }

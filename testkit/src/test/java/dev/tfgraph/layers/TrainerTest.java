@@ -342,7 +342,7 @@ class TrainerTest {
         org.tensorflow.Tensor x = dev.tfgraph.graph.runtime.Tensors.rows(t.runtime().type(), m.input().shape(), d.x(), 0, 32, 6);
         org.tensorflow.types.TInt32 y = dev.tfgraph.graph.runtime.Tensors.labels(d.y(), 0, 32)) {
       t.runtime().initialize(1);
-      double l5 = t.runStep(x, y, 5, 1e-30)[0], l6 = t.runStep(x, y, 6, 1e-30)[0], again = t.runStep(x, y, 5, 1e-30)[0];
+      double l5 = t.steps().runStep(x, y, 5, 1e-30)[0], l6 = t.steps().runStep(x, y, 6, 1e-30)[0], again = t.steps().runStep(x, y, 5, 1e-30)[0];
       assertEquals(l5, again, 0.0);
       assertTrue(l5 != l6, "different steps draw different masks");
     }

@@ -68,12 +68,12 @@ public final class BenchCommand implements Callable<Integer> {
         xt[k] = Tensors.rows(t.runtime().type(), m.inputs().get(k).shape(), xs.get(k), 0, batchSize, Shapes.exampleSize(m.inputs().get(k).shape()));
       }
       t.runtime().initialize(0);
-      t.initOptimizer();
-      for (int i = 0; i < warmup; i++) t.runStep(xt, yt, i, 1e-3);
-      Session.Runner bareRunner = t.bareRunner(xt, yt, 1e-3);
+      t.steps().initOptimizer();
+      for (int i = 0; i < warmup; i++) t.steps().runStep(xt, yt, i, 1e-3);
+      Session.Runner bareRunner = t.steps().bareRunner(xt, yt, 1e-3);
       for (int i = 0; i < steps; i++) {           // alternate, so drift hits both sides alike
         long a = System.nanoTime();
-        t.runStep(xt, yt, warmup + i, 1e-3);
+        t.steps().runStep(xt, yt, warmup + i, 1e-3);
         lib[i] = (System.nanoTime() - a) / 1e6;
         a = System.nanoTime();
         try (Result res = bareRunner.run()) {
@@ -81,13 +81,13 @@ public final class BenchCommand implements Callable<Integer> {
         }
       }
       if (profile) {
-        Session.Runner traced = t.bareRunner(xt, yt, 1e-3).setOptions(org.tensorflow.proto.RunOptions.newBuilder()
+        Session.Runner traced = t.steps().bareRunner(xt, yt, 1e-3).setOptions(org.tensorflow.proto.RunOptions.newBuilder()
             .setTraceLevel(org.tensorflow.proto.RunOptions.TraceLevel.FULL_TRACE).build());
         try (Result res = traced.runAndFetchMetadata()) {
           res.getMetadata().ifPresent(md -> printProfile(md.getStepStats()));
         }
       }
-      t.closeBare();
+      t.steps().closeBare();
     } finally {
       for (Tensor x : xt) if (x != null) x.close();
     }

@@ -45,6 +45,13 @@ public final class ProgressLogger implements TrainingListener {
   }
 
   @Override
+  public void onFitStart(Fit fit) {
+    if (fit.resumed()) {
+      System.err.println("tfgraph: resumed from the checkpoint of epoch " + fit.state().epoch() + " (step " + fit.state().step() + ")");
+    }
+  }
+
+  @Override
   public void onBatchEnd(Fit fit, BatchLogs b) {
     seen += b.size();
     long now = System.nanoTime();
