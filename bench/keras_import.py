@@ -2,8 +2,9 @@
 """The Keras side of bench/keras_import.sh (run by it; see that script and docs/benchmarks-keras.md).
 
     PY bench/keras_import.py write DIR                    builds ResNet50, saves DIR/resnet50.keras, DIR/x.npy, DIR/want.npy
-    PY bench/keras_import.py keras DIR THREADS R32 R1     a fresh process: import, load_model, predict and call timed
-    PY bench/keras_import.py saved VERSION DIR THREADS R32 R1   tfgraph's export (its version folder) run by TF in Python
+    PY bench/keras_import.py keras DIR VERSION THREADS R32 R1   a fresh process: import and load_model timed, then at
+                                                          each batch size Keras' predict, its direct call and tfgraph's
+                                                          export (VERSION: its version folder) run by TF in Python
     PY bench/keras_import.py check DIR                    max |got - want| / max |want| of DIR/got.npy against DIR/want.npy
 
 PY is a Python with Keras 3 and TensorFlow: python3 -m venv /tmp/kenv && /tmp/kenv/bin/pip install keras==3.15.1
@@ -66,8 +67,9 @@ def write(d):
          file_mb=round(os.path.getsize(path) / 2**20, 1))
 
 
-def keras_side(d, n, r32, r1):
+def keras_side(d, version_dir, n, r32, r1):
     import keras
+    import tensorflow as tf
     threads(n)
     import_s = time.perf_counter() - T0
     t = time.perf_counter()
@@ -78,23 +80,16 @@ def keras_side(d, n, r32, r1):
     x = np.load(os.path.join(d, "x.npy"))
     err = scaled_error(m.predict(x, batch_size=32, verbose=0), np.load(os.path.join(d, "want.npy")))
     emit(step="keras_reload_check", scaled_error=err)
+    f = tf.saved_model.load(version_dir).signatures["serving_default"]   # tfgraph's export, same process and threads
+    name = list(f.structured_input_signature[1].keys())[0]
     for b, runs in ((32, r32), (1, r1)):
         xb = x[:b]
         med, lo, hi = median_ms(lambda: m.predict(xb, batch_size=b, verbose=0), runs)
         emit(step="keras_predict", batch=b, runs=runs, ms=round(med, 2), min_ms=round(lo, 2), max_ms=round(hi, 2))
         med, lo, hi = median_ms(lambda: m(xb, training=False).numpy(), runs)
         emit(step="keras_call", batch=b, runs=runs, ms=round(med, 2), min_ms=round(lo, 2), max_ms=round(hi, 2))
-
-
-def saved_side(version_dir, d, n, r32, r1):
-    import tensorflow as tf
-    threads(n)
-    f = tf.saved_model.load(version_dir).signatures["serving_default"]
-    name = list(f.structured_input_signature[1].keys())[0]
-    x = np.load(os.path.join(d, "x.npy"))
-    for b, runs in ((32, r32), (1, r1)):
-        xb = tf.constant(x[:b])
-        med, lo, hi = median_ms(lambda: f(**{name: xb})["output"].numpy(), runs)
+        xt = tf.constant(xb)
+        med, lo, hi = median_ms(lambda: f(**{name: xt})["output"].numpy(), runs)
         emit(step="saved_model_tf_python", batch=b, runs=runs, ms=round(med, 2), min_ms=round(lo, 2), max_ms=round(hi, 2))
 
 
@@ -106,15 +101,13 @@ def main(a):
     if a[0] == "write":
         write(a[1])
     elif a[0] == "keras":
-        keras_side(a[1], int(a[2]), int(a[3]), int(a[4]))
-    elif a[0] == "saved":
-        saved_side(a[1], a[2], int(a[3]), int(a[4]), int(a[5]))
+        keras_side(a[1], a[2], int(a[3]), int(a[4]), int(a[5]))
     elif a[0] == "check":
         got, want = np.load(os.path.join(a[1], "got.npy")), np.load(os.path.join(a[1], "want.npy"))
         err = scaled_error(got, want)
         emit(step="check", shape=list(got.shape), scaled_error=err, ok=bool(got.shape == want.shape and err <= 1e-4))
     else:
-        sys.exit("unknown command " + a[0] + ": expected write, keras, saved or check")
+        sys.exit("unknown command " + a[0] + ": expected write, keras or check")
 
 
 if __name__ == "__main__":
