@@ -19,7 +19,7 @@
 #   python3 -m venv /tmp/kenv && /tmp/kenv/bin/pip install keras==3.15.1 tensorflow-cpu==2.21.0
 # Build tfgraph first: mvn -q -B -o -DskipTests package
 # Usage: bench/keras_import.sh [ROUNDS] [RUNS32] [RUNS1]   defaults 3 5 21
-#        (nothing else running: check uptime first; about 8 minutes on an idle 2-core VM)
+#        (nothing else running: check uptime first; 13 minutes on a loaded 2-CPU VM, 2026-12-07)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS="${1:-3}"; R32="${2:-5}"; R1="${3:-21}"
