@@ -16,12 +16,10 @@ import dev.tfgraph.graph.io.Npy;
 import dev.tfgraph.graph.io.Npz;
 import dev.tfgraph.graph.io.OutputFiles;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -154,7 +152,7 @@ public final class Exporter {
         probeArrays.put(in.name(), NpyArray.ofFloats(Shapes.withBatch(in.shape(), PROBE_ROWS).asArray(), probe.get(i)));
       }
       Npz.write(probeFile, probeArrays);
-      fsyncTree(staging);
+      OutputFiles.syncTree(staging);
       VerifiedModels.Digest verified = VerifiedModels.digestOrNull(staging);   // what the child JVM is about to verify
       Path imagesFile = work.resolve("images.tfrecord"), imagesOut = work.resolve("out_images.npy");
       if (expectedImages != null) {
@@ -205,7 +203,7 @@ public final class Exporter {
     for (int attempt = 0; ; attempt++) {
       Path target = base.resolve(Integer.toString(v));
       if (ModelDirs.folderOfVersion(base, v) == null && moved(staging, target)) {
-        fsync(base);
+        OutputFiles.sync(base);
         return v;
       }
       if (!automatic) {
@@ -342,21 +340,6 @@ public final class Exporter {
       s.sorted(Comparator.reverseOrder()).forEach(q -> q.toFile().delete());
     } catch (IOException ignored) {
       // best effort; a leftover staging folder is never read as a version
-    }
-  }
-
-  static void fsyncTree(Path dir) throws IOException {
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path p : (Iterable<Path>) s::iterator) fsync(p);
-    }
-  }
-
-  static void fsync(Path p) throws IOException {
-    boolean dir = Files.isDirectory(p);
-    try (FileChannel ch = FileChannel.open(p, dir ? StandardOpenOption.READ : StandardOpenOption.WRITE)) {
-      ch.force(true);
-    } catch (IOException e) {
-      if (!dir) throw e; // some file systems refuse to open folders for sync
     }
   }
 }

@@ -143,10 +143,30 @@ public final class OutputFiles {
   }
 
   private static void fsyncFolder(Path dir) {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+    try {
+      sync(dir);
+    } catch (IOException e) {
+      // cannot happen for a folder (refusals are ignored there); the rename itself is atomic
+    }
+  }
+
+  /**
+   * Flushes a file, or a folder's entries, to the disk. Some file systems refuse to open folders for
+   * sync: a folder that cannot be synced is skipped; a file that cannot be is an error.
+   */
+  public static void sync(Path p) throws IOException {
+    boolean dir = Files.isDirectory(p);
+    try (FileChannel ch = FileChannel.open(p, dir ? StandardOpenOption.READ : StandardOpenOption.WRITE)) {
       ch.force(true);
     } catch (IOException e) {
-      // some file systems refuse to open folders for sync; the rename itself is atomic
+      if (!dir) throw e;
+    }
+  }
+
+  /** {@link #sync} of every file and folder under {@code dir} (a folder written in full before it is renamed into place). */
+  public static void syncTree(Path dir) throws IOException {
+    try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
+      for (Path p : (Iterable<Path>) s::iterator) sync(p);
     }
   }
 }
