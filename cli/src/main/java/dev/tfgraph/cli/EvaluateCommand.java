@@ -120,9 +120,8 @@ public final class EvaluateCommand implements Callable<Integer> {
    */
   static boolean endsIn(Predictor p, String activation) {
     if (activation == null) return false;
-    var info = p.info();
-    var layers = info == null ? null : info.path("spec").path("layers");
-    if (layers == null || !layers.isArray() || layers.isEmpty()) return activation.equals("softmax");   // absent or malformed
-    return activation.equals(layers.get(layers.size() - 1).path("activation").asText());
+    var info = p.record();
+    if (info == null) return activation.equals("softmax");   // a foreign SavedModel
+    return activation.equals(info.lastActivation());
   }
 }

@@ -35,10 +35,11 @@ public final class InspectCommand implements Callable<Integer> {
       for (var v : SavedModelInfo.variables(p.bundle()).entrySet()) {
         sb.append("  ").append(v.getKey()).append(' ').append(java.util.Arrays.toString(v.getValue())).append('\n');
       }
-      if (p.info() != null) {
-        sb.append("labels: ").append(p.info().get("labels")).append('\n');
-        sb.append("provenance: ").append(p.info().get("provenance")).append('\n');
-        sb.append("spec: ").append(p.info().get("spec")).append('\n');
+      dev.tfgraph.export.ExportRecord r = p.record();
+      if (r != null) {
+        sb.append("labels: ").append(r.labels().isEmpty() ? "null" : String.valueOf(new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(r.labels()))).append('\n');
+        sb.append("provenance: ").append(r.provenance().isMissingNode() ? "null" : r.provenance()).append('\n');
+        sb.append("spec: ").append(r.spec()).append('\n');
       } else {
         sb.append("assets.extra/tfgraph.json: absent (not exported by tfgraph)\n");
       }

@@ -67,12 +67,9 @@ public final class ParityCommand implements Callable<Integer> {
    * measurements): {@link #EIGEN_FLOAT32} when a float32 model holds a MatrixSqrt of method "svd" or
    * "eigh", else {@link #GENERAL} (a SavedModel without tfgraph's record too).
    */
-  static Tolerance defaults(JsonNode info) {
-    if (info == null) return GENERAL;
-    JsonNode spec = info.path("spec");
-    JsonNode input = spec.path("inputs").isArray() ? spec.path("inputs").path(0) : spec.path("input");
-    if (!input.path("dtype").asText("float32").equals("float32")) return GENERAL;
-    for (JsonNode l : spec.path("layers")) {
+  static Tolerance defaults(dev.tfgraph.export.ExportRecord info) {
+    if (info == null || !info.dtype().equals("float32")) return GENERAL;
+    for (JsonNode l : info.layers()) {
       String method = l.path("method").asText("svd");
       if (l.path("type").asText().equals("MatrixSqrt") && (method.equals("svd") || method.equals("eigh"))) return EIGEN_FLOAT32;
     }
@@ -183,9 +180,9 @@ public final class ParityCommand implements Callable<Integer> {
   }
 
   /** The model's tfgraph.json, or null (a foreign SavedModel, or a record too corrupt to tell the family). */
-  private static JsonNode info(Predictor p) {
+  private static dev.tfgraph.export.ExportRecord info(Predictor p) {
     try {
-      return p.info();
+      return p.record();
     } catch (BadInputException e) {
       return null;
     }

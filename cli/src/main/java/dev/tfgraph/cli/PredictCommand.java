@@ -7,7 +7,6 @@ import dev.tfgraph.cli.options.Ranges;
 import dev.tfgraph.cli.output.ExitCodes;
 import dev.tfgraph.cli.output.Finite;
 import dev.tfgraph.cli.output.Json;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.tfgraph.export.Predictor;
 import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.RunFailedException;
@@ -152,14 +151,14 @@ public final class PredictCommand implements Callable<Integer> {
    * same, and no label is given to any of them.
    */
   static String labelsMismatch(Predictor p, NpyArray y) {
-    JsonNode info;
+    dev.tfgraph.export.ExportRecord info;
     try {
-      info = p.info();
+      info = p.record();
     } catch (BadInputException e) {
       return null;   // a corrupt record is reported where the labels are needed
     }
-    if (info == null || !info.path("labels").isArray() || info.path("labels").isEmpty()) return null;
-    int n = info.path("labels").size();
+    if (info == null || info.labels().isEmpty()) return null;
+    int n = info.labels().size();
     long[] s = y.shape();
     if (s.length == 2 && s[1] == n) return null;
     return "the model's " + n + " label" + (n == 1 ? "" : "s") + " (" + p.dir().resolve(dev.tfgraph.export.Exporter.INFO)
@@ -169,10 +168,9 @@ public final class PredictCommand implements Callable<Integer> {
 
   /** The model's labels when they name the output's classes, else null. */
   static List<String> labels(Predictor p, NpyArray y) {
-    JsonNode info = p.info();
-    if (info == null || !info.path("labels").isArray() || info.path("labels").isEmpty()) return null;
-    List<String> out = new ArrayList<>();
-    info.path("labels").forEach(n -> out.add(n.asText()));
+    dev.tfgraph.export.ExportRecord info = p.record();
+    if (info == null || info.labels().isEmpty()) return null;
+    List<String> out = info.labels();
     long[] s = y.shape();
     return s.length == 2 && s[1] == out.size() ? out : null;
   }

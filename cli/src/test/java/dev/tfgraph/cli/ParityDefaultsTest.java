@@ -117,12 +117,14 @@ class ParityDefaultsTest {
   void theDefaultToleranceIsTheFamilys() throws Exception {
     for (String sqrt : new String[] {"svd", "eigh", "newton_schulz"}) {
       Model m = Models.create("ib-cnn", new Models.Options(Models.DEFAULT_TAYLOR_ORDER, Models.DEFAULT_PROTOTYPES_PER_CLASS, sqrt));
-      JsonNode info = JSON.createObjectNode().set("spec", JSON.readTree(m.config()));
+      var info = new dev.tfgraph.export.ExportRecord(JSON.readTree(m.config()), java.util.List.of(), JSON.missingNode());
       assertEquals(sqrt.equals("newton_schulz") ? ParityCommand.GENERAL : ParityCommand.EIGEN_FLOAT32, ParityCommand.defaults(info), sqrt);
-      JsonNode f64 = JSON.createObjectNode().set("spec", JSON.readTree(m.config().replace("\"float32\"", "\"float64\"")));
+      var f64 = new dev.tfgraph.export.ExportRecord(JSON.readTree(m.config().replace("\"float32\"", "\"float64\"")), java.util.List.of(),
+          JSON.missingNode());
       assertEquals(ParityCommand.GENERAL, ParityCommand.defaults(f64), sqrt + " in float64");
     }
-    assertEquals(ParityCommand.GENERAL, ParityCommand.defaults(JSON.createObjectNode().set("spec", JSON.readTree(Models.create("cnn", Models.Options.defaults()).config()))));
+    assertEquals(ParityCommand.GENERAL, ParityCommand.defaults(new dev.tfgraph.export.ExportRecord(
+        JSON.readTree(Models.create("cnn", Models.Options.defaults()).config()), java.util.List.of(), JSON.missingNode())));
     assertEquals(ParityCommand.GENERAL, ParityCommand.defaults(null), "a SavedModel without tfgraph's record");
     assertTrue(ParityCommand.EIGEN_FLOAT32.atol() > ParityCommand.GENERAL.atol() && ParityCommand.GENERAL.rtol() <= 1e-4);
   }

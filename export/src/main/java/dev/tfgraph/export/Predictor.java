@@ -148,9 +148,9 @@ public final class Predictor implements AutoCloseable {
    * The tfgraph.json record (spec, labels, provenance), or null for a foreign SavedModel (no such
    * file); a corrupt one is bad input here, for the callers that need it (prediction does not).
    */
-  public JsonNode info() {
+  public ExportRecord record() {
     if (infoProblem != null) throw new BadInputException(infoProblem);
-    return info;
+    return info == null ? null : ExportRecord.of(info);
   }
 
   /** Checks x against the (only) input of the signature: rank, non-batch dims, dtype (float32 or float64 accepted). */

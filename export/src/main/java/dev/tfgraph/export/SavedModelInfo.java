@@ -32,10 +32,10 @@ public final class SavedModelInfo {
   /** Weights keyed {@code <layer>.<weight>} (from the exported spec when present). */
   public static Map<String, NpyArray> weights(Predictor p) {
     Map<String, String> keyOf = new LinkedHashMap<>();
-    if (p.info() != null && p.info().has("spec")) {
+    if (p.record() != null) {
       Model m;
       try {
-        m = Model.fromConfig(p.info().get("spec"));
+        m = Model.fromConfig(p.record().spec());
       } catch (dev.tfgraph.graph.BadInputException e) {
         throw new dev.tfgraph.graph.BadInputException(p.dir() + ": the spec in assets.extra/tfgraph.json does not build: " + e.getMessage(), e);
       }

@@ -57,8 +57,8 @@ public class ExporterTest {
       assertArrayEquals(want, p.predict(batch, 5).toFloats());
       // Other batch sizes may take other oneDNN kernels, which round differently (3e-8 on AVX2).
       Tolerance.assertClose(want, p.predict(batch, 2).toFloats(), Tolerance.BATCHING, "batches of 2 against one batch of 5");
-      assertEquals("[\"a\",\"b\"]", p.info().get("labels").toString());
-      assertEquals("0.1.0", p.info().get("provenance").get("tfgraph_version").asText());
+      assertEquals(java.util.List.of("a", "b"), p.record().labels());
+      assertEquals("0.1.0", p.record().provenance().get("tfgraph_version").asText());
       Map<String, NpyArray> back = SavedModelInfo.weights(p);
       assertEquals(w.keySet(), back.keySet());
       for (String k : w.keySet()) assertArrayEquals(w.get(k).toFloats(), back.get(k).toFloats(), k);

@@ -161,19 +161,19 @@ class PredictorTest {
     Path info = dir.resolve(Exporter.INFO);
     Files.writeString(info, "{\"spec\": {\"layers\": [");
     try (Predictor p = Predictor.load(dir)) {
-      BadInputException e = assertThrows(BadInputException.class, p::info);
+      BadInputException e = assertThrows(BadInputException.class, p::record);
       assertTrue(e.getMessage().contains(info.toString()) && e.getMessage().contains("corrupt")
           && e.getMessage().contains("end-of-input"), e.getMessage());
       assertEquals(3, p.predict(batch(3, 1), 8).shape()[0]);
     }
     Files.writeString(info, "[1, 2]");
     try (Predictor p = Predictor.load(dir)) {
-      BadInputException e = assertThrows(BadInputException.class, p::info);
+      BadInputException e = assertThrows(BadInputException.class, p::record);
       assertTrue(e.getMessage().contains(info.toString()) && e.getMessage().contains("\"spec\""), e.getMessage());
     }
     Files.delete(info);
     try (Predictor p = Predictor.load(dir)) {
-      assertEquals(null, p.info(), "absent: a foreign SavedModel");
+      assertEquals(null, p.record(), "absent: a foreign SavedModel");
     }
   }
 }

@@ -261,7 +261,7 @@ class SharedLayersTest {
       float[] want = rt.predict(List.of(a, b), N, N);
       float[] got = p.predict(Map.of("a", NpyArray.ofFloats(new long[] {N, F}, a), "b", NpyArray.ofFloats(new long[] {N, F}, b)), N).toFloats();
       org.junit.jupiter.api.Assertions.assertArrayEquals(want, got, 1e-6f);
-      assertEquals("enc", Model.fromConfig(p.info().get("spec")).shares("enc_b"), "the exported spec keeps shares");
+      assertEquals("enc", Model.fromConfig(p.record().spec()).shares("enc_b"), "the exported spec keeps shares");
     }
   }
 
