@@ -15,6 +15,7 @@ holds it, keyed <layer>.<weight>):
   seed_prototype     the prototype network: Flatten, PrototypeKernel(gaussian, per_class_random) after its
                      adapt(x, y) on 60 labelled examples, softmax (tfgraph's prototype-net has one input)
   seed_prototype_kmeans  the same with kernel laplacian, selection per_class_kmeans
+                     (both also NAME.adapt_x.npy [60, 16] and NAME.adapt_y.npy [60]: the data adapt saw)
   seed_ib_svd, seed_ib_eigh, seed_ib_newton_schulz  the iB-CNN head: Conv2D, BilinearPooling, MatrixSqrt
                      (that method), Flatten, SignedSqrt, L2Normalize, Dense
   seed_softexp       the doubled soft exponential MLP: Dense, SoftExponential(doubled, alpha_l2), Dense; alpha
@@ -104,6 +105,8 @@ def prototype(name, kernel, selection):
     pk.kernel.assign((rng.standard_normal((6, 16)) * 0.8).astype("float32"))
     pk.bias.assign((rng.standard_normal(6) * 0.3).astype("float32"))
     save(name, m, x[:8])
+    np.save(os.path.join(HERE, name + ".adapt_x.npy"), x.reshape(60, -1))
+    np.save(os.path.join(HERE, name + ".adapt_y.npy"), y)
 
 
 def ib_head(method):

@@ -84,6 +84,26 @@ class KerasSeedImportTest {
     assertEquals(1e-4, ((Number) s.get("alpha_l2")).doubleValue(), 1e-12, s.toString());
   }
 
+  /** Keras' adapt (tfgraph_keras) and tfgraph's pick the same prototypes and scale from the same data, labels and seed. */
+  @Test
+  void adaptInKerasAndInTfgraphChooseTheSamePrototypes() {
+    for (String name : new String[] {"seed_prototype", "seed_prototype_kmeans"}) {
+      KerasModel k = KerasModel.load(DIR.resolve(name + ".keras"));
+      NpyArray x = Npy.read(DIR.resolve(name + ".adapt_x.npy"));
+      int[] y = java.util.Arrays.stream(Npy.read(DIR.resolve(name + ".adapt_y.npy")).toLongs()).mapToInt(Math::toIntExact).toArray();
+      var layer = (dev.tfgraph.layers.prototype.PrototypeKernel) k.model().layer("prototypes");
+      Map<String, double[]> adapted = layer.adapt(x.toFloats(), y.length, y, 3);
+      for (String w : new String[] {"prototypes", "scale"}) {
+        float[] keras = k.weights().get("prototypes." + w).toFloats();
+        double[] ours = adapted.get(w);
+        assertEquals(keras.length, ours.length, name + " " + w);
+        for (int i = 0; i < ours.length; i++) {
+          assertEquals(keras[i], ours[i], 1e-6 * Math.max(1, Math.abs(keras[i])), name + " " + w + "[" + i + "]");
+        }
+      }
+    }
+  }
+
   /** The comparison can fail: one weight moved by a few percent of its scale puts the output past the tolerance. */
   @Test
   void aPerturbedWeightFailsTheComparison() {
