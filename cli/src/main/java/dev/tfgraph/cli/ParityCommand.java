@@ -33,6 +33,7 @@ public final class ParityCommand implements Callable<Integer> {
   static final String AUTO = "auto";
   @Option(names = "--rtol", converter = Tol.class, defaultValue = AUTO, description = "relative tolerance, finite, >= 0 (default auto: 1e-4, or 1e-2 for a float32 model with a MatrixSqrt of method svd or eigh)") double rtol;
   @Option(names = "--atol", converter = Tol.class, defaultValue = AUTO, description = "absolute tolerance, finite, >= 0 (default auto: 1e-5, or 2e-3 for a float32 model with a MatrixSqrt of method svd or eigh)") double atol;
+  @Option(names = "--scale-tol", paramLabel = "T", converter = Tol.class, defaultValue = AUTO, description = "instead of --rtol and --atol: pass when max |got - expected| <= T * max |expected| (the tolerance of an imported Keras model, 1e-4)") double scaleTol;
   @Option(names = "--batch-size", converter = Ranges.Positive.class, description = "examples per run of the model, >= 1 (default ${DEFAULT-VALUE})") int batchSize = 256;
   @Option(names = "--trusted", description = "skip loading the model in a child JVM first (default: untrusted models are probed there)") boolean trusted;
   @Option(names = "--verbose", description = "on an error, print its stack trace too") boolean verbose;
@@ -134,6 +135,15 @@ public final class ParityCommand implements Callable<Integer> {
       }
       Tolerance auto = defaults(info(p));
       double rtol = Double.isNaN(this.rtol) ? auto.rtol() : this.rtol, atol = Double.isNaN(this.atol) ? auto.atol() : this.atol;
+      if (!Double.isNaN(scaleTol)) {   // every element within T of the output's scale: atol T * max |expected|, rtol 0
+        if (!Double.isNaN(this.rtol) || !Double.isNaN(this.atol)) {
+          throw new BadInputException("--scale-tol replaces --rtol and --atol; give one or the other");
+        }
+        double scale = 0;
+        for (double e : want.toDoubles()) if (Double.isFinite(e)) scale = Math.max(scale, Math.abs(e));
+        rtol = 0;
+        atol = scaleTol * scale;
+      }
       Report r = compare(got.toDoubles(), want.toDoubles(), rtol, atol);
       long[] shape = want.shape();
       Map<String, Object> o = new LinkedHashMap<>();
@@ -157,7 +167,9 @@ public final class ParityCommand implements Callable<Integer> {
       }
       o.put("rtol", rtol);
       o.put("atol", atol);
-      String basis = Double.isNaN(this.rtol) || Double.isNaN(this.atol) ? "the default for " + auto.family() : null;
+      String basis = !Double.isNaN(scaleTol) ? "scale_tol " + scaleTol + " of max |expected|"
+          : Double.isNaN(this.rtol) || Double.isNaN(this.atol) ? "the default for " + auto.family() : null;
+      if (!Double.isNaN(scaleTol)) o.put("scale_tol", scaleTol);
       o.put("tolerance", basis == null ? "given" : basis);
       o.put("pass", r.failing() == 0);
       System.err.println(summary(r, shape, rtol, atol) + (basis == null ? "" : " (" + basis + ")"));

@@ -157,6 +157,36 @@ class ParityDefaultsTest {
     }
   }
 
+  /** --scale-tol T: every element within T·max |expected| (an imported Keras model's check); the element past it fails. */
+  @Test
+  void scaleTolIsTheOutputsScaleTimesT(@TempDir Path tmp) throws Exception {
+    Path c = ParitySuiteTest.DIR.resolve(builtInCases().findFirst().orElseThrow());
+    export(c.resolve("spec.json"), c.resolve("weights.npz"), tmp.resolve("m"));
+    dev.tfgraph.graph.io.NpyArray want = dev.tfgraph.graph.io.Npy.read(c.resolve("expected.npy"));
+    double[] off = want.toDoubles();
+    double scale = 0;
+    for (double v : off) scale = Math.max(scale, Math.abs(v));
+    off[0] += 2e-4 * scale;   // one element off by 2e-4 of the scale
+    Path shifted = tmp.resolve("shifted.npy");
+    dev.tfgraph.graph.io.Npy.write(shifted, dev.tfgraph.graph.io.NpyArray.ofDoubles(want.shape(), off));
+    String[] base = {"parity", "--model", tmp.resolve("m").toString(), "--input", c.resolve("x.npy").toString(), "--expected"};
+    MainTest.Run pass = MainTest.run(concat(base, c.resolve("expected.npy").toString(), "--scale-tol", "1e-4"));
+    assertEquals(0, pass.code(), pass.err());
+    assertTrue(pass.out().contains("\"scale_tol\":1.0E-4"), pass.out());
+    MainTest.Run fail = MainTest.run(concat(base, shifted.toString(), "--scale-tol", "1e-4"));
+    assertEquals(1, fail.code(), fail.err());
+    assertEquals(0, MainTest.run(concat(base, shifted.toString(), "--scale-tol", "1e-3")).code());
+    MainTest.Run both = MainTest.run(concat(base, shifted.toString(), "--scale-tol", "1e-3", "--rtol", "1e-3"));
+    assertEquals(2, both.code());
+    assertTrue(both.err().contains("--scale-tol replaces --rtol and --atol"), both.err());
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
   static MainTest.Run export(Path spec, Path weights, Path out) {
     MainTest.Run r = MainTest.run("export", "--spec", spec.toString(), "--weights", weights.toString(), "--out", out.toString());
     assertEquals(0, r.code(), r.err());
