@@ -6,14 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tfgraph.graph.BadInputException;
-import dev.tfgraph.graph.model.InputSpec;
 import dev.tfgraph.graph.model.Model;
-import dev.tfgraph.graph.runtime.ModelRuntime;
 import dev.tfgraph.graph.io.Npy;
 import dev.tfgraph.graph.io.NpyArray;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -136,27 +132,10 @@ class Keras2ImportTest {
   }
 
   static float[] predict(KerasModel k, String name) {
-    try (ModelRuntime rt = ModelRuntime.inference(k.model())) {
-      rt.setWeights(k.weights());
-      List<float[]> xs = new ArrayList<>();
-      int n = 0;
-      for (InputSpec in : k.model().inputs()) {
-        Path one = DIR.resolve(name + ".x.npy");
-        NpyArray x = Npy.read(Files.exists(one) ? one : DIR.resolve(name + ".x_" + in.name() + ".npy"));
-        xs.add(x.toFloats());
-        n = (int) x.shape()[0];
-      }
-      return rt.predict(xs, n, 64);
-    }
+    return KerasImportTest.predict(k, DIR, name);
   }
 
   static double scaledError(float[] got, float[] want) {
-    assertEquals(want.length, got.length);
-    double max = 0, scale = 0;
-    for (int i = 0; i < got.length; i++) {
-      max = Math.max(max, Math.abs(got[i] - want[i]));
-      scale = Math.max(scale, Math.abs(want[i]));
-    }
-    return max / scale;
+    return KerasImportTest.scaledError(got, want);
   }
 }

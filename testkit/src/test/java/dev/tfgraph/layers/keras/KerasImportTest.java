@@ -228,13 +228,18 @@ class KerasImportTest {
   }
 
   static float[] predict(KerasModel k, String name) {
+    return predict(k, DIR, name);
+  }
+
+  /** The imported model's predictions on {@code dir/name.x.npy} (or one {@code name.x_<input>.npy} per input). */
+  static float[] predict(KerasModel k, Path dir, String name) {
     try (ModelRuntime rt = ModelRuntime.inference(k.model())) {
       rt.setWeights(k.weights());
       List<float[]> xs = new ArrayList<>();
       int n = 0;
       for (InputSpec in : k.model().inputs()) {
-        Path one = DIR.resolve(name + ".x.npy");
-        NpyArray x = Npy.read(Files.exists(one) ? one : DIR.resolve(name + ".x_" + in.name() + ".npy"));
+        Path one = dir.resolve(name + ".x.npy");
+        NpyArray x = Npy.read(Files.exists(one) ? one : dir.resolve(name + ".x_" + in.name() + ".npy"));
         xs.add(x.toFloats());
         n = (int) x.shape()[0];
       }

@@ -5,17 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tfgraph.graph.WeightSpec;
-import dev.tfgraph.graph.data.Dataset;
-import dev.tfgraph.graph.io.Npy;
 import dev.tfgraph.graph.io.NpyArray;
 import dev.tfgraph.graph.io.Npz;
 import dev.tfgraph.graph.model.Model;
-import dev.tfgraph.graph.optim.Optimizer;
-import dev.tfgraph.graph.train.TrainOptions;
 import dev.tfgraph.graph.train.TrainResult;
-import dev.tfgraph.graph.train.Trainer;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -36,43 +30,14 @@ class KerasSeedTrainStepTest {
   static final List<String> STEPS = List.of("step_taylor", "step_prototype", "step_ib_svd", "step_ib_eigh", "step_ib_newton_schulz", "step_softexp");
 
   static TrainResult step(String name, Model m, Map<String, NpyArray> w) {
-    NpyArray x = Npy.read(DIR.resolve(name + ".x.npy"));
-    int[] y = Arrays.stream(Npy.read(DIR.resolve(name + ".y.npy")).toLongs()).mapToInt(Math::toIntExact).toArray();
-    Dataset d = new Dataset(x.toFloats(), y, Arrays.copyOfRange(x.shape(), 1, x.shape().length));
-    TrainOptions o = new TrainOptions();
-    o.optimizer = Optimizer.Config.of("sgd", 0.1);
-    o.batchSize = 16;
-    o.epochs = 1;
-    o.shuffle = false;
-    o.progress = false;
-    o.threads = 1;
-    try (Trainer t = new Trainer(m, o)) {
-      return t.fit(d, null, null, w);
-    }
+    return KerasTrainStepTest.step(DIR, name, m, w);
   }
 
   /** For each trainable weight, max |Δw_tfgraph − Δw_keras| / max |Δw_keras|; frozen weights must not move in either. */
   static Map<String, Double> stepErrors(String name, Map<String, NpyArray> before, Map<String, NpyArray> got, Set<String> frozen) {
     Map<String, NpyArray> after = Npz.read(DIR.resolve(name + ".after.npz"));
     assertEquals(after.keySet(), before.keySet(), name);
-    Map<String, Double> out = new LinkedHashMap<>();
-    for (String key : after.keySet()) {
-      float[] b = before.get(key).toFloats(), want = after.get(key).toFloats(), have = got.get(key).toFloats();
-      if (frozen.contains(key)) {
-        assertArrayEquals(b, want, name + " " + key + " stays in Keras' step");
-        assertArrayEquals(b, have, name + " " + key + " stays in tfgraph's step");
-        continue;
-      }
-      double diff = 0, scale = 0;
-      for (int i = 0; i < want.length; i++) {
-        double dk = (double) want[i] - b[i], dt = (double) have[i] - b[i];
-        diff = Math.max(diff, Math.abs(dt - dk));
-        scale = Math.max(scale, Math.abs(dk));
-      }
-      assertTrue(scale > 1e-4, name + " " + key + " moves in Keras' step");
-      out.put(key, diff / scale);
-    }
-    return out;
+    return KerasTrainStepTest.stepErrors(before, after, got, frozen, name);
   }
 
   @Test
