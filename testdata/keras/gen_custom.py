@@ -12,6 +12,9 @@ Writes into testdata/keras/models/ (NAME.keras, NAME.x.npy, NAME.y.npy as gen_mo
   custom_user      a user's layer registered as "MyPkg>Swish" (config beta_init, one weight beta per
                    unit): imports only where a plugin maps "MyPkg>Swish" to its own layer type (the
                    consumer project's Swish does); without one, refused naming the registered name.
+  siamese          a base model (Conv2D, BatchNormalization, pooling, Dense) called on two inputs, the
+                   siamese pattern (NAME.x_<input>.npy per input): its layers import once, the second
+                   call as copies that share their weights.
   augment          keras.layers.RandomFlip/RandomRotation/RandomZoom/RandomContrast/GaussianNoise and
                    SpatialDropout2D in front of a small CNN: Keras' predict leaves the input unchanged
                    through the random layers, so y is the CNN's output alone.
@@ -134,7 +137,36 @@ def augment():
     save("augment", m, rng.uniform(0, 1, (3, 12, 12, 3)).astype("float32"))
 
 
+def siamese():
+    b_in = keras.Input((8, 8, 3), name="b_in")
+    h = L.Conv2D(4, 3, name="b_conv")(b_in)
+    h = L.BatchNormalization(name="b_bn")(h)
+    h = L.GlobalAveragePooling2D(name="b_pool")(L.Activation("relu", name="b_relu")(h))
+    base = keras.Model(b_in, L.Dense(5, name="b_embed")(h), name="base")
+    left, right = keras.Input((8, 8, 3), name="left"), keras.Input((8, 8, 3), name="right")
+    d = L.Subtract(name="diff")([base(left), base(right)])
+    m = keras.Model([left, right], L.Dense(2, name="head")(d), name="siamese")
+    for layer in base.layers + [m.get_layer("head")]:
+        if layer.weights:
+            new = [rng.standard_normal(w.shape).astype("float32") * 0.5 for w in layer.weights]
+            if isinstance(layer, L.BatchNormalization):
+                new[3] = rng.uniform(0.5, 2.0, new[3].shape).astype("float32")
+            layer.set_weights(new)
+    path = os.path.join(HERE, "siamese.keras")
+    m.save(path)
+    xa, xb = rng.uniform(0, 1, (4, 8, 8, 3)).astype("float32"), rng.uniform(0, 1, (4, 8, 8, 3)).astype("float32")
+    y = keras.saving.load_model(path).predict([xa, xb], verbose=0)
+    np.save(os.path.join(HERE, "siamese.x_left.npy"), xa)
+    np.save(os.path.join(HERE, "siamese.x_right.npy"), xb)
+    np.save(os.path.join(HERE, "siamese.y.npy"), np.asarray(y, np.float32))
+
+
 if __name__ == "__main__":
+    import sys
+    if sys.argv[1:] == ["siamese"]:
+        siamese()
+        sys.exit(0)
+    siamese()
     custom_tfgraph()
     custom_user()
     augment()

@@ -477,7 +477,8 @@ final class KerasGraph {
     KerasLayers.Mapped m = custom ? KerasLayers.custom(registered.asText(), type, config, mine) : KerasLayers.map(cls, config, mine);
     for (String p : mine) problems.add("'" + kname + "' " + p);
     if (m == null || !mine.isEmpty()) return null;
-    int index = classCount.merge(cls, 1, Integer::sum) - 1;
+    JsonNode shares = l.get(KerasNesting.SHARES);   // a later call of a shared nested model: the first call's layer holds the weights
+    int index = shares != null ? -1 : classCount.merge(cls, 1, Integer::sum) - 1;
     String name = rename(kname, kname, false);
     ObjectNode out = JsonNodeFactory.instance.objectNode();
     out.set("type", m.config().get("type"));
@@ -488,6 +489,10 @@ final class KerasGraph {
       if (!e.getKey().equals("type")) out.set(e.getKey(), e.getValue());
     });
     if (nesting.inferenceMode.contains(kname) && cls.equals("BatchNormalization")) out.put("inference_mode", true);
+    if (shares != null) {
+      out.put("shares", names.getOrDefault(shares.asText(), shares.asText()));
+      return out;
+    }
     entries.add(new Entry(kname, name, cls, index, m));
     return out;
   }

@@ -43,6 +43,31 @@ final class KerasNesting {
   final List<String> problems = new ArrayList<>();
   private final Set<String> taken = new HashSet<>();
   private final Map<String, ArrayNode> modelOutputs = new HashMap<>();   // flattened model name -> its output reference
+  /** A nested model called several times: its first call's flattened name -> the flattened name of each call, in order. */
+  private final Map<String, List<String>> calls = new HashMap<>();
+  /** The node index of a nested model's first call: 1 in Keras 2 files (the model's own construction is node 0), else 0. */
+  private final Map<String, Integer> firstNode = new HashMap<>();
+
+  /**
+   * One call of a nested model as its layers are copied: {@code k} (0 for the first), the path of names from the called
+   * model down ({@code rel}), and the first call's flattened name of every layer ({@code first}, filled by call 0): a
+   * later call's layers are copies named {@code <first name>_call<k+1>} that share the first call's weights.
+   */
+  private record Call(int k, List<String> rel, Map<String, String> first) {
+    static Call once() {
+      return new Call(0, List.of(), new HashMap<>());
+    }
+
+    Call into(String model) {
+      List<String> r = new ArrayList<>(rel);
+      r.add(model);
+      return new Call(k, r, first);
+    }
+
+    String key(String inner) {
+      return String.join("/", rel) + "/" + inner;
+    }
+  }
   private final List<ObjectNode> out = new ArrayList<>();
 
   private KerasNesting() {}
@@ -97,7 +122,7 @@ final class KerasNesting {
         String cls = l.path("class_name").asText("");
         if (MODEL_CLASSES.contains(cls)) {
           String flat = name(l);
-          nested(l, flat, List.of(output), "layers/" + group(cls, classes) + "/", new ArrayList<>(), null, false);
+          nested(l, flat, List.of(output), "layers/" + group(cls, classes) + "/", new ArrayList<>(), null, false, Call.once());
           output = ref(flat, 0, 0);
           continue;
         }
@@ -113,9 +138,7 @@ final class KerasNesting {
       for (JsonNode l : ls) {
         String cls = l.path("class_name").asText("");
         if (MODEL_CLASSES.contains(cls)) {
-          String flat = name(l);
-          List<ArrayNode> args = callRefs(l, local, null);
-          if (args != null) nested(l, flat, args, "layers/" + group(cls, classes) + "/", new ArrayList<>(), null, false);
+          everyCall(l, name(l), local, null, "layers/" + group(cls, classes) + "/", new ArrayList<>(), null, false, Call.once());
           continue;
         }
         if (!isOp(l)) {
@@ -150,7 +173,7 @@ final class KerasNesting {
    * @param bnFrozen an enclosing call passed training=False
    */
   private void nested(JsonNode l, String flat, List<ArrayNode> args, String prefix, List<String> models, Set<String> chains,
-      boolean bnFrozen) {
+      boolean bnFrozen, Call call) {
     String cls = l.path("class_name").asText();
     JsonNode config = l.path("config");
     String kname = name(l);
@@ -178,11 +201,11 @@ final class KerasNesting {
       ArrayNode prev = args.get(0);
       for (JsonNode inner : ls) {
         String icls = inner.path("class_name").asText("");
-        String iflat = unique(kname, path, name(inner));
+        String iflat = flatName(call, kname, path, name(inner));
         if (MODEL_CLASSES.contains(icls)) {
-          nested(inner, iflat, List.of(prev), prefix + "layers/" + group(icls, classes) + "/", path, chains, bn);
+          nested(inner, iflat, List.of(prev), prefix + "layers/" + group(icls, classes) + "/", path, chains, bn, call.into(name(inner)));
         } else {
-          ObjectNode copy = layer(inner, iflat, prefix, classes, path, chains, frozen, bn);
+          ObjectNode copy = layer(inner, iflat, prefix, classes, path, chains, frozen, bn, call);
           copy.set("inbound_nodes", call(prev));
           out.add(copy);
         }
@@ -201,7 +224,7 @@ final class KerasNesting {
     for (JsonNode inner : ls) {   // names first: a layer may take one listed after it
       String icls = inner.path("class_name").asText("");
       if (icls.equals("InputLayer")) continue;
-      local.put(name(inner), ref(unique(kname, path, name(inner)), -1, -1));
+      local.put(name(inner), ref(flatName(call, kname, path, name(inner)), -1, -1));
     }
     for (JsonNode inner : ls) {
       String icls = inner.path("class_name").asText("");
@@ -211,11 +234,10 @@ final class KerasNesting {
       }
       String iflat = local.get(name(inner)).get(0).asText();
       if (MODEL_CLASSES.contains(icls)) {
-        List<ArrayNode> innerArgs = callRefs(inner, local, path);
-        if (innerArgs != null) nested(inner, iflat, innerArgs, prefix + "layers/" + group(icls, classes) + "/", path, chains, bn);
+        everyCall(inner, iflat, local, path, prefix + "layers/" + group(icls, classes) + "/", path, chains, bn, call.into(name(inner)));
         continue;
       }
-      ObjectNode copy = isOp(inner) ? ((ObjectNode) inner).deepCopy() : layer(inner, iflat, prefix, classes, path, chains, frozen, bn);
+      ObjectNode copy = isOp(inner) ? ((ObjectNode) inner).deepCopy() : layer(inner, iflat, prefix, classes, path, chains, frozen, bn, call);
       copy.put("name", iflat);
       if (copy.path("config").isObject()) ((ObjectNode) copy.get("config")).put("name", iflat);
       if (copy.has("inbound_nodes")) rewrite(copy.get("inbound_nodes"), local, false);
@@ -234,7 +256,7 @@ final class KerasNesting {
 
   /** A copy of a nested layer under its flattened name, frozen as its model says, with its weights' place recorded. */
   private ObjectNode layer(JsonNode inner, String iflat, String prefix, Map<String, Integer> classes, List<String> path,
-      Set<String> chains, boolean frozen, boolean bn) {
+      Set<String> chains, boolean frozen, boolean bn, Call call) {
     String icls = inner.path("class_name").asText("");
     ObjectNode copy = ((ObjectNode) inner).deepCopy();
     copy.put("name", iflat);
@@ -242,8 +264,46 @@ final class KerasNesting {
     ic.put("name", iflat);
     if (frozen) ic.put("trainable", false);
     else if (bn && icls.equals("BatchNormalization")) inferenceMode.add(iflat);
-    origins.put(iflat, new Origin(name(inner), prefix + "layers/" + group(icls, classes), List.copyOf(path), chains));
+    String group = prefix + "layers/" + group(icls, classes);
+    if (call.k() == 0) origins.put(iflat, new Origin(name(inner), group, List.copyOf(path), chains));
+    else copy.put(SHARES, call.first().get(call.key(name(inner))));   // a later call: the first call's weights
     return copy;
+  }
+
+  /** The key a later call's copy of a layer carries: the flattened name of the layer whose weights it shares. */
+  static final String SHARES = "__tfgraph_shares";
+
+  /** A nested layer's flattened name: the first call's (recorded), or for a later call {@code <first>_call<k+1>}. */
+  private String flatName(Call call, String model, List<String> path, String inner) {
+    if (call.k() == 0) {
+      String n = unique(model, path, inner);
+      call.first().put(call.key(inner), n);
+      return n;
+    }
+    String first = call.first().get(call.key(inner));
+    String n = unique(first + "_call" + (call.k() + 1));
+    taken.add(n);
+    renames.add(new KerasModel.Rename("layer", String.join("/", path) + "/" + inner + " (call " + (call.k() + 1) + ")", n,
+        "a later call of a shared nested model, sharing its weights"));
+    return n;
+  }
+
+  /** Every call of nested model {@code l}: the first under {@code flat}, each later one as copies sharing its weights. */
+  private void everyCall(JsonNode l, String flat, Map<String, ArrayNode> local, List<String> models, String prefix, List<String> path,
+      Set<String> chains, boolean bn, Call call) {
+    List<List<ArrayNode>> args = callRefs(l, local, models);
+    if (args == null) return;
+    List<String> names = new ArrayList<>();
+    for (int k = 0; k < args.size(); k++) {
+      String fk = k == 0 ? flat : unique(flat + "_call" + (k + 1));
+      taken.add(fk);
+      names.add(fk);
+      Call c = k == 0 ? call : new Call(k, call.rel(), call.first());
+      nested(l, fk, args.get(k), prefix, path, chains, bn, c);
+    }
+    calls.put(flat, names);
+    JsonNode n0 = l.path("inbound_nodes").path(0);
+    firstNode.put(flat, n0.isArray() ? 1 : 0);   // Keras 2's list-form calls: the construction is node 0
   }
 
   private static boolean isOp(JsonNode l) {
@@ -272,23 +332,25 @@ final class KerasNesting {
 
 
   /** The tensors a nested model's one call takes, as references resolved in {@code local}; null (and a problem) when it is called other than once. */
-  private List<ArrayNode> callRefs(JsonNode l, Map<String, ArrayNode> local, List<String> models) {
+  private List<List<ArrayNode>> callRefs(JsonNode l, Map<String, ArrayNode> local, List<String> models) {
     JsonNode nodes = l.path("inbound_nodes");
     String where = "'" + (models == null ? "" : String.join("/", models) + "/") + name(l) + "' " + l.path("class_name").asText();
-    if (nodes.size() != 1) {
-      problems.add(where + ": a model nested in the model, " + (nodes.size() == 0 ? "called nowhere"
-          : "called " + nodes.size() + " times (a shared nested model), which tfgraph does not import yet (call it once, or rebuild it flat)"));
+    if (nodes.size() == 0) {
+      problems.add(where + ": a model nested in the model, called nowhere");
       return null;
     }
-    List<ArrayNode> refs = new ArrayList<>();
-    JsonNode node = nodes.get(0);
-    collectRefs(node.isObject() ? node.path("args") : node, refs);
-    List<ArrayNode> resolved = new ArrayList<>();
-    for (ArrayNode r : refs) {
-      ArrayNode m = local.get(r.get(0).asText());
-      resolved.add(m == null ? ref(r.get(0).asText(), r.get(1).asInt(), r.get(2).asInt()) : shifted(m, r));
+    List<List<ArrayNode>> out = new ArrayList<>();
+    for (JsonNode node : nodes) {
+      List<ArrayNode> refs = new ArrayList<>();
+      collectRefs(node.isObject() ? node.path("args") : node, refs);
+      List<ArrayNode> resolved = new ArrayList<>();
+      for (ArrayNode r : refs) {
+        ArrayNode m = local.get(r.get(0).asText());
+        resolved.add(m == null ? ref(r.get(0).asText(), r.get(1).asInt(), r.get(2).asInt()) : shifted(m, r));
+      }
+      out.add(resolved);
     }
-    return resolved;
+    return out;
   }
 
   /** Keras 3 {@code keras_history} triples and Keras 2 {@code [name, node, tensor, kwargs]} lists, in order. */
@@ -338,7 +400,16 @@ final class KerasNesting {
   }
 
   private ArrayNode resolve(ArrayNode r) {
-    for (int i = 0; i < 64 && modelOutputs.containsKey(r.get(0).asText()); i++) r = modelOutputs.get(r.get(0).asText());
+    for (int i = 0; i < 64; i++) {
+      String name = r.get(0).asText();
+      List<String> each = calls.get(name);
+      if (each != null && each.size() > 1) {   // node k of a shared nested model: its k-th call
+        int k = Math.max(0, Math.min(each.size() - 1, r.get(1).asInt() - firstNode.getOrDefault(name, 0)));
+        name = each.get(k);
+      }
+      if (!modelOutputs.containsKey(name)) return r;
+      r = modelOutputs.get(name);
+    }
     return r;
   }
 

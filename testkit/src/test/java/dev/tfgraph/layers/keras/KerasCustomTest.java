@@ -64,4 +64,17 @@ class KerasCustomTest {
     double err = scaledError(predict(k, "augment"), Npy.read(DIR.resolve("augment.y.npy")).toFloats());
     assertTrue(err <= 1e-4, "max |got - want| / max |want| = " + err);
   }
+
+  /** The siamese pattern: a base model called on two inputs imports once, its second call as copies sharing its weights. */
+  @Test
+  void aSharedBaseModelImportsOnceAndItsSecondCallSharesItsWeights() {
+    KerasModel k = KerasModel.load(DIR.resolve("siamese.keras"));
+    for (String l : List.of("b_conv", "b_bn", "b_embed")) {
+      assertEquals(l, k.model().shares(l + "_call2"), l + "_call2 shares " + l);
+    }
+    assertTrue(k.weights().containsKey("b_conv.kernel") && !k.weights().containsKey("b_conv_call2.kernel"), k.weights().keySet().toString());
+    assertTrue(k.renames().stream().anyMatch(r -> r.tfgraph().equals("b_conv_call2")), k.renames().toString());
+    double err = scaledError(predict(k, "siamese"), Npy.read(DIR.resolve("siamese.y.npy")).toFloats());
+    assertTrue(err <= 1e-4, "max |got - want| / max |want| = " + err);
+  }
 }
