@@ -59,6 +59,8 @@ public record KerasModel(Model model, Map<String, NpyArray> weights, List<Rename
   public static KerasModel load(Path file, Map<String, long[]> inputShapes) {
     try (KerasFile kf = KerasFile.open(file)) {
       KerasGraph g = KerasGraph.convert(kf.config, file.toString(), inputShapes);
+      JsonNode labels = KerasExport.labels(kf.metadata);   // a file tfgraph wrote: its labels come back
+      if (labels != null) g.spec.set("labels", labels);
       Model m;
       try {
         m = Model.fromConfig(g.spec);
