@@ -17,7 +17,8 @@ import java.util.Map;
  * full-model {@code .h5} (Keras 3's legacy writer). Sequential and Functional models of the layers
  * tfgraph has, one output; everything else is refused in one line that lists every offending layer.
  * The file is untrusted input: nothing in it is executed, and its zip and HDF5 structure is bounded
- * and checked before anything is read.
+ * and checked before anything is read. A {@code .keras} that tfgraph wrote ({@link KerasExport}) gives its
+ * labels back from metadata.json's {@code "tfgraph"} entry.
  *
  * @param model the model, built (every shape checked)
  * @param weights every weight of the model, keyed {@code <layer>.<weight>} by tfgraph's weight names

@@ -49,6 +49,9 @@ class KerasExportTest {
   void builtInsAndFixturesComeBackWithTheSameConfigAndBitIdenticalWeights() {
     Map<String, Model> all = new java.util.LinkedHashMap<>();
     for (String b : BUILT_INS) all.put(b, Models.create(b, Models.Options.defaults()));
+    // ib-vgg16 and ib-resnet50 (ImagePreprocessing, frozen backbones, ResNet's merges) at a width a test writes quickly
+    all.put("ib-vgg16", Models.ibVgg16(32, 16, "eigh", 10, true));
+    all.put("ib-resnet50", Models.ibResNet50(32, 16, 8, "newton_schulz", 10, false));
     all.putAll(KerasExportFixtures.models());
     for (var e : all.entrySet()) {
       Model m = e.getValue();
