@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -57,7 +58,7 @@ public final class KerasExport {
     byte[] metadata = bytes(metadata(model, provenance));
     Path h5 = null;
     try {
-      h5 = Files.createTempFile("tfgraph-keras-out-", ".h5");
+      h5 = privateTempFile();
       KerasWeightsOut.write(h5, model.name(), f.written, weights);
       byte[] weightsBytes = Files.readAllBytes(h5);
       OutputFiles.write(out, o -> {
@@ -71,6 +72,16 @@ public final class KerasExport {
       throw new RunFailedException("cannot write " + out + ": " + IoErrors.describe(out, e), e);
     } finally {
       if (h5 != null) h5.toFile().delete();
+    }
+  }
+
+  /** jHDF writes to a file: a temporary one only its owner can read (the weights may be private). */
+  private static Path privateTempFile() throws IOException {
+    try {
+      return Files.createTempFile("tfgraph-keras-out-", ".h5",
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    } catch (UnsupportedOperationException e) {   // no POSIX modes (Windows): the user's own temp folder
+      return Files.createTempFile("tfgraph-keras-out-", ".h5");
     }
   }
 
