@@ -50,7 +50,7 @@ public final class ExportCommand implements Callable<Integer> {
     inputShape.requireKeras(keras != null);
     boolean toKeras = format(format);
     int sources = (keras != null ? 1 : 0) + (modelDir != null ? 1 : 0) + (spec != null || weights != null ? 1 : 0);
-    if (sources > 1) throw new BadInputException("give one of --spec FILE --weights FILE.npz, --model DIR or --keras FILE, not several");
+    if (sources > 1) throw new BadInputException("give either --keras FILE or --spec FILE --weights FILE.npz or --model DIR, not several");
     if (sources == 0 || keras == null && modelDir == null && (spec == null || weights == null)) {
       throw new BadInputException("give --spec FILE and --weights FILE.npz, --model DIR or --keras FILE"
           + (spec != null || weights != null ? " (missing " + (spec == null ? "--spec" : "--weights") + ")" : ""));

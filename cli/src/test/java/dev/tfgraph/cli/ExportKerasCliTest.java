@@ -62,7 +62,7 @@ class ExportKerasCliTest {
         "--out", out, "--warmup", "0");
     FirstContactTest.refused(new String[] {"--format \"onnx\": expected savedmodel or keras"}, "export", "--keras", src, "--format", "onnx",
         "--out", out);
-    FirstContactTest.refused(new String[] {"give one of --spec FILE --weights FILE.npz, --model DIR or --keras FILE, not several"},
+    FirstContactTest.refused(new String[] {"give either --keras FILE or --spec FILE --weights FILE.npz or --model DIR, not several"},
         "export", "--keras", src, "--model", tmp.toString(), "--format", "keras", "--out", out);
     FirstContactTest.refused(new String[] {"is the same file as the input"}, "export", "--keras", src, "--format", "keras", "--out", src);
     assertFalse(Files.exists(tmp.resolve("x.keras")));
