@@ -46,14 +46,17 @@ final class KerasFile implements AutoCloseable {
   final Kind kind;
   final JsonNode config;
   final HdfFile weights;
+  /** A .keras file's metadata.json, or null (an .h5, or a zip without one). */
+  final JsonNode metadata;
   private final Path temp;
 
-  private KerasFile(Path file, Kind kind, JsonNode config, HdfFile weights, Path temp) {
+  private KerasFile(Path file, Kind kind, JsonNode config, HdfFile weights, Path temp, JsonNode metadata) {
     this.file = file;
     this.kind = kind;
     this.config = config;
     this.weights = weights;
     this.temp = temp;
+    this.metadata = metadata;
   }
 
   static KerasFile open(Path file) {
@@ -85,7 +88,7 @@ final class KerasFile implements AutoCloseable {
       if (!(KerasH5.find(h5, "model_weights") instanceof io.jhdf.api.Group)) {
         throw new BadInputException(file + ": no model_weights group (a model saved without its weights?)");
       }
-      return new KerasFile(file, Kind.LEGACY_H5, BoundedJson.parse(json, file + ": model_config"), h5, null);
+      return new KerasFile(file, Kind.LEGACY_H5, BoundedJson.parse(json, file + ": model_config"), h5, null, null);
     } catch (RuntimeException e) {
       h5.close();
       if (e instanceof BadInputException) throw e;
@@ -101,6 +104,7 @@ final class KerasFile implements AutoCloseable {
       throw new BadInputException(file + ": " + IoErrors.describe(file, e), e);
     }
     byte[] config = null;
+    JsonNode metadata = null;
     Path temp = null;
     try (ZipFile zip = new ZipFile(file.toFile(), StandardCharsets.UTF_8)) {
       Set<String> names = new HashSet<>();
@@ -129,7 +133,7 @@ final class KerasFile implements AutoCloseable {
             : ""));
       }
       ZipEntry meta = zip.getEntry("metadata.json");
-      if (meta != null) BoundedJson.parse(new String(bounded(zip, meta, MAX_METADATA_BYTES, left, file), StandardCharsets.UTF_8),
+      if (meta != null) metadata = BoundedJson.parse(new String(bounded(zip, meta, MAX_METADATA_BYTES, left, file), StandardCharsets.UTF_8),
           file + ": metadata.json");
       temp = privateTempFile();
       copy(zip, weightsEntry, temp, left, file);
@@ -151,7 +155,7 @@ final class KerasFile implements AutoCloseable {
     try {
       json = BoundedJson.parse(new String(config, StandardCharsets.UTF_8), file + ": config.json");
       h5 = KerasH5.open(temp, "an HDF5 file (model.weights.h5 inside the .keras)");
-      return new KerasFile(file, Kind.KERAS_ZIP, json, h5, temp);
+      return new KerasFile(file, Kind.KERAS_ZIP, json, h5, temp, metadata);
     } catch (RuntimeException e) {
       if (h5 != null) h5.close();
       delete(temp);

@@ -17,7 +17,8 @@ import java.util.Map;
  * full-model {@code .h5} (Keras 3's legacy writer). Sequential and Functional models of the layers
  * tfgraph has, one output; everything else is refused in one line that lists every offending layer.
  * The file is untrusted input: nothing in it is executed, and its zip and HDF5 structure is bounded
- * and checked before anything is read.
+ * and checked before anything is read. A {@code .keras} that tfgraph wrote ({@link KerasExport}) gives its
+ * labels back from metadata.json's {@code "tfgraph"} entry.
  *
  * @param model the model, built (every shape checked)
  * @param weights every weight of the model, keyed {@code <layer>.<weight>} by tfgraph's weight names
@@ -59,6 +60,8 @@ public record KerasModel(Model model, Map<String, NpyArray> weights, List<Rename
   public static KerasModel load(Path file, Map<String, long[]> inputShapes) {
     try (KerasFile kf = KerasFile.open(file)) {
       KerasGraph g = KerasGraph.convert(kf.config, file.toString(), inputShapes);
+      JsonNode labels = KerasExport.labels(kf.metadata);   // a file tfgraph wrote: its labels come back
+      if (labels != null) g.spec.set("labels", labels);
       Model m;
       try {
         m = Model.fromConfig(g.spec);

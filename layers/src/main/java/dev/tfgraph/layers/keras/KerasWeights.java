@@ -67,7 +67,7 @@ final class KerasWeights {
       out.put(specs.get(1).key(), fromConfig(e, "variance", m.configVariance(), c));
       return;
     }
-    List<Dataset> found = kf.kind == KerasFile.Kind.KERAS_ZIP ? zipped(e) : legacy(e);
+    List<Dataset> found = kf.kind == KerasFile.Kind.KERAS_ZIP ? zipped(e, specs.isEmpty()) : legacy(e);
     if (m.dropsCount() && found.size() == specs.size() + 1) found = found.subList(0, specs.size());
     if (found.size() != specs.size()) {
       throw new BadInputException(label + ": layer '" + e.kerasName() + "' (" + e.cls() + ") has " + found.size() + " weights in the file, expected "
@@ -94,8 +94,8 @@ final class KerasWeights {
     return NpyArray.ofFloats(new long[] {c}, f);
   }
 
-  /** {@code layers/<class>[_k]/vars/0, 1, ...} */
-  private List<Dataset> zipped(KerasGraph.Entry e) {
+  /** {@code layers/<class>[_k]/vars/0, 1, ...}; for a layer without weights ({@code none}) the group may be absent, as Keras reads it. */
+  private List<Dataset> zipped(KerasGraph.Entry e, boolean none) {
     HdfFile h5 = kf.weights;
     KerasNesting.Origin o = origins.get(e.kerasName());
     String group = o != null ? o.group() : "layers/" + snake(e.cls()) + (e.classIndex() == 0 ? "" : "_" + e.classIndex());
@@ -103,6 +103,7 @@ final class KerasWeights {
     String which = o != null && !o.models().isEmpty() ? "of nested model '" + String.join("/", o.models()) + "'"
         : o != null ? "of the model" : "(the " + ordinal(e.classIndex() + 1) + " " + e.cls() + " of the model)";
     Node vars = KerasH5.find(h5, group + "/vars");
+    if (vars == null && none) return List.of();
     if (!(vars instanceof Group g)) {
       throw new BadInputException(label + ": no group " + group + "/vars for layer '" + kname + "' " + which);
     }
