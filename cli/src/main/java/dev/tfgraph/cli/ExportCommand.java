@@ -77,10 +77,15 @@ public final class ExportCommand implements Callable<Integer> {
       prov.put("keras_file", keras.toString());
     } else if (modelDir != null) {
       try (Predictor p = ModelDir.open(modelDir, trusted)) {
-        m = Model.fromConfig(p.info().get("spec"));
+        dev.tfgraph.export.ExportRecord r = p.record();
+        if (r == null) {
+          throw new dev.tfgraph.graph.BadInputException(p.dir() + ": a SavedModel not exported by tfgraph (no " + dev.tfgraph.export.Exporter.INFO
+              + "): its layers are not known, so it cannot be written as another format");
+        }
+        m = Model.fromConfig(r.spec());
         w = SavedModelInfo.weights(p);
         prov.put("model_dir", p.dir().toString());
-        if (p.info().has("provenance")) prov.put("exported", p.info().get("provenance"));
+        if (!r.provenance().isMissingNode()) prov.put("exported", r.provenance());
       }
     } else {
       m = Model.load(spec);
