@@ -130,6 +130,16 @@ public final class ModelGraph implements AutoCloseable {
   }
 
   /**
+   * As {@link #addInferencePass(Ops, List)}, ending in the logits before the output layer's activation when it is
+   * {@code logitsOf} (as a training pass does, so that a loss takes the same operands): evaluation's pass.
+   */
+  public TrainingPass addInferencePass(Ops scope, List<? extends Operand<? extends TNumber>> xs, String logitsOf) {
+    if (xs.size() != inputs.size()) throw new IllegalArgumentException(xs.size() + " inputs given for a model of " + inputs.size());
+    boolean logits = endsIn(logitsOf);
+    return new TrainingPass(forward(scope, xs, new CallContext(false, variables, null), logits, false), logits, null, List.of());
+  }
+
+  /**
    * Re-imports the graph after {@code rewrite} (device placement) into a new graph and points every
    * handle at it (names are kept); returns the old graph, which the caller closes once nothing runs
    * on it. Callers holding handles of their own re-resolve them with {@link #same}.

@@ -3,7 +3,6 @@ package dev.tfgraph.graph.train;
 import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.Layer;
 import dev.tfgraph.graph.Metric;
-import dev.tfgraph.graph.Shapes;
 import dev.tfgraph.graph.callbacks.BatchLogs;
 import dev.tfgraph.graph.callbacks.Checkpoints;
 import dev.tfgraph.graph.callbacks.Epoch;
@@ -124,9 +123,9 @@ final class Loop {
   }
 
   private TrainResult.Metrics evaluate(Feed f) {
-    return Evaluator.evaluate(f.source, f.check, b -> rt.predict(Evaluator.xs(b), b.size(), Evaluator.BATCH),
-        Math.toIntExact(Shapes.exampleSize(model.outputShape())), opt.loss, metrics, mg.endsIn(opt.loss.logitsOf()));
+    return t.eval.evaluate(rt, f);
   }
+
 
   /** {train, validation}: a seeded hold-out of validation_split of the training data. */
   private Feed[] holdOut(Feed train) {

@@ -52,6 +52,8 @@ public final class Trainer implements AutoCloseable {
   final RunState runState;
   // handles the steps use (re-resolved when the strategy relocates the graph)
   private Objective objective;
+  /** Validation and test: the loss's and metrics' ops summed over a batch, on an inference pass. */
+  EvalOps eval;
   private Placeholder<? extends TNumber> learningRate;
   private Operation update;
   private final List<Operation> slotInits = new ArrayList<>();
@@ -90,6 +92,7 @@ public final class Trainer implements AutoCloseable {
     this.metrics = opt.metrics != null ? List.copyOf(opt.metrics)
         : dev.tfgraph.graph.metric.Metrics.defaults(opt.loss, Shapes.exampleSize(out));
     this.objective = strategy.objective(mg, xs, opt.loss, metrics);
+    this.eval = EvalOps.build(mg, opt.loss, metrics);
     List<Output<?>> grads = objective.gradients();
     for (int i = 0; i < grads.size(); i++) {
       if (Gradients.isNone(grads.get(i))) throw new BadInputException("train: weight " + keys.get(i) + " does not affect the loss");
@@ -106,6 +109,7 @@ public final class Trainer implements AutoCloseable {
   @SuppressWarnings({"unchecked", "rawtypes"})
   private void reresolve() {
     objective = objective.relocated(mg);
+    eval = eval.relocated(mg);
     learningRate = new Placeholder<>(mg.graph().operation(learningRate.op().name()));
     update = mg.graph().operation(update.name());
     slotInits.replaceAll(o -> mg.graph().operation(o.name()));

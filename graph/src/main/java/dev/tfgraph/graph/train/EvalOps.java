@@ -1,0 +1,99 @@
+package dev.tfgraph.graph.train;
+
+import dev.tfgraph.graph.BadInputException;
+import dev.tfgraph.graph.Loss;
+import dev.tfgraph.graph.Metric;
+import dev.tfgraph.graph.Shapes;
+import dev.tfgraph.graph.data.Dataset;
+import dev.tfgraph.graph.model.InputSpec;
+import dev.tfgraph.graph.runtime.ModelGraph;
+import dev.tfgraph.graph.runtime.ModelRuntime;
+import dev.tfgraph.graph.runtime.Tensors;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.Tensor;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.family.TNumber;
+
+/**
+ * Validation and test, in the graph: an inference pass of the training graph (its variables, training off) with the
+ * loss's and each metric's per-example ops summed over a batch, the same ops training averages, in the model's dtype
+ * (a float64 model is evaluated in float64). A whole set is its batches' sums, added in Java in double precision.
+ */
+record EvalOps(Placeholder<?> targets, Operand<? extends TNumber> lossSum, List<Operand<? extends TNumber>> metricSums,
+    List<Metric> metrics, int width) {
+
+  /** The ops on {@code mg}'s inputs, under the name scope {@code eval}. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  static EvalOps build(ModelGraph mg, Loss loss, List<Metric> metrics) {
+    Ops tf = mg.tf().withSubScope("eval");
+    ModelGraph.TrainingPass pass = mg.addInferencePass(tf, mg.inputs(), loss.logitsOf());
+    Placeholder y = Objective.targets(tf.withName("targets"), mg, loss);
+    Operand<? extends TNumber> lossSum = tf.withName("loss_sum").reduceSum(loss.perExample(tf, (Operand) pass.output(), y, pass.logits()),
+        tf.constant(0));
+    Operand shown = Objective.shown(tf, mg, pass, loss);
+    boolean activated = mg.endsIn(loss.logitsOf());
+    List<Operand<? extends TNumber>> sums = new ArrayList<>();
+    for (Metric m : metrics) {
+      sums.add(tf.withName(Objective.metricOpName(m) + "_sum").reduceSum(m.perExample(tf, shown, y, activated), tf.constant(0)));
+    }
+    return new EvalOps(y, lossSum, List.copyOf(sums), List.copyOf(metrics), Math.toIntExact(Shapes.exampleSize(mg.model().outputShape())));
+  }
+
+  /** The same handles in {@code mg}'s graph after it was relocated. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  EvalOps relocated(ModelGraph mg) {
+    List<Operand<? extends TNumber>> sums = new ArrayList<>();
+    for (Operand m : metricSums) sums.add(mg.same(m));
+    return new EvalOps(new Placeholder<>(mg.graph().operation(targets.op().name())), mg.same((Operand) lossSum), sums, metrics, width);
+  }
+
+  /** The mean loss and metrics over every example of {@code feed} (its batches aligned with the model by the feed). */
+  TrainResult.Metrics evaluate(ModelRuntime rt, Feed feed) {
+    ModelGraph mg = rt.graph();
+    List<org.tensorflow.ndarray.Shape> shapes = mg.model().inputs().stream().map(InputSpec::shape).toList();
+    double loss = 0;
+    double[] sums = new double[metricSums.size()];
+    long n = 0;
+    try (var batches = feed.source.batches(0, 0, false, Evaluator.BATCH)) {
+      for (Dataset raw; (raw = batches.next()) != null; ) {
+        if (raw.size() == 0) continue;
+        Dataset b = feed.check.apply(raw);
+        checkLabels(b, n);
+        try (Batches.Batch t = Batches.owned(b, 1, mg.type(), shapes, mg.model().outputShape(), null, 0)) {
+          Session.Runner r = rt.session().runner();
+          for (int i = 0; i < shapes.size(); i++) r.feed(mg.inputs().get(i), t.x()[0][i]);
+          r.feed(targets, t.y()[0]).fetch(lossSum);
+          metricSums.forEach(r::fetch);
+          try (Result res = r.run()) {
+            loss += scalar(res.get(0));
+            for (int k = 0; k < sums.length; k++) sums[k] += scalar(res.get(k + 1));
+          }
+        }
+        n += b.size();
+      }
+    }
+    if (n == 0) throw new BadInputException("no example left to evaluate in " + feed.source.describe() + " after skipping bad ones");
+    Map<String, Double> values = new LinkedHashMap<>();
+    for (int k = 0; k < sums.length; k++) values.put(metrics.get(k).name(), sums[k] / n);
+    return new TrainResult.Metrics(loss / n, values, Math.toIntExact(n));
+  }
+
+  /** Class labels within the output's classes, named as the Java evaluation named them. */
+  private void checkLabels(Dataset b, long before) {
+    if (b.y() == null) return;
+    for (int i = 0; i < b.y().length; i++) {
+      if (b.y()[i] >= width) throw new BadInputException("label " + b.y()[i] + " of example " + (before + i) + " is outside [0, " + width + ")");
+    }
+  }
+
+  private static double scalar(Tensor t) {
+    return Tensors.toDoubles(t)[0];
+  }
+}
