@@ -6,9 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.LayerRegistry;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -31,7 +29,6 @@ final class KerasGraph {
   /** The custom layers of keras.applications that tfgraph has, by (module, class). */
   private static final Set<String> APPLICATION_LAYERS = Set.of("keras.src.applications.convnext/LayerScale",
       "keras.src.applications.inception_resnet_v2/CustomScaleLayer");
-  private static final String OPS_MODULE = "keras.src.ops.numpy";
 
   /** One imported layer: its names, its Keras class, its place among the layers of its class (for .keras weights). */
   record Entry(String kerasName, String name, String cls, int classIndex, KerasLayers.Mapped mapped) {}
@@ -42,12 +39,12 @@ final class KerasGraph {
   private final Map<String, String> names = new HashMap<>();   // Keras name -> tfgraph name
   private final Set<String> taken = new HashSet<>();
   private final Map<String, Integer> classCount = new HashMap<>();
-  private final List<String> problems = new ArrayList<>();
-  private final String source;
+  final List<String> problems = new ArrayList<>();
+  final String source;
   /** Sizes given for inputs whose config leaves them unknown, by Keras input name; each must be used. */
-  private Map<String, long[]> inputShapes = Map.of();
-  private final Set<String> shapesUsed = new HashSet<>();
-  private final List<String> kerasInputs = new ArrayList<>();
+  Map<String, long[]> inputShapes = Map.of();
+  final Set<String> shapesUsed = new HashSet<>();
+  final List<String> kerasInputs = new ArrayList<>();
   /** Where the layers of nested models (and, in a model that has some, every layer) keep their weights. */
   KerasNesting nesting;
 
@@ -82,14 +79,6 @@ final class KerasGraph {
     return r;
   }
 
-  /** Sizes given for names that are no input of the model: refused, naming the inputs there are. */
-  private void unusedInputShapes(List<String> inputNames) {
-    if (inputNames.isEmpty() && !problems.isEmpty()) return;   // the inputs were never reached
-    for (String k : inputShapes.keySet()) {
-      if (!shapesUsed.contains(k)) problems.add("input_shape names " + k + ", which is not an input of the model (its inputs: " + inputNames + ")");
-    }
-  }
-
   private void model(JsonNode root) {
     String cls = root.path("class_name").asText("");
     JsonNode config = root.get("config");
@@ -102,7 +91,7 @@ final class KerasGraph {
     boolean frozen = config.has("trainable") && !config.get("trainable").asBoolean(true);
     if (cls.equals("Sequential")) sequential(config, frozen);
     else functional(config, frozen);
-    unusedInputShapes(kerasInputs);
+    KerasInputs.unusedInputShapes(this, kerasInputs);
     if (!problems.isEmpty()) {
       throw new BadInputException(source + ": cannot import the model: "
           + String.join("; ", problems));
@@ -123,7 +112,7 @@ final class KerasGraph {
       JsonNode c = ls.remove(0).path("config");
       shape = c.has("batch_shape") ? c.get("batch_shape") : c.get("batch_input_shape");
       inputName = c.path("name").asText(inputName);
-      inputLayerKeys(c, inputName);
+      KerasInputs.inputLayerKeys(this, c, inputName);
     } else if (!ls.isEmpty()) {
       JsonNode c = ls.get(0).path("config");
       if (c.has("batch_input_shape")) shape = c.get("batch_input_shape");
@@ -134,7 +123,7 @@ final class KerasGraph {
           + " e.g. keras.Input(shape), and save it again");
     }
     previous = rename(inputName, inputName, true);
-    inputs.add(input(previous, inputName, shape));
+    inputs.add(KerasInputs.input(this, previous, inputName, shape));
     for (JsonNode l : ls) {
       ObjectNode out = layer(l, frozen);
       if (out == null) continue;
@@ -149,8 +138,8 @@ final class KerasGraph {
   // ---- Functional: inputs, calls, outputs
 
   private void functional(JsonNode config, boolean frozen) {
-    List<String> outputs = refs(config.get("output_layers"), "output_layers");
-    List<String> ins = refs(config.get("input_layers"), "input_layers");
+    List<String> outputs = KerasCalls.refs(this, config.get("output_layers"), "output_layers");
+    List<String> ins = KerasCalls.refs(this, config.get("input_layers"), "input_layers");
     if (outputs.size() != 1) {
       problems.add("the model has " + outputs.size() + " outputs " + outputs + " (a tfgraph model has one output: save"
           + " keras.Model(model.inputs, model.outputs[i]) for the one you serve)");
@@ -169,7 +158,7 @@ final class KerasGraph {
       }
       if (l.path("module").asText("").startsWith("keras.src.ops")) {
         List<String> from = new ArrayList<>();
-        ObjectNode out = operation(l, kname, from);
+        ObjectNode out = KerasOperations.operation(this, l, kname, from);
         if (out == null) continue;
         converted.put(kname, out);
         inbound.put(kname, from);
@@ -183,7 +172,7 @@ final class KerasGraph {
         String key = node(kname, call);
         ObjectNode one = call == 0 ? out : laterCall(out, kname, call);
         converted.put(key, one);
-        inbound.put(key, callers(nodes.get(call), l, kname));
+        inbound.put(key, KerasCalls.callers(this, nodes.get(call), l, kname));
         trainingArgument(one, KerasNesting.trainingArgument(nodes.get(call)), kname);
       }
     }
@@ -194,13 +183,13 @@ final class KerasGraph {
         problems.add("input " + in + " is not an InputLayer of the model");
         continue;
       }
-      inputLayerKeys(c, in);
+      KerasInputs.inputLayerKeys(this, c, in);
       JsonNode shape = c.has("batch_shape") ? c.get("batch_shape") : c.get("batch_input_shape");
-      inputs.add(input(names.get(in), in, shape));
+      inputs.add(KerasInputs.input(this, names.get(in), in, shape));
     }
     if (!problems.isEmpty()) return;
     ArrayNode layers = spec.putArray("layers");
-    for (String kname : topological(inbound, new HashSet<>(ins))) {
+    for (String kname : KerasCalls.topological(this, inbound, new HashSet<>(ins))) {
       ObjectNode out = converted.get(kname);
       ArrayNode ib = out.putArray("inbound");
       for (String src : inbound.get(kname)) ib.add(names.get(src));
@@ -214,7 +203,7 @@ final class KerasGraph {
    * name for its first call, which every single-call layer has; a later call of a shared layer is told
    * apart by its index (NUL cannot be part of a name that reaches a spec: every later call is renamed).
    */
-  private static String node(String kname, int index) {
+  static String node(String kname, int index) {
     return index == 0 ? kname : kname + "\u0000" + index;
   }
 
@@ -236,33 +225,6 @@ final class KerasGraph {
   }
 
   /**
-   * The keys ({@link #node}) of the layers one call of a layer takes, Keras 3 ({@code __keras_tensor__} with
-   * {@code keras_history}) or Keras 2 ([[name, node, tensor, kwargs]]).
-   */
-  private List<String> callers(JsonNode node, JsonNode l, String kname) {
-    List<String> out = new ArrayList<>();
-    if (node.isArray()) {   // Keras 2
-      for (JsonNode t : node) {
-        if (!t.isArray() || t.size() < 3) {
-          problems.add("'" + kname + "': an inbound node tfgraph cannot read: " + KerasLayers.shorten(node));
-          return out;
-        }
-        history(t, kname, out);
-        if (t.size() > 3 && t.get(3).isObject() && !plainKwargs(t.get(3))) {
-          problems.add("'" + kname + "': called with arguments " + KerasLayers.shorten(t.get(3)) + ", which tfgraph does not import");
-        }
-      }
-      return out;
-    }
-    tensors(node.path("args"), kname, out);
-    if (!plainKwargs(node.path("kwargs"))) {
-      problems.add("'" + kname + "' " + l.path("class_name").asText() + ": called with arguments " + KerasLayers.shorten(node.path("kwargs"))
-          + ", which tfgraph does not import");
-    }
-    return out;
-  }
-
-  /**
    * A layer called with {@code training=False}: BatchNormalization in inference mode (moving statistics in training
    * too); {@code training=True} on a layer that behaves otherwise in training (BatchNormalization, Dropout) is refused,
    * as tfgraph's inference would not do what Keras' predict then does (batch statistics, dropping).
@@ -276,175 +238,7 @@ final class KerasGraph {
     }
   }
 
-  private static boolean plainKwargs(JsonNode kw) {
-    for (var it = kw.fields(); it.hasNext(); ) {
-      var e = it.next();
-      boolean ok = switch (e.getKey()) {
-        case "training" -> e.getValue().isBoolean() || e.getValue().isNull();
-        case "mask" -> e.getValue().isNull();
-        default -> false;
-      };
-      if (!ok) return false;
-    }
-    return true;
-  }
 
-  private void tensors(JsonNode args, String kname, List<String> out) {
-    if (args.isArray()) {
-      for (JsonNode a : args) tensors(a, kname, out);
-    } else if (args.isObject() && args.path("class_name").asText().equals("__keras_tensor__")) {
-      history(args.path("config").path("keras_history"), kname, out);
-    } else if (!args.isMissingNode()) {
-      problems.add("'" + kname + "': called with a constant argument " + KerasLayers.shorten(args) + ", which tfgraph does not import");
-    }
-  }
-
-  private void history(JsonNode h, String kname, List<String> out) {
-    if (!h.isArray() || h.size() < 3 || !h.get(0).isTextual()) {
-      problems.add("'" + kname + "': an input reference tfgraph cannot read: " + KerasLayers.shorten(h));
-      return;
-    }
-    if (h.get(0).asText().equals("_CONSTANT_VALUE")) {   // tf.keras' record of a constant passed where a tensor goes
-      problems.add("'" + kname + "': called on a constant " + KerasLayers.shorten(h.get(2)) + ", which tfgraph does not import");
-      return;
-    }
-    if (h.get(2).asInt() != 0) {
-      problems.add("'" + kname + "': takes output " + h.get(2).asInt() + " of '" + h.get(0).asText() + "' (a layer with several outputs)");
-    }
-    out.add(node(h.get(0).asText(), h.get(1).asInt()));
-  }
-
-  /** [[name, 0, 0], ...], a single [name, 0, 0], or a dict of them (named inputs): the names, in order. */
-  private List<String> refs(JsonNode n, String key) {
-    List<String> out = new ArrayList<>();
-    if (n == null || n.isNull()) {
-      throw new BadInputException(source + ": the functional model's config has no " + key);
-    }
-    if (n.isObject()) {
-      n.forEach(v -> out.addAll(refs(v, key)));
-    } else if (n.isArray() && n.size() == 3 && n.get(0).isTextual()) {
-      out.add(node(n.get(0).asText(), n.get(1).asInt()));
-    } else if (n.isArray()) {
-      for (JsonNode r : n) out.addAll(refs(r, key));
-    } else {
-      throw new BadInputException(source + ": " + key + " " + KerasLayers.shorten(n) + " cannot be read");
-    }
-    return out;
-  }
-
-  /** Kahn's algorithm, taking the earliest ready layer in Keras' order each time. */
-  private List<String> topological(Map<String, List<String>> inbound, Set<String> inputs) {
-    List<String> order = new ArrayList<>();
-    Set<String> done = new HashSet<>(inputs);
-    List<String> left = new ArrayList<>(inbound.keySet());
-    while (!left.isEmpty()) {
-      String next = null;
-      for (String k : left) {
-        if (done.containsAll(inbound.get(k))) {
-          next = k;
-          break;
-        }
-      }
-      if (next == null) {
-        for (String k : left) {
-          for (String src : inbound.get(k)) {
-            if (!inbound.containsKey(src) && !inputs.contains(src)) {
-              throw new BadInputException(source + ": layer '" + k + "' takes '" + src + "', which is neither a layer nor an input of the model");
-            }
-          }
-        }
-        throw new BadInputException(source + ": the layers " + left + " form a cycle");
-      }
-      left.remove(next);
-      done.add(next);
-      order.add(next);
-    }
-    return order;
-  }
-
-  // ---- operation nodes (keras.src.ops.numpy): x + 3.0, x * (1/6), ops.add(a, b) in a functional model
-
-  /**
-   * An operation node as a tfgraph layer: Add/Subtract/Multiply/Divide (or TrueDivide, Python's /) of one tensor and one number
-   * become Rescaling (x + c, c + x, x − c, c − x, x·c, c·x, x / c), Add/Subtract/Multiply of two
-   * tensors the merge layer of that name; anything else is refused. Operations are not Keras
-   * layers: they hold no weights and no group in a .keras weights file, so they get no {@link Entry}.
-   */
-  private ObjectNode operation(JsonNode l, String kname, List<String> from) {
-    String cls = l.path("class_name").asText("");
-    String module = l.path("module").asText("");
-    String what = "'" + kname + "' " + cls + ": a Keras operation node (" + module + ")";
-    if (!module.equals(OPS_MODULE) || !Set.of("Add", "Subtract", "Multiply", "Divide", "TrueDivide").contains(cls)) {
-      problems.add(what + ", which tfgraph does not import (only Add, Subtract, Multiply, Divide and TrueDivide are: rebuild it with Keras layers)");
-      return null;
-    }
-    JsonNode nodes = l.path("inbound_nodes");
-    JsonNode config = l.path("config");
-    for (var it = config.fieldNames(); it.hasNext(); ) {
-      String key = it.next();
-      if (!key.equals("name") && !(key.equals("dtype") && KerasLayers.floatPolicy(config.get(key)))) {
-        problems.add(what + ": config key " + key + " (not known to tfgraph's importer)");
-        return null;
-      }
-    }
-    if (nodes.size() != 1 || !nodes.get(0).isObject() || nodes.get(0).path("args").size() != 2
-        || nodes.get(0).path("kwargs").size() != 0) {
-      problems.add(what + ": called as " + KerasLayers.shorten(nodes) + " (expected one call on two arguments)");
-      return null;
-    }
-    JsonNode a = nodes.get(0).path("args").get(0), b = nodes.get(0).path("args").get(1);
-    boolean ta = isTensor(a), tb = isTensor(b);
-    ObjectNode out = JsonNodeFactory.instance.objectNode();
-    if (ta && tb) {
-      if (cls.endsWith("Divide")) {
-        problems.add(what + ": divides two tensors, which tfgraph does not import (only a tensor by a number)");
-        return null;
-      }
-      out.put("type", cls);
-      history(a.path("config").path("keras_history"), kname, from);
-      history(b.path("config").path("keras_history"), kname, from);
-    } else if (ta && b.isNumber() || tb && a.isNumber()) {
-      double c = (ta ? b : a).asDouble();
-      double scale = 1, offset = 0;
-      switch (cls) {
-        case "Add" -> offset = c;
-        case "Subtract" -> {
-          if (ta) offset = -c;
-          else {
-            scale = -1;
-            offset = c;
-          }
-        }
-        case "Multiply" -> scale = c;
-        default -> {   // Divide, TrueDivide (Python's x / c)
-          if (!ta || c == 0) {
-            problems.add(what + ": " + (ta ? "divides by 0" : "divides a number by a tensor") + ", which tfgraph does not import");
-            return null;
-          }
-          scale = 1 / c;
-        }
-      }
-      out.put("type", "Rescaling");
-      out.put("scale", scale);
-      out.put("offset", offset);
-      history((ta ? a : b).path("config").path("keras_history"), kname, from);
-    } else {
-      problems.add(what + ": arguments " + KerasLayers.shorten(nodes.get(0).path("args"))
-          + " (tfgraph imports one tensor and one number, or two tensors)");
-      return null;
-    }
-    ObjectNode named = JsonNodeFactory.instance.objectNode();
-    named.set("type", out.get("type"));
-    named.put("name", rename(kname, kname, false));
-    out.fields().forEachRemaining(e -> {
-      if (!e.getKey().equals("type")) named.set(e.getKey(), e.getValue());
-    });
-    return named;
-  }
-
-  private static boolean isTensor(JsonNode n) {
-    return n.isObject() && n.path("class_name").asText().equals("__keras_tensor__");
-  }
 
   // ---- one layer
 
@@ -497,56 +291,8 @@ final class KerasGraph {
     return out;
   }
 
-  private void inputLayerKeys(JsonNode c, String kname) {
-    List<String> bad = new ArrayList<>();
-    for (String k : new String[] {"sparse", "ragged", "optional"}) {
-      if (c.path(k).asBoolean(false)) bad.add(k + " true");
-    }
-    JsonNode dtype = c.get("dtype");
-    if (!KerasLayers.floatPolicy(dtype)) bad.add("dtype " + dtype + " (tfgraph's inputs are float)");
-    if (!bad.isEmpty()) problems.add("'" + kname + "' InputLayer: " + String.join(", ", bad) + " (only Keras' default is supported)");
-  }
-
-  private ObjectNode input(String name, String kname, JsonNode shape) {
-    kerasInputs.add(kname);
-    ObjectNode in = JsonNodeFactory.instance.objectNode();
-    in.put("name", name);
-    ArrayNode s = in.putArray("shape");
-    s.addNull();
-    if (shape == null || !shape.isArray() || shape.size() < 2) {
-      problems.add("input '" + kname + "': shape " + shape + " (expected [batch, ...] of rank 2 or more)");
-      return in;
-    }
-    long[] given = inputShapes.get(kname);
-    if (given != null) {
-      shapesUsed.add(kname);
-      if (given.length != shape.size() - 1) {
-        problems.add("input_shape " + kname + " gives " + given.length + " sizes, the input has " + (shape.size() - 1)
-            + " after the batch axis " + shape);
-        return in;
-      }
-    }
-    for (int i = 1; i < shape.size(); i++) {
-      JsonNode d = shape.get(i);
-      boolean known = d.isIntegralNumber() && d.asLong() >= 1;
-      if (given != null && known && given[i - 1] != d.asLong()) {
-        problems.add("input_shape " + kname + " gives " + given[i - 1] + " at axis " + i + ", where the file says " + d.asLong());
-        return in;
-      }
-      if (!known && given == null) {
-        problems.add("input '" + kname + "': size " + d + " at axis " + i + " of " + shape + " is unknown (save the model built on a"
-            + " fixed input shape, or give the sizes with input_shape " + kname + "=d1,d2,...)");
-        return in;
-      }
-      s.add(known ? d.asLong() : given[i - 1]);
-    }
-    in.put("dtype", "float32");
-    return in;
-  }
-
-
   /** Keras' name, or one a spec accepts: forbidden characters as '_', and a suffix when the result is taken. */
-  private String rename(String kname, String what, boolean isInput) {
+  String rename(String kname, String what, boolean isInput) {
     String base = BAD_CHARS.matcher(kname).replaceAll("_");
     if (base.isEmpty()) base = "layer";
     if (base.length() > 120) base = base.substring(0, 120);
