@@ -22,7 +22,7 @@ import picocli.CommandLine.Command;
     description = "Neural networks as native TensorFlow graphs: train in Java, export SavedModels, prove parity.",
     subcommands = {TrainCommand.class, EvaluateCommand.class, ExportCommand.class, PredictCommand.class,
         ParityCommand.class, InspectCommand.class, WeightsCommand.class, BenchCommand.class, BenchSqrtCommand.class, BenchLayersCommand.class, BenchPredictCommand.class, SpecCommand.class,
-        DemoCommand.class, WorkerCommand.class})
+        DemoCommand.class, WorkerCommand.class, ReferenceCommand.class})
 public final class Main implements Runnable {
 
   @Override
