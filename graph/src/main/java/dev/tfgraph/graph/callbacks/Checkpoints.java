@@ -28,7 +28,8 @@ import java.util.stream.Stream;
 
 /**
  * Training checkpoints: every variable (weights and optimizer slots) in {@code ckpt-<epoch>.npz},
- * and {@code checkpoint.json} naming the latest file, its SHA-256 and the loop state. Both are
+ * and {@code checkpoint.json} naming the latest file, its SHA-256, the loop state and the state of
+ * each {@link Stateful} listener (under {@code "listeners"}, by its key). Both are
  * written to a temporary file, flushed and renamed, so a kill at any moment leaves the previous
  * checkpoint usable; a corrupt file is detected by its checksum and the previous one is used.
  */
@@ -41,11 +42,16 @@ public final class Checkpoints {
   static final int MAX_HISTORY = 10_000;
   private static final Pattern LEGACY_TEMP = Pattern.compile("\\.(ckpt-[0-9]{1,10}\\.npz[0-9]+\\.tmp|checkpoint\\.json\\.tmp-[0-9]+)");
 
-  /** Loop state: epochs done, global step, best validation loss and epochs without progress. */
-  public record State(int epoch, long step, double bestValLoss, int badEpochs) {}
+  /** Loop state: epochs done and the global step. */
+  public record State(int epoch, long step) {}
 
-  /** A checkpoint: its loop state, variables, file, and the run's epochs it recorded (oldest first, possibly empty). */
-  public record Loaded(State state, Map<String, NpyArray> variables, Path file, List<Epoch> history) {}
+  /**
+   * A checkpoint: its loop state, variables, file, the run's epochs it recorded (oldest first, possibly
+   * empty), and the listeners' states by key (an index of an older version: its early-stopping counters,
+   * as {@link EarlyStopping}'s state).
+   */
+  public record Loaded(State state, Map<String, NpyArray> variables, Path file, List<Epoch> history,
+      Map<String, JsonNode> listeners) {}
 
   private Checkpoints() {}
 
@@ -54,7 +60,12 @@ public final class Checkpoints {
    * history so far ({@link Epoch}, held-out metrics named by {@code heldOut}), and
    * whether this is the first checkpoint of a run that started the folder over.
    */
-  public record Run(int epochs, List<Epoch> history, String heldOut, boolean startsOver) {}
+  public record Run(int epochs, List<Epoch> history, String heldOut, boolean startsOver, Map<String, JsonNode> listeners) {
+    /** A run whose listeners keep no state. */
+    public Run(int epochs, List<Epoch> history, String heldOut, boolean startsOver) {
+      this(epochs, history, heldOut, startsOver, Map.of());
+    }
+  }
 
   /** As {@link #save(Path, State, Map, Run)} for a run that continues the folder's checkpoints, without history. */
   public static void save(Path dir, State s, Map<String, NpyArray> variables) {
@@ -82,11 +93,13 @@ public final class Checkpoints {
       idx.put("sha256", sha256(file));
       idx.put("epoch", s.epoch());
       idx.put("step", s.step());
-      idx.put("best_val_loss", Double.isFinite(s.bestValLoss()) ? s.bestValLoss() : 1e300);
-      idx.put("bad_epochs", s.badEpochs());
       idx.put("written", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
       if (run != null) {
         idx.put("epochs", run.epochs());
+        if (!run.listeners().isEmpty()) {
+          ObjectNode states = idx.putObject("listeners");
+          run.listeners().forEach(states::set);
+        }
         if (run.heldOut() != null) idx.put("held_out", run.heldOut());
         ArrayNode h = idx.putArray("history");
         List<Epoch> kept = run.history().subList(Math.max(0, run.history().size() - MAX_HISTORY), run.history().size());
@@ -231,9 +244,8 @@ public final class Checkpoints {
           System.err.println("tfgraph: checkpoint " + file + ": " + problem + "; trying the previous one");
           continue;
         }
-        State s = new State(e.get("epoch").asInt(), e.get("step").asLong(),
-            e.get("best_val_loss").asDouble(), e.get("bad_epochs").asInt());
-        return new Loaded(s, Npz.read(file), file, history(idx, s.epoch()));
+        State s = new State(e.get("epoch").asInt(), e.get("step").asLong());
+        return new Loaded(s, Npz.read(file), file, history(idx, s.epoch()), listeners(e));
       } catch (IOException | RuntimeException ex) {
         problem = file + ": " + ex.getMessage();
       }
@@ -242,16 +254,37 @@ public final class Checkpoints {
         + "); start over without it: replace it (overwrite_checkpoints) instead of resuming");
   }
 
-  /** What is wrong with an index entry's counters (epoch, step, bad_epochs: whole numbers >= 0; best_val_loss a number), or null. */
+  /**
+   * The listeners' states an index entry recorded, by key; an entry of an older version kept early
+   * stopping's counters beside the loop's (best_val_loss, bad_epochs): they are its state.
+   */
+  private static Map<String, JsonNode> listeners(JsonNode e) {
+    Map<String, JsonNode> out = new java.util.LinkedHashMap<>();
+    JsonNode states = e.get("listeners");
+    if (states != null && states.isObject()) states.fields().forEachRemaining(f -> out.put(f.getKey(), f.getValue()));
+    if (!out.containsKey(EarlyStopping.KEY) && e.has("bad_epochs") && e.has("best_val_loss")) {
+      ObjectNode legacy = JSON.createObjectNode();
+      legacy.set("best_val_loss", e.get("best_val_loss"));
+      legacy.set("bad_epochs", e.get("bad_epochs"));
+      out.put(EarlyStopping.KEY, legacy);
+    }
+    return out;
+  }
+
+  /**
+   * What is wrong with an index entry's counters (epoch, step: whole numbers >= 0; in an index of an older
+   * version also bad_epochs, a whole number >= 0, and best_val_loss, a number), or null.
+   */
   private static String counters(JsonNode e) {
     for (String k : new String[] {"epoch", "step", "bad_epochs"}) {
       JsonNode v = e.get(k);
+      if (v == null && k.equals("bad_epochs")) continue;
       if (v == null || !v.canConvertToLong() || !v.isIntegralNumber() || v.asLong() < 0 || (!k.equals("step") && v.asLong() > Integer.MAX_VALUE)) {
         return k + " " + v + ", expected a whole number >= 0";
       }
     }
     JsonNode b = e.get("best_val_loss");
-    if (b == null || !(b.isNumber() || b.isTextual() && b.asText().matches("-?Infinity|NaN"))) return "best_val_loss " + b + ", expected a number";
+    if (b != null && !(b.isNumber() || b.isTextual() && b.asText().matches("-?Infinity|NaN"))) return "best_val_loss " + b + ", expected a number";
     return null;
   }
 
