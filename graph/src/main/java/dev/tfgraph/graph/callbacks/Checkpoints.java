@@ -37,6 +37,8 @@ public final class Checkpoints {
   private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper()
       .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
   public static final String INDEX = "checkpoint.json";
+  /** Where a checkpoint that is skipped on resume (missing, corrupt, bad counters) is reported, as a warning. */
+  private static final System.Logger LOG = System.getLogger(Checkpoints.class.getName());
   private static final Pattern CKPT = Pattern.compile("ckpt-[0-9]{1,10}\\.npz");
   /** Epochs of history an index keeps (the latest; about 200 bytes each). */
   static final int MAX_HISTORY = 10_000;
@@ -230,18 +232,18 @@ public final class Checkpoints {
       try {
         if (!Files.isRegularFile(file)) {
           problem = file + " is missing";
-          System.err.println("tfgraph: checkpoint " + problem + "; trying the previous one");
+          LOG.log(System.Logger.Level.WARNING, "checkpoint " + problem + "; trying the previous one");
           continue;
         }
         if (!sha256(file).equals(e.get("sha256").asText())) {
           problem = file + " is corrupt (checksum mismatch)";
-          System.err.println("tfgraph: checkpoint " + problem + "; trying the previous one");
+          LOG.log(System.Logger.Level.WARNING, "checkpoint " + problem + "; trying the previous one");
           continue;
         }
         String bad = counters(e);
         if (bad != null) {
           problem = "the index gives " + bad;
-          System.err.println("tfgraph: checkpoint " + file + ": " + problem + "; trying the previous one");
+          LOG.log(System.Logger.Level.WARNING, "checkpoint " + file + ": " + problem + "; trying the previous one");
           continue;
         }
         State s = new State(e.get("epoch").asInt(), e.get("step").asLong());
