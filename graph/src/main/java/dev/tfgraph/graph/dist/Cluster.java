@@ -16,7 +16,8 @@ import org.tensorflow.proto.ServerDef;
  * TF's own distributed runtime, driven from Java: a gRPC server per task ({@link #serve}), and the
  * chief's side of data-parallel training: {@link #startChief} serves the chief, waits for every task
  * and sets the {@link DataParallel} strategy the trainer calls; when a task stops answering, the run
- * either stops with its name or {@link #recover}s (waits for it) and resumes from the last checkpoint.
+ * either stops with its name or {@link #recover}s (waits for it) and resumes from the last checkpoint,
+ * as its {@link RestartPolicy} says.
  */
 public final class Cluster {
   private Cluster() {}
