@@ -3,9 +3,7 @@ package dev.tfgraph.graph.callbacks;
 import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.RunFailedException;
 import dev.tfgraph.graph.io.BoundedJson;
-import dev.tfgraph.graph.model.Model;
 import dev.tfgraph.graph.runtime.WeightCheck;
-import dev.tfgraph.graph.train.TrainResult;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -19,7 +17,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +36,6 @@ public final class Checkpoints {
   public static final String INDEX = "checkpoint.json";
   /** Where a checkpoint that is skipped on resume (missing, corrupt, bad counters) is reported, as a warning. */
   private static final System.Logger LOG = System.getLogger(Checkpoints.class.getName());
-  private static final Pattern CKPT = Pattern.compile("ckpt-[0-9]{1,10}\\.npz");
   /** Epochs of history an index keeps (the latest; about 200 bytes each). */
   static final int MAX_HISTORY = 10_000;
   private static final Pattern LEGACY_TEMP = Pattern.compile("\\.(ckpt-[0-9]{1,10}\\.npz[0-9]+\\.tmp|checkpoint\\.json\\.tmp-[0-9]+)");
@@ -115,13 +111,13 @@ public final class Checkpoints {
       OutputFiles.write(dir.resolve(INDEX), JSON.writeValueAsBytes(idx));
       if (over) {   // the old run's files, now that this run has a checkpoint of its own
         for (JsonNode e = old; e != null; e = e.get("previous")) {
-          Path named = fileIn(dir, e.get("file"));
+          Path named = IndexEntries.fileIn(dir, e.get("file"));
           if (named != null && !named.equals(file)) Files.deleteIfExists(named);
         }
         return;
       }
-      Path stale = old == null ? null : fileIn(dir, old.path("previous").path("file"));
-      if (stale != null && !stale.equals(file) && !stale.equals(fileIn(dir, old.path("file")))) {
+      Path stale = old == null ? null : IndexEntries.fileIn(dir, old.path("previous").path("file"));
+      if (stale != null && !stale.equals(file) && !stale.equals(IndexEntries.fileIn(dir, old.path("file")))) {
         Files.deleteIfExists(stale);
       }
     } catch (IOException e) {
@@ -140,7 +136,7 @@ public final class Checkpoints {
     String holds;
     try {
       JsonNode idx = BoundedJson.read(dir.resolve(INDEX), BoundedJson.MAX_FILE_BYTES, dir.resolve(INDEX).toString());
-      holds = describe(idx, dir.resolve(INDEX));
+      holds = IndexEntries.describe(idx, dir.resolve(INDEX));
     } catch (BadInputException e) {
       holds = "a checkpoint index that cannot be read (" + e.getMessage() + ")";
     }
@@ -156,46 +152,6 @@ public final class Checkpoints {
     } catch (IOException e) {
       return null;
     }
-  }
-
-  /** "the checkpoint of another run at epoch 150 of 150, written 2026-12-07T10:00:00Z" from an index (of an older version: its file's time). */
-  private static String describe(JsonNode idx, Path file) {
-    if (idx == null || !idx.isObject() || !idx.has("file")) return "a checkpoint index that names no checkpoint";
-    JsonNode epochs = idx.get("epochs"), written = idx.get("written");
-    String when = written != null && written.isTextual() ? written.asText() : null;
-    if (when == null) {
-      try {
-        when = Files.getLastModifiedTime(file).toInstant().truncatedTo(ChronoUnit.SECONDS).toString();
-      } catch (IOException e) {
-        when = null;
-      }
-    }
-    return "the checkpoint of another run at epoch " + idx.path("epoch").asText("?")
-        + (epochs != null && epochs.canConvertToInt() ? " of " + epochs.asInt() : "")
-        + (when != null ? ", written " + when : "");
-  }
-
-  /** The epochs an index recorded (up to {@code epoch}, the checkpoint's), oldest first; empty without any. */
-  static List<Epoch> history(JsonNode idx, int epoch) {
-    List<Epoch> out = new ArrayList<>();
-    JsonNode h = idx.get("history");
-    if (h == null || !h.isArray()) return out;
-    String heldOut = idx.path("held_out").isTextual() ? idx.get("held_out").asText() : null;
-    for (JsonNode n : h) {
-      Epoch e = Epoch.fromJson(n, heldOut);
-      if (e != null && e.epoch() <= epoch) out.add(e);
-    }
-    return out;
-  }
-
-  /**
-   * The checkpoint file an index entry names, or null unless the name is a plain
-   * {@code ckpt-<n>.npz} (no folder, no "..", no absolute path): the index is read from disk and
-   * never decides what is read or deleted outside {@code dir}.
-   */
-  static Path fileIn(Path dir, JsonNode name) {
-    if (name == null || !name.isTextual() || !CKPT.matcher(name.asText()).matches()) return null;
-    return dir.resolve(name.asText());
   }
 
   /**
@@ -224,7 +180,7 @@ public final class Checkpoints {
     if (idx == null) return null;
     String problem = null;
     for (JsonNode e = idx; e != null && e.has("file"); e = e.get("previous")) {
-      Path file = fileIn(dir, e.get("file"));
+      Path file = IndexEntries.fileIn(dir, e.get("file"));
       if (file == null) {
         problem = "the index names " + e.get("file") + ", expected a file name ckpt-<n>.npz";
         continue;
@@ -240,54 +196,20 @@ public final class Checkpoints {
           LOG.log(System.Logger.Level.WARNING, "checkpoint " + problem + "; trying the previous one");
           continue;
         }
-        String bad = counters(e);
+        String bad = IndexEntries.counters(e);
         if (bad != null) {
           problem = "the index gives " + bad;
           LOG.log(System.Logger.Level.WARNING, "checkpoint " + file + ": " + problem + "; trying the previous one");
           continue;
         }
         State s = new State(e.get("epoch").asInt(), e.get("step").asLong());
-        return new Loaded(s, Npz.read(file), file, history(idx, s.epoch()), listeners(e));
+        return new Loaded(s, Npz.read(file), file, IndexEntries.history(idx, s.epoch()), IndexEntries.listeners(e));
       } catch (IOException | RuntimeException ex) {
         problem = file + ": " + ex.getMessage();
       }
     }
     throw new BadInputException("no usable checkpoint in " + dir + " (" + problem
         + "); start over without it: replace it (overwrite_checkpoints) instead of resuming");
-  }
-
-  /**
-   * The listeners' states an index entry recorded, by key; an entry of an older version kept early
-   * stopping's counters beside the loop's (best_val_loss, bad_epochs): they are its state.
-   */
-  private static Map<String, JsonNode> listeners(JsonNode e) {
-    Map<String, JsonNode> out = new java.util.LinkedHashMap<>();
-    JsonNode states = e.get("listeners");
-    if (states != null && states.isObject()) states.fields().forEachRemaining(f -> out.put(f.getKey(), f.getValue()));
-    if (!out.containsKey(EarlyStopping.KEY) && e.has("bad_epochs") && e.has("best_val_loss")) {
-      ObjectNode legacy = JSON.createObjectNode();
-      legacy.set("best_val_loss", e.get("best_val_loss"));
-      legacy.set("bad_epochs", e.get("bad_epochs"));
-      out.put(EarlyStopping.KEY, legacy);
-    }
-    return out;
-  }
-
-  /**
-   * What is wrong with an index entry's counters (epoch, step: whole numbers >= 0; in an index of an older
-   * version also bad_epochs, a whole number >= 0, and best_val_loss, a number), or null.
-   */
-  private static String counters(JsonNode e) {
-    for (String k : new String[] {"epoch", "step", "bad_epochs"}) {
-      JsonNode v = e.get(k);
-      if (v == null && k.equals("bad_epochs")) continue;
-      if (v == null || !v.canConvertToLong() || !v.isIntegralNumber() || v.asLong() < 0 || (!k.equals("step") && v.asLong() > Integer.MAX_VALUE)) {
-        return k + " " + v + ", expected a whole number >= 0";
-      }
-    }
-    JsonNode b = e.get("best_val_loss");
-    if (b != null && !(b.isNumber() || b.isTextual() && b.asText().matches("-?Infinity|NaN"))) return "best_val_loss " + b + ", expected a number";
-    return null;
   }
 
   private static JsonNode readIndex(Path dir) {
