@@ -39,6 +39,7 @@ public final class Main implements Runnable {
     System.setOut(PrintableStream.wrap(out));
     System.setErr(PrintableStream.wrap(err));
     try {
+      dev.tfgraph.cli.output.LibraryLog.toStderr();
       UserClasspath.warnOnce();
       return executeEscaped(args);
     } finally {

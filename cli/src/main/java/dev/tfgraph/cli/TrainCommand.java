@@ -17,6 +17,7 @@ import dev.tfgraph.graph.optim.Optimizer;
 import dev.tfgraph.graph.RunFailedException;
 import dev.tfgraph.graph.train.TrainOptions;
 import dev.tfgraph.graph.dist.Cluster;
+import dev.tfgraph.graph.dist.RestartPolicy;
 import dev.tfgraph.graph.dist.ClusterSpec;
 import dev.tfgraph.graph.train.TrainResult;
 import dev.tfgraph.graph.train.Trainer;
@@ -95,8 +96,6 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--wait-timeout", paramLabel = "SECONDS", converter = Ranges.Timeout.class, description = "with --on-failure wait: how long to wait for a lost task, in [1, 86400] (default ${DEFAULT-VALUE})") long waitTimeout = 600;
   @Option(names = "--step-timeout", paramLabel = "SECONDS", converter = Ranges.StepTimeout.class, description = "with --cluster: a step that takes longer fails, in [0, 86400] (0: no limit; default ${DEFAULT-VALUE})") long stepTimeout = 600;
 
-  /** How often a waiting chief resumes after cluster failures before it gives up. */
-  static final int MAX_RESTARTS = 100;
 
   /** The number of classes a model of output [batch, K] tells (0 for any other output). */
   static int classes(Model m) {
@@ -190,20 +189,11 @@ public final class TrainCommand implements Callable<Integer> {
     TrainResult r;
     int restarts = 0;
     if (c != null) {
-      Cluster.OnFailure policy = onFailure.equals("wait") ? Cluster.OnFailure.WAIT : Cluster.OnFailure.STOP;
-      o.strategy = Cluster.startChief(c, o.checkpointDir, o.threads, o.progress, stepTimeout * 1000, policy, connectTimeout * 1000);
-      String replaced = o.overwriteCheckpoints ? dev.tfgraph.graph.callbacks.Checkpoints.indexDigest(o.checkpointDir) : null;   // the old run's index
-      while (true) {
-        try (Trainer t = new Trainer(m, o)) {
-          r = fit.apply(t);
-          break;
-        } catch (dev.tfgraph.graph.dist.ClusterFailure f) {
-          if (policy == Cluster.OnFailure.STOP || restarts >= MAX_RESTARTS) throw f;
-          o.resume = Cluster.recover(f, c, o.checkpointDir, waitTimeout * 1000, replaced);
-          if (o.resume) o.overwriteCheckpoints = false;   // this run's own checkpoints now
-          restarts++;
-        }
-      }
+      RestartPolicy policy = onFailure.equals("wait") ? RestartPolicy.waitFor(waitTimeout * 1000) : RestartPolicy.stop();
+      o.strategy = Cluster.startChief(c, o.checkpointDir, o.threads, o.progress, stepTimeout * 1000, policy.onFailure(), connectTimeout * 1000);
+      RestartPolicy.Outcome<TrainResult> run = policy.train(c, m, o, fit);
+      r = run.result();
+      restarts = run.restarts();
     } else {
       try (Trainer t = new Trainer(m, o)) {
         r = fit.apply(t);

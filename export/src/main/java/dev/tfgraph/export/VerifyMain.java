@@ -14,6 +14,11 @@ import java.util.Optional;
  * Child-JVM entry point: load a SavedModel, run serving_default on an input (.npy for a model of
  * one input, .npz keyed by input names), write the output (and with two more arguments, serving_images on the
  * encoded images of a TFRecord file, its output); or, with --probe, run one all-zero example.
+ *
+ * <p>This is the one class of the export module that prints, and it does so by design: it is the main
+ * class of a child process, and its protocol with {@link ChildJvm} is its exit code and, on failure,
+ * one line on its standard error ({@code <exception class>: <message>}), which the parent reads as
+ * the reason it reports. Nothing in the parent's process calls it.
  */
 public final class VerifyMain {
   private VerifyMain() {}

@@ -3,9 +3,7 @@ package dev.tfgraph.graph.callbacks;
 import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.RunFailedException;
 import dev.tfgraph.graph.io.BoundedJson;
-import dev.tfgraph.graph.model.Model;
 import dev.tfgraph.graph.runtime.WeightCheck;
-import dev.tfgraph.graph.train.TrainResult;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -19,7 +17,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +25,8 @@ import java.util.stream.Stream;
 
 /**
  * Training checkpoints: every variable (weights and optimizer slots) in {@code ckpt-<epoch>.npz},
- * and {@code checkpoint.json} naming the latest file, its SHA-256 and the loop state. Both are
+ * and {@code checkpoint.json} naming the latest file, its SHA-256, the loop state and the state of
+ * each {@link Stateful} listener (under {@code "listeners"}, by its key). Both are
  * written to a temporary file, flushed and renamed, so a kill at any moment leaves the previous
  * checkpoint usable; a corrupt file is detected by its checksum and the previous one is used.
  */
@@ -36,16 +34,22 @@ public final class Checkpoints {
   private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper()
       .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
   public static final String INDEX = "checkpoint.json";
-  private static final Pattern CKPT = Pattern.compile("ckpt-[0-9]{1,10}\\.npz");
+  /** Where a checkpoint that is skipped on resume (missing, corrupt, bad counters) is reported, as a warning. */
+  private static final System.Logger LOG = System.getLogger(Checkpoints.class.getName());
   /** Epochs of history an index keeps (the latest; about 200 bytes each). */
   static final int MAX_HISTORY = 10_000;
   private static final Pattern LEGACY_TEMP = Pattern.compile("\\.(ckpt-[0-9]{1,10}\\.npz[0-9]+\\.tmp|checkpoint\\.json\\.tmp-[0-9]+)");
 
-  /** Loop state: epochs done, global step, best validation loss and epochs without progress. */
-  public record State(int epoch, long step, double bestValLoss, int badEpochs) {}
+  /** Loop state: epochs done and the global step. */
+  public record State(int epoch, long step) {}
 
-  /** A checkpoint: its loop state, variables, file, and the run's epochs it recorded (oldest first, possibly empty). */
-  public record Loaded(State state, Map<String, NpyArray> variables, Path file, List<Epoch> history) {}
+  /**
+   * A checkpoint: its loop state, variables, file, the run's epochs it recorded (oldest first, possibly
+   * empty), and the listeners' states by key (an index of an older version: its early-stopping counters,
+   * as {@link EarlyStopping}'s state).
+   */
+  public record Loaded(State state, Map<String, NpyArray> variables, Path file, List<Epoch> history,
+      Map<String, JsonNode> listeners) {}
 
   private Checkpoints() {}
 
@@ -54,7 +58,12 @@ public final class Checkpoints {
    * history so far ({@link Epoch}, held-out metrics named by {@code heldOut}), and
    * whether this is the first checkpoint of a run that started the folder over.
    */
-  public record Run(int epochs, List<Epoch> history, String heldOut, boolean startsOver) {}
+  public record Run(int epochs, List<Epoch> history, String heldOut, boolean startsOver, Map<String, JsonNode> listeners) {
+    /** A run whose listeners keep no state. */
+    public Run(int epochs, List<Epoch> history, String heldOut, boolean startsOver) {
+      this(epochs, history, heldOut, startsOver, Map.of());
+    }
+  }
 
   /** As {@link #save(Path, State, Map, Run)} for a run that continues the folder's checkpoints, without history. */
   public static void save(Path dir, State s, Map<String, NpyArray> variables) {
@@ -82,11 +91,13 @@ public final class Checkpoints {
       idx.put("sha256", sha256(file));
       idx.put("epoch", s.epoch());
       idx.put("step", s.step());
-      idx.put("best_val_loss", Double.isFinite(s.bestValLoss()) ? s.bestValLoss() : 1e300);
-      idx.put("bad_epochs", s.badEpochs());
       idx.put("written", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
       if (run != null) {
         idx.put("epochs", run.epochs());
+        if (!run.listeners().isEmpty()) {
+          ObjectNode states = idx.putObject("listeners");
+          run.listeners().forEach(states::set);
+        }
         if (run.heldOut() != null) idx.put("held_out", run.heldOut());
         ArrayNode h = idx.putArray("history");
         List<Epoch> kept = run.history().subList(Math.max(0, run.history().size() - MAX_HISTORY), run.history().size());
@@ -100,13 +111,13 @@ public final class Checkpoints {
       OutputFiles.write(dir.resolve(INDEX), JSON.writeValueAsBytes(idx));
       if (over) {   // the old run's files, now that this run has a checkpoint of its own
         for (JsonNode e = old; e != null; e = e.get("previous")) {
-          Path named = fileIn(dir, e.get("file"));
+          Path named = IndexEntries.fileIn(dir, e.get("file"));
           if (named != null && !named.equals(file)) Files.deleteIfExists(named);
         }
         return;
       }
-      Path stale = old == null ? null : fileIn(dir, old.path("previous").path("file"));
-      if (stale != null && !stale.equals(file) && !stale.equals(fileIn(dir, old.path("file")))) {
+      Path stale = old == null ? null : IndexEntries.fileIn(dir, old.path("previous").path("file"));
+      if (stale != null && !stale.equals(file) && !stale.equals(IndexEntries.fileIn(dir, old.path("file")))) {
         Files.deleteIfExists(stale);
       }
     } catch (IOException e) {
@@ -125,7 +136,7 @@ public final class Checkpoints {
     String holds;
     try {
       JsonNode idx = BoundedJson.read(dir.resolve(INDEX), BoundedJson.MAX_FILE_BYTES, dir.resolve(INDEX).toString());
-      holds = describe(idx, dir.resolve(INDEX));
+      holds = IndexEntries.describe(idx, dir.resolve(INDEX));
     } catch (BadInputException e) {
       holds = "a checkpoint index that cannot be read (" + e.getMessage() + ")";
     }
@@ -141,46 +152,6 @@ public final class Checkpoints {
     } catch (IOException e) {
       return null;
     }
-  }
-
-  /** "the checkpoint of another run at epoch 150 of 150, written 2026-12-07T10:00:00Z" from an index (of an older version: its file's time). */
-  private static String describe(JsonNode idx, Path file) {
-    if (idx == null || !idx.isObject() || !idx.has("file")) return "a checkpoint index that names no checkpoint";
-    JsonNode epochs = idx.get("epochs"), written = idx.get("written");
-    String when = written != null && written.isTextual() ? written.asText() : null;
-    if (when == null) {
-      try {
-        when = Files.getLastModifiedTime(file).toInstant().truncatedTo(ChronoUnit.SECONDS).toString();
-      } catch (IOException e) {
-        when = null;
-      }
-    }
-    return "the checkpoint of another run at epoch " + idx.path("epoch").asText("?")
-        + (epochs != null && epochs.canConvertToInt() ? " of " + epochs.asInt() : "")
-        + (when != null ? ", written " + when : "");
-  }
-
-  /** The epochs an index recorded (up to {@code epoch}, the checkpoint's), oldest first; empty without any. */
-  static List<Epoch> history(JsonNode idx, int epoch) {
-    List<Epoch> out = new ArrayList<>();
-    JsonNode h = idx.get("history");
-    if (h == null || !h.isArray()) return out;
-    String heldOut = idx.path("held_out").isTextual() ? idx.get("held_out").asText() : null;
-    for (JsonNode n : h) {
-      Epoch e = Epoch.fromJson(n, heldOut);
-      if (e != null && e.epoch() <= epoch) out.add(e);
-    }
-    return out;
-  }
-
-  /**
-   * The checkpoint file an index entry names, or null unless the name is a plain
-   * {@code ckpt-<n>.npz} (no folder, no "..", no absolute path): the index is read from disk and
-   * never decides what is read or deleted outside {@code dir}.
-   */
-  static Path fileIn(Path dir, JsonNode name) {
-    if (name == null || !name.isTextual() || !CKPT.matcher(name.asText()).matches()) return null;
-    return dir.resolve(name.asText());
   }
 
   /**
@@ -209,7 +180,7 @@ public final class Checkpoints {
     if (idx == null) return null;
     String problem = null;
     for (JsonNode e = idx; e != null && e.has("file"); e = e.get("previous")) {
-      Path file = fileIn(dir, e.get("file"));
+      Path file = IndexEntries.fileIn(dir, e.get("file"));
       if (file == null) {
         problem = "the index names " + e.get("file") + ", expected a file name ckpt-<n>.npz";
         continue;
@@ -217,42 +188,28 @@ public final class Checkpoints {
       try {
         if (!Files.isRegularFile(file)) {
           problem = file + " is missing";
-          System.err.println("tfgraph: checkpoint " + problem + "; trying the previous one");
+          LOG.log(System.Logger.Level.WARNING, "checkpoint " + problem + "; trying the previous one");
           continue;
         }
         if (!sha256(file).equals(e.get("sha256").asText())) {
           problem = file + " is corrupt (checksum mismatch)";
-          System.err.println("tfgraph: checkpoint " + problem + "; trying the previous one");
+          LOG.log(System.Logger.Level.WARNING, "checkpoint " + problem + "; trying the previous one");
           continue;
         }
-        String bad = counters(e);
+        String bad = IndexEntries.counters(e);
         if (bad != null) {
           problem = "the index gives " + bad;
-          System.err.println("tfgraph: checkpoint " + file + ": " + problem + "; trying the previous one");
+          LOG.log(System.Logger.Level.WARNING, "checkpoint " + file + ": " + problem + "; trying the previous one");
           continue;
         }
-        State s = new State(e.get("epoch").asInt(), e.get("step").asLong(),
-            e.get("best_val_loss").asDouble(), e.get("bad_epochs").asInt());
-        return new Loaded(s, Npz.read(file), file, history(idx, s.epoch()));
+        State s = new State(e.get("epoch").asInt(), e.get("step").asLong());
+        return new Loaded(s, Npz.read(file), file, IndexEntries.history(idx, s.epoch()), IndexEntries.listeners(e));
       } catch (IOException | RuntimeException ex) {
         problem = file + ": " + ex.getMessage();
       }
     }
     throw new BadInputException("no usable checkpoint in " + dir + " (" + problem
         + "); start over without it: replace it (overwrite_checkpoints) instead of resuming");
-  }
-
-  /** What is wrong with an index entry's counters (epoch, step, bad_epochs: whole numbers >= 0; best_val_loss a number), or null. */
-  private static String counters(JsonNode e) {
-    for (String k : new String[] {"epoch", "step", "bad_epochs"}) {
-      JsonNode v = e.get(k);
-      if (v == null || !v.canConvertToLong() || !v.isIntegralNumber() || v.asLong() < 0 || (!k.equals("step") && v.asLong() > Integer.MAX_VALUE)) {
-        return k + " " + v + ", expected a whole number >= 0";
-      }
-    }
-    JsonNode b = e.get("best_val_loss");
-    if (b == null || !(b.isNumber() || b.isTextual() && b.asText().matches("-?Infinity|NaN"))) return "best_val_loss " + b + ", expected a number";
-    return null;
   }
 
   private static JsonNode readIndex(Path dir) {

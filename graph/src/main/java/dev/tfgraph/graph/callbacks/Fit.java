@@ -37,13 +37,13 @@ public interface Fit {
   /** Why the run stopped or is stopping, or null while it goes on. */
   String stopReason();
 
-  /**
-   * The loop state a checkpoint records: epochs completed, global step, and the early-stopping
-   * monitor (best validation loss, epochs without improvement), as resumed or as last set.
-   */
+  /** The loop state a checkpoint records: epochs completed and the global step, as resumed or as last set. */
   Checkpoints.State state();
 
-  void setState(Checkpoints.State state);
+  /** The states of the run's {@link Stateful} listeners now, by key (what a checkpoint records of them). */
+  default Map<String, com.fasterxml.jackson.databind.JsonNode> listenerStates() {
+    return Map.of();
+  }
 
   /** True when the run resumed from a checkpoint. */
   boolean resumed();

@@ -4,10 +4,11 @@ import dev.tfgraph.graph.train.TrainResult;
 import java.nio.file.Path;
 
 /**
- * A checkpoint of every variable and the loop state ({@link Fit#state()}) after each completed
- * epoch, written atomically by {@link Checkpoints#save}, with the run's epochs and history so far;
+ * A checkpoint of every variable, the loop state ({@link Fit#state()}) and the states of the run's
+ * {@link Stateful} listeners after each completed epoch, written atomically by {@link Checkpoints#save},
+ * with the run's epochs and history so far;
  * an epoch cut short (max_steps, a listener that stopped mid-epoch) is not recorded as done. It
- * runs after {@link EarlyStopping}, whose counters the checkpoint keeps so that a resumed run stops
+ * runs after {@link EarlyStopping}, whose state the checkpoint keeps so that a resumed run stops
  * where an uninterrupted one would. The first checkpoint of a run that did not resume replaces the
  * folder's old checkpoints (which {@code TrainOptions.validate} allowed only with
  * overwrite_checkpoints).
@@ -24,7 +25,8 @@ public final class ModelCheckpoint implements TrainingListener {
   public void onEpochEnd(Fit fit, Epoch e) {
     if (fit.state().epoch() != e.epoch()) return;
     Checkpoints.save(dir, fit.state(), fit.variables(),
-        new Checkpoints.Run(fit.epochs(), fit.history(), fit.heldOut(), !fit.resumed() && !saved));
+        new Checkpoints.Run(fit.epochs(), fit.history(), fit.heldOut(), !fit.resumed() && !saved,
+            fit.listenerStates()));
     saved = true;
   }
 }

@@ -78,7 +78,9 @@ public final class ProgressLogger implements TrainingListener {
   public void onFitEnd(Fit fit, Throwable failure) {
     closeBar();
     if (failure == null && lastEpoch > 0 && "early_stopping".equals(fit.stopReason())) {
-      System.err.println("tfgraph: early stopping after " + lastEpoch + " epochs (no val_loss improvement in " + fit.state().badEpochs() + ")");
+      com.fasterxml.jackson.databind.JsonNode es = fit.listenerStates().get(EarlyStopping.KEY);
+      int bad = es == null ? 0 : es.path("bad_epochs").asInt();
+      System.err.println("tfgraph: early stopping after " + lastEpoch + " epochs (no val_loss improvement in " + bad + ")");
     }
   }
 

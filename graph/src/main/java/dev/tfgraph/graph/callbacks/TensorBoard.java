@@ -8,9 +8,11 @@ import java.nio.file.Path;
 /**
  * TensorBoard event files: loss, metrics and learning rate per step under train/, held-out loss and
  * metrics and trainable weights' histograms per epoch. The logs are optional output: a write that
- * fails (disk full, folder removed) stops the logging with one line on stderr, and training goes on.
+ * fails (disk full, folder removed) stops the logging with a warning (to the System.Logger named after
+ * this class), and training goes on.
  */
 public final class TensorBoard implements TrainingListener {
+  private static final System.Logger LOG = System.getLogger(TensorBoard.class.getName());
   private final Path dir;
   private EventLog log;
 
@@ -52,7 +54,7 @@ public final class TensorBoard implements TrainingListener {
     try {
       write.run();
     } catch (RuntimeException e) {
-      System.err.println("tfgraph: TensorBoard logging to " + dir + " stopped (" + firstLine(e) + "); training goes on");
+      LOG.log(System.Logger.Level.WARNING, "TensorBoard logging to " + dir + " stopped (" + firstLine(e) + "); training goes on");
       EventLog failed = log;
       log = null;
       try {
@@ -69,7 +71,7 @@ public final class TensorBoard implements TrainingListener {
     try {
       log.close();
     } catch (RuntimeException e) {
-      System.err.println("tfgraph: TensorBoard logs in " + dir + " may be incomplete (" + firstLine(e) + ")");
+      LOG.log(System.Logger.Level.WARNING, "TensorBoard logs in " + dir + " may be incomplete (" + firstLine(e) + ")");
     }
     log = null;
   }

@@ -16,10 +16,14 @@ import org.tensorflow.proto.ServerDef;
  * TF's own distributed runtime, driven from Java: a gRPC server per task ({@link #serve}), and the
  * chief's side of data-parallel training: {@link #startChief} serves the chief, waits for every task
  * and sets the {@link DataParallel} strategy the trainer calls; when a task stops answering, the run
- * either stops with its name or {@link #recover}s (waits for it) and resumes from the last checkpoint.
+ * either stops with its name or {@link #recover}s (waits for it) and resumes from the last checkpoint,
+ * as its {@link RestartPolicy} says.
  */
 public final class Cluster {
   private Cluster() {}
+
+  /** Where waiting for tasks, a failure and the restart are reported (INFO and WARNING). */
+  private static final System.Logger LOG = System.getLogger(Cluster.class.getName());
 
   /** What the chief does when a task stops answering. */
   public enum OnFailure { STOP, WAIT }
@@ -62,7 +66,7 @@ public final class Cluster {
             + " still do not answer; start a worker process for each task (the worker command)");
       }
       if (progress && now > nextReport) {
-        System.err.println("tfgraph: waiting for " + describe(cluster, down));
+        LOG.log(System.Logger.Level.INFO, "waiting for " + describe(cluster, down));
         nextReport = now + 10_000_000_000L;
       }
       sleep(250);
@@ -110,11 +114,11 @@ public final class Cluster {
    * one of this run, and the run starts over again.
    */
   public static boolean recover(ClusterFailure f, ClusterSpec cluster, Path checkpointDir, long waitMs, String replacedIndex) {
-    System.err.println("tfgraph: " + f.getMessage() + "; waiting up to " + waitMs / 1000 + " s for the cluster");
+    LOG.log(System.Logger.Level.WARNING, f.getMessage() + "; waiting up to " + waitMs / 1000 + " s for the cluster");
     await(cluster, waitMs, true);
     boolean resume = hasCheckpoint(checkpointDir)
         && (replacedIndex == null || !replacedIndex.equals(dev.tfgraph.graph.callbacks.Checkpoints.indexDigest(checkpointDir)));
-    System.err.println("tfgraph: cluster answers again; " + (resume ? "resuming from the last checkpoint" : "no checkpoint yet, starting over"));
+    LOG.log(System.Logger.Level.WARNING, "cluster answers again; " + (resume ? "resuming from the last checkpoint" : "no checkpoint yet, starting over"));
     return resume;
   }
 

@@ -9,6 +9,10 @@ import dev.tfgraph.graph.runtime.Tensors;
 import dev.tfgraph.graph.io.NpyArray;
 import dev.tfgraph.graph.callbacks.BatchLogs;
 import dev.tfgraph.graph.callbacks.Fit;
+import dev.tfgraph.graph.callbacks.Stateful;
+import dev.tfgraph.graph.callbacks.TrainingListener;
+import dev.tfgraph.graph.BadInputException;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -23,6 +27,7 @@ final class FitRun implements Fit {
   private final List<Metric> metrics;
   private final RunState runState;
   private final ModelRuntime rt;
+  private final List<TrainingListener> listeners;
   final int steps;
   final String heldOut;
   Checkpoints.State state;
@@ -41,7 +46,9 @@ final class FitRun implements Fit {
   private final double[] sums;
   private long seen;
 
-  FitRun(Model model, TrainOptions opt, List<Metric> metrics, RunState runState, ModelRuntime rt, int steps, String heldOut) {
+  FitRun(Model model, TrainOptions opt, List<Metric> metrics, RunState runState, ModelRuntime rt, int steps, String heldOut,
+      List<TrainingListener> listeners) {
+    this.listeners = listeners;
     this.model = model;
     this.opt = opt;
     this.metrics = metrics;
@@ -87,7 +94,25 @@ final class FitRun implements Fit {
   @Override public void stop(String reason) { if (stop == null) stop = reason; }
   @Override public String stopReason() { return stop; }
   @Override public Checkpoints.State state() { return state; }
-  @Override public void setState(Checkpoints.State s) { state = s; }
+
+  /** Restores the {@link Stateful} listeners from a checkpoint's states (each from its key; none recorded: it keeps its fresh state). */
+  void restoreListeners(Map<String, JsonNode> states) {
+    for (TrainingListener l : listeners) {
+      if (l instanceof Stateful s) s.restore(states.get(s.stateKey()));
+    }
+  }
+
+  @Override
+  public Map<String, JsonNode> listenerStates() {
+    Map<String, JsonNode> out = new LinkedHashMap<>();
+    for (TrainingListener l : listeners) {
+      if (l instanceof Stateful s && out.put(s.stateKey(), s.state()) != null) {
+        throw new BadInputException("train: two listeners keep their checkpoint state under the key \"" + s.stateKey()
+            + "\"; expected a key of its own for each (the second is " + l.getClass().getName() + ")");
+      }
+    }
+    return out;
+  }
   @Override public boolean resumed() { return resumed; }
 
   @Override

@@ -52,19 +52,21 @@ final class Loop {
       val = split[1];
     }
     int steps = (int) ((train.size() + (long) opt.batchSize - 1) / opt.batchSize);   // long: no overflow at huge batch sizes
-    FitRun run = new FitRun(model, opt, metrics, t.runState, rt, steps, val == null ? null : val == test ? "test" : "val");
+    List<TrainingListener> listeners = Listeners.of(opt);
+    FitRun run = new FitRun(model, opt, metrics, t.runState, rt, steps, val == null ? null : val == test ? "test" : "val", listeners);
+    run.listenerStates();   // refuses two listeners with one state key before the first step
     run.state = start(train, initial, run);
     // Resumed from a checkpoint of a run that was over (every epoch done, or early stopping's patience used up):
     // nothing left to train; the test metrics and the weights are those of the checkpoint.
+    // (early stopping's patience used up: EarlyStopping stops it when the fit starts)
     if (run.resumed && run.state.epoch() >= opt.epochs) run.stop("already_completed");
-    else if (run.resumed && opt.patience > 0 && run.state.badEpochs() >= opt.patience) run.stop("early_stopping");
     long t0 = System.nanoTime();
     ExecutorService prefetch = Executors.newSingleThreadExecutor(r -> {   // makes the next batch's tensors during a step
       Thread t = new Thread(r, "tfgraph-prefetch");
       t.setDaemon(true);
       return t;
     });
-    Calls calls = new Calls(dev.tfgraph.graph.train.Listeners.of(opt));
+    Calls calls = new Calls(listeners);
     Throwable failure = null;
     try {
       calls.each(l -> l.onFitStart(run));
@@ -78,8 +80,7 @@ final class Loop {
             v == null ? Double.NaN : v.loss(), v == null ? Map.of() : v.values(), run.lr, (System.nanoTime() - te) / 1e9);
         run.trained.add(e);
         boolean whole = !"max_steps".equals(run.stopReason()) && run.batchesRun == steps;
-        Checkpoints.State s = run.state;
-        run.state = new Checkpoints.State(whole ? epoch + 1 : epoch, run.step, s.bestValLoss(), s.badEpochs());
+        run.state = new Checkpoints.State(whole ? epoch + 1 : epoch, run.step);
         calls.each(l -> l.onEpochEnd(run, e));
       }
     } catch (RuntimeException | Error e) {
@@ -149,6 +150,7 @@ final class Loop {
       run.resumed = true;
       run.step = s.step();
       run.earlier = ck.history();
+      run.restoreListeners(ck.listeners());
       return s;
     }
     Map<String, NpyArray> w = initial != null ? new LinkedHashMap<>(initial) : rt.initialValues(opt.seed);
@@ -161,7 +163,7 @@ final class Loop {
     if (initial == null) Adaptation.run(model, rt, train.source.inMemory(), w);
     rt.setWeights(w);
     t.initOptimizer();
-    return new Checkpoints.State(0, 0, Double.POSITIVE_INFINITY, 0);
+    return new Checkpoints.State(0, 0);
   }
 
   /** The steps of one epoch, each batch prepared on the prefetch thread while the previous one runs. */

@@ -25,7 +25,7 @@ class CheckpointsTest {
   }
 
   static Checkpoints.State state(int epoch) {
-    return new Checkpoints.State(epoch, epoch * 10L, 1.0, 0);
+    return new Checkpoints.State(epoch, epoch * 10L);
   }
 
   /** An index naming "../victim" or "/abs/victim" as the previous file: nothing outside the folder is deleted or read. */
