@@ -1,0 +1,143 @@
+"""Serves the examples' Keras models with tfgraph, checks that tfgraph predicts what Keras predicted, then
+continues one model's training in Java and brings it back to Keras.
+
+    python examples/keras/round_trip.py --out out/keras-examples            # after the four examples
+
+For each NAME.keras an example saved in OUT (with NAME.x.npy and NAME.keras_y.npy next to it):
+
+    ./tfgraph export --keras OUT/NAME.keras --out OUT/serving/NAME
+    ./tfgraph predict --model OUT/serving/NAME --input OUT/NAME.x.npy --output OUT/NAME.tfgraph_y.npy
+    ./tfgraph parity --model OUT/serving/NAME --input OUT/NAME.x.npy --expected OUT/NAME.keras_y.npy --scale-tol 1e-4
+
+Then, for the model named by --continue (default soft_exponential):
+
+    ./tfgraph spec --keras OUT/NAME.keras > OUT/NAME.spec.json
+    ./tfgraph train --keras OUT/NAME.keras --epochs 1 --save-weights OUT/NAME.java.npz --export OUT/serving/NAME_java
+    ./tfgraph export --spec OUT/NAME.spec.json --weights OUT/NAME.java.npz --format keras --out OUT/NAME.back.keras
+    ./tfgraph predict --model OUT/serving/NAME_java --input OUT/NAME.x.npy --output OUT/NAME.java_y.npy
+
+and Keras opens NAME.back.keras: its weights must be those Java trained, bit for bit (and not those Keras
+saved), and its predict must equal tfgraph's within 1e-4 of the output's scale. train uses the data the
+repository ships (testdata/fashion). predict and parity run with --trusted: the folders are the ones
+export just wrote and verified. Exit status 0 when every check passes, 1 otherwise; the last line of
+stdout is a JSON summary.
+"""
+import argparse
+import json
+import os
+import pathlib
+import subprocess
+import sys
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+
+import tfgraph_keras  # noqa: E402,F401  (registers tfgraph>TYPE, so that load_model opens the seed layers)
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+NAMES = ("taylor_cnn", "prototype_net", "ib_cnn", "soft_exponential")
+SCALE_TOL = 1e-4
+
+
+class Tfgraph:
+    """Runs the ./tfgraph launcher and echoes each command line."""
+
+    def __init__(self, launcher):
+        self.launcher = str(launcher)
+
+    def __call__(self, *args, stdout=None):
+        cmd = [self.launcher, *map(str, args)]
+        print("$ tfgraph " + " ".join(cmd[1:]), flush=True)
+        r = subprocess.run(cmd, stdout=subprocess.PIPE if stdout is None else stdout, stderr=subprocess.PIPE,
+                           text=True, check=False)
+        if r.returncode not in (0, 1):
+            raise RuntimeError("tfgraph %s: exit %d: %s" % (args[0], r.returncode, r.stderr.strip()))
+        return r
+
+
+def scaled_error(got, want):
+    """max |got - want| / max |want|: the tolerance's measure."""
+    got, want = np.asarray(got, "float64"), np.asarray(want, "float64")
+    if got.shape != want.shape:
+        raise ValueError("shape %s, expected %s" % (got.shape, want.shape))
+    return float(np.max(np.abs(got - want)) / np.max(np.abs(want)))
+
+
+def serve(tfgraph, out, name):
+    """Exports NAME.keras as a SavedModel, predicts with it and checks parity with Keras' predictions."""
+    model, x, want = out / (name + ".keras"), out / (name + ".x.npy"), out / (name + ".keras_y.npy")
+    base, got = out / "serving" / name, out / (name + ".tfgraph_y.npy")
+    tfgraph("export", "--keras", model, "--out", base).check_returncode()
+    tfgraph("predict", "--trusted", "--model", base, "--input", x, "--output", got).check_returncode()
+    parity = tfgraph("parity", "--trusted", "--model", base, "--input", x, "--expected", want,
+                     "--scale-tol", SCALE_TOL)
+    report = json.loads(parity.stdout.strip().splitlines()[-1])
+    error = scaled_error(np.load(got), np.load(want))
+    return {"model": name, "parity": report["pass"] and parity.returncode == 0, "scaled_error": error,
+            "parity_scaled_error": report["scaled_error"]}
+
+
+def keras_weights(model):
+    """{<layer>.<weight>: array} of a flat Keras model, the names tfgraph gives them."""
+    return {"%s.%s" % (layer.name, w.name): np.asarray(w.numpy()) for layer in model.layers for w in layer.weights}
+
+
+def continue_in_java(tfgraph, out, name, max_steps):
+    """Trains NAME.keras on in tfgraph, writes it back as .keras and checks Keras against tfgraph."""
+    model, x = out / (name + ".keras"), out / (name + ".x.npy")
+    spec, weights, back = out / (name + ".spec.json"), out / (name + ".java.npz"), out / (name + ".back.keras")
+    base, got = out / "serving" / (name + "_java"), out / (name + ".java_y.npy")
+    with open(spec, "w", encoding="utf-8") as f:
+        tfgraph("spec", "--keras", model, stdout=f).check_returncode()
+    steps = ["--max-steps", max_steps] if max_steps else []
+    train = tfgraph("train", "--keras", model, "--epochs", 1, *steps, "--quiet", "--save-weights", weights,
+                    "--export", base)
+    train.check_returncode()
+    summary = json.loads(train.stdout.strip().splitlines()[-1])
+    tfgraph("export", "--spec", spec, "--weights", weights, "--format", "keras", "--out", back).check_returncode()
+    tfgraph("predict", "--trusted", "--model", base, "--input", x, "--output", got).check_returncode()
+
+    trained = dict(np.load(weights))
+    came_back = keras.saving.load_model(back)
+    loaded = keras_weights(came_back)
+    same = sorted(loaded) == sorted(trained) and all(np.array_equal(loaded[k], trained[k]) for k in trained)
+    before = keras_weights(keras.saving.load_model(model))
+    moved = any(not np.array_equal(before[k], trained[k]) for k in trained if k in before)
+    error = scaled_error(came_back.predict(np.load(x), verbose=0), np.load(got))
+    return {"model": name, "java_steps": summary["steps"], "java_test_accuracy": summary["test_accuracy"],
+            "weights_bit_identical": same, "weights_moved": moved, "scaled_error": error,
+            "parity": same and moved and error <= SCALE_TOL}
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--out", default="out/keras-examples", help="the examples' --out folder")
+    p.add_argument("--models", default=",".join(NAMES), help="comma-separated (default: the four examples)")
+    p.add_argument("--continue", dest="cont", default="soft_exponential", help="the model trained on in Java")
+    p.add_argument("--max-steps", type=int, default=0, help="Java training steps (default 0: one whole epoch)")
+    p.add_argument("--tfgraph", default=str(ROOT / "tfgraph"), help="the launcher (default: the repository's)")
+    args = p.parse_args(argv)
+    tfgraph, out = Tfgraph(args.tfgraph), pathlib.Path(args.out).resolve()
+    results = []
+    for name in [n for n in args.models.split(",") if n]:
+        r = serve(tfgraph, out, name)
+        print("%s: Keras -> tfgraph: max |tfgraph - keras| = %.2g of the output's scale, %s"
+              % (name, r["scaled_error"], "PASS" if r["parity"] else "FAIL"), flush=True)
+        results.append(r)
+    if args.cont:
+        r = continue_in_java(tfgraph, out, args.cont, args.max_steps)
+        print("%s: trained on in Java (%d steps, test accuracy %.4f) -> .keras -> Keras: weights %s, "
+              "max |keras - tfgraph| = %.2g of the output's scale, %s"
+              % (args.cont, r["java_steps"], r["java_test_accuracy"],
+                 "bit-identical" if r["weights_bit_identical"] else "DIFFERENT", r["scaled_error"],
+                 "PASS" if r["parity"] else "FAIL"), flush=True)
+        results.append(dict(r, model=args.cont + " (trained in Java, back to Keras)"))
+    ok = all(r["parity"] for r in results)
+    print(json.dumps({"pass": ok, "scale_tol": SCALE_TOL, "results": results}))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
