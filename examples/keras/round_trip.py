@@ -23,6 +23,7 @@ export just wrote and verified. Exit status 0 when every check passes, 1 otherwi
 stdout is a JSON summary.
 """
 import argparse
+import concurrent.futures
 import json
 import os
 import pathlib
@@ -42,14 +43,15 @@ SCALE_TOL = 1e-4
 
 
 class Tfgraph:
-    """Runs the ./tfgraph launcher and echoes each command line."""
+    """Runs the ./tfgraph launcher and keeps each command line in log (tasks run side by side)."""
 
     def __init__(self, launcher):
         self.launcher = str(launcher)
+        self.log = []
 
     def __call__(self, *args, stdout=None):
         cmd = [self.launcher, *map(str, args)]
-        print("$ tfgraph " + " ".join(cmd[1:]), flush=True)
+        self.log.append("$ tfgraph " + " ".join(cmd[1:]))
         r = subprocess.run(cmd, stdout=subprocess.PIPE if stdout is None else stdout, stderr=subprocess.PIPE,
                            text=True, check=False)
         if r.returncode not in (0, 1):
@@ -80,8 +82,14 @@ def serve(tfgraph, out, name):
 
 
 def keras_weights(model):
-    """{<layer>.<weight>: array} of a flat Keras model, the names tfgraph gives them."""
-    return {"%s.%s" % (layer.name, w.name): np.asarray(w.numpy()) for layer in model.layers for w in layer.weights}
+    """{<layer>.<weight>: array}, the names tfgraph gives them (a nested model's layers by their own names)."""
+    found = {}
+    for layer in model.layers:
+        if isinstance(layer, keras.Model):
+            found.update(keras_weights(layer))
+        else:
+            found.update({"%s.%s" % (layer.name, w.name): np.asarray(w.numpy()) for w in layer.weights})
+    return found
 
 
 def continue_in_java(tfgraph, out, name, max_steps):
@@ -106,7 +114,7 @@ def continue_in_java(tfgraph, out, name, max_steps):
     before = keras_weights(keras.saving.load_model(model))
     moved = any(not np.array_equal(before[k], trained[k]) for k in trained if k in before)
     error = scaled_error(came_back.predict(np.load(x), verbose=0), np.load(got))
-    return {"model": name, "java_steps": summary["steps"], "java_test_accuracy": summary["test_accuracy"],
+    return {"model": name, "continued_in_java": True, "java_steps": summary["steps"], "java_test_accuracy": summary["test_accuracy"],
             "weights_bit_identical": same, "weights_moved": moved, "scaled_error": error,
             "parity": same and moved and error <= SCALE_TOL}
 
@@ -115,28 +123,50 @@ def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--out", default="out/keras-examples", help="the examples' --out folder")
     p.add_argument("--models", default=",".join(NAMES), help="comma-separated (default: the four examples)")
-    p.add_argument("--continue", dest="cont", default="soft_exponential", help="the model trained on in Java")
+    p.add_argument("--continue", dest="cont", default="soft_exponential",
+                   help="the model trained on in Java (default %(default)s; empty: none)")
     p.add_argument("--max-steps", type=int, default=0, help="Java training steps (default 0: one whole epoch)")
+    p.add_argument("--jobs", type=int, default=2, help="models checked side by side (default %(default)s)")
     p.add_argument("--tfgraph", default=str(ROOT / "tfgraph"), help="the launcher (default: the repository's)")
     args = p.parse_args(argv)
-    tfgraph, out = Tfgraph(args.tfgraph), pathlib.Path(args.out).resolve()
-    results = []
-    for name in [n for n in args.models.split(",") if n]:
-        r = serve(tfgraph, out, name)
-        print("%s: Keras -> tfgraph: max |tfgraph - keras| = %.2g of the output's scale, %s"
-              % (name, r["scaled_error"], "PASS" if r["parity"] else "FAIL"), flush=True)
-        results.append(r)
-    if args.cont:
-        r = continue_in_java(tfgraph, out, args.cont, args.max_steps)
-        print("%s: trained on in Java (%d steps, test accuracy %.4f) -> .keras -> Keras: weights %s, "
-              "max |keras - tfgraph| = %.2g of the output's scale, %s"
-              % (args.cont, r["java_steps"], r["java_test_accuracy"],
-                 "bit-identical" if r["weights_bit_identical"] else "DIFFERENT", r["scaled_error"],
-                 "PASS" if r["parity"] else "FAIL"), flush=True)
-        results.append(dict(r, model=args.cont + " (trained in Java, back to Keras)"))
+    results = check(args.out, [n for n in args.models.split(",") if n], args.cont, args.max_steps, args.jobs,
+                    args.tfgraph)
     ok = all(r["parity"] for r in results)
     print(json.dumps({"pass": ok, "scale_tol": SCALE_TOL, "results": results}))
     return 0 if ok else 1
+
+
+def check(out, names, cont=None, max_steps=0, jobs=2, launcher=ROOT / "tfgraph"):
+    """serve() for each of names, continue_in_java() for cont (unless None or empty), jobs at a time;
+    prints what each ran and found, returns their results in that order."""
+    out = pathlib.Path(out).resolve()
+
+    def task(step, name, *rest):
+        tfgraph = Tfgraph(launcher)
+        return tfgraph.log, step(tfgraph, out, name, *rest)
+
+    with concurrent.futures.ThreadPoolExecutor(max(1, jobs)) as pool:
+        futures = [pool.submit(task, serve, n) for n in names]
+        if cont:
+            futures.append(pool.submit(task, continue_in_java, cont, max_steps))
+        results = []
+        for f in futures:
+            log, r = f.result()
+            print("\n".join(log))
+            print(describe(r), flush=True)
+            results.append(r)
+    return results
+
+
+def describe(r):
+    verdict = "PASS" if r["parity"] else "FAIL"
+    if not r.get("continued_in_java"):
+        return "%s: Keras -> tfgraph: max |tfgraph - keras| = %.2g of the output's scale, %s" % (
+            r["model"], r["scaled_error"], verdict)
+    return ("%s: trained on in Java (%d steps, test accuracy %.4f), back to Keras: weights %s, "
+            "max |keras - tfgraph| = %.2g of the output's scale, %s" % (
+                r["model"], r["java_steps"], r["java_test_accuracy"],
+                "bit-identical" if r["weights_bit_identical"] else "DIFFERENT", r["scaled_error"], verdict))
 
 
 if __name__ == "__main__":
