@@ -58,13 +58,24 @@ public final class EvaluateCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
-  /** The exported model's loss and metrics on every example of {@code source}, through the library's one evaluation loop. */
+  /**
+   * The exported model's loss and metrics on every example of {@code source}: a model tfgraph exported is rebuilt from
+   * its record and weights and evaluated by the loss's and metrics' graph ops, as training evaluates; a foreign
+   * SavedModel's outputs go through the losses' and metrics' Java formulas.
+   */
   private TrainResult.Metrics evaluate(Predictor p, dev.tfgraph.graph.Loss lossFn, DataSource source) {
     int width = Math.toIntExact(dev.tfgraph.graph.Shapes.exampleSize(org.tensorflow.ndarray.Shape.of(p.outputShape())));
     java.util.List<dev.tfgraph.graph.Metric> ms = metrics == null ? dev.tfgraph.graph.metric.Metrics.defaults(lossFn, width)
         : dev.tfgraph.graph.metric.Metrics.get(metrics, lossFn);
+    dev.tfgraph.export.ExportRecord r = p.record();
+    if (r != null) {
+      dev.tfgraph.graph.model.Model m = dev.tfgraph.graph.model.Model.fromConfig(r.spec());
+      TrainResult.Metrics g = Evaluator.evaluate(m, dev.tfgraph.export.SavedModelInfo.weights(p), source, lossFn, ms);
+      if (Double.isFinite(g.loss())) return g;   // else the pass below names the outputs that are not finite
+    }
     return Evaluator.evaluate(source, d -> checked(d, width, lossFn), d -> predict(p, d), width, lossFn, ms, endsIn(p, lossFn.logitsOf()));
   }
+
 
   /** A batch whose float targets have the model's output width. */
   private static Dataset checked(Dataset d, int width, dev.tfgraph.graph.Loss lossFn) {

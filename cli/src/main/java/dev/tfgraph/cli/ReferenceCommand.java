@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
  * Prints the command line's reference as Markdown, generated from the commands' own definitions (what
  * {@code --help} prints, for every command): docs/cli-reference.md is this output, and a test keeps it current.
  */
-@Command(name = "reference", hidden = true, description = "Prints the reference of every command as Markdown (docs/cli-reference.md).")
+@Command(name = "reference", hidden = true, mixinStandardHelpOptions = true, description = "Prints the reference of every command as Markdown (docs/cli-reference.md).")
 public final class ReferenceCommand implements Callable<Integer> {
   /** The width the usage text is wrapped at, fixed so that the reference does not depend on the terminal. */
   static final int WIDTH = 110;

@@ -50,6 +50,22 @@ public final class Evaluator {
     return s.means();
   }
 
+  /**
+   * {@code model} with {@code weights} on every example of {@code data}, by the loss's and metrics' own graph ops (as a
+   * training run's validation and test), in the model's dtype; each batch's inputs matched to the model's by name.
+   */
+  public static TrainResult.Metrics evaluate(dev.tfgraph.graph.model.Model model, Map<String, dev.tfgraph.graph.io.NpyArray> weights,
+      DataSource data, Loss loss, List<Metric> metrics) {
+    dev.tfgraph.graph.runtime.ModelGraph mg = dev.tfgraph.graph.runtime.ModelGraph.inference(model);
+    EvalOps ops = EvalOps.build(mg, loss, metrics);   // the whole graph before its session
+    try (ModelRuntime rt = ModelRuntime.open(mg, null)) {
+      rt.setWeights(weights);
+      String what = "evaluation data";
+      return ops.evaluate(rt, new Feed(data, d -> new Dataset(DataAlignment.align(model, d.inputs(), what), d.y(),
+          Targets.check(model, loss, d, what))));
+    }
+  }
+
   private static long width(ModelRuntime rt) {
     return Shapes.exampleSize(rt.model().outputShape());
   }
