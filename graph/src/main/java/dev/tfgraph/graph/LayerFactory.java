@@ -1,13 +1,13 @@
 package dev.tfgraph.graph;
 
-import dev.tfgraph.graph.optim.Optimizer;
 import java.util.Map;
 
 /**
  * Service-provider interface through which modules contribute layer types to
  * {@link LayerRegistry} (the graph module knows no concrete layer), and activations. Register an
- * implementation in {@code META-INF/services/dev.tfgraph.graph.LayerFactory}; a type or activation
- * name that another factory already registered is an error naming both classes.
+ * implementation in {@code META-INF/services/dev.tfgraph.graph.LayerFactory}; a name of any kind
+ * that another factory already registered is an error naming both classes. tfgraph's own layers,
+ * losses, metrics and optimizers are registered the same way, by factories of their packages.
  */
 public interface LayerFactory {
   /** Reads one layer's own keys; type, name and trainable are already read. */

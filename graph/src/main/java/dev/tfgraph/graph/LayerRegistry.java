@@ -14,14 +14,20 @@ import java.util.function.Supplier;
 
 /**
  * Every layer type, activation, loss, metric, optimizer and Keras name that {@link LayerFactory}
- * providers on the class path register (built-in layers included; the built-in losses, metrics and
- * optimizers are their packages' own, which look the registered ones up here). A name registered twice is an error naming both classes.
- * The built-in layers are registered even where {@code META-INF/services} files were not merged
- * (a fat jar keeps one of them): {@link #BUILT_IN} is loaded by name when no service file names it.
+ * providers on the class path register, the built-ins registered the same way: the graph module's
+ * losses, metrics and optimizers by their packages' factories ({@link #GRAPH_BUILT_INS}), the
+ * layers by tfgraph-layers' ({@link #BUILT_IN}). A name registered twice is an error naming both
+ * classes. The built-ins are registered, first, even where {@code META-INF/services} files were not
+ * merged (a fat jar keeps one of them): a built-in factory no service file names is loaded by name.
+ * Each kind's lookup lives in its package ({@code loss.Losses}, {@code metric.Metrics},
+ * {@code optim.Optimizer}); the registry holds what the factories registered.
  */
 public final class LayerRegistry {
   /** The built-in layers' factory, in tfgraph-layers (named, not imported: graph knows no layer). */
   static final String BUILT_IN = "dev.tfgraph.layers.Layers";
+  /** The graph module's built-in losses, metrics and optimizers (named, not imported: the kinds' packages sit above this one). */
+  static final List<String> GRAPH_BUILT_INS = List.of("dev.tfgraph.graph.loss.BuiltInLosses",
+      "dev.tfgraph.graph.metric.BuiltInMetrics", "dev.tfgraph.graph.optim.BuiltInOptimizers");
 
   record Registry(Map<String, String> owner, Map<String, LayerFactory.Parser> parsers, Map<String, ActivationFunction> activations, Map<String, Loss> losses,
       Map<String, Metric> metrics, Map<String, Supplier<UpdateRule>> optimizers, Map<String, String> kerasNames) {
@@ -63,19 +69,30 @@ public final class LayerRegistry {
     return withBuiltIns(all, LayerRegistry.class.getClassLoader());
   }
 
-  /** The factories found, with the built-in one first when no service file listed it. */
+  /**
+   * The factories found, the built-in ones first (the graph module's, then the layers' when
+   * tfgraph-layers is on the class path), each once: a built-in no service file listed is loaded by name.
+   */
   static List<LayerFactory> withBuiltIns(List<LayerFactory> found, ClassLoader loader) {
-    List<LayerFactory> all = new ArrayList<>(found);
-    if (all.stream().noneMatch(f -> f.getClass().getName().equals(BUILT_IN))) {
-      try {
-        all.add(0, (LayerFactory) Class.forName(BUILT_IN, true, loader).getDeclaredConstructor().newInstance());
-      } catch (ClassNotFoundException e) {
-        // tfgraph-layers is not on the class path: only the user's own types exist
-      } catch (ReflectiveOperationException | ClassCastException e) {
-        throw new IllegalStateException("the built-in layers (" + BUILT_IN + ") cannot be loaded: " + e, e);
-      }
-    }
+    List<LayerFactory> all = new ArrayList<>();
+    for (String name : GRAPH_BUILT_INS) all.add(builtIn(name, found, loader, true));
+    LayerFactory layers = builtIn(BUILT_IN, found, loader, false);
+    if (layers != null) all.add(layers);
+    for (LayerFactory f : found) if (!all.contains(f)) all.add(f);
     return all;
+  }
+
+  /** The built-in factory of this class name: the one found, else a new one (null when optional and absent). */
+  private static LayerFactory builtIn(String name, List<LayerFactory> found, ClassLoader loader, boolean required) {
+    for (LayerFactory f : found) if (f.getClass().getName().equals(name)) return f;
+    try {
+      return (LayerFactory) Class.forName(name, true, loader).getDeclaredConstructor().newInstance();
+    } catch (ClassNotFoundException e) {
+      if (required) throw new IllegalStateException("the built-in factory " + name + " is missing from tfgraph-graph: " + e, e);
+      return null;   // tfgraph-layers is not on the class path: only the user's own types exist
+    } catch (ReflectiveOperationException | ClassCastException e) {
+      throw new IllegalStateException("the built-in factory " + name + " cannot be loaded: " + e, e);
+    }
   }
 
   /** The names of every factory, checked for names registered twice. */
@@ -188,24 +205,28 @@ public final class LayerRegistry {
     return registry().activations();
   }
 
-  /** The optimizers registered by factories, by name (the built-ins are {@code optim.Optimizer.KINDS}). */
+  /** Every optimizer by name: the built-ins ({@code optim.Optimizer.KINDS}), then those plugins registered. */
   public static Map<String, Supplier<UpdateRule>> optimizers() {
     return registry().optimizers();
   }
 
-  /** The losses registered by factories, by name (the built-ins and the lookup are in {@code loss.Losses}). */
+  /** Every loss by name: the built-ins, then those plugins registered (the lookup is {@code loss.Losses.get}). */
   public static Map<String, Loss> losses() {
     return registry().losses();
   }
 
-  /** The metrics registered by factories, by name (the built-ins and the lookup are in {@code metric.Metrics}). */
+  /**
+   * Every metric by name: the built-ins' names (accuracy as resolved for the default loss, mse, mae), then
+   * those plugins registered (the lookup, which resolves a built-in against the run's loss, is {@code metric.Metrics.get}).
+   */
   public static Map<String, Metric> metrics() {
     return registry().metrics();
   }
 
   /**
    * Refuses a name of {@code kind} ("loss", "metric", "optimizer") that a factory registered while a built-in of the
-   * kind has it ({@code builtIn} tells), naming the factory: the kinds' own lookups call it.
+   * kind has it ({@code builtIn} tells), naming the factory: for built-in names no factory can list (the metrics'
+   * {@code top_<k>_accuracy}); a listed built-in's name is refused when the registry loads ("registered twice").
    */
   public static void refuseBuiltInNames(String kind, java.util.function.Predicate<String> builtIn) {
     registry().refuseBuiltInNames(kind, builtIn);

@@ -114,7 +114,7 @@ public final class LayerCheck {
       SplittableRandom r = new SplittableRandom(seed);
       double[] x = new double[Math.toIntExact(Shape.of(xShape).size())];
       for (int i = 0; i < x.length; i++) x[i] = r.nextGaussian();
-      double[] g = new double[Math.toIntExact(h.y.shape().size())];
+      double[] g = new double[Math.toIntExact(Shape.of(h.yShape).size())];
       for (int i = 0; i < g.length; i++) g[i] = 2 * r.nextDouble() - 1;
       Map<String, double[]> weights = h.initialWeights(seed);
       h.setWeights(weights);

@@ -1,10 +1,14 @@
 package dev.tfgraph.testkit;
 
-import dev.tfgraph.graph.CallContext;
-import dev.tfgraph.graph.runtime.Gradients;
 import dev.tfgraph.graph.Layer;
-import dev.tfgraph.graph.runtime.Tensors;
 import dev.tfgraph.graph.WeightSpec;
+import dev.tfgraph.graph.io.NpyArray;
+import dev.tfgraph.graph.model.Functional;
+import dev.tfgraph.graph.model.Model;
+import dev.tfgraph.graph.runtime.Gradients;
+import dev.tfgraph.graph.runtime.ModelGraph;
+import dev.tfgraph.graph.runtime.ModelRuntime;
+import dev.tfgraph.graph.runtime.Tensors;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,41 +16,51 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
+import org.tensorflow.Operation;
 import org.tensorflow.Output;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
-import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TFloat64;
 import org.tensorflow.types.family.TNumber;
 import org.tensorflow.types.family.TType;
 
 /**
- * One layer alone in a graph: input x of a fixed shape, its weights as variables, y = call(x) and
- * L = Σ g·y for an upstream gradient g. Gives y, L, and the gradients of L with respect to x and
- * every trainable weight by {@code addGradients}; in float64 these are checked against central
- * finite differences of L. {@link LayerCheck} and the project's golden layer tests both run on it.
+ * One layer alone in a one-layer model: its {@link ModelGraph} (the weights' variables and the ops
+ * that load them, as every model has) and a {@link ModelRuntime} on it; input x of a fixed shape,
+ * y = the layer's output (in training mode: a training pass with a fixed seed), and L = Σ g·y for
+ * an upstream gradient g. Gives y, L, and the gradients of L with respect to x and every trainable
+ * weight by {@code addGradients}; in float64 these are checked against central finite differences
+ * of L. {@link LayerCheck} and the project's golden layer tests both run on it.
  */
 public class LayerGraph implements AutoCloseable {
+  /** The model input's name: a name no layer of a check is expected to take. */
+  static final String INPUT = "layer_graph_input";
+
   public final Layer layer;
-  public final Graph graph = new Graph();
-  public final Ops tf = Ops.create(graph);
+  public final ModelGraph model;
+  public final ModelRuntime runtime;
+  public final Graph graph;
+  public final Ops tf;
   public final Session session;
   public final Class<? extends TNumber> type;
   public final long[] xShape;
+  /** The shape of y for x of {@link #xShape} (the batch axis is x's). */
+  public final long[] yShape;
   public final Placeholder<? extends TNumber> x;
   public final Placeholder<? extends TNumber> g;
   public final Operand<? extends TNumber> y;
   public final Operand<? extends TNumber> loss;
-  /** Variables by weight key ({@code layer.weight}). */
-  public final Map<String, Variable<? extends TType>> vars = new LinkedHashMap<>();
+  /** Variables by weight key ({@code layer.weight}): the model graph's. */
+  public final Map<String, Variable<? extends TType>> vars;
   /** Update ops the call asked for in training mode (e.g. moving statistics). */
-  public final List<Op> updates;
-  private final Map<String, Placeholder<? extends TNumber>> values = new LinkedHashMap<>();
-  private final Map<String, Op> assigns = new LinkedHashMap<>();
+  public final List<Operation> updates;
+  private Output<?>[] grads;
 
   /** Builds {@code layer} (not yet built) for {@code inputShape} (batch −1) and feeds x of {@code xShape}. */
   @SuppressWarnings({"unchecked", "rawtypes"})
@@ -54,49 +68,56 @@ public class LayerGraph implements AutoCloseable {
     this.layer = layer;
     this.type = type;
     this.xShape = xShape.clone();
-    layer.build(inputShape);
-    x = tf.withName("x").placeholder(type, Placeholder.shape(Shape.of(xShape)));
-    for (WeightSpec w : layer.weights()) {
-      Variable v = tf.withName(w.varName()).variable(w.shape(), type);
-      Placeholder p = tf.placeholder(type, Placeholder.shape(w.shape()));
-      vars.put(w.key(), v);
-      values.put(w.name(), p);
-      assigns.put(w.name(), tf.assign(v, p));
+    Functional f = Model.functional("layer_graph").dtype(dtype(type));
+    long[] example = new long[inputShape.numDimensions() - 1];
+    for (int i = 0; i < example.length; i++) example[i] = inputShape.get(i + 1);
+    model = ModelGraph.inference(f.build(layer.on(f.input(INPUT, example))));
+    graph = model.graph();
+    tf = model.tf();
+    x = model.input();
+    vars = model.variables();
+    if (training) {
+      ModelGraph.TrainingPass pass = model.addTrainingPass(tf, model.inputs(), tf.constant(new long[] {1, 2}), null);
+      y = pass.output();
+      updates = pass.updates();
+    } else {
+      y = model.output();
+      updates = List.of();
     }
-    CallContext ctx = new CallContext(training, vars, training ? tf.constant(new long[] {1, 2}) : null);
-    y = layer.call(tf, (Operand) x, ctx);
-    updates = ctx.updates();
-    g = tf.placeholder(type, Placeholder.shape(y.shape()));
-    int[] axes = new int[y.shape().numDimensions()];
+    long[] out = model.model().outputShape().asArray();
+    out[0] = xShape[0];
+    yShape = out;
+    g = tf.placeholder(model.type(), Placeholder.shape(Shape.of(yShape)));
+    int[] axes = new int[yShape.length];
     for (int i = 0; i < axes.length; i++) axes[i] = i;
-    loss = tf.reduceSum(tf.math.mul((Operand) y, g), tf.constant(axes));
-    session = new Session(graph);
+    loss = tf.reduceSum(tf.math.mul((Operand) y, (Operand) g), tf.constant(axes));
+    runtime = ModelRuntime.open(model, null);
+    session = runtime.session();
   }
 
-  /** Sets every weight, by weight name (e.g. "kernel"). */
+  private static String dtype(Class<? extends TNumber> type) {
+    if (type == TFloat64.class) return "float64";
+    if (type == TFloat32.class) return "float32";
+    throw new IllegalArgumentException("LayerGraph: type " + type.getSimpleName() + ", expected TFloat32 or TFloat64");
+  }
+
+  /** Sets every weight, by weight name (e.g. "kernel"), through the runtime. */
   public void setWeights(Map<String, double[]> byName) {
-    if (values.isEmpty()) return;
-    Session.Runner r = session.runner();
-    List<Tensor> feeds = new ArrayList<>();
-    try {
-      for (WeightSpec w : layer.weights()) {
-        double[] v = byName.get(w.name());
-        if (v == null) throw new IllegalArgumentException(layer.where() + ": no value given for weight " + w.name());
-        Tensor t = Tensors.of(type, w.shape(), v);
-        feeds.add(t);
-        r.feed(values.get(w.name()), t).addTarget(assigns.get(w.name()));
-      }
-      r.run().close();
-    } finally {
-      feeds.forEach(Tensor::close);
+    if (layer.weights().isEmpty()) return;
+    Map<String, NpyArray> byKey = new LinkedHashMap<>();
+    for (WeightSpec w : layer.weights()) {
+      double[] v = byName.get(w.name());
+      if (v == null) throw new IllegalArgumentException(layer.where() + ": no value given for weight " + w.name());
+      byKey.put(w.key(), NpyArray.ofDoubles(w.shape().asArray(), v));
     }
+    runtime.setWeights(byKey);
   }
 
-  /** Each weight's initial value from its initializer, by weight name. */
+  /** Each weight's initial value from its initializer (as {@link ModelRuntime#initialValues} draws it), by weight name. */
   public Map<String, double[]> initialWeights(long seed) {
-    SplittableRandom r = new SplittableRandom(seed);
+    Map<String, NpyArray> byKey = runtime.initialValues(seed);
     Map<String, double[]> out = new LinkedHashMap<>();
-    for (WeightSpec w : layer.weights()) out.put(w.name(), w.init().values(w.shape().asArray(), r));
+    for (WeightSpec w : layer.weights()) out.put(w.name(), byKey.get(w.key()).toDoubles());
     return out;
   }
 
@@ -110,7 +131,7 @@ public class LayerGraph implements AutoCloseable {
   /** L = Σ g·y at this input. */
   public double loss(double[] input, double[] upstream) {
     try (Tensor xt = Tensors.of(type, Shape.of(xShape), input);
-        Tensor gt = Tensors.of(type, y.shape(), upstream);
+        Tensor gt = Tensors.of(type, Shape.of(yShape), upstream);
         Result r = session.runner().feed(x, xt).feed(g, gt).fetch(loss).run()) {
       return Tensors.scalar(r.get(0));
     }
@@ -130,10 +151,10 @@ public class LayerGraph implements AutoCloseable {
       xs.add(vars.get(w.key()).asOutput());
       sizes.add(w.shape().size());
     }
-    Output<?>[] grads = graph.addGradients(loss.asOutput(), xs.toArray(new Output<?>[0]));
+    if (grads == null) grads = graph.addGradients(loss.asOutput(), xs.toArray(new Output<?>[0]));
     Map<String, double[]> out = new LinkedHashMap<>();
     try (Tensor xt = Tensors.of(type, Shape.of(xShape), input);
-        Tensor gt = Tensors.of(type, y.shape(), upstream)) {
+        Tensor gt = Tensors.of(type, Shape.of(yShape), upstream)) {
       Session.Runner r = session.runner().feed(x, xt).feed(g, gt);
       List<Integer> fetched = new ArrayList<>();
       for (int i = 0; i < grads.length; i++) {
@@ -229,7 +250,6 @@ public class LayerGraph implements AutoCloseable {
 
   @Override
   public void close() {
-    session.close();
-    graph.close();
+    runtime.close();
   }
 }

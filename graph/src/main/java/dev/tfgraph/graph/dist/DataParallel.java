@@ -88,19 +88,13 @@ public final class DataParallel implements Strategy {
       }
       // each replica draws its own dropout masks: the step seed salted by the replica index
       Operand<TInt64> seed = i == 0 ? mg.stepSeed() : r.math.add(mg.stepSeed(), r.constant(new long[] {0x9E3779B97F4A7C15L * i, 0}));
-      ModelGraph.TrainingPass pass = mg.addTrainingPass(r, x, seed, lossFn.logitsOf());
-      if (i == 0) updates = pass.updates();
+      Objective.Shard s = Objective.shard(r, mg, x, seed, lossFn, metrics, count, i == 0);
+      if (i == 0) updates = s.pass().updates();
       inputs.add(List.copyOf(x));
-      Placeholder y = Objective.targets(r.withName("labels"), mg, lossFn);
-      labels.add(y);
-      Operand li = r.math.div(r.reduceSum(lossFn.perExample(r, (Operand) pass.output(), y, pass.logits()), r.constant(0)), count);
-      if (i == 0 && pass.regularization() != null) li = r.math.add(li, pass.regularization());
-      li = r.withName("loss").identity(li);
+      labels.add(s.labels());
+      Operand li = s.loss();
       losses.add(li);
-      Operand shown = Objective.shown(r, mg, pass, lossFn);
-      for (int m = 0; m < metrics.size(); m++) {
-        metricSums.get(m).add(r.reduceSum(metrics.get(m).perExample(r, shown, y, mg.endsIn(lossFn.logitsOf())), r.constant(0)));
-      }
+      for (int m = 0; m < metrics.size(); m++) metricSums.get(m).add(s.metrics().get(m));
       perReplica.add(mg.graph().addGradients("replica_" + i + "/gradients", new Output<?>[] {li.asOutput()}, weights, null));
     }
     Operand loss = tf.withName("loss").math.addN((Iterable) losses);

@@ -42,9 +42,11 @@ public final class Losses {
     return m;
   }
 
-  /** Every loss by name: the built-ins, then those registered by factories ({@code LayerFactory.losses()}). */
+  /**
+   * Every loss by name: the built-ins, then those registered by factories ({@code LayerFactory.losses()}); the
+   * built-ins are registered too ({@link BuiltInLosses}), so a plugin cannot take one of their names.
+   */
   public static Map<String, Loss> all() {
-    LayerRegistry.refuseBuiltInNames("loss", NAMES::contains);
     Map<String, Loss> m = builtIns();
     m.putAll(LayerRegistry.losses());
     return m;

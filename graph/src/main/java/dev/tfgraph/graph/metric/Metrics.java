@@ -33,13 +33,14 @@ public final class Metrics {
    * registered by a factory ({@code LayerFactory.metrics()}); an unknown name lists the known ones.
    */
   public static Metric get(String name, Loss loss) {
-    LayerRegistry.refuseBuiltInNames("metric", Metrics::isBuiltIn);
+    // the built-ins' listed names are registered (BuiltInMetrics); top_<k>_accuracy, a pattern, is refused here
+    LayerRegistry.refuseBuiltInNames("metric", n -> TOP_K.matcher(n).matches());
     Map<String, Metric> registered = LayerRegistry.metrics();
     Metric m = builtIn(name, loss);
     if (m == null) m = registered.get(name);
     if (m == null) {
       List<String> known = new ArrayList<>(NAMES);
-      known.addAll(registered.keySet());
+      registered.keySet().stream().filter(n -> !isBuiltIn(n)).forEach(known::add);
       throw new BadInputException("metric: unknown metric \"" + name + "\"; expected one of " + known);
     }
     return m;

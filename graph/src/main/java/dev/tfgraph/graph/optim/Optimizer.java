@@ -52,10 +52,9 @@ public final class Optimizer {
   public record Config(String kind, double learningRate, double momentum, double beta1, double beta2,
       double epsilon, double clipNorm, double weightDecay) implements UpdateRule.Settings {
     public Config {
-      LayerRegistry.refuseBuiltInNames("optimizer", KINDS::contains);
-      if (kind == null || (!KINDS.contains(kind) && !LayerRegistry.optimizers().containsKey(kind))) {
-        java.util.List<String> all = new ArrayList<>(KINDS);
-        all.addAll(LayerRegistry.optimizers().keySet());
+      // the built-ins are registered as plugins are (BuiltInOptimizers): one lookup for every kind
+      if (kind == null || !LayerRegistry.optimizers().containsKey(kind)) {
+        java.util.List<String> all = new ArrayList<>(LayerRegistry.optimizers().keySet());
         throw new BadInputException("optimizer: kind must be one of " + all + ", received " + (kind == null ? "null" : "\"" + kind + "\""));
       }
       Checks.positive("optimizer", "learning_rate", learningRate);
@@ -77,8 +76,7 @@ public final class Optimizer {
 
     /** The rule that updates each weight. */
     public UpdateRule rule() {
-      UpdateRule r = builtIn(kind);
-      return r != null ? r : LayerRegistry.optimizers().get(kind).get();
+      return LayerRegistry.optimizers().get(kind).get();
     }
   }
 

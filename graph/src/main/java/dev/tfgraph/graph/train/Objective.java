@@ -32,22 +32,44 @@ public record Objective(List<List<Placeholder<? extends TNumber>>> inputs, List<
     List<Output<?>> gradients, List<Operation> updates) {
 
   /** One process: one training pass on the model's inputs; loss = mean(per-example loss) + reg. */
-  @SuppressWarnings({"unchecked", "rawtypes"})
   public static Objective single(ModelGraph mg, Output<?>[] weights, Loss lossFn, List<Metric> metrics) {
-    Ops tf = mg.tf();
-    ModelGraph.TrainingPass pass = mg.addTrainingPass(tf, mg.inputs(), mg.stepSeed(), lossFn.logitsOf());
+    Shard s = shard(mg.tf(), mg, mg.inputs(), mg.stepSeed(), lossFn, metrics, null, true);
+    return new Objective(List.of(List.copyOf(mg.inputs())), List.of(s.labels()), null, s.loss(), s.metrics(),
+        List.of(mg.graph().addGradients(s.loss().asOutput(), weights)), s.pass().updates());
+  }
+
+  /**
+   * One shard's part of a step, the one place the loss is assembled (a single process is one
+   * shard; a replica of a cluster is one each): a training pass on {@code inputs} with
+   * {@code seed}, the targets' placeholder {@code labels}, and {@code loss} (named
+   * {@code loss} in {@code tf}'s scope) = the per-example loss reduced over the shard, plus the
+   * model's regularization when {@code regularize}. Without {@code count} the reduction is the
+   * mean and each metric is its batch mean, named by {@link #metricOpName}; with {@code count}
+   * (the whole batch's size, fed) the loss is the shard's sum / count and each metric is the
+   * shard's sum, for the caller to add over shards and divide by count.
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public static Shard shard(Ops tf, ModelGraph mg, List<? extends Operand<? extends TNumber>> inputs,
+      Operand<TInt64> seed, Loss lossFn, List<Metric> metrics, Operand<? extends TNumber> count, boolean regularize) {
+    ModelGraph.TrainingPass pass = mg.addTrainingPass(tf, inputs, seed, lossFn.logitsOf());
     Placeholder y = targets(tf.withName("labels"), mg, lossFn);
-    Operand ce = tf.math.mean(lossFn.perExample(tf, (Operand) pass.output(), y, pass.logits()), tf.constant(0));
-    Operand reg = pass.regularization();
-    Operand loss = tf.withName("loss").identity(reg == null ? ce : tf.math.add(ce, reg));
+    Operand per = lossFn.perExample(tf, (Operand) pass.output(), y, pass.logits());
+    Operand l = count == null ? tf.math.mean(per, tf.constant(0)) : tf.math.div(tf.reduceSum(per, tf.constant(0)), (Operand) count);
+    Operand reg = regularize ? pass.regularization() : null;
+    Operand loss = tf.withName("loss").identity(reg == null ? l : tf.math.add(l, reg));
     List<Operand<? extends TNumber>> ms = new ArrayList<>();
     Operand shown = shown(tf, mg, pass, lossFn);
     for (Metric m : metrics) {
-      ms.add(tf.withName(metricOpName(m)).math.mean(m.perExample(tf, shown, y, mg.endsIn(lossFn.logitsOf())), tf.constant(0)));
+      Ops named = count == null ? tf.withName(metricOpName(m)) : tf;
+      Operand pm = m.perExample(tf, shown, y, mg.endsIn(lossFn.logitsOf()));
+      ms.add(count == null ? named.math.mean(pm, tf.constant(0)) : tf.reduceSum(pm, tf.constant(0)));
     }
-    return new Objective(List.of(List.copyOf(mg.inputs())), List.of(y), null, loss, List.copyOf(ms),
-        List.of(mg.graph().addGradients(loss.asOutput(), weights)), pass.updates());
+    return new Shard(pass, y, loss, List.copyOf(ms));
   }
+
+  /** What {@link #shard} built: the pass (its state updates), the targets, the loss, the metrics' terms. */
+  public record Shard(ModelGraph.TrainingPass pass, Placeholder<?> labels, Operand<? extends TNumber> loss,
+      List<Operand<? extends TNumber>> metrics) {}
 
   /** The targets' placeholder: int32 labels [batch] for a sparse loss, else the output's shape in the model's dtype. */
   @SuppressWarnings({"unchecked", "rawtypes"})
