@@ -60,9 +60,7 @@ public final class Evaluator {
     EvalOps ops = EvalOps.build(mg, loss, metrics);   // the whole graph before its session
     try (ModelRuntime rt = ModelRuntime.open(mg, null)) {
       rt.setWeights(weights);
-      String what = "evaluation data";
-      return ops.evaluate(rt, new Feed(data, d -> new Dataset(DataAlignment.align(model, d.inputs(), what), d.y(),
-          Targets.check(model, loss, d, what))));
+      return ops.evaluate(rt, new Feed(data, d -> Feed.checkData(d, model, loss, "evaluation")));
     }
   }
 

@@ -5,6 +5,12 @@ import dev.tfgraph.graph.RunFailedException;
 import dev.tfgraph.graph.data.DataSource;
 import dev.tfgraph.graph.data.Dataset;
 import dev.tfgraph.graph.train.Batches.Batch;
+import dev.tfgraph.graph.Loss;
+import dev.tfgraph.graph.Shapes;
+import dev.tfgraph.graph.data.ImageStream;
+import dev.tfgraph.graph.data.MappedDataset;
+import dev.tfgraph.graph.model.Model;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -32,7 +38,44 @@ final class Feed {
     this.check = check;
   }
 
-  int size() {
+  /** A source as the loop takes it, checked against the model first: arrays whole, images by their decoded shape, others per batch. */
+  static Feed of(DataSource s, Model model, Loss loss, String what) {
+    if (s.size() == 0) throw new BadInputException(what + " data: no examples");
+    if (s instanceof Dataset d) return new Feed(checkData(d, model, loss, what), UnaryOperator.identity());
+    if (s instanceof ImageStream images) {
+      checkImages(images, model, loss);
+      return new Feed(images, UnaryOperator.identity());
+    }
+    if (s instanceof MappedDataset m) checkData(m.rows(new int[] {0}, 0, 1), model, loss, what);   // shapes, names and targets, before anything runs
+    return new Feed(s, d -> checkData(d, model, loss, what));
+  }
+
+  /** Images decoded to the model's one input, with integer class labels. */
+  private static void checkImages(ImageStream images, Model model, Loss loss) {
+    if (model.inputs().size() != 1) {
+      throw new BadInputException("train: images from " + images.describe() + " feed a model of one input; this model takes "
+          + model.inputs().size());
+    }
+    long[] want = Shapes.dims(model.input().shape());
+    if (!Arrays.equals(want, images.exampleShape())) {
+      throw new BadInputException("train: images from " + images.describe() + " are decoded to " + Arrays.toString(images.exampleShape())
+          + "; the model input " + model.input().name() + " takes " + Arrays.toString(want));
+    }
+    if (loss.classification() && !loss.sparse()) {
+      throw new BadInputException("train: images come with integer class labels; loss " + loss.name()
+          + " takes float targets (use sparse_categorical_crossentropy)");
+    }
+  }
+
+  /**
+   * The data with its inputs in the model's input order, each of the model input's shape: one
+   * unnamed array feeds a model of one input; several are matched by name.
+   */
+  static Dataset checkData(Dataset d, Model model, Loss loss, String what) {
+    List<Dataset.Input> aligned = DataAlignment.align(model, d.inputs(), what + " data");
+    if (d.size() == 0) throw new BadInputException(what + " data: no examples");
+    return new Dataset(aligned, d.y(), Targets.check(model, loss, d, what + " data"));
+  }  int size() {
     return source.size();
   }
 

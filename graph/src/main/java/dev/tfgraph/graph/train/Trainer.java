@@ -10,15 +10,10 @@ import dev.tfgraph.graph.runtime.Devices;
 import dev.tfgraph.graph.runtime.Gradients;
 import dev.tfgraph.graph.runtime.ModelGraph;
 import dev.tfgraph.graph.runtime.ModelRuntime;
-import dev.tfgraph.graph.data.Dataset;
-import dev.tfgraph.graph.data.ImageStream;
-import dev.tfgraph.graph.data.MappedDataset;
 import dev.tfgraph.graph.io.NpyArray;
 import dev.tfgraph.graph.callbacks.TrainingListener;
 import java.util.ArrayList;
-import java.util.Arrays;
 import dev.tfgraph.graph.data.DataSource;
-import java.util.function.UnaryOperator;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operation;
@@ -144,41 +139,12 @@ public final class Trainer implements AutoCloseable {
     if (validation != null && opt.validationSplit > 0) {
       throw new BadInputException("train: validation examples and validation_split exclude each other; give one");
     }
-    Feed tr = feed(train, "training"), va = validation == null ? null : feed(validation, "validation"),
-        te = test == null ? null : feed(test, "test");
+    Feed tr = Feed.of(train, model, opt.loss, "training"), va = validation == null ? null : Feed.of(validation, model, opt.loss, "validation"),
+        te = test == null ? null : Feed.of(test, model, opt.loss, "test");
     try {
       return new Loop(this).fit(tr, va, te, initial);
     } catch (TensorFlowException e) {
       throw strategy.failure("training", e);
-    }
-  }
-
-  /** A source as the loop takes it, checked against the model first: arrays whole, images by their decoded shape, others per batch. */
-  private Feed feed(DataSource s, String what) {
-    if (s.size() == 0) throw new BadInputException(what + " data: no examples");
-    if (s instanceof Dataset d) return new Feed(checkData(d, what), UnaryOperator.identity());
-    if (s instanceof ImageStream images) {
-      checkImages(images);
-      return new Feed(images, UnaryOperator.identity());
-    }
-    if (s instanceof MappedDataset m) checkData(m.rows(new int[] {0}, 0, 1), what);   // shapes, names and targets, before anything runs
-    return new Feed(s, d -> checkData(d, what));
-  }
-
-  /** Images decoded to the model's one input, with integer class labels. */
-  private void checkImages(ImageStream images) {
-    if (model.inputs().size() != 1) {
-      throw new BadInputException("train: images from " + images.describe() + " feed a model of one input; this model takes "
-          + model.inputs().size());
-    }
-    long[] want = Shapes.dims(model.input().shape());
-    if (!Arrays.equals(want, images.exampleShape())) {
-      throw new BadInputException("train: images from " + images.describe() + " are decoded to " + Arrays.toString(images.exampleShape())
-          + "; the model input " + model.input().name() + " takes " + Arrays.toString(want));
-    }
-    if (opt.loss.classification() && !opt.loss.sparse()) {
-      throw new BadInputException("train: images come with integer class labels; loss " + opt.loss.name()
-          + " takes float targets (use sparse_categorical_crossentropy)");
     }
   }
 
@@ -187,15 +153,7 @@ public final class Trainer implements AutoCloseable {
     return new StepDriver(this);
   }
 
-  /**
-   * The data with its inputs in the model's input order, each of the model input's shape: one
-   * unnamed array feeds a model of one input; several are matched by name.
-   */
-  private Dataset checkData(Dataset d, String what) {
-    List<Dataset.Input> aligned = DataAlignment.align(model, d.inputs(), what + " data");
-    if (d.size() == 0) throw new BadInputException(what + " data: no examples");
-    return new Dataset(aligned, d.y(), Targets.check(model, opt.loss, d, what + " data"));
-  }
+
 
   /** Zeroes the optimizer's slots. */
   void initOptimizer() {
