@@ -2,15 +2,11 @@ package dev.tfgraph.export;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tfgraph.graph.BadInputException;
-import dev.tfgraph.graph.io.BoundedJson;
-import dev.tfgraph.graph.RunFailedException;
 import dev.tfgraph.graph.runtime.Tensors;
 import dev.tfgraph.graph.data.ImageHeader;
 import dev.tfgraph.graph.io.NpyArray;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import dev.tfgraph.graph.runtime.BatchedRun;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,25 +16,23 @@ import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
-import org.tensorflow.ndarray.Shape;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.SignatureDef;
 import org.tensorflow.proto.TensorInfo;
 import org.tensorflow.proto.TensorShapeProto;
-import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.TFloat64;
 
 /**
  * In-process inference over a SavedModel's serving_default signature, with one or more inputs.
  * Checks each input's rank, shape and dtype against the signature in Java before running (TF does
  * not enforce declared shapes), batches large inputs, and closes every tensor. Safe for concurrent use.
+ * {@link InputCheck} checks the inputs, {@link PredictRuns} runs the signatures, {@link ExportRecordFile} reads tfgraph.json.
  */
 public final class Predictor implements AutoCloseable {
   private final Path dir;
   private final SavedModelBundle bundle;
   /** The signature's inputs by key, in the model's input order (the spec's, else sorted by key). */
-  private final Map<String, TensorInfo> inputs = new LinkedHashMap<>();
-  private final TensorInfo output;
+  final Map<String, TensorInfo> inputs = new LinkedHashMap<>();
+  final TensorInfo output;
   private final JsonNode info;
   private final String infoProblem;
 
@@ -55,7 +49,7 @@ public final class Predictor implements AutoCloseable {
     JsonNode i = null;
     String problem = null;
     try {
-      i = readInfo(dir);
+      i = ExportRecordFile.read(dir);
     } catch (BadInputException e) {
       problem = e.getMessage();
     }
@@ -105,27 +99,6 @@ public final class Predictor implements AutoCloseable {
     return s.getDimList().stream().mapToLong(TensorShapeProto.Dim::getSize).toArray();
   }
 
-  /**
-   * The tfgraph.json record: null when absent (a foreign SavedModel); a file that is unreadable,
-   * not JSON, or without the spec tfgraph writes is bad input naming the file and the problem,
-   * so that no caller guesses what the model is.
-   */
-  static JsonNode readInfo(Path dir) {
-    Path f = dir.resolve(Exporter.INFO);
-    if (!Files.exists(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return null;
-    JsonNode info = BoundedJson.read(f, BoundedJson.MAX_FILE_BYTES, f + " is corrupt or unreadable");
-    JsonNode layers = info == null ? null : info.path("spec").path("layers");
-    if (info == null || !info.isObject() || !info.path("spec").isObject() || !layers.isArray() || layers.isEmpty()) {
-      throw new BadInputException(f + " is corrupt: expected a JSON object with \"spec\" holding a non-empty "
-          + "\"layers\" list (as tfgraph exports it), received " + abbreviate(String.valueOf(info)));
-    }
-    return info;
-  }
-
-  private static String abbreviate(String s) {
-    return s.length() <= 80 ? s : s.substring(0, 77) + "...";
-  }
-
   public Path dir() { return dir; }
   public SavedModelBundle bundle() { return bundle; }
   /** The first input's key (the only one of most models). */
@@ -139,7 +112,7 @@ public final class Predictor implements AutoCloseable {
   public long[] outputShape() { return dims(output.getTensorShape()); }
   public DataType inputDtype() { return info(inputName()).getDtype(); }
 
-  private TensorInfo info(String name) {
+  TensorInfo info(String name) {
     TensorInfo t = inputs.get(name);
     if (t == null) throw new BadInputException("model " + dir + " has no input \"" + name + "\"; its inputs are " + inputNames());
     return t;
@@ -160,34 +133,7 @@ public final class Predictor implements AutoCloseable {
 
   /** Checks x against the signature input {@code name}. */
   public void check(String name, NpyArray x) {
-    long[] want = inputShape(name);
-    String which = inputs.size() == 1 ? "input" : "input " + name;
-    long[] s = x.shape();
-    if (!x.isFloating()) {
-      throw new BadInputException(which + " has dtype " + x.dtypeName() + ", expected float32 (or float64, cast)");
-    }
-    boolean ok = s.length == want.length;
-    for (int i = 1; ok && i < s.length; i++) ok = want[i] < 0 || s[i] == want[i];
-    if (!ok) {
-      throw new BadInputException(which + " has shape " + x.shapeString() + ", expected " + showShape(want)
-          + " (signature input \"" + name + "\")");
-    }
-    if (s[0] == 0) throw new BadInputException(which + " has an empty batch (shape " + x.shapeString() + ")");
-    if (x.kind() == NpyArray.Kind.FLOAT64 && info(name).getDtype() != DataType.DT_DOUBLE) {   // fed as float32: beyond its range, infinite
-      double[] d = x.toDoubles();
-      for (int i = 0; i < d.length; i++) {
-        if (Double.isFinite(d[i]) && Float.isInfinite((float) d[i])) {
-          throw new BadInputException(which + " holds " + d[i] + " at " + dev.tfgraph.graph.runtime.Finite.index(i, s)
-              + ", outside float32's range (|x| <= " + Float.MAX_VALUE + ")");
-        }
-      }
-    }
-  }
-
-  static String showShape(long[] s) {
-    StringBuilder b = new StringBuilder("[");
-    for (int i = 0; i < s.length; i++) b.append(i > 0 ? ", " : "").append(s[i] < 0 ? "None" : String.valueOf(s[i]));
-    return b.append("]").toString();
+    InputCheck.check(this, name, x);
   }
 
   /** Runs serving_default on x (a model of one input) in batches; returns float32 outputs. */
@@ -204,43 +150,7 @@ public final class Predictor implements AutoCloseable {
    * examples, in batches; returns float32 outputs.
    */
   public NpyArray predict(Map<String, NpyArray> xs, int batchSize) {
-    for (String k : xs.keySet()) info(k);
-    List<String> missing = new ArrayList<>(inputs.keySet());
-    missing.removeAll(xs.keySet());
-    if (!missing.isEmpty()) {
-      throw new BadInputException("no array for input" + (missing.size() > 1 ? "s " : " ") + missing + " of model " + dir
-          + "; expected one per input " + inputNames());
-    }
-    long n = -1;
-    String first = null;
-    for (String k : inputNames()) {
-      NpyArray x = xs.get(k);
-      check(k, x);
-      if (n >= 0 && x.shape()[0] != n) {
-        throw new BadInputException("input " + k + " has " + x.shape()[0] + " examples, expected " + n + " (as input " + first + ")");
-      }
-      n = x.shape()[0];
-      first = first == null ? k : first;
-    }
-    if (batchSize < 1) throw new BadInputException("batch size must be positive, received " + batchSize);
-    List<BatchedRun.Input> feeds = new ArrayList<>();
-    for (String k : inputNames()) {
-      NpyArray x = xs.get(k);
-      long[] shape = x.shape();
-      shape[0] = -1;
-      String tensor = inputs.get(k).getName();
-      // a float64 model takes float64 arrays as they are (its precision); anything else goes in as float32
-      feeds.add(info(k).getDtype() == DataType.DT_DOUBLE && x.kind() == NpyArray.Kind.FLOAT64
-          ? new BatchedRun.Doubles(tensor, Shape.of(shape), x.toDoubles())
-          : BatchedRun.Feed.of(tensor, Shape.of(shape), x.toFloats(), info(k).getDtype() == DataType.DT_DOUBLE ? TFloat64.class : TFloat32.class));
-    }
-    try {
-      return BatchedRun.run(bundle.session(), feeds, Math.toIntExact(n), batchSize, output.getName());
-    } catch (BadInputException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      throw new RunFailedException("running " + dir + " failed: " + firstLine(e.getMessage()), e);
-    }
+    return PredictRuns.predict(this, xs, batchSize);
   }
 
   /** Whether the model has the serving_images signature (export --image-input). */
@@ -249,8 +159,7 @@ public final class Predictor implements AutoCloseable {
   }
 
   private SignatureDef imageSignature() {
-    SignatureDef sig = bundle.metaGraphDef().getSignatureDefMap().get(ServingImages.KEY);
-    return sig != null && sig.getInputsMap().containsKey(ServingImages.INPUT) && sig.getOutputsCount() > 0 ? sig : null;
+    return PredictRuns.imageSignature(bundle);
   }
 
   /** {@link #predictImages(List, int, long)} with the default max_image_pixels ({@link ImageHeader#DEFAULT_MAX_PIXELS}). */
@@ -265,22 +174,7 @@ public final class Predictor implements AutoCloseable {
    * finds which image by running them one at a time).
    */
   public NpyArray predictImages(List<byte[]> images, int batchSize, long maxImagePixels) {
-    SignatureDef sig = imageSignature();
-    if (sig == null) throw new BadInputException("model " + dir + " has no " + ServingImages.KEY + " signature (export it with image_input)");
-    if (images.isEmpty()) throw new BadInputException("no images to predict");
-    if (batchSize < 1) throw new BadInputException("batch size must be positive, received " + batchSize);
-    ImageHeader.checkLimit(maxImagePixels);
-    for (int i = 0; i < images.size(); i++) ImageHeader.check(images.get(i), "image " + i, maxImagePixels);
-    String in = sig.getInputsMap().get(ServingImages.INPUT).getName();
-    TensorInfo outInfo = sig.getOutputsMap().containsKey(ServingImages.OUTPUT) ? sig.getOutputsMap().get(ServingImages.OUTPUT)
-        : sig.getOutputsMap().values().iterator().next();
-    try {
-      return BatchedRun.run(bundle.session(), List.of(new BatchedRun.Bytes(in, images)), images.size(), batchSize, outInfo.getName());
-    } catch (BadInputException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      throw new BadInputException("running " + ServingImages.KEY + " of " + dir + " failed: " + firstLine(e.getMessage()), e);
-    }
+    return PredictRuns.predictImages(this, images, batchSize, maxImagePixels);
   }
 
   private Session.Runner runner() {

@@ -42,7 +42,7 @@ public class ExporterTest {
     assertTrue(Files.isRegularFile(base.resolve("1/saved_model.pb")));
     assertTrue(Files.isRegularFile(base.resolve("1/assets.extra/tfgraph.json")));
     assertEquals(2, Exporter.export(m, w, base, null, Map.of()).version());
-    float[] x = Exporter.probe(m, 5).get(0);
+    float[] x = ProbeCheck.probe(m, 5).get(0);
     float[] want;
     try (ModelRuntime g = ModelRuntime.inference(m)) {
       g.setWeights(w);
@@ -144,16 +144,16 @@ public class ExporterTest {
     float[] want = {0.5f, 0.25f, 1, 2, 3, 4, 5, 6};
     float[] close = want.clone();
     close[0] = Math.nextUp(close[0]);   // not bit-identical, within tolerance
-    assertTrue(Exporter.compare(m, want, close) < Exporter.TOLERANCE);
+    assertTrue(ProbeCheck.compare(m, want, close) < ProbeCheck.TOLERANCE);
     for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, 6.5f}) {
       float[] got = close.clone();
       got[7] = bad;
-      RunFailedException e = assertThrows(RunFailedException.class, () -> Exporter.compare(m, want, got), "got " + bad);
+      RunFailedException e = assertThrows(RunFailedException.class, () -> ProbeCheck.compare(m, want, got), "got " + bad);
       assertTrue(e.getMessage().contains("[3, 1]"), e.getMessage());
     }
     float[] nanBoth = want.clone();
     nanBoth[3] = Float.NaN;
-    assertThrows(RunFailedException.class, () -> Exporter.compare(m, nanBoth, nanBoth.clone()), "NaN == NaN is no pass");
+    assertThrows(RunFailedException.class, () -> ProbeCheck.compare(m, nanBoth, nanBoth.clone()), "NaN == NaN is no pass");
   }
 
   /**
@@ -167,9 +167,9 @@ public class ExporterTest {
     Path staging = base.resolve(ModelDirs.STAGING_PREFIX + "1-" + ProcessHandle.current().pid() + "-1");
     Files.createDirectories(staging);
     Files.write(staging.resolve("saved_model.pb"), new byte[] {2});
-    BadInputException e = assertThrows(BadInputException.class, () -> Exporter.publish(staging, base, 1, false));
+    BadInputException e = assertThrows(BadInputException.class, () -> ExportFolders.publish(staging, base, 1, false));
     assertTrue(e.getMessage().contains("version 1 appeared in " + base + " during the export"), e.getMessage());
-    assertEquals(2, Exporter.publish(staging, base, 1, true));
+    assertEquals(2, ExportFolders.publish(staging, base, 1, true));
     assertArrayEquals(new byte[] {1}, Files.readAllBytes(base.resolve("1/saved_model.pb")));
     assertArrayEquals(new byte[] {2}, Files.readAllBytes(base.resolve("2/saved_model.pb")));
     assertFalse(Files.exists(staging));

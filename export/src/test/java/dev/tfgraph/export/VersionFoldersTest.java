@@ -25,7 +25,7 @@ class VersionFoldersTest {
     assertEquals(base.resolve("0010"), ModelDirs.folderOfVersion(base, 10));
     assertEquals(base.resolve("9"), ModelDirs.folderOfVersion(base, 9));
     assertEquals(null, ModelDirs.folderOfVersion(base, 11));
-    assertEquals(11, Exporter.nextVersion(base));
+    assertEquals(11, ExportFolders.nextVersion(base));
   }
 
   @Test

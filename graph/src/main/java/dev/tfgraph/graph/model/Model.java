@@ -23,7 +23,7 @@ import org.tensorflow.ndarray.Shape;
  * shared layer, applied at several places): it has none of its own, and its output is the earlier
  * layer's function of its own inbound. {@link ModelSpec} reads and writes the contract's JSON spec, losslessly. The
  * constructor builds every layer once, in order, so all shape, config and wiring errors surface
- * before any graph runs.
+ * before any graph runs ({@link ModelShapes}); {@link ModelSummary} writes its summary.
  */
 public final class Model {
   /** The newest spec version this tfgraph reads (1: chains, 2: graphs of layers). */
@@ -34,10 +34,10 @@ public final class Model {
   private final List<InputSpec> inputs;
   private final List<String> labels;
   private final List<Layer> layers;
-  private final Map<String, List<String>> inbound = new LinkedHashMap<>();
-  private final Map<String, String> shares = new LinkedHashMap<>();
-  private final Map<String, Shape> shapes = new LinkedHashMap<>();
-  private Shape outputShape;
+  final Map<String, List<String>> inbound = new LinkedHashMap<>();
+  final Map<String, String> shares = new LinkedHashMap<>();
+  final Map<String, Shape> shapes = new LinkedHashMap<>();
+  Shape outputShape;
 
   /** A chain: each layer takes the previous one's output, the first takes the input. */
   public Model(String name, InputSpec input, List<String> labels, List<Layer> layers) {
@@ -70,7 +70,7 @@ public final class Model {
     Wiring.wire(this, inbound, output);
     Wiring.share(this, shares);
     this.shares.putAll(shares);
-    build();
+    ModelShapes.build(this);
   }
 
   /** A chain with one float32 input {@code inputName} of the given example shape. */
@@ -205,67 +205,9 @@ public final class Model {
     inbound.put(layerName, List.copyOf(names));
   }
 
-  private void build() {
-    for (InputSpec in : inputs) {
-      Checks.activation("model '" + name + "'", "input " + in.name(), Shapes.dims(in.shape()), null);
-      if (!in.dtype().equals(dtype())) {
-        throw new BadInputException("model '" + name + "': input '" + in.name() + "' has dtype " + in.dtype()
-            + ", expected " + dtype() + " (every input of a model has the model's dtype)");
-      }
-      shapes.put(in.name(), in.shape());
-    }
-    for (Layer l : layers) {
-      List<Shape> in = new ArrayList<>();
-      for (String n : inbound.get(l.name())) in.add(shapes.get(n));
-      Layer o = original(l);
-      Shape out;
-      if (o == l) {
-        out = l.build(in);
-      } else {
-        Wiring.sameShapes(l, o, in);
-        out = o.build(in);
-        l.buildShared(o, in, out);
-      }
-      shapes.put(l.name(), out);
-    }
-    outputShape = shapes.get(outputLayer().name());
-    checkSize(Runtime.getRuntime().maxMemory());
-    if (labels != null && outputShape.numDimensions() == 2 && labels.size() != outputShape.get(1)) {
-      throw new BadInputException("model '" + name + "': labels has " + labels.size()
-          + " names, expected " + outputShape.get(1) + " (the output width)");
-    }
-  }
-
-  /** Bytes per weight element in the model's dtype. */
-  private int elementBytes() {
-    return dtype().equals("float64") ? 8 : 4;
-  }
-
-  /**
-   * The whole model must fit before anything is allocated: its weights at most
-   * {@link Checks#MAX_MODEL_BYTES} in its dtype, and, as Java materialises them as doubles when
-   * initialising (8 bytes an element), within {@code heapBytes}. The message names the largest
-   * weight, its shape and the limit.
-   */
+  /** As {@link ModelShapes#checkSize(Model, long)}. */
   void checkSize(long heapBytes) {
-    long total = parameterCount();
-    if (total == 0) return;
-    WeightSpec largest = null;
-    for (WeightSpec w : weights()) if (largest == null || w.shape().size() > largest.shape().size()) largest = w;
-    long bytes = total > Long.MAX_VALUE / 8 ? Long.MAX_VALUE : total * elementBytes();
-    long javaBytes = total > Long.MAX_VALUE / 8 ? Long.MAX_VALUE : total * 8;
-    String what = null;
-    if (bytes > Checks.MAX_MODEL_BYTES) {
-      what = String.format(java.util.Locale.ROOT, "%,d bytes as %s, more than the limit of %,d (16 GiB)", bytes, dtype(), Checks.MAX_MODEL_BYTES);
-    } else if (javaBytes > heapBytes) {
-      what = String.format(java.util.Locale.ROOT, "%,d bytes as Java doubles when initialised, more than this JVM's maximum heap of %,d"
-          + " (raise it with -Xmx in TFGRAPH_JAVA_OPTS)", javaBytes, heapBytes);
-    }
-    if (what != null) {
-      throw new BadInputException(String.format(java.util.Locale.ROOT, "model '%s': %,d parameters take %s; the largest weight is %s %s"
-          + " (%,d elements, layer %s)", name, total, what, largest.key(), Checks.show(largest.shape().asArray()),
-          largest.shape().size(), layer(largest.layer()).where()));
-    }
+    ModelShapes.checkSize(this, heapBytes);
   }
 
   /** Every weight's elements, summed exactly (each weight was bounded when declared). */
@@ -311,27 +253,6 @@ public final class Model {
 
   /** A Keras-like table: layer (type), output shape, parameter count. */
   public String summary() {
-    StringBuilder sb = new StringBuilder();
-    String line = "-".repeat(72) + "\n";
-    sb.append("Model: \"").append(name).append("\"\n").append(line);
-    boolean chain = isChain();
-    sb.append(String.format(java.util.Locale.ROOT, "%-36s %-22s %12s" + (chain ? "" : "  %s") + "%n", "Layer (type)", "Output Shape", "Param #",
-        "Connected to"));
-    sb.append(line.replace('-', '='));
-    long total = 0, trainable = 0;
-    for (Layer l : layers) {
-      long n = 0;
-      for (WeightSpec w : l.weights()) {
-        n = Math.addExact(n, w.shape().size());
-        if (w.trainable()) trainable = Math.addExact(trainable, w.shape().size());
-      }
-      total = Math.addExact(total, n);
-      sb.append(String.format(java.util.Locale.ROOT, "%-36s %-22s %12d" + (chain ? "" : "  %s") + "%n", l.name() + " (" + l.type() + ")",
-          Shapes.show(l.outputShape()), n, String.join(", ", inbound.get(l.name()))
-          + (shares.containsKey(l.name()) ? " (shares " + shares.get(l.name()) + ")" : "")));
-    }
-    sb.append(line.replace('-', '='));
-    sb.append(String.format(java.util.Locale.ROOT, "Total params: %,d%nTrainable params: %,d%nNon-trainable params: %,d%n", total, trainable, total - trainable));
-    return sb.toString();
+    return ModelSummary.of(this);
   }
 }

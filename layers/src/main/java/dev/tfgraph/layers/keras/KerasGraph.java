@@ -173,7 +173,7 @@ final class KerasGraph {
         ObjectNode one = call == 0 ? out : laterCall(out, kname, call);
         converted.put(key, one);
         inbound.put(key, KerasCalls.callers(this, nodes.get(call), l, kname));
-        trainingArgument(one, KerasNesting.trainingArgument(nodes.get(call)), kname);
+        trainingArgument(one, KerasRefs.trainingArgument(nodes.get(call)), kname);
       }
     }
     ArrayNode inputs = spec.putArray("inputs");
@@ -271,7 +271,7 @@ final class KerasGraph {
     KerasLayers.Mapped m = custom ? KerasLayers.custom(registered.asText(), type, config, mine) : KerasLayers.map(cls, config, mine);
     for (String p : mine) problems.add("'" + kname + "' " + p);
     if (m == null || !mine.isEmpty()) return null;
-    JsonNode shares = l.get(KerasNesting.SHARES);   // a later call of a shared nested model: the first call's layer holds the weights
+    JsonNode shares = l.get(KerasNestedModels.SHARES);   // a later call of a shared nested model: the first call's layer holds the weights
     int index = shares != null ? -1 : classCount.merge(cls, 1, Integer::sum) - 1;
     String name = rename(kname, kname, false);
     ObjectNode out = JsonNodeFactory.instance.objectNode();
