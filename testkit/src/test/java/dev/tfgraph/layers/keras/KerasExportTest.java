@@ -190,13 +190,7 @@ class KerasExportTest {
   }
 
   static double scaledError(float[] got, float[] want) {
-    assertEquals(want.length, got.length);
-    double max = 0, scale = 0;
-    for (int i = 0; i < got.length; i++) {
-      max = Math.max(max, Math.abs(got[i] - want[i]));
-      scale = Math.max(scale, Math.abs(want[i]));
-    }
-    return max / scale;
+    return KerasImportTest.scaledError(got, want);
   }
 
   /** A layer of the user's own that no Keras class stands for. */
