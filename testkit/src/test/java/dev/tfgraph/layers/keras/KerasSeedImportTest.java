@@ -45,9 +45,18 @@ class KerasSeedImportTest {
       KerasModel k = KerasModel.load(DIR.resolve(f.name() + ".keras"));
       assertEquals(f.type(), k.model().layer(f.layer()).type(), f.name());
       double err = scaledError(predict(k, k.weights(), f.name()), want(f.name()));
-      if (!(err <= 1e-4)) bad.append(String.format(Locale.ROOT, "%s: %.3g; ", f.name(), err));
+      if (!(err <= tolerance(f.name()))) bad.append(String.format(Locale.ROOT, "%s: %.3g; ", f.name(), err));
     }
-    assertEquals("", bad.toString(), "max |got - want| / max |want| above 1e-4");
+    assertEquals("", bad.toString(), "max |got - want| / max |want| above the tolerance");
+  }
+
+  /**
+   * 1e-4 of the output's scale; for the models with a MatrixSqrt, 2e-3: a float32 eigendecomposition of nearly equal
+   * eigenvalues amplifies rounding, and Keras' fixture (written on an AVX-512 CPU) and tfgraph on an AVX2 one differ by
+   * up to 8.3e-4 there (seed_ib_eigh), as parity's default tolerance for such models allows.
+   */
+  static double tolerance(String fixture) {
+    return fixture.contains("_ib_") ? 2e-3 : 1e-4;
   }
 
   @Test
@@ -117,7 +126,7 @@ class KerasSeedImportTest {
       for (int i = 0; i < v.length; i += 3) v[i] += 0.05f * scale;
       w.put(f.perturbed(), NpyArray.ofFloats(one.shape(), v));
       double err = scaledError(predict(k, w, f.name()), want(f.name()));
-      assertTrue(err > 1e-3, f.name() + ": " + f.perturbed() + " perturbed still gives " + err);
+      assertTrue(err > 2 * tolerance(f.name()), f.name() + ": " + f.perturbed() + " perturbed still gives " + err);
     }
   }
 
