@@ -115,7 +115,7 @@ def ib_head(method):
     keras.utils.set_random_seed(2803)
     i = keras.Input((6, 6, 3), name="image")
     h = L.Conv2D(5, 3, activation="relu", name="conv1")(i)
-    h = tk.BilinearPooling(epsilon=1e-5, name="bilinear")(h)
+    h = tk.BilinearPooling(epsilon=1e-3, name="bilinear")(h)   # no eigenvalue near float32 noise: the same on AVX2 and AVX-512
     h = tk.MatrixSqrt(method=method, iterations=6, name="sqrt")(h)
     h = L.Flatten(name="flatten")(h)
     h = tk.SignedSqrt(name="signed_sqrt")(h)
@@ -190,7 +190,11 @@ def step_ib(method):
     keras.utils.set_random_seed(2813)
     i = keras.Input((2, 2, 6), name="image")
     h = L.Conv2D(8, 1, name="conv1")(i)
-    h = tk.BilinearPooling(epsilon=0.0, name="bilinear")(h)
+    # svd, eigh: rank-deficient A (epsilon 0), the exact Lyapunov gradient through its floored zero eigenvalues;
+    # newton_schulz (autograd through its iterations) on A + 1e-2 I: through exact zeros it is ill-conditioned, and
+    # AVX2 and AVX-512 CPUs' roundings then differ by 5e-4 of the step
+    eps = 1e-2 if method == "newton_schulz" else 0.0
+    h = tk.BilinearPooling(epsilon=eps, name="bilinear")(h)
     h = tk.MatrixSqrt(method=method, iterations=6, min_eigenvalue=1e-4, name="sqrt")(h)
     h = L.Flatten(name="flatten")(h)
     h = tk.SignedSqrt(name="signed_sqrt")(h)
@@ -204,9 +208,9 @@ def step_ib(method):
         while True:
             x[e] = rng.uniform(-1, 1, (2, 2, 6))
             s = np.linalg.eigvalsh(pooled(x[e:e + 1]).numpy().astype("float64")[0])
-            if s[4] > 1e-2:
+            if s[4] > 1e-2 + eps:
                 break
-        assert np.all(np.abs(s[:4]) < 1e-5), s        # rank 4 of 8: the eigenvalue 0 four times
+        assert np.all(np.abs(s[:4] - eps) < 1e-5), s   # rank 4 of 8: the eigenvalue 0 four times (plus epsilon)
     y = rng.integers(0, 3, 16).astype("int64")
     if method != "newton_schulz":
         autograd_differs(m, x, y)
