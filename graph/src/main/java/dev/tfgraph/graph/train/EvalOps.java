@@ -1,5 +1,7 @@
 package dev.tfgraph.graph.train;
 
+import dev.tfgraph.graph.train.feed.Batches;
+import dev.tfgraph.graph.train.feed.Feed;
 import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.Loss;
 import dev.tfgraph.graph.Metric;

@@ -1,5 +1,6 @@
 package dev.tfgraph.graph.train;
 
+import dev.tfgraph.graph.train.feed.Feed;
 import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.Layer;
 import dev.tfgraph.graph.Metric;
@@ -14,7 +15,7 @@ import dev.tfgraph.graph.model.Model;
 import dev.tfgraph.graph.runtime.ModelGraph;
 import dev.tfgraph.graph.runtime.ModelRuntime;
 import dev.tfgraph.graph.runtime.WeightCheck;
-import dev.tfgraph.graph.train.Batches.Batch;
+import dev.tfgraph.graph.train.feed.Batches.Batch;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

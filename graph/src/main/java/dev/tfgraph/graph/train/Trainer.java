@@ -1,5 +1,6 @@
 package dev.tfgraph.graph.train;
 
+import dev.tfgraph.graph.train.feed.Feed;
 import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.Metric;
 import dev.tfgraph.graph.Shapes;

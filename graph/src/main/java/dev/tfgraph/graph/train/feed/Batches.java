@@ -1,4 +1,4 @@
-package dev.tfgraph.graph.train;
+package dev.tfgraph.graph.train.feed;
 
 import dev.tfgraph.graph.runtime.Tensors;
 import dev.tfgraph.graph.data.Dataset;
@@ -12,11 +12,11 @@ import org.tensorflow.types.TInt32;
  * Training batches: a seeded epoch order (the same seed and epoch give the same order on every
  * run and every machine), batch {@code step} of that order, and its split into per-replica shards.
  */
-final class Batches {
+public final class Batches {
   private Batches() {}
 
   /** One batch of {@code n} examples: per replica (one in one process), a tensor per model input and the labels. */
-  record Batch(Tensor[][] x, Tensor[] y, int n) implements AutoCloseable {
+  public record Batch(Tensor[][] x, Tensor[] y, int n) implements AutoCloseable {
     @Override
     public void close() {
       for (Tensor[] ts : x) for (Tensor t : ts) if (t != null) t.close();
@@ -25,9 +25,9 @@ final class Batches {
   }
 
   /** Mirror images left-right, each with probability 1/2 drawn from (seed, epoch, step). */
-  record Flip(long seed, int epoch) {
+  public record Flip(long seed, int epoch) {
     /** A stream of its own for each (seed, epoch, step), apart from the shuffling's. */
-    SplittableRandom random(int step) {
+    public SplittableRandom random(int step) {
       return new SplittableRandom(seed * 0x9E3779B97F4A7C15L + epoch * 0xBF58476D1CE4E5B9L + step * 0x94D049BB133111EBL
           + 0x632BE59BD9B4E019L);
     }
@@ -38,12 +38,12 @@ final class Batches {
    * inputs, whose shapes are {@code inputShapes}), the first flipped if {@code flip} is not null,
    * split into {@code parts} shards.
    */
-  static Batch of(Dataset d, int[] order, int step, int batchSize, int parts, Class<?> type, List<Shape> inputShapes, Flip flip) {
+  public static Batch of(Dataset d, int[] order, int step, int batchSize, int parts, Class<?> type, List<Shape> inputShapes, Flip flip) {
     return of(d, order, step, batchSize, parts, type, inputShapes, null, flip);
   }
 
   /** As above; {@code targetShape} (batch −1) is the float targets' when {@code d} has targets instead of labels. */
-  static Batch of(Dataset d, int[] order, int step, int batchSize, int parts, Class<?> type, List<Shape> inputShapes,
+  public static Batch of(Dataset d, int[] order, int step, int batchSize, int parts, Class<?> type, List<Shape> inputShapes,
       Shape targetShape, Flip flip) {
     int from = step * batchSize;
     return owned(d.rows(order, from, Math.min(batchSize, order.length - from)), parts, type, inputShapes, targetShape, flip, step);
@@ -53,7 +53,7 @@ final class Batches {
    * A batch whose arrays are its own (gathered, streamed or read from a map): the first input
    * flipped in place, the tensors made straight from the arrays, split into {@code parts} shards.
    */
-  static Batch owned(Dataset b, int parts, Class<?> type, List<Shape> inputShapes, Shape targetShape, Flip flip, int step) {
+  public static Batch owned(Dataset b, int parts, Class<?> type, List<Shape> inputShapes, Shape targetShape, Flip flip, int step) {
     int n = b.size();
     Tensor[][] xs = new Tensor[parts][inputShapes.size()];
     Tensor[] ys = new Tensor[parts];
@@ -81,7 +81,7 @@ final class Batches {
   }
 
   /** Mirrors each of the n images [h, w, c] in {@code x} along w with probability 1/2. */
-  static void flipLeftRight(float[] x, int n, long[] shape, SplittableRandom r) {
+  public static void flipLeftRight(float[] x, int n, long[] shape, SplittableRandom r) {
     int h = (int) shape[0], w = (int) shape[1], c = (int) shape[2];
     for (int i = 0; i < n; i++) {
       if (!r.nextBoolean()) continue;
@@ -99,7 +99,7 @@ final class Batches {
   }
 
   /** Replica r of R takes rows [r·n/R, (r+1)·n/R) of a batch of n. */
-  static int shardStart(int n, int replicas, int r) {
+  public static int shardStart(int n, int replicas, int r) {
     return (int) ((long) r * n / replicas);
   }
 

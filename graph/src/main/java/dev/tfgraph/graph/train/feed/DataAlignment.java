@@ -1,4 +1,4 @@
-package dev.tfgraph.graph.train;
+package dev.tfgraph.graph.train.feed;
 
 import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.Shapes;

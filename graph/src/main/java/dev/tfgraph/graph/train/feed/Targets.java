@@ -1,4 +1,4 @@
-package dev.tfgraph.graph.train;
+package dev.tfgraph.graph.train.feed;
 
 import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.Loss;
@@ -12,11 +12,11 @@ import java.util.Arrays;
  * sparse loss; float targets of the output's example shape otherwise (targets [n] feed an output
  * [batch, 1]), in [0, 1] for binary cross-entropy.
  */
-final class Targets {
+public final class Targets {
   private Targets() {}
 
   /** The targets to train on (null for labels), after the checks. */
-  static Dataset.Input check(Model model, Loss loss, Dataset d, String what) {
+  public static Dataset.Input check(Model model, Loss loss, Dataset d, String what) {
     if (loss.sparse()) {
       if (d.y() == null) {
         throw new BadInputException(what + ": loss " + loss.name() + " takes integer class labels [n], received float targets of shape "

@@ -1,10 +1,10 @@
-package dev.tfgraph.graph.train;
+package dev.tfgraph.graph.train.feed;
 
 import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.RunFailedException;
 import dev.tfgraph.graph.data.DataSource;
 import dev.tfgraph.graph.data.Dataset;
-import dev.tfgraph.graph.train.Batches.Batch;
+import dev.tfgraph.graph.train.feed.Batches.Batch;
 import dev.tfgraph.graph.Loss;
 import dev.tfgraph.graph.Shapes;
 import dev.tfgraph.graph.data.ImageStream;
@@ -24,22 +24,22 @@ import org.tensorflow.ndarray.Shape;
  * A {@link DataSource} as the training loop takes it: each batch aligned with the model's inputs
  * ({@code check}) and made into tensors on a prefetch thread while the previous step runs.
  */
-final class Feed {
+public final class Feed {
   /** How an epoch's batches are cut and made into tensors. */
-  record Cut(long seed, boolean shuffle, int batchSize, int shards, Class<?> type, List<Shape> inputShapes, Shape targetShape,
+  public record Cut(long seed, boolean shuffle, int batchSize, int shards, Class<?> type, List<Shape> inputShapes, Shape targetShape,
       boolean flip) {}
 
-  final DataSource source;
-  final UnaryOperator<Dataset> check;
+  public final DataSource source;
+  public final UnaryOperator<Dataset> check;
 
   /** {@code check} aligns a batch with the model's inputs and checks it (identity for a source checked whole). */
-  Feed(DataSource source, UnaryOperator<Dataset> check) {
+  public Feed(DataSource source, UnaryOperator<Dataset> check) {
     this.source = source;
     this.check = check;
   }
 
   /** A source as the loop takes it, checked against the model first: arrays whole, images by their decoded shape, others per batch. */
-  static Feed of(DataSource s, Model model, Loss loss, String what) {
+  public static Feed of(DataSource s, Model model, Loss loss, String what) {
     if (s.size() == 0) throw new BadInputException(what + " data: no examples");
     if (s instanceof Dataset d) return new Feed(checkData(d, model, loss, what), UnaryOperator.identity());
     if (s instanceof ImageStream images) {
@@ -71,16 +71,19 @@ final class Feed {
    * The data with its inputs in the model's input order, each of the model input's shape: one
    * unnamed array feeds a model of one input; several are matched by name.
    */
-  static Dataset checkData(Dataset d, Model model, Loss loss, String what) {
+  public static Dataset checkData(Dataset d, Model model, Loss loss, String what) {
     List<Dataset.Input> aligned = DataAlignment.align(model, d.inputs(), what + " data");
     if (d.size() == 0) throw new BadInputException(what + " data: no examples");
     return new Dataset(aligned, d.y(), Targets.check(model, loss, d, what + " data"));
-  }  int size() {
+  }
+
+  /** The number of examples. */
+  public int size() {
     return source.size();
   }
 
   /** {training, validation}: the validation share held out by a seeded permutation of the examples. */
-  Feed[] holdOut(int[] order, int validation) {
+  public Feed[] holdOut(int[] order, int validation) {
     DataSource train = source.subset(java.util.Arrays.copyOfRange(order, validation, order.length));
     DataSource val = source.subset(java.util.Arrays.copyOfRange(order, 0, validation));
     if (train == null || val == null) {
@@ -91,7 +94,7 @@ final class Feed {
   }
 
   /** The batches of one epoch, the first already being prepared on {@code prefetch}. */
-  Epoch epoch(int epoch, Cut c, ExecutorService prefetch) {
+  public Epoch epoch(int epoch, Cut c, ExecutorService prefetch) {
     DataSource.Reader batches = source.batches(epoch, c.seed(), c.shuffle(), c.batchSize());
     Batches.Flip flip = c.flip() ? new Batches.Flip(c.seed(), epoch) : null;
     int[] step = {0};
@@ -105,7 +108,7 @@ final class Feed {
   }
 
   /** Batches in order; {@link #next} blocks while the next one is prepared, then starts the one after. */
-  static final class Epoch implements AutoCloseable {
+  public static final class Epoch implements AutoCloseable {
     private final ExecutorService prefetch;
     private final Supplier<Batch> make;
     private final Runnable onClose;
@@ -118,7 +121,7 @@ final class Feed {
       this.next = prefetch.submit(make::get);
     }
 
-    Batch next() {
+    public Batch next() {
       try {
         Batch b = next.get();
         next = prefetch.submit(make::get);
