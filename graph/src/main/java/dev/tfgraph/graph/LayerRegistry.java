@@ -105,7 +105,6 @@ public final class LayerRegistry {
     Map<String, Metric> metrics = new LinkedHashMap<>();
     Map<String, Supplier<UpdateRule>> optimizers = new LinkedHashMap<>();
     Map<String, String> kerasNames = new TreeMap<>();
-    Map<String, String> kerasOwner = new LinkedHashMap<>();
     for (LayerFactory f : factories) {
       String by = f.getClass().getName();
       registered(f.parsers(), by, "parsers").forEach((type, p) -> {
@@ -134,12 +133,11 @@ public final class LayerRegistry {
         }
         claim(owner, "Keras name \"" + name + "\"", by);
         kerasNames.put(name, type);
-        kerasOwner.put(name, by);
       });
     }
     kerasNames.forEach((name, type) -> {
       if (!parsers.containsKey(type)) {
-        throw new BadInputException(kerasOwner.get(name) + ".kerasNames() maps Keras name \"" + name + "\" to layer type \"" + type
+        throw new BadInputException(owner.get("Keras name " + name) + ".kerasNames() maps Keras name \"" + name + "\" to layer type \"" + type
             + "\", which no factory registers; expected one of " + parsers.keySet());
       }
     });

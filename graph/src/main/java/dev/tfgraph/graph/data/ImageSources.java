@@ -49,7 +49,7 @@ public final class ImageSources {
     }
 
     public Iterator<ImageData.Encoded> epoch(int epoch, long seed, boolean shuffle) {
-      int[] order = ImageStream.order(items.size(), seed, epoch, shuffle);
+      int[] order = DataSource.order(items.size(), seed, epoch, shuffle);
       return new Iterator<>() {
         int i;
 

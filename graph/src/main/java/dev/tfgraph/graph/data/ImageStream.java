@@ -269,10 +269,4 @@ public final class ImageStream implements DataSource, AutoCloseable {
     decoders.shutdownNow();
     decoder.close();
   }
-
-  /** A seeded permutation of 0..n-1 for (seed, epoch), or the identity: the same as the in-memory batches' order. */
-  public static int[] order(int n, long seed, int epoch, boolean shuffle) {
-    return DataSource.order(n, seed, epoch, shuffle);
-  }
-
 }

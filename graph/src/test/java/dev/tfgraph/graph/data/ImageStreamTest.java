@@ -58,7 +58,7 @@ class ImageStreamTest {
       assertEquals(mem.train().size(), s.train().size());
       assertEquals(mem.test().size(), s.test().size());
       for (int epoch = 0; epoch < 2; epoch++) {
-        int[] order = ImageStream.order(mem.train().size(), 3, epoch, true);
+        int[] order = DataSource.order(mem.train().size(), 3, epoch, true);
         Dataset want = mem.train().subset(order);
         Object[] got = drain(s.train(), epoch, 3, true, 6);
         assertArrayEquals(want.x(), (float[]) got[0], "epoch " + epoch + ": same pixels, same order");

@@ -47,7 +47,7 @@ class MappedNpyTest {
     NpyArray y = NpyArray.ofLongs(new long[] {10}, new long[] {0, 1, 2, 0, 1, 2, 0, 1, 2, 0});
     MappedDataset m = MappedDataset.of(java.util.Collections.singletonMap(null, MappedNpy.open(d.resolve("x.npy"))), y, "y", false);
     Dataset mem = Dataset.fromArrays(java.util.Collections.singletonMap(null, Npy.read(d.resolve("x.npy"))), y, "y");
-    int[] order = ImageStream.order(10, 3, 1, true);
+    int[] order = dev.tfgraph.graph.data.DataSource.order(10, 3, 1, true);
     Dataset b = m.rows(order, 4, 3), want = mem.subset(Arrays.copyOfRange(order, 4, 7));
     assertArrayEquals(want.x(), b.x());
     assertArrayEquals(want.y(), b.y());

@@ -60,6 +60,11 @@ public final class DepthwiseConv2D extends Layer implements Activated {
 
   @Override
   protected void writeConfig(Map<String, Object> out) {
+    writeDepthwise(out, window, depthMultiplier, activation, useBias);
+  }
+
+  /** The keys of a depthwise convolution, in Keras' order: this layer's, and SeparableConv2D's after its filters. */
+  static void writeDepthwise(Map<String, Object> out, Window window, int depthMultiplier, String activation, boolean useBias) {
     out.put("kernel_size", window.kernelSize.clone());
     out.put("strides", window.strides.clone());
     out.put("padding", window.padding);

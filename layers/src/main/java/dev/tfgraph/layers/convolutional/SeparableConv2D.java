@@ -56,13 +56,7 @@ public final class SeparableConv2D extends Layer implements Activated {
   @Override
   protected void writeConfig(Map<String, Object> out) {
     out.put("filters", filters);
-    out.put("kernel_size", window.kernelSize.clone());
-    out.put("strides", window.strides.clone());
-    out.put("padding", window.padding);
-    out.put("depth_multiplier", depthMultiplier);
-    out.put("dilation_rate", window.dilationRate.clone());
-    out.put("activation", activation);
-    out.put("use_bias", useBias);
+    DepthwiseConv2D.writeDepthwise(out, window, depthMultiplier, activation, useBias);
   }
 
   @Override
