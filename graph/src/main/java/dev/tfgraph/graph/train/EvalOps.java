@@ -60,31 +60,26 @@ record EvalOps(Placeholder<?> targets, Operand<? extends TNumber> lossSum, List<
   TrainResult.Metrics evaluate(ModelRuntime rt, Feed feed) {
     ModelGraph mg = rt.graph();
     List<org.tensorflow.ndarray.Shape> shapes = mg.model().inputs().stream().map(InputSpec::shape).toList();
-    double loss = 0;
+    double[] loss = {0};
     double[] sums = new double[metricSums.size()];
-    long n = 0;
-    try (var batches = feed.source.batches(0, 0, false, Evaluator.BATCH)) {
-      for (Dataset raw; (raw = batches.next()) != null; ) {
-        if (raw.size() == 0) continue;
-        Dataset b = feed.check.apply(raw);
-        checkLabels(b, n);
-        try (Batches.Batch t = Batches.owned(b, 1, mg.type(), shapes, mg.model().outputShape(), null, 0)) {
-          Session.Runner r = rt.session().runner();
-          for (int i = 0; i < shapes.size(); i++) r.feed(mg.inputs().get(i), t.x()[0][i]);
-          r.feed(targets, t.y()[0]).fetch(lossSum);
-          metricSums.forEach(r::fetch);
-          try (Result res = r.run()) {
-            loss += scalar(res.get(0));
-            for (int k = 0; k < sums.length; k++) sums[k] += scalar(res.get(k + 1));
-          }
+    long[] seen = {0};
+    long n = feed.eachBatch(Evaluator.BATCH, b -> {
+      checkLabels(b, seen[0]);
+      try (Batches.Batch t = Batches.owned(b, 1, mg.type(), shapes, mg.model().outputShape(), null, 0)) {
+        Session.Runner r = rt.session().runner();
+        for (int i = 0; i < shapes.size(); i++) r.feed(mg.inputs().get(i), t.x()[0][i]);
+        r.feed(targets, t.y()[0]).fetch(lossSum);
+        metricSums.forEach(r::fetch);
+        try (Result res = r.run()) {
+          loss[0] += scalar(res.get(0));
+          for (int k = 0; k < sums.length; k++) sums[k] += scalar(res.get(k + 1));
         }
-        n += b.size();
       }
-    }
-    if (n == 0) throw new BadInputException("no example left to evaluate in " + feed.source.describe() + " after skipping bad ones");
+      seen[0] += b.size();
+    });
     Map<String, Double> values = new LinkedHashMap<>();
     for (int k = 0; k < sums.length; k++) values.put(metrics.get(k).name(), sums[k] / n);
-    return new TrainResult.Metrics(loss / n, values, Math.toIntExact(n));
+    return new TrainResult.Metrics(loss[0] / n, values, Math.toIntExact(n));
   }
 
   /** Class labels within the output's classes, named as the Java evaluation named them. */

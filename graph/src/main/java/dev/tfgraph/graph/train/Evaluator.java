@@ -4,7 +4,6 @@ import dev.tfgraph.graph.train.feed.Feed;
 import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.Loss;
 import dev.tfgraph.graph.Metric;
-import dev.tfgraph.graph.Shapes;
 import dev.tfgraph.graph.data.DataSource;
 import dev.tfgraph.graph.data.Dataset;
 import dev.tfgraph.graph.runtime.ModelRuntime;
@@ -25,12 +24,6 @@ public final class Evaluator {
 
   private Evaluator() {}
 
-  /** {@code rt}'s loss and metrics on every example of {@code data} (whose inputs are already the model's, in its order). */
-  public static TrainResult.Metrics evaluate(ModelRuntime rt, DataSource data, Loss loss, List<Metric> metrics) {
-    return evaluate(data, UnaryOperator.identity(), b -> rt.predict(xs(b), b.size(), BATCH), Math.toIntExact(width(rt)), loss,
-        metrics, rt.graph().endsIn(loss.logitsOf()));
-  }
-
   /**
    * The loss and metrics of any model on every example of {@code data}, batch by batch (resident memory: one batch):
    * {@code check} aligns a batch with the model's inputs, {@code predict} gives its outputs ({@code width} per
@@ -40,14 +33,7 @@ public final class Evaluator {
   public static TrainResult.Metrics evaluate(DataSource data, UnaryOperator<Dataset> check, Function<Dataset, float[]> predict,
       int width, Loss loss, List<Metric> metrics, boolean activated) {
     Sums s = new Sums(width, loss, metrics, activated);
-    try (DataSource.Reader r = data.batches(0, 0, false, BATCH)) {
-      for (Dataset b; (b = r.next()) != null; ) {
-        if (b.size() == 0) continue;
-        Dataset c = check.apply(b);
-        s.add(predict.apply(c), c.y(), c.targets() == null ? null : c.targets().x(), c.size());
-      }
-    }
-    if (s.n == 0) throw new BadInputException("no example left to evaluate in " + data.describe() + " after skipping bad ones");
+    new Feed(data, check).eachBatch(BATCH, c -> s.add(predict.apply(c), c.y(), c.targets() == null ? null : c.targets().x(), c.size()));
     return s.means();
   }
 
@@ -63,10 +49,6 @@ public final class Evaluator {
       rt.setWeights(weights);
       return ops.evaluate(rt, new Feed(data, d -> Feed.checkData(d, model, loss, "evaluation")));
     }
-  }
-
-  private static long width(ModelRuntime rt) {
-    return Shapes.exampleSize(rt.model().outputShape());
   }
 
   /** Each input's rows, in the model's input order (the data is aligned by {@link Trainer}). */

@@ -77,6 +77,25 @@ public final class Feed {
     return new Dataset(aligned, d.y(), Targets.check(model, loss, d, what + " data"));
   }
 
+  /**
+   * One pass over every example in order, for evaluation: each batch of at most {@code batchSize} checked and given to
+   * {@code use}; a batch whose examples were all skipped is passed over. Returns how many examples {@code use} saw;
+   * none is bad input naming the source.
+   */
+  public long eachBatch(int batchSize, java.util.function.Consumer<Dataset> use) {
+    long n = 0;
+    try (DataSource.Reader r = source.batches(0, 0, false, batchSize)) {
+      for (Dataset b; (b = r.next()) != null; ) {
+        if (b.size() == 0) continue;
+        Dataset c = check.apply(b);
+        use.accept(c);
+        n += c.size();
+      }
+    }
+    if (n == 0) throw new BadInputException("no example left to evaluate in " + source.describe() + " after skipping bad ones");
+    return n;
+  }
+
   /** The number of examples. */
   public int size() {
     return source.size();
