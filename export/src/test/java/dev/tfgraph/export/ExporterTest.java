@@ -19,11 +19,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 public class ExporterTest {
-  /** Dense, Dropout, BatchNormalization and two seed layers: every kind of weight and inference switch. */
-  public static final Path SPEC = Path.of("..", "testdata", "specs", "demo.json");
+  /**
+   * Graph's test layers (a kernel and bias, a training-only switch, a non-trainable moving weight, a scale):
+   * every kind of weight and inference switch the exporter must carry.
+   */
+  public static final String DEMO = """
+      {"format_version": 1, "name": "demo", "input": {"name": "features", "shape": [null, 3], "dtype": "float32"},
+       "labels": ["a", "b"],
+       "layers": [{"type": "Affine", "name": "fc", "units": 4, "activation": "relu"},
+                  {"type": "Halve", "name": "drop"},
+                  {"type": "Center", "name": "bn"},
+                  {"type": "Scale", "name": "t", "width": 4},
+                  {"type": "Affine", "name": "out", "units": 2, "activation": "softmax"}]}""";
 
-  public static Model demo() throws java.io.IOException {
-    return Model.fromConfig(Files.readString(SPEC));
+  public static Model demo() {
+    return Model.fromConfig(DEMO);
   }
 
   public static Map<String, NpyArray> weights(Model m) {
@@ -85,9 +95,9 @@ public class ExporterTest {
   void badWeightsLeaveNoVersion(@TempDir Path base) throws Exception {
     Model m = demo();
     Map<String, NpyArray> w = new java.util.LinkedHashMap<>(weights(m));
-    w.remove("t.a");
+    w.remove("t.scale");
     BadInputException e = assertThrows(BadInputException.class, () -> Exporter.export(m, w, base, null, Map.of()));
-    assertTrue(e.getMessage().contains("t.a"));
+    assertTrue(e.getMessage().contains("t.scale"));
     assertEquals(0, ModelDirs.highestVersion(base));
   }
 
@@ -96,18 +106,18 @@ public class ExporterTest {
   void exportsAModelWithoutWeights(@TempDir Path base) throws Exception {
     Model m = Model.fromConfig("""
         {"name": "w", "input": {"name": "x", "shape": [null, 2, 3]},
-         "layers": [{"type": "Flatten", "name": "flat"}, {"type": "Activation", "name": "act", "activation": "relu"}]}""");
+         "layers": [{"type": "Halve", "name": "half"}]}""");
     assertTrue(m.weights().isEmpty());
     assertEquals(1, Exporter.export(m, Map.of(), base, null, Map.of()).version());
     try (Predictor p = Predictor.load(base)) {
       NpyArray y = p.predict(NpyArray.ofFloats(new long[] {1, 2, 3}, new float[] {-1, 2, -3, 4, -5, 6}), 1);
-      assertArrayEquals(new float[] {0, 2, 0, 4, 0, 6}, y.toFloats());
+      assertArrayEquals(new float[] {-1, 2, -3, 4, -5, 6}, y.toFloats(), "the inference branch: no halving");
       assertTrue(SavedModelInfo.weights(p).isEmpty());
     }
   }
 
   static final String DENSE = """
-      {"name": "d", "input": {"name": "x", "shape": [null, 3]}, "layers": [{"type": "Dense", "name": "fc", "units": 2}]}""";
+      {"name": "d", "input": {"name": "x", "shape": [null, 3]}, "layers": [{"type": "Affine", "name": "fc", "units": 2}]}""";
 
   /**
    * Non-finite weights are bad input naming the key and index; outputs that are not finite on the

@@ -24,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 class PredictorTest {
   static final String SPEC = """
       {"name": "p", "input": {"name": "image", "shape": [null, 28, 28, 1]},
-       "layers": [{"type": "Flatten", "name": "flat"}, {"type": "Dense", "name": "fc", "units": 32, "activation": "relu"},
-                  {"type": "Dense", "name": "out", "units": 10, "activation": "softmax"}]}""";
+       "layers": [{"type": "Affine", "name": "fc", "units": 32, "activation": "relu"},
+                  {"type": "Affine", "name": "out", "units": 10, "activation": "softmax"}]}""";
 
   static Path export(Path base) {
     Model m = Model.fromConfig(SPEC);
@@ -111,7 +111,7 @@ class PredictorTest {
   void aFloat64ModelKeepsFloat64(@TempDir Path base) {
     Model m = Model.fromConfig("""
         {"name": "d", "input": {"name": "x", "shape": [null, 3], "dtype": "float64"},
-         "layers": [{"type": "Dense", "name": "fc", "units": 2}]}""");
+         "layers": [{"type": "Affine", "name": "fc", "units": 2}]}""");
     java.util.Map<String, NpyArray> w = java.util.Map.of(
         "fc.kernel", NpyArray.ofDoubles(new long[] {3, 2}, new double[] {0.1, 0.2, 0.3, 0.4, 0.5, 0.6}),
         "fc.bias", NpyArray.ofDoubles(new long[] {2}, new double[] {1.0 / 3, -1.0 / 7}));

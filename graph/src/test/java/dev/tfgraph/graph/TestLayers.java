@@ -6,7 +6,11 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.family.TNumber;
 
-/** A layer type for the graph module's own tests (the real layers live in the layers module). */
+/**
+ * Layer types for the tests of the graph and export modules (the real layers live in the layers module,
+ * whose tests depend on both): a trainable weight, a kernel and bias, a training-only switch, and a
+ * non-trainable weight updated in training.
+ */
 public final class TestLayers implements LayerFactory {
   /** y = x · scale (one weight [n]); "width" changes nothing but is validated. */
   public static final class Scale extends Layer {
@@ -41,8 +45,124 @@ public final class TestLayers implements LayerFactory {
     }
   }
 
+  /** y = act(flatten(x) · kernel + bias), act one of linear, relu, softmax. */
+  public static final class Affine extends Layer {
+    private final int units;
+    private final String activation;
+    private WeightSpec kernel;
+    private WeightSpec bias;
+
+    public Affine(String name, int units, String activation, boolean trainable) {
+      super(name, trainable);
+      this.units = Checks.positive(where(), "units", units);
+      if (!java.util.List.of("linear", "relu", "softmax").contains(activation)) {
+        throw new BadInputException(where() + ": activation must be linear, relu or softmax, received \"" + activation + "\"");
+      }
+      this.activation = activation;
+    }
+
+    @Override public String type() { return "Affine"; }
+
+    @Override
+    protected void writeConfig(Map<String, Object> out) {
+      out.put("units", units);
+      out.put("activation", activation);
+    }
+
+    @Override
+    protected Shape computeBuild(Shape input) {
+      long features = 1;
+      for (int i = 1; i < input.numDimensions(); i++) features *= input.get(i);
+      kernel = addWeight("kernel", new long[] {features, units}, true, Initializer.glorotUniform());
+      bias = addWeight("bias", new long[] {units}, true, Initializer.zeros());
+      return Shape.of(input.get(0), units);
+    }
+
+    @Override
+    public <T extends TNumber> Operand<T> call(Ops tf, Operand<T> x, CallContext ctx) {
+      Operand<T> flat = tf.reshape(x, tf.constant(new long[] {-1, kernel.shape().get(0)}));
+      Operand<T> y = tf.math.add(tf.linalg.matMul(flat, ctx.read(tf, kernel, x.type())), ctx.read(tf, bias, x.type()));
+      return switch (activation) {
+        case "relu" -> tf.nn.relu(y);
+        case "softmax" -> tf.nn.softmax(y);
+        default -> y;
+      };
+    }
+  }
+
+  /** y = x / 2 in training, x at inference: an export must hold the inference branch. */
+  public static final class Halve extends Layer {
+    public Halve(String name, boolean trainable) {
+      super(name, trainable);
+    }
+
+    @Override public String type() { return "Halve"; }
+
+    @Override protected void writeConfig(Map<String, Object> out) { }
+
+    @Override protected Shape computeBuild(Shape input) { return input; }
+
+    @Override
+    public <T extends TNumber> Operand<T> call(Ops tf, Operand<T> x, CallContext ctx) {
+      return ctx.training() ? tf.math.mul(x, tf.dtypes.cast(tf.constant(0.5), x.type())) : x;
+    }
+  }
+
+  /** y = x − mean, where mean (not trainable) moves 10% toward each training batch's mean. */
+  public static final class Center extends Layer {
+    private WeightSpec mean;
+
+    public Center(String name, boolean trainable) {
+      super(name, trainable);
+    }
+
+    @Override public String type() { return "Center"; }
+
+    @Override protected void writeConfig(Map<String, Object> out) { }
+
+    @Override
+    protected Shape computeBuild(Shape input) {
+      requireRank(input, 2, "[batch, features]");
+      mean = addWeight("mean", new long[] {input.get(1)}, false, Initializer.zeros());
+      return input;
+    }
+
+    @Override
+    public <T extends TNumber> Operand<T> call(Ops tf, Operand<T> x, CallContext ctx) {
+      Operand<T> m = ctx.read(tf, mean, x.type());
+      if (ctx.training()) {
+        Operand<T> batch = tf.math.mean(x, tf.constant(0));
+        Operand<T> moved = tf.math.add(m, tf.math.mul(tf.math.sub(batch, m), tf.dtypes.cast(tf.constant(0.1), x.type())));
+        org.tensorflow.op.core.Variable<T> v = ctx.variable(mean);
+        ctx.addUpdate(tf.assign(v, moved));
+      }
+      return tf.math.sub(x, m);
+    }
+  }
+
+  /** y = x0 · x1 (element-wise, two inputs of one shape). */
+  public static final class Product extends MergeLayer {
+    public Product(String name) {
+      super(name, true);
+    }
+
+    @Override public String type() { return "Product"; }
+
+    @Override protected void writeConfig(Map<String, Object> out) { }
+
+    @Override
+    public <T extends TNumber> Operand<T> call(Ops tf, java.util.List<Operand<T>> in, CallContext ctx) {
+      return tf.math.mul(in.get(0), in.get(1));
+    }
+  }
+
   @Override
   public Map<String, Parser> parsers() {
-    return Map.of("Scale", (c, n, t) -> new Scale(n, c.integer("width", null), t));
+    return Map.of(
+        "Scale", (c, n, t) -> new Scale(n, c.integer("width", null), t),
+        "Affine", (c, n, t) -> new Affine(n, c.integer("units", null), c.string("activation", "linear"), t),
+        "Halve", (c, n, t) -> new Halve(n, t),
+        "Center", (c, n, t) -> new Center(n, t),
+        "Product", (c, n, t) -> new Product(n));
   }
 }

@@ -6,8 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tfgraph.graph.CallContext;
 import dev.tfgraph.graph.Layer;
-import dev.tfgraph.layers.core.Dense;
-import dev.tfgraph.layers.softexp.SoftExponential;
+import dev.tfgraph.graph.TestLayers;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Operand;
@@ -17,9 +16,9 @@ import org.tensorflow.types.family.TNumber;
 
 class LayerCheckTest {
   @Test
-  void passesOnBuiltInLayers() {
-    LayerCheck.of(new Dense("fc", 4, "gelu"), 5).check();
-    LayerCheck.of(new SoftExponential("se", true, new double[] {-0.2, 0.3}, 0.0, true), 3).check();
+  void passesOnCorrectLayers() {
+    LayerCheck.of(new TestLayers.Affine("fc", 4, "relu", true), 5).check();
+    LayerCheck.of(new TestLayers.Scale("s", 3, true), 3).check();
   }
 
   /** y = x² with the gradient of x (stop-gradient trick): finite differences must catch it. */
@@ -30,7 +29,7 @@ class LayerCheckTest {
 
     @Override
     public String type() {
-      return "Dense";   // parsed back as a Dense by the round trip; the gradient check uses this instance's config
+      return "Affine";   // parsed back as an Affine by the round trip; the gradient check uses this instance's config
     }
 
     @Override
@@ -97,7 +96,7 @@ class LayerCheckTest {
       assertEquals(0.0, grads.get("x1")[2], 0.0, "the layer claims no gradient through x1");
       assertEquals(2 * 0.5, fd, 1e-6, "finite differences see x0·g");
     }
-    LayerCheck.ofInputs(new dev.tfgraph.layers.merging.Multiply("mul"), new long[] {3}, new long[] {3}).gradients();   // the true Multiply passes
+    LayerCheck.ofInputs(new TestLayers.Product("mul"), new long[] {3}, new long[] {3}).gradients();   // the true product passes
   }
 
   @Test

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.tfgraph.graph.WeightSpec;
-import dev.tfgraph.layers.core.Dense;
+import dev.tfgraph.graph.TestLayers;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.ndarray.Shape;
@@ -17,7 +17,7 @@ import org.tensorflow.types.TFloat64;
 class LayerGraphTest {
   @Test
   void weightsGoThroughTheModelRuntime() {
-    try (LayerGraph h = new LayerGraph(new Dense("fc", 2, "linear"), Shape.of(-1, 3), new long[] {4, 3}, TFloat64.class, false)) {
+    try (LayerGraph h = new LayerGraph(new TestLayers.Affine("fc", 2, "linear", true), Shape.of(-1, 3), new long[] {4, 3}, TFloat64.class, false)) {
       assertSame(h.model, h.runtime.graph());
       assertSame(h.session, h.runtime.session());
       assertEquals(h.model.variables().keySet(), h.vars.keySet());
@@ -38,9 +38,9 @@ class LayerGraphTest {
 
   @Test
   void aMissingWeightIsNamed() {
-    try (LayerGraph h = new LayerGraph(new Dense("fc", 2, "linear"), Shape.of(-1, 3), new long[] {4, 3}, TFloat64.class, false)) {
+    try (LayerGraph h = new LayerGraph(new TestLayers.Affine("fc", 2, "linear", true), Shape.of(-1, 3), new long[] {4, 3}, TFloat64.class, false)) {
       var e = assertThrows(IllegalArgumentException.class, () -> h.setWeights(Map.of("kernel", new double[6])));
-      assertEquals("Dense 'fc': no value given for weight bias", e.getMessage());
+      assertEquals("Affine 'fc': no value given for weight bias", e.getMessage());
     }
   }
 }

@@ -1,8 +1,9 @@
-package dev.tfgraph.export;
+package dev.tfgraph.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tfgraph.export.Exporter;
 import dev.tfgraph.graph.model.Model;
 import dev.tfgraph.graph.runtime.ModelRuntime;
 import dev.tfgraph.graph.train.TrainOptions;
