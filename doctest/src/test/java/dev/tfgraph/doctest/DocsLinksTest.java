@@ -1,0 +1,77 @@
+package dev.tfgraph.doctest;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** Every relative link resolves, every page is reachable from the README, nothing outside the repository is named. */
+class DocsLinksTest {
+  private final List<Page> pages = Page.all();
+  private final Map<Path, Page> byFile = new HashMap<>();
+
+  DocsLinksTest() {
+    for (Page p : pages) byFile.put(p.file(), p);
+  }
+
+  @Test
+  void everyRelativeLinkResolves() {
+    List<String> broken = new ArrayList<>();
+    for (Page p : pages) {
+      for (String t : Links.targets(p)) {
+        if (t.matches("^[a-z][a-z0-9+.-]*:.*")) continue;   // https:, mailto: ...
+        String file = t.contains("#") ? t.substring(0, t.indexOf('#')) : t;
+        String anchor = t.contains("#") ? t.substring(t.indexOf('#') + 1) : null;
+        Path target = file.isEmpty() ? p.file() : p.file().getParent().resolve(file).normalize();
+        if (!target.startsWith(p.root()) || !Files.exists(target)) {
+          broken.add(p.name() + ": " + t + " (no such file in the repository)");
+        } else if (anchor != null && target.toString().endsWith(".md")) {
+          Page q = byFile.containsKey(target) ? byFile.get(target) : Page.read(p.root(), target);
+          if (!Links.anchors(q).contains(anchor)) broken.add(p.name() + ": " + t + " (no such heading)");
+        }
+      }
+    }
+    assertTrue(broken.isEmpty(), "broken links:\n" + String.join("\n", broken));
+  }
+
+  @Test
+  void everyPageIsReachableFromTheReadme() {
+    Set<Path> seen = new HashSet<>();
+    Deque<Page> todo = new ArrayDeque<>(List.of(pages.get(0)));
+    seen.add(pages.get(0).file());
+    while (!todo.isEmpty()) {
+      Page p = todo.pop();
+      for (String t : Links.targets(p)) {
+        if (t.matches("^[a-z][a-z0-9+.-]*:.*") || t.startsWith("#")) continue;
+        Path target = p.file().getParent().resolve(t.replaceAll("#.*", "")).normalize();
+        if (byFile.containsKey(target) && seen.add(target)) todo.push(byFile.get(target));
+      }
+    }
+    List<String> orphans = pages.stream().filter(p -> !seen.contains(p.file())).map(Page::name).toList();
+    assertTrue(orphans.isEmpty(), "pages no link leads to from README.md: " + orphans);
+  }
+
+  /** The project's pages name only its own files: not the paths of the machine they were written on. */
+  @Test
+  void noFileOutsideTheRepositoryIsNamed() {
+    Pattern outside = Pattern.compile("\\.\\./shared|CONTRACT\\.md|TF_JAVA_NOTES|/work/|/tmp/kenv|\\.\\./\\.library");
+    List<String> found = new ArrayList<>();
+    for (Page p : pages) {
+      String[] lines = p.text().split("\n", -1);
+      for (int i = 0; i < lines.length; i++) {
+        if (outside.matcher(lines[i]).find()) found.add(p.name() + ":" + (i + 1) + ": " + lines[i].strip());
+      }
+    }
+    assertTrue(found.isEmpty(), "names outside the repository:\n" + String.join("\n", found));
+  }
+}
