@@ -6,7 +6,7 @@ import dev.tfgraph.cli.options.Ranges;
 import dev.tfgraph.cli.output.ExitCodes;
 import dev.tfgraph.cli.output.Json;
 import dev.tfgraph.export.Exporter;
-import dev.tfgraph.export.Predictor;
+import dev.tfgraph.export.serving.Predictor;
 import dev.tfgraph.graph.model.Model;
 import dev.tfgraph.graph.runtime.ModelRuntime;
 import dev.tfgraph.graph.RunFailedException;

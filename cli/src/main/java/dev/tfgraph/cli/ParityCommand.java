@@ -6,7 +6,7 @@ import dev.tfgraph.cli.options.Ranges;
 import dev.tfgraph.cli.output.ExitCodes;
 import dev.tfgraph.cli.output.Json;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.tfgraph.export.Predictor;
+import dev.tfgraph.export.serving.Predictor;
 import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.io.Npy;
 import dev.tfgraph.graph.io.NpyArray;
@@ -68,7 +68,7 @@ public final class ParityCommand implements Callable<Integer> {
    * measurements): {@link #EIGEN_FLOAT32} when a float32 model holds a MatrixSqrt of method "svd" or
    * "eigh", else {@link #GENERAL} (a SavedModel without tfgraph's record too).
    */
-  static Tolerance defaults(dev.tfgraph.export.ExportRecord info) {
+  static Tolerance defaults(dev.tfgraph.export.serving.ExportRecord info) {
     if (info == null || !info.dtype().equals("float32")) return GENERAL;
     for (JsonNode l : info.layers()) {
       String method = l.path("method").asText("svd");
@@ -192,7 +192,7 @@ public final class ParityCommand implements Callable<Integer> {
   }
 
   /** The model's tfgraph.json, or null (a foreign SavedModel, or a record too corrupt to tell the family). */
-  private static dev.tfgraph.export.ExportRecord info(Predictor p) {
+  private static dev.tfgraph.export.serving.ExportRecord info(Predictor p) {
     try {
       return p.record();
     } catch (BadInputException e) {

@@ -7,7 +7,7 @@ import dev.tfgraph.cli.options.Ranges;
 import dev.tfgraph.cli.output.ExitCodes;
 import dev.tfgraph.cli.output.Finite;
 import dev.tfgraph.cli.output.Json;
-import dev.tfgraph.export.Predictor;
+import dev.tfgraph.export.serving.Predictor;
 import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.RunFailedException;
 import dev.tfgraph.graph.data.ImageDecoding;
@@ -151,7 +151,7 @@ public final class PredictCommand implements Callable<Integer> {
    * same, and no label is given to any of them.
    */
   static String labelsMismatch(Predictor p, NpyArray y) {
-    dev.tfgraph.export.ExportRecord info;
+    dev.tfgraph.export.serving.ExportRecord info;
     try {
       info = p.record();
     } catch (BadInputException e) {
@@ -168,7 +168,7 @@ public final class PredictCommand implements Callable<Integer> {
 
   /** The model's labels when they name the output's classes, else null. */
   static List<String> labels(Predictor p, NpyArray y) {
-    dev.tfgraph.export.ExportRecord info = p.record();
+    dev.tfgraph.export.serving.ExportRecord info = p.record();
     if (info == null || info.labels().isEmpty()) return null;
     List<String> out = info.labels();
     long[] s = y.shape();

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tfgraph.export.Exporter;
-import dev.tfgraph.export.Predictor;
+import dev.tfgraph.export.serving.Predictor;
 import dev.tfgraph.graph.model.Model;
 import dev.tfgraph.graph.runtime.ModelRuntime;
 import dev.tfgraph.graph.io.Npy;
@@ -117,13 +117,13 @@ class ParityDefaultsTest {
   void theDefaultToleranceIsTheFamilys() throws Exception {
     for (String sqrt : new String[] {"svd", "eigh", "newton_schulz"}) {
       Model m = Models.create("ib-cnn", new Models.Options(Models.DEFAULT_TAYLOR_ORDER, Models.DEFAULT_PROTOTYPES_PER_CLASS, sqrt));
-      var info = new dev.tfgraph.export.ExportRecord(JSON.readTree(m.config()), java.util.List.of(), JSON.missingNode());
+      var info = new dev.tfgraph.export.serving.ExportRecord(JSON.readTree(m.config()), java.util.List.of(), JSON.missingNode());
       assertEquals(sqrt.equals("newton_schulz") ? ParityCommand.GENERAL : ParityCommand.EIGEN_FLOAT32, ParityCommand.defaults(info), sqrt);
-      var f64 = new dev.tfgraph.export.ExportRecord(JSON.readTree(m.config().replace("\"float32\"", "\"float64\"")), java.util.List.of(),
+      var f64 = new dev.tfgraph.export.serving.ExportRecord(JSON.readTree(m.config().replace("\"float32\"", "\"float64\"")), java.util.List.of(),
           JSON.missingNode());
       assertEquals(ParityCommand.GENERAL, ParityCommand.defaults(f64), sqrt + " in float64");
     }
-    assertEquals(ParityCommand.GENERAL, ParityCommand.defaults(new dev.tfgraph.export.ExportRecord(
+    assertEquals(ParityCommand.GENERAL, ParityCommand.defaults(new dev.tfgraph.export.serving.ExportRecord(
         JSON.readTree(Models.create("cnn", Models.Options.defaults()).config()), java.util.List.of(), JSON.missingNode())));
     assertEquals(ParityCommand.GENERAL, ParityCommand.defaults(null), "a SavedModel without tfgraph's record");
     assertTrue(ParityCommand.EIGEN_FLOAT32.atol() > ParityCommand.GENERAL.atol() && ParityCommand.GENERAL.rtol() <= 1e-4);

@@ -1,4 +1,4 @@
-package dev.tfgraph.export;
+package dev.tfgraph.export.serving;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tfgraph.export.Exporter;
+import dev.tfgraph.export.ExporterTest;
 import dev.tfgraph.graph.model.Model;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

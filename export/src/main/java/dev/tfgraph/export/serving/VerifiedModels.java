@@ -1,4 +1,4 @@
-package dev.tfgraph.export;
+package dev.tfgraph.export.serving;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,7 +24,7 @@ import org.tensorflow.TensorFlow;
 
 /**
  * This user's record of the SavedModel version folders that tfgraph has verified: probed in a child
- * JVM ({@link ChildJvm#probe}) or exported and verified by {@link Exporter}. A folder whose every file
+ * JVM ({@link ChildJvm#probe}) or exported and verified by tfgraph's {@code Exporter}. A folder whose every file
  * has the size and SHA-256 recorded is not probed again; any change (a file added, removed, or
  * changed in one byte) and it is. The record lives outside the model folder, in the user's cache
  * directory (a model folder cannot vouch for itself): one file per folder, named by the SHA-256 of
@@ -49,13 +49,13 @@ public final class VerifiedModels {
   private VerifiedModels() {}
 
   /** Every file of a version folder: its size and SHA-256, by path relative to the folder ('/'-separated). */
-  record Digest(Path realDir, SortedMap<String, FileDigest> files) {
-    Digest at(Path otherRealDir) {
+  public record Digest(Path realDir, SortedMap<String, FileDigest> files) {
+    public Digest at(Path otherRealDir) {
       return new Digest(otherRealDir, files);
     }
   }
 
-  record FileDigest(long size, String sha256) {}
+  public record FileDigest(long size, String sha256) {}
 
   /**
    * The cache directory: the {@value #DIR_PROPERTY} property, else {@value #DIR_ENV}, else
@@ -92,7 +92,7 @@ public final class VerifiedModels {
   }
 
   /** The folder's digest, or null when it cannot be recorded (symbolic links, special files, too many files, unreadable). */
-  static Digest digestOrNull(Path dir) {
+  public static Digest digestOrNull(Path dir) {
     try {
       Path real = dir.toRealPath();
       SortedMap<String, FileDigest> files = new TreeMap<>();
@@ -149,7 +149,7 @@ public final class VerifiedModels {
   }
 
   /** Records a digest taken elsewhere (export's staging folder) for the folder it was renamed to; never fails. */
-  static void recordAt(Digest d, Path dir) {
+  public static void recordAt(Digest d, Path dir) {
     try {
       record(d.at(dir.toRealPath()));
     } catch (IOException | RuntimeException e) {
@@ -202,7 +202,7 @@ public final class VerifiedModels {
     StringBuilder b = new StringBuilder();
     b.append("{\n  \"format\": ").append(FORMAT);
     b.append(",\n  \"path\": ").append(quote(d.realDir().toString()));
-    b.append(",\n  \"tfgraph_version\": ").append(quote(Exporter.VERSION));
+    b.append(",\n  \"tfgraph_version\": ").append(quote(ExportRecord.TFGRAPH_VERSION));
     b.append(",\n  \"tensorflow_version\": ").append(quote(TensorFlow.version()));
     b.append(",\n  \"files\": {");
     String sep = "\n";
