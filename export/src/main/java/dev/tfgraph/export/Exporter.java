@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.tfgraph.export.serving.ChildJvm;
 import dev.tfgraph.export.serving.ExportRecord;
+import dev.tfgraph.export.serving.FolderDigest;
 import dev.tfgraph.export.serving.ModelDirs;
 import dev.tfgraph.export.serving.ServingImages;
 import dev.tfgraph.export.serving.VerifiedModels;
@@ -150,7 +151,7 @@ public final class Exporter {
       }
       Npz.write(probeFile, probeArrays);
       OutputFiles.syncTree(staging);
-      VerifiedModels.Digest verified = VerifiedModels.digestOrNull(staging);   // what the child JVM is about to verify
+      FolderDigest verified = FolderDigest.of(staging);   // what the child JVM is about to verify
       Path imagesFile = work.resolve("images.tfrecord"), imagesOut = work.resolve("out_images.npy");
       if (expectedImages != null) {
         OutputFiles.write(imagesFile, dev.tfgraph.graph.io.TfRecords.frame(probeImages));
