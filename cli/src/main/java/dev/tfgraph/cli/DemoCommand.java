@@ -5,8 +5,9 @@ import dev.tfgraph.cli.options.OutputPaths;
 import dev.tfgraph.cli.options.Ranges;
 import dev.tfgraph.cli.output.ExitCodes;
 import dev.tfgraph.cli.output.Json;
+import dev.tfgraph.cli.output.ParityReport;
 import dev.tfgraph.export.Exporter;
-import dev.tfgraph.export.Predictor;
+import dev.tfgraph.export.serving.Predictor;
 import dev.tfgraph.graph.model.Model;
 import dev.tfgraph.graph.runtime.ModelRuntime;
 import dev.tfgraph.graph.RunFailedException;
@@ -67,7 +68,7 @@ public final class DemoCommand implements Callable<Integer> {
     try (Predictor p = Predictor.load(e.dir())) {
       reloaded = p.predict(NpyArray.ofFloats(shape, test.x()), 256);
     }
-    ParityCommand.Report rep = ParityCommand.compare(reloaded.toFloats(), toDoubles(inProcess), 1e-5, 1e-6);
+    ParityReport rep = ParityReport.compare(reloaded.toFloats(), toDoubles(inProcess), 1e-5, 1e-6);
     System.out.printf(java.util.Locale.ROOT, "%s trained %d epochs on %d images in %.1f s (%.1f ms/step): test accuracy %.4f on %d images%n",
         name, r.history().size(), train.size(), r.seconds(), r.msPerStep(), r.test().accuracy(), test.size());
     System.out.printf(java.util.Locale.ROOT, "exported to %s in %.1f s; reloaded export vs in-process model: max abs diff %.3g over %d outputs (%s)%n",

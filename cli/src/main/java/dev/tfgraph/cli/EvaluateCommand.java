@@ -7,7 +7,7 @@ import dev.tfgraph.cli.options.Ranges;
 import dev.tfgraph.cli.output.ExitCodes;
 import dev.tfgraph.cli.output.Finite;
 import dev.tfgraph.cli.output.Json;
-import dev.tfgraph.export.Predictor;
+import dev.tfgraph.export.serving.Predictor;
 import dev.tfgraph.graph.train.Evaluator;
 import dev.tfgraph.graph.train.TrainResult;
 import dev.tfgraph.graph.data.DataSource;
@@ -67,10 +67,10 @@ public final class EvaluateCommand implements Callable<Integer> {
     int width = Math.toIntExact(dev.tfgraph.graph.Shapes.exampleSize(org.tensorflow.ndarray.Shape.of(p.outputShape())));
     java.util.List<dev.tfgraph.graph.Metric> ms = metrics == null ? dev.tfgraph.graph.metric.Metrics.defaults(lossFn, width)
         : dev.tfgraph.graph.metric.Metrics.get(metrics, lossFn);
-    dev.tfgraph.export.ExportRecord r = p.record();
+    dev.tfgraph.export.serving.ExportRecord r = p.record();
     if (r != null) {
       dev.tfgraph.graph.model.Model m = dev.tfgraph.graph.model.Model.fromConfig(r.spec());
-      TrainResult.Metrics g = Evaluator.evaluate(m, dev.tfgraph.export.SavedModelInfo.weights(p), source, lossFn, ms);
+      TrainResult.Metrics g = Evaluator.evaluate(m, dev.tfgraph.export.serving.SavedModelInfo.weights(p), source, lossFn, ms);
       if (Double.isFinite(g.loss())) return g;   // else the pass below names the outputs that are not finite
     }
     return Evaluator.evaluate(source, d -> checked(d, width, lossFn), d -> predict(p, d), width, lossFn, ms, endsIn(p, lossFn.logitsOf()));

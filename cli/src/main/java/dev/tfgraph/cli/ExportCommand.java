@@ -6,8 +6,8 @@ import dev.tfgraph.cli.options.OutputPaths;
 import dev.tfgraph.cli.options.Ranges;
 import dev.tfgraph.cli.output.ExitCodes;
 import dev.tfgraph.export.Exporter;
-import dev.tfgraph.export.Predictor;
-import dev.tfgraph.export.SavedModelInfo;
+import dev.tfgraph.export.serving.Predictor;
+import dev.tfgraph.export.serving.SavedModelInfo;
 import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.model.Model;
 import dev.tfgraph.graph.io.NpyArray;
@@ -77,7 +77,7 @@ public final class ExportCommand implements Callable<Integer> {
       prov.put("keras_file", keras.toString());
     } else if (modelDir != null) {
       try (Predictor p = ModelDir.open(modelDir, trusted)) {
-        dev.tfgraph.export.ExportRecord r = p.record();
+        dev.tfgraph.export.serving.ExportRecord r = p.record();
         if (r == null) {
           throw new dev.tfgraph.graph.BadInputException(p.dir() + ": a SavedModel not exported by tfgraph (no " + dev.tfgraph.export.Exporter.INFO
               + "): its layers are not known, so it cannot be written as another format");

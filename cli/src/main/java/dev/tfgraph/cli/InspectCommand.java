@@ -2,8 +2,8 @@ package dev.tfgraph.cli;
 
 import dev.tfgraph.cli.options.ModelDir;
 import dev.tfgraph.cli.output.ExitCodes;
-import dev.tfgraph.export.Predictor;
-import dev.tfgraph.export.SavedModelInfo;
+import dev.tfgraph.export.serving.Predictor;
+import dev.tfgraph.export.serving.SavedModelInfo;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -35,7 +35,7 @@ public final class InspectCommand implements Callable<Integer> {
       for (var v : SavedModelInfo.variables(p.bundle()).entrySet()) {
         sb.append("  ").append(v.getKey()).append(' ').append(java.util.Arrays.toString(v.getValue())).append('\n');
       }
-      dev.tfgraph.export.ExportRecord r = p.record();
+      dev.tfgraph.export.serving.ExportRecord r = p.record();
       if (r != null) {
         sb.append("labels: ").append(r.labels().isEmpty() ? "null" : String.valueOf(new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(r.labels()))).append('\n');
         sb.append("provenance: ").append(r.provenance().isMissingNode() ? "null" : r.provenance()).append('\n');

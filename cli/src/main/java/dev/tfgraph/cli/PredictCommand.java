@@ -6,8 +6,8 @@ import dev.tfgraph.cli.options.OutputPaths;
 import dev.tfgraph.cli.options.Ranges;
 import dev.tfgraph.cli.output.ExitCodes;
 import dev.tfgraph.cli.output.Finite;
-import dev.tfgraph.cli.output.Json;
-import dev.tfgraph.export.Predictor;
+import dev.tfgraph.cli.output.PredictionLabels;
+import dev.tfgraph.export.serving.Predictor;
 import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.RunFailedException;
 import dev.tfgraph.graph.data.ImageDecoding;
@@ -20,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -67,7 +66,7 @@ public final class PredictCommand implements Callable<Integer> {
     String nonFinite = Finite.describe(y, checkFinite ? "output of " + p.dir() : "the output");   // one scan, either way
     if (nonFinite != null && checkFinite) throw new RunFailedException(nonFinite);
     if (nonFinite != null) System.err.println("tfgraph: warning: " + nonFinite + "; written as computed (--check-finite fails instead)");
-    String labelsProblem = labelsMismatch(p, y);
+    String labelsProblem = PredictionLabels.mismatch(p, y);
     if (labelsProblem != null) System.err.println("tfgraph: warning: " + labelsProblem);
     try {
       Npy.write(output, y);
@@ -91,26 +90,12 @@ public final class PredictCommand implements Callable<Integer> {
     try (Predictor p = ModelDir.open(model, trusted)) {
       NpyArray y = p.hasImageSignature() ? throughServingImages(p, files, bytes) : throughDefault(p, files, bytes);
       write(p, y);
-      List<String> labels = labels(p, y);
+      List<String> labels = PredictionLabels.of(p, y);
       if (labels == null) {
         System.out.println(output);
         return ExitCodes.OK;
       }
-      float[] v = y.toFloats();
-      int k = labels.size();
-      boolean probs = EvaluateCommand.endsIn(p, "softmax");
-      for (int i = 0; i < files.size(); i++) {
-        double[] row = new double[k];
-        for (int j = 0; j < k; j++) row[j] = v[i * k + j];
-        if (!probs) softmax(row);
-        int best = 0;
-        for (int j = 1; j < k; j++) if (row[j] > row[best]) best = j;
-        Map<String, Object> line = new LinkedHashMap<>();
-        line.put("file", files.get(i).toString());
-        line.put("label", labels.get(best));
-        line.put("score", Json.num(row[best], 6));
-        System.out.println(Json.line(line));
-      }
+      PredictionLabels.print(files, labels, y, EvaluateCommand.endsIn(p, "softmax"));
     }
     return ExitCodes.OK;
   }
@@ -143,43 +128,6 @@ public final class PredictCommand implements Callable<Integer> {
       for (int i = 0; i < files.size(); i++) d.decodeInto(bytes.get(i), files.get(i).toString(), x, i * d.exampleSize());
       return p.predict(NpyArray.ofFloats(new long[] {files.size(), hwc[0], hwc[1], hwc[2]}, x), batchSize);
     }
-  }
-
-  /**
-   * What is wrong with the labels of the model's tfgraph.json when they do not name the output's
-   * classes (a count other than the output's width), else null: predictions are written all the
-   * same, and no label is given to any of them.
-   */
-  static String labelsMismatch(Predictor p, NpyArray y) {
-    dev.tfgraph.export.ExportRecord info;
-    try {
-      info = p.record();
-    } catch (BadInputException e) {
-      return null;   // a corrupt record is reported where the labels are needed
-    }
-    if (info == null || info.labels().isEmpty()) return null;
-    int n = info.labels().size();
-    long[] s = y.shape();
-    if (s.length == 2 && s[1] == n) return null;
-    return "the model's " + n + " label" + (n == 1 ? "" : "s") + " (" + p.dir().resolve(dev.tfgraph.export.Exporter.INFO)
-        + ") do not match its output of shape " + y.shapeString() + (s.length == 2 ? " (" + s[1] + " classes)" : "")
-        + "; outputs written without labels";
-  }
-
-  /** The model's labels when they name the output's classes, else null. */
-  static List<String> labels(Predictor p, NpyArray y) {
-    dev.tfgraph.export.ExportRecord info = p.record();
-    if (info == null || info.labels().isEmpty()) return null;
-    List<String> out = info.labels();
-    long[] s = y.shape();
-    return s.length == 2 && s[1] == out.size() ? out : null;
-  }
-
-  static void softmax(double[] z) {
-    double m = Double.NEGATIVE_INFINITY, sum = 0;
-    for (double v : z) m = Math.max(m, v);
-    for (int i = 0; i < z.length; i++) sum += z[i] = Math.exp(z[i] - m);
-    for (int i = 0; i < z.length; i++) z[i] /= sum;
   }
 
   /** Files as given (whatever their name), folders' image files (subfolders too), in path order by code point. */

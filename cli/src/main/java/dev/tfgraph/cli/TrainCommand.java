@@ -119,7 +119,7 @@ public final class TrainCommand implements Callable<Integer> {
     model.kerasCutAt = cutAt;
     Model m = model.model();
     if ((imageInput || warmup > 0) && export == null) throw new dev.tfgraph.graph.BadInputException("train: --image-input and --warmup go with --export");
-    if (imageInput) dev.tfgraph.export.ServingImages.imageInput(m);   // before training, not after
+    if (imageInput) dev.tfgraph.export.serving.ServingImages.imageInput(m);   // before training, not after
     Map<String, NpyArray> w = model.initialWeights(m, seed);
     if (w != null) WeightCheck.check(m, w, model.weights != null ? model.weights.toString() : "initial weights");
     dev.tfgraph.graph.Loss lossFn = dev.tfgraph.graph.loss.Losses.get(loss, labelSmoothing);

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tfgraph.export.ModelDirs;
-import dev.tfgraph.export.Predictor;
+import dev.tfgraph.export.serving.ModelDirs;
+import dev.tfgraph.export.serving.Predictor;
 import dev.tfgraph.graph.io.Npy;
 import dev.tfgraph.graph.io.NpyArray;
 import dev.tfgraph.graph.io.Npz;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tfgraph.cli.MainTest.Run;
-import dev.tfgraph.export.Predictor;
+import dev.tfgraph.export.serving.Predictor;
 import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.data.Examples;
 import dev.tfgraph.graph.io.TfRecords;

@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.WireFormat;
 import dev.tfgraph.cli.MainTest.Run;
-import dev.tfgraph.export.Predictor;
+import dev.tfgraph.export.serving.Predictor;
 import dev.tfgraph.graph.data.ImageDecoding;
 import dev.tfgraph.graph.io.Npy;
 import dev.tfgraph.graph.io.NpyArray;

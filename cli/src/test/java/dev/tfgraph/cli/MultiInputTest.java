@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tfgraph.cli.MainTest.Run;
-import dev.tfgraph.export.Predictor;
+import dev.tfgraph.export.serving.Predictor;
 import dev.tfgraph.graph.io.Npy;
 import dev.tfgraph.graph.io.NpyArray;
 import dev.tfgraph.graph.io.Npz;

@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tfgraph.cli.options.ParityTolerances;
+import dev.tfgraph.cli.output.ParityReport;
 import dev.tfgraph.export.Exporter;
-import dev.tfgraph.export.Predictor;
+import dev.tfgraph.export.serving.Predictor;
 import dev.tfgraph.graph.model.Model;
 import dev.tfgraph.graph.runtime.ModelRuntime;
 import dev.tfgraph.graph.io.Npy;
@@ -117,16 +119,16 @@ class ParityDefaultsTest {
   void theDefaultToleranceIsTheFamilys() throws Exception {
     for (String sqrt : new String[] {"svd", "eigh", "newton_schulz"}) {
       Model m = Models.create("ib-cnn", new Models.Options(Models.DEFAULT_TAYLOR_ORDER, Models.DEFAULT_PROTOTYPES_PER_CLASS, sqrt));
-      var info = new dev.tfgraph.export.ExportRecord(JSON.readTree(m.config()), java.util.List.of(), JSON.missingNode());
-      assertEquals(sqrt.equals("newton_schulz") ? ParityCommand.GENERAL : ParityCommand.EIGEN_FLOAT32, ParityCommand.defaults(info), sqrt);
-      var f64 = new dev.tfgraph.export.ExportRecord(JSON.readTree(m.config().replace("\"float32\"", "\"float64\"")), java.util.List.of(),
+      var info = new dev.tfgraph.export.serving.ExportRecord(JSON.readTree(m.config()), java.util.List.of(), JSON.missingNode());
+      assertEquals(sqrt.equals("newton_schulz") ? ParityTolerances.GENERAL : ParityTolerances.EIGEN_FLOAT32, ParityTolerances.defaults(info), sqrt);
+      var f64 = new dev.tfgraph.export.serving.ExportRecord(JSON.readTree(m.config().replace("\"float32\"", "\"float64\"")), java.util.List.of(),
           JSON.missingNode());
-      assertEquals(ParityCommand.GENERAL, ParityCommand.defaults(f64), sqrt + " in float64");
+      assertEquals(ParityTolerances.GENERAL, ParityTolerances.defaults(f64), sqrt + " in float64");
     }
-    assertEquals(ParityCommand.GENERAL, ParityCommand.defaults(new dev.tfgraph.export.ExportRecord(
+    assertEquals(ParityTolerances.GENERAL, ParityTolerances.defaults(new dev.tfgraph.export.serving.ExportRecord(
         JSON.readTree(Models.create("cnn", Models.Options.defaults()).config()), java.util.List.of(), JSON.missingNode())));
-    assertEquals(ParityCommand.GENERAL, ParityCommand.defaults(null), "a SavedModel without tfgraph's record");
-    assertTrue(ParityCommand.EIGEN_FLOAT32.atol() > ParityCommand.GENERAL.atol() && ParityCommand.GENERAL.rtol() <= 1e-4);
+    assertEquals(ParityTolerances.GENERAL, ParityTolerances.defaults(null), "a SavedModel without tfgraph's record");
+    assertTrue(ParityTolerances.EIGEN_FLOAT32.atol() > ParityTolerances.GENERAL.atol() && ParityTolerances.GENERAL.rtol() <= 1e-4);
   }
 
   @Test
@@ -136,7 +138,7 @@ class ParityDefaultsTest {
     try {
       double[] want = {0.5, -2.0, 0.25, 0.0};
       double[] got = {0.5, -2.0 + 1e-2, 0.25, 1e-3};
-      ParityCommand.Report r = ParityCommand.compare(got, want, 1e-3, 1e-6);
+      ParityReport r = ParityReport.compare(got, want, 1e-3, 1e-6);
       assertEquals(2, r.failing());
       assertEquals(1, r.firstFailing());
       assertEquals(-1.99, r.firstGot(), 1e-15);
@@ -144,14 +146,14 @@ class ParityDefaultsTest {
       assertEquals(2.0, r.scale());
       assertEquals(1, r.worst());
       assertEquals(1e-2 / 2.0, r.scaledError(), 1e-12);
-      String s = ParityCommand.summary(r, new long[] {2, 2}, 1e-3, 1e-6);
+      String s = ParityReport.summary(r, new long[] {2, 2}, 1e-3, 1e-6);
       assertTrue(s.startsWith("parity FAIL: 4 elements, max abs error 0.0100 (0.00500 of the output's scale, max |expected| 2.00)"), s);
       assertTrue(s.contains("first at [0, 1]: got -1.99000000, expected -2.00000000, |got - expected| 0.0100 > 0.00200 allowed"), s);
-      assertArrayEquals(new long[] {1, 0}, ParityCommand.unravel(2, new long[] {2, 2}));
-      ParityCommand.Report pass = ParityCommand.compare(want, want, 0, 0);
+      assertArrayEquals(new long[] {1, 0}, ParityReport.unravel(2, new long[] {2, 2}));
+      ParityReport pass = ParityReport.compare(want, want, 0, 0);
       assertEquals(0, pass.failing());
       assertEquals(-1, pass.firstFailing());
-      assertTrue(ParityCommand.summary(pass, new long[] {4}, 0, 0).startsWith("parity PASS: 4 elements, max abs error 0.00 (0.00 of"));
+      assertTrue(ParityReport.summary(pass, new long[] {4}, 0, 0).startsWith("parity PASS: 4 elements, max abs error 0.00 (0.00 of"));
     } finally {
       Locale.setDefault(before);
     }

@@ -3,8 +3,8 @@ package dev.tfgraph.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tfgraph.export.ChildJvm;
-import dev.tfgraph.export.VerifiedModels;
+import dev.tfgraph.export.serving.ChildJvm;
+import dev.tfgraph.export.serving.VerifiedModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;

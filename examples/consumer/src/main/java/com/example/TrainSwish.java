@@ -1,7 +1,7 @@
 package com.example;
 
 import dev.tfgraph.export.Exporter;
-import dev.tfgraph.export.Predictor;
+import dev.tfgraph.export.serving.Predictor;
 import dev.tfgraph.graph.model.Functional;
 import dev.tfgraph.graph.model.Model;
 import dev.tfgraph.graph.Node;

@@ -1,5 +1,6 @@
 package dev.tfgraph.export;
 
+import dev.tfgraph.export.serving.ModelDirs;
 import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.RunFailedException;
 import dev.tfgraph.graph.io.OutputFiles;

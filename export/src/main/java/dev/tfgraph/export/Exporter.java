@@ -13,6 +13,12 @@ import static dev.tfgraph.export.ProbeCheck.requireFinite;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.tfgraph.export.serving.ChildJvm;
+import dev.tfgraph.export.serving.ExportRecord;
+import dev.tfgraph.export.serving.FolderDigest;
+import dev.tfgraph.export.serving.ModelDirs;
+import dev.tfgraph.export.serving.ServingImages;
+import dev.tfgraph.export.serving.VerifiedModels;
 import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.model.Model;
 import dev.tfgraph.graph.runtime.ModelGraph;
@@ -45,8 +51,8 @@ import org.tensorflow.TensorFlow;
  * {@link ExportFolders} holds the staging and version folders, {@link ProbeCheck} the probe batch and its check.
  */
 public final class Exporter {
-  public static final String VERSION = "0.1.0";
-  public static final String INFO = "assets.extra/tfgraph.json";
+  public static final String VERSION = ExportRecord.TFGRAPH_VERSION;
+  public static final String INFO = ExportRecord.FILE;
   static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   /** What an export did: where, which version, and how the verification came out. */
@@ -145,7 +151,7 @@ public final class Exporter {
       }
       Npz.write(probeFile, probeArrays);
       OutputFiles.syncTree(staging);
-      VerifiedModels.Digest verified = VerifiedModels.digestOrNull(staging);   // what the child JVM is about to verify
+      FolderDigest verified = FolderDigest.of(staging);   // what the child JVM is about to verify
       Path imagesFile = work.resolve("images.tfrecord"), imagesOut = work.resolve("out_images.npy");
       if (expectedImages != null) {
         OutputFiles.write(imagesFile, dev.tfgraph.graph.io.TfRecords.frame(probeImages));

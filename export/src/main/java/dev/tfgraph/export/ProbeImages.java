@@ -1,5 +1,6 @@
 package dev.tfgraph.export;
 
+import dev.tfgraph.export.serving.ServingImages;
 import dev.tfgraph.graph.model.Model;
 import dev.tfgraph.graph.runtime.ModelRuntime;
 import dev.tfgraph.graph.Shapes;

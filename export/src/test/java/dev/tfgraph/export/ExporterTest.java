@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tfgraph.export.serving.ModelDirs;
+import dev.tfgraph.export.serving.Predictor;
+import dev.tfgraph.export.serving.SavedModelInfo;
 import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.model.Model;
 import dev.tfgraph.graph.runtime.ModelGraph;

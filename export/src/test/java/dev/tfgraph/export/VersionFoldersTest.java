@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tfgraph.export.serving.ModelDirs;
 import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.model.Model;
 import java.nio.file.Files;

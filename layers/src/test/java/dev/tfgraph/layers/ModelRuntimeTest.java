@@ -114,7 +114,7 @@ class ModelRuntimeTest {
     }
     assertEquals(java.util.Set.of("_a.kernel", "_a.bias", "-b.kernel", "-b.bias"), w.keySet());
     java.nio.file.Path dir = dev.tfgraph.export.Exporter.export(m, w, d.resolve("m"), null, Map.of()).dir();
-    try (ModelRuntime rt = ModelRuntime.inference(m); dev.tfgraph.export.Predictor p = dev.tfgraph.export.Predictor.load(dir)) {
+    try (ModelRuntime rt = ModelRuntime.inference(m); dev.tfgraph.export.serving.Predictor p = dev.tfgraph.export.serving.Predictor.load(dir)) {
       rt.setWeights(w);
       assertEquals(List.of("-x"), p.inputNames());
       assertArrayEquals(rt.predict(x, 6, 6), p.predict(NpyArray.ofFloats(new long[] {6, 5}, x), 6).toFloats());

@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tfgraph.export.Exporter;
-import dev.tfgraph.export.Predictor;
+import dev.tfgraph.export.serving.Predictor;
 import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.model.Functional;
 import dev.tfgraph.graph.model.Model;

@@ -3,7 +3,7 @@ package dev.tfgraph.testkit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tfgraph.export.Exporter;
-import dev.tfgraph.export.Predictor;
+import dev.tfgraph.export.serving.Predictor;
 import dev.tfgraph.graph.model.Functional;
 import dev.tfgraph.graph.Layer;
 import dev.tfgraph.graph.LayerRegistry;

@@ -3,7 +3,7 @@ package dev.tfgraph.cli.bench;
 import dev.tfgraph.cli.options.Ranges;
 import dev.tfgraph.cli.output.ExitCodes;
 import dev.tfgraph.cli.output.Json;
-import dev.tfgraph.export.Predictor;
+import dev.tfgraph.export.serving.Predictor;
 import dev.tfgraph.graph.runtime.Tensors;
 import dev.tfgraph.graph.io.NpyArray;
 import java.nio.file.Path;

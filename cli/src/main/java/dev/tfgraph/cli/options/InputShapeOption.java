@@ -29,7 +29,7 @@ public final class InputShapeOption {
       long[] dims = new long[parts.length];
       for (int i = 0; i < parts.length; i++) {
         try {
-          dims[i] = Ranges.checkLong(parts[i], 1, Integer.MAX_VALUE);
+          dims[i] = NumberConverters.checkLong(parts[i], 1, Integer.MAX_VALUE);
         } catch (picocli.CommandLine.TypeConversionException e) {
           throw new BadInputException("--input-shape " + v + ": size " + (i + 1) + ": " + e.getMessage());
         }

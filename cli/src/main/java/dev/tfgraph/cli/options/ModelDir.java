@@ -1,6 +1,6 @@
 package dev.tfgraph.cli.options;
 
-import dev.tfgraph.export.Predictor;
+import dev.tfgraph.export.serving.Predictor;
 import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.RunFailedException;
 import dev.tfgraph.graph.io.NpyArray;

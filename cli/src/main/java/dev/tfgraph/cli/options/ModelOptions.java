@@ -4,62 +4,18 @@ import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.model.Model;
 import dev.tfgraph.graph.io.Npz;
 import dev.tfgraph.graph.io.NpyArray;
-import dev.tfgraph.layers.bilinear.MatrixSqrt;
 import dev.tfgraph.layers.models.Models;
 import java.nio.file.Path;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
-/** A built-in model by name (with its options) or a spec file, and optional weights. */
+/**
+ * A built-in model by name (with its options) or a spec file, and optional weights. {@link ModelOptionChecks}
+ * refuses an option the chosen model would ignore.
+ */
 public final class ModelOptions {
   @picocli.CommandLine.Spec(picocli.CommandLine.Spec.Target.MIXEE)
   public picocli.CommandLine.Model.CommandSpec command;
-
-  /** Which built-in models each model option applies to (an option given for another model, or with --spec, is an error). */
-  private static final Map<String, java.util.List<String>> APPLIES = Map.of(
-      "--sqrt", java.util.List.of("ib-cnn", "ib-vgg16", "ib-resnet50", IbKeras.NAME),
-      "--taylor-order", java.util.List.of("taylor-cnn"),
-      "--prototypes-per-class", java.util.List.of("prototype-net"),
-      "--backbone-weights", java.util.List.of("ib-vgg16", "ib-resnet50"),
-      "--freeze", java.util.List.of("ib-vgg16", "ib-resnet50", IbKeras.NAME),
-      "--no-freeze", java.util.List.of("ib-vgg16", "ib-resnet50", IbKeras.NAME),
-      "--image-size", java.util.List.of("ib-vgg16", "ib-resnet50"),
-      "--classes", java.util.List.of("ib-vgg16", "ib-resnet50", IbKeras.NAME),
-      "--reduce-channels", java.util.List.of("ib-resnet50"));
-
-  /** Refuses a model option that the chosen model (or a --spec) would ignore, and weights a command would not load. */
-  private void checkApplies() {
-    if (command == null || command.commandLine() == null || command.commandLine().getParseResult() == null) return;
-    var parsed = command.commandLine().getParseResult();
-    for (var e : APPLIES.entrySet()) {
-      if (!parsed.hasMatchedOption(e.getKey())) continue;
-      if (e.getKey().equals("--freeze") && keras != null) continue;   // layer names of the Keras file: read in model()
-      if (name == null || !e.getValue().contains(name)) {
-        throw new BadInputException(e.getKey() + " applies to --model " + String.join(", ", e.getValue()) + " only, not to "
-            + (keras != null ? "--keras" : name == null ? "--spec" : "--model " + name) + (keras != null ? ibKerasHint(e.getKey())
-            : howTo(e.getValue().get(0))));
-      }
-    }
-    boolean loads = command.name().equals("train");
-    for (String w : new String[] {"--weights", "--backbone-weights"}) {
-      if (!loads && parsed.hasMatchedOption(w)) throw new BadInputException(w + " is read by train only, not by " + command.name());
-    }
-  }
-  /** What ib-keras takes instead of a built-in backbone's option. */
-  private String ibKerasHint(String option) {
-    if (!IbKeras.NAME.equals(name)) return "";
-    return option.equals("--image-size") ? "; ib-keras takes the Keras file's input size (--input-shape NAME=H,W,C gives a size it"
-        + " leaves unknown)" : option.equals("--backbone-weights") ? "; ib-keras takes its backbone's weights from the --keras file" : "";
-  }
-
-  /** How to get the effect of a built-in model's option in a model of one's own. */
-  private String howTo(String builtIn) {
-    return name == null
-        ? "; to change it in a spec, write the built-in one out (./tfgraph spec --model " + builtIn
-            + " > my.json), edit the layer's config there and train with --spec my.json"
-        : "; to get its effect in " + name + ", write " + name + "'s spec out (./tfgraph spec --model " + name
-            + " > my.json), add or change the layer there and train with --spec my.json, or use --model " + builtIn;
-  }
 
   @Option(names = "--model", paramLabel = "NAME", description = "built-in model: ${COMPLETION-CANDIDATES}; train also takes ib-keras"
       + " (with --keras FILE --cut-at NAME: the improved bilinear head on a Keras model's layers)",
@@ -108,7 +64,7 @@ public final class ModelOptions {
           + "(a C x C matrix per image), in [1, 2048] (default ${DEFAULT-VALUE})")
   public int reduceChannels = Models.DEFAULT_REDUCE_CHANNELS;
 
-  public static final class ReduceChannels extends Ranges.Ints {
+  public static final class ReduceChannels extends NumberConverters.Ints {
     ReduceChannels() {
       super(1, 2048);
     }
@@ -153,7 +109,7 @@ public final class ModelOptions {
       if ((name != null && !ib) || spec != null || weights != null) {
         throw new BadInputException("give either --keras FILE (which holds the weights) or --model NAME / --spec FILE with --weights FILE.npz, not both");
       }
-      checkApplies();
+      ModelOptionChecks.checkApplies(this);
       dev.tfgraph.layers.keras.KerasTraining.checkTrainable(keras);
       kerasModel = dev.tfgraph.layers.keras.KerasModel.load(keras, kerasInputShapes);
       for (var r : kerasModel.renames()) System.err.println("tfgraph: renamed " + r);
@@ -173,7 +129,7 @@ public final class ModelOptions {
         m = dev.tfgraph.layers.keras.KerasTraining.freeze(kerasModel, keras, frozen, kerasFreeze != null ? "--freeze" : "--freeze-to");
       }
       if (ib) {
-        checkSqrt();
+        ModelOptionChecks.checkSqrt(sqrt);
         ibKeras = IbKeras.build(kerasModel, frozen.isEmpty() ? null : m, kerasCutAt, sqrt, classes, noFreeze, kerasFreezeTo);
         m = ibKeras.model();
       }
@@ -184,18 +140,12 @@ public final class ModelOptions {
           + " frozen by \"trainable\": false in the spec; built-in backbones by --freeze)");
     }
     if ((name == null) == (spec == null)) throw new BadInputException("give exactly one of --model NAME or --spec FILE");
-    checkApplies();
+    ModelOptionChecks.checkApplies(this);
     if (spec != null) return Model.load(spec);
-    checkSqrt();
+    ModelOptionChecks.checkSqrt(sqrt);
     if (name.equals("ib-vgg16")) return Models.ibVgg16(imageSize, 1, sqrt, classes, freeze);
     if (name.equals("ib-resnet50")) return Models.ibResNet50(imageSize, 1, reduceChannels, sqrt, classes, freeze);
     return Models.create(name, new Models.Options(taylorOrder, prototypesPerClass, sqrt));
-  }
-
-  private void checkSqrt() {
-    if (!MatrixSqrt.METHODS.contains(sqrt)) {
-      throw new BadInputException("--sqrt must be one of " + MatrixSqrt.METHODS + ", received \"" + sqrt + "\"");
-    }
   }
 
   /** Initial weights: --weights, or fresh values with the Keras backbone imported; null for fresh. */
@@ -204,27 +154,12 @@ public final class ModelOptions {
     if (ibKeras != null) return dev.tfgraph.layers.keras.KerasBackbone.weights(m, ibKeras.backbone(), kerasModel.weights(), seed);
     if (kerasModel != null) return kerasModel.weights();
     if (backboneWeights == null) {
-      if (freeze && !Models.backboneLayers(name == null ? "" : name).isEmpty()) throw randomFrozenBackbone();
+      if (freeze && !Models.backboneLayers(name == null ? "" : name).isEmpty()) throw ModelOptionChecks.randomFrozenBackbone(name);
       return null;
     }
     Map<String, NpyArray> w = new java.util.LinkedHashMap<>(dev.tfgraph.graph.runtime.ModelRuntime.initialValues(m, seed));
     w.putAll(dev.tfgraph.layers.h5.KerasH5.read(backboneWeights, m, Models.backboneLayers(name)));
     return w;
-  }
-
-  /**
-   * A frozen backbone that nobody loaded would stay at its random initial values for the whole run: the head
-   * trains on noise features and accuracy stalls near chance, without any error. Refused instead.
-   */
-  private BadInputException randomFrozenBackbone() {
-    String file = name.equals("ib-vgg16") ? "vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5"
-        : "resnet50_weights_tf_dim_ordering_tf_kernels_notop.h5";
-    String app = name.equals("ib-vgg16") ? "VGG16" : "ResNet50";
-    return new BadInputException("--model " + name + " keeps its backbone frozen, and no --backbone-weights were given: it would"
-        + " train on a random backbone that never learns. Give the ImageNet weights with --backbone-weights FILE.h5 (Keras'"
-        + " " + file + ", or a .weights.h5 written by keras.applications." + app + "(weights=\"imagenet\", include_top=False)"
-        + ".save_weights(\"" + name.substring(3) + ".weights.h5\") on a machine that can download), or train the backbone from"
-        + " scratch with --no-freeze");
   }
 
   public String label() {

@@ -1,6 +1,5 @@
 package dev.tfgraph.cli.options;
 
-import dev.tfgraph.cli.output.Finite;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -8,214 +7,126 @@ import picocli.CommandLine.TypeConversionException;
  * Numeric options checked where picocli parses them ({@code converter = Ranges.X.class}): a value
  * out of range is a usage error (exit 2) that names the option, the range and the value, e.g.
  * {@code Invalid value for option '--gamma': expected a number in (0, 1], received NaN}. NaN and
- * infinities are refused everywhere. Each option's --help states its range.
+ * infinities are refused everywhere. Each option's --help states its range. The checks themselves are
+ * {@link NumberConverters}'.
  */
 public final class Ranges {
   private Ranges() {}
 
-  /** Integers in [lo, hi]. */
-  public abstract static class Ints implements ITypeConverter<Integer> {
-    private final long lo, hi;
-
-    Ints(long lo, long hi) {
-      this.lo = lo;
-      this.hi = hi;
-    }
-
-    @Override
-    public Integer convert(String s) {
-      return (int) checkLong(s, lo, hi);
-    }
-  }
-
-  /** Integers (long) in [lo, hi]. */
-  public abstract static class Longs implements ITypeConverter<Long> {
-    private final long lo, hi;
-
-    Longs(long lo, long hi) {
-      this.lo = lo;
-      this.hi = hi;
-    }
-
-    @Override
-    public Long convert(String s) {
-      return checkLong(s, lo, hi);
-    }
-  }
-
-  /** Finite numbers between lo and hi, each end open or closed. */
-  public abstract static class Doubles implements ITypeConverter<Double> {
-    private final double lo, hi;
-    private final boolean loOpen, hiOpen;
-
-    public Doubles(double lo, boolean loOpen, double hi, boolean hiOpen) {
-      this.lo = lo;
-      this.loOpen = loOpen;
-      this.hi = hi;
-      this.hiOpen = hiOpen;
-    }
-
-    @Override
-    public Double convert(String s) {
-      double v;
-      try {
-        v = Double.parseDouble(s.strip());
-      } catch (NumberFormatException e) {
-        throw new TypeConversionException("expected " + range() + ", received '" + s + "'");
-      }
-      boolean ok = Double.isFinite(v) && (loOpen ? v > lo : v >= lo) && (hiOpen ? v < hi : v <= hi);
-      if (!ok) throw new TypeConversionException("expected " + range() + ", received " + s.strip());
-      return v;
-    }
-
-    String range() {
-      if (hi == Double.MAX_VALUE) return "a finite number " + (loOpen ? "> " : ">= ") + show(lo);
-      return "a number in " + (loOpen ? "(" : "[") + show(lo) + ", " + show(hi) + (hiOpen ? ")" : "]");
-    }
-  }
-
-  public static long checkLong(String s, long lo, long hi) {
-    String range = "an integer in [" + lo + ", " + hi + "]";
-    long v;
-    try {
-      v = Long.parseLong(s.strip());
-    } catch (NumberFormatException e) {
-      throw new TypeConversionException("expected " + range + ", received '" + s + "'" + whyNot(s.strip()));
-    }
-    if (v < lo || v > hi) throw new TypeConversionException("expected " + range + ", received " + v + " (out of range)");
-    return v;
-  }
-
-  /** Why a number that is not a long was refused: out of range, or not whole (checked without expanding "1e999999999"). */
-  private static String whyNot(String s) {
-    java.math.BigDecimal d;
-    try {
-      d = new java.math.BigDecimal(s);
-    } catch (NumberFormatException e) {
-      return "";
-    }
-    if (d.signum() != 0 && d.stripTrailingZeros().scale() > 0) return " (not a whole number)";
-    return " (out of range)";
-  }
-
-  public static String show(double d) {
-    return d == Math.rint(d) && Math.abs(d) < 1e15 ? String.valueOf((long) d) : String.valueOf(d);
-  }
-
   /** Counts of epochs, steps, batch rows, repeats: >= 1. */
-  public static final class Positive extends Ints {
+  public static final class Positive extends NumberConverters.Ints {
     Positive() {
       super(1, Integer.MAX_VALUE);
     }
   }
 
   /** Warm-up steps, patience: >= 0. */
-  public static final class NonNegative extends Ints {
+  public static final class NonNegative extends NumberConverters.Ints {
     NonNegative() {
       super(0, Integer.MAX_VALUE);
     }
   }
 
   /** --seed: any 64-bit integer. */
-  public static final class AnyLong extends Longs {
+  public static final class AnyLong extends NumberConverters.Longs {
     AnyLong() {
       super(Long.MIN_VALUE, Long.MAX_VALUE);
     }
   }
 
   /** --max-steps: >= 0 (0: no limit). */
-  public static final class NonNegativeLong extends Longs {
+  public static final class NonNegativeLong extends NumberConverters.Longs {
     NonNegativeLong() {
       super(0, Long.MAX_VALUE);
     }
   }
 
   /** --max-image-pixels: >= 1. */
-  public static final class PositiveLong extends Longs {
+  public static final class PositiveLong extends NumberConverters.Longs {
     PositiveLong() {
       super(1, Long.MAX_VALUE);
     }
   }
 
   /** --threads: [0, 1024] (0: TF's default). */
-  public static final class Threads extends Ints {
+  public static final class Threads extends NumberConverters.Ints {
     Threads() {
       super(0, 1024);
     }
   }
 
   /** --connect-timeout, --wait-timeout: [1, 86400] seconds. */
-  public static final class Timeout extends Longs {
+  public static final class Timeout extends NumberConverters.Longs {
     Timeout() {
       super(1, 86_400);
     }
   }
 
   /** --step-timeout: [0, 86400] seconds (0: no limit). */
-  public static final class StepTimeout extends Longs {
+  public static final class StepTimeout extends NumberConverters.Longs {
     StepTimeout() {
       super(0, 86_400);
     }
   }
 
   /** --taylor-order: [0, 10]. */
-  public static final class TaylorOrder extends Ints {
+  public static final class TaylorOrder extends NumberConverters.Ints {
     TaylorOrder() {
       super(0, 10);
     }
   }
 
   /** --prototypes-per-class: [1, 1000]. */
-  public static final class PrototypesPerClass extends Ints {
+  public static final class PrototypesPerClass extends NumberConverters.Ints {
     PrototypesPerClass() {
       super(1, 1000);
     }
   }
 
   /** ib-vgg16's --image-size: [32, 2048] (five 2x2 poolings need 32). */
-  public static final class ImageSize extends Ints {
+  public static final class ImageSize extends NumberConverters.Ints {
     ImageSize() {
       super(32, 2048);
     }
   }
 
   /** --classes: [1, 100000]. */
-  public static final class Classes extends Ints {
+  public static final class Classes extends NumberConverters.Ints {
     Classes() {
       super(1, 100_000);
     }
   }
 
   /** --learning-rate: finite, > 0. */
-  public static final class PositiveFinite extends Doubles {
+  public static final class PositiveFinite extends NumberConverters.Doubles {
     PositiveFinite() {
       super(0, true, Double.MAX_VALUE, false);
     }
   }
 
   /** --clip-norm, --rtol, --atol: finite, >= 0. */
-  public static final class NonNegativeFinite extends Doubles {
+  public static final class NonNegativeFinite extends NumberConverters.Doubles {
     NonNegativeFinite() {
       super(0, false, Double.MAX_VALUE, false);
     }
   }
 
   /** --gamma: (0, 1]. */
-  public static final class Gamma extends Doubles {
+  public static final class Gamma extends NumberConverters.Doubles {
     Gamma() {
       super(0, true, 1, false);
     }
   }
 
   /** --momentum: [0, 1]. */
-  public static final class Momentum extends Doubles {
+  public static final class Momentum extends NumberConverters.Doubles {
     Momentum() {
       super(0, false, 1, false);
     }
   }
 
   /** --validation-split: [0, 0.5]. */
-  public static final class Split extends Doubles {
+  public static final class Split extends NumberConverters.Doubles {
     Split() {
       super(0, false, 0.5, false);
     }

@@ -1,4 +1,4 @@
-package dev.tfgraph.export;
+package dev.tfgraph.export.serving;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tfgraph.export.Exporter;
+import dev.tfgraph.export.ExporterTest;
 import dev.tfgraph.graph.model.Model;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -97,7 +99,7 @@ class VerifiedModelsTest {
   @Test
   void corruptForeignAndHostileRecordsAreIgnored(@TempDir Path d) throws Exception {
     Path dir = export(d.resolve("m"));
-    VerifiedModels.Digest digest = VerifiedModels.digestOrNull(dir);
+    FolderDigest digest = FolderDigest.of(dir);
     assertNotNull(digest);
     Path record = VerifiedModels.recordFile(dir.toRealPath());
     byte[] good = Files.readAllBytes(record);
@@ -105,16 +107,16 @@ class VerifiedModelsTest {
 
     Files.write(record, "{\"format\": 1, \"path\": \"garbage\"".getBytes(StandardCharsets.UTF_8));
     assertFalse(VerifiedModels.isVerified(dir), "corrupt");
-    Files.write(record, VerifiedModels.bytes(digest.at(d.resolve("elsewhere"))));
+    Files.write(record, VerificationRecord.bytes(digest.at(d.resolve("elsewhere"))));
     assertFalse(VerifiedModels.isVerified(dir), "another folder's record");
     byte[] longer = new byte[good.length + 1];
     System.arraycopy(good, 0, longer, 0, good.length);
     longer[good.length] = ' ';
     Files.write(record, longer);
     assertFalse(VerifiedModels.isVerified(dir), "the right record with a byte more");
-    TreeMap<String, VerifiedModels.FileDigest> forged = new TreeMap<>(digest.files());
-    forged.put("saved_model.pb", new VerifiedModels.FileDigest(1, "00"));
-    Files.write(record, VerifiedModels.bytes(new VerifiedModels.Digest(digest.realDir(), forged)));
+    TreeMap<String, FolderDigest.FileDigest> forged = new TreeMap<>(digest.files());
+    forged.put("saved_model.pb", new FolderDigest.FileDigest(1, "00"));
+    Files.write(record, VerificationRecord.bytes(new FolderDigest(digest.realDir(), forged)));
     assertFalse(VerifiedModels.isVerified(dir), "another digest of saved_model.pb");
 
     Files.write(record, good);
@@ -143,7 +145,7 @@ class VerifiedModelsTest {
     Path dir = export(d.resolve("m"));
     Files.writeString(d.resolve("outside.txt"), "x");
     Files.createSymbolicLink(dir.resolve("assets.extra/link.txt"), d.resolve("outside.txt"));
-    assertNull(VerifiedModels.digestOrNull(dir));
+    assertNull(FolderDigest.of(dir));
     long probes = ChildJvm.probes();
     Predictor.loadChecked(dir).close();
     Predictor.loadChecked(dir).close();
@@ -156,10 +158,10 @@ class VerifiedModelsTest {
   void concurrentRunsLeaveWholeRecords(@TempDir Path d) throws Exception {
     Path dir = Files.createDirectories(d.resolve("v"));
     Files.writeString(dir.resolve("saved_model.pb"), "pb");
-    VerifiedModels.Digest digest = VerifiedModels.digestOrNull(dir);
-    TreeMap<String, VerifiedModels.FileDigest> other = new TreeMap<>(digest.files());
-    other.put("saved_model.pb", new VerifiedModels.FileDigest(3, "ab"));
-    VerifiedModels.Digest stale = new VerifiedModels.Digest(digest.realDir(), other);
+    FolderDigest digest = FolderDigest.of(dir);
+    TreeMap<String, FolderDigest.FileDigest> other = new TreeMap<>(digest.files());
+    other.put("saved_model.pb", new FolderDigest.FileDigest(3, "ab"));
+    FolderDigest stale = new FolderDigest(digest.realDir(), other);
     ExecutorService pool = Executors.newFixedThreadPool(6);
     try {
       List<Future<?>> fs = new ArrayList<>();

@@ -1,4 +1,4 @@
-package dev.tfgraph.export;
+package dev.tfgraph.export.serving;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
@@ -13,6 +13,11 @@ import java.util.List;
  * @param provenance where the model came from (command, data, versions), or a missing node
  */
 public record ExportRecord(JsonNode spec, List<String> labels, JsonNode provenance) {
+  /** Where the record lives in a SavedModel folder. */
+  public static final String FILE = "assets.extra/tfgraph.json";
+  /** This tfgraph's version, as an export's provenance and a verified-model record name it. */
+  public static final String TFGRAPH_VERSION = "0.1.0";
+
   public ExportRecord {
     labels = List.copyOf(labels);
   }

@@ -1,4 +1,4 @@
-package dev.tfgraph.export;
+package dev.tfgraph.export.serving;
 
 import dev.tfgraph.graph.model.Model;
 import dev.tfgraph.graph.runtime.Tensors;

@@ -1,4 +1,4 @@
-package dev.tfgraph.export;
+package dev.tfgraph.export.serving;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tfgraph.graph.BadInputException;
@@ -6,7 +6,7 @@ import dev.tfgraph.graph.io.BoundedJson;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The reading of {@link Exporter#INFO} beside a SavedModel, checked to hold a spec before an {@link ExportRecord} is made of it. */
+/** The reading of {@link ExportRecord#FILE} beside a SavedModel, checked to hold a spec before an {@link ExportRecord} is made of it. */
 final class ExportRecordFile {
   private ExportRecordFile() {}
 
@@ -16,7 +16,7 @@ final class ExportRecordFile {
    * so that no caller guesses what the model is.
    */
   static JsonNode read(Path dir) {
-    Path f = dir.resolve(Exporter.INFO);
+    Path f = dir.resolve(ExportRecord.FILE);
     if (!Files.exists(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return null;
     JsonNode info = BoundedJson.read(f, BoundedJson.MAX_FILE_BYTES, f + " is corrupt or unreadable");
     JsonNode layers = info == null ? null : info.path("spec").path("layers");

@@ -1,4 +1,4 @@
-package dev.tfgraph.export;
+package dev.tfgraph.export.serving;
 
 import java.io.File;
 import java.io.IOException;
@@ -23,7 +23,7 @@ import java.util.Set;
 final class CodeLocations {
   /** Classes whose code locations the child needs: tfgraph, TF-Java, JavaCPP, protobuf, Jackson. */
   private static final List<String> ANCHORS = List.of(
-      "dev.tfgraph.export.VerifyMain", "dev.tfgraph.graph.io.Npy",
+      "dev.tfgraph.export.serving.VerifyMain", "dev.tfgraph.graph.io.Npy",
       "org.tensorflow.SavedModelBundle", "org.tensorflow.internal.c_api.global.tensorflow",
       "org.tensorflow.ndarray.NdArray", "org.bytedeco.javacpp.Loader", "com.google.protobuf.Message",
       "com.fasterxml.jackson.databind.ObjectMapper", "com.fasterxml.jackson.core.JsonFactory",

@@ -1,4 +1,4 @@
-package dev.tfgraph.export;
+package dev.tfgraph.export.serving;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tfgraph.graph.BadInputException;
