@@ -103,8 +103,8 @@ public abstract class Layer {
       boolean same = inputShapes.size() == inputs.size();
       for (int i = 0; same && i < inputs.size(); i++) same = Shapes.compatible(inputShapes.get(i), inputs.get(i));
       if (!same) {
-        throw new BadInputException(where() + " was built for input " + show(inputShapes)
-            + " and cannot be reused with input " + show(inputs));
+        throw new BadInputException(where() + " was built for input " + Shapes.show(inputShapes)
+            + " and cannot be reused with input " + Shapes.show(inputs));
       }
       return outputShape;
     }
@@ -125,11 +125,10 @@ public abstract class Layer {
   }
 
   /**
-   * Records the shapes of a layer that shares {@code original}'s weights (the spec's {@code shares}):
-   * it declares no weights, and its output is the original's function of these inputs. Called by
-   * {@link Model} once the original has checked the shapes.
+   * Builds this layer as a later call of {@code original}, sharing its weights (a model's
+   * {@code shares}): it declares no weights, and its output is the original's function of these
+   * inputs. Called by {@link Model} once the original has checked the shapes.
    */
-  /** Builds this layer as a later call of {@code original}, sharing its weights (a model's {@code shares}); for the model. */
   public final void buildShared(Layer original, List<Shape> inputs, Shape out) {
     if (!weights.isEmpty()) {
       throw new BadInputException(where() + " shares the weights of " + original.where()
@@ -145,13 +144,6 @@ public abstract class Layer {
     int lo = minInbound(), hi = maxInbound();
     if (lo == hi) return "exactly " + lo + " inbound tensor" + (lo == 1 ? "" : "s");
     return hi == Integer.MAX_VALUE ? lo + " or more inbound tensors" : lo + " to " + hi + " inbound tensors";
-  }
-
-  private static String show(List<Shape> shapes) {
-    if (shapes.size() == 1) return Shapes.show(shapes.get(0));
-    List<String> s = new ArrayList<>();
-    for (Shape x : shapes) s.add(Shapes.show(x));
-    return s.toString();
   }
 
   /** Several inbound shapes: layers of one input need not override this (it calls {@link #computeBuild(Shape)}). */
@@ -188,15 +180,7 @@ public abstract class Layer {
    * input features") for the message.
    */
   protected final WeightSpec addWeight(String weight, long[] shape, boolean trainableWeight, Initializer init, String keys) {
-    Long n = Checks.elements(shape);
-    boolean bad = n == null || n > Checks.MAX_WEIGHT_ELEMENTS;
-    for (long d : shape) bad |= d < 1;
-    if (bad) {
-      throw new BadInputException(where() + ": weight " + weight + " of shape " + Checks.show(shape) + " would hold "
-          + (n == null ? "more than 2^63" : String.format(java.util.Locale.ROOT, "%,d", n)) + " elements; a weight holds 1 to "
-          + String.format(java.util.Locale.ROOT, "%,d", Checks.MAX_WEIGHT_ELEMENTS) + " (2^31 - 9, one Java array)"
-          + (keys == null ? "" : "; reduce " + keys));
-    }
+    WeightSpec.checkElements(where(), weight, shape, keys);
     for (WeightSpec w : weights) {
       if (w.name().equals(weight)) throw new IllegalStateException(where() + " declares " + weight + " twice");
     }
@@ -229,16 +213,7 @@ public abstract class Layer {
 
   /** Rank check with a message naming the layer, expected and received. */
   protected final void requireRank(Shape input, int rank, String layout) {
-    if (input.numDimensions() != rank) {
-      throw new BadInputException(where() + ": expected input of rank " + rank + " " + layout
-          + ", received shape " + Shapes.show(input) + " (rank " + input.numDimensions() + ")");
-    }
-    for (int i = 1; i < rank; i++) {
-      if (input.get(i) < 1) {
-        throw new BadInputException(where() + ": expected known non-batch dimensions " + layout
-            + ", received shape " + Shapes.show(input));
-      }
-    }
+    Shapes.requireRank(where(), input, rank, layout);
   }
 
   @Override

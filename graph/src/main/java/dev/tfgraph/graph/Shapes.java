@@ -1,5 +1,7 @@
 package dev.tfgraph.graph;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.StringJoiner;
 import org.tensorflow.ndarray.Shape;
 
@@ -13,6 +15,14 @@ public final class Shapes {
     StringJoiner j = new StringJoiner(", ", "[", "]");
     for (int i = 0; i < s.numDimensions(); i++) j.add(s.get(i) < 0 ? "None" : String.valueOf(s.get(i)));
     return j.toString();
+  }
+
+  /** One shape as {@link #show(Shape)} shows it; several as a list of them. */
+  static String show(List<Shape> shapes) {
+    if (shapes.size() == 1) return show(shapes.get(0));
+    List<String> s = new ArrayList<>();
+    for (Shape x : shapes) s.add(show(x));
+    return s.toString();
   }
 
   public static boolean compatible(Shape a, Shape b) {
@@ -49,5 +59,19 @@ public final class Shapes {
     d[0] = -1;
     System.arraycopy(dims, 0, d, 1, dims.length);
     return Shape.of(d);
+  }
+
+  /** Rank {@code rank} with known non-batch dimensions, else bad input naming {@code where}, the layout expected and the shape received. */
+  static void requireRank(String where, Shape input, int rank, String layout) {
+    if (input.numDimensions() != rank) {
+      throw new BadInputException(where + ": expected input of rank " + rank + " " + layout
+          + ", received shape " + show(input) + " (rank " + input.numDimensions() + ")");
+    }
+    for (int i = 1; i < rank; i++) {
+      if (input.get(i) < 1) {
+        throw new BadInputException(where + ": expected known non-batch dimensions " + layout
+            + ", received shape " + show(input));
+      }
+    }
   }
 }

@@ -1,6 +1,7 @@
 package dev.tfgraph.graph;
 
 import dev.tfgraph.graph.runtime.ModelGraph;
+import java.util.Locale;
 import org.tensorflow.ndarray.Shape;
 
 /**
@@ -22,5 +23,22 @@ public record WeightSpec(String layer, String name, Shape shape, boolean trainab
   /** The variable's graph name: no '/' or '.' (optimizer slot names are derived from it). */
   public String varName() {
     return OpNames.of(layer) + "__" + name;
+  }
+
+  /**
+   * A weight of {@code shape} holds 1 to {@link Checks#MAX_WEIGHT_ELEMENTS} elements (one Java
+   * array), counted exactly; else bad input naming the layer ({@code where}), the weight and, when
+   * given, the {@code keys} that set its size.
+   */
+  static void checkElements(String where, String weight, long[] shape, String keys) {
+    Long n = Checks.elements(shape);
+    boolean bad = n == null || n > Checks.MAX_WEIGHT_ELEMENTS;
+    for (long d : shape) bad |= d < 1;
+    if (bad) {
+      throw new BadInputException(where + ": weight " + weight + " of shape " + Checks.show(shape) + " would hold "
+          + (n == null ? "more than 2^63" : String.format(Locale.ROOT, "%,d", n)) + " elements; a weight holds 1 to "
+          + String.format(Locale.ROOT, "%,d", Checks.MAX_WEIGHT_ELEMENTS) + " (2^31 - 9, one Java array)"
+          + (keys == null ? "" : "; reduce " + keys));
+    }
   }
 }

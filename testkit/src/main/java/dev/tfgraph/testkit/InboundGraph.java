@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntUnaryOperator;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
 import org.tensorflow.Result;
@@ -99,7 +100,19 @@ public final class InboundGraph implements AutoCloseable {
   /** The gradient of L by name ("x0".., weight keys); zeros where L does not depend on it. */
   public Map<String, double[]> gradients(List<double[]> xs, double[] upstream, Map<String, NpyArray> weights) {
     List<Tensor> keep = new ArrayList<>();
-    Session.Runner r = feed(xs, upstream, keep);
+    try {
+      return fetchGradients(feed(xs, upstream, keep), grads, names,
+          i -> i < xs.size() ? xs.get(i).length : Math.toIntExact(weights.get(names.get(i)).size()));
+    } finally {
+      keep.forEach(Tensor::close);
+    }
+  }
+
+  /**
+   * Runs {@code r} fetching every gradient once (one output may be the gradient of several), by
+   * name in {@code names}' order; zeros of {@code size.applyAsInt(i)} values where L does not depend on it.
+   */
+  static Map<String, double[]> fetchGradients(Session.Runner r, Output<?>[] grads, List<String> names, IntUnaryOperator size) {
     List<String> fetched = new ArrayList<>();
     for (Output<?> o : grads) {
       if (Gradients.isNone(o)) continue;   // no gradient: its Output belongs to no live graph
@@ -114,11 +127,8 @@ public final class InboundGraph implements AutoCloseable {
       for (int i = 0; i < grads.length; i++) {
         Output<?> o = grads[i];
         int at = Gradients.isNone(o) ? -1 : fetched.indexOf(o.op().name() + ":" + o.index());
-        int size = i < xs.size() ? xs.get(i).length : Math.toIntExact(weights.get(names.get(i)).size());
-        out.put(names.get(i), at >= 0 ? Tensors.toDoubles(res.get(at)) : new double[size]);
+        out.put(names.get(i), at >= 0 ? Tensors.toDoubles(res.get(at)) : new double[size.applyAsInt(i)]);
       }
-    } finally {
-      keep.forEach(Tensor::close);
     }
     return out;
   }

@@ -105,89 +105,17 @@ public final class LayerCheck {
 
   /** Float64 gradients of L = Σ g·y w.r.t. x and each trainable weight against central finite differences. */
   public void gradients() {
+    GradientCheck check = new GradientCheck(layer.where(), seed, directions, step, tolerance);
     if (exampleShapes.size() > 1) {
-      inboundGradients();
+      try (InboundGraph h = new InboundGraph(fresh(), exampleShapes, batch, "float64")) {
+        check.inbound(h);
+      }
       return;
     }
     long[] xShape = withBatch();
     try (LayerGraph h = new LayerGraph(fresh(), inputShape(), xShape, TFloat64.class, false)) {
-      SplittableRandom r = new SplittableRandom(seed);
-      double[] x = new double[Math.toIntExact(Shape.of(xShape).size())];
-      for (int i = 0; i < x.length; i++) x[i] = r.nextGaussian();
-      double[] g = new double[Math.toIntExact(Shape.of(h.yShape).size())];
-      for (int i = 0; i < g.length; i++) g[i] = 2 * r.nextDouble() - 1;
-      Map<String, double[]> weights = h.initialWeights(seed);
-      h.setWeights(weights);
-      Map<String, double[]> grads = h.gradients(x, g);
-      for (int k = 0; k < directions; k++) {
-        double[] d = LayerGraph.direction(x.length, xShape, seed * 1000 + k, false);
-        double[] fx = h.directional(x, g, grads.get("x"), d, step);
-        LayerGraph.assertClose(new double[] {fx[0]}, new double[] {fx[1]}, tolerance,
-            layer.where() + ": gradient w.r.t. the input against finite differences, direction " + k);
-        for (var e : grads.entrySet()) {
-          if (e.getKey().equals("x")) continue;
-          double[] dw = LayerGraph.direction(e.getValue().length, null, seed * 2000 + k, false);
-          double[] fw = h.directionalWeight(weights, e.getKey(), x, g, e.getValue(), dw, step);
-          LayerGraph.assertClose(new double[] {fw[0]}, new double[] {fw[1]}, tolerance,
-              layer.where() + ": gradient w.r.t. weight " + e.getKey() + " against finite differences, direction " + k);
-        }
-      }
+      check.single(h, xShape);
     }
-  }
-
-  /** The same checks for a layer of several inputs: every input and every trainable weight. */
-  private void inboundGradients() {
-    try (InboundGraph h = new InboundGraph(fresh(), exampleShapes, batch, "float64")) {
-      SplittableRandom r = new SplittableRandom(seed);
-      List<double[]> xs = new ArrayList<>();
-      for (long[] s : h.shapes) {
-        double[] x = new double[Math.toIntExact(Shape.of(s).size())];
-        for (int i = 0; i < x.length; i++) x[i] = r.nextGaussian();
-        xs.add(x);
-      }
-      double[] g = new double[Math.toIntExact(Shape.of(h.outShape).size())];
-      for (int i = 0; i < g.length; i++) g[i] = 2 * r.nextDouble() - 1;
-      Map<String, NpyArray> weights = h.rt.initialValues(seed);
-      h.setWeights(weights);
-      Map<String, double[]> grads = h.gradients(xs, g, weights);
-      for (int k = 0; k < directions; k++) {
-        for (int i = 0; i < xs.size(); i++) {
-          double[] d = LayerGraph.direction(xs.get(i).length, h.shapes.get(i), seed * 1000 + 17 * i + k, false);
-          List<double[]> plus = new ArrayList<>(xs), minus = new ArrayList<>(xs);
-          plus.set(i, shifted(xs.get(i), d, step));
-          minus.set(i, shifted(xs.get(i), d, -step));
-          double fd = (h.loss(plus, g) - h.loss(minus, g)) / (2 * step);
-          LayerGraph.assertClose(new double[] {fd}, new double[] {dot(grads.get("x" + i), d)}, tolerance,
-              layer.where() + ": gradient w.r.t. input " + i + " against finite differences, direction " + k);
-        }
-        for (String key : h.names.subList(xs.size(), h.names.size())) {
-          double[] w0 = weights.get(key).toDoubles();
-          double[] d = LayerGraph.direction(w0.length, null, seed * 2000 + k, false);
-          Map<String, NpyArray> w = new java.util.LinkedHashMap<>(weights);
-          w.put(key, NpyArray.ofDoubles(weights.get(key).shape(), shifted(w0, d, step)));
-          h.setWeights(w);
-          double lp = h.loss(xs, g);
-          w.put(key, NpyArray.ofDoubles(weights.get(key).shape(), shifted(w0, d, -step)));
-          h.setWeights(w);
-          double lm = h.loss(xs, g);
-          h.setWeights(weights);
-          LayerGraph.assertClose(new double[] {(lp - lm) / (2 * step)}, new double[] {dot(grads.get(key), d)}, tolerance,
-              layer.where() + ": gradient w.r.t. weight " + key + " against finite differences, direction " + k);
-        }
-      }
-    }
-  }
-
-  private static double[] shifted(double[] x, double[] d, double h) {
-    double[] out = x.clone();
-    for (int i = 0; i < out.length; i++) out[i] += h * d[i];
-    return out;
-  }
-
-  private static double dot(double[] a, double[] b) {
-    double s = 0;
-    for (int i = 0; i < a.length; i++) s += a[i] * b[i];
-    return s;
   }
 
   /** Exports a one-layer model (weights from the initializers), reloads it, and compares outputs (float32). */
@@ -228,7 +156,7 @@ public final class LayerCheck {
         double[] w = new double[want.length], gd = new double[got.length];
         for (int i = 0; i < want.length; i++) w[i] = want[i];
         for (int i = 0; i < got.length; i++) gd[i] = got[i];
-        LayerGraph.assertClose(w, gd, 1e-6, layer.where() + ": output of the exported and reloaded model");
+        FiniteDifferences.assertClose(w, gd, 1e-6, layer.where() + ": output of the exported and reloaded model");
       }
     } finally {
       try (Stream<Path> s = Files.walk(dir)) {

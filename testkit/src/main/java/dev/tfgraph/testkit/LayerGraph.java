@@ -5,7 +5,6 @@ import dev.tfgraph.graph.WeightSpec;
 import dev.tfgraph.graph.io.NpyArray;
 import dev.tfgraph.graph.model.Functional;
 import dev.tfgraph.graph.model.Model;
-import dev.tfgraph.graph.runtime.Gradients;
 import dev.tfgraph.graph.runtime.ModelGraph;
 import dev.tfgraph.graph.runtime.ModelRuntime;
 import dev.tfgraph.graph.runtime.Tensors;
@@ -13,7 +12,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Operation;
@@ -152,100 +150,40 @@ public class LayerGraph implements AutoCloseable {
       sizes.add(w.shape().size());
     }
     if (grads == null) grads = graph.addGradients(loss.asOutput(), xs.toArray(new Output<?>[0]));
-    Map<String, double[]> out = new LinkedHashMap<>();
     try (Tensor xt = Tensors.of(type, Shape.of(xShape), input);
         Tensor gt = Tensors.of(type, Shape.of(yShape), upstream)) {
-      Session.Runner r = session.runner().feed(x, xt).feed(g, gt);
-      List<Integer> fetched = new ArrayList<>();
-      for (int i = 0; i < grads.length; i++) {
-        if (!Gradients.isNone(grads[i])) {
-          r.fetch(grads[i]);
-          fetched.add(i);
-        }
-      }
-      try (Result res = r.run()) {
-        for (int i = 0; i < names.size(); i++) {
-          int at = fetched.indexOf(i);
-          out.put(names.get(i), at >= 0 ? Tensors.toDoubles(res.get(at)) : new double[Math.toIntExact(sizes.get(i))]);
-        }
-      }
+      return InboundGraph.fetchGradients(session.runner().feed(x, xt).feed(g, gt), grads, names, i -> Math.toIntExact(sizes.get(i)));
     }
-    return out;
   }
 
   /**
    * Central finite difference of L along direction d in x: {fd, analytic} with analytic = Σ grad·d.
    */
   public double[] directional(double[] x0, double[] upstream, double[] grad, double[] d, double h) {
-    double[] plus = x0.clone(), minus = x0.clone();
-    double analytic = 0;
-    for (int i = 0; i < x0.length; i++) {
-      plus[i] += h * d[i];
-      minus[i] -= h * d[i];
-      analytic += grad[i] * d[i];
-    }
-    return new double[] {(loss(plus, upstream) - loss(minus, upstream)) / (2 * h), analytic};
+    return FiniteDifferences.central(x0, grad, d, h, x -> loss(x, upstream));
   }
 
   /** The same along direction d in one weight; the weights are restored to {@code weights} after. */
   public double[] directionalWeight(Map<String, double[]> weights, String weight, double[] x0, double[] upstream,
       double[] grad, double[] d, double h) {
-    double[] w0 = weights.get(weight);
-    double[] plus = w0.clone(), minus = w0.clone();
-    double analytic = 0;
-    for (int i = 0; i < w0.length; i++) {
-      plus[i] += h * d[i];
-      minus[i] -= h * d[i];
-      analytic += grad[i] * d[i];
-    }
     Map<String, double[]> w = new LinkedHashMap<>(weights);
-    w.put(weight, plus);
-    setWeights(w);
-    double lp = loss(x0, upstream);
-    w.put(weight, minus);
-    setWeights(w);
-    double lm = loss(x0, upstream);
+    double[] fd = FiniteDifferences.central(weights.get(weight), grad, d, h, v -> {
+      w.put(weight, v);
+      setWeights(w);
+      return loss(x0, upstream);
+    });
     setWeights(weights);
-    return new double[] {(lp - lm) / (2 * h), analytic};
+    return fd;
   }
 
   /** A random direction in [−1, 1)^n; symmetrised over the last two axes when {@code symmetric}. */
   public static double[] direction(int n, long[] shape, long seed, boolean symmetric) {
-    SplittableRandom r = new SplittableRandom(seed);
-    double[] d = new double[n];
-    for (int i = 0; i < n; i++) d[i] = 2 * r.nextDouble() - 1;
-    if (symmetric) {
-      int c = (int) shape[shape.length - 1];
-      for (int b = 0; b < n / (c * c); b++) {
-        for (int i = 0; i < c; i++) {
-          for (int j = i + 1; j < c; j++) {
-            double avg = (d[b * c * c + i * c + j] + d[b * c * c + j * c + i]) / 2;
-            d[b * c * c + i * c + j] = avg;
-            d[b * c * c + j * c + i] = avg;
-          }
-        }
-      }
-    }
-    return d;
+    return FiniteDifferences.direction(n, shape, seed, symmetric);
   }
 
   /** |got − want| ≤ tol·max(1, |want|) elementwise, every value finite; the worst element named on failure. */
   public static void assertClose(double[] want, double[] got, double tol, String what) {
-    if (want.length != got.length) throw new AssertionError(what + ": " + got.length + " values, expected " + want.length);
-    double worst = 0;
-    int at = -1;
-    for (int i = 0; i < want.length; i++) {
-      if (!Double.isFinite(got[i])) throw new AssertionError(what + ": non-finite value " + got[i] + " at " + i);
-      double err = Math.abs(got[i] - want[i]) / Math.max(1, Math.abs(want[i]));
-      if (err > worst) {
-        worst = err;
-        at = i;
-      }
-    }
-    if (worst > tol) {
-      throw new AssertionError(what + ": scaled error " + worst + " > " + tol + " at " + at + " (want " + want[at]
-          + ", got " + got[at] + ")");
-    }
+    FiniteDifferences.assertClose(want, got, tol, what);
   }
 
   @Override

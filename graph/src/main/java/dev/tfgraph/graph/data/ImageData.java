@@ -9,9 +9,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * Image data for training and evaluation (CONTRACT.md section 6): tells the kind of a --data value
@@ -146,71 +145,12 @@ public final class ImageData {
 
   /** A folder's images, read one at a time. */
   public static Iterator<Encoded> encoded(ImageFolder.Listing l) {
-    Iterator<ImageFolder.Item> it = l.items().iterator();
-    return new Iterator<>() {
-      public boolean hasNext() {
-        return it.hasNext();
-      }
-
-      public Encoded next() {
-        return encoded(it.next());
-      }
-    };
-  }
-
-  /** One file's bytes and label; an unreadable file has null bytes, reported (or skipped) as a bad image when decoded. */
-  static Encoded encoded(ImageFolder.Item i) {
-    try {
-      return new Encoded(i.file().toString(), Files.readAllBytes(i.file()), i.label());
-    } catch (IOException e) {
-      return new Encoded(i.file().toString(), null, i.label());
-    }
+    return EncodedExamples.folder(l);
   }
 
   /** The images and labels of TFRecord files, one record at a time; a missing or ill-typed key is bad input naming file and record. */
   public static Iterator<Encoded> records(List<Path> files, Options o) {
-    return new Iterator<>() {
-      final Iterator<Path> fs = files.iterator();
-      TfRecords.Reader r;
-
-      public boolean hasNext() {
-        while (r == null || !r.hasNext()) {
-          if (r != null) r.close();
-          r = null;
-          if (!fs.hasNext()) return false;
-          r = new TfRecords.Reader(fs.next());
-        }
-        return true;
-      }
-
-      public Encoded next() {
-        if (!hasNext()) throw new NoSuchElementException();
-        byte[] rec = r.next();
-        String what = r.file() + ": record " + r.index();
-        Map<String, Examples.Feature> f;
-        try {
-          f = Examples.parse(rec);
-        } catch (IOException e) {
-          throw new BadInputException(what + " is not a serialized tf.train.Example (" + e.getMessage() + ")");
-        }
-        Examples.Feature img = f.get(o.imageKey()), lab = f.get(o.labelKey());
-        if (img == null) throw new BadInputException(what + " has no feature \"" + o.imageKey() + "\" (keys: " + f.keySet() + "; image_key names another)");
-        if (lab == null) throw new BadInputException(what + " has no feature \"" + o.labelKey() + "\" (keys: " + f.keySet() + "; label_key names another)");
-        if (img.bytes() == null || img.bytes().size() != 1) {
-          throw new BadInputException(what + ": feature \"" + o.imageKey() + "\" must be a bytes_list of one encoded image, received " + img.kind()
-              + (img.bytes() != null ? " of " + img.bytes().size() : ""));
-        }
-        if (lab.int64s() == null || lab.int64s().size() != 1) {
-          throw new BadInputException(what + ": feature \"" + o.labelKey() + "\" must be an int64_list of one label, received " + lab.kind()
-              + (lab.int64s() != null ? " of " + lab.int64s().size() : ""));
-        }
-        long y = lab.int64s().get(0);
-        if (y < 0 || y > Integer.MAX_VALUE || (o.numClasses() > 0 && y >= o.numClasses())) {
-          throw new BadInputException(what + " has label " + y + ", outside the model's classes [0, " + o.numClasses() + ")");
-        }
-        return new Encoded(what, img.bytes().get(0), (int) y);
-      }
-    };
+    return EncodedExamples.records(files, o);
   }
 
   /**
@@ -226,24 +166,33 @@ public final class ImageData {
     while (examples.hasNext()) {
       Encoded e = examples.next();
       first = first == null ? e.what() : first;
-      float[] img;
-      try {
-        if (e.bytes() == null) throw new BadInputException(e.what() + " cannot be read");
-        img = d.decode(e.bytes(), e.what());
-      } catch (BadInputException bad) {
-        if (!o.skipBadImages()) throw new BadInputException(bad.getMessage() + " (skip_bad_images skips such files)", bad);
-        o.warnings().accept("skipped " + bad.getMessage());
-        skipped[0]++;
-        continue;
-      }
       if (n == y.length) {
         y = java.util.Arrays.copyOf(y, n * 2);
         x = java.util.Arrays.copyOf(x, Math.multiplyExact(n * 2, es));
       }
-      System.arraycopy(img, 0, x, n * es, es);
-      y[n++] = e.label();
+      if (decodeOrSkip(d, e, o, x, n * es, what -> {
+        skipped[0]++;                         // every skip counted and named
+        return true;
+      })) y[n++] = e.label();
     }
     if (n == 0) throw new BadInputException(first == null ? "no examples" : "no image left to read after skipping bad ones (first: " + first + ")");
     return new Dataset(java.util.Arrays.copyOf(x, n * es), java.util.Arrays.copyOf(y, n), d.exampleShape());
+  }
+
+  /**
+   * Decodes {@code e} into {@code x} at {@code offset}: true when decoded. A bad image is bad input
+   * naming it, or with skip_bad_images gives false, named in a warning when {@code newlySkipped}
+   * accepts its name (a stream warns once per file, however many epochs read it).
+   */
+  static boolean decodeOrSkip(ImageDecoding.Decoder d, Encoded e, Options o, float[] x, int offset, Predicate<String> newlySkipped) {
+    try {
+      if (e.bytes() == null) throw new BadInputException(e.what() + " cannot be read");
+      d.decodeInto(e.bytes(), e.what(), x, offset);
+      return true;
+    } catch (BadInputException bad) {
+      if (!o.skipBadImages()) throw new BadInputException(bad.getMessage() + " (skip_bad_images skips such files)", bad);
+      if (newlySkipped.test(e.what())) o.warnings().accept("skipped " + bad.getMessage());
+      return false;
+    }
   }
 }

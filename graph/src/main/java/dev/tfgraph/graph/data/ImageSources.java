@@ -59,7 +59,7 @@ public final class ImageSources {
 
         public ImageData.Encoded next() {
           if (!hasNext()) throw new NoSuchElementException();
-          return ImageData.encoded(items.get(order[i++]));
+          return EncodedExamples.file(items.get(order[i++]));
         }
       };
     }
@@ -82,14 +82,14 @@ public final class ImageSources {
    */
   public static Source records(List<Path> files, ImageData.Options o, int buffer) {
     int n = 0;
-    for (Iterator<ImageData.Encoded> it = ImageData.records(files, o); it.hasNext(); it.next()) n++;
+    for (Iterator<ImageData.Encoded> it = EncodedExamples.records(files, o); it.hasNext(); it.next()) n++;
     if (n == 0) throw new BadInputException("no records in " + files);
     return new RecordSource(List.copyOf(files), o, n, Math.max(1, buffer));
   }
 
   private record RecordSource(List<Path> files, ImageData.Options o, int size, int buffer) implements Source {
     public Iterator<ImageData.Encoded> epoch(int epoch, long seed, boolean shuffle) {
-      Iterator<ImageData.Encoded> in = ImageData.records(files, o);
+      Iterator<ImageData.Encoded> in = EncodedExamples.records(files, o);
       if (!shuffle) return in;
       SplittableRandom r = new SplittableRandom(seed * 1_000_003L + epoch);
       return new Iterator<>() {

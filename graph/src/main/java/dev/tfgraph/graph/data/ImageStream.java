@@ -2,19 +2,8 @@ package dev.tfgraph.graph.data;
 
 import dev.tfgraph.graph.BadInputException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * Images streamed from a folder or TFRecords instead of decoded into memory first: each epoch
@@ -76,11 +65,7 @@ public final class ImageStream implements DataSource, AutoCloseable {
   }
 
   private final Source source;
-  private final ImageData.Options options;
-  private final ExecutorService decoders;
-  private final ImageDecoding.Decoder decoder;
-  private final int queueBatches;
-  private final Set<String> skipped;
+  private final DecodePipeline pipeline;
 
   /**
    * Opens a folder of class folders or TFRecords (as {@link ImageData#load}, which decodes
@@ -106,26 +91,13 @@ public final class ImageStream implements DataSource, AutoCloseable {
   /** {@code workers} decoding threads and at most {@code queueBatches} batches decoded ahead. */
   public ImageStream(Source source, ImageData.Options options, Settings settings) {
     this.source = source;
-    this.options = options;
-    this.queueBatches = settings.queueBatches();
-    this.decoder = options.decoder();
-    this.skipped = ConcurrentHashMap.newKeySet();
-    skipped.addAll(ImageSources.skippedBefore(source));
-    this.decoders = Executors.newFixedThreadPool(settings.workers(), r -> {
-      Thread t = new Thread(r, "tfgraph-decode");
-      t.setDaemon(true);
-      return t;
-    });
+    this.pipeline = new DecodePipeline(options, settings.workers(), settings.queueBatches(), ImageSources.skippedBefore(source));
   }
 
   /** Other examples of {@code parent}'s source, on its decoder, threads and skip count (closing the parent closes both). */
   private ImageStream(Source source, ImageStream parent) {
     this.source = source;
-    this.options = parent.options;
-    this.queueBatches = parent.queueBatches;
-    this.decoder = parent.decoder;
-    this.decoders = parent.decoders;
-    this.skipped = parent.skipped;
+    this.pipeline = parent.pipeline;
   }
 
   public int size() {
@@ -148,7 +120,7 @@ public final class ImageStream implements DataSource, AutoCloseable {
 
   /** Distinct files (or records) skipped as bad images so far. */
   public int skipped() {
-    return skipped.size();
+    return pipeline.skipped();
   }
 
   public String describe() {
@@ -156,7 +128,7 @@ public final class ImageStream implements DataSource, AutoCloseable {
   }
 
   public long[] exampleShape() {
-    return options.exampleShape();
+    return pipeline.options().exampleShape();
   }
 
   /** {@link #epoch}'s batches as Datasets; a batch whose images were all skipped is empty. */
@@ -185,88 +157,30 @@ public final class ImageStream implements DataSource, AutoCloseable {
   /** The batches of one epoch, in order; close it to stop its reader early. */
   public Epoch epoch(int epoch, long seed, boolean shuffle, int batchSize) {
     if (batchSize < 1) throw new IllegalArgumentException("batch size must be >= 1");
-    return new Epoch(source.epoch(epoch, seed, shuffle), batchSize);
+    return new Epoch(pipeline.start(source.epoch(epoch, seed, shuffle), batchSize, source.describe()));
   }
 
   /** One epoch's batches: a reader thread submits each batch's decoding and queues its future. */
-  public final class Epoch implements AutoCloseable {
-    private final BlockingQueue<Future<Batch>> queue = new ArrayBlockingQueue<>(queueBatches);
-    private static final Future<Batch> END = CompletableFuture.completedFuture(null);
-    private final Thread reader;
-    private volatile boolean closed;
+  public static final class Epoch implements AutoCloseable {
+    private final DecodePipeline.Run run;
 
-    private final int batchSize;
-
-    Epoch(Iterator<ImageData.Encoded> examples, int batchSize) {
-      this.batchSize = batchSize;
-      reader = new Thread(() -> read(examples), "tfgraph-read");
-      reader.setDaemon(true);
-      reader.start();
-    }
-
-    private void read(Iterator<ImageData.Encoded> examples) {
-      try {
-        while (!closed) {
-          List<ImageData.Encoded> chunk = new ArrayList<>(batchSize);
-          while (chunk.size() < batchSize && examples.hasNext()) chunk.add(examples.next());
-          if (chunk.isEmpty()) break;
-          queue.put(decoders.submit(() -> decode(chunk)));
-        }
-        queue.put(END);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } catch (RuntimeException e) {
-        queue.offer(CompletableFuture.failedFuture(e));
-      }
+    Epoch(DecodePipeline.Run run) {
+      this.run = run;
     }
 
     /** The next batch in order, or null after the last; a bad image (or an unreadable source) throws. */
     public Batch next() {
-      try {
-        Future<Batch> f = queue.take();
-        if (f == END) {
-          queue.offer(END);
-          return null;
-        }
-        return f.get();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new BadInputException("interrupted while reading " + source.describe());
-      } catch (ExecutionException e) {
-        if (e.getCause() instanceof RuntimeException re) throw re;
-        throw new IllegalStateException(e.getCause());
-      }
+      return run.next();
     }
 
     @Override
     public void close() {
-      closed = true;
-      reader.interrupt();
-      for (Future<Batch> f; (f = queue.poll()) != null; ) f.cancel(true);
+      run.close();
     }
-  }
-
-  private Batch decode(List<ImageData.Encoded> chunk) {
-    int es = decoder.exampleSize(), n = 0;
-    float[] x = new float[chunk.size() * es];
-    int[] y = new int[chunk.size()];
-    for (ImageData.Encoded e : chunk) {
-      try {
-        if (e.bytes() == null) throw new BadInputException(e.what() + " cannot be read");
-        decoder.decodeInto(e.bytes(), e.what(), x, n * es);
-      } catch (BadInputException bad) {
-        if (!options.skipBadImages()) throw new BadInputException(bad.getMessage() + " (skip_bad_images skips such files)", bad);
-        if (skipped.add(e.what())) options.warnings().accept("skipped " + bad.getMessage());
-        continue;
-      }
-      y[n++] = e.label();
-    }
-    return n == chunk.size() ? new Batch(x, y, n) : new Batch(Arrays.copyOf(x, n * es), Arrays.copyOf(y, n), n);
   }
 
   @Override
   public void close() {
-    decoders.shutdownNow();
-    decoder.close();
+    pipeline.close();
   }
 }

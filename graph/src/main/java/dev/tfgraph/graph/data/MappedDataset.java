@@ -55,7 +55,7 @@ public record MappedDataset(List<Named> inputs, int[] y, Dataset.Input targets, 
           + " (float targets need a loss that takes them (loss): categorical_crossentropy, binary_crossentropy, mse or mae)");
     }
     if (floatTargets) return new MappedDataset(inputs, null, new Dataset.Input("targets", y.toFloats(), Arrays.copyOfRange(ys, 1, ys.length)), null);
-    return new MappedDataset(inputs, Dataset.labels(y, yWhat), null, null);
+    return new MappedDataset(inputs, DatasetFiles.labels(y, yWhat), null, null);
   }
 
   /** Rows evaluated at a time (training, evaluate) when a whole pass is needed. */

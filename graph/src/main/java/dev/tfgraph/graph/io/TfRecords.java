@@ -11,11 +11,8 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.DirectoryStream;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -69,32 +66,7 @@ public final class TfRecords {
    * files a glob matches in its folder (wildcards in the last component only; sorted).
    */
   public static List<Path> files(String value) {
-    List<Path> out = new ArrayList<>();
-    Path p = Path.of(value);
-    if (isGlob(value)) {
-      Path dir = p.getParent() == null ? Path.of(".") : p.getParent();
-      if (isGlob(dir.toString())) throw new BadInputException("TFRecord glob " + value + ": wildcards are allowed in the file name only");
-      if (!Files.isDirectory(dir)) throw new BadInputException("TFRecord glob " + value + ": folder " + dir + " does not exist");
-      PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + p.getFileName());
-      try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
-        for (Path f : s) if (Files.isRegularFile(f) && m.matches(f.getFileName())) out.add(f);
-      } catch (IOException e) {
-        throw new BadInputException("cannot list " + dir + ": " + e.getMessage());
-      }
-      if (out.isEmpty()) throw new BadInputException("TFRecord glob " + value + " matches no file");
-    } else if (Files.isDirectory(p)) {
-      try (DirectoryStream<Path> s = Files.newDirectoryStream(p)) {
-        for (Path f : s) if (Files.isRegularFile(f) && isRecordFile(f)) out.add(f);
-      } catch (IOException e) {
-        throw new BadInputException("cannot list " + p + ": " + e.getMessage());
-      }
-      if (out.isEmpty()) throw new BadInputException(p + " holds no .tfrecord files");
-    } else {
-      IoErrors.requireRegularFile(p, "TFRecord file " + p, null);
-      out.add(p);
-    }
-    out.sort(null);
-    return out;
+    return RecordFiles.list(value);
   }
 
   /** The records of one file, one at a time, each checked against its CRCs. */

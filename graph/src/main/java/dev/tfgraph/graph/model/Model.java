@@ -79,9 +79,7 @@ public final class Model {
   }
 
   /** A graph of layers, declared as in Keras' functional API: a layer applied to nodes gives a node. */
-  public static Functional functional(String name) {
-    return new Functional(name);
-  }
+  public static Functional functional(String name) { return new Functional(name); }
 
   /** Fluent declaration of a chain in Java. */
   public static final class Builder {
@@ -115,32 +113,20 @@ public final class Model {
     }
   }
 
-  public String name() {
-    return name;
-  }
+  public String name() { return name; }
 
   /** The first input (the only one of a chain). */
-  public InputSpec input() {
-    return inputs.get(0);
-  }
+  public InputSpec input() { return inputs.get(0); }
 
   /** Every input, in signature order. */
-  public List<InputSpec> inputs() {
-    return inputs;
-  }
+  public List<InputSpec> inputs() { return inputs; }
 
   /** The model's dtype (every input has it). */
-  public String dtype() {
-    return inputs.get(0).dtype();
-  }
+  public String dtype() { return inputs.get(0).dtype(); }
 
-  public List<String> labels() {
-    return labels;
-  }
+  public List<String> labels() { return labels; }
 
-  public List<Layer> layers() {
-    return layers;
-  }
+  public List<Layer> layers() { return layers; }
 
   /** The names whose outputs layer {@code layerName} takes, in order. */
   public List<String> inbound(String layerName) {
@@ -150,24 +136,12 @@ public final class Model {
   }
 
   /** The output layer: the last one. */
-  public Layer outputLayer() {
-    return layers.get(layers.size() - 1);
-  }
+  public Layer outputLayer() { return layers.get(layers.size() - 1); }
 
   /** True when the model is a plain chain with one input (written as a version-1 spec). */
-  public boolean isChain() {
-    if (inputs.size() != 1 || !shares.isEmpty()) return false;
-    String previous = inputs.get(0).name();
-    for (Layer l : layers) {
-      if (!inbound.get(l.name()).equals(List.of(previous))) return false;
-      previous = l.name();
-    }
-    return true;
-  }
+  public boolean isChain() { return Wiring.isChain(this); }
 
-  public Shape outputShape() {
-    return outputShape;
-  }
+  public Shape outputShape() { return outputShape; }
 
   /** The name of the earlier layer whose weights layer {@code layerName} shares, or null when it has its own. */
   public String shares(String layerName) {
@@ -176,9 +150,7 @@ public final class Model {
   }
 
   /** Every layer that shares weights, by name, with the layer whose weights it uses, in layer order. */
-  public Map<String, String> shares() {
-    return java.util.Collections.unmodifiableMap(shares);
-  }
+  public Map<String, String> shares() { return java.util.Collections.unmodifiableMap(shares); }
 
   /**
    * The layer whose weights and computation layer {@code l} uses: the layer it shares, or itself.
@@ -197,9 +169,7 @@ public final class Model {
   }
 
   /** Number of classes the head predicts (last axis of the output). */
-  public int numOutputs() {
-    return (int) outputShape.get(outputShape.numDimensions() - 1);
-  }
+  public int numOutputs() { return (int) outputShape.get(outputShape.numDimensions() - 1); }
 
   void setInbound(String layerName, List<String> names) {
     inbound.put(layerName, List.copyOf(names));
@@ -211,15 +181,7 @@ public final class Model {
   }
 
   /** Every weight's elements, summed exactly (each weight was bounded when declared). */
-  public long parameterCount() {
-    long n = 0;
-    try {
-      for (WeightSpec w : weights()) n = Math.addExact(n, w.shape().size());
-    } catch (ArithmeticException e) {
-      throw new BadInputException("model '" + name + "': more than 2^63 parameters in all");
-    }
-    return n;
-  }
+  public long parameterCount() { return ModelShapes.parameterCount(this); }
 
   public List<WeightSpec> weights() {
     List<WeightSpec> all = new ArrayList<>();
@@ -233,18 +195,12 @@ public final class Model {
   }
 
   /** The contract's JSON spec: version 1 for a chain with one input, else version 2. */
-  public String config() {
-    return ModelSpec.write(this);
-  }
+  public String config() { return ModelSpec.write(this); }
 
   /** A spec from JSON text, parsed within {@link BoundedJson}'s limits. */
-  public static Model fromConfig(String json) {
-    return fromConfig(BoundedJson.parse(json, "spec"));
-  }
+  public static Model fromConfig(String json) { return fromConfig(BoundedJson.parse(json, "spec")); }
 
-  public static Model fromConfig(JsonNode root) {
-    return ModelSpec.read(root);
-  }
+  public static Model fromConfig(JsonNode root) { return ModelSpec.read(root); }
 
   /** A spec file of at most {@link BoundedJson#MAX_FILE_BYTES}. */
   public static Model load(Path specFile) {
@@ -252,7 +208,5 @@ public final class Model {
   }
 
   /** A Keras-like table: layer (type), output shape, parameter count. */
-  public String summary() {
-    return ModelSummary.of(this);
-  }
+  public String summary() { return ModelSummary.of(this); }
 }

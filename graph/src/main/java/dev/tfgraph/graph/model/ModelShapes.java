@@ -79,4 +79,15 @@ final class ModelShapes {
           largest.shape().size(), m.layer(largest.layer()).where()));
     }
   }
+
+  /** Every weight's elements, summed exactly (each weight was bounded when declared). */
+  static long parameterCount(Model m) {
+    long n = 0;
+    try {
+      for (WeightSpec w : m.weights()) n = Math.addExact(n, w.shape().size());
+    } catch (ArithmeticException e) {
+      throw new BadInputException("model '" + m.name() + "': more than 2^63 parameters in all");
+    }
+    return n;
+  }
 }

@@ -172,4 +172,15 @@ final class Wiring {
           + "; expected the same shapes, received " + r);
     }
   }
+
+  /** True when {@code m} is a plain chain with one input (written as a version-1 spec). */
+  static boolean isChain(Model m) {
+    if (m.inputs().size() != 1 || !m.shares.isEmpty()) return false;
+    String previous = m.inputs().get(0).name();
+    for (Layer l : m.layers()) {
+      if (!m.inbound.get(l.name()).equals(List.of(previous))) return false;
+      previous = l.name();
+    }
+    return true;
+  }
 }

@@ -1,8 +1,6 @@
 package dev.tfgraph.graph.runtime;
 
-import dev.tfgraph.graph.Activated;
 import dev.tfgraph.graph.CallContext;
-import dev.tfgraph.graph.Layer;
 import dev.tfgraph.graph.OpNames;
 import dev.tfgraph.graph.WeightSpec;
 import dev.tfgraph.graph.model.InputSpec;
@@ -58,8 +56,7 @@ public final class ModelGraph implements AutoCloseable {
   private final List<Operation> assigns = new ArrayList<>();
   private final List<Operand<? extends TNumber>> layerInputs = new ArrayList<>();
   private Placeholder<TInt64> stepSeed;   // null in an inference graph
-  // each layer's sub-scopes of the root, made before the layers' ops (see scope())
-  private final Map<String, Ops> premade = new java.util.HashMap<>();
+  private final LayerPasses passes;
 
   private ModelGraph(Model model, boolean training) {
     this.model = model;
@@ -75,14 +72,9 @@ public final class ModelGraph implements AutoCloseable {
       variables.put(w.key(), v);
       assignValues.put(w.key(), value);
     }
-    for (Layer l : model.layers()) {
-      for (String suffix : training ? List.of("", "_train", "_reg") : List.of("")) {
-        String n = OpNames.of(l.name()) + suffix;
-        premade.put(n, tf.withSubScope(n));
-      }
-    }
+    this.passes = new LayerPasses(model, type, tf, training);
     CallContext inference = new CallContext(false, variables, null);
-    this.output = tf.withName(OUTPUT).identity(forward(tf, inputs, inference, false, true));
+    this.output = tf.withName(OUTPUT).identity(passes.forward(tf, inputs, inference, false, layerInputs));
     if (training) stepSeed = tf.withName("step_seed").placeholder(TInt64.class, Placeholder.shape(Shape.of(2)));
   }
 
@@ -109,15 +101,12 @@ public final class ModelGraph implements AutoCloseable {
    */
   public TrainingPass addTrainingPass(Ops scope, List<? extends Operand<? extends TNumber>> xs, Operand<TInt64> seed,
       String logitsOf) {
-    if (xs.size() != inputs.size()) {
-      throw new IllegalArgumentException(xs.size() + " inputs given for a model of " + inputs.size());
-    }
     CallContext ctx = new CallContext(true, variables, seed);
     boolean logits = endsIn(logitsOf);
-    Operand<? extends TNumber> out = forward(scope, xs, ctx, logits, false);
+    Operand<? extends TNumber> out = passes.forward(scope, xs, ctx, logits, null);
     List<Operation> updates = new ArrayList<>();
     ctx.updates().forEach(u -> updates.add(u.op()));
-    return new TrainingPass(out, logits, regularization(scope, ctx), List.copyOf(updates));
+    return new TrainingPass(out, logits, passes.regularization(scope, ctx), List.copyOf(updates));
   }
 
   /**
@@ -125,8 +114,7 @@ public final class ModelGraph implements AutoCloseable {
    * {@code scope}: e.g. the model on images decoded in the graph (the export's serving_images).
    */
   public Operand<? extends TNumber> addInferencePass(Ops scope, List<? extends Operand<? extends TNumber>> xs) {
-    if (xs.size() != inputs.size()) throw new IllegalArgumentException(xs.size() + " inputs given for a model of " + inputs.size());
-    return forward(scope, xs, new CallContext(false, variables, null), false, false);
+    return addInferencePass(scope, xs, null).output();
   }
 
   /**
@@ -134,9 +122,8 @@ public final class ModelGraph implements AutoCloseable {
    * {@code logitsOf} (as a training pass does, so that a loss takes the same operands): evaluation's pass.
    */
   public TrainingPass addInferencePass(Ops scope, List<? extends Operand<? extends TNumber>> xs, String logitsOf) {
-    if (xs.size() != inputs.size()) throw new IllegalArgumentException(xs.size() + " inputs given for a model of " + inputs.size());
     boolean logits = endsIn(logitsOf);
-    return new TrainingPass(forward(scope, xs, new CallContext(false, variables, null), logits, false), logits, null, List.of());
+    return new TrainingPass(passes.forward(scope, xs, new CallContext(false, variables, null), logits, null), logits, null, List.of());
   }
 
   /**
@@ -157,7 +144,7 @@ public final class ModelGraph implements AutoCloseable {
     }
     this.graph = g;
     this.tf = Ops.create(g);
-    premade.clear();
+    passes.relocated(tf);
     inputs.replaceAll(p -> new Placeholder<>(op(p)));
     output = same(output);
     variables.replaceAll((k, v) -> new Variable<>(op(v)));
@@ -181,64 +168,14 @@ public final class ModelGraph implements AutoCloseable {
     return (Operand<T>) op.output(out.index());
   }
 
-  /**
-   * The forward pass over the layers in order, each on its inbound outputs (a layer that shares
-   * another's weights applies that layer, so both read the same variables and their gradients add). With {@code logits}
-   * true, the output layer's activation is left out so that the loss can fuse it.
-   */
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  private Operand<? extends TNumber> forward(Ops tf, List<? extends Operand<? extends TNumber>> xs, CallContext ctx, boolean logits,
-      boolean recordInputs) {
-    Map<String, Operand> values = new LinkedHashMap<>();
-    for (int i = 0; i < xs.size(); i++) values.put(model.inputs().get(i).name(), xs.get(i));
-    Layer last = model.outputLayer();
-    Operand h = null;
-    for (Layer l : model.layers()) {
-      Ops scoped = scope(tf, l, ctx.training() ? "_train" : "");
-      Layer fn = model.original(l);          // a layer that shares another's weights calls it
-      List<Operand> in = new ArrayList<>();
-      for (String n : model.inbound(l.name())) in.add(values.get(n));
-      if (recordInputs) layerInputs.add(in.get(0));
-      if (l == last && logits && fn instanceof Activated a) {
-        h = a.callLinear(scoped, in.get(0), ctx);
-      } else {
-        h = fn.call(scoped, (List) in, ctx);
-      }
-      values.put(l.name(), h);
-    }
-    return h;
-  }
-
-  /**
-   * Layer {@code l}'s sub-scope {@code suffix} of {@code parent}. TF-Java's withSubScope reads the
-   * name of every op in the graph, so making one per layer while the graph grows costs
-   * O(layers × ops): for the root, the scopes were made before the layers' ops, and each is used once.
-   */
-  private Ops scope(Ops parent, Layer l, String suffix) {
-    String n = OpNames.of(l.name()) + suffix;
-    Ops s = parent == tf ? premade.remove(n) : null;
-    return s != null ? s : parent.withSubScope(n);
-  }
-
   /** Whether the model's output layer ends in this activation (null: false). */
   public boolean endsIn(String activation) {
-    return activation != null && model.outputLayer() instanceof Activated a && a.activation().equals(activation);
+    return passes.endsIn(activation);
   }
 
   /** Whether the model's output is a probability distribution. */
   public boolean endsInSoftmax() {
     return endsIn("softmax");
-  }
-
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  private Operand<? extends TNumber> regularization(Ops scope, CallContext ctx) {
-    Operand total = null;
-    for (Layer l : model.layers()) {
-      if (model.original(l) != l) continue;  // its weights' term is the original's, counted once
-      Operand r = l.regularization(scope(scope, l, "_reg"), ctx, (Class) type);
-      if (r != null) total = total == null ? r : scope.math.add(total, r);
-    }
-    return total;
   }
 
   public Model model() { return model; }
