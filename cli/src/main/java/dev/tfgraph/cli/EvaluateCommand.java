@@ -61,7 +61,7 @@ public final class EvaluateCommand implements Callable<Integer> {
   /**
    * The exported model's loss and metrics on every example of {@code source}: a model tfgraph exported is rebuilt from
    * its record and weights and evaluated by the loss's and metrics' graph ops, as training evaluates; a foreign
-   * SavedModel's outputs go through the losses' and metrics' Java formulas.
+   * SavedModel's outputs are fed to the same ops.
    */
   private TrainResult.Metrics evaluate(Predictor p, dev.tfgraph.graph.Loss lossFn, DataSource source) {
     int width = Math.toIntExact(dev.tfgraph.graph.Shapes.exampleSize(org.tensorflow.ndarray.Shape.of(p.outputShape())));
@@ -73,7 +73,7 @@ public final class EvaluateCommand implements Callable<Integer> {
       TrainResult.Metrics g = Evaluator.evaluate(m, dev.tfgraph.export.serving.SavedModelInfo.weights(p), source, lossFn, ms);
       if (Double.isFinite(g.loss())) return g;   // else the pass below names the outputs that are not finite
     }
-    return Evaluator.evaluate(source, d -> checked(d, width, lossFn), d -> predict(p, d), width, lossFn, ms, endsIn(p, lossFn.logitsOf()));
+    return Evaluator.evaluate(source, d -> checked(d, width, lossFn), d -> predict(p, d), lossFn, ms, endsIn(p, lossFn.logitsOf()));
   }
 
 
@@ -87,7 +87,7 @@ public final class EvaluateCommand implements Callable<Integer> {
   }
 
   /** The model's outputs on one batch, refused when not finite. */
-  private float[] predict(Predictor p, Dataset d) {
+  private NpyArray predict(Predictor p, Dataset d) {
     Map<String, NpyArray> xs = new LinkedHashMap<>();
     for (Dataset.Input in : d.inputs()) {
       long[] shape = new long[in.shape().length + 1];
@@ -98,7 +98,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     NpyArray out = p.predict(NamedArrays.forInputs(xs, p.inputNames()), batchSize);
     String nonFinite = Finite.describe(out, "evaluate: the model's output");
     if (nonFinite != null) throw new dev.tfgraph.graph.RunFailedException(nonFinite + "; its loss and metrics would mean nothing");
-    return out.toFloats();
+    return out;
   }
 
   private static void print(Predictor p, dev.tfgraph.graph.Loss lossFn, TrainResult.Metrics m, Integer skipped) {

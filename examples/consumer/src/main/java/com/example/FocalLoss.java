@@ -27,18 +27,4 @@ public final class FocalLoss implements Loss {
     Operand<T> weight = tf.math.pow(tf.math.sub(tf.constantOfSameType(pred, 1), tf.math.exp(logp)), tf.constantOfSameType(pred, GAMMA));
     return tf.math.neg(tf.math.mul(weight, logp));
   }
-
-  @Override
-  public double perExample(float[] out, int off, int len, int label, float[] target, boolean probabilities) {
-    double logp;
-    if (probabilities) {
-      logp = Math.log(Math.min(Math.max(out[off + label], 1e-7), 1 - 1e-7));
-    } else {
-      double max = Double.NEGATIVE_INFINITY, z = 0;
-      for (int c = 0; c < len; c++) max = Math.max(max, out[off + c]);
-      for (int c = 0; c < len; c++) z += Math.exp(out[off + c] - max);
-      logp = out[off + label] - max - Math.log(z);
-    }
-    return -Math.pow(1 - Math.exp(logp), GAMMA) * logp;
-  }
 }

@@ -9,8 +9,8 @@ import org.tensorflow.types.family.TNumber;
 /**
  * A user's own metric: the probability the model gives the true class (integer labels), its mean
  * over a set; registered as "true_class_confidence" in {@link SwishLayers}, so
- * `train --metrics accuracy,true_class_confidence` reports it. Both formulas, as tfgraph asks:
- * ops for training batches, Java for evaluation.
+ * `train --metrics accuracy,true_class_confidence` reports it. Written once, as graph ops: training
+ * averages them over a batch, evaluation sums them over batches.
  */
 public final class TrueClassConfidence implements Metric {
   @Override
@@ -25,14 +25,5 @@ public final class TrueClassConfidence implements Metric {
     Operand<T> hot = tf.oneHot((Operand<TInt32>) target, tf.constant((int) pred.shape().get(1)), tf.constantOfSameType(pred, 1),
         tf.constantOfSameType(pred, 0));
     return tf.reduceSum(tf.math.mul(p, hot), tf.constant(1));
-  }
-
-  @Override
-  public double perExample(float[] out, int off, int len, int label, float[] target, boolean probabilities) {
-    if (probabilities) return out[off + label];
-    double max = Double.NEGATIVE_INFINITY, sum = 0;
-    for (int c = 0; c < len; c++) max = Math.max(max, out[off + c]);
-    for (int c = 0; c < len; c++) sum += Math.exp(out[off + c] - max);
-    return Math.exp(out[off + label] - max) / sum;
   }
 }

@@ -14,35 +14,57 @@ class SwishTest {
     LayerCheck.of(new Swish("swish", 0.7), 6).check();
   }
 
+  /** The per-example values of a user's loss or metric on a batch of float32 outputs [n, k] and labels, by its graph ops. */
+  static float[] perExample(java.util.function.BiFunction<org.tensorflow.op.Ops, org.tensorflow.Operand<org.tensorflow.types.TFloat32>,
+      org.tensorflow.Operand<org.tensorflow.types.TFloat32>> f, float[] out, int k) {
+    try (org.tensorflow.Graph g = new org.tensorflow.Graph(); org.tensorflow.Session s = new org.tensorflow.Session(g)) {
+      org.tensorflow.op.Ops tf = org.tensorflow.op.Ops.create(g);
+      var pred = tf.constant(org.tensorflow.ndarray.Shape.of(out.length / k, k), org.tensorflow.ndarray.buffer.DataBuffers.of(out, true, false));
+      try (var r = s.runner().fetch(f.apply(tf, pred)).run()) {
+        var t = (org.tensorflow.types.TFloat32) r.get(0);
+        float[] v = new float[out.length / k];
+        for (int i = 0; i < v.length; i++) v[i] = t.getFloat(i);
+        return v;
+      }
+    }
+  }
+
+  /** log softmax(z)_y of one example, in double: the test's own formula. */
+  static double logSoftmax(float[] z, int off, int k, int y) {
+    double max = Double.NEGATIVE_INFINITY, sum = 0;
+    for (int c = 0; c < k; c++) max = Math.max(max, z[off + c]);
+    for (int c = 0; c < k; c++) sum += Math.exp(z[off + c] - max);
+    return z[off + y] - max - Math.log(sum);
+  }
+
   /** The user's loss: at γ = 0 it would be cross-entropy; with γ = 2 a confident right answer costs far less. */
   @Test
   void focalLossDownWeightsEasyExamples() {
     FocalLoss f = new FocalLoss();
     float[] logits = {4, 0, 0, 0.1f, 0, 0};
-    double easy = f.perExample(logits, 0, 3, 0, null, false), hard = f.perExample(logits, 3, 3, 0, null, false);
+    int[] labels = {0, 0};
+    float[] got = perExample((tf, pred) -> f.perExample(tf, pred, tf.constant(labels), true), logits, 3);
+    for (int i = 0; i < 2; i++) {
+      double logp = logSoftmax(logits, 3 * i, 3, labels[i]);
+      assertEquals(-Math.pow(1 - Math.exp(logp), 2) * logp, got[i], 1e-6, "example " + i);
+    }
     double ceEasy = -Math.log(Math.exp(4) / (Math.exp(4) + 2));
-    assertEquals(Math.pow(1 - Math.exp(-ceEasy), 2) * ceEasy, easy, 1e-6);
-    assertEquals(true, hard > 100 * easy);
+    assertEquals(Math.pow(1 - Math.exp(-ceEasy), 2) * ceEasy, got[0], 1e-6);
+    assertEquals(true, got[1] > 100 * got[0]);
     assertEquals(FocalLoss.class, dev.tfgraph.graph.LayerRegistry.losses().get("sparse_focal").getClass());
   }
 
-  /** The user's metric: its graph formula and its Java formula agree, on logits and on probabilities. */
+  /** The user's metric, written once as graph ops: the true class's softmax probability, on logits and on probabilities. */
   @Test
-  void trueClassConfidenceIsTheSameInTheGraphAndInJava() {
+  void trueClassConfidenceIsTheTrueClasssProbability() {
     TrueClassConfidence m = new TrueClassConfidence();
     float[] logits = {2, -1, 0.5f, 0, 3, 1};
     int[] labels = {0, 2};
-    try (org.tensorflow.Graph g = new org.tensorflow.Graph(); org.tensorflow.Session s = new org.tensorflow.Session(g)) {
-      org.tensorflow.op.Ops tf = org.tensorflow.op.Ops.create(g);
-      var pred = tf.reshape(tf.constant(logits), tf.constant(new long[] {2, 3}));
-      try (var r = s.runner().fetch(m.perExample(tf, pred, tf.constant(labels), false)).run()) {
-        var t = (org.tensorflow.types.TFloat32) r.get(0);
-        for (int i = 0; i < 2; i++) assertEquals(m.perExample(logits, 3 * i, 3, labels[i], null, false), t.getFloat(i), 1e-6);
-      }
-    }
-    double p0 = m.perExample(logits, 0, 3, 0, null, false);
-    assertEquals(Math.exp(2) / (Math.exp(2) + Math.exp(-1) + Math.exp(0.5)), p0, 1e-9);
-    assertEquals(0.25, m.perExample(new float[] {0.25f, 0.75f}, 0, 2, 0, null, true), 1e-9);
+    float[] got = perExample((tf, pred) -> m.perExample(tf, pred, tf.constant(labels), false), logits, 3);
+    for (int i = 0; i < 2; i++) assertEquals(Math.exp(logSoftmax(logits, 3 * i, 3, labels[i])), got[i], 1e-6, "example " + i);
+    assertEquals(Math.exp(2) / (Math.exp(2) + Math.exp(-1) + Math.exp(0.5)), got[0], 1e-6);
+    float[] probs = perExample((tf, pred) -> m.perExample(tf, pred, tf.constant(new int[] {0}), true), new float[] {0.25f, 0.75f}, 2);
+    assertEquals(0.25, probs[0], 1e-9);
     assertEquals(TrueClassConfidence.class, dev.tfgraph.graph.metric.Metrics.get("true_class_confidence",
         dev.tfgraph.graph.loss.Losses.get("sparse_categorical_crossentropy", 0)).getClass());
   }

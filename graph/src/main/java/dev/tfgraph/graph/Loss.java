@@ -6,9 +6,10 @@ import org.tensorflow.types.family.TNumber;
 
 /**
  * A training loss, with Keras' name and semantics (CONTRACT.md section 5): a per-example value in
- * the graph (the trainer averages it over the batch and adds the layers' regularization) and the
- * same formula in Java for evaluation. Built-ins are in {@code dev.tfgraph.graph.loss}; a user's
- * own loss is registered through {@link LayerFactory#losses()}.
+ * the graph, written once: the trainer averages it over a batch and adds the layers'
+ * regularization, and evaluation (validation, test, a SavedModel's outputs) sums it over batches.
+ * Built-ins are in {@code dev.tfgraph.graph.loss}; a user's own loss is registered through
+ * {@link LayerFactory#losses()}.
  */
 public interface Loss {
   /** The Keras name, e.g. "mse". */
@@ -31,13 +32,8 @@ public interface Loss {
    * output layer ended in {@link #logitsOf()}, which was left out), else the model's outputs, which
    * the contract's cross-entropies also take as logits (CONTRACT.md section 2); {@code target} is
    * int32 class labels [batch] when {@link #sparse()}, else floats of pred's shape in its dtype.
+   * Outputs that went through {@link #logitsOf()} and cannot be taken apart (a SavedModel's) are
+   * turned back into logits first ({@code Losses.logitsFrom}).
    */
   <T extends TNumber> Operand<T> perExample(Ops tf, Operand<T> pred, Operand<?> target, boolean logits);
-
-  /**
-   * The same for one example in Java, from the model's outputs ({@code probabilities}: they went
-   * through {@link #logitsOf()}; otherwise they are logits or plain outputs): {@code out[off..off+len)},
-   * target {@code label} (sparse) or {@code target[off..off+len)}.
-   */
-  double perExample(float[] out, int off, int len, int label, float[] target, boolean probabilities);
 }

@@ -34,19 +34,4 @@ public final class BinaryCrossentropy implements Loss {
         tf.math.log1p(tf.math.exp(tf.math.neg(tf.math.abs(pred)))));
     return MeanError.meanPerExample(tf, e);
   }
-
-  @Override
-  public double perExample(float[] out, int off, int len, int label, float[] target, boolean probabilities) {
-    double s = 0;
-    for (int i = off; i < off + len; i++) {
-      double t = target[i] * (1 - smoothing) + smoothing / 2, z = out[i];
-      if (probabilities) {
-        double p = Math.min(Math.max(z, Losses.EPSILON), 1 - Losses.EPSILON);
-        s -= t * Math.log(p) + (1 - t) * Math.log(1 - p);
-      } else {
-        s += Math.max(z, 0) - z * t + Math.log1p(Math.exp(-Math.abs(z)));
-      }
-    }
-    return s / len;
-  }
 }

@@ -41,21 +41,4 @@ public final class CategoricalCrossentropy implements Loss {
     }
     return (Operand<T>) tf.nn.softmaxCrossEntropyWithLogits((Operand) logits, (Operand) t).loss();
   }
-
-  @Override
-  public double perExample(float[] out, int off, int len, int label, float[] target, boolean probabilities) {
-    double loss = 0;
-    double max = Double.NEGATIVE_INFINITY, z = 0;
-    if (!probabilities) {
-      for (int c = 0; c < len; c++) max = Math.max(max, out[off + c]);
-      for (int c = 0; c < len; c++) z += Math.exp(out[off + c] - max);
-    }
-    for (int c = 0; c < len; c++) {
-      double t = target[off + c] * (1 - smoothing) + smoothing / len;
-      double logp = probabilities ? Math.log(Math.min(Math.max(out[off + c], Losses.EPSILON), 1 - Losses.EPSILON))
-          : out[off + c] - max - Math.log(z);
-      loss -= t * logp;
-    }
-    return loss;
-  }
 }

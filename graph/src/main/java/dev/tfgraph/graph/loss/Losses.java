@@ -6,6 +6,10 @@ import dev.tfgraph.graph.Loss;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat64;
+import org.tensorflow.types.family.TNumber;
 
 /** The contract's losses by Keras name; the default is sparse categorical cross-entropy. */
 public final class Losses {
@@ -63,5 +67,18 @@ public final class Losses {
     if (l == null) throw new BadInputException("loss: unknown loss \"" + name + "\"; expected one of " + all.keySet());
     if (labelSmoothing != 0) throw new BadInputException("loss: label_smoothing applies to the built-in cross-entropies, not " + name);
     return l;
+  }
+
+  /**
+   * Logits that give back {@code outputs}, which went through {@code activation}, for a loss that takes logits (a
+   * SavedModel's outputs cannot be taken apart): log p for softmax (log-softmax gives log p back, p summing to 1) and
+   * log p − log(1 − p) for sigmoid, p clipped to [EPSILON, 1 − EPSILON] first as Keras clips probabilities, computed in
+   * float64 and given in the outputs' dtype; null for any other activation.
+   */
+  public static <T extends TNumber> Operand<T> logitsFrom(Ops tf, String activation, Operand<T> outputs) {
+    if (!"softmax".equals(activation) && !"sigmoid".equals(activation)) return null;
+    Operand<TFloat64> p = tf.clipByValue(tf.dtypes.cast(outputs, TFloat64.class), tf.constant(EPSILON), tf.constant(1 - EPSILON));
+    Operand<TFloat64> z = activation.equals("softmax") ? tf.math.log(p) : tf.math.sub(tf.math.log(p), tf.math.log1p(tf.math.neg(p)));
+    return tf.dtypes.cast(z, outputs.type());
   }
 }

@@ -33,14 +33,4 @@ public final class MeanError implements Loss {
     for (int i = 0; i < axes.length; i++) axes[i] = i + 1;
     return tf.math.mean(e, tf.constant(axes));
   }
-
-  @Override
-  public double perExample(float[] out, int off, int len, int label, float[] target, boolean probabilities) {
-    double s = 0;
-    for (int i = off; i < off + len; i++) {
-      double d = (double) out[i] - target[i];
-      s += squared ? d * d : Math.abs(d);
-    }
-    return s / len;
-  }
 }

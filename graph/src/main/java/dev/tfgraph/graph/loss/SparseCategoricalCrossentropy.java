@@ -20,14 +20,4 @@ public final class SparseCategoricalCrossentropy implements Loss {
     Operand<T> oneHot = tf.oneHot(y, tf.constant((int) pred.shape().get(1)), tf.constantOfSameType(pred, 1), tf.constantOfSameType(pred, 0));
     return CategoricalCrossentropy.softmaxCrossEntropy(tf, pred, oneHot);
   }
-
-  @Override
-  public double perExample(float[] out, int off, int len, int label, float[] target, boolean probabilities) {
-    if (probabilities) return -Math.log(Math.min(Math.max(out[off + label], Losses.EPSILON), 1 - Losses.EPSILON));
-    double max = Double.NEGATIVE_INFINITY;
-    for (int c = 0; c < len; c++) max = Math.max(max, out[off + c]);
-    double z = 0;
-    for (int c = 0; c < len; c++) z += Math.exp(out[off + c] - max);
-    return -(out[off + label] - max - Math.log(z));
-  }
 }

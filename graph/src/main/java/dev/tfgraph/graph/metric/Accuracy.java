@@ -42,15 +42,4 @@ public final class Accuracy implements Metric {
           tf.math.greater((Operand<T>) target, tf.constantOfSameType(pred, 0.5))), type));
     };
   }
-
-  @Override
-  public double perExample(float[] out, int off, int len, int label, float[] target, boolean probabilities) {
-    if (kind == Kind.BINARY) {
-      int hits = 0;
-      for (int k = off; k < off + len; k++) hits += ((probabilities ? out[k] > 0.5 : out[k] > 0) == (target[k] > 0.5)) ? 1 : 0;
-      return (double) hits / len;
-    }
-    int want = kind == Kind.SPARSE ? label : Reduce.argmax(target, off, len);
-    return Reduce.argmax(out, off, len) == want ? 1 : 0;
-  }
 }

@@ -23,9 +23,4 @@ public final class LossMetric implements Metric {
   public <T extends TNumber> Operand<T> perExample(Ops tf, Operand<T> pred, Operand<?> target, boolean activated) {
     return loss.perExample(tf, pred, target, !activated);
   }
-
-  @Override
-  public double perExample(float[] out, int off, int len, int label, float[] target, boolean probabilities) {
-    return loss.perExample(out, off, len, label, target, probabilities);
-  }
 }

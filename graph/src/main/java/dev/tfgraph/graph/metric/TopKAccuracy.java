@@ -35,12 +35,4 @@ public final class TopKAccuracy implements Metric {
     Operand<T> above = tf.reduceSum(tf.dtypes.cast(tf.math.greater(pred, truth), pred.type()), tf.constant(1));
     return tf.dtypes.cast(tf.math.less(above, tf.constantOfSameType(pred, k)), pred.type());
   }
-
-  @Override
-  public double perExample(float[] out, int off, int len, int label, float[] target, boolean probabilities) {
-    int want = sparse ? label : Reduce.argmax(target, off, len);
-    int above = 0;
-    for (int c = 0; c < len; c++) if (out[off + c] > out[off + want]) above++;
-    return above < k ? 1 : 0;
-  }
 }

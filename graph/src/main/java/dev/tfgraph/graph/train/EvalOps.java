@@ -64,7 +64,7 @@ record EvalOps(Placeholder<?> targets, Operand<? extends TNumber> lossSum, List<
     double[] sums = new double[metricSums.size()];
     long[] seen = {0};
     long n = feed.eachBatch(Evaluator.BATCH, b -> {
-      checkLabels(b, seen[0]);
+      checkLabels(b, seen[0], width);
       try (Batches.Batch t = Batches.owned(b, 1, mg.type(), shapes, mg.model().outputShape(), null, 0)) {
         Session.Runner r = rt.session().runner();
         for (int i = 0; i < shapes.size(); i++) r.feed(mg.inputs().get(i), t.x()[0][i]);
@@ -82,8 +82,8 @@ record EvalOps(Placeholder<?> targets, Operand<? extends TNumber> lossSum, List<
     return new TrainResult.Metrics(loss[0] / n, values, Math.toIntExact(n));
   }
 
-  /** Class labels within the output's classes, named as the Java evaluation named them. */
-  private void checkLabels(Dataset b, long before) {
+  /** Class labels within the output's {@code width} classes; {@code before}: the examples of the batches before. */
+  static void checkLabels(Dataset b, long before, int width) {
     if (b.y() == null) return;
     for (int i = 0; i < b.y().length; i++) {
       if (b.y()[i] >= width) throw new BadInputException("label " + b.y()[i] + " of example " + (before + i) + " is outside [0, " + width + ")");

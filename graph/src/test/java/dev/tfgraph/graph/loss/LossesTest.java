@@ -27,19 +27,24 @@ import org.tensorflow.types.TInt32;
 
 /**
  * Every built-in loss against numpy float64 (testdata/losses/gen_losses.py): the graph's per-example
- * value from logits, the same formula in Java from logits and from activated outputs, and the
- * graph's gradient with respect to its input against central finite differences.
+ * value from logits and from activated outputs taken back to logits, the Java oracle ({@link LossOracles})
+ * from both and against the graph, and the graph's gradient with respect to its input against central
+ * finite differences.
  */
 class LossesTest {
   static final Map<String, NpyArray> D = Npz.read(Path.of("..", "testdata", "losses", "losses.npz"));
 
   /** {per-example values, gradient of their sum w.r.t. pred at pred} by the graph in float64. */
   static double[][] graph(Loss loss, double[] pred, boolean logits, String target, double[] at) {
+    return graph(loss, pred, logits, target, at, false);
+  }
+
+  /** As above, the float targets rounded to float32 when {@code rounded}. */
+  static double[][] graph(Loss loss, double[] pred, boolean logits, String target, double[] at, boolean rounded) {
     try (Graph g = new Graph(); Session s = new Session(g)) {
       Ops tf = Ops.create(g);
       Placeholder<TFloat64> x = tf.placeholder(TFloat64.class, Placeholder.shape(Shape.of(6, 5)));
-      Operand<?> t = loss.sparse() ? tf.constant(toInts(D.get("labels").toLongs())) : tf.constant(Shape.of(6, 5),
-          org.tensorflow.ndarray.buffer.DataBuffers.of(D.get(target).toDoubles(), true, false));
+      Operand<?> t = targets(tf, loss, target, rounded);
       Operand<TFloat64> per = loss.perExample(tf, x, t, logits);
       Operand<TFloat64> sum = tf.reduceSum(per, tf.constant(0));
       Output<?>[] grad = g.addGradients(sum.asOutput(), new Output<?>[] {x.asOutput()});
@@ -50,6 +55,26 @@ class LossesTest {
     }
   }
 
+  /** The graph's per-example loss on outputs p that went through the loss's activation, taken back to logits, in float64. */
+  static double[] activated(Loss loss, double[] p, String target) {
+    try (Graph g = new Graph(); Session s = new Session(g)) {
+      Ops tf = Ops.create(g);
+      Operand<TFloat64> x = tf.constant(Shape.of(p.length / 5, 5), org.tensorflow.ndarray.buffer.DataBuffers.of(p, true, false));
+      Operand<?> t = targets(tf, loss, target, true);
+      try (Result r = s.runner().fetch(loss.perExample(tf, Losses.logitsFrom(tf, loss.logitsOf(), x), t, true)).run()) {
+        return Tensors.toDoubles(r.get(0));
+      }
+    }
+  }
+
+  /** Labels, or the float targets {@code target} (rounded to float32 first, as the oracles read them, when {@code rounded}). */
+  static Operand<?> targets(Ops tf, Loss loss, String target, boolean rounded) {
+    if (loss.sparse()) return tf.constant(toInts(D.get("labels").toLongs()));
+    double[] t = D.get(target).toDoubles();
+    if (rounded) for (int i = 0; i < t.length; i++) t[i] = (float) t[i];
+    return tf.constant(Shape.of(6, 5), org.tensorflow.ndarray.buffer.DataBuffers.of(t, true, false));
+  }
+
   static int[] toInts(long[] l) {
     int[] out = new int[l.length];
     for (int i = 0; i < l.length; i++) out[i] = (int) l[i];
@@ -57,32 +82,40 @@ class LossesTest {
   }
 
   /**
-   * The graph on logits z and Java on z against {@code expected}; Java on the activated outputs
-   * {@code probsInput} against {@code probsExpected} (null: no activation, e.g. mse).
+   * The graph on logits z against {@code expected} (numpy), and against the Java oracle on the same values; the oracle
+   * on z too; on the activated outputs {@code probsInput}, the graph (taking them back to logits with
+   * {@link Losses#logitsFrom}) and the oracle against {@code probsExpected} (null: no activation, e.g. mse).
    */
-  static void check(Loss loss, String target, String expected, String probsInput, String probsExpected) {
+  static void check(String name, double smoothing, String target, String expected, String probsInput, String probsExpected) {
+    Loss loss = Losses.builtIn(name, smoothing);
+    float[] tp = target == null ? null : toFloats(D.get(target).toDoubles());
+    int[] labels = toInts(D.get("labels").toLongs());
     if (probsInput != null) {
-      float[] q = toFloats(D.get(probsInput).toDoubles());
+      double[] p = D.get(probsInput).toDoubles();
+      float[] q = toFloats(p);
       double[] wantP = D.get(probsExpected).toDoubles();
-      float[] tp = target == null ? null : toFloats(D.get(target).toDoubles());
-      int[] lab = toInts(D.get("labels").toLongs());
+      double[] graphP = activated(loss, p, target);
       for (int i = 0; i < 6; i++) {
-        assertEquals(wantP[i], loss.perExample(q, i * 5, 5, lab[i], tp, true), 1e-5 * Math.max(1, Math.abs(wantP[i])),
-            loss.name() + " " + probsExpected + " Java, example " + i);
+        double tol = 1e-5 * Math.max(1, Math.abs(wantP[i]));
+        assertEquals(wantP[i], LossOracles.perExample(name, smoothing, q, i * 5, 5, labels[i], tp, true), tol,
+            name + " " + probsExpected + " oracle, example " + i);
+        assertEquals(wantP[i], graphP[i], 1e-9 * Math.max(1, Math.abs(wantP[i])), name + " " + probsExpected + " graph, example " + i);
       }
     }
     boolean logits = true;
     double[] pred = D.get("z").toDoubles();
     double[] want = D.get(expected).toDoubles();
     double[][] got = graph(loss, pred, logits, target, null);
-    float[] out = new float[pred.length];
-    for (int i = 0; i < pred.length; i++) out[i] = (float) pred[i];
-    float[] tf = target == null ? null : toFloats(D.get(target).toDoubles());
-    int[] labels = toInts(D.get("labels").toLongs());
+    float[] out = toFloats(pred);
+    double[] rounded = new double[out.length];
+    for (int i = 0; i < out.length; i++) rounded[i] = out[i];
+    double[] graphRounded = graph(loss, pred, logits, target, rounded, true)[0];
     for (int i = 0; i < 6; i++) {
       assertEquals(want[i], got[0][i], 1e-12 * Math.max(1, Math.abs(want[i])), loss.name() + " " + expected + " graph, example " + i);
-      double java = loss.perExample(out, i * 5, 5, labels[i], tf, false);
-      assertEquals(want[i], java, 1e-5 * Math.max(1, Math.abs(want[i])), loss.name() + " " + expected + " Java, example " + i);
+      double oracle = LossOracles.perExample(name, smoothing, out, i * 5, 5, labels[i], tp, false);
+      assertEquals(want[i], oracle, 1e-5 * Math.max(1, Math.abs(want[i])), loss.name() + " " + expected + " oracle, example " + i);
+      assertEquals(oracle, graphRounded[i], 1e-12 * Math.max(1, Math.abs(oracle)),
+          loss.name() + " " + expected + " graph against the oracle, example " + i);
     }
     // the gradient of Σ loss w.r.t. the input, against central differences along a random direction
     java.util.SplittableRandom r = new java.util.SplittableRandom(3);
@@ -113,13 +146,13 @@ class LossesTest {
 
   @Test
   void everyLossMatchesNumpyInGraphAndJavaWithExactGradients() {
-    check(Losses.builtIn("sparse_categorical_crossentropy", 0), null, "scce_logits", "p", "scce_probs");
-    check(Losses.builtIn("categorical_crossentropy", 0), "onehot", "cce_logits", "p", "cce_probs");
-    check(Losses.builtIn("categorical_crossentropy", 0.1), "onehot", "cce_smooth_logits", null, null);
-    check(Losses.builtIn("binary_crossentropy", 0), "multi", "bce_logits", "s", "bce_probs");
-    check(Losses.builtIn("binary_crossentropy", 0.2), "multi", "bce_smooth_logits", null, null);
-    check(Losses.builtIn("mse", 0), "reg", "mse", null, null);
-    check(Losses.builtIn("mae", 0), "reg", "mae", null, null);
+    check("sparse_categorical_crossentropy", 0, null, "scce_logits", "p", "scce_probs");
+    check("categorical_crossentropy", 0, "onehot", "cce_logits", "p", "cce_probs");
+    check("categorical_crossentropy", 0.1, "onehot", "cce_smooth_logits", null, null);
+    check("binary_crossentropy", 0, "multi", "bce_logits", "s", "bce_probs");
+    check("binary_crossentropy", 0.2, "multi", "bce_smooth_logits", null, null);
+    check("mse", 0, "reg", "mse", null, null);
+    check("mae", 0, "reg", "mae", null, null);
   }
 
   @Test

@@ -28,8 +28,8 @@ import org.tensorflow.types.TFloat64;
 
 /**
  * Every built-in metric against numpy (testdata/metrics/gen_metrics.py): the graph's per-example
- * value on logits, and the Java formula on logits and on the activated outputs (softmax,
- * sigmoid), which must agree with it exactly; and the names a run may and may not ask for.
+ * value on logits and on the activated outputs (softmax, sigmoid), and the Java oracle
+ * ({@link MetricOracles}) on both, which must agree with it exactly; and the names a run may and may not ask for.
  */
 class MetricsTest {
   static final Map<String, NpyArray> D = Npz.read(Path.of("..", "testdata", "metrics", "metrics.npz"));
@@ -75,10 +75,15 @@ class MetricsTest {
       }
     }
     float[] zf = toFloats(z), act = activation == null ? zf : activated(zf, activation);
+    boolean binary = "sigmoid".equals(loss.logitsOf());
     for (int i = 0; i < N; i++) {
       int label = labels == null ? -1 : labels[i];
-      assertEquals(want[i], m.perExample(zf, i * K, K, label, t, false), 1e-5, name + " in Java on logits, example " + i);
-      if (activation != null) assertEquals(want[i], m.perExample(act, i * K, K, label, t, true), 1e-5, name + " on " + activation);
+      assertEquals(want[i], MetricOracles.perExample(name, loss.sparse(), binary, zf, i * K, K, label, t, false), 1e-5,
+          name + " oracle on logits, example " + i);
+      if (activation != null) {
+        assertEquals(want[i], MetricOracles.perExample(name, loss.sparse(), binary, act, i * K, K, label, t, true), 1e-5,
+            name + " oracle on " + activation);
+      }
     }
   }
 
