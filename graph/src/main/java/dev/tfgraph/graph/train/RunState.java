@@ -20,6 +20,7 @@ import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Op;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat64;
@@ -27,10 +28,10 @@ import org.tensorflow.types.family.TType;
 
 /**
  * Every variable of a training run (the model's weights, then the optimizer's slots) as a
- * checkpoint holds them, set when a run starts (resumed from its last checkpoint, or from initial,
- * fresh or adapted weights with zeroed slots), read and restored in the model's dtype. Restoring feeds the slots through
- * placeholders made once with the graph: no ops are added per restore, and float64 state goes in
- * as float64, so a resumed run continues exactly.
+ * checkpoint holds them: set when a run starts (resumed from its last checkpoint, or initial, fresh
+ * or adapted weights with zeroed slots), read and restored in the model's dtype. Restoring feeds the
+ * slots through placeholders made once with the graph: no ops are added per restore, and float64
+ * state goes in as float64, so a resumed run continues exactly.
  */
 final class RunState {
   private final ModelRuntime rt;
@@ -42,7 +43,7 @@ final class RunState {
   private final List<Operation> slotInits = new ArrayList<>();
 
   @SuppressWarnings({"unchecked", "rawtypes"})
-  RunState(ModelRuntime rt, Map<String, Variable<? extends TType>> slots, List<? extends org.tensorflow.op.Op> slotInits) {
+  RunState(ModelRuntime rt, Map<String, Variable<? extends TType>> slots, List<? extends Op> slotInits) {
     this.rt = rt;
     this.mg = rt.graph();
     slotInits.forEach(o -> this.slotInits.add(o.op()));
