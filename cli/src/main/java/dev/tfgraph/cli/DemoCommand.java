@@ -45,10 +45,7 @@ public final class DemoCommand implements Callable<Integer> {
     Model m = Models.create(name, new Models.Options(3, 1, sqrt));
     System.err.print(m.summary());
     Dataset train = data.train(), test = data.test();
-    TrainOptions o = new TrainOptions();
-    o.epochs = epochs;
-    o.batchSize = batchSize;
-    o.progress = !quiet;
+    TrainOptions o = TrainOptions.builder().epochs(epochs).batchSize(batchSize).progress(!quiet).build();
     TrainResult r;
     try (Trainer t = new Trainer(m, o)) {
       r = t.fit(train, null, test, null);

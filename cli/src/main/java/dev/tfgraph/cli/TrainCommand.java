@@ -6,30 +6,15 @@ import dev.tfgraph.cli.options.InputShapeOption;
 import dev.tfgraph.cli.options.ModelOptions;
 import dev.tfgraph.cli.options.OutputPaths;
 import dev.tfgraph.cli.options.Ranges;
-import dev.tfgraph.cli.output.ExitCodes;
-import dev.tfgraph.cli.output.Json;
-import dev.tfgraph.cli.output.LearningCurve;
-import dev.tfgraph.cli.output.Metrics;
-import dev.tfgraph.export.Exporter;
 import dev.tfgraph.graph.model.Model;
-import dev.tfgraph.graph.io.IoErrors;
 import dev.tfgraph.graph.optim.Optimizer;
-import dev.tfgraph.graph.RunFailedException;
 import dev.tfgraph.graph.train.TrainOptions;
-import dev.tfgraph.graph.dist.Cluster;
-import dev.tfgraph.graph.dist.RestartPolicy;
 import dev.tfgraph.graph.dist.ClusterSpec;
-import dev.tfgraph.graph.train.TrainResult;
-import dev.tfgraph.graph.train.Trainer;
 import dev.tfgraph.graph.runtime.WeightCheck;
 import dev.tfgraph.graph.data.Dataset;
 import dev.tfgraph.graph.data.ImageStream;
-import java.util.function.Function;
-import java.util.function.IntSupplier;
-import dev.tfgraph.graph.io.Npz;
 import dev.tfgraph.graph.io.NpyArray;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -124,34 +109,17 @@ public final class TrainCommand implements Callable<Integer> {
     if (w != null) WeightCheck.check(m, w, model.weights != null ? model.weights.toString() : "initial weights");
     dev.tfgraph.graph.Loss lossFn = dev.tfgraph.graph.loss.Losses.get(loss, labelSmoothing);
     data.floatTargets = !lossFn.sparse();
-    TrainOptions o = new TrainOptions();
-    o.epochs = epochs;
-    o.batchSize = batchSize;
-    o.loss = lossFn;
-    if (metrics != null) o.metrics = dev.tfgraph.graph.metric.Metrics.get(metrics, lossFn);
+    java.util.List<dev.tfgraph.graph.Metric> metricList = metrics == null ? null : dev.tfgraph.graph.metric.Metrics.get(metrics, lossFn);
     if (weightDecay != null && Optimizer.KINDS.contains(optimizer) && !optimizer.equals("adamw")) {
       throw new dev.tfgraph.graph.BadInputException("train: --weight-decay is adamw's decoupled weight decay; received it with --optimizer " + optimizer);
     }
-    o.optimizer = new Optimizer.Config(optimizer, learningRate, momentum, 0.9, 0.999, 1e-7, clipNorm,
-        optimizer.equals("adamw") ? (weightDecay != null ? weightDecay : Optimizer.DEFAULT_WEIGHT_DECAY) : weightDecay != null ? weightDecay : 0);
-    o.warmupEpochs = warmupEpochs;
-    o.schedule = schedule;
-    o.augment = augment;
-    o.stepEpochs = stepEpochs;
-    o.gamma = gamma;
-    o.validationSplit = validationSplit;
-    o.patience = patience;
-    o.seed = seed;
-    o.shuffle = !noShuffle;
-    o.checkpointDir = checkpointDir;
-    o.resume = resume;
-    o.overwriteCheckpoints = overwriteCheckpoints;
-    o.history = history;
-    o.threads = threads;
-    o.device = device;
-    o.maxSteps = maxSteps;
-    o.progress = !quiet;
-    o.logDir = logdir;
+    TrainOptions.Builder o = TrainOptions.builder().epochs(epochs).batchSize(batchSize)
+        .optimizer(new Optimizer.Config(optimizer, learningRate, momentum, 0.9, 0.999, 1e-7, clipNorm,
+            optimizer.equals("adamw") ? (weightDecay != null ? weightDecay : Optimizer.DEFAULT_WEIGHT_DECAY) : weightDecay != null ? weightDecay : 0))
+        .warmupEpochs(warmupEpochs).schedule(schedule).augment(augment).stepEpochs(stepEpochs).gamma(gamma)
+        .validationSplit(validationSplit).patience(patience).seed(seed).shuffle(!noShuffle).checkpointDir(checkpointDir).resume(resume)
+        .overwriteCheckpoints(overwriteCheckpoints).history(history).threads(threads).device(device).maxSteps(maxSteps).progress(!quiet)
+        .logDir(logdir);
     ClusterSpec c = null;
     if (cluster != null) {
       c = ClusterSpec.resolve(cluster);
@@ -162,99 +130,20 @@ public final class TrainCommand implements Callable<Integer> {
     if (!onFailure.equals("stop") && !onFailure.equals("wait")) {
       throw new dev.tfgraph.graph.BadInputException("train: --on-failure must be stop or wait, received " + onFailure);
     }
-    o.validate();
+    TrainRun run = new TrainRun(this, o.build(), lossFn, metricList, c);
     if (data.streams()) {
       try (ImageStream.Splits sp = data.stream(m.inputs(), classes(m))) {
-        return trained(ImageLabels.apply(m, sp.classes()), o, c, t -> t.fit(sp.train(), null, sp.test(), w), lossFn, sp.train().size(), sp::skipped);
+        return run.run(ImageLabels.apply(m, sp.classes()), t -> t.fit(sp.train(), null, sp.test(), w), sp.train().size(), sp::skipped);
       }
     }
     if (data.mapped()) {
       dev.tfgraph.graph.data.MappedDataset mapped = data.mappedArrays();
-      return trained(m, o, c, t -> t.fit(mapped, null, null, w), lossFn, mapped.size(), null);
+      return run.run(m, t -> t.fit(mapped, null, null, w), mapped.size(), null);
     }
     DataOptions.Loaded loaded = data.load(m.inputs(), classes(m));
     Dataset train = loaded.train();
     Dataset test = loaded.test();
-    return trained(ImageLabels.apply(m, loaded.classes()), o, c, t -> t.fit(train, null, test, w), lossFn, train.size(),
+    return run.run(ImageLabels.apply(m, loaded.classes()), t -> t.fit(train, null, test, w), train.size(),
         loaded.skipped() == null ? null : loaded::skipped);
-  }
-
-  /**
-   * Trains {@code m} (with an image folder's class names as labels), here or on the cluster
-   * {@code c}, and writes the results: weights, export, the JSON line, the plot.
-   */
-  private Integer trained(Model m, TrainOptions o, ClusterSpec c, Function<Trainer, TrainResult> fit, dev.tfgraph.graph.Loss lossFn,
-      int examples, IntSupplier skipped) {
-    if (summary) System.err.print(m.summary());
-    TrainResult r;
-    int restarts = 0;
-    if (c != null) {
-      RestartPolicy policy = onFailure.equals("wait") ? RestartPolicy.waitFor(waitTimeout * 1000) : RestartPolicy.stop();
-      o.strategy = Cluster.startChief(c, o.checkpointDir, o.threads, o.progress, stepTimeout * 1000, policy.onFailure(), connectTimeout * 1000);
-      RestartPolicy.Outcome<TrainResult> run = policy.train(c, m, o, fit);
-      r = run.result();
-      restarts = run.restarts();
-    } else {
-      try (Trainer t = new Trainer(m, o)) {
-        r = fit.apply(t);
-      }
-    }
-    if (!quiet && (r.stopReason().equals("already_completed") || r.history().isEmpty() && r.stopReason().equals("early_stopping"))) {
-      System.err.println("tfgraph: nothing left to train: the checkpoint in " + o.checkpointDir + " ends a finished run ("
-          + (r.stopReason().equals("early_stopping") ? "early stopping" : "all " + o.epochs + " epochs")
-          + "); evaluating and writing the outputs from its weights (raise --epochs to train further)");
-    }
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("model", m.name());
-    if (model.spec != null) out.put("spec", model.spec.toString());
-    if (keras != null) out.put("keras_file", keras.toString());
-    if (cutAt != null) out.put("cut_at", cutAt);
-    out.put("epochs", r.history().size());
-    out.put("steps", r.steps());
-    out.put("seconds", Json.num(r.seconds(), 3));
-    out.put("ms_per_step", Json.num(r.msPerStep(), 3));
-    out.put("data_wait_pct", Json.num(r.dataWaitPct(), 3));
-    out.put("loss", lossFn.name());
-    out.put("train_loss", Json.num(r.trainLoss(), 6));
-    Metrics.summary(out, r);
-    if (o.validationSplit > 0) Metrics.validation(out, r);
-    out.put("examples", examples);
-    out.put("data", data.describe());
-    out.put("stop", r.stopReason());
-    if (skipped != null) out.put("skipped_images", skipped.getAsInt());
-    if (history != null) out.put("history", history.toString());
-    if (c != null) {
-      out.put("replicas", c.replicas().size());
-      out.put("parameter_servers", c.parameterServers().size());
-      out.put("restarts", restarts);
-    }
-    // the results first (weights, export, this JSON line), then what is optional: a plot that fails loses nothing
-    if (saveWeights != null) {
-      try {
-        Npz.write(saveWeights, r.weights());
-      } catch (java.io.IOException e) {
-        throw new RunFailedException("cannot write " + saveWeights + ": " + IoErrors.describe(saveWeights, e), e);
-      }
-      out.put("weights", saveWeights.toString());
-    }
-    if (export != null) {
-      Map<String, Object> prov = new LinkedHashMap<>(out);
-      Exporter.Result e = Exporter.export(m, r.weights(), export, null, prov, new Exporter.Options(imageInput, warmup));
-      out.put("export", e.dir().toString());
-    }
-    RunFailedException plotFailed = null;
-    if (plot != null) {
-      try {
-        LearningCurve.write(plot, model.label(), r.fullHistory());
-        out.put("plot", plot.toString());
-      } catch (RuntimeException e) {
-        plotFailed = new RunFailedException((e.getMessage() == null ? "cannot write --plot " + plot : e.getMessage())
-            + (out.containsKey("weights") || out.containsKey("export") ? "; the weights and the export were written" : ""), e);
-        out.put("plot", null);
-      }
-    }
-    System.out.println(Json.line(out));
-    if (plotFailed != null) throw plotFailed;
-    return ExitCodes.OK;
   }
 }

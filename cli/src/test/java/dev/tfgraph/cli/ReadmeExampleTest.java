@@ -31,9 +31,7 @@ class ReadmeExampleTest {
     assertTrue(model.summary().contains("taylor (TaylorExpansion)"));
     Dataset train = Dataset.fashionMnist(Path.of("..", "testdata", "fashion"), true);
     Dataset test = Dataset.fashionMnist(Path.of("..", "testdata", "fashion"), false);
-    TrainOptions options = new TrainOptions();
-    options.epochs = 1;
-    options.progress = false;
+    TrainOptions options = TrainOptions.builder().epochs(1).progress(false).build();
     try (Trainer trainer = new Trainer(model, options)) {
       TrainResult r = trainer.fit(train, null, test, null);
       assertTrue(r.test().accuracy() > 0.6, "accuracy " + r.test().accuracy());

@@ -4,7 +4,10 @@ import dev.tfgraph.export.Exporter;
 import dev.tfgraph.export.serving.Predictor;
 import dev.tfgraph.graph.model.Functional;
 import dev.tfgraph.graph.model.Model;
+import dev.tfgraph.graph.Loss;
 import dev.tfgraph.graph.Node;
+import dev.tfgraph.graph.loss.Losses;
+import dev.tfgraph.graph.metric.Metrics;
 import dev.tfgraph.graph.train.TrainOptions;
 import dev.tfgraph.graph.train.TrainResult;
 import dev.tfgraph.graph.train.Trainer;
@@ -31,17 +34,14 @@ public final class TrainSwish {
     Node res = new Add("res").on(h, new Swish("swish", 1.0).on(h));
     Model model = f.build(new Dense("head", 2, "softmax").on(res));
     Dataset train = rings(2000, 1), test = rings(500, 2);
-    TrainOptions options = new TrainOptions();
-    options.epochs = 10;
-    options.batchSize = 64;
-    options.optimizer = dev.tfgraph.graph.optim.Optimizer.Config.of("adam", 1e-2);
+    TrainOptions options = TrainOptions.builder().epochs(10).batchSize(64)
+        .optimizer(dev.tfgraph.graph.optim.Optimizer.Config.of("adam", 1e-2)).progress(false).build();
     // the user's own metric and listener: reported per epoch, and the run stops once it is good enough
-    options.metrics = dev.tfgraph.graph.metric.Metrics.get(java.util.List.of("accuracy", "true_class_confidence"), options.loss);
+    Loss loss = Losses.get(Losses.DEFAULT, 0);
     StopAtAccuracy stopper = new StopAtAccuracy(0.97);
-    options.listeners.add(stopper);
-    options.progress = false;
     TrainResult r;
-    try (Trainer trainer = new Trainer(model, options)) {
+    try (Trainer trainer = Trainer.builder(model, options).loss(loss)
+        .metrics(Metrics.get(java.util.List.of("accuracy", "true_class_confidence"), loss)).listeners(stopper).build()) {
       r = trainer.fit(train, null, test, null);
     }
     Exporter.Result e = Exporter.export(model, r.weights(), out, null, Map.of("test_accuracy", r.test().accuracy()));

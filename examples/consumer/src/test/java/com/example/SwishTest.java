@@ -73,11 +73,8 @@ class SwishTest {
   @Test
   void signSgdMovesEachWeightByTheLearningRate() {
     Model m = Model.builder("lin", "x", 3).add(new dev.tfgraph.layers.core.Dense("fc", 2, "softmax")).build();
-    dev.tfgraph.graph.train.TrainOptions o = new dev.tfgraph.graph.train.TrainOptions();
-    o.optimizer = dev.tfgraph.graph.optim.Optimizer.Config.of("sign_sgd", 0.25);
-    o.maxSteps = 1;
-    o.batchSize = 4;
-    o.progress = false;
+    dev.tfgraph.graph.train.TrainOptions o = dev.tfgraph.graph.train.TrainOptions.builder()
+        .optimizer(dev.tfgraph.graph.optim.Optimizer.Config.of("sign_sgd", 0.25)).maxSteps(1).batchSize(4).progress(false).build();
     dev.tfgraph.graph.data.Dataset d = new dev.tfgraph.graph.data.Dataset(new float[] {1, 2, 3, -1, 0.5f, 2, 0, 1, -2, 3, 1, 1},
         new int[] {0, 1, 1, 0}, new long[] {3});
     java.util.Map<String, dev.tfgraph.graph.io.NpyArray> start;

@@ -62,17 +62,17 @@ class CustomDataSourceTest {
         {"name": "line", "input": {"name": "x", "shape": [null, 1], "dtype": "float32"},
          "layers": [{"type": "Dense", "name": "h", "units": 8, "activation": "tanh"},
                     {"type": "Dense", "name": "out", "units": 2, "activation": "softmax"}]}""");
-    TrainOptions o = new TrainOptions();
-    o.optimizer = Optimizer.Config.of("adam", 0.05);
-    o.batchSize = 16;
-    o.epochs = 5;
-    o.progress = false;
-    o.threads = 1;
+    TrainOptions.Builder o = TrainOptions.builder();
+    o.optimizer(Optimizer.Config.of("adam", 0.05));
+    o.batchSize(16);
+    o.epochs(5);
+    o.progress(false);
+    o.threads(1);
     TrainResult mine, arrays;
-    try (Trainer t = new Trainer(m, o)) {
+    try (Trainer t = new Trainer(m, o.build())) {
       mine = t.fit(new Generated(200), new Generated(40), null, null);
     }
-    try (Trainer t = new Trainer(m, o)) {
+    try (Trainer t = new Trainer(m, o.build())) {
       arrays = t.fit(inMemory(200), inMemory(40), null, null);
     }
     assertEquals(arrays.history().get(4).valLoss(), mine.history().get(4).valLoss(), 0.0, "the same batches, the same run");

@@ -38,15 +38,15 @@ class EarlyStoppingResumeTest {
   }
 
   static TrainResult train(int epochs, Path ck, boolean resume) {
-    TrainOptions o = TrainerTest.options(epochs);
-    o.patience = 2;
-    o.validationSplit = 0.2;
-    o.optimizer = Optimizer.Config.of("adam", 0.05);
-    o.checkpointDir = ck;
-    o.resume = resume;
-    o.overwriteCheckpoints = !resume && Files.exists(ck.resolve(Checkpoints.INDEX));
+    TrainOptions.Builder o = TrainerTest.options(epochs);
+    o.patience(2);
+    o.validationSplit(0.2);
+    o.optimizer(Optimizer.Config.of("adam", 0.05));
+    o.checkpointDir(ck);
+    o.resume(resume);
+    o.overwriteCheckpoints(!resume && Files.exists(ck.resolve(Checkpoints.INDEX)));
     Model m = Model.builder("m", "x", 6).add(new Dense("fc", 64, "relu")).add(new Dense("head", 4, "softmax")).build();
-    try (Trainer t = new Trainer(m, o)) {
+    try (Trainer t = new Trainer(m, o.build())) {
       return t.fit(noisy(), null, null, null);
     }
   }

@@ -34,16 +34,15 @@ class GraphEvaluationTest {
       t[i] = x[i];   // targets equal to the inputs in float32; the bias below moves the outputs by 1e-9
     }
     Dataset d = new Dataset(List.of(new Dataset.Input(null, x, new long[] {1})), null, new Dataset.Input(null, t, new long[] {1}));
-    TrainOptions o = new TrainOptions();
-    o.loss = Losses.get("mse", 0);
-    o.optimizer = Optimizer.Config.of("sgd", 1e-30);   // the weights stay where they are
-    o.batchSize = n;
-    o.epochs = 1;
-    o.progress = false;
-    o.threads = 1;
+    TrainOptions.Builder o = TrainOptions.builder();
+    o.optimizer(Optimizer.Config.of("sgd", 1e-30));   // the weights stay where they are
+    o.batchSize(n);
+    o.epochs(1);
+    o.progress(false);
+    o.threads(1);
     Map<String, NpyArray> w = Map.of("d.kernel", NpyArray.ofDoubles(new long[] {1, 1}, new double[] {1}),
         "d.bias", NpyArray.ofDoubles(new long[] {1}, new double[] {1e-9}));
-    try (Trainer tr = new Trainer(m, o)) {
+    try (Trainer tr = Trainer.builder(m, o.build()).loss(Losses.get("mse", 0)).build()) {
       TrainResult r = tr.fit(d, d, d, w);
       double val = r.history().get(0).valLoss(), test = r.test().loss();
       assertEquals(1e-18, val, 1e-20, "mse of outputs 1e-9 off, in float64");

@@ -137,22 +137,22 @@ class GraphSpecTest {
     }
     // given in the other order, by name: aligned to the model's inputs
     Dataset d = new Dataset(List.of(new Dataset.Input("side", side, new long[] {3}), new Dataset.Input("x", x, new long[] {8})), y);
-    TrainOptions o = new TrainOptions();
-    o.epochs = 30;
-    o.batchSize = 32;
-    o.optimizer = dev.tfgraph.graph.optim.Optimizer.Config.of("adam", 0.01);
-    o.progress = false;
+    TrainOptions.Builder o = TrainOptions.builder();
+    o.epochs(30);
+    o.batchSize(32);
+    o.optimizer(dev.tfgraph.graph.optim.Optimizer.Config.of("adam", 0.01));
+    o.progress(false);
     TrainResult a, b;
-    try (Trainer t = new Trainer(m, o)) {
+    try (Trainer t = new Trainer(m, o.build())) {
       a = t.fit(d, null, d, null);
     }
-    try (Trainer t = new Trainer(Model.load(DIR.resolve("residual.json")), o)) {
+    try (Trainer t = new Trainer(Model.load(DIR.resolve("residual.json")), o.build())) {
       b = t.fit(d, null, d, null);
     }
     assertTrue(a.test().accuracy() > 0.9, "a separable two-input task is learnt: " + a.test().accuracy());
     assertEquals(a.trainLoss(), b.trainLoss(), 0.0, "same seed, same run");
     Dataset missing = new Dataset(List.of(new Dataset.Input("x", x, new long[] {8})), y);
-    try (Trainer t = new Trainer(m, o)) {
+    try (Trainer t = new Trainer(m, o.build())) {
       BadInputException e = assertThrows(BadInputException.class, () -> t.fit(missing, null, null, null));
       assertTrue(e.getMessage().contains("no array for the model's input \"side\""), e.getMessage());
     }

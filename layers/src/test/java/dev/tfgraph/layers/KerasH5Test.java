@@ -92,10 +92,10 @@ class KerasH5Test {
     float[] x = new float[n * size * size * 3];
     for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextDouble();
     Dataset d = new Dataset(x, new int[n], new long[] {size, size, 3});
-    TrainOptions o = new TrainOptions();
-    o.batchSize = n;
-    o.progress = false;
-    try (Trainer t = new Trainer(m, o)) {
+    TrainOptions.Builder o = TrainOptions.builder();
+    o.batchSize(n);
+    o.progress(false);
+    try (Trainer t = new Trainer(m, o.build())) {
       return t.fit(d, null, null, w);
     }
   }

@@ -47,17 +47,15 @@ class LossesTrainingTest {
     return Model.builder("m", "x", 4).add(new Dense("h", 16, "relu")).add(new Dense("out", units, activation)).build();
   }
 
-  static TrainOptions options(String loss, List<String> metrics) {
-    TrainOptions o = TrainerTest.options(40);
-    o.optimizer = Optimizer.Config.of("adam", 0.01);
-    o.loss = dev.tfgraph.graph.loss.Losses.get(loss, 0);
-    if (metrics != null) o.metrics = dev.tfgraph.graph.metric.Metrics.get(metrics, o.loss);
-    return o;
+  static Trainer trainer(Model m, String loss, List<String> metrics) {
+    TrainOptions o = TrainerTest.options(40).optimizer(Optimizer.Config.of("adam", 0.01)).build();
+    dev.tfgraph.graph.Loss l = dev.tfgraph.graph.loss.Losses.get(loss, 0);
+    return Trainer.builder(m, o).loss(l).metrics(metrics == null ? null : dev.tfgraph.graph.metric.Metrics.get(metrics, l)).build();
   }
 
   @Test
   void regressionReachesAnMseOfOnePercentOfTheVariance() {
-    try (Trainer t = new Trainer(model(1, "linear"), options("mse", null))) {
+    try (Trainer t = trainer(model(1, "linear"), "mse", null)) {
       TrainResult r = t.fit(data(true, 1), null, data(true, 2), null);
       assertEquals(List.of("mse", "mae"), List.copyOf(r.trainMetrics().keySet()));
       assertTrue(r.test().mse() < 0.05 && r.test().mae() < 0.2, "test " + r.test());
@@ -68,7 +66,7 @@ class LossesTrainingTest {
 
   @Test
   void multiLabelBinaryReachesNinetyFivePercent() {
-    try (Trainer t = new Trainer(model(3, "sigmoid"), options("binary_crossentropy", List.of("accuracy", "mse")))) {
+    try (Trainer t = trainer(model(3, "sigmoid"), "binary_crossentropy", List.of("accuracy", "mse"))) {
       TrainResult r = t.fit(data(false, 3), null, data(false, 4), null);
       assertTrue(r.test().accuracy() > 0.95, "binary accuracy over 3 labels: " + r.test());
       assertTrue(r.test().mse() < 0.05, "mse of the probabilities (the outputs as they are): " + r.test());

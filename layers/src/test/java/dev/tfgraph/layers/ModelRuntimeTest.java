@@ -104,12 +104,12 @@ class ModelRuntimeTest {
   void namesStartingWithUnderscoreOrDashWork(@org.junit.jupiter.api.io.TempDir java.nio.file.Path d) {
     Model m = Model.builder("odd", "-x", 5).add(new Dense("_a", 7, "relu")).add(new Dense("-b", 3, "softmax")).build();
     float[] x = rows(6, 5);
-    dev.tfgraph.graph.train.TrainOptions o = new dev.tfgraph.graph.train.TrainOptions();
-    o.epochs = 1;
-    o.batchSize = 3;
-    o.progress = false;
+    dev.tfgraph.graph.train.TrainOptions.Builder o = dev.tfgraph.graph.train.TrainOptions.builder();
+    o.epochs(1);
+    o.batchSize(3);
+    o.progress(false);
     Map<String, NpyArray> w;
-    try (dev.tfgraph.graph.train.Trainer t = new dev.tfgraph.graph.train.Trainer(m, o)) {
+    try (dev.tfgraph.graph.train.Trainer t = new dev.tfgraph.graph.train.Trainer(m, o.build())) {
       w = t.fit(new dev.tfgraph.graph.data.Dataset(x, new int[] {0, 1, 2, 0, 1, 2}, new long[] {5}), null, null, null).weights();
     }
     assertEquals(java.util.Set.of("_a.kernel", "_a.bias", "-b.kernel", "-b.bias"), w.keySet());

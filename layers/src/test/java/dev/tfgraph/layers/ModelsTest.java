@@ -41,13 +41,13 @@ class ModelsTest {
     Model m = Models.create(name, Models.Options.defaults());
     assertEquals(m.config(), Model.fromConfig(m.config()).config());
     Dataset d = firstImages(160);
-    TrainOptions o = new TrainOptions();
-    o.epochs = 6;
-    o.batchSize = 32;
-    o.progress = false;
-    o.shuffle = false;
+    TrainOptions.Builder o = TrainOptions.builder();
+    o.epochs(6);
+    o.batchSize(32);
+    o.progress(false);
+    o.shuffle(false);
     TrainResult r;
-    try (Trainer t = new Trainer(m, o)) {
+    try (Trainer t = new Trainer(m, o.build())) {
       r = t.fit(d, null, null, null);
     }
     double first = r.history().get(0).trainLoss(), last = r.history().get(5).trainLoss();

@@ -69,9 +69,9 @@ class NormalizationTest {
         .add(new Dense("head", 4, "softmax")).build();
     dev.tfgraph.graph.data.Dataset d = Synthetic.fourClasses(64, 4, 1);
     d.x()[4 * 9 + 2] = Float.NaN;
-    dev.tfgraph.graph.train.TrainOptions o = new dev.tfgraph.graph.train.TrainOptions();
-    o.progress = false;
-    try (dev.tfgraph.graph.train.Trainer t = new dev.tfgraph.graph.train.Trainer(m, o)) {
+    dev.tfgraph.graph.train.TrainOptions.Builder o = dev.tfgraph.graph.train.TrainOptions.builder();
+    o.progress(false);
+    try (dev.tfgraph.graph.train.Trainer t = new dev.tfgraph.graph.train.Trainer(m, o.build())) {
       var e = org.junit.jupiter.api.Assertions.assertThrows(dev.tfgraph.graph.BadInputException.class, () -> t.fit(d, null, null, null));
       assertTrue(e.getMessage().contains("Normalization 'norm' adapts to its input") && e.getMessage().contains("NaN for example 9"),
           e.getMessage());
@@ -84,11 +84,11 @@ class NormalizationTest {
     dev.tfgraph.graph.model.Model m = dev.tfgraph.graph.model.Model.builder("n", "x", 4).add(new Normalization("norm"))
         .add(new Dense("head", 4, "softmax")).build();
     dev.tfgraph.graph.data.Dataset d = Synthetic.fourClasses(256, 4, 1);
-    dev.tfgraph.graph.train.TrainOptions o = new dev.tfgraph.graph.train.TrainOptions();
-    o.epochs = 2;
-    o.batchSize = 32;
-    o.progress = false;
-    try (dev.tfgraph.graph.train.Trainer t = new dev.tfgraph.graph.train.Trainer(m, o)) {
+    dev.tfgraph.graph.train.TrainOptions.Builder o = dev.tfgraph.graph.train.TrainOptions.builder();
+    o.epochs(2);
+    o.batchSize(32);
+    o.progress(false);
+    try (dev.tfgraph.graph.train.Trainer t = new dev.tfgraph.graph.train.Trainer(m, o.build())) {
       var w = t.fit(d, null, d, null).weights();
       Map<String, double[]> adapted = ((Normalization) m.layer("norm")).adapt(d.x(), d.size(), d.y(), 4);
       assertArrayEquals(adapted.get("mean"), w.get("norm.mean").toDoubles(), 1e-6);

@@ -121,11 +121,11 @@ class RandomCropTest {
         .add(new RandomFlip("flip", "horizontal_and_vertical")).add(new RandomCrop("crop", 4, 4))
         .add(new Flatten("flat")).add(new Dense("head", 4, "softmax")).build();
     dev.tfgraph.graph.data.Dataset d = Synthetic.textures(128, 6, 6, 2);
-    dev.tfgraph.graph.train.TrainOptions o = new dev.tfgraph.graph.train.TrainOptions();
-    o.epochs = 2;
-    o.batchSize = 32;
-    o.progress = false;
-    try (dev.tfgraph.graph.train.Trainer t = new dev.tfgraph.graph.train.Trainer(m, o)) {
+    dev.tfgraph.graph.train.TrainOptions.Builder o = dev.tfgraph.graph.train.TrainOptions.builder();
+    o.epochs(2);
+    o.batchSize(32);
+    o.progress(false);
+    try (dev.tfgraph.graph.train.Trainer t = new dev.tfgraph.graph.train.Trainer(m, o.build())) {
       var r = t.fit(d, null, d, null);
       assertTrue(Double.isFinite(r.history().get(1).trainLoss()), r.history().toString());
     }

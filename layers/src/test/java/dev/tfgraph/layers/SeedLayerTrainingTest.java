@@ -25,12 +25,12 @@ import org.junit.jupiter.api.Test;
 /** A small model per seed layer learns a synthetic task: a wrong gradient cannot hide. */
 class SeedLayerTrainingTest {
   static TrainResult train(Model m, Dataset d, int epochs, double lr) {
-    TrainOptions o = new TrainOptions();
-    o.epochs = epochs;
-    o.batchSize = 32;
-    o.progress = false;
-    o.optimizer = dev.tfgraph.graph.optim.Optimizer.Config.of("adam", lr);
-    try (Trainer t = new Trainer(m, o)) {
+    TrainOptions.Builder o = TrainOptions.builder();
+    o.epochs(epochs);
+    o.batchSize(32);
+    o.progress(false);
+    o.optimizer(dev.tfgraph.graph.optim.Optimizer.Config.of("adam", lr));
+    try (Trainer t = new Trainer(m, o.build())) {
       return t.fit(d, null, d, null);
     }
   }
@@ -65,12 +65,12 @@ class SeedLayerTrainingTest {
     Model m = Model.builder("p", "x", 4).add(new PrototypeKernel("proto", 12))
         .add(new Dense("head", 4, "softmax")).build();
     Dataset d = Synthetic.fourClasses(512, 4, 3);
-    TrainOptions o = new TrainOptions();
-    o.epochs = 30;
-    o.batchSize = 32;
-    o.progress = false;
-    o.optimizer = dev.tfgraph.graph.optim.Optimizer.Config.of("adam", 0.03);
-    try (Trainer t = new Trainer(m, o)) {
+    TrainOptions.Builder o = TrainOptions.builder();
+    o.epochs(30);
+    o.batchSize(32);
+    o.progress(false);
+    o.optimizer(dev.tfgraph.graph.optim.Optimizer.Config.of("adam", 0.03));
+    try (Trainer t = new Trainer(m, o.build())) {
       TrainResult r = t.fit(d, null, d, null);
       learns(r, 1.5, 0.8, "PrototypeKernel");
       Map<String, NpyArray> w = r.weights();

@@ -171,12 +171,11 @@ class SharedLayersTest {
     double[] k = w.get("enc.kernel").toDoubles(), c = w.get("enc.bias").toDoubles();
     double[] hk = w.get("head.kernel").toDoubles(), hb = w.get("head.bias").toDoubles();
     double lr = 0.1;
-    TrainOptions o = new TrainOptions();
-    o.loss = dev.tfgraph.graph.loss.Losses.builtIn("mse", 0);
-    o.optimizer = Optimizer.Config.of("sgd", lr);
-    o.progress = false;
+    TrainOptions.Builder o = TrainOptions.builder();
+    o.optimizer(Optimizer.Config.of("sgd", lr));
+    o.progress(false);
     Map<String, NpyArray> after;
-    try (Trainer tr = new Trainer(m, o); Tensor ta = Tensors.of(tr.runtime().type(), Shape.of(N, F), a);
+    try (Trainer tr = Trainer.builder(m, o.build()).loss(dev.tfgraph.graph.loss.Losses.builtIn("mse", 0)).build(); Tensor ta = Tensors.of(tr.runtime().type(), Shape.of(N, F), a);
         Tensor tb = Tensors.of(tr.runtime().type(), Shape.of(N, F), b); Tensor tt = Tensors.of(tr.runtime().type(), Shape.of(N, O), t)) {
       tr.runtime().setWeights(w);
       tr.steps().initOptimizer();

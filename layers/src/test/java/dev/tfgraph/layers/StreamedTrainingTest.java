@@ -33,14 +33,14 @@ class StreamedTrainingTest {
     return Model.load(IMAGES.resolve("cnn32.json"));
   }
 
-  static TrainOptions options(int epochs) {
-    TrainOptions o = new TrainOptions();
-    o.epochs = epochs;
-    o.batchSize = 6;
-    o.progress = false;
-    o.threads = 1;
-    o.seed = 5;
-    o.augment = "flip";
+  static TrainOptions.Builder options(int epochs) {
+    TrainOptions.Builder o = TrainOptions.builder();
+    o.epochs(epochs);
+    o.batchSize(6);
+    o.progress(false);
+    o.threads(1);
+    o.seed(5);
+    o.augment("flip");
     return o;
   }
 
@@ -50,10 +50,10 @@ class StreamedTrainingTest {
     String photos = IMAGES.resolve("photos").toString();
     ImageData.Loaded mem = ImageData.load(photos, RGB32);
     TrainResult a, b;
-    try (Trainer t = new Trainer(cnn(), options(3))) {
+    try (Trainer t = new Trainer(cnn(), options(3).build())) {
       a = t.fit(mem.train(), null, mem.test(), null);
     }
-    try (ImageStream.Splits s = ImageStream.open(photos, RGB32, new ImageStream.Settings(2, 2, 100)); Trainer t = new Trainer(cnn(), options(3))) {
+    try (ImageStream.Splits s = ImageStream.open(photos, RGB32, new ImageStream.Settings(2, 2, 100)); Trainer t = new Trainer(cnn(), options(3).build())) {
       b = t.fit(s.train(), null, s.test(), null);
     }
     for (var e : a.weights().entrySet()) assertArrayEquals(e.getValue().toFloats(), b.weights().get(e.getKey()).toFloats(), e.getKey());
@@ -69,18 +69,18 @@ class StreamedTrainingTest {
     String records = IMAGES.resolve("records/train.tfrecord").toString();
     Map<String, NpyArray> straight, resumed;
     try (ImageStream.Splits s = ImageStream.open(records, RGB32, new ImageStream.Settings(2, 2, 5))) {
-      try (Trainer t = new Trainer(cnn(), options(3))) {
+      try (Trainer t = new Trainer(cnn(), options(3).build())) {
         straight = t.fit(s.train(), null, null, null).weights();
       }
-      TrainOptions first = options(1);
-      first.checkpointDir = d;
-      try (Trainer t = new Trainer(cnn(), first)) {
+      TrainOptions.Builder first = options(1);
+      first.checkpointDir(d);
+      try (Trainer t = new Trainer(cnn(), first.build())) {
         t.fit(s.train(), null, null, null);
       }
-      TrainOptions rest = options(3);
-      rest.checkpointDir = d;
-      rest.resume = true;
-      try (Trainer t = new Trainer(cnn(), rest)) {
+      TrainOptions.Builder rest = options(3);
+      rest.checkpointDir(d);
+      rest.resume(true);
+      try (Trainer t = new Trainer(cnn(), rest.build())) {
         resumed = t.fit(s.train(), null, null, null).weights();
       }
     }
@@ -89,15 +89,15 @@ class StreamedTrainingTest {
 
   @Test
   void aValidationSplitHoldsOutFilesOfAFolderButNeedsPositionsTfRecordsLack() {
-    TrainOptions o = options(1);
-    o.validationSplit = 0.25;
+    TrainOptions.Builder o = options(1);
+    o.validationSplit(0.25);
     try (ImageStream.Splits s = ImageStream.open(IMAGES.resolve("photos").toString(), RGB32, new ImageStream.Settings(1, 1, 5));
-        Trainer t = new Trainer(cnn(), o)) {
+        Trainer t = new Trainer(cnn(), o.build())) {
       TrainResult r = t.fit(s.train(), null, null, null);
       assertTrue(Double.isFinite(r.history().get(0).valLoss()), "validation on the held-out files");
     }
     try (ImageStream.Splits s = ImageStream.open(IMAGES.resolve("records/train.tfrecord").toString(), RGB32, new ImageStream.Settings(1, 1, 5));
-        Trainer t = new Trainer(cnn(), o)) {
+        Trainer t = new Trainer(cnn(), o.build())) {
       BadInputException e = assertThrows(BadInputException.class, () -> t.fit(s.train(), null, null, null));
       assertTrue(e.getMessage().contains("a validation split needs examples by position"), e.getMessage());
     }
@@ -107,14 +107,14 @@ class StreamedTrainingTest {
   void imagesOfAnotherShapeOrALayerThatAdaptsAreErrorsBeforeTraining() {
     ImageData.Options gray = new ImageData.Options(new long[] {32, 32, 1}, false, "image/encoded", "image/class/label", 2, null);
     try (ImageStream.Splits s = ImageStream.open(IMAGES.resolve("photos").toString(), gray, new ImageStream.Settings(1, 1, 5));
-        Trainer t = new Trainer(cnn(), options(1))) {
+        Trainer t = new Trainer(cnn(), options(1).build())) {
       BadInputException e = assertThrows(BadInputException.class, () -> t.fit(s.train(), null, null, null));
       assertTrue(e.getMessage().contains("are decoded to [32, 32, 1]; the model input image takes [32, 32, 3]"), e.getMessage());
     }
     Model adapts = Model.builder("norm", "image", 32, 32, 3).add(new Normalization("norm")).add(new Flatten("flat"))
         .add(new Dense("head", 2, "softmax")).build();
     try (ImageStream.Splits s = ImageStream.open(IMAGES.resolve("photos").toString(), RGB32, new ImageStream.Settings(1, 1, 5));
-        Trainer t = new Trainer(adapts, options(1))) {
+        Trainer t = new Trainer(adapts, options(1).build())) {
       BadInputException e = assertThrows(BadInputException.class, () -> t.fit(s.train(), null, null, null));
       assertTrue(e.getMessage().contains("layer 'norm' adapts to the training data") && e.getMessage().contains("is read batch by batch"), e.getMessage());
     }

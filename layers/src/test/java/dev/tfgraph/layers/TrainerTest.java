@@ -36,13 +36,13 @@ class TrainerTest {
         .add(new BatchNormalization("bn")).add(new Dense("head", 4, "softmax")).build();
   }
 
-  static TrainOptions options(int epochs) {
-    TrainOptions o = new TrainOptions();
-    o.epochs = epochs;
-    o.batchSize = 32;
-    o.progress = false;
-    o.threads = 1;
-    o.seed = 7;
+  static TrainOptions.Builder options(int epochs) {
+    TrainOptions.Builder o = TrainOptions.builder();
+    o.epochs(epochs);
+    o.batchSize(32);
+    o.progress(false);
+    o.threads(1);
+    o.seed(7);
     return o;
   }
 
@@ -57,13 +57,13 @@ class TrainerTest {
     Map<String, NpyArray>[] after = new Map[2];
     String[] kinds = {"adam", "adamw"};
     for (int k = 0; k < 2; k++) {
-      TrainOptions o = new TrainOptions();
-      o.optimizer = new Optimizer.Config(kinds[k], 0.01, 0.9, 0.9, 0.999, 1e-7, 0, k == 0 ? 0 : 0.1);
-      o.batchSize = 32;
-      o.maxSteps = 1;
-      o.threads = 1;
-      o.progress = false;
-      try (Trainer t = new Trainer(mlp(), o)) {
+      TrainOptions.Builder o = TrainOptions.builder();
+      o.optimizer(new Optimizer.Config(kinds[k], 0.01, 0.9, 0.9, 0.999, 1e-7, 0, k == 0 ? 0 : 0.1));
+      o.batchSize(32);
+      o.maxSteps(1);
+      o.threads(1);
+      o.progress(false);
+      try (Trainer t = new Trainer(mlp(), o.build())) {
         after[k] = t.fit(d, null, null, start).weights();
       }
     }
@@ -92,10 +92,10 @@ class TrainerTest {
     Map<String, NpyArray>[] after = new Map[2];
     String[] kinds = {"sgd", "nesterov"};
     for (int k = 0; k < 2; k++) {
-      TrainOptions o = options(1);
-      o.optimizer = new Optimizer.Config(kinds[k], 0.05, 0.8, 0.9, 0.999, 1e-7, 0);
-      o.maxSteps = 1;
-      try (Trainer t = new Trainer(mlp(), o)) {
+      TrainOptions.Builder o = options(1);
+      o.optimizer(new Optimizer.Config(kinds[k], 0.05, 0.8, 0.9, 0.999, 1e-7, 0));
+      o.maxSteps(1);
+      try (Trainer t = new Trainer(mlp(), o.build())) {
         after[k] = t.fit(d, null, null, start).weights();
       }
     }
@@ -111,7 +111,7 @@ class TrainerTest {
   @Test
   void lossDecreasesOnATinySet() {
     Dataset d = Synthetic.fourClasses(256, 6, 1);
-    try (Trainer t = new Trainer(mlp(), options(20))) {
+    try (Trainer t = new Trainer(mlp(), options(20).build())) {
       TrainResult r = t.fit(d, null, d, null);
       assertTrue(r.history().get(19).trainLoss() < 0.6 * r.history().get(0).trainLoss(), r.history().toString());
       assertEquals(20 * 8, r.steps());
@@ -127,19 +127,19 @@ class TrainerTest {
                     {"type": "Dense", "name": "head", "units": 4, "activation": "softmax"}]}""";
     Dataset d = Synthetic.fourClasses(200, 6, 2);
     Map<String, NpyArray> straight;
-    try (Trainer t = new Trainer(Model.fromConfig(spec), options(2))) {
+    try (Trainer t = new Trainer(Model.fromConfig(spec), options(2).build())) {
       straight = t.fit(d, null, null, null).weights();
     }
-    TrainOptions first = options(1);
-    first.checkpointDir = dir;
-    try (Trainer t = new Trainer(Model.fromConfig(spec), first)) {
+    TrainOptions.Builder first = options(1);
+    first.checkpointDir(dir);
+    try (Trainer t = new Trainer(Model.fromConfig(spec), first.build())) {
       t.fit(d, null, null, null);
     }
-    TrainOptions second = options(2);
-    second.checkpointDir = dir;
-    second.resume = true;
+    TrainOptions.Builder second = options(2);
+    second.checkpointDir(dir);
+    second.resume(true);
     Map<String, NpyArray> resumed;
-    try (Trainer t = new Trainer(Model.fromConfig(spec), second)) {
+    try (Trainer t = new Trainer(Model.fromConfig(spec), second.build())) {
       int before = count(t.runtime().graph().graph());
       resumed = t.fit(d, null, null, null).weights();
       assertEquals(before, count(t.runtime().graph().graph()), "restoring a checkpoint adds no ops to the graph");
@@ -159,7 +159,7 @@ class TrainerTest {
     Dataset train = Synthetic.fourClasses(64, 6, 1);
     Dataset huge = Synthetic.fourClasses(8, 6, 2);
     java.util.Arrays.fill(huge.x(), 0, 6, 3e38f);       // one example whose activations overflow float32
-    try (Trainer t = new Trainer(mlp(), options(1))) {
+    try (Trainer t = new Trainer(mlp(), options(1).build())) {
       dev.tfgraph.graph.RunFailedException e = assertThrows(dev.tfgraph.graph.RunFailedException.class, () -> t.fit(train, null, huge, null));
       assertTrue(e.getMessage().contains("non-finite test loss") && e.getMessage().contains("epoch 1"), e.getMessage());
     }
@@ -170,9 +170,9 @@ class TrainerTest {
   void noThreadOutlivesFit() {
     java.util.Set<Thread> before = Thread.getAllStackTraces().keySet();
     Dataset d = Synthetic.fourClasses(64, 6, 1);
-    TrainOptions o = options(2);
-    o.progress = true;
-    try (Trainer t = new Trainer(mlp(), o)) {
+    TrainOptions.Builder o = options(2);
+    o.progress(true);
+    try (Trainer t = new Trainer(mlp(), o.build())) {
       t.fit(d, null, d, null);
     }
     java.util.List<String> left = java.util.List.of();
@@ -194,19 +194,19 @@ class TrainerTest {
   void resumeContinuesExactly(@TempDir Path dir) {
     Dataset d = Synthetic.fourClasses(200, 6, 2);
     Map<String, NpyArray> straight;
-    try (Trainer t = new Trainer(mlp(), options(2))) {
+    try (Trainer t = new Trainer(mlp(), options(2).build())) {
       straight = t.fit(d, null, null, null).weights();
     }
-    TrainOptions first = options(1);
-    first.checkpointDir = dir;
-    try (Trainer t = new Trainer(mlp(), first)) {
+    TrainOptions.Builder first = options(1);
+    first.checkpointDir(dir);
+    try (Trainer t = new Trainer(mlp(), first.build())) {
       t.fit(d, null, null, null);
     }
-    TrainOptions second = options(2);
-    second.checkpointDir = dir;
-    second.resume = true;
+    TrainOptions.Builder second = options(2);
+    second.checkpointDir(dir);
+    second.resume(true);
     Map<String, NpyArray> resumed;
-    try (Trainer t = new Trainer(mlp(), second)) {
+    try (Trainer t = new Trainer(mlp(), second.build())) {
       resumed = t.fit(d, null, null, null).weights();
     }
     assertEquals(straight.keySet(), resumed.keySet());
@@ -222,33 +222,33 @@ class TrainerTest {
   @Test
   void flipAugmentationChangesTrainingAndResumesExactly(@TempDir Path dir) {
     Dataset d = Synthetic.textures(96, 8, 8, 5);
-    TrainOptions plain = options(2);
-    TrainOptions flip = options(2);
-    flip.augment = "flip";
+    TrainOptions.Builder plain = options(2);
+    TrainOptions.Builder flip = options(2);
+    flip.augment("flip");
     Map<String, NpyArray> a, b;
-    try (Trainer t = new Trainer(smallConv(), plain)) {
+    try (Trainer t = new Trainer(smallConv(), plain.build())) {
       a = t.fit(d, null, null, null).weights();
     }
-    try (Trainer t = new Trainer(smallConv(), flip)) {
+    try (Trainer t = new Trainer(smallConv(), flip.build())) {
       b = t.fit(d, null, null, null).weights();
     }
     assertTrue(maxDiff(a, b) > 1e-4, "flipping changed nothing: " + maxDiff(a, b));
-    TrainOptions first = options(1);
-    first.augment = "flip";
-    first.checkpointDir = dir;
-    try (Trainer t = new Trainer(smallConv(), first)) {
+    TrainOptions.Builder first = options(1);
+    first.augment("flip");
+    first.checkpointDir(dir);
+    try (Trainer t = new Trainer(smallConv(), first.build())) {
       t.fit(d, null, null, null);
     }
-    TrainOptions second = options(2);
-    second.augment = "flip";
-    second.checkpointDir = dir;
-    second.resume = true;
-    try (Trainer t = new Trainer(smallConv(), second)) {
+    TrainOptions.Builder second = options(2);
+    second.augment("flip");
+    second.checkpointDir(dir);
+    second.resume(true);
+    try (Trainer t = new Trainer(smallConv(), second.build())) {
       assertEquals(0.0, maxDiff(b, t.fit(d, null, null, null).weights()));
     }
-    TrainOptions onVectors = options(1);
-    onVectors.augment = "flip";
-    String msg = assertThrows(BadInputException.class, () -> new Trainer(mlp(), onVectors)).getMessage();
+    TrainOptions.Builder onVectors = options(1);
+    onVectors.augment("flip");
+    String msg = assertThrows(BadInputException.class, () -> new Trainer(mlp(), onVectors.build())).getMessage();
     assertTrue(msg.contains("[batch, height, width, channels]") && msg.contains("[None, 6]"), msg);
   }
 
@@ -264,19 +264,19 @@ class TrainerTest {
   @Test
   void corruptCheckpointFallsBackToThePreviousOne(@TempDir Path dir) throws Exception {
     Dataset d = Synthetic.fourClasses(64, 6, 3);
-    TrainOptions o = options(2);
-    o.checkpointDir = dir;
-    try (Trainer t = new Trainer(mlp(), o)) {
+    TrainOptions.Builder o = options(2);
+    o.checkpointDir(dir);
+    try (Trainer t = new Trainer(mlp(), o.build())) {
       t.fit(d, null, null, null);
     }
     Path latest = dir.resolve("ckpt-2.npz");
     byte[] b = Files.readAllBytes(latest);
     b[b.length / 2] ^= 0x5a;
     Files.write(latest, b);
-    TrainOptions r = options(3);
-    r.checkpointDir = dir;
-    r.resume = true;
-    try (Trainer t = new Trainer(mlp(), r)) {
+    TrainOptions.Builder r = options(3);
+    r.checkpointDir(dir);
+    r.resume(true);
+    try (Trainer t = new Trainer(mlp(), r.build())) {
       TrainResult res = t.fit(d, null, null, null);
       assertEquals(2, res.history().size(), "resumed from epoch 1, ran epochs 2 and 3");
     }
@@ -285,10 +285,10 @@ class TrainerTest {
   @Test
   void nonFiniteLossStopsNamingTheStep() {
     Dataset d = Synthetic.fourClasses(64, 6, 4);
-    TrainOptions o = options(1);
-    o.optimizer = Optimizer.Config.of("sgd", 1e30);
+    TrainOptions.Builder o = options(1);
+    o.optimizer(Optimizer.Config.of("sgd", 1e30));
     Model m = Model.builder("m", "x", 6).add(new Dense("fc", 8, "linear")).add(new Dense("head", 4, "softmax")).build();
-    try (Trainer t = new Trainer(m, o)) {
+    try (Trainer t = new Trainer(m, o.build())) {
       RunFailedException e = assertThrows(RunFailedException.class, () -> t.fit(d, null, null, null));
       assertTrue(e.getMessage().contains("non-finite loss") && e.getMessage().contains("step"), e.getMessage());
     }
@@ -298,7 +298,7 @@ class TrainerTest {
   void frozenLayersKeepTheirWeightsBitIdentical() {
     Model m = Model.builder("m", "x", 6).add(new Dense("fc", 8, "relu", true, false)).add(new Dense("head", 4, "softmax")).build();
     Dataset d = Synthetic.fourClasses(64, 6, 5);
-    try (Trainer t = new Trainer(m, options(2))) {
+    try (Trainer t = new Trainer(m, options(2).build())) {
       Map<String, NpyArray> init = t.runtime().initialValues(7);
       TrainResult r = t.fit(d, null, null, init);
       assertArrayEquals(init.get("fc.kernel").toFloats(), r.weights().get("fc.kernel").toFloats());
@@ -335,10 +335,10 @@ class TrainerTest {
   void stepSeedReachesDropoutEveryStep() {
     Model m = Model.builder("m", "x", 6).add(new Dense("fc", 64, "relu")).add(new Dropout("drop", 0.5))
         .add(new Dense("head", 4, "softmax")).build();
-    TrainOptions o = options(1);
-    o.optimizer = Optimizer.Config.of("sgd", 1e-30);   // weights do not move
+    TrainOptions.Builder o = options(1);
+    o.optimizer(Optimizer.Config.of("sgd", 1e-30));   // weights do not move
     Dataset d = Synthetic.fourClasses(32, 6, 8);
-    try (Trainer t = new Trainer(m, o);
+    try (Trainer t = new Trainer(m, o.build());
         org.tensorflow.Tensor x = dev.tfgraph.graph.runtime.Tensors.rows(t.runtime().type(), m.input().shape(), d.x(), 0, 32, 6);
         org.tensorflow.types.TInt32 y = dev.tfgraph.graph.runtime.Tensors.labels(d.y(), 0, 32)) {
       t.runtime().initialize(1);
@@ -360,34 +360,35 @@ class TrainerTest {
     assertEquals(0, cosine.at(100, 10), 1e-15);
     assertEquals(0, cosine.at(130, 10), 1e-15, "past the end: stays at 0");
     // warm-up: 2 of 10 epochs of 4 steps ramp linearly, then the schedule runs over the other 8 epochs
-    TrainOptions w = new TrainOptions();
-    w.epochs = 10;
-    w.warmupEpochs = 2;
-    w.schedule = "cosine";
-    w.optimizer = Optimizer.Config.of("adam", 1e-3);
+    TrainOptions.Builder wb = TrainOptions.builder();
+    wb.epochs(10);
+    wb.warmupEpochs(2);
+    wb.schedule("cosine");
+    wb.optimizer(Optimizer.Config.of("adam", 1e-3));
+    TrainOptions w = wb.build();
     assertEquals(1e-3 / 8, w.learningRateAt(0, 4), 1e-18);
     assertEquals(1e-3, w.learningRateAt(7, 4), 1e-18);
     assertEquals(1e-3, w.learningRateAt(8, 4), 1e-18);               // the schedule's first step
     assertEquals(5e-4, w.learningRateAt(8 + 16, 4), 1e-15);          // half way through the scheduled 32 steps
-    w.warmupEpochs = 10;
-    assertThrows(BadInputException.class, w::validate);
+    wb.warmupEpochs(10);
+    assertThrows(BadInputException.class, wb::build);
   }
 
   @Test
   void earlyStoppingNeedsAValidationSplit() {
-    TrainOptions o = options(5);
-    o.patience = 2;
-    assertThrows(BadInputException.class, o::validate);
-    o.validationSplit = 0.2;
-    o.epochs = 40;
+    TrainOptions.Builder o = options(5);
+    o.patience(2);
+    assertThrows(BadInputException.class, o::build);
+    o.validationSplit(0.2);
+    o.epochs(40);
     Dataset clean = Synthetic.fourClasses(200, 6, 6);
     int[] noise = new int[clean.size()];
     java.util.SplittableRandom rnd = new java.util.SplittableRandom(9);
     for (int i = 0; i < noise.length; i++) noise[i] = rnd.nextInt(4);
     Dataset d = new Dataset(clean.x(), noise, clean.exampleShape());   // random labels: validation loss must rise
-    o.optimizer = Optimizer.Config.of("adam", 0.05);
+    o.optimizer(Optimizer.Config.of("adam", 0.05));
     Model m = Model.builder("m", "x", 6).add(new Dense("fc", 64, "relu")).add(new Dense("head", 4, "softmax")).build();
-    try (Trainer t = new Trainer(m, o)) {
+    try (Trainer t = new Trainer(m, o.build())) {
       TrainResult r = t.fit(d, null, null, null);
       assertEquals("early_stopping", r.stopReason());
       assertTrue(r.history().size() < 40);

@@ -43,12 +43,11 @@ class TrainingListenerTest {
   @Test
   void hooksRunAtEveryBoundaryWithTheRunsLogs() {
     Dataset d = Synthetic.fourClasses(100, 6, 3);
-    TrainOptions o = TrainerTest.options(2);
-    o.validationSplit = 0.2;
+    TrainOptions.Builder o = TrainerTest.options(2);
+    o.validationSplit(0.2);
     Recorder rec = new Recorder();
-    o.listeners.add(rec);
     TrainResult r;
-    try (Trainer t = new Trainer(TrainerTest.mlp(), o)) {
+    try (Trainer t = Trainer.builder(TrainerTest.mlp(), o.build()).listeners(rec).build()) {
       r = t.fit(d, null, null, null);
     }
     // 80 training examples in batches of 32: 3 steps per epoch
@@ -69,15 +68,15 @@ class TrainingListenerTest {
   @Test
   void aListenerStopsTheRunAndTheLastCompletedEpochIsCheckpointed(@TempDir Path dir) throws Exception {
     Dataset d = Synthetic.fourClasses(100, 6, 3);
-    TrainOptions o = TrainerTest.options(5);
-    o.checkpointDir = dir;
-    o.listeners.add(new TrainingListener() {
+    TrainOptions.Builder o = TrainerTest.options(5);
+    o.checkpointDir(dir);
+    TrainingListener stopAt2 = new TrainingListener() {
       @Override
       public void onEpochEnd(Fit fit, Epoch logs) {
         if (logs.epoch() == 2) fit.stop("enough");
       }
-    });
-    try (Trainer t = new Trainer(TrainerTest.mlp(), o)) {
+    };
+    try (Trainer t = Trainer.builder(TrainerTest.mlp(), o.build()).listeners(stopAt2).build()) {
       TrainResult r = t.fit(d, null, null, null);
       assertEquals("enough", r.stopReason());
       assertEquals(2, r.history().size());
@@ -86,15 +85,14 @@ class TrainingListenerTest {
     assertEquals(2, Checkpoints.load(dir).state().epoch(), "the epoch the listener stopped after is checkpointed");
     // a stop within an epoch: that epoch is not recorded as done
     Path mid = dir.resolve("mid");
-    o.checkpointDir = mid;
-    o.listeners.clear();
-    o.listeners.add(new TrainingListener() {
+    o.checkpointDir(mid);
+    TrainingListener stopAt6 = new TrainingListener() {
       @Override
       public void onBatchEnd(Fit fit, BatchLogs logs) {
         if (logs.step() == 6) fit.stop("mid-epoch");
       }
-    });
-    try (Trainer t = new Trainer(TrainerTest.mlp(), o)) {
+    };
+    try (Trainer t = Trainer.builder(TrainerTest.mlp(), o.build()).listeners(stopAt6).build()) {
       TrainResult r = t.fit(d, null, null, null);
       assertEquals("mid-epoch", r.stopReason());
       assertEquals(6, r.steps());
@@ -107,16 +105,15 @@ class TrainingListenerTest {
   @Test
   void aSchedulerListenerSetsEachStepsRate() {
     Dataset d = Synthetic.fourClasses(64, 6, 3);
-    TrainOptions o = TrainerTest.options(2);
-    o.listeners.add(new LearningRateScheduler((step, perEpoch) -> 0.01 / (1 + step)));
+    TrainOptions.Builder o = TrainerTest.options(2);
     Recorder rec = new Recorder();
-    o.listeners.add(rec);
-    try (Trainer t = new Trainer(TrainerTest.mlp(), o)) {
+    try (Trainer t = Trainer.builder(TrainerTest.mlp(), o.build())
+        .listeners(new LearningRateScheduler((step, perEpoch) -> 0.01 / (1 + step)), rec).build()) {
       t.fit(d, null, null, null);
     }
     for (BatchLogs b : rec.batches) assertEquals(0.01 / b.step(), b.learningRate(), 1e-15, "step " + b.step());
-    o.listeners.set(0, new LearningRateScheduler((step, perEpoch) -> step == 2 ? Double.NaN : 0.01));
-    try (Trainer t = new Trainer(TrainerTest.mlp(), o)) {
+    try (Trainer t = Trainer.builder(TrainerTest.mlp(), o.build())
+        .listeners(new LearningRateScheduler((step, perEpoch) -> step == 2 ? Double.NaN : 0.01), rec).build()) {
       var e = assertThrows(dev.tfgraph.graph.BadInputException.class, () -> t.fit(d, null, null, null));
       assertEquals("learning-rate schedule: expected a finite rate >= 0 at step 3, received NaN", e.getMessage());
     }
@@ -125,16 +122,15 @@ class TrainingListenerTest {
   @Test
   void aFailingRunStillEndsEveryListener() {
     Dataset d = Synthetic.fourClasses(64, 6, 3);
-    TrainOptions o = TrainerTest.options(2);
-    o.listeners.add(new TrainingListener() {
+    TrainOptions.Builder o = TrainerTest.options(2);
+    TrainingListener no = new TrainingListener() {
       @Override
       public void onBatchEnd(Fit fit, BatchLogs logs) {
         throw new RunFailedException("listener says no");
       }
-    });
+    };
     Recorder rec = new Recorder();
-    o.listeners.add(rec);
-    try (Trainer t = new Trainer(TrainerTest.mlp(), o)) {
+    try (Trainer t = Trainer.builder(TrainerTest.mlp(), o.build()).listeners(no, rec).build()) {
       assertEquals("listener says no", assertThrows(RunFailedException.class, () -> t.fit(d, null, null, null)).getMessage());
     }
     assertEquals(List.of("fit", "epoch 0", "done"), rec.calls);

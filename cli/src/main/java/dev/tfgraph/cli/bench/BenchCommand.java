@@ -43,10 +43,7 @@ public final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Model m = model.model();
-    TrainOptions o = new TrainOptions();
-    o.batchSize = batchSize;
-    o.device = device;
-    o.progress = false;
+    TrainOptions.Builder o = TrainOptions.builder().batchSize(batchSize).device(device).progress(false);
     SplittableRandom r = new SplittableRandom(1);
     List<float[]> xs = new ArrayList<>();   // one batch of uniform [0, 1) values per model input
     for (InputSpec in : m.inputs()) {
@@ -63,7 +60,7 @@ public final class BenchCommand implements Callable<Integer> {
     for (int i = 0; i < y.length; i++) y[i] = r.nextInt(m.numOutputs());
     double[] lib = new double[steps], bare = new double[steps];
     Tensor[] xt = new Tensor[xs.size()];
-    try (Trainer t = new Trainer(m, o); TInt32 yt = Tensors.labels(y, 0, batchSize)) {
+    try (Trainer t = new Trainer(m, o.build()); TInt32 yt = Tensors.labels(y, 0, batchSize)) {
       for (int k = 0; k < xt.length; k++) {
         xt[k] = Tensors.rows(t.runtime().type(), m.inputs().get(k).shape(), xs.get(k), 0, batchSize, Shapes.exampleSize(m.inputs().get(k).shape()));
       }

@@ -2,7 +2,6 @@ package dev.tfgraph.graph.callbacks;
 
 import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.RunFailedException;
-import dev.tfgraph.graph.io.BoundedJson;
 import dev.tfgraph.graph.runtime.WeightCheck;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -12,16 +11,11 @@ import dev.tfgraph.graph.io.NpyArray;
 import dev.tfgraph.graph.io.OutputFiles;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * Training checkpoints: every variable (weights and optimizer slots) in {@code ckpt-<epoch>.npz},
@@ -38,7 +32,6 @@ public final class Checkpoints {
   private static final System.Logger LOG = System.getLogger(Checkpoints.class.getName());
   /** Epochs of history an index keeps (the latest; about 200 bytes each). */
   static final int MAX_HISTORY = 10_000;
-  private static final Pattern LEGACY_TEMP = Pattern.compile("\\.(ckpt-[0-9]{1,10}\\.npz[0-9]+\\.tmp|checkpoint\\.json\\.tmp-[0-9]+)");
 
   /** Loop state: epochs done and the global step. */
   public record State(int epoch, long step) {}
@@ -85,10 +78,10 @@ public final class Checkpoints {
       Npz.write(file, variables);
       ObjectNode idx = JSON.createObjectNode();
       boolean over = run != null && run.startsOver();
-      JsonNode old = over ? readIndexOrNull(dir) : readIndex(dir);
+      JsonNode old = over ? CheckpointFolder.readIndexOrNull(dir) : CheckpointFolder.readIndex(dir);
       if (old != null && !old.isObject()) old = null;
       idx.put("file", file.getFileName().toString());
-      idx.put("sha256", sha256(file));
+      idx.put("sha256", CheckpointFolder.sha256(file));
       idx.put("epoch", s.epoch());
       idx.put("step", s.step());
       idx.put("written", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
@@ -126,57 +119,9 @@ public final class Checkpoints {
     }
   }
 
-  /**
-   * Refuses (bad input) to start a run that is not resumed in a folder that holds another run's
-   * checkpoints, unless it starts over ({@code overwrite}): its first checkpoint would begin to
-   * replace them. A folder without a checkpoint index (empty, or of other files) is fine.
-   */
-  public static void requireNotInUse(Path dir, boolean resume, boolean overwrite) {
-    if (dir == null || resume || overwrite || !Files.exists(dir.resolve(INDEX), LinkOption.NOFOLLOW_LINKS)) return;
-    String holds;
-    try {
-      JsonNode idx = BoundedJson.read(dir.resolve(INDEX), BoundedJson.MAX_FILE_BYTES, dir.resolve(INDEX).toString());
-      holds = IndexEntries.describe(idx, dir.resolve(INDEX));
-    } catch (BadInputException e) {
-      holds = "a checkpoint index that cannot be read (" + e.getMessage() + ")";
-    }
-    throw new BadInputException("train: checkpoint_dir " + dir + " holds " + holds + "; continue that run (resume)"
-        + " or start over and replace its checkpoints (overwrite_checkpoints)");
-  }
-
-  /** The SHA-256 of the folder's checkpoint index, or null without a readable one (tells whether a run has checkpointed since). */
-  public static String indexDigest(Path dir) {
-    Path p = dir == null ? null : dir.resolve(INDEX);
-    try {
-      return p != null && Files.isRegularFile(p) ? sha256(p) : null;
-    } catch (IOException e) {
-      return null;
-    }
-  }
-
-  /**
-   * Removes temporary files that a killed run left in {@code dir} (only {@link OutputFiles}'
-   * naming, of processes that are gone, and the {@code .ckpt-<n>.npz<digits>.tmp} of older
-   * versions); called once when a run starts.
-   */
-  public static void removeLeftovers(Path dir) {
-    if (dir == null || !Files.isDirectory(dir)) return;
-    try (Stream<Path> s = Files.list(dir)) {
-      for (Path p : (Iterable<Path>) s::iterator) {
-        String n = p.getFileName().toString();
-        boolean ours = n.startsWith(".ckpt-") || n.startsWith("." + INDEX + ".");
-        if (ours && (OutputFiles.isLeftover(p) || LEGACY_TEMP.matcher(n).matches() && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))) {
-          Files.deleteIfExists(p);
-        }
-      }
-    } catch (IOException e) {
-      // leftovers stay; they are never read as checkpoints
-    }
-  }
-
   /** The latest good checkpoint, or null if the folder holds none. */
   public static Loaded load(Path dir) {
-    JsonNode idx = readIndex(dir);
+    JsonNode idx = CheckpointFolder.readIndex(dir);
     if (idx == null) return null;
     String problem = null;
     for (JsonNode e = idx; e != null && e.has("file"); e = e.get("previous")) {
@@ -191,7 +136,7 @@ public final class Checkpoints {
           LOG.log(System.Logger.Level.WARNING, "checkpoint " + problem + "; trying the previous one");
           continue;
         }
-        if (!sha256(file).equals(e.get("sha256").asText())) {
+        if (!CheckpointFolder.sha256(file).equals(e.get("sha256").asText())) {
           problem = file + " is corrupt (checksum mismatch)";
           LOG.log(System.Logger.Level.WARNING, "checkpoint " + problem + "; trying the previous one");
           continue;
@@ -210,38 +155,6 @@ public final class Checkpoints {
     }
     throw new BadInputException("no usable checkpoint in " + dir + " (" + problem
         + "); start over without it: replace it (overwrite_checkpoints) instead of resuming");
-  }
-
-  private static JsonNode readIndex(Path dir) {
-    Path p = dir.resolve(INDEX);
-    if (!Files.isRegularFile(p)) return null;
-    try {
-      return BoundedJson.read(p, BoundedJson.MAX_FILE_BYTES, p.toString());
-    } catch (BadInputException e) {
-      throw new BadInputException(p + " is unreadable (" + e.getMessage()
-          + "); start over without it: replace it (overwrite_checkpoints) instead of resuming");
-    }
-  }
-
-  private static JsonNode readIndexOrNull(Path dir) {
-    try {
-      return readIndex(dir);
-    } catch (BadInputException e) {
-      return null;
-    }
-  }
-
-  public static String sha256(Path file) throws IOException {
-    try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      try (var in = Files.newInputStream(file)) {
-        byte[] buf = new byte[1 << 16];
-        for (int n; (n = in.read(buf)) > 0; ) md.update(buf, 0, n);
-      }
-      return HexFormat.of().formatHex(md.digest());
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
 }

@@ -10,7 +10,7 @@ import java.nio.file.Path;
  * an epoch cut short (max_steps, a listener that stopped mid-epoch) is not recorded as done. It
  * runs after {@link EarlyStopping}, whose state the checkpoint keeps so that a resumed run stops
  * where an uninterrupted one would. The first checkpoint of a run that did not resume replaces the
- * folder's old checkpoints (which {@code TrainOptions.validate} allowed only with
+ * folder's old checkpoints (which {@code TrainOptions.Builder.build} allowed only with
  * overwrite_checkpoints).
  */
 public final class ModelCheckpoint implements TrainingListener {

@@ -10,7 +10,7 @@ import dev.tfgraph.graph.train.TrainResult;
  * stop it ({@link Fit#stop}); one that throws ends the run with its exception. Progress output,
  * TensorBoard, checkpoints, early stopping, the learning-rate schedule and the NaN check are
  * listeners themselves ({@link Listeners#of}); a user's own are added with
- * {@code TrainOptions.listeners} and run after the NaN check and the schedule, before the built-in
+ * {@code Trainer.builder(model, options).listeners(...)} and run after the NaN check and the schedule, before the built-in
  * output (so a listener that stops the run at an epoch's end still has that epoch checkpointed).
  */
 public interface TrainingListener {

@@ -117,7 +117,7 @@ public final class Cluster {
     LOG.log(System.Logger.Level.WARNING, f.getMessage() + "; waiting up to " + waitMs / 1000 + " s for the cluster");
     await(cluster, waitMs, true);
     boolean resume = hasCheckpoint(checkpointDir)
-        && (replacedIndex == null || !replacedIndex.equals(dev.tfgraph.graph.callbacks.Checkpoints.indexDigest(checkpointDir)));
+        && (replacedIndex == null || !replacedIndex.equals(dev.tfgraph.graph.callbacks.CheckpointFolder.indexDigest(checkpointDir)));
     LOG.log(System.Logger.Level.WARNING, "cluster answers again; " + (resume ? "resuming from the last checkpoint" : "no checkpoint yet, starting over"));
     return resume;
   }

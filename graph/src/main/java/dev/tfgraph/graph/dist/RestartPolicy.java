@@ -1,8 +1,7 @@
 package dev.tfgraph.graph.dist;
 
 import dev.tfgraph.graph.BadInputException;
-import dev.tfgraph.graph.callbacks.Checkpoints;
-import dev.tfgraph.graph.model.Model;
+import dev.tfgraph.graph.callbacks.CheckpointFolder;
 import dev.tfgraph.graph.train.TrainOptions;
 import dev.tfgraph.graph.train.TrainResult;
 import dev.tfgraph.graph.train.Trainer;
@@ -15,9 +14,9 @@ import java.util.function.Function;
  * run has none yet), at most {@code maxRestarts} times. Any other failure ends the run at once.
  *
  * <pre>{@code
- * options.strategy = Cluster.startChief(cluster, options.checkpointDir, 0, true, 60_000, Cluster.OnFailure.WAIT, 60_000);
- * RestartPolicy.Outcome<TrainResult> out = RestartPolicy.waitFor(600_000).train(cluster, model, options,
- *     trainer -> trainer.fit(train, null, test, null));
+ * DataParallel chief = Cluster.startChief(cluster, options.checkpointDir(), 0, true, 60_000, Cluster.OnFailure.WAIT, 60_000);
+ * RestartPolicy.Outcome<TrainResult> out = RestartPolicy.waitFor(600_000).train(cluster,
+ *     Trainer.builder(model, options).strategy(chief), trainer -> trainer.fit(train, null, test, null));
  * }</pre>
  */
 public record RestartPolicy(Cluster.OnFailure onFailure, long waitMs, int maxRestarts) {
@@ -44,36 +43,37 @@ public record RestartPolicy(Cluster.OnFailure onFailure, long waitMs, int maxRes
   public record Outcome<R>(R result, int restarts) {}
 
   /**
-   * Trains {@code model} with {@code options} (their strategy the cluster's, from {@link Cluster#startChief}): each
-   * attempt is a new {@link Trainer} on which {@code fit} runs, and a cluster failure restarts it as this policy says.
+   * Trains as {@code trainer} says (its strategy the cluster's, from {@link Cluster#startChief}): each attempt is a new
+   * {@link Trainer} built with that attempt's options, on which {@code fit} runs, and a cluster failure restarts it as
+   * this policy says.
    */
-  public Outcome<TrainResult> train(ClusterSpec cluster, Model model, TrainOptions options, Function<Trainer, TrainResult> fit) {
-    return run(cluster, options, o -> {
-      try (Trainer t = new Trainer(model, o)) {
+  public Outcome<TrainResult> train(ClusterSpec cluster, Trainer.Builder trainer, Function<Trainer, TrainResult> fit) {
+    return run(cluster, trainer.options(), o -> {
+      try (Trainer t = trainer.options(o).build()) {
         return fit.apply(t);
       }
     });
   }
 
   /**
-   * Runs {@code attempt} on {@code options} until it ends without a {@link ClusterFailure}. Before each restart it
-   * sets {@code options.resume} to whether the run has a checkpoint of its own to resume from (a run that started
-   * the folder over, overwrite_checkpoints, has one only once the folder's index is no longer the old run's), and
-   * once it resumes, clears {@code options.overwriteCheckpoints} (the checkpoints are the run's own now). Waiting
+   * Runs {@code attempt} on {@code options} until it ends without a {@link ClusterFailure}. Each restart gets the
+   * options with {@code resume} set to whether the run has a checkpoint of its own to resume from (a run that started
+   * the folder over, overwrite_checkpoints, has one only once the folder's index is no longer the old run's), and,
+   * once it resumes, {@code overwriteCheckpoints} cleared (the checkpoints are the run's own now). Waiting
    * for the cluster, the failure and the restart are logged ({@link Cluster}'s System.Logger).
    */
   public <R> Outcome<R> run(ClusterSpec cluster, TrainOptions options, Function<TrainOptions, R> attempt) {
-    if (onFailure == Cluster.OnFailure.WAIT && options.checkpointDir == null) {
+    if (onFailure == Cluster.OnFailure.WAIT && options.checkpointDir() == null) {
       throw new BadInputException("cluster: waiting for failed tasks (on_failure wait) needs a checkpoint folder: the run resumes from the last checkpoint");
     }
-    String replaced = options.overwriteCheckpoints ? Checkpoints.indexDigest(options.checkpointDir) : null;   // the old run's index
+    String replaced = options.overwriteCheckpoints() ? CheckpointFolder.indexDigest(options.checkpointDir()) : null;   // the old run's index
     for (int restarts = 0; ; restarts++) {
       try {
         return new Outcome<>(attempt.apply(options), restarts);
       } catch (ClusterFailure f) {
         if (onFailure == Cluster.OnFailure.STOP || restarts >= maxRestarts) throw f;
-        options.resume = Cluster.recover(f, cluster, options.checkpointDir, waitMs, replaced);
-        if (options.resume) options.overwriteCheckpoints = false;
+        boolean resume = Cluster.recover(f, cluster, options.checkpointDir(), waitMs, replaced);
+        options = options.toBuilder().resume(resume).overwriteCheckpoints(!resume && options.overwriteCheckpoints()).build();
       }
     }
   }

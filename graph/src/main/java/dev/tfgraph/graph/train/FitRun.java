@@ -56,7 +56,7 @@ final class FitRun implements Fit {
     this.rt = rt;
     this.steps = steps;
     this.heldOut = heldOut;
-    this.lr = opt.optimizer.learningRate();
+    this.lr = opt.optimizer().learningRate();
     this.sums = new double[metrics.size()];
   }
 
@@ -83,7 +83,7 @@ final class FitRun implements Fit {
   }
 
   @Override public Model model() { return model; }
-  @Override public int epochs() { return opt.epochs; }
+  @Override public int epochs() { return opt.epochs(); }
   @Override public int stepsPerEpoch() { return steps; }
   @Override public List<String> metricNames() { return metrics.stream().map(Metric::name).toList(); }
   @Override public String heldOut() { return heldOut; }

@@ -2,7 +2,6 @@ package dev.tfgraph.graph.train;
 
 import dev.tfgraph.graph.train.feed.Feed;
 import dev.tfgraph.graph.BadInputException;
-import dev.tfgraph.graph.Layer;
 import dev.tfgraph.graph.Metric;
 import dev.tfgraph.graph.callbacks.BatchLogs;
 import dev.tfgraph.graph.callbacks.Checkpoints;
@@ -16,7 +15,6 @@ import dev.tfgraph.graph.runtime.ModelGraph;
 import dev.tfgraph.graph.runtime.ModelRuntime;
 import dev.tfgraph.graph.runtime.WeightCheck;
 import dev.tfgraph.graph.train.feed.Batches.Batch;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -47,31 +45,31 @@ final class Loop {
   /** Trains on {@code train}, validating on {@code validation} (or a split of train, or test) after each epoch, testing at the end. */
   TrainResult fit(Feed train, Feed validation, Feed test, Map<String, NpyArray> initial) {
     Feed val = validation != null ? validation : test;
-    if (opt.validationSplit > 0) {
+    if (opt.validationSplit() > 0) {
       Feed[] split = holdOut(train);
       train = split[0];
       val = split[1];
     }
-    int steps = (int) ((train.size() + (long) opt.batchSize - 1) / opt.batchSize);   // long: no overflow at huge batch sizes
-    List<TrainingListener> listeners = Listeners.of(opt);
+    int steps = (int) ((train.size() + (long) opt.batchSize() - 1) / opt.batchSize());   // long: no overflow at huge batch sizes
+    List<TrainingListener> listeners = Listeners.of(opt, t.listeners);
     FitRun run = new FitRun(model, opt, metrics, t.runState, rt, steps, val == null ? null : val == test ? "test" : "val", listeners);
     run.listenerStates();   // refuses two listeners with one state key before the first step
-    run.state = start(train, initial, run);
+    run.state = t.runState.start(train, initial, opt, run);
     // Resumed from a checkpoint of a run that was over (every epoch done, or early stopping's patience used up):
     // nothing left to train; the test metrics and the weights are those of the checkpoint.
     // (early stopping's patience used up: EarlyStopping stops it when the fit starts)
-    if (run.resumed && run.state.epoch() >= opt.epochs) run.stop("already_completed");
+    if (run.resumed && run.state.epoch() >= opt.epochs()) run.stop("already_completed");
     long t0 = System.nanoTime();
     ExecutorService prefetch = Executors.newSingleThreadExecutor(r -> {   // makes the next batch's tensors during a step
       Thread t = new Thread(r, "tfgraph-prefetch");
       t.setDaemon(true);
       return t;
     });
-    Calls calls = new Calls(listeners);
+    Listeners.Calls calls = new Listeners.Calls(listeners);
     Throwable failure = null;
     try {
       calls.each(l -> l.onFitStart(run));
-      for (int epoch = run.state.epoch(); epoch < opt.epochs && run.stopReason() == null; epoch++) {
+      for (int epoch = run.state.epoch(); epoch < opt.epochs() && run.stopReason() == null; epoch++) {
         final int ep = epoch;
         calls.each(l -> l.onEpochStart(run, ep));
         long te = System.nanoTime();
@@ -105,72 +103,26 @@ final class Loop {
         List.copyOf(run.earlier), run.heldOut);
   }
 
-  /** Calls every listener in order; at the end, every one even when one of them fails (the first failure is thrown). */
-  private record Calls(List<TrainingListener> listeners) {
-    void each(java.util.function.Consumer<TrainingListener> call) {
-      for (TrainingListener l : listeners) call.accept(l);
-    }
-
-    void end(java.util.function.Consumer<TrainingListener> call) {
-      RuntimeException first = null;
-      for (TrainingListener l : listeners) {
-        try {
-          call.accept(l);
-        } catch (RuntimeException e) {
-          if (first == null) first = e;
-        }
-      }
-      if (first != null) throw first;
-    }
-  }
-
   private TrainResult.Metrics evaluate(Feed f) {
     return t.eval.evaluate(rt, f);
   }
 
-
   /** {train, validation}: a seeded hold-out of validation_split of the training data. */
   private Feed[] holdOut(Feed train) {
-    int[] o = DataSource.order(train.size(), opt.seed, -1, true);
-    int nv = (int) Math.round(train.size() * opt.validationSplit);
+    int[] o = DataSource.order(train.size(), opt.seed(), -1, true);
+    int nv = (int) Math.round(train.size() * opt.validationSplit());
     if (nv == 0 || nv == train.size()) {
-      throw new BadInputException("train: validation_split " + opt.validationSplit + " of " + train.size()
+      throw new BadInputException("train: validation_split " + opt.validationSplit() + " of " + train.size()
           + " training examples holds out " + nv + " for validation and leaves " + (train.size() - nv)
           + " for training; expected at least 1 of each (more data, or a larger split)");
     }
     return train.holdOut(o, nv);
   }
 
-  /** Resumes from the last checkpoint, or sets initial (or fresh, adapted) weights and zeroes the optimizer. */
-  private Checkpoints.State start(Feed train, Map<String, NpyArray> initial, FitRun run) {
-    Checkpoints.removeLeftovers(opt.checkpointDir);
-    Checkpoints.Loaded ck = opt.resume ? Checkpoints.load(opt.checkpointDir) : null;
-    if (ck != null) {
-      t.runState.restore(ck);
-      Checkpoints.State s = ck.state();
-      run.resumed = true;
-      run.step = s.step();
-      run.earlier = ck.history();
-      run.restoreListeners(ck.listeners());
-      return s;
-    }
-    Map<String, NpyArray> w = initial != null ? new LinkedHashMap<>(initial) : rt.initialValues(opt.seed);
-    Layer adapts = Adaptation.needed(model);
-    if (initial == null && adapts != null && train.source.inMemory() == null) {
-      throw new BadInputException("train: layer '" + adapts.name() + "' adapts to the training data before the"
-          + " first step, which needs the examples in memory; " + train.source.describe() + " is read batch by batch ("
-          + train.source.toMemory() + ", or start from initial weights that hold the layer's values)");
-    }
-    if (initial == null) Adaptation.run(model, rt, train.source.inMemory(), w);
-    rt.setWeights(w);
-    t.initOptimizer();
-    return new Checkpoints.State(0, 0);
-  }
-
   /** The steps of one epoch, each batch prepared on the prefetch thread while the previous one runs. */
-  private void runEpoch(Feed train, int epoch, FitRun run, ExecutorService prefetch, Calls calls) {
-    Feed.Cut cut = new Feed.Cut(opt.seed, opt.shuffle, opt.batchSize, t.strategy.shards(), mg.type(),
-        model.inputs().stream().map(InputSpec::shape).toList(), model.outputShape(), opt.augment.equals("flip"));
+  private void runEpoch(Feed train, int epoch, FitRun run, ExecutorService prefetch, Listeners.Calls calls) {
+    Feed.Cut cut = new Feed.Cut(opt.seed(), opt.shuffle(), opt.batchSize(), t.strategy.shards(), mg.type(),
+        model.inputs().stream().map(InputSpec::shape).toList(), model.outputShape(), opt.augment().equals("flip"));
     run.startEpoch();
     try (Feed.Epoch batches = train.epoch(epoch, cut, prefetch)) {
       for (int s = 0; s < run.steps; s++) {
@@ -192,7 +144,7 @@ final class Loop {
   }
 
   /** One step on batch {@code b} (closed here) with its listeners; true when the run is to stop. */
-  private boolean step(Batch b, int epoch, int s, FitRun run, Calls calls) {
+  private boolean step(Batch b, int epoch, int s, FitRun run, Listeners.Calls calls) {
     calls.each(l -> l.onBatchStart(run, s, run.step));
     long ts = System.nanoTime();
     double[] values;
@@ -202,9 +154,9 @@ final class Loop {
     run.stepNanos += System.nanoTime() - ts;
     run.step++;
     run.stepsRun++;
-    BatchLogs logs = run.batchEnd(epoch, s, b.n(), (long) s * opt.batchSize, values);
+    BatchLogs logs = run.batchEnd(epoch, s, b.n(), (long) s * opt.batchSize(), values);
     calls.each(l -> l.onBatchEnd(run, logs));
-    if (opt.maxSteps > 0 && run.stepsRun >= opt.maxSteps) run.stop("max_steps");
+    if (opt.maxSteps() > 0 && run.stepsRun >= opt.maxSteps()) run.stop("max_steps");
     return run.stopReason() != null;
   }
 }

@@ -31,6 +31,15 @@ public record Objective(List<List<Placeholder<? extends TNumber>>> inputs, List<
     Placeholder<? extends TNumber> exampleCount, Operand<? extends TNumber> loss, List<Operand<? extends TNumber>> metrics,
     List<Output<?>> gradients, List<Operation> updates) {
 
+  /** Refuses a loss of classes (softmax) on a model whose output is not [batch, classes]. */
+  static void requireSuits(dev.tfgraph.graph.model.Model model, Loss loss) {
+    Shape out = model.outputShape();
+    if (loss.classification() && !"sigmoid".equals(loss.logitsOf()) && out.numDimensions() != 2) {
+      throw new dev.tfgraph.graph.BadInputException("train: loss " + loss.name() + " needs an output [batch, classes], received "
+          + dev.tfgraph.graph.Shapes.show(out) + "; end the model with a Dense layer");
+    }
+  }
+
   /** One process: one training pass on the model's inputs; loss = mean(per-example loss) + reg. */
   public static Objective single(ModelGraph mg, Output<?>[] weights, Loss lossFn, List<Metric> metrics) {
     Shard s = shard(mg.tf(), mg, mg.inputs(), mg.stepSeed(), lossFn, metrics, null, true);

@@ -1,7 +1,10 @@
 package dev.tfgraph.graph.train;
 
 import dev.tfgraph.graph.BadInputException;
+import dev.tfgraph.graph.Layer;
+import dev.tfgraph.graph.callbacks.CheckpointFolder;
 import dev.tfgraph.graph.callbacks.Checkpoints;
+import dev.tfgraph.graph.train.feed.Feed;
 import dev.tfgraph.graph.runtime.ModelGraph;
 import dev.tfgraph.graph.runtime.ModelRuntime;
 import dev.tfgraph.graph.runtime.Tensors;
@@ -17,6 +20,7 @@ import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Op;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat64;
@@ -24,9 +28,10 @@ import org.tensorflow.types.family.TType;
 
 /**
  * Every variable of a training run (the model's weights, then the optimizer's slots) as a
- * checkpoint holds them, read and restored in the model's dtype. Restoring feeds the slots through
- * placeholders made once with the graph: no ops are added per restore, and float64 state goes in
- * as float64, so a resumed run continues exactly.
+ * checkpoint holds them: set when a run starts (resumed from its last checkpoint, or initial, fresh
+ * or adapted weights with zeroed slots), read and restored in the model's dtype. Restoring feeds the
+ * slots through placeholders made once with the graph: no ops are added per restore, and float64
+ * state goes in as float64, so a resumed run continues exactly.
  */
 final class RunState {
   private final ModelRuntime rt;
@@ -35,11 +40,13 @@ final class RunState {
   private final List<Variable<? extends TType>> vars = new ArrayList<>();
   private final List<Placeholder<?>> slotValues = new ArrayList<>();
   private final List<Operation> slotAssigns = new ArrayList<>();
+  private final List<Operation> slotInits = new ArrayList<>();
 
   @SuppressWarnings({"unchecked", "rawtypes"})
-  RunState(ModelRuntime rt, Map<String, Variable<? extends TType>> slots) {
+  RunState(ModelRuntime rt, Map<String, Variable<? extends TType>> slots, List<? extends Op> slotInits) {
     this.rt = rt;
     this.mg = rt.graph();
+    slotInits.forEach(o -> this.slotInits.add(o.op()));
     keys.addAll(mg.variables().keySet());
     vars.addAll(mg.variables().values());
     slots.forEach((k, v) -> {
@@ -60,6 +67,41 @@ final class RunState {
     vars.replaceAll(v -> new Variable<>(mg.graph().operation(v.op().name())));
     slotValues.replaceAll(p -> new Placeholder<>(mg.graph().operation(p.op().name())));
     slotAssigns.replaceAll(o -> mg.graph().operation(o.name()));
+    slotInits.replaceAll(o -> mg.graph().operation(o.name()));
+  }
+
+  /** Resumes from the last checkpoint, or sets initial (or fresh, adapted) weights and zeroes the optimizer. */
+  Checkpoints.State start(Feed train, Map<String, NpyArray> initial, TrainOptions opt, FitRun run) {
+    CheckpointFolder.removeLeftovers(opt.checkpointDir());
+    Checkpoints.Loaded ck = opt.resume() ? Checkpoints.load(opt.checkpointDir()) : null;
+    if (ck != null) {
+      restore(ck);
+      Checkpoints.State s = ck.state();
+      run.resumed = true;
+      run.step = s.step();
+      run.earlier = ck.history();
+      run.restoreListeners(ck.listeners());
+      return s;
+    }
+    Map<String, NpyArray> w = initial != null ? new LinkedHashMap<>(initial) : rt.initialValues(opt.seed());
+    Layer adapts = Adaptation.needed(mg.model());
+    if (initial == null && adapts != null && train.source.inMemory() == null) {
+      throw new BadInputException("train: layer '" + adapts.name() + "' adapts to the training data before the"
+          + " first step, which needs the examples in memory; " + train.source.describe() + " is read batch by batch ("
+          + train.source.toMemory() + ", or start from initial weights that hold the layer's values)");
+    }
+    if (initial == null) Adaptation.run(mg.model(), rt, train.source.inMemory(), w);
+    rt.setWeights(w);
+    zeroSlots();
+    return new Checkpoints.State(0, 0);
+  }
+
+  /** Zeroes the optimizer's slots. */
+  void zeroSlots() {
+    if (slotInits.isEmpty()) return;
+    Session.Runner r = rt.session().runner();
+    slotInits.forEach(r::addTarget);
+    r.run().close();
   }
 
   /** Every variable by checkpoint key. */

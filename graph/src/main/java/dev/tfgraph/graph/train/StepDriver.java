@@ -27,7 +27,7 @@ public final class StepDriver {
 
   /** Zeroes the optimizer's slots (fit does this itself; for benchmarks that drive runStep). */
   public void initOptimizer() {
-    t.initOptimizer();
+    t.runState.zeroSlots();
   }
 
   /**

@@ -17,11 +17,10 @@ import java.util.ArrayList;
 import dev.tfgraph.graph.data.DataSource;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.tensorflow.Operation;
 import org.tensorflow.Output;
-import org.tensorflow.Session;
 import org.tensorflow.exceptions.TensorFlowException;
-import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.proto.ConfigProto;
@@ -32,19 +31,22 @@ import org.tensorflow.types.family.TType;
  * The training loop: the {@link Objective}'s gradients on trainable weights only, TF's fused
  * optimizer kernels, seeded shuffling and dropout (stateless, from (seed, step), so a resumed run
  * continues exactly), the next batch prepared while the current step runs, checkpoints every
- * epoch. Where the steps run is the {@link Strategy} of the options (this process by default;
+ * epoch. Where the steps run is the trainer's {@link Strategy} (this process by default;
  * {@code dev.tfgraph.graph.dist.DataParallel} on a cluster): the trainer calls it, it never calls
  * the trainer. The loop calls the run's {@link TrainingListener}s at fit, epoch and batch
  * boundaries (progress, TensorBoard, checkpoints, early stopping, the schedule and the NaN check
- * are listeners too: {@link dev.tfgraph.graph.train.Listeners#of}).
+ * are listeners too: {@link Listeners#of}).
  */
 public final class Trainer implements AutoCloseable {
   final Model model;
   final TrainOptions opt;
   final Strategy strategy;
+  final dev.tfgraph.graph.Loss loss;
+  final List<Metric> metrics;
+  /** The user's listeners, called after the NaN check and the schedule ({@link Listeners#of}). */
+  final List<TrainingListener> listeners;
   final ModelRuntime rt;
   final ModelGraph mg;
-  private final Optimizer optimizer;
   final RunState runState;
   // handles the steps use (re-resolved when the strategy relocates the graph)
   private Objective objective;
@@ -52,26 +54,31 @@ public final class Trainer implements AutoCloseable {
   EvalOps eval;
   private Placeholder<? extends TNumber> learningRate;
   private Operation update;
-  private final List<Operation> slotInits = new ArrayList<>();
   final Steps stepper;
-  final List<Metric> metrics;
 
+  /** A trainer of {@code model} with {@code options} and the defaults of {@link Builder}: in this process, the default loss and its metrics, no listener of yours. */
   public Trainer(Model model, TrainOptions options) {
-    this.model = model;
-    this.opt = options.validate();
-    this.strategy = opt.strategy != null ? opt.strategy : Strategy.local();
-    Shape out = model.outputShape();
-    boolean needsClasses = opt.loss.classification() && !"sigmoid".equals(opt.loss.logitsOf());
-    if (needsClasses && out.numDimensions() != 2) {
-      throw new BadInputException("train: loss " + opt.loss.name() + " needs an output [batch, classes], received "
-          + Shapes.show(out) + "; end the model with a Dense layer");
-    }
-    if (opt.augment.equals("flip") && (model.inputs().size() != 1 || model.input().shape().numDimensions() != 4)) {
+    this(builder(model, options));
+  }
+
+  /** What a run is assembled from besides its settings: the loss, metrics, listeners and strategy (Keras' compile and callbacks). */
+  public static Builder builder(Model model, TrainOptions options) {
+    return new Builder(model, options);
+  }
+
+  private Trainer(Builder b) {
+    this.model = b.model;
+    this.opt = b.options;
+    this.strategy = b.strategy;
+    this.loss = b.loss;
+    this.listeners = List.copyOf(b.listeners);
+    Objective.requireSuits(model, loss);
+    if (opt.augment().equals("flip") && (model.inputs().size() != 1 || model.input().shape().numDimensions() != 4)) {
       throw new BadInputException("train: augment flip mirrors images: expected one model input of shape"
           + " [batch, height, width, channels], received " + model.inputs().size() + " input(s), the first "
           + model.input().name() + " " + Shapes.show(model.input().shape()));
     }
-    ConfigProto config = sessionConfig(options);
+    ConfigProto config = sessionConfig(opt);
     this.rt = strategy.graph(model, config);
     this.mg = rt.graph();
     List<String> keys = new ArrayList<>();
@@ -85,21 +92,19 @@ public final class Trainer implements AutoCloseable {
     if (vars.isEmpty()) throw new BadInputException("train: the model has no trainable weights");
     Output<?>[] xs = new Output<?>[vars.size()];
     for (int i = 0; i < xs.length; i++) xs[i] = vars.get(i).asOutput();
-    this.metrics = opt.metrics != null ? List.copyOf(opt.metrics)
-        : dev.tfgraph.graph.metric.Metrics.defaults(opt.loss, Shapes.exampleSize(out));
-    this.objective = strategy.objective(mg, xs, opt.loss, metrics);
-    this.eval = EvalOps.build(mg, opt.loss, metrics);
+    this.metrics = b.metrics != null ? b.metrics : dev.tfgraph.graph.metric.Metrics.defaults(loss, Shapes.exampleSize(model.outputShape()));
+    this.objective = strategy.objective(mg, xs, loss, metrics);
+    this.eval = EvalOps.build(mg, loss, metrics);
     List<Output<?>> grads = objective.gradients();
     for (int i = 0; i < grads.size(); i++) {
       if (Gradients.isNone(grads.get(i))) throw new BadInputException("train: weight " + keys.get(i) + " does not affect the loss");
     }
-    this.optimizer = new Optimizer(mg.tf(), opt.optimizer, mg.type(), vars, grads, List.of(), mg.stepSeed());
-    this.runState = new RunState(rt, optimizer.slots());
+    Optimizer optimizer = new Optimizer(mg.tf(), opt.optimizer(), mg.type(), vars, grads, List.of(), mg.stepSeed());
+    this.runState = new RunState(rt, optimizer.slots(), optimizer.slotInits());
     learningRate = optimizer.learningRate();
     update = optimizer.update().op();
-    optimizer.slotInits().forEach(o -> slotInits.add(o.op()));
     strategy.open(rt, config, this::reresolve);
-    this.stepper = new Steps(rt, objective, learningRate, update, opt.seed, strategy);
+    this.stepper = new Steps(rt, objective, learningRate, update, opt.seed(), strategy);
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
@@ -108,14 +113,13 @@ public final class Trainer implements AutoCloseable {
     eval = eval.relocated(mg);
     learningRate = new Placeholder<>(mg.graph().operation(learningRate.op().name()));
     update = mg.graph().operation(update.name());
-    slotInits.replaceAll(o -> mg.graph().operation(o.name()));
     runState.reresolve();
   }
 
   static ConfigProto sessionConfig(TrainOptions o) {
     ConfigProto.Builder b = ConfigProto.newBuilder();
-    if (o.threads > 0) b.setIntraOpParallelismThreads(o.threads).setInterOpParallelismThreads(o.threads);
-    Devices.configure(b, o.device);
+    if (o.threads() > 0) b.setIntraOpParallelismThreads(o.threads()).setInterOpParallelismThreads(o.threads());
+    Devices.configure(b, o.device());
     return b.build();
   }
 
@@ -137,11 +141,11 @@ public final class Trainer implements AutoCloseable {
    * caller closes them).
    */
   public TrainResult fit(DataSource train, DataSource validation, DataSource test, Map<String, NpyArray> initial) {
-    if (validation != null && opt.validationSplit > 0) {
+    if (validation != null && opt.validationSplit() > 0) {
       throw new BadInputException("train: validation examples and validation_split exclude each other; give one");
     }
-    Feed tr = Feed.of(train, model, opt.loss, "training"), va = validation == null ? null : Feed.of(validation, model, opt.loss, "validation"),
-        te = test == null ? null : Feed.of(test, model, opt.loss, "test");
+    Feed tr = Feed.of(train, model, loss, "training"), va = validation == null ? null : Feed.of(validation, model, loss, "validation"),
+        te = test == null ? null : Feed.of(test, model, loss, "test");
     try {
       return new Loop(this).fit(tr, va, te, initial);
     } catch (TensorFlowException e) {
@@ -154,19 +158,43 @@ public final class Trainer implements AutoCloseable {
     return new StepDriver(this);
   }
 
-
-
-  /** Zeroes the optimizer's slots. */
-  void initOptimizer() {
-    if (slotInits.isEmpty()) return;
-    Session.Runner r = rt.session().runner();
-    slotInits.forEach(r::addTarget);
-    r.run().close();
-  }
-
   @Override
   public void close() {
     stepper.close();
     rt.close();
+  }
+
+  /**
+   * Assembles a {@link Trainer}: the model and its {@link TrainOptions} (settings), with the objects that run with them.
+   * A builder may build several trainers (e.g. one per attempt of {@code dev.tfgraph.graph.dist.RestartPolicy}).
+   */
+  public static final class Builder {
+    private final Model model;
+    private TrainOptions options;
+    private dev.tfgraph.graph.Loss loss = dev.tfgraph.graph.loss.Losses.builtIn(dev.tfgraph.graph.loss.Losses.DEFAULT, 0);
+    private List<Metric> metrics;
+    private final List<TrainingListener> listeners = new ArrayList<>();
+    private Strategy strategy = Strategy.local();
+
+    private Builder(Model model, TrainOptions options) {
+      this.model = Objects.requireNonNull(model, "model");
+      this.options = Objects.requireNonNull(options, "options");
+    }
+
+    /** The settings of the next trainer built. */
+    public TrainOptions options() { return options; }
+    public Builder options(TrainOptions o) { options = Objects.requireNonNull(o, "options"); return this; }
+    /** What training minimises (default sparse categorical cross-entropy; {@code Losses.get(name, smoothing)}). */
+    public Builder loss(dev.tfgraph.graph.Loss l) { loss = Objects.requireNonNull(l, "loss"); return this; }
+    /** Reported per epoch for training, validation and test (null, default: the loss's defaults, {@code Metrics.defaults}). */
+    public Builder metrics(List<Metric> m) { metrics = m == null ? null : List.copyOf(m); return this; }
+    /** Adds the user's listeners, called in order after the NaN check and the schedule ({@link Listeners#of}). */
+    public Builder listeners(TrainingListener... l) { listeners.addAll(List.of(l)); return this; }
+    /** Where the steps run (default: in this process); e.g. {@code DataParallel} on a cluster, whose chief this process is. */
+    public Builder strategy(Strategy s) { strategy = Objects.requireNonNull(s, "strategy"); return this; }
+
+    public Trainer build() {
+      return new Trainer(this);
+    }
   }
 }

@@ -32,28 +32,24 @@ class CheckpointRunsTest {
   @Test
   void anotherRunsCheckpointsNeedResumeOrOverwrite(@TempDir Path d) throws Exception {
     Path ck = d.resolve("ck");
-    assertDoesNotThrow(() -> Checkpoints.requireNotInUse(ck, false, false), "a folder that does not exist yet");
+    assertDoesNotThrow(() -> CheckpointFolder.requireNotInUse(ck, false, false), "a folder that does not exist yet");
     Files.createDirectories(ck);
     Files.writeString(ck.resolve("notes.txt"), "mine");
     Files.writeString(ck.resolve("ckpt-9.npz"), "not tfgraph's: no index names it");
-    assertDoesNotThrow(() -> Checkpoints.requireNotInUse(ck, false, false), "a folder of unrelated files");
+    assertDoesNotThrow(() -> CheckpointFolder.requireNotInUse(ck, false, false), "a folder of unrelated files");
     for (int e = 1; e <= 3; e++) Checkpoints.save(ck, CheckpointsTest.state(e), CheckpointsTest.vars(e), run(5, e, e == 1));
-    BadInputException no = assertThrows(BadInputException.class, () -> Checkpoints.requireNotInUse(ck, false, false));
+    BadInputException no = assertThrows(BadInputException.class, () -> CheckpointFolder.requireNotInUse(ck, false, false));
     String m = no.getMessage();
     assertTrue(m.contains(ck.toString()) && m.contains("epoch 3 of 5") && m.contains("written 20"), m);
     assertTrue(m.contains("(resume)") && m.contains("(overwrite_checkpoints)") && m.contains("checkpoint_dir"), m);
-    assertDoesNotThrow(() -> Checkpoints.requireNotInUse(ck, true, false));
-    assertDoesNotThrow(() -> Checkpoints.requireNotInUse(ck, false, true));
-    TrainOptions both = new TrainOptions();
-    both.checkpointDir = ck;
-    both.resume = true;
-    both.overwriteCheckpoints = true;
-    assertTrue(assertThrows(BadInputException.class, both::validate).getMessage().contains("exclude each other"));
-    TrainOptions plain = new TrainOptions();
-    plain.checkpointDir = ck;
-    assertThrows(BadInputException.class, plain::validate);
+    assertDoesNotThrow(() -> CheckpointFolder.requireNotInUse(ck, true, false));
+    assertDoesNotThrow(() -> CheckpointFolder.requireNotInUse(ck, false, true));
+    TrainOptions.Builder both = TrainOptions.builder().checkpointDir(ck).resume(true).overwriteCheckpoints(true);
+    assertTrue(assertThrows(BadInputException.class, both::build).getMessage().contains("exclude each other"));
+    TrainOptions.Builder plain = TrainOptions.builder().checkpointDir(ck);
+    assertThrows(BadInputException.class, plain::build);
     Files.writeString(ck.resolve(Checkpoints.INDEX), "{ half");
-    m = assertThrows(BadInputException.class, () -> Checkpoints.requireNotInUse(ck, false, false)).getMessage();
+    m = assertThrows(BadInputException.class, () -> CheckpointFolder.requireNotInUse(ck, false, false)).getMessage();
     assertTrue(m.contains("cannot be read") && m.contains("(overwrite_checkpoints)"), m);
   }
 

@@ -64,7 +64,7 @@ class CheckpointsTest {
     Path running = Files.writeString(dir.resolve(".ckpt-2.npz." + live + "-k3j2.tmp"), "being written");
     Path foreign = Files.writeString(dir.resolve(".notes.4999999-k3j2.tmp"), "keep");
     Path user = Files.writeString(dir.resolve("ckpt-2.npz.tmp"), "keep");
-    Checkpoints.removeLeftovers(dir);
+    CheckpointFolder.removeLeftovers(dir);
     assertFalse(Files.exists(dead) || Files.exists(deadIndex) || Files.exists(legacy), "leftovers removed");
     assertTrue(Files.exists(running) && Files.exists(foreign) && Files.exists(user), "other files kept");
   }

@@ -65,9 +65,7 @@ class RestartPolicyTest {
   }
 
   static TrainOptions options(Path ck) {
-    TrainOptions o = new TrainOptions();
-    o.checkpointDir = ck;
-    return o;
+    return TrainOptions.builder().checkpointDir(ck).build();
   }
 
   static void checkpoint(Path ck, int epoch) {
@@ -94,7 +92,7 @@ class RestartPolicyTest {
     Path ck = d.resolve("ck");
     List<Boolean> resumed = new ArrayList<>();
     RestartPolicy.Outcome<String> out = RestartPolicy.waitFor(5_000).run(c, options(ck), o -> {
-      resumed.add(o.resume);
+      resumed.add(o.resume());
       if (resumed.size() == 1) throw lost(c);
       if (resumed.size() == 2) {
         checkpoint(ck, 1);
@@ -113,11 +111,10 @@ class RestartPolicyTest {
     ClusterSpec c = cluster(freePort(), freePort(), true);
     Path ck = d.resolve("ck");
     checkpoint(ck, 7);   // the old run's
-    TrainOptions start = options(ck);
-    start.overwriteCheckpoints = true;
+    TrainOptions start = TrainOptions.builder().checkpointDir(ck).overwriteCheckpoints(true).build();
     List<String> seen = new ArrayList<>();
     RestartPolicy.waitFor(5_000).run(c, start, o -> {
-      seen.add(o.resume + "/" + o.overwriteCheckpoints);
+      seen.add(o.resume() + "/" + o.overwriteCheckpoints());
       if (seen.size() == 1) throw lost(c);
       if (seen.size() == 2) {
         checkpoint(ck, 1);
@@ -169,7 +166,7 @@ class RestartPolicyTest {
       throw new RunFailedException("not the cluster's");
     }));
     assertEquals(1, attempts[0]);
-    String m = assertThrows(BadInputException.class, () -> RestartPolicy.waitFor(1000).run(c, new TrainOptions(), o -> 1)).getMessage();
+    String m = assertThrows(BadInputException.class, () -> RestartPolicy.waitFor(1000).run(c, TrainOptions.builder().build(), o -> 1)).getMessage();
     assertTrue(m.contains("needs a checkpoint folder"), m);
     assertFalse(assertThrows(BadInputException.class, () -> new RestartPolicy(Cluster.OnFailure.WAIT, 1, -1)).getMessage().isEmpty());
   }

@@ -44,14 +44,14 @@ class KerasTrainStepTest {
     int[] y = new int[y64.length];
     for (int i = 0; i < y.length; i++) y[i] = Math.toIntExact(y64[i]);
     Dataset d = new Dataset(x.toFloats(), y, java.util.Arrays.copyOfRange(x.shape(), 1, x.shape().length));
-    TrainOptions o = new TrainOptions();
-    o.optimizer = Optimizer.Config.of("sgd", 0.1);
-    o.batchSize = 16;
-    o.epochs = 1;
-    o.shuffle = false;
-    o.progress = false;
-    o.threads = 1;
-    try (Trainer t = new Trainer(m, o)) {
+    TrainOptions.Builder o = TrainOptions.builder();
+    o.optimizer(Optimizer.Config.of("sgd", 0.1));
+    o.batchSize(16);
+    o.epochs(1);
+    o.shuffle(false);
+    o.progress(false);
+    o.threads(1);
+    try (Trainer t = new Trainer(m, o.build())) {
       return t.fit(d, null, null, w);
     }
   }
