@@ -126,7 +126,7 @@ class EvaluateForeignTest {
     // a confident model: outputs below 1e-7 are clipped (a rebuilt model's loss, from logits, is not); −log clip(p_y) as before
     Path sure = foreign(export(d, "sure", 3, "softmax", 40), d.resolve("sure_foreign"));
     float[] p;
-    try (dev.tfgraph.export.Predictor pr = dev.tfgraph.export.Predictor.load(sure)) {
+    try (dev.tfgraph.export.serving.Predictor pr = dev.tfgraph.export.serving.Predictor.load(sure)) {
       p = pr.predict(NpyArray.ofFloats(new long[] {N, 4}, x), 256).toFloats();
     }
     double want = 0;
