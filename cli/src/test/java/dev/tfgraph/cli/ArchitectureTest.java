@@ -32,7 +32,7 @@ class ArchitectureTest {
         .layer("model").definedBy("dev.tfgraph.graph.model..")
         .layer("runtime").definedBy("dev.tfgraph.graph.runtime..")
         .layer("data").definedBy("dev.tfgraph.graph.data..")
-        .layer("kinds").definedBy("dev.tfgraph.graph.loss..", "dev.tfgraph.graph.metric..", "dev.tfgraph.graph.optim..")
+        .layer("kinds").definedBy("dev.tfgraph.graph.activation..", "dev.tfgraph.graph.loss..", "dev.tfgraph.graph.metric..", "dev.tfgraph.graph.optim..")
         .layer("callbacks").definedBy("dev.tfgraph.graph.callbacks..")
         .layer("train").definedBy("dev.tfgraph.graph.train..")
         .layer("dist").definedBy("dev.tfgraph.graph.dist..")

@@ -6,7 +6,7 @@ import org.tensorflow.types.family.TNumber;
 
 /**
  * An elementwise activation, by the name a spec gives in {@code "activation"}. Built-ins are in
- * {@link Activations}; a user registers more through {@link LayerFactory#activations()}.
+ * {@code graph.activation.Activations}; a user registers more through {@link LayerFactory#activations()}.
  * Generic in the dtype, so the same function runs in float32 and float64.
  */
 public interface ActivationFunction {

@@ -19,8 +19,8 @@ import java.util.function.Supplier;
 public final class LayerRegistry {
   /** The built-in layers' factory, in tfgraph-layers (named, not imported: graph knows no layer). */
   static final String BUILT_IN = "dev.tfgraph.layers.Layers";
-  /** The graph module's built-in losses, metrics and optimizers (named, not imported: the kinds' packages sit above this one). */
-  static final List<String> GRAPH_BUILT_INS = List.of("dev.tfgraph.graph.loss.BuiltInLosses",
+  /** The graph module's built-in activations, losses, metrics and optimizers (named, not imported: the kinds' packages sit above this one). */
+  static final List<String> GRAPH_BUILT_INS = List.of("dev.tfgraph.graph.activation.BuiltInActivations", "dev.tfgraph.graph.loss.BuiltInLosses",
       "dev.tfgraph.graph.metric.BuiltInMetrics", "dev.tfgraph.graph.optim.BuiltInOptimizers");
 
   record Registry(Map<String, String> owner, Map<String, LayerFactory.Parser> parsers, Map<String, ActivationFunction> activations, Map<String, Loss> losses,

@@ -59,9 +59,8 @@ final class Registrations {
   /** The names of every factory, checked for names registered twice (and Keras names for a registered type). */
   static LayerRegistry.Registry load(List<LayerFactory> factories) {
     Map<String, LayerFactory.Parser> parsers = new TreeMap<>();
-    Map<String, ActivationFunction> activations = new LinkedHashMap<>(Activations.builtIns());
+    Map<String, ActivationFunction> activations = new LinkedHashMap<>();
     Map<String, String> owner = new LinkedHashMap<>();
-    activations.keySet().forEach(a -> owner.put("activation " + a, Activations.class.getName()));
     Map<String, Loss> losses = new LinkedHashMap<>();
     Map<String, Metric> metrics = new LinkedHashMap<>();
     Map<String, Supplier<UpdateRule>> optimizers = new LinkedHashMap<>();

@@ -45,6 +45,11 @@ class BuiltInKindsTest {
     public Map<String, Supplier<UpdateRule>> optimizers() {
       return kind.equals("optimizer") ? Map.of(name, dev.tfgraph.graph.optim.Sgd::new) : Map.of();
     }
+
+    @Override
+    public Map<String, ActivationFunction> activations() {
+      return kind.equals("activation") ? Map.of(name, dev.tfgraph.graph.activation.Activations.builtIns().get("linear")) : Map.of();
+    }
   }
 
   private static List<LayerFactory> withBuiltIns(LayerFactory... found) {
@@ -55,8 +60,8 @@ class BuiltInKindsTest {
   void theGraphsBuiltInsComeFirstAlsoWhenOnlyAUsersServiceFileSurvived() {
     Taker user = new Taker("loss", "focal");
     List<String> names = withBuiltIns(user).stream().map(f -> f.getClass().getName()).toList();
-    assertEquals(List.of("dev.tfgraph.graph.loss.BuiltInLosses", "dev.tfgraph.graph.metric.BuiltInMetrics",
-        "dev.tfgraph.graph.optim.BuiltInOptimizers", Taker.class.getName()), names);
+    assertEquals(List.of("dev.tfgraph.graph.activation.BuiltInActivations", "dev.tfgraph.graph.loss.BuiltInLosses",
+        "dev.tfgraph.graph.metric.BuiltInMetrics", "dev.tfgraph.graph.optim.BuiltInOptimizers", Taker.class.getName()), names);
     var registry = LayerRegistry.load(withBuiltIns(user));
     assertEquals(List.of("sparse_categorical_crossentropy", "categorical_crossentropy", "binary_crossentropy", "mse", "mae", "focal"),
         List.copyOf(registry.losses().keySet()));
@@ -67,7 +72,7 @@ class BuiltInKindsTest {
   @Test
   void aPluginTakingABuiltInsNameIsRegisteredTwice() {
     String[][] cases = {{"loss", "mse", "dev.tfgraph.graph.loss.BuiltInLosses"}, {"metric", "accuracy", "dev.tfgraph.graph.metric.BuiltInMetrics"},
-        {"optimizer", "adam", "dev.tfgraph.graph.optim.BuiltInOptimizers"}};
+        {"optimizer", "adam", "dev.tfgraph.graph.optim.BuiltInOptimizers"}, {"activation", "relu", "dev.tfgraph.graph.activation.BuiltInActivations"}};
     for (String[] c : cases) {
       BadInputException e = assertThrows(BadInputException.class, () -> LayerRegistry.load(withBuiltIns(new Taker(c[0], c[1]))));
       assertEquals(c[0] + " \"" + c[1] + "\" is registered twice: by " + c[2] + " and by " + Taker.class.getName()

@@ -1,5 +1,6 @@
 package dev.tfgraph.graph;
 
+import dev.tfgraph.graph.activation.Activations;
 import dev.tfgraph.graph.optim.Optimizer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -57,16 +58,16 @@ class LayerRegistryTest {
 
   @Test
   void anActivationRegisteredTwiceNamesBothClasses() {
-    BadInputException e = assertThrows(BadInputException.class, () -> LayerRegistry.load(List.of(new Relu())));
+    BadInputException e = assertThrows(BadInputException.class, () -> LayerRegistry.load(LayerRegistry.withBuiltIns(List.of(new Relu()), LayerRegistryTest.class.getClassLoader())));
     assertTrue(e.getMessage().contains("activation \"relu\" is registered twice")
-        && e.getMessage().contains(Activations.class.getName()) && e.getMessage().contains(Relu.class.getName()), e.getMessage());
+        && e.getMessage().contains(dev.tfgraph.graph.activation.BuiltInActivations.class.getName()) && e.getMessage().contains(Relu.class.getName()), e.getMessage());
   }
 
   @Test
   void registeredActivationsJoinTheBuiltIns() {
     assertEquals(List.of("linear", "relu", "sigmoid", "tanh", "softmax", "gelu", "swish", "elu", "softplus", "leaky_relu", "relu6", "silu",
         "hard_sigmoid", "hard_silu", "hard_swish", "selu", "softsign", "hard_sigmoid_legacy", "cube"),
-        List.copyOf(LayerRegistry.load(List.of(new Mine())).activations().keySet()));
+        List.copyOf(LayerRegistry.load(LayerRegistry.withBuiltIns(List.of(new Mine()), LayerRegistryTest.class.getClassLoader())).activations().keySet()));
   }
 
   static final class Optimizers implements LayerFactory {

@@ -1,6 +1,6 @@
 package dev.tfgraph.graph.runtime;
 
-import dev.tfgraph.graph.Activated;
+import dev.tfgraph.graph.model.Activated;
 import dev.tfgraph.graph.CallContext;
 import dev.tfgraph.graph.Layer;
 import dev.tfgraph.graph.OpNames;

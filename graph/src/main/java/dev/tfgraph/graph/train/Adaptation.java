@@ -1,6 +1,6 @@
 package dev.tfgraph.graph.train;
 
-import dev.tfgraph.graph.Adaptable;
+import dev.tfgraph.graph.model.Adaptable;
 import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.Layer;
 import dev.tfgraph.graph.model.Model;

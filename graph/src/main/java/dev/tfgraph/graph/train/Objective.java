@@ -1,6 +1,6 @@
 package dev.tfgraph.graph.train;
 
-import dev.tfgraph.graph.Activations;
+import dev.tfgraph.graph.activation.Activations;
 import dev.tfgraph.graph.Loss;
 import dev.tfgraph.graph.Metric;
 import dev.tfgraph.graph.runtime.ModelGraph;

@@ -1,7 +1,7 @@
 package dev.tfgraph.layers.core;
 
-import dev.tfgraph.graph.Activated;
-import dev.tfgraph.graph.Activations;
+import dev.tfgraph.graph.model.Activated;
+import dev.tfgraph.graph.activation.Activations;
 import dev.tfgraph.graph.CallContext;
 import dev.tfgraph.graph.ConfigReader;
 import dev.tfgraph.graph.Layer;

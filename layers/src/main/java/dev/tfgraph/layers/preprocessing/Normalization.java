@@ -1,6 +1,6 @@
 package dev.tfgraph.layers.preprocessing;
 
-import dev.tfgraph.graph.Adaptable;
+import dev.tfgraph.graph.model.Adaptable;
 import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.CallContext;
 import dev.tfgraph.graph.ConfigReader;

@@ -1,7 +1,7 @@
 package dev.tfgraph.layers.prototype;
 
 import dev.tfgraph.layers.reshaping.Flatten;
-import dev.tfgraph.graph.Adaptable;
+import dev.tfgraph.graph.model.Adaptable;
 import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.CallContext;
 import dev.tfgraph.graph.Checks;

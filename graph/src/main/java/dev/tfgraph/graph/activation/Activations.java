@@ -1,5 +1,10 @@
-package dev.tfgraph.graph;
+package dev.tfgraph.graph.activation;
 
+import dev.tfgraph.graph.ActivationFunction;
+import dev.tfgraph.graph.BadInputException;
+import dev.tfgraph.graph.Checks;
+import dev.tfgraph.graph.LayerFactory;
+import dev.tfgraph.graph.LayerRegistry;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -15,7 +20,7 @@ public final class Activations {
   private Activations() {}
 
   /** The built-ins, in the contract's order. */
-  static Map<String, ActivationFunction> builtIns() {
+  public static Map<String, ActivationFunction> builtIns() {
     Map<String, ActivationFunction> m = new LinkedHashMap<>();
     m.put("linear", new ActivationFunction() {
       public <T extends TNumber> Operand<T> apply(Ops tf, Operand<T> x) { return x; }

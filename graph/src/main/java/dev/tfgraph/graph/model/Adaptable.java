@@ -1,4 +1,4 @@
-package dev.tfgraph.graph;
+package dev.tfgraph.graph.model;
 
 import java.util.Map;
 

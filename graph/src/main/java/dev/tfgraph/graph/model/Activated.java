@@ -1,5 +1,6 @@
-package dev.tfgraph.graph;
+package dev.tfgraph.graph.model;
 
+import dev.tfgraph.graph.CallContext;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.family.TNumber;
