@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.LayerRegistry;
+import dev.tfgraph.layers.keras.mapping.KerasLayers;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;

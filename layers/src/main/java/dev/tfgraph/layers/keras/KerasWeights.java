@@ -2,10 +2,13 @@ package dev.tfgraph.layers.keras;
 
 import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.Layer;
-import dev.tfgraph.graph.model.Model;
 import dev.tfgraph.graph.WeightSpec;
 import dev.tfgraph.graph.io.NpyArray;
+import dev.tfgraph.graph.model.Model;
 import dev.tfgraph.layers.h5.KerasH5;
+import dev.tfgraph.layers.keras.file.KerasFile;
+import dev.tfgraph.layers.keras.file.KerasFormat;
+import dev.tfgraph.layers.keras.mapping.KerasLayers;
 import io.jhdf.HdfFile;
 import io.jhdf.api.Attribute;
 import io.jhdf.api.Dataset;
@@ -16,7 +19,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -37,7 +39,7 @@ final class KerasWeights {
   private KerasWeights(KerasFile kf, Map<String, KerasNesting.Origin> origins) {
     this.kf = kf;
     this.origins = origins;
-    this.label = kf.kind == KerasFile.Kind.KERAS_ZIP ? Path.of(kf.file + "!model.weights.h5") : kf.file;
+    this.label = kf.kind() == KerasFile.Kind.KERAS_ZIP ? Path.of(kf.file() + "!model.weights.h5") : kf.file();
   }
 
   static Map<String, NpyArray> read(KerasFile kf, List<KerasGraph.Entry> entries, Model model) {
@@ -67,7 +69,7 @@ final class KerasWeights {
       out.put(specs.get(1).key(), fromConfig(e, "variance", m.configVariance(), c));
       return;
     }
-    List<Dataset> found = kf.kind == KerasFile.Kind.KERAS_ZIP ? zipped(e, specs.isEmpty()) : legacy(e);
+    List<Dataset> found = kf.kind() == KerasFile.Kind.KERAS_ZIP ? zipped(e, specs.isEmpty()) : legacy(e);
     if (m.dropsCount() && found.size() == specs.size() + 1) found = found.subList(0, specs.size());
     if (found.size() != specs.size()) {
       throw new BadInputException(label + ": layer '" + e.kerasName() + "' (" + e.cls() + ") has " + found.size() + " weights in the file, expected "
@@ -96,9 +98,9 @@ final class KerasWeights {
 
   /** {@code layers/<class>[_k]/vars/0, 1, ...}; for a layer without weights ({@code none}) the group may be absent, as Keras reads it. */
   private List<Dataset> zipped(KerasGraph.Entry e, boolean none) {
-    HdfFile h5 = kf.weights;
+    HdfFile h5 = kf.weights();
     KerasNesting.Origin o = origins.get(e.kerasName());
-    String group = o != null ? o.group() : "layers/" + snake(e.cls()) + (e.classIndex() == 0 ? "" : "_" + e.classIndex());
+    String group = o != null ? o.group() : "layers/" + KerasFormat.snake(e.cls()) + (e.classIndex() == 0 ? "" : "_" + e.classIndex());
     String kname = o != null ? o.kerasName() : e.kerasName();
     String which = o != null && !o.models().isEmpty() ? "of nested model '" + String.join("/", o.models()) + "'"
         : o != null ? "of the model" : "(the " + ordinal(e.classIndex() + 1) + " " + e.cls() + " of the model)";
@@ -125,7 +127,7 @@ final class KerasWeights {
 
   /** {@code model_weights/<layer>/} + each of its {@code weight_names}. */
   private List<Dataset> legacy(KerasGraph.Entry e) {
-    HdfFile h5 = kf.weights;
+    HdfFile h5 = kf.weights();
     KerasNesting.Origin o = origins.get(e.kerasName());
     boolean nested = o != null && !o.models().isEmpty();
     String kname = o != null ? o.kerasName() : e.kerasName();
@@ -187,14 +189,6 @@ final class KerasWeights {
       if (chain.equals(want) || keras2) out.add(n);
     }
     return out.toArray(new String[0]);
-  }
-
-  /** Keras' naming.to_snake_case: "Conv2D" -> "conv2d", "BatchNormalization" -> "batch_normalization". */
-  static String snake(String cls) {
-    String s = cls.replaceAll("\\W+", "");
-    s = s.replaceAll("(.)([A-Z][a-z]+)", "$1_$2");
-    s = s.replaceAll("([a-z])([A-Z])", "$1_$2");
-    return s.toLowerCase(Locale.ROOT);
   }
 
   private static String ordinal(int n) {

@@ -1,4 +1,4 @@
-package dev.tfgraph.layers.keras;
+package dev.tfgraph.layers.keras.file;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tfgraph.graph.BadInputException;
@@ -31,23 +31,25 @@ import java.util.zip.ZipFile;
  * to a private temporary file (jHDF reads files) that {@link #close} deletes. The HDF5 file is opened
  * through tfgraph's guarded reader (external links, external storage and link cycles refused).
  * Nothing in the file is ever executed.
+ *
+ * <p>Internal to the Keras reader and writer of tfgraph-layers (public for their packages): not an API.
  */
-final class KerasFile implements AutoCloseable {
-  static final int MAX_ENTRIES = 64;
-  static final long MAX_CONFIG_BYTES = BoundedJson.MAX_FILE_BYTES;
-  static final long MAX_METADATA_BYTES = 1L << 20;
-  static final long MAX_WEIGHTS_BYTES = 1L << 36;
+public final class KerasFile implements AutoCloseable {
+  public static final int MAX_ENTRIES = 64;
+  public static final long MAX_CONFIG_BYTES = BoundedJson.MAX_FILE_BYTES;
+  public static final long MAX_METADATA_BYTES = 1L << 20;
+  public static final long MAX_WEIGHTS_BYTES = 1L << 36;
   /** Inflated bytes allowed per byte of the zip file (Keras stores its entries uncompressed: about 1). */
-  static final long MAX_INFLATION = 100;
+  public static final long MAX_INFLATION = 100;
 
-  enum Kind { KERAS_ZIP, LEGACY_H5 }
+  /** A Keras 3 {@code .keras} zip, or a full-model HDF5 {@code .h5}. */
+  public enum Kind { KERAS_ZIP, LEGACY_H5 }
 
-  final Path file;
-  final Kind kind;
-  final JsonNode config;
-  final HdfFile weights;
-  /** A .keras file's metadata.json, or null (an .h5, or a zip without one). */
-  final JsonNode metadata;
+  private final Path file;
+  private final Kind kind;
+  private final JsonNode config;
+  private final HdfFile weights;
+  private final JsonNode metadata;
   private final Path temp;
 
   private KerasFile(Path file, Kind kind, JsonNode config, HdfFile weights, Path temp, JsonNode metadata) {
@@ -59,7 +61,33 @@ final class KerasFile implements AutoCloseable {
     this.metadata = metadata;
   }
 
-  static KerasFile open(Path file) {
+  /** The file's path, as given. */
+  public Path file() {
+    return file;
+  }
+
+  /** Which of the two formats the file is. */
+  public Kind kind() {
+    return kind;
+  }
+
+  /** The model's config: config.json, or the .h5's model_config attribute. */
+  public JsonNode config() {
+    return config;
+  }
+
+  /** The weights, open: model.weights.h5 (copied out of the zip), or the .h5 itself. */
+  public HdfFile weights() {
+    return weights;
+  }
+
+  /** A .keras file's metadata.json, or null (an .h5, or a zip without one). */
+  public JsonNode metadata() {
+    return metadata;
+  }
+
+  /** Opens and checks {@code file}; bad input names the file and what is wrong. */
+  public static KerasFile open(Path file) {
     IoErrors.requireRegularFile(file, file.toString(), "a Keras model file (.keras or .h5)");
     byte[] magic = new byte[8];
     int n;

@@ -1,10 +1,12 @@
-package dev.tfgraph.layers.keras;
+package dev.tfgraph.layers.keras.transfer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.model.Model;
+import dev.tfgraph.layers.keras.KerasModel;
+import dev.tfgraph.layers.keras.file.KerasFile;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -31,7 +33,7 @@ public final class KerasTraining {
   public static List<String> layerOrder(Path file) {
     try (KerasFile kf = KerasFile.open(file)) {
       List<String> out = new ArrayList<>();
-      for (JsonNode l : kf.config.path("config").path("layers")) out.add(l.path("config").path("name").asText());
+      for (JsonNode l : kf.config().path("config").path("layers")) out.add(l.path("config").path("name").asText());
       return out;
     }
   }
@@ -45,7 +47,7 @@ public final class KerasTraining {
   public static Model freeze(KerasModel k, Path file, Collection<String> names, String option) {
     JsonNode root;
     try (KerasFile kf = KerasFile.open(file)) {
-      root = kf.config;
+      root = kf.config();
     }
     ObjectNode spec;
     try {
@@ -135,7 +137,7 @@ public final class KerasTraining {
   public static void checkTrainable(Path file) {
     List<String> found = new ArrayList<>();
     try (KerasFile kf = KerasFile.open(file)) {
-      regularized(kf.config.path("config"), found);
+      regularized(kf.config().path("config"), found);
     }
     if (!found.isEmpty()) {
       throw new BadInputException(file + ": train does not support Keras regularizers and constraints yet: " + String.join(", ", found)
