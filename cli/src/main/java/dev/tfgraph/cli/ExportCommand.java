@@ -71,7 +71,7 @@ public final class ExportCommand implements Callable<Integer> {
     if (keras != null) {
       KerasModel k = KerasModel.load(keras, inputShape.shapes());
       for (KerasModel.Rename r : k.renames()) System.err.println("tfgraph: renamed " + r);
-      m = preprocess == null ? k.model() : dev.tfgraph.layers.keras.transfer.KerasTraining.preprocess(k.model(), preprocess, "--preprocess");
+      m = preprocess == null ? k.model() : dev.tfgraph.layers.keras.transfer.KerasPreprocessing.preprocess(k.model(), preprocess, "--preprocess");
       w = k.weights();
       if (preprocess != null) prov.put("preprocess", preprocess);
       prov.put("keras_file", keras.toString());

@@ -6,6 +6,7 @@ import dev.tfgraph.graph.io.Npz;
 import dev.tfgraph.graph.model.Model;
 import dev.tfgraph.layers.bilinear.MatrixSqrt;
 import dev.tfgraph.layers.models.Models;
+import dev.tfgraph.layers.models.ResNet50;
 import java.nio.file.Path;
 import java.util.Map;
 import picocli.CommandLine.Option;
@@ -177,7 +178,7 @@ public final class ModelOptions {
         ibKeras = IbKeras.build(kerasModel, frozen.isEmpty() ? null : m, kerasCutAt, sqrt, classes, noFreeze, kerasFreezeTo);
         m = ibKeras.model();
       }
-      return kerasPreprocess == null ? m : dev.tfgraph.layers.keras.transfer.KerasTraining.preprocess(m, kerasPreprocess, "--preprocess");
+      return kerasPreprocess == null ? m : dev.tfgraph.layers.keras.transfer.KerasPreprocessing.preprocess(m, kerasPreprocess, "--preprocess");
     }
     if (kerasFreeze != null || kerasFreezeTo != null || kerasPreprocess != null) {
       throw new BadInputException((kerasFreezeTo != null ? "--freeze-to" : "--preprocess") + " applies to --keras only (a spec's layers are"
