@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""ResNet50 parity references for tfgraph's Keras-layout ResNet50 base (Models.resnet50), from torchvision.
+"""ResNet50 parity references for tfgraph's Keras-layout ResNet50 base (ResNet50.base), from torchvision.
 
 Regenerate the committed test files from the repository root (python3-torch 1.13, torchvision 0.14, numpy):
     /usr/bin/python3 testdata/resnet/gen_resnet.py

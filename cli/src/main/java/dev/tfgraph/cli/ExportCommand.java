@@ -9,11 +9,11 @@ import dev.tfgraph.export.Exporter;
 import dev.tfgraph.export.serving.Predictor;
 import dev.tfgraph.export.serving.SavedModelInfo;
 import dev.tfgraph.graph.BadInputException;
-import dev.tfgraph.graph.model.Model;
 import dev.tfgraph.graph.io.NpyArray;
-import dev.tfgraph.layers.keras.KerasExport;
-import dev.tfgraph.layers.keras.KerasModel;
 import dev.tfgraph.graph.io.Npz;
+import dev.tfgraph.graph.model.Model;
+import dev.tfgraph.layers.keras.KerasModel;
+import dev.tfgraph.layers.keras.export.KerasExport;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -71,7 +71,7 @@ public final class ExportCommand implements Callable<Integer> {
     if (keras != null) {
       KerasModel k = KerasModel.load(keras, inputShape.shapes());
       for (KerasModel.Rename r : k.renames()) System.err.println("tfgraph: renamed " + r);
-      m = preprocess == null ? k.model() : dev.tfgraph.layers.keras.KerasTraining.preprocess(k.model(), preprocess, "--preprocess");
+      m = preprocess == null ? k.model() : dev.tfgraph.layers.keras.transfer.KerasPreprocessing.preprocess(k.model(), preprocess, "--preprocess");
       w = k.weights();
       if (preprocess != null) prov.put("preprocess", preprocess);
       prov.put("keras_file", keras.toString());

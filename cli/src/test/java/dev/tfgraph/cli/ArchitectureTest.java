@@ -56,6 +56,27 @@ class ArchitectureTest {
   }
 
   /**
+   * The Keras packages of tfgraph-layers: the file (opened as untrusted input) and the layer mapping at the bottom,
+   * the importer ({@code KerasModel}) on them, the writer of {@code .keras} files and the transfer-learning helpers
+   * (freezing, preprocessing, a Keras backbone) on top, neither using the other.
+   */
+  @Test
+  void kerasPackagesPointOneWay() {
+    layeredArchitecture().consideringOnlyDependenciesInAnyPackage("dev.tfgraph.layers.keras..")
+        .layer("file").definedBy("dev.tfgraph.layers.keras.file..")
+        .layer("mapping").definedBy("dev.tfgraph.layers.keras.mapping..")
+        .layer("import").definedBy("dev.tfgraph.layers.keras")
+        .layer("export").definedBy("dev.tfgraph.layers.keras.export..")
+        .layer("transfer").definedBy("dev.tfgraph.layers.keras.transfer..")
+        .whereLayer("file").mayNotAccessAnyLayer()
+        .whereLayer("mapping").mayOnlyAccessLayers("file")
+        .whereLayer("import").mayOnlyAccessLayers("file", "mapping")
+        .whereLayer("export").mayOnlyAccessLayers("file", "import")
+        .whereLayer("transfer").mayOnlyAccessLayers("file", "import")
+        .check(CLASSES);
+  }
+
+  /**
    * The classes of the library that write to stderr themselves, each by design; every other passes its messages
    * through the listeners or the JDK's System.Logger, which the user (and the command line) configures.
    * ProgressLogger is the progress listener: it draws on the terminal, and a run without it prints nothing.

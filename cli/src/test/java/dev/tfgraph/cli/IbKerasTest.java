@@ -66,7 +66,7 @@ class IbKerasTest {
     Map<String, NpyArray> file = KerasModel.load(FILE).weights();
     for (String k : BACKBONE) assertEquals(0.0, change(file.get(k), after.get(k)), k + " of a frozen backbone moved");
     assertTrue(!after.containsKey("logits.kernel") && !after.containsKey("conv2d.kernel"), "cut away: " + after.keySet());
-    var fresh = dev.tfgraph.layers.keras.KerasBackbone.ibKeras(KerasModel.load(FILE), "bn_plain", "svd", 3, true, 0).weights();
+    var fresh = dev.tfgraph.layers.keras.transfer.KerasBackbone.ibKeras(KerasModel.load(FILE), "bn_plain", "svd", 3, true, 0).weights();
     assertTrue(change(fresh.get("head.kernel"), after.get("head.kernel")) > 1e-4, "the head did not train");
 
     Path out = tmp.resolve("p.npy");
@@ -74,7 +74,7 @@ class IbKerasTest {
     assertEquals(0, p.code(), p.err());
     float[] got = Npy.read(out).toFloats();
     assertEquals(15, got.length);
-    var m = dev.tfgraph.layers.keras.KerasBackbone.ibKeras(KerasModel.load(FILE), "bn_plain", "svd", 3, true, 0).model();
+    var m = dev.tfgraph.layers.keras.transfer.KerasBackbone.ibKeras(KerasModel.load(FILE), "bn_plain", "svd", 3, true, 0).model();
     float[] want;
     try (var g = dev.tfgraph.graph.runtime.ModelRuntime.inference(m)) {
       g.setWeights(after);

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tfgraph.graph.model.Functional;
 import dev.tfgraph.graph.model.Model;
-import dev.tfgraph.layers.models.Models;
+import dev.tfgraph.layers.models.ResNet50;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -25,7 +25,7 @@ class ResNet50CliTest {
   @Test
   void exportedBaseMatchesTorchvisionThroughParity(@TempDir Path tmp) throws Exception {
     Functional f = Model.functional("resnet50-base");
-    Model base = f.build(Models.resnet50(f.input("x", 64, 64, 3), 32, true));
+    Model base = f.build(ResNet50.base(f.input("x", 64, 64, 3), 32, true));
     Path spec = tmp.resolve("spec.json");
     Files.writeString(spec, base.config());
     MainTest.Run ex = MainTest.run("export", "--spec", spec.toString(), "--weights", DIR.resolve(PREFIX + "_weights.npz").toString(),

@@ -1,23 +1,23 @@
 package dev.tfgraph.layers;
 
-import dev.tfgraph.layers.h5.KerasH5;
-import dev.tfgraph.layers.models.Models;
-import dev.tfgraph.layers.preprocessing.ImagePreprocessing;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tfgraph.graph.BadInputException;
+import dev.tfgraph.graph.data.Dataset;
+import dev.tfgraph.graph.io.NpyArray;
+import dev.tfgraph.graph.io.Npz;
 import dev.tfgraph.graph.model.Model;
-import dev.tfgraph.graph.runtime.ModelGraph;
 import dev.tfgraph.graph.runtime.ModelRuntime;
 import dev.tfgraph.graph.train.TrainOptions;
 import dev.tfgraph.graph.train.TrainResult;
 import dev.tfgraph.graph.train.Trainer;
-import dev.tfgraph.graph.data.Dataset;
-import dev.tfgraph.graph.io.Npz;
-import dev.tfgraph.graph.io.NpyArray;
+import dev.tfgraph.layers.h5.KerasH5;
+import dev.tfgraph.layers.models.Models;
+import dev.tfgraph.layers.models.ResNet50;
+import dev.tfgraph.layers.preprocessing.ImagePreprocessing;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -54,7 +54,7 @@ class KerasH5Test {
     // newer Keras 3 releases name each layer in its vars group: a layer the file does not name is missing
     Model resnet = Models.ibResNet50(64, 32, 16, "eigh", 10, true);
     e = assertThrows(BadInputException.class,
-        () -> KerasH5.read(DIR.resolve("vgg16_div16_keras3.weights.h5"), resnet, Models.RESNET50_WEIGHTED));
+        () -> KerasH5.read(DIR.resolve("vgg16_div16_keras3.weights.h5"), resnet, ResNet50.WEIGHTED));
     assertTrue(e.getMessage().contains("missing weights of layer \"conv1_conv\""), e.getMessage());
     e = assertThrows(BadInputException.class, () -> KerasH5.read(DIR.resolve("vgg16_div16_expected.npz"), small(), Models.VGG16_CONVS));
     assertTrue(e.getMessage().contains("HDF5"), e.getMessage());

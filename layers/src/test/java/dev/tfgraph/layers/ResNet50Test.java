@@ -1,5 +1,19 @@
 package dev.tfgraph.layers;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tfgraph.graph.BadInputException;
+import dev.tfgraph.graph.Layer;
+import dev.tfgraph.graph.io.Npy;
+import dev.tfgraph.graph.io.NpyArray;
+import dev.tfgraph.graph.io.Npz;
+import dev.tfgraph.graph.model.Functional;
+import dev.tfgraph.graph.model.Model;
+import dev.tfgraph.graph.runtime.ModelRuntime;
+import dev.tfgraph.graph.train.TrainResult;
 import dev.tfgraph.layers.bilinear.BilinearPooling;
 import dev.tfgraph.layers.bilinear.L2Normalize;
 import dev.tfgraph.layers.bilinear.MatrixSqrt;
@@ -8,24 +22,10 @@ import dev.tfgraph.layers.convolutional.Conv2D;
 import dev.tfgraph.layers.core.Dense;
 import dev.tfgraph.layers.h5.KerasH5;
 import dev.tfgraph.layers.models.Models;
+import dev.tfgraph.layers.models.ResNet50;
 import dev.tfgraph.layers.normalization.BatchNormalization;
 import dev.tfgraph.layers.preprocessing.ImagePreprocessing;
 import dev.tfgraph.layers.reshaping.Flatten;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import dev.tfgraph.graph.BadInputException;
-import dev.tfgraph.graph.model.Functional;
-import dev.tfgraph.graph.Layer;
-import dev.tfgraph.graph.model.Model;
-import dev.tfgraph.graph.runtime.ModelGraph;
-import dev.tfgraph.graph.runtime.ModelRuntime;
-import dev.tfgraph.graph.train.TrainResult;
-import dev.tfgraph.graph.io.Npy;
-import dev.tfgraph.graph.io.NpyArray;
-import dev.tfgraph.graph.io.Npz;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -35,7 +35,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Keras' ResNet50 base (Models.resnet50) against torchvision's ResNet50 changed to Keras' v1 layout, with the
+ * Keras' ResNet50 base (ResNet50.base) against torchvision's ResNet50 changed to Keras' v1 layout, with the
  * same random weights (testdata/resnet/gen_resnet.py, widths / 32, 64×64 images), and its Keras HDF5 import
  * (testdata/keras/gen_resnet50_h5.py). Export + `./tfgraph parity` of the same files: cli ResNet50CliTest.
  */
@@ -49,7 +49,7 @@ class ResNet50Test {
   /** The base alone, input x → conv5_block3_out. */
   static Model base(int size, int divisor) {
     Functional f = Model.functional("resnet50-base");
-    return f.build(Models.resnet50(f.input("x", size, size, 3), divisor, true));
+    return f.build(ResNet50.base(f.input("x", size, size, 3), divisor, true));
   }
 
   static List<String> kerasNames() throws Exception {
@@ -64,9 +64,9 @@ class ResNet50Test {
     Model m = Models.ibResNet50(64, 32, 16, "eigh", 10, true);
     List<String> weighted = m.layers().stream().filter(l -> l instanceof Conv2D || l instanceof BatchNormalization)
         .map(Layer::name).filter(n -> !n.equals("reduce")).toList();
-    assertEquals(weighted, Models.RESNET50_WEIGHTED);
+    assertEquals(weighted, ResNet50.WEIGHTED);
     assertEquals(106, weighted.size());
-    assertEquals(Models.RESNET50_WEIGHTED, Models.backboneLayers("ib-resnet50"));
+    assertEquals(ResNet50.WEIGHTED, Models.backboneLayers("ib-resnet50"));
   }
 
   /** The Keras architecture at full size: 23,587,712 weights (Keras' count for ResNet50(include_top=False)), 7×7×2048 out. */
@@ -115,7 +115,7 @@ class ResNet50Test {
     assertEquals(318, want.size());
     Model m = Models.ibResNet50(64, 32, 16, "eigh", 10, true);
     for (String f : new String[] {"resnet50_div32_keras2.h5", "resnet50_div32_keras3.weights.h5"}) {
-      Map<String, NpyArray> got = KerasH5.read(H5.resolve(f), m, Models.RESNET50_WEIGHTED);
+      Map<String, NpyArray> got = KerasH5.read(H5.resolve(f), m, ResNet50.WEIGHTED);
       assertEquals(want.keySet(), got.keySet(), f);
       for (String k : want.keySet()) {
         assertArrayEquals(want.get(k).shape(), got.get(k).shape(), f + " " + k);
@@ -128,10 +128,10 @@ class ResNet50Test {
   void rejectsMissingAndMisshapedWeightsNamingThem() {
     Model m = Models.ibResNet50(64, 32, 16, "eigh", 10, true);
     BadInputException e = assertThrows(BadInputException.class,
-        () -> KerasH5.read(H5.resolve("resnet50_div32_missing.h5"), m, Models.RESNET50_WEIGHTED));
+        () -> KerasH5.read(H5.resolve("resnet50_div32_missing.h5"), m, ResNet50.WEIGHTED));
     assertTrue(e.getMessage().contains("conv4_block3_2_bn"), e.getMessage());
     e = assertThrows(BadInputException.class,
-        () -> KerasH5.read(H5.resolve("resnet50_div32_misshaped.h5"), m, Models.RESNET50_WEIGHTED));
+        () -> KerasH5.read(H5.resolve("resnet50_div32_misshaped.h5"), m, ResNet50.WEIGHTED));
     assertTrue(e.getMessage().contains("conv3_block2_1_conv.kernel") && e.getMessage().contains("[1, 1, 16, 3]")
         && e.getMessage().contains("expected [1, 1, 16, 4]"), e.getMessage());
     // a Keras 3 file of another model, addressed by class: its layer counts do not match
@@ -140,7 +140,7 @@ class ResNet50Test {
     assertTrue(e.getMessage().contains("holds 53 conv2d layers with weights, expected 13"), e.getMessage());
     // a VGG16 file has none of ResNet50's layers
     e = assertThrows(BadInputException.class,
-        () -> KerasH5.read(H5.resolve("vgg16_div16_keras2.h5"), m, Models.RESNET50_WEIGHTED));
+        () -> KerasH5.read(H5.resolve("vgg16_div16_keras2.h5"), m, ResNet50.WEIGHTED));
     assertTrue(e.getMessage().contains("conv1_conv"), e.getMessage());
   }
 
@@ -155,7 +155,7 @@ class ResNet50Test {
     assertEquals(List.of("conv5_block3_out"), m.inbound("reduce"));
     assertEquals("[-1, 256, 256]", Arrays.toString(m.layer("bilinear").outputShape().asArray()));
     for (Layer l : m.layers()) {
-      boolean backbone = Models.RESNET50_WEIGHTED.contains(l.name());
+      boolean backbone = ResNet50.WEIGHTED.contains(l.name());
       if (!l.weights().isEmpty()) assertEquals(!backbone, l.trainable(), l.name() + ": frozen backbone, trainable head");
     }
     Model wide = Models.ibResNet50(224, 1, 64, "svd", 5, false);
@@ -171,7 +171,7 @@ class ResNet50Test {
   void importedBackboneStaysFrozenThroughTraining() {
     Model m = Models.ibResNet50(64, 32, 16, "eigh", 10, true);
     Map<String, NpyArray> w = initial(m);
-    Map<String, NpyArray> backbone = KerasH5.read(H5.resolve("resnet50_div32_keras2.h5"), m, Models.RESNET50_WEIGHTED);
+    Map<String, NpyArray> backbone = KerasH5.read(H5.resolve("resnet50_div32_keras2.h5"), m, ResNet50.WEIGHTED);
     w.putAll(backbone);
     TrainResult r = KerasH5Test.oneStep(m, w, 64, 4);
     assertTrue(Double.isFinite(r.trainLoss()));
@@ -192,7 +192,7 @@ class ResNet50Test {
     Map<String, NpyArray> w = initial(m);
     TrainResult r = KerasH5Test.oneStep(m, w, 64, 4);
     assertTrue(Double.isFinite(r.trainLoss()));
-    for (String n : Models.RESNET50_WEIGHTED) {
+    for (String n : ResNet50.WEIGHTED) {
       String k = n + (n.endsWith("_conv") ? ".kernel" : ".moving_mean");
       assertTrue(!Arrays.equals(w.get(k).toFloats(), r.weights().get(k).toFloats()), k + " trains when not frozen");
     }

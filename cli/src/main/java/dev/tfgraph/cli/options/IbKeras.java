@@ -3,8 +3,8 @@ package dev.tfgraph.cli.options;
 import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.Layer;
 import dev.tfgraph.graph.model.Model;
-import dev.tfgraph.layers.keras.KerasBackbone;
 import dev.tfgraph.layers.keras.KerasModel;
+import dev.tfgraph.layers.keras.transfer.KerasBackbone;
 
 /**
  * train --model ib-keras --keras FILE --cut-at NAME: the file's model cut at NAME under the improved bilinear head of

@@ -1,10 +1,11 @@
 package dev.tfgraph.cli.options;
 
 import dev.tfgraph.graph.BadInputException;
-import dev.tfgraph.graph.model.Model;
-import dev.tfgraph.graph.io.Npz;
 import dev.tfgraph.graph.io.NpyArray;
+import dev.tfgraph.graph.io.Npz;
+import dev.tfgraph.graph.model.Model;
 import dev.tfgraph.layers.models.Models;
+import dev.tfgraph.layers.models.ResNet50;
 import java.nio.file.Path;
 import java.util.Map;
 import picocli.CommandLine.Option;
@@ -110,14 +111,14 @@ public final class ModelOptions {
         throw new BadInputException("give either --keras FILE (which holds the weights) or --model NAME / --spec FILE with --weights FILE.npz, not both");
       }
       ModelOptionChecks.checkApplies(this);
-      dev.tfgraph.layers.keras.KerasTraining.checkTrainable(keras);
+      dev.tfgraph.layers.keras.transfer.KerasTraining.checkTrainable(keras);
       kerasModel = dev.tfgraph.layers.keras.KerasModel.load(keras, kerasInputShapes);
       for (var r : kerasModel.renames()) System.err.println("tfgraph: renamed " + r);
       Model m = kerasModel.model();
       java.util.List<String> frozen = new java.util.ArrayList<>();
       if (kerasFreeze != null) frozen.addAll(kerasFreeze);
       if (kerasFreezeTo != null) {
-        var order = dev.tfgraph.layers.keras.KerasTraining.layerOrder(keras);
+        var order = dev.tfgraph.layers.keras.transfer.KerasTraining.layerOrder(keras);
         int i = order.indexOf(kerasFreezeTo);
         if (i < 0) {
           throw new BadInputException("freeze_to: no top-level layer named " + kerasFreezeTo + " in " + keras + "; its layers in order: "
@@ -126,14 +127,14 @@ public final class ModelOptions {
         frozen.addAll(order.subList(0, i + 1));
       }
       if (!frozen.isEmpty()) {
-        m = dev.tfgraph.layers.keras.KerasTraining.freeze(kerasModel, keras, frozen, kerasFreeze != null ? "--freeze" : "--freeze-to");
+        m = dev.tfgraph.layers.keras.transfer.KerasTraining.freeze(kerasModel, keras, frozen, kerasFreeze != null ? "--freeze" : "--freeze-to");
       }
       if (ib) {
         ModelOptionChecks.checkSqrt(sqrt);
         ibKeras = IbKeras.build(kerasModel, frozen.isEmpty() ? null : m, kerasCutAt, sqrt, classes, noFreeze, kerasFreezeTo);
         m = ibKeras.model();
       }
-      return kerasPreprocess == null ? m : dev.tfgraph.layers.keras.KerasTraining.preprocess(m, kerasPreprocess, "--preprocess");
+      return kerasPreprocess == null ? m : dev.tfgraph.layers.keras.transfer.KerasPreprocessing.preprocess(m, kerasPreprocess, "--preprocess");
     }
     if (kerasFreeze != null || kerasFreezeTo != null || kerasPreprocess != null) {
       throw new BadInputException((kerasFreezeTo != null ? "--freeze-to" : "--preprocess") + " applies to --keras only (a spec's layers are"
@@ -151,7 +152,7 @@ public final class ModelOptions {
   /** Initial weights: --weights, or fresh values with the Keras backbone imported; null for fresh. */
   public Map<String, NpyArray> initialWeights(Model m, long seed) {
     if (weights != null) return Npz.read(weights);
-    if (ibKeras != null) return dev.tfgraph.layers.keras.KerasBackbone.weights(m, ibKeras.backbone(), kerasModel.weights(), seed);
+    if (ibKeras != null) return dev.tfgraph.layers.keras.transfer.KerasBackbone.weights(m, ibKeras.backbone(), kerasModel.weights(), seed);
     if (kerasModel != null) return kerasModel.weights();
     if (backboneWeights == null) {
       if (freeze && !Models.backboneLayers(name == null ? "" : name).isEmpty()) throw ModelOptionChecks.randomFrozenBackbone(name);

@@ -2,28 +2,17 @@ package dev.tfgraph.layers.h5;
 
 import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.io.IoErrors;
-import io.jhdf.GroupSymbolTableNode;
 import io.jhdf.HdfFile;
-import io.jhdf.LocalHeap;
-import io.jhdf.ObjectHeader;
-import io.jhdf.SymbolTableEntry;
 import io.jhdf.api.Group;
 import io.jhdf.api.Node;
-import io.jhdf.btree.BTreeV1;
 import io.jhdf.links.ExternalLink;
 import io.jhdf.links.SoftLink;
-import io.jhdf.object.message.LinkMessage;
-import io.jhdf.object.message.SymbolTableMessage;
-import io.jhdf.storage.HdfBackingStorage;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -51,10 +40,12 @@ final class Hdf5Guard {
 
   private final HdfFile h5;
   private final Path file;
+  private final Hdf5Children children;
 
   private Hdf5Guard(HdfFile h5, Path file) {
     this.h5 = h5;
     this.file = file;
+    this.children = new Hdf5Children(h5, file);
   }
 
   /** The checked file, open; close it after use. */
@@ -90,7 +81,7 @@ final class Hdf5Guard {
     walked.add(h5.getAddress());
     while (!todo.isEmpty()) {
       Item it = todo.pop();
-      for (Node n : children(it.group()).values()) {
+      for (Node n : children.of(it.group()).values()) {
         if (n instanceof ExternalLink x) throw external(x);
         if (n instanceof SoftLink s) {
           resolve(s);
@@ -145,7 +136,7 @@ final class Hdf5Guard {
       if (part.isEmpty() || part.equals(".")) continue;
       cur = follow(cur, trail, first);
       if (!(cur instanceof Group g)) return null;
-      cur = children(g).get(part);
+      cur = children.of(g).get(part);
       if (cur == null) return null;
       if (cur instanceof ExternalLink x) throw external(x);
     }
@@ -155,69 +146,6 @@ final class Hdf5Guard {
   private BadInputException external(ExternalLink x) {
     return new BadInputException(file + ": " + path(x) + " is an HDF5 external link to " + x.getTargetPath()
         + "; tfgraph reads no file but the one named, and refuses external links");
-  }
-
-  /** A group's children; an object jHDF cannot read is bad input naming it (found by reading each child's header). */
-  private Map<String, Node> children(Group g) {
-    try {
-      return g.getChildren();
-    } catch (RuntimeException e) {
-      String name = unreadable(g), why = reason(e);
-      String dataset = name != null ? "dataset " + name : "a dataset in group " + path(g);
-      if (why.contains("External Data Files")) {
-        throw new BadInputException(file + ": " + dataset + " has external storage (its data in other files); tfgraph refuses it", e);
-      }
-      if (why.contains("Virtual storage")) {
-        throw new BadInputException(file + ": " + dataset + " is a virtual dataset (its data mapped from other files); tfgraph refuses it", e);
-      }
-      throw new BadInputException(file + ": " + (name != null ? name : "an object in group " + path(g)) + " cannot be read (" + why
-          + "): the file is corrupt, or holds what tfgraph's HDF5 reader (jHDF) does not support", e);
-    }
-  }
-
-  /** The path of the first child of {@code g} whose object header cannot be read, or null. */
-  private String unreadable(Group g) {
-    try {
-      HdfBackingStorage io = h5.getHdfBackingStorage();
-      for (Map.Entry<String, Long> c : links(g).entrySet()) {
-        try {
-          ObjectHeader.readObjectHeader(io, c.getValue());
-        } catch (RuntimeException bad) {
-          return (path(g).equals("/") ? "" : path(g)) + "/" + c.getKey();
-        }
-      }
-    } catch (RuntimeException ignored) {
-      // the group's listing cannot be read either
-    }
-    return null;
-  }
-
-  /** Name -> object header address of a group's hard links: old-style groups (a symbol table) and compact new-style groups. */
-  private Map<String, Long> links(Group g) {
-    HdfBackingStorage io = h5.getHdfBackingStorage();
-    ObjectHeader oh = ObjectHeader.readObjectHeader(io, g.getAddress());
-    Map<String, Long> out = new java.util.LinkedHashMap<>();
-    if (oh.hasMessageOfType(SymbolTableMessage.class)) {
-      SymbolTableMessage st = oh.getMessageOfType(SymbolTableMessage.class);
-      ByteBuffer heap = new LocalHeap(io, st.getLocalHeapAddress()).getDataBuffer();
-      for (long node : BTreeV1.createGroupBTree(io, st.getBTreeAddress()).getChildAddresses()) {
-        for (SymbolTableEntry e : new GroupSymbolTableNode(io, node).getSymbolTableEntries()) {
-          out.put(cString(heap, e.getLinkNameOffset()), e.getObjectHeaderAddress());
-        }
-      }
-    }
-    for (LinkMessage l : oh.getMessagesOfType(LinkMessage.class)) {
-      if (l.getLinkType() == LinkMessage.LinkType.HARD) out.put(l.getLinkName(), l.getHardLinkAddress());
-    }
-    return out;
-  }
-
-  private static String cString(ByteBuffer b, int at) {
-    int end = at;
-    while (end < b.limit() && b.get(end) != 0) end++;
-    byte[] s = new byte[end - at];
-    b.get(at, s);
-    return new String(s, StandardCharsets.UTF_8);
   }
 
   /** jHDF's path without its trailing slash ("/block1_conv1/" -> "/block1_conv1"), "/" for the root. */

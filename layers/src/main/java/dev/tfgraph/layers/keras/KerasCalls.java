@@ -2,6 +2,7 @@ package dev.tfgraph.layers.keras;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tfgraph.graph.BadInputException;
+import dev.tfgraph.layers.keras.file.KerasFormat;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -25,19 +26,19 @@ final class KerasCalls {
     if (node.isArray()) {   // Keras 2
       for (JsonNode t : node) {
         if (!t.isArray() || t.size() < 3) {
-          g.problems.add("'" + kname + "': an inbound node tfgraph cannot read: " + KerasLayers.shorten(node));
+          g.problems.add("'" + kname + "': an inbound node tfgraph cannot read: " + KerasFormat.shorten(node));
           return out;
         }
         history(g, t, kname, out);
         if (t.size() > 3 && t.get(3).isObject() && !plainKwargs(t.get(3))) {
-          g.problems.add("'" + kname + "': called with arguments " + KerasLayers.shorten(t.get(3)) + ", which tfgraph does not import");
+          g.problems.add("'" + kname + "': called with arguments " + KerasFormat.shorten(t.get(3)) + ", which tfgraph does not import");
         }
       }
       return out;
     }
     tensors(g, node.path("args"), kname, out);
     if (!plainKwargs(node.path("kwargs"))) {
-      g.problems.add("'" + kname + "' " + l.path("class_name").asText() + ": called with arguments " + KerasLayers.shorten(node.path("kwargs"))
+      g.problems.add("'" + kname + "' " + l.path("class_name").asText() + ": called with arguments " + KerasFormat.shorten(node.path("kwargs"))
           + ", which tfgraph does not import");
     }
     return out;
@@ -62,17 +63,17 @@ final class KerasCalls {
     } else if (args.isObject() && args.path("class_name").asText().equals("__keras_tensor__")) {
       history(g, args.path("config").path("keras_history"), kname, out);
     } else if (!args.isMissingNode()) {
-      g.problems.add("'" + kname + "': called with a constant argument " + KerasLayers.shorten(args) + ", which tfgraph does not import");
+      g.problems.add("'" + kname + "': called with a constant argument " + KerasFormat.shorten(args) + ", which tfgraph does not import");
     }
   }
 
   static void history(KerasGraph g, JsonNode h, String kname, List<String> out) {
     if (!h.isArray() || h.size() < 3 || !h.get(0).isTextual()) {
-      g.problems.add("'" + kname + "': an input reference tfgraph cannot read: " + KerasLayers.shorten(h));
+      g.problems.add("'" + kname + "': an input reference tfgraph cannot read: " + KerasFormat.shorten(h));
       return;
     }
     if (h.get(0).asText().equals("_CONSTANT_VALUE")) {   // tf.keras' record of a constant passed where a tensor goes
-      g.problems.add("'" + kname + "': called on a constant " + KerasLayers.shorten(h.get(2)) + ", which tfgraph does not import");
+      g.problems.add("'" + kname + "': called on a constant " + KerasFormat.shorten(h.get(2)) + ", which tfgraph does not import");
       return;
     }
     if (h.get(2).asInt() != 0) {
@@ -94,7 +95,7 @@ final class KerasCalls {
     } else if (n.isArray()) {
       for (JsonNode r : n) out.addAll(refs(g, r, key));
     } else {
-      throw new BadInputException(g.source + ": " + key + " " + KerasLayers.shorten(n) + " cannot be read");
+      throw new BadInputException(g.source + ": " + key + " " + KerasFormat.shorten(n) + " cannot be read");
     }
     return out;
   }

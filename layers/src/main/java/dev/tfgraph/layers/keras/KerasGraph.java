@@ -1,15 +1,14 @@
 package dev.tfgraph.layers.keras;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.LayerRegistry;
+import dev.tfgraph.layers.keras.mapping.KerasLayers;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,7 +23,7 @@ import java.util.regex.Pattern;
  * recorded. Every refusal is collected and thrown at the end, all in one line.
  */
 final class KerasGraph {
-  private static final Pattern BAD_CHARS = Pattern.compile("[^A-Za-z0-9_-]");
+  static final Pattern BAD_CHARS = Pattern.compile("[^A-Za-z0-9_-]");
   private static final Set<String> MODEL_CLASSES = Set.of("Functional", "Sequential", "Model");
   /** The custom layers of keras.applications that tfgraph has, by (module, class). */
   private static final Set<String> APPLICATION_LAYERS = Set.of("keras.src.applications.convnext/LayerScale",
@@ -36,8 +35,8 @@ final class KerasGraph {
   final ObjectNode spec = JsonNodeFactory.instance.objectNode();
   final List<Entry> entries = new ArrayList<>();
   final List<KerasModel.Rename> renames = new ArrayList<>();
-  private final Map<String, String> names = new HashMap<>();   // Keras name -> tfgraph name
-  private final Set<String> taken = new HashSet<>();
+  final Map<String, String> names = new HashMap<>();   // Keras name -> tfgraph name
+  final Set<String> taken = new HashSet<>();
   private final Map<String, Integer> classCount = new HashMap<>();
   final List<String> problems = new ArrayList<>();
   final String source;
@@ -89,113 +88,13 @@ final class KerasGraph {
     spec.put("format_version", 2);
     spec.put("name", rename(config.path("name").asText("model"), "model", false));
     boolean frozen = config.has("trainable") && !config.get("trainable").asBoolean(true);
-    if (cls.equals("Sequential")) sequential(config, frozen);
-    else functional(config, frozen);
+    if (cls.equals("Sequential")) KerasWiring.sequential(this, config, frozen);
+    else KerasWiring.functional(this, config, frozen);
     KerasInputs.unusedInputShapes(this, kerasInputs);
     if (!problems.isEmpty()) {
       throw new BadInputException(source + ": cannot import the model: "
           + String.join("; ", problems));
     }
-  }
-
-  // ---- Sequential: a chain; the input from an InputLayer, build_input_shape or a first layer's batch_input_shape
-
-  private void sequential(JsonNode config, boolean frozen) {
-    ArrayNode inputs = spec.putArray("inputs");
-    ArrayNode layers = spec.putArray("layers");
-    String previous = null;
-    JsonNode shape = config.get("build_input_shape");
-    String inputName = "input_layer";
-    List<JsonNode> ls = new ArrayList<>();
-    config.get("layers").forEach(ls::add);
-    if (!ls.isEmpty() && ls.get(0).path("class_name").asText().equals("InputLayer")) {
-      JsonNode c = ls.remove(0).path("config");
-      shape = c.has("batch_shape") ? c.get("batch_shape") : c.get("batch_input_shape");
-      inputName = c.path("name").asText(inputName);
-      KerasInputs.inputLayerKeys(this, c, inputName);
-    } else if (!ls.isEmpty()) {
-      JsonNode c = ls.get(0).path("config");
-      if (c.has("batch_input_shape")) shape = c.get("batch_input_shape");
-      else if (c.has("batch_shape")) shape = c.get("batch_shape");
-    }
-    if (shape == null || shape.isNull()) {
-      throw new BadInputException(source + ": the Sequential model has no input shape (it was never built); build it on an input,"
-          + " e.g. keras.Input(shape), and save it again");
-    }
-    previous = rename(inputName, inputName, true);
-    inputs.add(KerasInputs.input(this, previous, inputName, shape));
-    for (JsonNode l : ls) {
-      ObjectNode out = layer(l, frozen);
-      if (out == null) continue;
-      out.putArray("inbound").add(previous);
-      layers.add(out);
-      previous = out.get("name").asText();
-    }
-    if (layers.isEmpty() && problems.isEmpty()) throw new BadInputException(source + ": the model has no layers");
-    if (!layers.isEmpty()) spec.putArray("outputs").add(previous);
-  }
-
-  // ---- Functional: inputs, calls, outputs
-
-  private void functional(JsonNode config, boolean frozen) {
-    List<String> outputs = KerasCalls.refs(this, config.get("output_layers"), "output_layers");
-    List<String> ins = KerasCalls.refs(this, config.get("input_layers"), "input_layers");
-    if (outputs.size() != 1) {
-      problems.add("the model has " + outputs.size() + " outputs " + outputs + " (a tfgraph model has one output: save"
-          + " keras.Model(model.inputs, model.outputs[i]) for the one you serve)");
-    }
-    Map<String, JsonNode> byName = new LinkedHashMap<>();
-    Map<String, List<String>> inbound = new LinkedHashMap<>();
-    Map<String, ObjectNode> converted = new HashMap<>();
-    Map<String, JsonNode> inputConfigs = new HashMap<>();
-    for (JsonNode l : config.get("layers")) {
-      String kname = l.has("name") ? l.get("name").asText() : l.path("config").path("name").asText();
-      byName.put(kname, l);
-      if (l.path("class_name").asText().equals("InputLayer")) {
-        inputConfigs.put(kname, l.path("config"));
-        rename(kname, kname, true);
-        continue;
-      }
-      if (l.path("module").asText("").startsWith("keras.src.ops")) {
-        List<String> from = new ArrayList<>();
-        ObjectNode out = KerasOperations.operation(this, l, kname, from);
-        if (out == null) continue;
-        converted.put(kname, out);
-        inbound.put(kname, from);
-        continue;
-      }
-      ObjectNode out = layer(l, frozen);
-      if (out == null) continue;
-      JsonNode nodes = l.path("inbound_nodes");
-      if (nodes.size() == 0) problems.add("'" + kname + "' " + l.path("class_name").asText() + ": called nowhere");
-      for (int call = 0; call < nodes.size(); call++) {
-        String key = node(kname, call);
-        ObjectNode one = call == 0 ? out : laterCall(out, kname, call);
-        converted.put(key, one);
-        inbound.put(key, KerasCalls.callers(this, nodes.get(call), l, kname));
-        trainingArgument(one, KerasRefs.trainingArgument(nodes.get(call)), kname);
-      }
-    }
-    ArrayNode inputs = spec.putArray("inputs");
-    for (String in : ins) {
-      JsonNode c = inputConfigs.get(in);
-      if (c == null) {
-        problems.add("input " + in + " is not an InputLayer of the model");
-        continue;
-      }
-      KerasInputs.inputLayerKeys(this, c, in);
-      JsonNode shape = c.has("batch_shape") ? c.get("batch_shape") : c.get("batch_input_shape");
-      inputs.add(KerasInputs.input(this, names.get(in), in, shape));
-    }
-    if (!problems.isEmpty()) return;
-    ArrayNode layers = spec.putArray("layers");
-    for (String kname : KerasCalls.topological(this, inbound, new HashSet<>(ins))) {
-      ObjectNode out = converted.get(kname);
-      ArrayNode ib = out.putArray("inbound");
-      for (String src : inbound.get(kname)) ib.add(names.get(src));
-      layers.add(out);
-    }
-    spec.putArray("outputs").add(names.getOrDefault(outputs.get(0), outputs.get(0).replace('\u0000', '#')));
   }
 
   /**
@@ -207,42 +106,9 @@ final class KerasGraph {
     return index == 0 ? kname : kname + "\u0000" + index;
   }
 
-  /**
-   * A later call of a shared layer: a layer {@code <name>_call<n>} (n from 2) of the same type and config
-   * that shares the first call's weights (the spec's {@code shares}).
-   */
-  private ObjectNode laterCall(ObjectNode first, String kname, int call) {
-    ObjectNode out = first.deepCopy();
-    String base = BAD_CHARS.matcher(first.get("name").asText() + "_call" + (call + 1)).replaceAll("_");
-    String name = base;
-    for (int i = 2; taken.contains(name); i++) name = base + "_" + i;
-    taken.add(name);
-    names.put(node(kname, call), name);
-    out.put("name", name);
-    out.put("shares", first.get("name").asText());
-    renames.add(new KerasModel.Rename("layer", kname + " (call " + (call + 1) + ")", name, "a later call of a shared layer, sharing its weights"));
-    return out;
-  }
-
-  /**
-   * A layer called with {@code training=False}: BatchNormalization in inference mode (moving statistics in training
-   * too); {@code training=True} on a layer that behaves otherwise in training (BatchNormalization, Dropout) is refused,
-   * as tfgraph's inference would not do what Keras' predict then does (batch statistics, dropping).
-   */
-  private void trainingArgument(ObjectNode layer, Boolean training, String kname) {
-    String type = layer.path("type").asText();
-    if (Boolean.FALSE.equals(training) && type.equals("BatchNormalization")) layer.put("inference_mode", true);
-    if (Boolean.TRUE.equals(training) && (type.equals("BatchNormalization") || type.equals("Dropout"))) {
-      problems.add("'" + kname + "' " + type + ": called with training=True, so that Keras' predict uses it as in training"
-          + " (tfgraph imports training=False or no training argument)");
-    }
-  }
-
-
-
   // ---- one layer
 
-  private ObjectNode layer(JsonNode l, boolean frozen) {
+  ObjectNode layer(JsonNode l, boolean frozen) {
     String cls = l.path("class_name").asText("");
     JsonNode config = l.path("config");
     String kname = l.has("name") ? l.get("name").asText() : config.path("name").asText(cls);

@@ -6,8 +6,10 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tfgraph.graph.BadInputException;
-import dev.tfgraph.graph.model.Model;
 import dev.tfgraph.graph.io.NpyArray;
+import dev.tfgraph.graph.model.Model;
+import dev.tfgraph.layers.keras.file.KerasFile;
+import dev.tfgraph.layers.keras.file.KerasFormat;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +19,7 @@ import java.util.Map;
  * full-model {@code .h5} (Keras 3's legacy writer). Sequential and Functional models of the layers
  * tfgraph has, one output; everything else is refused in one line that lists every offending layer.
  * The file is untrusted input: nothing in it is executed, and its zip and HDF5 structure is bounded
- * and checked before anything is read. A {@code .keras} that tfgraph wrote ({@link KerasExport}) gives its
+ * and checked before anything is read. A {@code .keras} that tfgraph wrote ({@link dev.tfgraph.layers.keras.export.KerasExport}) gives its
  * labels back from metadata.json's {@code "tfgraph"} entry.
  *
  * @param model the model, built (every shape checked)
@@ -59,8 +61,8 @@ public record KerasModel(Model model, Map<String, NpyArray> weights, List<Rename
    */
   public static KerasModel load(Path file, Map<String, long[]> inputShapes) {
     try (KerasFile kf = KerasFile.open(file)) {
-      KerasGraph g = KerasGraph.convert(kf.config, file.toString(), inputShapes);
-      JsonNode labels = KerasExport.labels(kf.metadata);   // a file tfgraph wrote: its labels come back
+      KerasGraph g = KerasGraph.convert(kf.config(), file.toString(), inputShapes);
+      JsonNode labels = KerasFormat.labels(kf.metadata());   // a file tfgraph wrote: its labels come back
       if (labels != null) g.spec.set("labels", labels);
       Model m;
       try {

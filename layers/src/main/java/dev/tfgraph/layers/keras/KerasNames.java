@@ -1,5 +1,6 @@
 package dev.tfgraph.layers.keras;
 
+import dev.tfgraph.layers.keras.file.KerasFormat;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -55,7 +56,7 @@ final class KerasNames {
 
   String group(String cls, Map<String, Integer> classes) {
     int k = classes.merge(cls, 1, Integer::sum) - 1;
-    String s = KerasWeights.snake(cls);
+    String s = KerasFormat.snake(cls);
     return k == 0 ? s : s + "_" + k;
   }
 

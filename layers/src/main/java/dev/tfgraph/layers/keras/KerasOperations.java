@@ -3,6 +3,8 @@ package dev.tfgraph.layers.keras;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tfgraph.layers.keras.file.KerasFormat;
+import dev.tfgraph.layers.keras.mapping.KerasLayers;
 import java.util.List;
 import java.util.Set;
 
@@ -40,7 +42,7 @@ final class KerasOperations {
     }
     if (nodes.size() != 1 || !nodes.get(0).isObject() || nodes.get(0).path("args").size() != 2
         || nodes.get(0).path("kwargs").size() != 0) {
-      g.problems.add(what + ": called as " + KerasLayers.shorten(nodes) + " (expected one call on two arguments)");
+      g.problems.add(what + ": called as " + KerasFormat.shorten(nodes) + " (expected one call on two arguments)");
       return null;
     }
     JsonNode a = nodes.get(0).path("args").get(0), b = nodes.get(0).path("args").get(1);
@@ -80,7 +82,7 @@ final class KerasOperations {
       out.put("offset", offset);
       KerasCalls.history(g, (ta ? a : b).path("config").path("keras_history"), kname, from);
     } else {
-      g.problems.add(what + ": arguments " + KerasLayers.shorten(nodes.get(0).path("args"))
+      g.problems.add(what + ": arguments " + KerasFormat.shorten(nodes.get(0).path("args"))
           + " (tfgraph imports one tensor and one number, or two tensors)");
       return null;
     }

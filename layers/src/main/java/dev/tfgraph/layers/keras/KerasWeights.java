@@ -2,10 +2,13 @@ package dev.tfgraph.layers.keras;
 
 import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.Layer;
-import dev.tfgraph.graph.model.Model;
 import dev.tfgraph.graph.WeightSpec;
 import dev.tfgraph.graph.io.NpyArray;
+import dev.tfgraph.graph.model.Model;
 import dev.tfgraph.layers.h5.KerasH5;
+import dev.tfgraph.layers.keras.file.KerasFile;
+import dev.tfgraph.layers.keras.file.KerasFormat;
+import dev.tfgraph.layers.keras.mapping.KerasLayers;
 import io.jhdf.HdfFile;
 import io.jhdf.api.Attribute;
 import io.jhdf.api.Dataset;
@@ -16,7 +19,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -37,7 +39,7 @@ final class KerasWeights {
   private KerasWeights(KerasFile kf, Map<String, KerasNesting.Origin> origins) {
     this.kf = kf;
     this.origins = origins;
-    this.label = kf.kind == KerasFile.Kind.KERAS_ZIP ? Path.of(kf.file + "!model.weights.h5") : kf.file;
+    this.label = kf.kind() == KerasFile.Kind.KERAS_ZIP ? Path.of(kf.file() + "!model.weights.h5") : kf.file();
   }
 
   static Map<String, NpyArray> read(KerasFile kf, List<KerasGraph.Entry> entries, Model model) {
@@ -67,7 +69,8 @@ final class KerasWeights {
       out.put(specs.get(1).key(), fromConfig(e, "variance", m.configVariance(), c));
       return;
     }
-    List<Dataset> found = kf.kind == KerasFile.Kind.KERAS_ZIP ? zipped(e, specs.isEmpty()) : legacy(e);
+    List<Dataset> found = kf.kind() == KerasFile.Kind.KERAS_ZIP ? zipped(e, specs.isEmpty())
+        : KerasLegacyWeights.datasets(kf.weights(), label, e, origins.get(e.kerasName()));
     if (m.dropsCount() && found.size() == specs.size() + 1) found = found.subList(0, specs.size());
     if (found.size() != specs.size()) {
       throw new BadInputException(label + ": layer '" + e.kerasName() + "' (" + e.cls() + ") has " + found.size() + " weights in the file, expected "
@@ -96,9 +99,9 @@ final class KerasWeights {
 
   /** {@code layers/<class>[_k]/vars/0, 1, ...}; for a layer without weights ({@code none}) the group may be absent, as Keras reads it. */
   private List<Dataset> zipped(KerasGraph.Entry e, boolean none) {
-    HdfFile h5 = kf.weights;
+    HdfFile h5 = kf.weights();
     KerasNesting.Origin o = origins.get(e.kerasName());
-    String group = o != null ? o.group() : "layers/" + snake(e.cls()) + (e.classIndex() == 0 ? "" : "_" + e.classIndex());
+    String group = o != null ? o.group() : "layers/" + KerasFormat.snake(e.cls()) + (e.classIndex() == 0 ? "" : "_" + e.classIndex());
     String kname = o != null ? o.kerasName() : e.kerasName();
     String which = o != null && !o.models().isEmpty() ? "of nested model '" + String.join("/", o.models()) + "'"
         : o != null ? "of the model" : "(the " + ordinal(e.classIndex() + 1) + " " + e.cls() + " of the model)";
@@ -121,80 +124,6 @@ final class KerasWeights {
       throw new BadInputException(label + ": " + group + "/vars holds " + g.getChildren().keySet() + ", expected datasets 0, 1, ...");
     }
     return out;
-  }
-
-  /** {@code model_weights/<layer>/} + each of its {@code weight_names}. */
-  private List<Dataset> legacy(KerasGraph.Entry e) {
-    HdfFile h5 = kf.weights;
-    KerasNesting.Origin o = origins.get(e.kerasName());
-    boolean nested = o != null && !o.models().isEmpty();
-    String kname = o != null ? o.kerasName() : e.kerasName();
-    String base = "model_weights/" + (nested ? o.models().get(0) : kname);
-    Node group = KerasH5.find(h5, base);
-    if (!(group instanceof Group g)) throw new BadInputException(label + ": no weights group " + base + " for layer '" + kname + "'");
-    String[] list = weightNames(g, base);
-    if (nested) list = nestedNames(list, o);
-    List<Dataset> out = new ArrayList<>();
-    for (String n : list) {
-      if (!(KerasH5.find(h5, base + "/" + n) instanceof Dataset d)) throw new BadInputException(label + ": missing dataset " + base + "/" + n);
-      out.add(d);
-    }
-    return out;
-  }
-
-  /**
-   * The {@code weight_names} attribute, or its chunks {@code weight_names0}, {@code weight_names1}, ... that Keras writes when
-   * the list is over HDF5's 64 KB attribute limit (a large model nested in the model).
-   */
-  private String[] weightNames(Group g, String base) {
-    List<Attribute> parts = new ArrayList<>();
-    Attribute whole = g.getAttribute("weight_names");
-    if (whole != null) parts.add(whole);
-    for (int i = 0; whole == null && g.getAttribute("weight_names" + i) != null; i++) parts.add(g.getAttribute("weight_names" + i));
-    if (parts.isEmpty()) throw new BadInputException(label + ": group " + base + " has no weight_names attribute");
-    List<String> out = new ArrayList<>();
-    for (Attribute a : parts) {
-      Object data = a.getData();
-      if (data instanceof String[] s) out.addAll(Arrays.asList(s));
-      else if (data instanceof String s) out.add(s);
-    }
-    return out.toArray(new String[0]);
-  }
-
-  /**
-   * A nested model's group holds the weights of all its layers (trainable ones first), each named
-   * {@code [scope/]<chain>/<layer>/<variable>}, the chain being the nested models between the group's model and the layer:
-   * those of the layer at {@code o}, in the group's order. The scope (the name scope the layer was built in) varies, so a
-   * name's chain is the longest tail of its prefix that is a chain of this nested model. Keras 2 writes no chain
-   * ({@code <layer>/<variable>:0} at any depth): such a name is the layer's wherever it sits.
-   */
-  private static String[] nestedNames(String[] list, KerasNesting.Origin o) {
-    String want = String.join("/", o.models().subList(1, o.models().size()));
-    List<String> out = new ArrayList<>();
-    for (String n : list) {
-      String[] parts = n.split("/");
-      if (parts.length < 2 || !parts[parts.length - 2].equals(o.kerasName())) continue;
-      String chain = "";
-      for (int i = 0; i < parts.length - 2; i++) {
-        String tail = String.join("/", Arrays.asList(parts).subList(i, parts.length - 2));
-        if (o.chains().contains(tail)) {
-          chain = tail;
-          break;
-        }
-      }
-      // tf.keras 2 names a variable by its layer's name scope alone ("Conv1/kernel:0" for a layer two models down)
-      boolean keras2 = parts.length == 2 && n.endsWith(":0");
-      if (chain.equals(want) || keras2) out.add(n);
-    }
-    return out.toArray(new String[0]);
-  }
-
-  /** Keras' naming.to_snake_case: "Conv2D" -> "conv2d", "BatchNormalization" -> "batch_normalization". */
-  static String snake(String cls) {
-    String s = cls.replaceAll("\\W+", "");
-    s = s.replaceAll("(.)([A-Z][a-z]+)", "$1_$2");
-    s = s.replaceAll("([a-z])([A-Z])", "$1_$2");
-    return s.toLowerCase(Locale.ROOT);
   }
 
   private static String ordinal(int n) {

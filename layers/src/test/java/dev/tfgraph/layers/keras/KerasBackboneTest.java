@@ -8,9 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.Layer;
-import dev.tfgraph.graph.model.Model;
 import dev.tfgraph.graph.io.NpyArray;
+import dev.tfgraph.graph.model.Model;
 import dev.tfgraph.layers.convolutional.Conv2D;
+import dev.tfgraph.layers.keras.transfer.KerasBackbone;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

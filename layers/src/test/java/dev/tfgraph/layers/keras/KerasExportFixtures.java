@@ -4,6 +4,7 @@ import dev.tfgraph.graph.io.NpyArray;
 import dev.tfgraph.graph.model.InputSpec;
 import dev.tfgraph.graph.model.Model;
 import dev.tfgraph.graph.runtime.ModelRuntime;
+import dev.tfgraph.layers.keras.export.KerasExport;
 import dev.tfgraph.layers.models.Models;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -6,16 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tfgraph.graph.BadInputException;
-import dev.tfgraph.graph.model.Model;
-import dev.tfgraph.graph.optim.Optimizer;
-import dev.tfgraph.graph.train.TrainOptions;
-import dev.tfgraph.graph.train.TrainResult;
-import dev.tfgraph.graph.train.Trainer;
 import dev.tfgraph.graph.WeightSpec;
 import dev.tfgraph.graph.data.Dataset;
 import dev.tfgraph.graph.io.Npy;
 import dev.tfgraph.graph.io.NpyArray;
 import dev.tfgraph.graph.io.Npz;
+import dev.tfgraph.graph.model.Model;
+import dev.tfgraph.graph.optim.Optimizer;
+import dev.tfgraph.graph.train.TrainOptions;
+import dev.tfgraph.graph.train.TrainResult;
+import dev.tfgraph.graph.train.Trainer;
+import dev.tfgraph.layers.keras.transfer.KerasPreprocessing;
+import dev.tfgraph.layers.keras.transfer.KerasTraining;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -149,7 +151,7 @@ class KerasTrainStepTest {
     float[] x = Npy.read(DIR.resolve("step_cnn.x.npy")).toFloats();
     float[] scaled = new float[x.length];
     for (int i = 0; i < x.length; i++) scaled[i] = x[i] / 255f;
-    Model raw = KerasTraining.preprocess(k.model(), "raw255", "preprocess");
+    Model raw = KerasPreprocessing.preprocess(k.model(), "raw255", "preprocess");
     assertEquals(k.model().weights().stream().map(WeightSpec::key).toList(), raw.weights().stream().map(WeightSpec::key).toList());
     float[] want, got;
     try (dev.tfgraph.graph.runtime.ModelRuntime rt = dev.tfgraph.graph.runtime.ModelRuntime.inference(k.model())) {
@@ -164,11 +166,11 @@ class KerasTrainStepTest {
     for (int i = 0; i < want.length; i++) max = Math.max(max, Math.abs(got[i] - want[i]));
     assertTrue(max <= 1e-5, "raw255 on x/255 vs the file's model on x: " + max);
     var layers = new com.fasterxml.jackson.databind.ObjectMapper().readTree(KerasModel.formatTwo(
-        KerasTraining.preprocess(k.model(), "caffe", "preprocess"))).get("layers");
+        KerasPreprocessing.preprocess(k.model(), "caffe", "preprocess"))).get("layers");
     assertEquals("ImagePreprocessing", layers.get(0).get("type").asText());
     assertEquals("[\"preprocess\"]", layers.get(1).get("inbound").toString());
-    assertTrue(KerasTraining.preprocess(k.model(), "none", "preprocess") == k.model());
-    var e = assertThrows(BadInputException.class, () -> KerasTraining.preprocess(k.model(), "vgg", "preprocess"));
+    assertTrue(KerasPreprocessing.preprocess(k.model(), "none", "preprocess") == k.model());
+    var e = assertThrows(BadInputException.class, () -> KerasPreprocessing.preprocess(k.model(), "vgg", "preprocess"));
     assertTrue(e.getMessage().startsWith("preprocess must be one of caffe, torch, tf, raw255, none"), e.getMessage());
   }
 }

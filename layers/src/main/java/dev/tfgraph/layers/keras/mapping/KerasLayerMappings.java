@@ -1,7 +1,8 @@
-package dev.tfgraph.layers.keras;
+package dev.tfgraph.layers.keras.mapping;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tfgraph.layers.keras.file.KerasFormat;
 import java.util.List;
 
 /**
@@ -114,7 +115,7 @@ final class KerasLayerMappings {
           JsonNode v = k.take(key);
           if (v == null || v.isNull()) continue;
           if (v.isNumber() || numbers(v) != null && v.size() > 0) out.set(key, v);
-          else k.problem(key + " " + KerasLayers.shorten(v) + " (a number or a flat list of numbers, one per channel, is supported)");
+          else k.problem(key + " " + KerasFormat.shorten(v) + " (a number or a flat list of numbers, one per channel, is supported)");
         }
       }
       case "Normalization" -> {

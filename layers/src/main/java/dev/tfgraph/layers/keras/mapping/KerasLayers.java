@@ -1,8 +1,9 @@
-package dev.tfgraph.layers.keras;
+package dev.tfgraph.layers.keras.mapping;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tfgraph.layers.keras.file.KerasFormat;
 import java.util.List;
 import java.util.Set;
 
@@ -15,12 +16,14 @@ import java.util.Set;
  *
  * <p>This class holds the refusals that come before any key is read, custom layers and the checks the
  * other readers share; {@link KerasLayerMappings} holds each class's keys, {@link KerasConfigKeys} reads them.
+ *
+ * <p>Internal to the Keras importer of tfgraph-layers (public for its package): not an API.
  */
-final class KerasLayers {
+public final class KerasLayers {
   private KerasLayers() {}
 
   /** What a Keras layer became: its tfgraph config (without name and inbound), and Normalization's mean/variance from the config. */
-  record Mapped(ObjectNode config, double[] configMean, double[] configVariance, boolean dropsCount) {}
+  public record Mapped(ObjectNode config, double[] configMean, double[] configVariance, boolean dropsCount) {}
 
   /** Recurrent and attention layers: named so that the refusal says what they are. */
   private static final Set<String> RECURRENT = Set.of("LSTM", "GRU", "SimpleRNN", "RNN", "Bidirectional", "ConvLSTM1D", "ConvLSTM2D",
@@ -40,7 +43,7 @@ final class KerasLayers {
   private static final Set<String> FLOAT_POLICIES = Set.of("float32", "float16", "bfloat16", "float64", "mixed_float16", "mixed_bfloat16");
 
   /** The tfgraph config of one Keras layer, or null with the reasons added to {@code problems}. */
-  static Mapped map(String cls, JsonNode kerasConfig, List<String> problems) {
+  public static Mapped map(String cls, JsonNode kerasConfig, List<String> problems) {
     if (cls.equals("Lambda")) {
       problems.add("Lambda: Python code is never run (rewrite it with built-in layers)");
       return null;
@@ -77,7 +80,7 @@ final class KerasLayers {
    * A custom Keras layer (registered name {@code registered}) as tfgraph's layer {@code type}: its config keys
    * as they are, Keras' own name, trainable and dtype aside (the tfgraph layer checks the rest when it builds).
    */
-  static Mapped custom(String registered, String type, JsonNode kerasConfig, List<String> problems) {
+  public static Mapped custom(String registered, String type, JsonNode kerasConfig, List<String> problems) {
     if (!(kerasConfig instanceof ObjectNode in)) {
       problems.add(registered + ": its config is not a JSON object");
       return null;
@@ -88,7 +91,7 @@ final class KerasLayers {
       if (!Set.of("name", "trainable", "dtype").contains(e.getKey())) out.set(e.getKey(), e.getValue());
     });
     if (!floatPolicy(in.get("dtype"))) {
-      problems.add(registered + ": dtype " + shorten(in.get("dtype")) + " (a float policy is expected)");
+      problems.add(registered + ": dtype " + KerasFormat.shorten(in.get("dtype")) + " (a float policy is expected)");
       return null;
     }
     return new Mapped(out, null, null, false);
@@ -104,15 +107,10 @@ final class KerasLayers {
   }
 
   /** Whether a Keras dtype (a string, or a DTypePolicy object) is a floating-point policy (computed in float32 here). */
-  static boolean floatPolicy(JsonNode dtype) {
+  public static boolean floatPolicy(JsonNode dtype) {
     if (dtype == null || dtype.isNull()) return true;
     if (dtype.isTextual()) return FLOAT_POLICIES.contains(dtype.asText());
     JsonNode name = dtype.path("config").path("name");
     return name.isTextual() && FLOAT_POLICIES.contains(name.asText());
-  }
-
-  static String shorten(JsonNode v) {
-    String s = v.toString();
-    return s.length() > 80 ? s.substring(0, 80) + "..." : s;
   }
 }

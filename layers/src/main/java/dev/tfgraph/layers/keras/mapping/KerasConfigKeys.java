@@ -1,8 +1,9 @@
-package dev.tfgraph.layers.keras;
+package dev.tfgraph.layers.keras.mapping;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tfgraph.graph.LayerRegistry;
+import dev.tfgraph.layers.keras.file.KerasFormat;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -53,7 +54,7 @@ final class KerasConfigKeys {
     JsonNode a = take("activation");
     if (a == null || a.isNull()) return;
     if (!a.isTextual()) {
-      problem("activation " + KerasLayers.shorten(a) + " (a custom activation function: Python code is never run)");
+      problem("activation " + KerasFormat.shorten(a) + " (a custom activation function: Python code is never run)");
       return;
     }
     String name = a.asText();
@@ -76,7 +77,7 @@ final class KerasConfigKeys {
         : dflt instanceof Boolean b ? v.isBoolean() && v.asBoolean() == b
         : dflt instanceof Integer i ? v.isIntegralNumber() && v.asLong() == i
         : v.isTextual() && v.asText().equals(dflt) || v.isNull() && dflt.equals("channels_last");
-    if (!ok) problem(key + " " + KerasLayers.shorten(v) + " (only Keras' default " + (dflt == null ? "null" : dflt) + " is supported)");
+    if (!ok) problem(key + " " + KerasFormat.shorten(v) + " (only Keras' default " + (dflt == null ? "null" : dflt) + " is supported)");
   }
 
   void finish() {

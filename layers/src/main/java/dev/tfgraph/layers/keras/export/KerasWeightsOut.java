@@ -1,8 +1,9 @@
-package dev.tfgraph.layers.keras;
+package dev.tfgraph.layers.keras.export;
 
 import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.WeightSpec;
 import dev.tfgraph.graph.io.NpyArray;
+import dev.tfgraph.layers.keras.file.KerasFormat;
 import io.jhdf.HdfFile;
 import io.jhdf.WritableHdfFile;
 import io.jhdf.api.WritableGroup;
@@ -44,7 +45,7 @@ final class KerasWeightsOut {
     try (WritableHdfFile out = HdfFile.write(h5)) {
       WritableGroup top = out.putGroup("layers");
       for (KerasFunctional.Written w : layers) {
-        String snake = KerasWeights.snake(w.className());
+        String snake = KerasFormat.snake(w.className());
         int k = count.merge(snake, 1, Integer::sum) - 1;
         if (w.layer() == null || w.className().equals("Normalization") || w.layer().weights().isEmpty()) continue;   // no group
         WritableGroup vars = top.putGroup(k == 0 ? snake : snake + "_" + k).putGroup("vars");

@@ -1,4 +1,4 @@
-package dev.tfgraph.layers.keras;
+package dev.tfgraph.layers.keras.export;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;

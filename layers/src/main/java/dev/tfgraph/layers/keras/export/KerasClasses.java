@@ -1,4 +1,4 @@
-package dev.tfgraph.layers.keras;
+package dev.tfgraph.layers.keras.export;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * One tfgraph layer as the Keras class that {@link KerasLayers} imports back as it: the inverse of the
+ * One tfgraph layer as the Keras class that {@link dev.tfgraph.layers.keras.mapping.KerasLayers} imports back as it: the inverse of the
  * importer's mapping. Keras' own layers keep tfgraph's type as their class and tfgraph's keys, which
  * are Keras' names; the seed layers and the tfgraph layers Keras lacks or defines otherwise become the
  * {@code tfgraph_keras} classes registered as {@code tfgraph>TYPE}; a plugin's layer, the registered name
@@ -104,10 +104,5 @@ final class KerasClasses {
     for (float f : variance.toFloats()) v.add(f);
     config.put("invert", false);
     return true;
-  }
-
-  /** Keras' name for a layer's weights group: {@code snake_case(class)}. */
-  static String snake(String className) {
-    return KerasWeights.snake(className);
   }
 }

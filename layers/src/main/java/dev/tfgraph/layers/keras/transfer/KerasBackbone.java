@@ -1,4 +1,4 @@
-package dev.tfgraph.layers.keras;
+package dev.tfgraph.layers.keras.transfer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -6,11 +6,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.Layer;
-import dev.tfgraph.graph.model.Model;
-import dev.tfgraph.graph.runtime.ModelRuntime;
 import dev.tfgraph.graph.Shapes;
 import dev.tfgraph.graph.WeightSpec;
 import dev.tfgraph.graph.io.NpyArray;
+import dev.tfgraph.graph.model.Model;
+import dev.tfgraph.graph.runtime.ModelRuntime;
+import dev.tfgraph.layers.keras.KerasModel;
 import dev.tfgraph.layers.models.Models;
 import java.util.ArrayDeque;
 import java.util.Deque;

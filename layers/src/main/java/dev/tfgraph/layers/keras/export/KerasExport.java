@@ -1,14 +1,14 @@
-package dev.tfgraph.layers.keras;
+package dev.tfgraph.layers.keras.export;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.RunFailedException;
 import dev.tfgraph.graph.io.IoErrors;
 import dev.tfgraph.graph.io.NpyArray;
 import dev.tfgraph.graph.io.OutputFiles;
 import dev.tfgraph.graph.model.Model;
+import dev.tfgraph.layers.keras.KerasModel;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -112,16 +112,5 @@ public final class KerasExport {
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  /** The labels a {@code .keras} file written by tfgraph carries in metadata.json, or null (another writer, or none). */
-  static JsonNode labels(JsonNode metadata) {
-    if (metadata == null) return null;
-    JsonNode l = metadata.path("tfgraph").path("labels");
-    if (!l.isArray() || l.isEmpty()) return null;
-    for (JsonNode s : l) {
-      if (!s.isTextual()) throw new BadInputException("metadata.json: tfgraph.labels holds " + KerasLayers.shorten(s) + ", expected strings");
-    }
-    return l;
   }
 }

@@ -1,10 +1,12 @@
-package dev.tfgraph.layers.keras;
+package dev.tfgraph.layers.keras.transfer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.model.Model;
+import dev.tfgraph.layers.keras.KerasModel;
+import dev.tfgraph.layers.keras.file.KerasFile;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -16,7 +18,7 @@ import java.util.Set;
  * Training a Keras model file's model in tfgraph: freezing layers as Keras' {@code trainable = False} does (the
  * weights stay out of the optimizer, BatchNormalization runs on its moving statistics), by name or up to a layer
  * of the file's layer order, and the check that refuses what training does not support yet (regularizers and
- * constraints).
+ * constraints). {@link KerasPreprocessing} adds the first layer that brings [0, 1] pixels to the model's.
  */
 public final class KerasTraining {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -31,7 +33,7 @@ public final class KerasTraining {
   public static List<String> layerOrder(Path file) {
     try (KerasFile kf = KerasFile.open(file)) {
       List<String> out = new ArrayList<>();
-      for (JsonNode l : kf.config.path("config").path("layers")) out.add(l.path("config").path("name").asText());
+      for (JsonNode l : kf.config().path("config").path("layers")) out.add(l.path("config").path("name").asText());
       return out;
     }
   }
@@ -45,7 +47,7 @@ public final class KerasTraining {
   public static Model freeze(KerasModel k, Path file, Collection<String> names, String option) {
     JsonNode root;
     try (KerasFile kf = KerasFile.open(file)) {
-      root = kf.config;
+      root = kf.config();
     }
     ObjectNode spec;
     try {
@@ -135,7 +137,7 @@ public final class KerasTraining {
   public static void checkTrainable(Path file) {
     List<String> found = new ArrayList<>();
     try (KerasFile kf = KerasFile.open(file)) {
-      regularized(kf.config.path("config"), found);
+      regularized(kf.config().path("config"), found);
     }
     if (!found.isEmpty()) {
       throw new BadInputException(file + ": train does not support Keras regularizers and constraints yet: " + String.join(", ", found)
@@ -154,60 +156,5 @@ public final class KerasTraining {
       }
       if (MODEL_CLASSES.contains(l.path("class_name").asText())) regularized(c, found);
     }
-  }
-
-  /** The modes of {@link #preprocess}. */
-  public static final List<String> PREPROCESS_MODES = List.of("caffe", "torch", "tf", "raw255", "none");
-
-  /**
-   * {@code m} with a first layer that turns [0, 1] RGB into the pixels the model expects, so that
-   * {@code serving_images} and image folders (which feed [0, 1]) suit a model trained on other pixels: "caffe",
-   * "torch", "tf" as Keras' {@code preprocess_input} (ImagePreprocessing), "raw255" multiplies by 255 (Rescaling),
-   * "none" returns {@code m}. The layer is named {@code preprocess} (with a suffix when taken); the weights keep
-   * their names.
-   *
-   * @param option the option that chose the mode (snake_case), for messages
-   */
-  public static Model preprocess(Model m, String mode, String option) {
-    if (!PREPROCESS_MODES.contains(mode)) {
-      throw new BadInputException(option + " must be one of " + String.join(", ", PREPROCESS_MODES) + ", received \"" + mode + "\"");
-    }
-    if (mode.equals("none")) return m;
-    ObjectNode spec;
-    try {
-      spec = (ObjectNode) JSON.readTree(KerasModel.formatTwo(m));
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException(e);
-    }
-    JsonNode inputs = spec.path("inputs");
-    if (inputs.size() != 1 || inputs.get(0).path("shape").size() != 4) {
-      throw new BadInputException(option + " " + mode + " needs a model of one image input [batch, height, width, channels]; "
-          + m.name() + " has " + (inputs.size() != 1 ? inputs.size() + " inputs" : "input shape " + inputs.get(0).path("shape")));
-    }
-    String input = inputs.get(0).path("name").asText();
-    Set<String> taken = new LinkedHashSet<>();
-    taken.add(input);
-    for (JsonNode l : spec.path("layers")) taken.add(l.path("name").asText());
-    String name = "preprocess";
-    for (int i = 2; taken.contains(name); i++) name = "preprocess_" + i;
-    for (JsonNode l : spec.path("layers")) {
-      JsonNode in = l.path("inbound");
-      for (int i = 0; i < in.size(); i++) {
-        if (in.get(i).isTextual() && in.get(i).asText().equals(input)) ((com.fasterxml.jackson.databind.node.ArrayNode) in).set(i, name);
-      }
-    }
-    ObjectNode layer = JSON.createObjectNode();
-    layer.put("name", name);
-    if (mode.equals("raw255")) {
-      layer.put("type", "Rescaling");
-      layer.put("scale", 255.0);
-      layer.put("offset", 0.0);
-    } else {
-      layer.put("type", "ImagePreprocessing");
-      layer.put("mode", mode);
-    }
-    layer.putArray("inbound").add(input);
-    ((com.fasterxml.jackson.databind.node.ArrayNode) spec.path("layers")).insert(0, layer);
-    return Model.fromConfig(spec);
   }
 }
