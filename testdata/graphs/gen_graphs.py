@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Golden cases for the merge layers and a graph model (CONTRACT.md sections 1 and 2), numpy float64.
+"""Golden cases for the merge layers and a graph model (docs/model-spec.md and docs/layers.md), numpy float64.
 
 Each merge case writes <name>.npz with inputs x0..xk, upstream gradient g, output y and the exact
 gradients grad_x0..grad_xk of L = sum(g * y); <name>.json holds the layer config.

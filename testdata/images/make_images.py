@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Generates the image test data of CONTRACT.md section 6 (and its references).
+"""Generates the image test data of docs/data-formats.md (and its references).
 
 Regenerate, from the repository root:
     /usr/bin/python3 testdata/images/make_images.py

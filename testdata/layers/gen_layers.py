@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Golden reference cases for every tfgraph layer (CONTRACT.md section 2), in float64.
+"""Golden reference cases for every tfgraph layer (docs/layers.md), in float64.
 
 Regenerate from the repository root (Debian python3: numpy 1.24, torch 1.13, no network):
 

@@ -1,4 +1,4 @@
-"""An independent PyTorch float64 implementation of tfgraph's contract (CONTRACT.md sections 1-3).
+"""An independent PyTorch float64 implementation of tfgraph's contract (docs/model-spec.md).
 
 Reads a model spec (JSON) and weights keyed <layer>.<weight>, computes the forward pass, the training
 loss (mean sparse categorical cross-entropy on the logits, softmax fused, plus alpha_l2 terms) and one
@@ -31,7 +31,7 @@ class LyapunovSqrt(torch.autograd.Function):
 
 
 def act(name, z):
-    # The newer activations written out from their formulas (CONTRACT.md section 2), independently of
+    # The newer activations written out from their formulas (docs/layers.md), independently of
     # torch.nn.functional, which gen_layers.py uses.
     return {"linear": lambda t: t, "relu": torch.relu, "sigmoid": torch.sigmoid, "tanh": torch.tanh,
             "softmax": lambda t: torch.softmax(t, -1),

@@ -21,7 +21,7 @@ pads the conv by 3 and the max pool by 1 with -inf, the same after a ReLU; 3x3 c
 Weights are random (He-normal kernels, small random biases, gamma and beta random, BatchNorm statistics set
 from a forward pass in training mode on random images, so nonzero and realistic), rounded to float32, then the
 reference is computed in float64 with those exact values. Written (PREFIX = resnet50_div<D>_<size>):
-- PREFIX_weights.npz: float32, tfgraph's layout (CONTRACT.md section 3) under Keras' layer names:
+- PREFIX_weights.npz: float32, tfgraph's layout (docs/model-spec.md) under Keras' layer names:
   <layer>.kernel [kh, kw, c_in, c_out] (torch OIHW transposed), <layer>.bias, <bn>.gamma/beta/moving_mean/
   moving_variance;
 - PREFIX_x.npy: float32 NHWC input images [N, size, size, 3] (standard normal: what the base sees after

@@ -26,7 +26,7 @@ import org.tensorflow.proto.SignatureDef;
 import org.tensorflow.proto.TensorProto;
 
 /**
- * Image data through the command line (CONTRACT.md sections 4 to 6), on testdata/images
+ * Image data through the command line (docs/savedmodel-layout.md and docs/data-formats.md), on testdata/images
  * (make_images.py): class folders and TFRecords in, serving_images and a warmup file out,
  * predict --images with labels by name, and every bad input of issue 16 as exit 2 naming the file.
  */

@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** --x arrays read through memory maps (CONTRACT.md section 6): the batches of loading them, and files larger than the heap. */
+/** --x arrays read through memory maps (docs/data-formats.md): the batches of loading them, and files larger than the heap. */
 class MappedArraysTest {
   static final String SPEC = """
       {"name": "wide", "input": {"name": "x", "shape": [null, %d]}, "layers": [

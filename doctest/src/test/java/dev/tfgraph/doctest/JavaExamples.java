@@ -14,13 +14,17 @@ import javax.tools.ToolProvider;
 
 /**
  * A page's Java blocks as one program: a block that declares a top-level class (or record, interface)
- * is a source file of its own; every other block is statements of {@code main}, in the page's order.
- * Import lines of every block are shared by all files.
+ * is a source file of its own; every other block is statements of {@code main}, each block in a scope
+ * of its own, in the page's order. Import lines of every block are shared by all files. A class that
+ * implements {@code LayerFactory} is listed in the program's {@code META-INF/services} file, as the
+ * page tells its reader to list it.
  */
 final class JavaExamples {
   static final String MAIN = "DocExample";
   private static final Pattern TYPE = Pattern.compile(
       "(?m)^(?:public\\s+)?(?:final\\s+|abstract\\s+)*(?:class|record|interface|enum)\\s+(\\w+)");
+
+  private static final Pattern FACTORY = Pattern.compile("(?m)^(?:public\\s+)?(?:final\\s+)?class\\s+\\w+\\s+implements\\s+[^{]*\\bLayerFactory\\b");
 
   private JavaExamples() { }
 
@@ -40,6 +44,7 @@ final class JavaExamples {
     }
     String head = String.join("\n", imports) + "\n\n";
     List<Path> files = new ArrayList<>();
+    List<String> factories = new ArrayList<>();
     StringBuilder main = new StringBuilder();
     for (String body : bodies) {
       Matcher m = TYPE.matcher(body);
@@ -47,9 +52,14 @@ final class JavaExamples {
         Path f = src.resolve(m.group(1) + ".java");
         Files.writeString(f, head + body);
         files.add(f);
+        if (FACTORY.matcher(body).find()) factories.add(m.group(1));
       } else {
-        main.append(body.indent(4));
+        main.append("    {\n").append(body.indent(6)).append("    }\n");
       }
+    }
+    if (!factories.isEmpty()) {
+      Path services = Files.createDirectories(classes.resolve("META-INF/services"));
+      Files.writeString(services.resolve("dev.tfgraph.graph.LayerFactory"), String.join("\n", factories) + "\n");
     }
     if (!main.isEmpty()) {
       Path f = src.resolve(MAIN + ".java");

@@ -104,7 +104,7 @@ public class ExporterTest {
     assertEquals(0, ModelDirs.highestVersion(base));
   }
 
-  /** A model with no weights at all (CONTRACT section 4) exports, reloads and runs like any other. */
+  /** A model with no weights at all (docs/savedmodel-layout.md) exports, reloads and runs like any other. */
   @Test
   void exportsAModelWithoutWeights(@TempDir Path base) throws Exception {
     Model m = Model.fromConfig("""

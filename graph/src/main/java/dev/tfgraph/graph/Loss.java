@@ -5,7 +5,7 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.family.TNumber;
 
 /**
- * A training loss, with Keras' name and semantics (CONTRACT.md section 5): a per-example value in
+ * A training loss, with Keras' name and semantics (docs/training.md): a per-example value in
  * the graph, written once: the trainer averages it over a batch and adds the layers'
  * regularization, and evaluation (validation, test, a SavedModel's outputs) sums it over batches.
  * Built-ins are in {@code dev.tfgraph.graph.loss}; a user's own loss is registered through
@@ -30,7 +30,7 @@ public interface Loss {
   /**
    * The loss of each example, shape [batch]. {@code pred} holds the logits when {@code logits} (the
    * output layer ended in {@link #logitsOf()}, which was left out), else the model's outputs, which
-   * the contract's cross-entropies also take as logits (CONTRACT.md section 2); {@code target} is
+   * the contract's cross-entropies also take as logits (docs/layers.md); {@code target} is
    * int32 class labels [batch] when {@link #sparse()}, else floats of pred's shape in its dtype.
    * Outputs that went through {@link #logitsOf()} and cannot be taken apart (a SavedModel's) are
    * turned back into logits first ({@code Losses.logitsFrom}).

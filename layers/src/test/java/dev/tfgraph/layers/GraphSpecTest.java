@@ -28,7 +28,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** Spec format_version 2 (CONTRACT.md section 1): wiring, its build-time errors, the functional builder, and a golden graph model. */
+/** Spec format_version 2 (docs/model-spec.md): wiring, its build-time errors, the functional builder, and a golden graph model. */
 class GraphSpecTest {
   static final Path DIR = Path.of("..", "testdata", "graphs");
 

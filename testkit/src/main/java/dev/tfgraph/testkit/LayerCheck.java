@@ -24,7 +24,7 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.types.TFloat64;
 
 /**
- * Checks a layer as the project's own layer tests do (CONTRACT.md section 7): its config round
+ * Checks a layer as the project's own layer tests do (docs/library.md): its config round
  * trip through the registry, the float64 gradient of every input and trainable weight against
  * central finite differences, and export + reload with equal outputs. A failed check throws
  * {@link AssertionError} naming the layer, what was expected and what was received.

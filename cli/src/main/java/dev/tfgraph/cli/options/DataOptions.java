@@ -16,8 +16,8 @@ import dev.tfgraph.graph.io.NpyArray;
 import picocli.CommandLine.Option;
 
 /**
- * Where data comes from: --data (IDX files, class folders of images, or TFRecords; CONTRACT.md
- * section 6), --x/--y (.npy), or the shipped subset.
+ * Where data comes from: --data (IDX files, class folders of images, or TFRecords; see
+ * docs/data-formats.md), --x/--y (.npy), or the shipped subset.
  */
 public final class DataOptions {
   @Option(names = "--data", paramLabel = "DIR|FILE|GLOB",

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tfgraph.graph.model.Model;
 import java.util.List;
 
-/** An image folder's class names as the model's labels (CONTRACT.md section 6), when the spec has none. */
+/** An image folder's class names as the model's labels (docs/data-formats.md), when the spec has none. */
 public final class ImageLabels {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -26,7 +26,7 @@ public final class ImageLabels {
       ObjectNode cfg = (ObjectNode) JSON.readTree(m.config());
       ArrayNode labels = cfg.putArray("labels");
       classes.forEach(labels::add);
-      return Model.fromConfig(cfg);   // the round trip is lossless (CONTRACT.md section 1)
+      return Model.fromConfig(cfg);   // the round trip is lossless (docs/model-spec.md)
     } catch (java.io.IOException e) {
       throw new IllegalStateException("model config is not JSON", e);
     }

@@ -14,7 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The arrays an option names for a model's inputs (CONTRACT.md section 5): one {@code FILE.npy}
+ * The arrays an option names for a model's inputs (docs/training.md): one {@code FILE.npy}
  * for a model of one input (kept under the key null), {@code NAME=FILE.npy} once per input, or
  * one {@code .npz} keyed by input names.
  */

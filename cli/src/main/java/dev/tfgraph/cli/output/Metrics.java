@@ -5,7 +5,7 @@ import dev.tfgraph.graph.train.TrainResult;
 import java.util.Map;
 
 /**
- * The metrics of train's JSON summary (CONTRACT.md section 5): {@code train_<metric>} (the last
+ * The metrics of train's JSON summary (docs/training.md): {@code train_<metric>} (the last
  * epoch's running mean over its training batches, as Keras reports it) and {@code test_<metric>}
  * for each of the run's metrics, the test loss; {@code train_accuracy} and {@code test_accuracy}
  * are always present (null for a run without accuracy), and {@code top_5_accuracy} repeats the

@@ -22,7 +22,7 @@ import org.tensorflow.types.TString;
 import org.tensorflow.types.family.TNumber;
 
 /**
- * The {@code serving_images} signature (CONTRACT.md section 4): input {@code image_bytes}
+ * The {@code serving_images} signature (docs/savedmodel-layout.md): input {@code image_bytes}
  * (DT_STRING [-1], encoded JPEG/PNG/GIF/BMP), decoded, resized and scaled in the graph by {@link
  * ImageDecoding#decodeBatch}, then the model's inference pass on the same variables; output {@code output}.
  */

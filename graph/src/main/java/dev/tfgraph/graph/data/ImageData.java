@@ -13,7 +13,7 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
- * Image data for training and evaluation (CONTRACT.md section 6): tells the kind of a --data value
+ * Image data for training and evaluation (docs/data-formats.md): tells the kind of a --data value
  * from what is there (IDX files, class folders, TFRecords), and reads image folders and TFRecords
  * into in-memory {@link Dataset}s, every image decoded by {@link ImageDecoding} before training
  * starts. The sources yield encoded examples one at a time ({@link #encoded}), so that a streaming

@@ -23,7 +23,7 @@ import org.tensorflow.types.TString;
 import org.tensorflow.types.TUint8;
 
 /**
- * Encoded images to model input, as CONTRACT.md section 6 says, with TensorFlow's own ops so that
+ * Encoded images to model input, as docs/data-formats.md says, with TensorFlow's own ops so that
  * training data and the exported {@code serving_images} signature decode alike:
  *
  * <ol>

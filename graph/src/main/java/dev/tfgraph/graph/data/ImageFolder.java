@@ -11,7 +11,7 @@ import java.util.List;
 
 /**
  * Class folders, as Keras' {@code image_dataset_from_directory(labels="inferred")} reads them
- * (CONTRACT.md section 6): {@code DIR/<class>/<file>}, classes sorted by Unicode code point, a
+ * (docs/data-formats.md): {@code DIR/<class>/<file>}, classes sorted by Unicode code point, a
  * label the class's index; {@code .jpg .jpeg .png .bmp .gif} in any case, other files ignored,
  * subfolders of a class folder not read. Lists files only: decoding is the reader's.
  */

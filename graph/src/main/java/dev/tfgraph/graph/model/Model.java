@@ -57,7 +57,7 @@ public final class Model {
   /**
    * A graph of layers where some share weights: {@code shares} maps a layer's name to the name of
    * an earlier layer of the same type and config (name, trainable aside) that does not itself share,
-   * whose weights and function it uses (CONTRACT.md section 1, {@code shares}).
+   * whose weights and function it uses (docs/model-spec.md, {@code shares}).
    */
   public Model(String name, List<InputSpec> inputs, List<String> labels, List<Layer> layers,
       Map<String, List<String>> inbound, Map<String, String> shares, String output) {

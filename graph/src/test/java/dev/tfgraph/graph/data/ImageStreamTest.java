@@ -20,7 +20,7 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Streamed images (CONTRACT.md section 6): the same examples as decoding first, seeded order, a bounded read-ahead, bad files named. */
+/** Streamed images (docs/data-formats.md): the same examples as decoding first, seeded order, a bounded read-ahead, bad files named. */
 class ImageStreamTest {
   static final Path IMAGES = Path.of("..", "testdata", "images");
   static final ImageData.Options RGB32 = new ImageData.Options(new long[] {32, 32, 3}, false, "image/encoded", "image/class/label", 2, null);
