@@ -61,6 +61,32 @@ class DocsLinksTest {
     assertTrue(orphans.isEmpty(), "pages no link leads to from README.md: " + orphans);
   }
 
+  /** The package map stays current: docs/architecture.md names every package of the main code. */
+  @Test
+  void theArchitecturePageNamesEveryPackage() throws java.io.IOException {
+    Path root = Page.repository();
+    String map = Files.readString(root.resolve("docs/architecture.md"));
+    List<String> missing = new ArrayList<>();
+    for (String module : List.of("graph", "layers", "export", "testkit", "cli")) {
+      Path src = root.resolve(module).resolve("src/main/java");
+      try (java.util.stream.Stream<Path> s = Files.walk(src)) {
+        for (Path dir : s.filter(Files::isDirectory).toList()) {
+          boolean hasClass;
+          try (java.util.stream.Stream<Path> f = Files.list(dir)) {
+            hasClass = f.anyMatch(p -> p.toString().endsWith(".java"));
+          }
+          if (!hasClass) continue;
+          String pkg = src.relativize(dir).toString().replace('/', '.');
+          String shortName = pkg.replaceFirst("^dev\\.tfgraph\\.", "");
+          String last = pkg.substring(pkg.lastIndexOf('.') + 1);
+          boolean named = map.contains(shortName) || Pattern.compile("\\." + last + "\\b").matcher(map).find();
+          if (!named) missing.add(pkg);
+        }
+      }
+    }
+    assertTrue(missing.isEmpty(), "packages docs/architecture.md does not name: " + missing);
+  }
+
   /** The project's pages name only its own files: not the paths of the machine they were written on. */
   @Test
   void noFileOutsideTheRepositoryIsNamed() {
