@@ -47,32 +47,82 @@ import org.tensorflow.TensorFlow;
  * Exports a model as a TF Serving SavedModel: a fresh inference-only graph with the weights
  * restored, signature serving_default (one input keyed by the spec's input name, one output
  * keyed "output"), written to a staging folder beside the versions, flushed, verified in a child
- * JVM against the in-process outputs on a probe batch, then renamed into BASE/<version>.
- * {@link ExportFolders} holds the staging and version folders, {@link ProbeCheck} the probe batch and its check.
+ * JVM against the in-process outputs on a probe batch, then renamed into {@code BASE/<version>}.
+ * The layout is described in docs/savedmodel-layout.md. {@link ExportFolders} holds the staging and version folders, {@link ProbeCheck} the probe batch and its check.
  */
 public final class Exporter {
+  /** The tfgraph version written into each export's provenance. */
   public static final String VERSION = ExportRecord.TFGRAPH_VERSION;
+  /** File name of the tfgraph record (spec, labels, provenance) written inside each version folder. */
   public static final String INFO = ExportRecord.FILE;
   static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-  /** What an export did: where, which version, and how the verification came out. */
+  /**
+   * What an export did: where, which version, and how the verification came out.
+   *
+   * @param dir the published version folder, {@code BASE/<version>}
+   * @param version the TF Serving version number (a positive integer)
+   * @param maxAbsDiff largest absolute difference between the in-process outputs and the
+   *     reloaded SavedModel's outputs on the probe batch (output units; 0 when bit-identical)
+   * @param bitIdentical whether the reloaded outputs equal the in-process ones bit for bit
+   * @param seconds wall-clock time of the whole export, in seconds
+   */
   public record Result(Path dir, int version, double maxAbsDiff, boolean bitIdentical, double seconds) {}
 
   /**
    * What an export adds to serving_default: the serving_images signature (a model of one image
    * input), and a TF Serving warmup file of {@code warmup} requests (0: none; at most 1000).
+   *
+   * @param imageInput add the serving_images signature (encoded JPEG/PNG bytes in); the model
+   *     must have one image input
+   * @param warmup number of warmup requests written to assets.extra (0 to 1000)
    */
   public record Options(boolean imageInput, int warmup) {
+    /** serving_default only, no warmup file. */
     public static final Options NONE = new Options(false, 0);
   }
 
   private Exporter() {}
 
+  /**
+   * Exports with {@link Options#NONE}: serving_default only, no warmup file.
+   *
+   * @param model the model whose inference graph is exported
+   * @param weights the trained weights, keyed by weight name, shapes as the model declares them
+   * @param base the model base folder; version folders are created inside it
+   * @param version the version to write, or null for one more than the highest present
+   * @param training provenance of the training run written into the record (may be empty)
+   * @return where the export went and how its verification came out
+   * @throws BadInputException when the weights do not fit the model, the version is not positive
+   *     or already exists, or the base folder cannot be created
+   * @throws RunFailedException when writing or verifying the SavedModel fails; no version is left behind
+   */
   public static Result export(Model model, Map<String, NpyArray> weights, Path base, Integer version,
       Map<String, Object> training) {
     return export(model, weights, base, version, training, Options.NONE);
   }
 
+  /**
+   * Exports a verified SavedModel version: builds the inference graph, restores the weights,
+   * writes the SavedModel to a staging folder, reloads it in a child JVM, compares its outputs on
+   * a probe batch with the in-process ones, and only then renames it into {@code base/<version>}.
+   * A failed export leaves no version folder and removes base folders it created.
+   *
+   * @param model the model whose inference graph is exported
+   * @param weights the trained weights, keyed by weight name, shapes as the model declares them
+   * @param base the model base folder; version folders are created inside it
+   * @param version the version to write, or null for one more than the highest present
+   * @param training provenance of the training run written into the record (may be empty)
+   * @param options extra signatures and the warmup file
+   * @return where the export went and how its verification came out
+   * @throws BadInputException when the weights do not fit the model (keys, shapes, non-finite
+   *     values), the version is not positive or already exists, warmup is outside [0, 1000],
+   *     imageInput is asked of a model without one image input, or the base folder cannot be
+   *     created
+   * @throws RunFailedException when TensorFlow or the file system fails while writing, or the
+   *     reloaded model's outputs are not finite or differ from the in-process ones by more than
+   *     1e-5; no version is left behind
+   */
   public static Result export(Model model, Map<String, NpyArray> weights, Path base, Integer version,
       Map<String, Object> training, Options options) {
     long t0 = System.nanoTime();

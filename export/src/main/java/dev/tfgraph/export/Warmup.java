@@ -25,13 +25,24 @@ import org.tensorflow.proto.TensorShapeProto;
  * value 2) and model.proto (ModelSpec.name = 1, signature_name = 3): no serving artifact is needed.
  */
 public final class Warmup {
+  /** Path of the warmup file inside a version folder, where TF Serving looks for it. */
   public static final String FILE = "assets.extra/tf_serving_warmup_requests";
   /** TF Serving reads at most this many warmup records. */
   public static final int MAX_RECORDS = 1000;
 
   private Warmup() {}
 
-  /** N records, record i a request with row i of {@code rows} (one float[] per input, n rows each). */
+  /**
+   * The warmup file's bytes: {@code n} TFRecord-framed records, record i a serving_default
+   * request holding row i of every input, shaped {@code [1, ...input shape]}.
+   *
+   * @param model the exported model (its name and inputs name the request's tensors)
+   * @param rows one float[] per model input, in input order, each {@code n * exampleSize} values
+   *     row-major
+   * @param n the number of records (at most {@link #MAX_RECORDS} for TF Serving to read them all)
+   * @return the file's contents
+   * @throws IOException when a protobuf message cannot be written (not expected in memory)
+   */
   public static byte[] file(Model model, List<float[]> rows, int n) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (int i = 0; i < n; i++) TfRecords.write(out, predictionLog(model, rows, i));

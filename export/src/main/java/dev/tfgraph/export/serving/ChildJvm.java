@@ -11,6 +11,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs {@link VerifyMain} in a child JVM with a time and memory limit: loading a SavedModel is
  * native code, and a corrupt or hostile one can abort the whole JVM.
+ *
+ * <p>Internal: used by the exporter and the predictor; not an API.
  */
 public final class ChildJvm {
   static final long TIMEOUT_SECONDS = 180;
@@ -18,6 +20,15 @@ public final class ChildJvm {
 
   private ChildJvm() {}
 
+  /**
+   * Loads a freshly written SavedModel in a child JVM (2 GB heap, 180 s limit), runs
+   * serving_default on the probe inputs and writes its output.
+   *
+   * @param model the SavedModel folder
+   * @param input an .npz with one float array per model input, keyed by input name
+   * @param output the .npy file the child writes serving_default's output to
+   * @throws RunFailedException when the child cannot start, fails, is killed or times out
+   */
   public static void verify(Path model, Path input, Path output) {
     run(model, List.of(model.toString(), input.toString(), output.toString()), "verification");
   }
@@ -25,6 +36,13 @@ public final class ChildJvm {
   /**
    * As {@link #verify}, and in the same child, serving_images on the encoded images of a TFRecord
    * file (one image a record), its output written to {@code imagesOutput}.
+   *
+   * @param model the SavedModel folder
+   * @param input an .npz with one float array per model input, keyed by input name
+   * @param output the .npy file the child writes serving_default's output to
+   * @param images a TFRecord file of encoded JPEG or PNG images, one a record
+   * @param imagesOutput the .npy file the child writes serving_images' output to
+   * @throws RunFailedException when the child cannot start, fails, is killed or times out
    */
   public static void verify(Path model, Path input, Path output, Path images, Path imagesOutput) {
     run(model, List.of(model.toString(), input.toString(), output.toString(), images.toString(), imagesOutput.toString()), "verification");
@@ -33,6 +51,9 @@ public final class ChildJvm {
   /**
    * Loads an untrusted SavedModel and runs it once on zeros in a child JVM (2 GB heap, time
    * limit): a model that aborts or hangs the child is reported as bad input, and this JVM lives on.
+   *
+   * @param model the SavedModel folder
+   * @throws dev.tfgraph.graph.BadInputException when the child fails, is killed or times out on the model
    */
   public static void probe(Path model) {
     PROBES.incrementAndGet();
@@ -43,7 +64,11 @@ public final class ChildJvm {
     }
   }
 
-  /** How many probes this process has started (each a child JVM): what the verified-model record saves. */
+  /**
+   * How many probes this process has started (each a child JVM): what the verified-model record saves.
+   *
+   * @return the number of {@link #probe} calls so far
+   */
   public static long probes() {
     return PROBES.get();
   }

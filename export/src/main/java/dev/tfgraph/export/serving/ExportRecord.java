@@ -18,6 +18,7 @@ public record ExportRecord(JsonNode spec, List<String> labels, JsonNode provenan
   /** This tfgraph's version, as an export's provenance and a verified-model record name it. */
   public static final String TFGRAPH_VERSION = "0.1.0";
 
+  /** Copies the labels, so the record cannot change under its reader. */
   public ExportRecord {
     labels = List.copyOf(labels);
   }
@@ -29,18 +30,30 @@ public record ExportRecord(JsonNode spec, List<String> labels, JsonNode provenan
     return new ExportRecord(info.get("spec"), labels, info.path("provenance"));
   }
 
-  /** The spec's layers, in order. */
+  /**
+   * The spec's layers, in order.
+   *
+   * @return the spec's "layers" array (a missing node when the spec has none)
+   */
   public JsonNode layers() {
     return spec.path("layers");
   }
 
-  /** The activation of the spec's last layer ("" when it has none). */
+  /**
+   * The activation of the spec's last layer: tells whether the output is already probabilities.
+   *
+   * @return the activation name, or "" when the last layer has none
+   */
   public String lastActivation() {
     JsonNode l = layers();
     return l.get(l.size() - 1).path("activation").asText("");
   }
 
-  /** The dtype of the model's (first) input, float32 or float64. */
+  /**
+   * The dtype of the model's (first) input.
+   *
+   * @return "float32" or "float64" (float32 when the spec does not say)
+   */
   public String dtype() {
     JsonNode input = spec.path("inputs").isArray() ? spec.path("inputs").path(0) : spec.path("input");
     return input.path("dtype").asText("float32");

@@ -20,6 +20,8 @@ import java.util.stream.Stream;
  * the folder ('/'-separated). What a record of {@link VerifiedModels} holds, and what a folder must
  * still match for its record to be trusted.
  *
+ * <p>Internal: used by the exporter and the predictor; not an API.
+ *
  * @param realDir the folder's real path
  * @param files each file's size and SHA-256, sorted by path
  */
@@ -27,15 +29,32 @@ public record FolderDigest(Path realDir, SortedMap<String, FileDigest> files) {
   /** At most this many files in a version folder for it to be recorded (a SavedModel has a handful). */
   static final int MAX_FILES = 10_000;
 
-  /** One file's size and SHA-256 (lowercase hex). */
+  /**
+   * One file's size and SHA-256.
+   *
+   * @param size the file's length in bytes
+   * @param sha256 the file's SHA-256 as 64 lowercase hex digits
+   */
   public record FileDigest(long size, String sha256) {}
 
-  /** The same files, for another folder (the one a staging folder was renamed to). */
+  /**
+   * The same files, for another folder (the one a staging folder was renamed to).
+   *
+   * @param otherRealDir the other folder's real path
+   * @return a digest with the same files and the other folder
+   */
   public FolderDigest at(Path otherRealDir) {
     return new FolderDigest(otherRealDir, files);
   }
 
-  /** The folder's digest, or null when it cannot be recorded (symbolic links, special files, too many files, unreadable). */
+  /**
+   * Reads and hashes every file of a folder. Never throws: a folder that cannot be recorded is
+   * simply not trusted later.
+   *
+   * @param dir the folder
+   * @return the folder's digest, or null when it cannot be recorded (symbolic links, special
+   *     files, more than 10,000 files, unreadable)
+   */
   public static FolderDigest of(Path dir) {
     try {
       Path real = dir.toRealPath();

@@ -9,11 +9,14 @@ import java.util.OptionalInt;
 import java.util.stream.Stream;
 
 /**
- * TF Serving's layout: BASE/<positive integer>/saved_model.pb; staging folders are ignored. TF Serving
- * reads a folder name as a number, so {@code 0007} is version 7 as {@code 7} is: versions are compared
- * by value, never by name.
+ * TF Serving's layout: {@code BASE/<positive integer>/saved_model.pb}; staging folders are ignored.
+ * TF Serving reads a folder name as a number, so {@code 0007} is version 7 as {@code 7} is: versions
+ * are compared by value, never by name (docs/savedmodel-layout.md).
+ *
+ * <p>Internal: used by the exporter, the predictor and the command line; not an API.
  */
 public final class ModelDirs {
+  /** Name prefix of the hidden folders an export writes before it renames one into a version. */
   public static final String STAGING_PREFIX = ".tfgraph-staging-";
 
   private ModelDirs() {}
@@ -33,6 +36,11 @@ public final class ModelDirs {
   /**
    * The folder under base that TF Serving would read as version v, whatever its spelling ({@code 7},
    * {@code 0007}), or null when there is none.
+   *
+   * @param base the model base folder
+   * @param v the version number
+   * @return the version folder, or null
+   * @throws BadInputException when base cannot be listed
    */
   public static Path folderOfVersion(Path base, int v) {
     Path plain = base.resolve(Integer.toString(v));
@@ -45,7 +53,13 @@ public final class ModelDirs {
     }
   }
 
-  /** Highest version present under base (0 if none). */
+  /**
+   * Highest version present under base, read as TF Serving reads folder names.
+   *
+   * @param base the model base folder (need not exist)
+   * @return the highest version, or 0 if there is none
+   * @throws BadInputException when base cannot be listed
+   */
   public static int highestVersion(Path base) {
     if (!Files.isDirectory(base)) return 0;
     try (Stream<Path> s = Files.list(base)) {
@@ -56,7 +70,14 @@ public final class ModelDirs {
     }
   }
 
-  /** A version folder, or the highest complete version under a base folder. */
+  /**
+   * The SavedModel folder to load: {@code dir} itself when it holds saved_model.pb, else the
+   * highest version folder under it that holds one.
+   *
+   * @param dir a version folder or a model base folder
+   * @return the folder holding saved_model.pb
+   * @throws BadInputException when dir is not a folder, cannot be listed, or holds no SavedModel
+   */
   public static Path resolve(Path dir) {
     if (!Files.isDirectory(dir)) throw new BadInputException("model " + dir + ": no such folder");
     if (Files.isRegularFile(dir.resolve("saved_model.pb"))) return dir;

@@ -15,11 +15,19 @@ import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
 
-/** Variables of a loaded SavedModel, and its weights by the contract's names. */
+/**
+ * Variables of a loaded SavedModel, and its weights keyed by tfgraph's weight names
+ * ({@code <layer>.<weight>}, as docs/savedmodel-layout.md describes).
+ */
 public final class SavedModelInfo {
   private SavedModelInfo() {}
 
-  /** Variable op name to shape, in graph order. */
+  /**
+   * The model's variables (VariableV2 operations) and their shapes.
+   *
+   * @param b the loaded SavedModel
+   * @return variable name to shape, in graph order
+   */
   public static Map<String, long[]> variables(SavedModelBundle b) {
     Map<String, long[]> out = new LinkedHashMap<>();
     for (Iterator<GraphOperation> it = b.graph().operations(); it.hasNext(); ) {
@@ -29,7 +37,14 @@ public final class SavedModelInfo {
     return out;
   }
 
-  /** Weights keyed {@code <layer>.<weight>} (from the exported spec when present). */
+  /**
+   * Reads every variable's value, keyed {@code <layer>.<weight>}: the exported spec maps
+   * variables to weights when present; otherwise a variable's first "__" becomes ".".
+   *
+   * @param p an open predictor
+   * @return the weights as float arrays with the variables' shapes, in graph order
+   * @throws dev.tfgraph.graph.BadInputException when the exported spec does not build a model
+   */
   public static Map<String, NpyArray> weights(Predictor p) {
     Map<String, String> keyOf = new LinkedHashMap<>();
     if (p.record() != null) {

@@ -25,15 +25,25 @@ import org.tensorflow.types.family.TNumber;
  * The {@code serving_images} signature (docs/savedmodel-layout.md): input {@code image_bytes}
  * (DT_STRING [-1], encoded JPEG/PNG/GIF/BMP), decoded, resized and scaled in the graph by {@link
  * ImageDecoding#decodeBatch}, then the model's inference pass on the same variables; output {@code output}.
+ * An image is resized to the input's height and width and scaled to [0, 1].
  */
 public final class ServingImages {
+  /** The signature's key in the SavedModel. */
   public static final String KEY = "serving_images";
+  /** The signature's input: a string tensor of shape [-1], one encoded image a row. */
   public static final String INPUT = "image_bytes";
+  /** The signature's output: the model's output for each image, shape [-1, ...output shape]. */
   public static final String OUTPUT = "output";
 
   private ServingImages() {}
 
-  /** The model's one image input, [null, H, W, C] with C 1 or 3; anything else is bad input. */
+  /**
+   * The model's one image input, [null, H, W, C] with C 1 or 3.
+   *
+   * @param model the model to export with serving_images
+   * @return its one input
+   * @throws BadInputException when the model has several inputs or its input is not an image shape
+   */
   public static InputSpec imageInput(Model model) {
     if (model.inputs().size() != 1) {
       throw new BadInputException("serving images (image_input) need a model of one image input; model '" + model.name() + "' takes "
@@ -44,7 +54,14 @@ public final class ServingImages {
     return in;
   }
 
-  /** Adds the decoding and a second inference pass to the model's graph; returns the signature. */
+  /**
+   * Adds the decoding and a second inference pass (sharing the variables) to the model's graph;
+   * call it before the session is opened.
+   *
+   * @param mg the model's inference graph
+   * @return the serving_images signature, to export beside serving_default
+   * @throws BadInputException when the model does not have one image input
+   */
   public static Signature add(ModelGraph mg) {
     Model model = mg.model();
     long[] hwc = Shapes.dims(imageInput(model).shape());

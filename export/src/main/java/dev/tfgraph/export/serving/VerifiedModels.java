@@ -20,6 +20,8 @@ import java.util.stream.Stream;
  * else may write them; anything else (a corrupt, foreign or hostile file) is ignored and the model
  * probed again. A folder holding symbolic links or special files is never recorded: it is probed at
  * every load. {@link FolderDigest} is what a record holds, {@link VerificationRecord} its file.
+ *
+ * <p>Internal: used by the exporter and the predictor; not an API.
  */
 public final class VerifiedModels {
   /** System property naming the cache directory (tests, several installations side by side). */
@@ -34,6 +36,8 @@ public final class VerifiedModels {
   /**
    * The cache directory: the {@value #DIR_PROPERTY} property, else {@value #DIR_ENV}, else
    * {@code $XDG_CACHE_HOME/tfgraph} (an absolute XDG_CACHE_HOME), else {@code ~/.cache/tfgraph}.
+   *
+   * @return the cache directory, absolute (it need not exist)
    */
   public static Path cacheDir() {
     String p = System.getProperty(DIR_PROPERTY);
@@ -59,7 +63,12 @@ public final class VerifiedModels {
     return false;
   }
 
-  /** Whether the folder, as it is now, is recorded as verified (false whenever it cannot be told). */
+  /**
+   * Whether the folder, as it is now, is recorded as verified. Never throws.
+   *
+   * @param dir a SavedModel version folder
+   * @return true when a trusted record matches every file; false whenever it cannot be told
+   */
   public static boolean isVerified(Path dir) {
     FolderDigest d = FolderDigest.of(dir);
     return d != null && isRecorded(d);
@@ -77,6 +86,9 @@ public final class VerifiedModels {
   /**
    * Records a digest taken elsewhere (export's staging folder, {@link FolderDigest#of} before the
    * child JVM verified it) for the folder it was renamed to; never fails.
+   *
+   * @param d the digest of the folder's files
+   * @param dir the folder the files are in now
    */
   public static void recordAt(FolderDigest d, Path dir) {
     try {
@@ -95,7 +107,12 @@ public final class VerifiedModels {
     }
   }
 
-  /** Removes this user's records (every model is probed again at its next load); returns how many. */
+  /**
+   * Removes this user's records: every model is probed again at its next load.
+   *
+   * @return how many records were removed
+   * @throws dev.tfgraph.graph.RunFailedException when the records folder cannot be listed or a record removed
+   */
   public static int clear() {
     Path dir = recordsDir();
     if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) return 0;

@@ -26,6 +26,12 @@ public final class VerifyMain {
   /** System property naming the pid of the JVM that started this child. */
   static final String PARENT = "tfgraph.parent";
 
+  /**
+   * Runs the child: {@code MODEL INPUT OUTPUT [IMAGES IMAGES_OUTPUT]}, or {@code --probe MODEL}.
+   * Exits 0 on success, 3 on any failure (one line on standard error), 4 when the parent is gone.
+   *
+   * @param args the arguments above
+   */
   public static void main(String[] args) {
     exitWithParent();
     if (args.length == 2 && args[0].equals("--probe")) {
