@@ -23,6 +23,9 @@ import org.tensorflow.proto.TensorShapeProto;
  * tensorflow_serving/apis/prediction_log.proto (PredictionLog.predict_log = 6; PredictLog.request = 1),
  * predict.proto (PredictRequest.model_spec = 1, inputs = 2: map&lt;string, TensorProto&gt;, entry key 1,
  * value 2) and model.proto (ModelSpec.name = 1, signature_name = 3): no serving artifact is needed.
+ * docs/serving.md shows TF Serving reading it.
+ *
+ * <p>Internal: used by {@link Exporter}; not an API.
  */
 public final class Warmup {
   /** Path of the warmup file inside a version folder, where TF Serving looks for it. */

@@ -18,7 +18,13 @@ public record ExportRecord(JsonNode spec, List<String> labels, JsonNode provenan
   /** This tfgraph's version, as an export's provenance and a verified-model record name it. */
   public static final String TFGRAPH_VERSION = "0.1.0";
 
-  /** Copies the labels, so the record cannot change under its reader. */
+  /**
+   * Copies the labels, so the record cannot change under its reader.
+   *
+   * @param spec the model's spec
+   * @param labels the class labels, or an empty list
+   * @param provenance where the model came from, or a missing node
+   */
   public ExportRecord {
     labels = List.copyOf(labels);
   }

@@ -13,7 +13,7 @@ import java.util.stream.Stream;
  * TF Serving reads a folder name as a number, so {@code 0007} is version 7 as {@code 7} is: versions
  * are compared by value, never by name (docs/savedmodel-layout.md).
  *
- * <p>Internal: used by the exporter, the predictor and the command line; not an API.
+ * <p>Internal: used by the exporter and the predictor; not an API.
  */
 public final class ModelDirs {
   /** Name prefix of the hidden folders an export writes before it renames one into a version. */

@@ -19,6 +19,8 @@ import java.util.Optional;
  * class of a child process, and its protocol with {@link ChildJvm} is its exit code and, on failure,
  * one line on its standard error ({@code <exception class>: <message>}), which the parent reads as
  * the reason it reports. Nothing in the parent's process calls it.
+ *
+ * <p>Internal: public only to be a main class; not an API.
  */
 public final class VerifyMain {
   private VerifyMain() {}

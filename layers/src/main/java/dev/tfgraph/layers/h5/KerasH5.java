@@ -30,11 +30,22 @@ import java.util.Map;
  * layer by its class, not its name: {@code layers/conv2d/vars/0, 1}, {@code layers/conv2d_1/...}, the
  * k-th layer of that class in the model's layer order, weights in the layer's order (tfgraph declares
  * them in Keras' order). Conv kernels are [kh, kw, c_in, c_out] in both, as tfgraph's.
+ * docs/keras-import.md describes both layouts. The file is untrusted input: see {@link #open}.
  */
 public final class KerasH5 {
   private KerasH5() {}
 
-  /** Weights for the given layers of a model, by {@code <layer>.<weight>}; every one checked for shape. */
+  /**
+   * Reads the weights of the given layers of a model, every one checked for shape.
+   *
+   * @param file a Keras 2 (.h5) or Keras 3 (.weights.h5) weights file
+   * @param model the model the layers belong to (its layer order matters for Keras 3 files)
+   * @param layerNames the layers to read, by name (Keras' names for a backbone)
+   * @return the weights keyed {@code <layer>.<weight>}, float32, shaped as the model declares
+   * @throws dev.tfgraph.graph.BadInputException when the file is not a readable HDF5 weights file,
+   *     a layer or dataset is missing, a layer has the wrong number of weights, or a weight has the
+   *     wrong shape or is not float
+   */
   public static Map<String, NpyArray> read(Path file, Model model, List<String> layerNames) {
     Map<String, NpyArray> out = new LinkedHashMap<>();
     try (HdfFile h5 = Hdf5Guard.open(file, "a Keras .h5 weights file")) {
@@ -104,17 +115,34 @@ public final class KerasH5 {
    * An HDF5 file opened as untrusted input (external links, external storage, link cycles and
    * truncation refused before anything is read); close it after use. {@code expected} says what the
    * file should have been, for the message when it is not HDF5.
+   *
+   * @param file the HDF5 file
+   * @param expected what the file should be, e.g. "a Keras .h5 weights file"
+   * @return the open file
+   * @throws dev.tfgraph.graph.BadInputException when the file cannot be read, is not HDF5, or uses
+   *     a refused feature
    */
   public static HdfFile open(Path file, String expected) {
     return Hdf5Guard.open(file, expected);
   }
 
-  /** The innermost reason of a failure of jHDF's, for a message. */
+  /**
+   * The innermost reason of a failure of jHDF's, for a message.
+   *
+   * @param e the failure
+   * @return a one-line reason
+   */
   public static String reason(Throwable e) {
     return Hdf5Guard.reason(e);
   }
 
-  /** The object at {@code path}, or null when there is none (or a soft link there leads nowhere); other failures propagate. */
+  /**
+   * The object at {@code path}; other failures of jHDF's propagate.
+   *
+   * @param h5 the open file
+   * @param path a '/'-separated path from the root group
+   * @return the group or dataset, or null when there is none (or a soft link there leads nowhere)
+   */
   public static Node find(HdfFile h5, String path) {
     try {
       return h5.getByPath(path);
@@ -123,7 +151,15 @@ public final class KerasH5 {
     }
   }
 
-  /** A float dataset's values (float64 rounded); any other type, or data jHDF cannot read, is bad input naming the dataset. */
+  /**
+   * A float dataset's values, float64 rounded to float32.
+   *
+   * @param d the dataset
+   * @param file the file it is in, for messages
+   * @return the values, flattened row-major
+   * @throws dev.tfgraph.graph.BadInputException naming the dataset when it is empty, not float, or
+   *     cannot be read
+   */
   public static float[] floats(Dataset d, Path file) {
     String what = Hdf5Guard.path(d);
     if (d.isEmpty()) throw new BadInputException(file + ": dataset " + what + " holds no data (its storage was never written)");

@@ -20,7 +20,8 @@ import java.util.Map;
  * tfgraph has, one output; everything else is refused in one line that lists every offending layer.
  * The file is untrusted input: nothing in it is executed, and its zip and HDF5 structure is bounded
  * and checked before anything is read. A {@code .keras} that tfgraph wrote ({@link dev.tfgraph.layers.keras.export.KerasExport}) gives its
- * labels back from metadata.json's {@code "tfgraph"} entry.
+ * labels back from metadata.json's {@code "tfgraph"} entry. docs/keras-import.md lists what is
+ * supported and how each Keras layer maps.
  *
  * @param model the model, built (every shape checked)
  * @param weights every weight of the model, keyed {@code <layer>.<weight>} by tfgraph's weight names
@@ -44,12 +45,27 @@ public record KerasModel(Model model, Map<String, NpyArray> weights, List<Rename
     }
   }
 
+  /**
+   * Copies the weights and renames, so the record cannot change under its reader.
+   *
+   * @param model the model, built
+   * @param weights every weight of the model, keyed {@code <layer>.<weight>}
+   * @param renames every name the import changed
+   */
   public KerasModel {
     weights = Map.copyOf(weights);
     renames = List.copyOf(renames);
   }
 
-  /** Reads, converts and builds the model in {@code file}, with its weights; bad input names the file and what is wrong. */
+  /**
+   * Reads, converts and builds the model in {@code file}, with its weights.
+   *
+   * @param file a Keras 3 .keras archive or a full-model .h5 file
+   * @return the model, its weights and the names the import changed
+   * @throws BadInputException naming the file and what is wrong: an unreadable, oversized or
+   *     malformed file, a layer or option tfgraph does not have (every one listed), an input of
+   *     unknown size, a missing weight or a weight of the wrong shape
+   */
   public static KerasModel load(Path file) {
     return load(file, Map.of());
   }
@@ -58,6 +74,12 @@ public record KerasModel(Model model, Map<String, NpyArray> weights, List<Rename
    * As {@link #load(Path)}, with the sizes that an input's config leaves unknown (a model built on
    * {@code keras.Input((None, None, 3))}): {@code inputShapes} maps a Keras input name to its sizes after the
    * batch axis. A size the file knows must be given as the file has it; a name that is no input is refused.
+   *
+   * @param file a Keras 3 .keras archive or a full-model .h5 file
+   * @param inputShapes Keras input name to its sizes after the batch axis, e.g. {@code [224, 224, 3]}
+   * @return the model, its weights and the names the import changed
+   * @throws BadInputException as {@link #load(Path)}, and when a given shape names no input or
+   *     contradicts the file
    */
   public static KerasModel load(Path file, Map<String, long[]> inputShapes) {
     try (KerasFile kf = KerasFile.open(file)) {
@@ -83,6 +105,8 @@ public record KerasModel(Model model, Map<String, NpyArray> weights, List<Rename
    * rescaled first, or there is none. tfgraph feeds images as RGB in [0, 1] ({@code serving_images},
    * image folders); a Keras image model without its own rescaling usually expects other pixels (0–255, or
    * keras.applications' preprocess_input), which an import can add in front (preprocess).
+   *
+   * @return a one-line description of the first unscaled image input, or null
    */
   public String unscaledImageInput() {
     for (var in : model.inputs()) {
@@ -96,12 +120,22 @@ public record KerasModel(Model model, Map<String, NpyArray> weights, List<Rename
     return null;
   }
 
-  /** The model's spec in format 2 (inputs, inbound on every layer, outputs), every default written. */
+  /**
+   * The model's spec in format 2 (inputs, inbound on every layer, outputs), every default written
+   * (docs/model-spec.md).
+   *
+   * @return the spec as indented JSON
+   */
   public String spec() {
     return formatTwo(model);
   }
 
-  /** {@code m.config()} in format 2 even when {@code m} is a chain (which config() writes as format 1). */
+  /**
+   * {@code m.config()} in format 2 even when {@code m} is a chain (which config() writes as format 1).
+   *
+   * @param m any model
+   * @return its spec as indented JSON, format 2
+   */
   public static String formatTwo(Model m) {
     try {
       ObjectNode c = (ObjectNode) JSON.readTree(m.config());

@@ -24,8 +24,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
-/** The built-in models (the seed users' designs), by name, for 28×28×1 images and 10 classes. */
+/**
+ * The built-in models (the seed users' designs), by name, each with 10 classes: cnn, taylor-cnn,
+ * prototype-net, ib-cnn and softexp-mlp take 28×28×1 images (Fashion-MNIST), ib-vgg16 and
+ * ib-resnet50 224×224×3 images (ImageNet preprocessing in the graph, backbone weights from Keras).
+ * docs/models-and-parity.md lists them with their layers.
+ */
 public final class Models {
+  /** The built-in models' names, as {@link #create} takes them. */
   public static final List<String> NAMES = List.of("cnn", "taylor-cnn", "prototype-net", "ib-cnn", "softexp-mlp", "ib-vgg16",
       "ib-resnet50");
   /** The 13 convolutions of VGG16, by their Keras names, with their widths. */
@@ -33,6 +39,7 @@ public final class Models {
       "block3_conv1", "block3_conv2", "block3_conv3", "block4_conv1", "block4_conv2", "block4_conv3",
       "block5_conv1", "block5_conv2", "block5_conv3");
   private static final int[] VGG16_WIDTHS = {64, 64, 128, 128, 256, 256, 256, 512, 512, 512, 512, 512, 512};
+  /** Fashion-MNIST's 10 class names, in label order: the labels of the 28×28 built-ins. */
   public static final List<String> FASHION_LABELS = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
       "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
 
@@ -44,12 +51,32 @@ public final class Models {
   /** prototype-net's default prototypes per class (1: the softmax head). */
   public static final int DEFAULT_PROTOTYPES_PER_CLASS = 1;
 
-  /** Options of the built-ins (ignored by models that do not use them). */
+  /**
+   * Options of the built-ins (ignored by models that do not use them).
+   *
+   * @param taylorOrder taylor-cnn's expansion order
+   * @param prototypesPerClass prototype-net's prototypes per class (1: softmax over the prototypes;
+   *     more: a Dense head over them)
+   * @param sqrt the MatrixSqrt method of the bilinear models: svd, eigh or newton_schulz
+   * @param reduceChannels ib-resnet50's channels after its 1×1 reduction before bilinear pooling
+   */
   public record Options(int taylorOrder, int prototypesPerClass, String sqrt, int reduceChannels) {
+    /**
+     * Options with the default reduceChannels ({@value Models#DEFAULT_REDUCE_CHANNELS}).
+     *
+     * @param taylorOrder taylor-cnn's expansion order
+     * @param prototypesPerClass prototype-net's prototypes per class
+     * @param sqrt the MatrixSqrt method of the bilinear models
+     */
     public Options(int taylorOrder, int prototypesPerClass, String sqrt) {
       this(taylorOrder, prototypesPerClass, sqrt, DEFAULT_REDUCE_CHANNELS);
     }
 
+    /**
+     * Every option at its default: order 3, 1 prototype per class, svd, 256 channels.
+     *
+     * @return the default options
+     */
     public static Options defaults() {
       return new Options(DEFAULT_TAYLOR_ORDER, DEFAULT_PROTOTYPES_PER_CLASS, MatrixSqrt.DEFAULT_METHOD);
     }
@@ -57,6 +84,16 @@ public final class Models {
 
   private Models() {}
 
+  /**
+   * Builds a built-in model with fresh (untrained) weights' shapes. The bilinear models with a
+   * backbone (ib-vgg16, ib-resnet50) are built at 224×224 with their backbone frozen.
+   *
+   * @param name one of {@link #NAMES}
+   * @param o the options; each model reads only those it uses
+   * @return the model
+   * @throws dev.tfgraph.graph.BadInputException when the name is unknown or an option is out of
+   *     its layer's range
+   */
   public static Model create(String name, Options o) {
     List<Layer> l = new ArrayList<>();
     switch (name) {
@@ -115,7 +152,15 @@ public final class Models {
    * ({@code ImagePreprocessing} "caffe"), the 13 convolutions and 4 pools of VGG16's base (Keras
    * names; relu5_3 features, as Lin and Maji, so block5_pool is left out), frozen when
    * {@code freeze}, then the improved bilinear head ({@link #bilinearHead}).
-   * {@code widthDivisor} > 1 shrinks every convolution (for tests on small weight files).
+   * {@code widthDivisor} &gt; 1 shrinks every convolution (for tests on small weight files).
+   *
+   * @param size the input's height and width in pixels (224 for Keras' weights); input [size, size, 3]
+   * @param widthDivisor 1 for the real network; more divides every convolution's width
+   * @param sqrt the MatrixSqrt method: svd, eigh or newton_schulz
+   * @param classes the number of classes of the softmax head
+   * @param freeze true keeps the convolutions out of the optimizer (only the head trains)
+   * @return the model, output [batch, classes]
+   * @throws dev.tfgraph.graph.BadInputException when an argument is out of its layer's range
    */
   public static Model ibVgg16(int size, int widthDivisor, String sqrt, int classes, boolean freeze) {
     // Keras' VGG16 weights were trained on BGR, mean-subtracted 0-255 inputs: images arrive in [0, 1].
@@ -131,7 +176,14 @@ public final class Models {
     return b.build();
   }
 
-  /** {@link #bilinearHead(String, int, UnaryOperator)} with its own names. */
+  /**
+   * {@link #bilinearHead(String, int, UnaryOperator)} with its own names.
+   *
+   * @param sqrt the MatrixSqrt method: svd, eigh or newton_schulz
+   * @param classes the number of classes of the softmax head
+   * @return the six layers, in order
+   * @throws dev.tfgraph.graph.BadInputException when the method is unknown or classes is not positive
+   */
   public static List<Layer> bilinearHead(String sqrt, int classes) {
     return bilinearHead(sqrt, classes, UnaryOperator.identity());
   }
@@ -142,6 +194,12 @@ public final class Models {
    * MatrixSqrt "sqrt" ({@code sqrt} its method), SignedSqrt "signed_sqrt", Flatten "flatten", L2Normalize
    * "l2", Dense "head" of {@code classes} with softmax; {@code names} maps each of these names to the one
    * the layer gets (to keep clear of names a backbone already has).
+   *
+   * @param sqrt the MatrixSqrt method: svd, eigh or newton_schulz
+   * @param classes the number of classes of the softmax head
+   * @param names maps each default layer name to the name to use
+   * @return the six layers, in order; output [batch, classes]
+   * @throws dev.tfgraph.graph.BadInputException when the method is unknown or classes is not positive
    */
   public static List<Layer> bilinearHead(String sqrt, int classes, UnaryOperator<String> names) {
     return List.of(new BilinearPooling(names.apply("bilinear")), new MatrixSqrt(names.apply("sqrt"), sqrt),
@@ -149,7 +207,12 @@ public final class Models {
         new Dense(names.apply("head"), classes, "softmax"));
   }
 
-  /** The layers whose weights a Keras backbone file holds for this built-in (empty when it has no backbone). */
+  /**
+   * The layers whose weights a Keras backbone file holds for this built-in.
+   *
+   * @param model a built-in model's name
+   * @return the backbone's layer names (Keras names), empty when the model has no backbone
+   */
   public static List<String> backboneLayers(String model) {
     return switch (model) {
       case "ib-vgg16" -> VGG16_CONVS;
@@ -165,6 +228,15 @@ public final class Models {
    * trainable 1×1 Conv2D "reduce" of {@code reduceChannels} filters with relu (conv5's 2048 channels
    * would make a 2048×2048 bilinear matrix; relu keeps the pooled features non-negative, as VGG's
    * relu5_3 are), then the improved bilinear head ({@link #bilinearHead}).
+   *
+   * @param size the input's height and width in pixels (224 for Keras' weights); input [size, size, 3]
+   * @param widthDivisor 1 for the real network; a divisor of 64 shrinks every width by it
+   * @param reduceChannels filters of the 1×1 "reduce" convolution
+   * @param sqrt the MatrixSqrt method: svd, eigh or newton_schulz
+   * @param classes the number of classes of the softmax head
+   * @param freeze true freezes the ResNet50 base
+   * @return the model, output [batch, classes]
+   * @throws dev.tfgraph.graph.BadInputException when an argument is out of its layer's range
    */
   public static Model ibResNet50(int size, int widthDivisor, int reduceChannels, String sqrt, int classes, boolean freeze) {
     Functional f = Model.functional("ib-resnet50");

@@ -33,6 +33,13 @@ public final class ResNet50 {
    * shortcut convolution {@code _0_conv} (v1; torchvision's v1.5 strides on the 3×3 instead). Every
    * convolution has a bias; BatchNormalization epsilon 1.001e-5. {@code widthDivisor} (dividing 64)
    * shrinks every width, for tests on small weight files. Returns conv5_block3_out.
+   *
+   * @param x the preprocessed image input, [batch, height, width, 3] (224×224 for Keras' weights)
+   * @param widthDivisor 1 for the real network; a divisor of 64 shrinks every width by it
+   * @param trainable false freezes the base: its weights stay out of the optimizer and its
+   *     BatchNormalization layers use their moving statistics
+   * @return conv5_block3_out, [batch, height / 32, width / 32, 2048 / widthDivisor]
+   * @throws dev.tfgraph.graph.BadInputException when widthDivisor does not divide 64
    */
   public static Node base(Node x, int widthDivisor, boolean trainable) {
     if (widthDivisor < 1 || 64 % widthDivisor != 0) {

@@ -29,6 +29,7 @@ import java.util.zip.ZipOutputStream;
  * {@code metadata.json} (Keras' version, and under {@code "tfgraph"} the labels and provenance) and
  * {@code model.weights.h5} ({@link KerasWeightsOut}). A layer with no Keras class is refused, every such
  * layer named in one line. The file appears whole or not at all ({@link OutputFiles}).
+ * docs/keras-export.md describes the mapping and the Python side.
  */
 public final class KerasExport {
   /** The Keras version the file claims, the one tfgraph's files are checked against. */
@@ -40,12 +41,33 @@ public final class KerasExport {
 
   private KerasExport() {}
 
-  /** Writes {@code model} with {@code weights} (keyed {@code <layer>.<weight>}) to the {@code .keras} file {@code out}. */
+  /**
+   * Writes {@code model} with {@code weights} to the {@code .keras} file {@code out}, replacing it
+   * atomically.
+   *
+   * @param model the model (any spec; every layer must have a Keras class)
+   * @param weights every weight of the model, keyed {@code <layer>.<weight>}, shaped as the model declares
+   * @param out the .keras file to write
+   * @throws dev.tfgraph.graph.BadInputException when a layer has no Keras class (every one named)
+   *     or the weights do not fit the model
+   * @throws RunFailedException when the file cannot be written
+   */
   public static void write(Model model, Map<String, NpyArray> weights, Path out) {
     write(model, weights, out, Map.of());
   }
 
-  /** As {@link #write(Model, Map, Path)}, with {@code provenance} (where the model and weights came from) kept in metadata.json. */
+  /**
+   * As {@link #write(Model, Map, Path)}, with {@code provenance} kept in metadata.json under
+   * {@code tfgraph.provenance.source}.
+   *
+   * @param model the model (any spec; every layer must have a Keras class)
+   * @param weights every weight of the model, keyed {@code <layer>.<weight>}, shaped as the model declares
+   * @param out the .keras file to write
+   * @param provenance where the model and weights came from (JSON-serializable values)
+   * @throws dev.tfgraph.graph.BadInputException when a layer has no Keras class (every one named)
+   *     or the weights do not fit the model
+   * @throws RunFailedException when the file cannot be written
+   */
   public static void write(Model model, Map<String, NpyArray> weights, Path out, Map<String, Object> provenance) {
     JsonNode spec;
     try {

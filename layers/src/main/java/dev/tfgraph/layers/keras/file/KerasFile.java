@@ -27,15 +27,24 @@ import java.nio.file.Path;
  * <p>Internal to the Keras reader and writer of tfgraph-layers (public for their packages): not an API.
  */
 public final class KerasFile implements AutoCloseable {
+  /** Most entries a .keras zip may have (Keras writes three). */
   public static final int MAX_ENTRIES = 64;
+  /** Largest config.json (or model_config attribute), in bytes. */
   public static final long MAX_CONFIG_BYTES = BoundedJson.MAX_FILE_BYTES;
+  /** Largest metadata.json, in bytes (1 MiB). */
   public static final long MAX_METADATA_BYTES = 1L << 20;
+  /** Largest model.weights.h5 inside a zip, in bytes (64 GiB). */
   public static final long MAX_WEIGHTS_BYTES = 1L << 36;
   /** Inflated bytes allowed per byte of the zip file (Keras stores its entries uncompressed: about 1). */
   public static final long MAX_INFLATION = 100;
 
   /** A Keras 3 {@code .keras} zip, or a full-model HDF5 {@code .h5}. */
-  public enum Kind { KERAS_ZIP, LEGACY_H5 }
+  public enum Kind {
+    /** A Keras 3 .keras zip. */
+    KERAS_ZIP,
+    /** A full-model HDF5 .h5 (Keras 3's legacy writer, or Keras 2). */
+    LEGACY_H5
+  }
 
   private final Path file;
   private final Kind kind;
@@ -53,32 +62,59 @@ public final class KerasFile implements AutoCloseable {
     this.metadata = metadata;
   }
 
-  /** The file's path, as given. */
+  /**
+   * The file's path, as given.
+   *
+   * @return the path
+   */
   public Path file() {
     return file;
   }
 
-  /** Which of the two formats the file is. */
+  /**
+   * Which of the two formats the file is.
+   *
+   * @return the format
+   */
   public Kind kind() {
     return kind;
   }
 
-  /** The model's config: config.json, or the .h5's model_config attribute. */
+  /**
+   * The model's config: config.json, or the .h5's model_config attribute.
+   *
+   * @return the parsed config (size-bounded)
+   */
   public JsonNode config() {
     return config;
   }
 
-  /** The weights, open: model.weights.h5 (copied out of the zip), or the .h5 itself. */
+  /**
+   * The weights, open: model.weights.h5 (copied out of the zip), or the .h5 itself; closed with this file.
+   *
+   * @return the open HDF5 file
+   */
   public HdfFile weights() {
     return weights;
   }
 
-  /** A .keras file's metadata.json, or null (an .h5, or a zip without one). */
+  /**
+   * A .keras file's metadata.json.
+   *
+   * @return the parsed metadata, or null (an .h5, or a zip without one)
+   */
   public JsonNode metadata() {
     return metadata;
   }
 
-  /** Opens and checks {@code file}; bad input names the file and what is wrong. */
+  /**
+   * Opens and checks {@code file}, told apart by its first bytes; close the result.
+   *
+   * @param file a .keras zip or a full-model .h5
+   * @return the open file
+   * @throws BadInputException naming the file and what is wrong: unreadable, neither zip nor HDF5,
+   *     a weights-only .h5, an entry missing, unsafe or over its bound, or malformed JSON
+   */
   public static KerasFile open(Path file) {
     IoErrors.requireRegularFile(file, file.toString(), "a Keras model file (.keras or .h5)");
     byte[] magic = new byte[8];
@@ -116,6 +152,7 @@ public final class KerasFile implements AutoCloseable {
     }
   }
 
+  /** Closes the weights file and deletes the temporary copy of a zip's weights. */
   @Override
   public void close() {
     try {

@@ -14,7 +14,12 @@ import java.util.Locale;
 public final class KerasFormat {
   private KerasFormat() {}
 
-  /** Keras' naming.to_snake_case: "Conv2D" -> "conv2d", "BatchNormalization" -> "batch_normalization". */
+  /**
+   * Keras' naming.to_snake_case: "Conv2D" -&gt; "conv2d", "BatchNormalization" -&gt; "batch_normalization".
+   *
+   * @param cls a Keras class name
+   * @return its snake-case name, as Keras names a layer's weights group
+   */
   public static String snake(String cls) {
     String s = cls.replaceAll("\\W+", "");
     s = s.replaceAll("(.)([A-Z][a-z]+)", "$1_$2");
@@ -22,7 +27,13 @@ public final class KerasFormat {
     return s.toLowerCase(Locale.ROOT);
   }
 
-  /** The labels a {@code .keras} file written by tfgraph carries in metadata.json, or null (another writer, or none). */
+  /**
+   * The labels a {@code .keras} file written by tfgraph carries in metadata.json.
+   *
+   * @param metadata the file's metadata.json, or null
+   * @return the labels array, or null (another writer, or no labels)
+   * @throws BadInputException when tfgraph.labels holds anything but strings
+   */
   public static JsonNode labels(JsonNode metadata) {
     if (metadata == null) return null;
     JsonNode l = metadata.path("tfgraph").path("labels");
@@ -33,7 +44,12 @@ public final class KerasFormat {
     return l;
   }
 
-  /** A JSON value as a message quotes it: at most 80 characters, then "...". */
+  /**
+   * A JSON value as a message quotes it: at most 80 characters, then "...".
+   *
+   * @param v any JSON value
+   * @return its JSON text, shortened
+   */
   public static String shorten(JsonNode v) {
     String s = v.toString();
     return s.length() > 80 ? s.substring(0, 80) + "..." : s;

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * One Keras layer's config as a tfgraph layer config: the section-2 layer of the same name, with
+ * One Keras layer's config as a tfgraph layer config: the tfgraph layer of the same name (docs/layers.md), with
  * Keras' keys kept, renamed, ignored (dtype policies, initializers, regularizers and constraints,
  * which change nothing at inference), accepted only at Keras' default, or refused. Every key not
  * listed for a class is refused too, so that a key a newer Keras adds is never silently dropped.
@@ -22,7 +22,15 @@ import java.util.Set;
 public final class KerasLayers {
   private KerasLayers() {}
 
-  /** What a Keras layer became: its tfgraph config (without name and inbound), and Normalization's mean/variance from the config. */
+  /**
+   * What a Keras layer became.
+   *
+   * @param config its tfgraph layer config, without name and inbound
+   * @param configMean Normalization's mean when its config holds it (a number or one per channel), else null
+   * @param configVariance Normalization's variance when its config holds it, else null
+   * @param dropsCount whether the layer's weights in the file carry one more entry (an adapted
+   *     Normalization's count) that tfgraph does not keep
+   */
   public record Mapped(ObjectNode config, double[] configMean, double[] configVariance, boolean dropsCount) {}
 
   /** Recurrent and attention layers: named so that the refusal says what they are. */
@@ -42,7 +50,14 @@ public final class KerasLayers {
       "AlphaDropout", "ActivityRegularization");
   private static final Set<String> FLOAT_POLICIES = Set.of("float32", "float16", "bfloat16", "float64", "mixed_float16", "mixed_bfloat16");
 
-  /** The tfgraph config of one Keras layer, or null with the reasons added to {@code problems}. */
+  /**
+   * The tfgraph config of one Keras layer. Never throws for a bad layer: it records why.
+   *
+   * @param cls the Keras class name, e.g. "Conv2D"
+   * @param kerasConfig the layer's Keras config object
+   * @param problems receives one line per reason the layer cannot be imported
+   * @return the mapped layer, or null when problems were added
+   */
   public static Mapped map(String cls, JsonNode kerasConfig, List<String> problems) {
     if (cls.equals("Lambda")) {
       problems.add("Lambda: Python code is never run (rewrite it with built-in layers)");
@@ -79,6 +94,12 @@ public final class KerasLayers {
   /**
    * A custom Keras layer (registered name {@code registered}) as tfgraph's layer {@code type}: its config keys
    * as they are, Keras' own name, trainable and dtype aside (the tfgraph layer checks the rest when it builds).
+   *
+   * @param registered the class name the file registers, e.g. "tfgraph&gt;TaylorExpansion"
+   * @param type the tfgraph layer type it maps to
+   * @param kerasConfig the layer's Keras config object
+   * @param problems receives one line per reason the layer cannot be imported
+   * @return the mapped layer, or null when problems were added
    */
   public static Mapped custom(String registered, String type, JsonNode kerasConfig, List<String> problems) {
     if (!(kerasConfig instanceof ObjectNode in)) {
@@ -106,7 +127,12 @@ public final class KerasLayers {
         "SpatialDropout3D", "RandomFlip");
   }
 
-  /** Whether a Keras dtype (a string, or a DTypePolicy object) is a floating-point policy (computed in float32 here). */
+  /**
+   * Whether a Keras dtype (a string, or a DTypePolicy object) is a floating-point policy (computed in float32 here).
+   *
+   * @param dtype the layer's dtype entry, or null
+   * @return true for a float policy or none
+   */
   public static boolean floatPolicy(JsonNode dtype) {
     if (dtype == null || dtype.isNull()) return true;
     if (dtype.isTextual()) return FLOAT_POLICIES.contains(dtype.asText());

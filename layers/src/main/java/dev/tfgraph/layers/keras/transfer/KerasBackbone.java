@@ -22,7 +22,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Seed 002 on any backbone: a Keras model file's model cut at a named layer (that layer and its ancestors,
+ * The improved bilinear pooling seed job on any backbone (docs/ib-keras.md): a Keras model file's model cut at a named layer (that layer and its ancestors,
  * the layer's feature map [batch, height, width, channels] as output), then the improved bilinear head of
  * ib-vgg16 ({@link Models#bilinearHead}). The backbone keeps the file's weights, frozen by default as Keras'
  * {@code trainable = False} freezes (BatchNormalization then on its moving statistics); the head starts fresh.
@@ -38,6 +38,15 @@ public final class KerasBackbone {
    * {@code k}'s model cut at {@code cutAt}, frozen when {@code freeze}, under the improved bilinear head of
    * {@code classes} classes and matrix square root {@code sqrt}; its weights are the file's for the backbone and
    * fresh ones, drawn from {@code seed}, for the head.
+   *
+   * @param k the imported Keras model and its weights
+   * @param cutAt the layer whose feature map [batch, height, width, channels] the head pools
+   * @param sqrt the MatrixSqrt method: svd, eigh or newton_schulz
+   * @param classes the number of classes of the softmax head
+   * @param freeze true keeps the backbone out of the optimizer
+   * @param seed seed of the head's initial weights
+   * @return the ib-keras model, output [batch, classes], with every weight
+   * @throws BadInputException when cutAt is unusable (see {@link #cut}) or sqrt or classes are out of range
    */
   public static KerasModel ibKeras(KerasModel k, String cutAt, String sqrt, int classes, boolean freeze, long seed) {
     Model backbone = cut(k.model(), k.renames(), cutAt, "cut_at");
@@ -51,7 +60,12 @@ public final class KerasBackbone {
    * one line: a name that is no layer (naming a few near ones), an input, a layer whose output is not rank 4, a layer
    * that depends on a later call of a shared layer without its first call (which holds the weights).
    *
+   * @param m the imported model
+   * @param renames the names the import changed (so that a Keras name can be given)
+   * @param name the layer to cut at, by tfgraph or Keras name
    * @param option the option that named the layer (snake_case), for messages
+   * @return the backbone, output [batch, height, width, channels] of that layer, without labels
+   * @throws BadInputException for each refusal above, naming the layer
    */
   public static Model cut(Model m, List<KerasModel.Rename> renames, String name, String option) {
     Set<String> inputs = new HashSet<>();
@@ -95,7 +109,12 @@ public final class KerasBackbone {
     return Model.fromConfig(spec);
   }
 
-  /** {@code m} with every layer frozen (out of the optimizer; BatchNormalization on its moving statistics). */
+  /**
+   * {@code m} with every layer frozen (out of the optimizer; BatchNormalization on its moving statistics).
+   *
+   * @param m any model
+   * @return the same model with every layer's trainable false
+   */
   public static Model frozen(Model m) {
     ObjectNode spec = spec(m);
     for (JsonNode l : spec.path("layers")) ((ObjectNode) l).put("trainable", false);
@@ -105,6 +124,12 @@ public final class KerasBackbone {
   /**
    * {@code backbone} (one output, a feature map [batch, height, width, channels]) under the improved bilinear head,
    * named {@link #MODEL_NAME}. A head layer whose name the backbone already has is named {@code ib_<name>}.
+   *
+   * @param backbone a model of one rank-4 output
+   * @param sqrt the MatrixSqrt method: svd, eigh or newton_schulz
+   * @param classes the number of classes of the softmax head
+   * @return the whole model, output [batch, classes]
+   * @throws BadInputException when sqrt or classes are out of range
    */
   public static Model bilinear(Model backbone, String sqrt, int classes) {
     ObjectNode spec = spec(backbone);
@@ -128,6 +153,12 @@ public final class KerasBackbone {
    * The weights of {@code m} (a backbone under a head): the file's ({@code file}, keyed {@code <layer>.<weight>}) for
    * every layer of {@code backbone}, fresh ones from {@code seed} for the rest. A file's layer that the cut left out
    * gives nothing, even when a head layer has its name.
+   *
+   * @param m the whole model (backbone and head)
+   * @param backbone the backbone {@code m} was built on
+   * @param file the weights read from the Keras file
+   * @param seed seed of the fresh weights
+   * @return every weight of {@code m}, keyed {@code <layer>.<weight>}
    */
   public static Map<String, NpyArray> weights(Model m, Model backbone, Map<String, NpyArray> file, long seed) {
     Map<String, NpyArray> out = new LinkedHashMap<>(ModelRuntime.initialValues(m, seed));

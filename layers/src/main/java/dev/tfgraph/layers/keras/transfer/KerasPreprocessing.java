@@ -30,7 +30,12 @@ public final class KerasPreprocessing {
    * "none" returns {@code m}. The layer is named {@code preprocess} (with a suffix when taken); the weights keep
    * their names.
    *
+   * @param m the imported model
+   * @param mode one of {@link #MODES}
    * @param option the option that chose the mode (snake_case), for messages
+   * @return the model with the preprocessing layer in front, or {@code m} for "none"
+   * @throws BadInputException when the mode is unknown or the model does not have one image
+   *     input [batch, height, width, channels]
    */
   public static Model preprocess(Model m, String mode, String option) {
     if (!MODES.contains(mode)) {

@@ -29,6 +29,10 @@ public final class KerasTraining {
   /**
    * The top-level layer names of {@code file} in Keras' {@code model.layers} order (config order, InputLayers
    * included: freezing one changes nothing).
+   *
+   * @param file a .keras or full-model .h5 file
+   * @return the layer names, in order
+   * @throws BadInputException when the file cannot be opened as a Keras model file
    */
   public static List<String> layerOrder(Path file) {
     try (KerasFile kf = KerasFile.open(file)) {
@@ -42,7 +46,12 @@ public final class KerasTraining {
    * {@code k}'s model with the layers named frozen; a name is a Keras layer name of the file (a nested model's
    * name freezes all its layers) or a tfgraph layer name; a later call of a shared layer is frozen with it.
    *
+   * @param k the model imported from {@code file}
+   * @param file the Keras file {@code k} was imported from (its config resolves Keras names)
+   * @param names Keras or tfgraph layer names to freeze
    * @param option the option that named them (snake_case), for messages
+   * @return the model with those layers' trainable set to false
+   * @throws BadInputException when a name is no layer or input of the file, or the file cannot be opened
    */
   public static Model freeze(KerasModel k, Path file, Collection<String> names, String option) {
     JsonNode root;
@@ -79,7 +88,16 @@ public final class KerasTraining {
     return Model.fromConfig(spec);
   }
 
-  /** {@code k}'s model with {@code model.layers[:i+1]} frozen, layer i named {@code name} in the file's layer order. */
+  /**
+   * {@code k}'s model with {@code model.layers[:i+1]} frozen, layer i named {@code name} in the file's layer order.
+   *
+   * @param k the model imported from {@code file}
+   * @param file the Keras file {@code k} was imported from
+   * @param name a top-level Keras layer name: it and every layer before it are frozen
+   * @param option the option that named it (snake_case), for messages
+   * @return the model with those layers' trainable set to false
+   * @throws BadInputException when the name is no top-level layer of the file
+   */
   public static Model freezeTo(KerasModel k, Path file, String name, String option) {
     List<String> order = layerOrder(file);
     int i = order.indexOf(name);
@@ -133,6 +151,9 @@ public final class KerasTraining {
   /**
    * Refuses a file whose layers have regularizers or constraints (which training does not apply yet), in one
    * line naming every such layer and key.
+   *
+   * @param file a .keras or full-model .h5 file
+   * @throws BadInputException when a layer has a regularizer or constraint, or the file cannot be opened
    */
   public static void checkTrainable(Path file) {
     List<String> found = new ArrayList<>();
