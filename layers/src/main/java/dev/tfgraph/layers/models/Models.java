@@ -85,8 +85,9 @@ public final class Models {
   private Models() {}
 
   /**
-   * Builds a built-in model with fresh (untrained) weights' shapes. The bilinear models with a
-   * backbone (ib-vgg16, ib-resnet50) are built at 224×224 with their backbone frozen.
+   * Builds a built-in model: its layers and shapes, not its weights (those come from training or
+   * a file). The bilinear models with a backbone (ib-vgg16, ib-resnet50) are built at 224×224 with
+   * their backbone frozen.
    *
    * @param name one of {@link #NAMES}
    * @param o the options; each model reads only those it uses

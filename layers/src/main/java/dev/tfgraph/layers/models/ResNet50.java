@@ -38,7 +38,8 @@ public final class ResNet50 {
    * @param widthDivisor 1 for the real network; a divisor of 64 shrinks every width by it
    * @param trainable false freezes the base: its weights stay out of the optimizer and its
    *     BatchNormalization layers use their moving statistics
-   * @return conv5_block3_out, [batch, height / 32, width / 32, 2048 / widthDivisor]
+   * @return conv5_block3_out, [batch, height / 32, width / 32, 2048 / widthDivisor] (7×7 spatially
+   *     for a 224×224 input)
    * @throws dev.tfgraph.graph.BadInputException when widthDivisor does not divide 64
    */
   public static Node base(Node x, int widthDivisor, boolean trainable) {
