@@ -9,17 +9,26 @@ import org.tensorflow.ndarray.Shape;
  * (training, inference, export).
  */
 public record WeightSpec(String layer, String name, Shape shape, boolean trainable, Initializer init) {
+  /**
+   * @throws BadInputException if the layer's or the weight's name is not a valid name
+   */
   public WeightSpec {
     Checks.name(layer, layer);
     Checks.name(layer + "." + name, name);
   }
 
-  /** The contract's key: {@code <layer>.<weight>}. */
+  /**
+   * The contract's key: {@code <layer>.<weight>}.
+   * @return the key
+   */
   public String key() {
     return layer + "." + name;
   }
 
-  /** The variable's graph name: no '/' or '.' (optimizer slot names are derived from it). */
+  /**
+   * The variable's graph name: no '/' or '.' (optimizer slot names are derived from it).
+   * @return the name
+   */
   public String varName() {
     return OpNames.of(layer) + "__" + name;
   }

@@ -96,7 +96,7 @@ public final class Npz {
     };
   }
 
-  /** Stored (uncompressed) entries "<key>.npy", written through {@link OutputFiles}; numpy.load reads them. */
+  /** Stored (uncompressed) entries "&lt;key&gt;.npy", written through {@link OutputFiles}; numpy.load reads them. */
   public static void write(Path file, Map<String, NpyArray> arrays) throws IOException {
     OutputFiles.write(file, os -> {
       ZipOutputStream zip = new ZipOutputStream(os);
