@@ -10,6 +10,11 @@ import org.tensorflow.ndarray.Shape;
  */
 public record WeightSpec(String layer, String name, Shape shape, boolean trainable, Initializer init) {
   /**
+   * @param layer the owning layer's name
+   * @param name the weight's name in the layer, e.g. "kernel"
+   * @param shape the weight's shape (no batch axis)
+   * @param trainable whether the optimizer updates it (false: e.g. moving statistics)
+   * @param init its initial values
    * @throws BadInputException if the layer's or the weight's name is not a valid name
    */
   public WeightSpec {
