@@ -119,8 +119,8 @@ public final class Functional implements Node.Owner {
    * The model whose output is {@code output} (the last layer applied), built and checked.
    * @param output the node of the last layer applied
    * @return the model, its layers built
-   * @throws BadInputException if the node belongs to another declaration or the graph does not build (shapes,
-   *     an unused input)
+   * @throws BadInputException if the node belongs to another declaration, or the model does not build (e.g. an
+   *     input shape that does not fit a layer)
    */
   public Model build(Node output) {
     if (output.owner() != this) throw new BadInputException("model '" + name + "': the output node belongs to another model");

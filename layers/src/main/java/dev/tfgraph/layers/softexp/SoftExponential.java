@@ -36,7 +36,7 @@ public final class SoftExponential extends Layer {
   private long units;
 
   /**
-   * A soft exponential layer: [batch, ..., n] to the same shape, or [batch, ..., 2n] when doubled.
+   * A soft exponential layer: [batch, n] to [batch, n], or to [batch, 2n] when doubled.
    * @param name the layer's name: 1-128 letters, digits, '_' or '-'
    * @param doubled whether two alpha rows are applied and their outputs concatenated
    * @param alphaInit alpha's start, one value (two when doubled) in [-1000, 1000], or null for the defaults

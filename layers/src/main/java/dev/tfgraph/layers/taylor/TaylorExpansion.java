@@ -26,7 +26,7 @@ public final class TaylorExpansion extends Layer {
   private WeightSpec a, w;
 
   /**
-   * A Taylor expansion layer: [batch, ..., n] to the same shape.
+   * A Taylor expansion layer: [batch, n] to [batch, n].
    * @param name the layer's name: 1-128 letters, digits, '_' or '-'
    * @param order P, the highest power, in [0, 1024]
    * @param trainable whether its weights are trained (false freezes them)
