@@ -9,9 +9,7 @@ import org.tensorflow.types.family.TNumber;
  * the pre-activation values as logits and fuses softmax into the cross-entropy.
  */
 public interface Activated {
-  /**
-   * @return the name of the activation the layer ends in, e.g. "softmax" or "linear"
-   */
+  /** @return the name of the activation the layer ends in, e.g. "softmax" or "linear" */
   String activation();
 
   /**

@@ -5,9 +5,7 @@ package dev.tfgraph.graph;
  * The command line reports its message on one line and exits with status 2.
  */
 public class BadInputException extends IllegalArgumentException {
-  /**
-   * @param message one line: what was wrong, what was expected and what was received
-   */
+  /** @param message one line: what was wrong, what was expected and what was received */
   public BadInputException(String message) {
     super(message);
   }

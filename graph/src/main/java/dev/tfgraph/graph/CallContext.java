@@ -36,9 +36,7 @@ public final class CallContext {
     this.stepSeed = stepSeed;
   }
 
-  /**
-   * @return whether this is a training graph
-   */
+  /** @return whether this is a training graph */
   public boolean training() {
     return training;
   }
@@ -93,9 +91,7 @@ public final class CallContext {
     updates.add(op);
   }
 
-  /**
-   * @return the updates recorded so far, in order (the live list)
-   */
+  /** @return the updates recorded so far, in order (the live list) */
   public List<Op> updates() {
     return updates;
   }

@@ -17,16 +17,12 @@ public interface Initializer {
    */
   double[] values(long[] shape, SplittableRandom rng);
 
-  /**
-   * @return an initializer of zeros
-   */
+  /** @return an initializer of zeros */
   static Initializer zeros() {
     return (shape, rng) -> new double[size(shape)];
   }
 
-  /**
-   * @return an initializer of ones
-   */
+  /** @return an initializer of ones */
   static Initializer ones() {
     return constant(1.0);
   }
@@ -100,8 +96,8 @@ public interface Initializer {
   /**
    * Keras' fan-in and fan-out of a weight's shape.
    * @param shape the weight's shape
-   * @return [fan_in, fan_out]: [1, 1] for a scalar, [n, n] for [n], else the product of the others times the
-   *     second-to-last and times the last axis
+   * @return [fan_in, fan_out]: [1, 1] for a scalar, [n, n] for [n], else [r·shape[-2], r·shape[-1]], r the
+   *     product of the other axes (a kernel's receptive field)
    */
   static long[] fans(long[] shape) {
     if (shape.length == 0) return new long[] {1, 1};

@@ -5,9 +5,7 @@ package dev.tfgraph.graph;
  * The command line reports its message and exits with status 3.
  */
 public class RunFailedException extends RuntimeException {
-  /**
-   * @param message one line: what failed and where
-   */
+  /** @param message one line: what failed and where */
   public RunFailedException(String message) {
     super(message);
   }

@@ -26,34 +26,22 @@ public interface UpdateRule {
      */
     String kind();
 
-    /**
-     * @return the learning rate at step 0 (a schedule feeds the current one)
-     */
+    /** @return the learning rate at step 0 (a schedule feeds the current one) */
     double learningRate();
 
-    /**
-     * @return SGD's momentum, 0 for none
-     */
+    /** @return SGD's momentum, 0 for none */
     double momentum();
 
-    /**
-     * @return Adam's β1, the first moment's decay
-     */
+    /** @return Adam's β1, the first moment's decay */
     double beta1();
 
-    /**
-     * @return Adam's β2, the second moment's decay
-     */
+    /** @return Adam's β2, the second moment's decay */
     double beta2();
 
-    /**
-     * @return the epsilon added to Adam's denominator
-     */
+    /** @return the epsilon added to Adam's denominator */
     double epsilon();
 
-    /**
-     * @return the decoupled weight decay (AdamW), 0 for none
-     */
+    /** @return the decoupled weight decay (AdamW), 0 for none */
     double weightDecay();
   }
 

@@ -18,9 +18,7 @@ public final class EarlyStopping implements TrainingListener, Stateful {
   private double bestValLoss = Double.POSITIVE_INFINITY;
   private int badEpochs;
 
-  /**
-   * @param patience the epochs without a better validation loss after which the run stops; 0 never stops it
-   */
+  /** @param patience the epochs without a better validation loss after which the run stops; 0 never stops it */
   public EarlyStopping(int patience) {
     this.patience = patience;
   }

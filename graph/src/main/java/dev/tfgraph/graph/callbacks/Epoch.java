@@ -16,16 +16,12 @@ public record Epoch(int epoch, double trainLoss, Map<String, Double> train, doub
     double learningRate, double seconds) {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /**
-   * @return the "accuracy" metric over the epoch's training batches, or NaN if the run does not compute it
-   */
+  /** @return the "accuracy" metric over the epoch's training batches, or NaN if the run does not compute it */
   public double trainAccuracy() {
     return train.getOrDefault("accuracy", Double.NaN);
   }
 
-  /**
-   * @return the held-out "accuracy" metric, or NaN without held-out data or that metric
-   */
+  /** @return the held-out "accuracy" metric, or NaN without held-out data or that metric */
   public double valAccuracy() {
     return val.getOrDefault("accuracy", Double.NaN);
   }

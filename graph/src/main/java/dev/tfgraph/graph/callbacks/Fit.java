@@ -8,9 +8,7 @@ import java.util.Map;
 
 /** A training run as its listeners see it and steer it. */
 public interface Fit {
-  /**
-   * @return the model being trained
-   */
+  /** @return the model being trained */
   Model model();
 
   /**
@@ -19,9 +17,7 @@ public interface Fit {
    */
   int epochs();
 
-  /**
-   * @return the training steps (batches) of one epoch
-   */
+  /** @return the training steps (batches) of one epoch */
   int stepsPerEpoch();
 
   /**
@@ -55,9 +51,7 @@ public interface Fit {
    */
   double meanLoss();
 
-  /**
-   * @return each metric's running mean this epoch, by name
-   */
+  /** @return each metric's running mean this epoch, by name */
   Map<String, Double> meanMetrics();
 
   /**

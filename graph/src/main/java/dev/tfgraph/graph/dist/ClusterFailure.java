@@ -26,9 +26,7 @@ public final class ClusterFailure extends RunFailedException {
     this.unreachable = List.copyOf(unreachable);
   }
 
-  /**
-   * @return the tasks that did not answer a TCP connect when the failure was made (may be empty)
-   */
+  /** @return the tasks that did not answer a TCP connect when the failure was made (may be empty) */
   public List<ClusterSpec.Task> unreachable() {
     return unreachable;
   }

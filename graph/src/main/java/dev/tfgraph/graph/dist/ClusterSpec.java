@@ -191,9 +191,7 @@ public record ClusterSpec(Map<String, List<String>> jobs, Task task) {
     return jobs.get(check(t, "cluster").job()).get(t.index());
   }
 
-  /**
-   * @return chief:0 if there is a chief job, else worker:0
-   */
+  /** @return chief:0 if there is a chief job, else worker:0 */
   public Task chief() {
     return jobs.containsKey("chief") ? new Task("chief", 0) : new Task("worker", 0);
   }
@@ -209,18 +207,14 @@ public record ClusterSpec(Map<String, List<String>> jobs, Task task) {
     return out;
   }
 
-  /**
-   * @return the ps tasks, in order (empty without a ps job)
-   */
+  /** @return the ps tasks, in order (empty without a ps job) */
   public List<Task> parameterServers() {
     List<Task> out = new ArrayList<>();
     for (int i = 0; i < jobs.getOrDefault("ps", List.of()).size(); i++) out.add(new Task("ps", i));
     return out;
   }
 
-  /**
-   * @return the replicas, then the parameter servers
-   */
+  /** @return the replicas, then the parameter servers */
   public List<Task> all() {
     List<Task> out = new ArrayList<>(replicas());
     out.addAll(parameterServers());
@@ -236,9 +230,7 @@ public record ClusterSpec(Map<String, List<String>> jobs, Task task) {
     return "/job:" + t.job() + "/replica:0/task:" + t.index() + "/device:CPU:0";
   }
 
-  /**
-   * @return the cluster as TF's ClusterDef
-   */
+  /** @return the cluster as TF's ClusterDef */
   public ClusterDef clusterDef() {
     ClusterDef.Builder b = ClusterDef.newBuilder();
     for (String job : JOBS) {

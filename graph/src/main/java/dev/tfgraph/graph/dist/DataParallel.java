@@ -45,9 +45,7 @@ public final class DataParallel implements Strategy {
     this.stepTimeoutMs = stepTimeoutMs;
   }
 
-  /**
-   * @return the cluster
-   */
+  /** @return the cluster */
   public ClusterSpec cluster() {
     return cluster;
   }

@@ -97,30 +97,22 @@ public final class MappedNpy {
     return bytes > ArrayBudget.available();
   }
 
-  /**
-   * @return the examples, n
-   */
+  /** @return the examples, n */
   public int rows() {
     return (int) rows;
   }
 
-  /**
-   * @return one example's shape, without the batch axis (a new array)
-   */
+  /** @return one example's shape, without the batch axis (a new array) */
   public long[] exampleShape() {
     return exampleShape.clone();
   }
 
-  /**
-   * @return the values of one example
-   */
+  /** @return the values of one example */
   public int exampleSize() {
     return exampleSize;
   }
 
-  /**
-   * @return the mapped file
-   */
+  /** @return the mapped file */
   public Path file() {
     return file;
   }

@@ -126,34 +126,20 @@ public final class NpyArray {
     return new NpyArray(kind, shape, null, values, null);
   }
 
-  /**
-   * @return the dtype
-   */
+  /** @return the dtype */
   public Kind kind() { return kind; }
-  /**
-   * @return the shape (a new array)
-   */
+  /** @return the shape (a new array) */
   public long[] shape() { return shape.clone(); }
-  /**
-   * @return the number of values
-   */
+  /** @return the number of values */
   public long size() { return product(shape); }
-  /**
-   * @return true for float32 and float64
-   */
+  /** @return true for float32 and float64 */
   public boolean isFloating() { return kind == Kind.FLOAT32 || kind == Kind.FLOAT64; }
-  /**
-   * @return numpy's name of the dtype, e.g. "float32"
-   */
+  /** @return numpy's name of the dtype, e.g. "float32" */
   public String dtypeName() { return kind.numpy; }
-  /**
-   * @return the shape as messages show it, e.g. "[60000, 28, 28]"
-   */
+  /** @return the shape as messages show it, e.g. "[60000, 28, 28]" */
   public String shapeString() { return Arrays.toString(shape); }
 
-  /**
-   * @return the values as float32, row-major (a new array)
-   */
+  /** @return the values as float32, row-major (a new array) */
   public float[] toFloats() {
     if (floats != null) return floats.clone();
     int n = (int) size();
@@ -162,9 +148,7 @@ public final class NpyArray {
     return out;
   }
 
-  /**
-   * @return the values as float64, row-major (a new array)
-   */
+  /** @return the values as float64, row-major (a new array) */
   public double[] toDoubles() {
     int n = (int) size();
     double[] out = new double[n];

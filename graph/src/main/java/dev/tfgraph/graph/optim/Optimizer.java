@@ -191,25 +191,17 @@ public final class Optimizer {
     return r;
   }
 
-  /**
-   * @return the settings
-   */
+  /** @return the settings */
   public Config config() { return config; }
-  /**
-   * @return the op of one training step's update ("train_step")
-   */
+  /** @return the op of one training step's update ("train_step") */
   public Op update() { return update; }
-  /**
-   * @return the learning rate's placeholder, a scalar fed each step
-   */
+  /** @return the learning rate's placeholder, a scalar fed each step */
   public Placeholder<? extends TNumber> learningRate() { return lr; }
   /**
    * Slot variables by graph name (checkpointed with the weights).
    * @return the slots, in creation order
    */
   public Map<String, Variable<? extends TType>> slots() { return slots; }
-  /**
-   * @return the ops that set every slot to zero
-   */
+  /** @return the ops that set every slot to zero */
   public List<Op> slotInits() { return slotInits; }
 }

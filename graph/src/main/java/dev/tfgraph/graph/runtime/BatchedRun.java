@@ -20,9 +20,7 @@ import org.tensorflow.ndarray.Shape;
 public final class BatchedRun {
   /** One input of the run: the tensor it feeds ("op:index"), and a tensor of its rows [from, from + count). */
   public interface Input {
-    /**
-     * @return the fed tensor, "op:index"
-     */
+    /** @return the fed tensor, "op:index" */
     String name();
 
     /**

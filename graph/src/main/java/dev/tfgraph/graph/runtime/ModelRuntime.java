@@ -106,21 +106,13 @@ public final class ModelRuntime implements AutoCloseable {
     }
   }
 
-  /**
-   * @return the model graph
-   */
+  /** @return the model graph */
   public ModelGraph graph() { return mg; }
-  /**
-   * @return the model
-   */
+  /** @return the model */
   public Model model() { return mg.model(); }
-  /**
-   * @return the model's dtype class, TFloat32.class or TFloat64.class
-   */
+  /** @return the model's dtype class, TFloat32.class or TFloat64.class */
   public Class<? extends TNumber> type() { return mg.type(); }
-  /**
-   * @return the session, or null before it opens
-   */
+  /** @return the session, or null before it opens */
   public Session session() { return session; }
 
   /**
