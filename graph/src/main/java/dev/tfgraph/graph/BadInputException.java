@@ -5,10 +5,15 @@ package dev.tfgraph.graph;
  * The command line reports its message on one line and exits with status 2.
  */
 public class BadInputException extends IllegalArgumentException {
+  /** @param message one line: what was wrong, what was expected and what was received */
   public BadInputException(String message) {
     super(message);
   }
 
+  /**
+   * @param message one line: what was wrong, what was expected and what was received
+   * @param cause the exception that revealed it
+   */
   public BadInputException(String message, Throwable cause) {
     super(message, cause);
   }

@@ -16,6 +16,11 @@ import org.tensorflow.types.family.TNumber;
  * {@link #call(Ops, List, CallContext)}, with {@link #aligned} giving inbound tensors of one rank.
  */
 public abstract class MergeLayer extends Layer {
+  /**
+   * @param name the layer's name: 1-128 letters, digits, '_' or '-'
+   * @param trainable whether its weights are trained
+   * @throws BadInputException if the name is not valid
+   */
   protected MergeLayer(String name, boolean trainable) {
     super(name, trainable);
   }
@@ -69,6 +74,10 @@ public abstract class MergeLayer extends Layer {
    * The inbound tensors of lower rank than the largest, with axes of size 1 inserted after the batch
    * axis (ExpandDims at axis 1), so that TF's broadcasting pairs the axes as {@link #computeBuild}
    * did; the others as they are.
+   * @param <T> the dtype (float32 or float64)
+   * @param tf the ops of the graph being built
+   * @param xs the inbound tensors, in inbound order
+   * @return them, each of the largest rank
    */
   protected final <T extends TNumber> List<Operand<T>> aligned(Ops tf, List<Operand<T>> xs) {
     int rank = 0;
@@ -82,7 +91,12 @@ public abstract class MergeLayer extends Layer {
     return out;
   }
 
-  /** Whether every inbound has the same static shape (no broadcasting needed). */
+  /**
+   * Whether every inbound has the same static shape (no broadcasting needed).
+   * @param <T> the dtype
+   * @param xs the inbound tensors
+   * @return true if all have the first's static shape
+   */
   protected static <T extends TNumber> boolean sameShapes(List<Operand<T>> xs) {
     for (Operand<T> x : xs) if (!x.shape().equals(xs.get(0).shape())) return false;
     return true;

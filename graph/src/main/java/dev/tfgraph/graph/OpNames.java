@@ -9,7 +9,11 @@ package dev.tfgraph.graph;
 public final class OpNames {
   private OpNames() {}
 
-  /** The op name (or scope) for a contract name. */
+  /**
+   * The op name (or scope) for a contract name.
+   * @param name a contract name (letters, digits, '_' and '-')
+   * @return name, with a leading '.' if it starts with '_' or '-'
+   */
   public static String of(String name) {
     return !name.isEmpty() && (name.charAt(0) == '_' || name.charAt(0) == '-') ? "." + name : name;
   }

@@ -5,10 +5,15 @@ package dev.tfgraph.graph;
  * The command line reports its message and exits with status 3.
  */
 public class RunFailedException extends RuntimeException {
+  /** @param message one line: what failed and where */
   public RunFailedException(String message) {
     super(message);
   }
 
+  /**
+   * @param message one line: what failed and where
+   * @param cause the exception that revealed it
+   */
   public RunFailedException(String message, Throwable cause) {
     super(message, cause);
   }

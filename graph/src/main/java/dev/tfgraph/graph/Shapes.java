@@ -9,6 +9,11 @@ import org.tensorflow.ndarray.Shape;
 public final class Shapes {
   private Shapes() {}
 
+  /**
+   * A shape as messages show it, e.g. [None, 28, 28, 1].
+   * @param s a shape, or null
+   * @return its text
+   */
   public static String show(Shape s) {
     if (s == null) return "null";
     if (s.isUnknown()) return "<unknown rank>";
@@ -25,6 +30,13 @@ public final class Shapes {
     return s.toString();
   }
 
+  /**
+   * Whether two shapes can describe the same tensor.
+   *
+   * @param a a shape, -1 for an unknown size
+   * @param b another
+   * @return true if of equal rank and equal on each axis where both sizes are known
+   */
   public static boolean compatible(Shape a, Shape b) {
     if (a.numDimensions() != b.numDimensions()) return false;
     for (int i = 0; i < a.numDimensions(); i++) {
@@ -33,27 +45,45 @@ public final class Shapes {
     return true;
   }
 
-  /** Product of the non-batch dimensions, exactly: past 2^63 is bad input, never a silent wrap. */
+  /**
+   * Product of the non-batch dimensions, exactly: past 2^63 is bad input, never a silent wrap.
+   * @param s a shape, batch axis first
+   * @return the values one example holds
+   * @throws BadInputException if more than 2^63 - 1
+   */
   public static long exampleSize(Shape s) {
     Long n = Checks.elements(dims(s));
     if (n == null) throw new BadInputException("shape " + show(s) + " holds more than 2^63 values per example");
     return n;
   }
 
-  /** The shape with its batch axis set to n. */
+  /**
+   * The shape with its batch axis set to n.
+   * @param s a shape, batch axis first
+   * @param n the batch size, -1 for unknown
+   * @return the new shape
+   */
   public static Shape withBatch(Shape s, long n) {
     long[] d = s.asArray();
     d[0] = n;
     return Shape.of(d);
   }
 
-  /** Non-batch dims as an array, e.g. [28, 28, 1]. */
+  /**
+   * Non-batch dims as an array, e.g. [28, 28, 1].
+   * @param s a shape, batch axis first
+   * @return a new array of its other sizes
+   */
   public static long[] dims(Shape s) {
     long[] d = new long[s.numDimensions() - 1];
     for (int i = 0; i < d.length; i++) d[i] = s.get(i + 1);
     return d;
   }
 
+  /**
+   * @param dims the sizes of one example
+   * @return [-1, dims...]: the shape with an unknown batch axis first
+   */
   public static Shape batchOf(long... dims) {
     long[] d = new long[dims.length + 1];
     d[0] = -1;

@@ -97,6 +97,7 @@ public final class Activations {
 
   /** SELU's constants (Klambauer et al. 2017), as Keras and TF's Selu op use them. */
   public static final double SELU_ALPHA = 1.6732632423543772848170429916717;
+  /** SELU's scale λ. */
   public static final double SELU_SCALE = 1.0507009873554804934193349852946;
 
   /** min(max(x, 0), 6). */
@@ -129,15 +130,34 @@ public final class Activations {
     return tf.math.div(x, tf.math.add(tf.constantOfSameType(x, 1), tf.math.abs(x)));
   }
 
-  /** Every name a spec may use. */
+  /**
+   * Every name a spec may use.
+   * @return the activation names, built-in and registered
+   */
   public static Set<String> names() {
     return LayerRegistry.activations().keySet();
   }
 
+  /**
+   * Checks an activation name while a layer is configured.
+   * @param layer the layer, as the message names it
+   * @param name the activation's name
+   * @return name
+   * @throws BadInputException if no activation of that name is registered
+   */
   public static String check(String layer, String name) {
     return Checks.oneOf(layer, "activation", name, java.util.List.copyOf(names()));
   }
 
+  /**
+   * Applies an activation by name.
+   * @param <T> the dtype (float32 or float64)
+   * @param tf the ops of the graph being built
+   * @param name the activation's name
+   * @param x any shape
+   * @return the activated values, of x's shape and dtype
+   * @throws BadInputException if no activation of that name is registered
+   */
   public static <T extends TNumber> Operand<T> apply(Ops tf, String name, Operand<T> x) {
     ActivationFunction f = LayerRegistry.activations().get(name);
     if (f == null) throw new BadInputException("unknown activation \"" + name + "\"; expected one of " + names());

@@ -18,16 +18,23 @@ public final class EarlyStopping implements TrainingListener, Stateful {
   private double bestValLoss = Double.POSITIVE_INFINITY;
   private int badEpochs;
 
+  /** @param patience the epochs without a better validation loss after which the run stops; 0 never stops it */
   public EarlyStopping(int patience) {
     this.patience = patience;
   }
 
-  /** The best validation loss so far (infinity before the first). */
+  /**
+   * The best validation loss so far (infinity before the first).
+   * @return the loss
+   */
   public double bestValLoss() {
     return bestValLoss;
   }
 
-  /** Epochs since the validation loss last improved. */
+  /**
+   * Epochs since the validation loss last improved.
+   * @return the count
+   */
   public int badEpochs() {
     return badEpochs;
   }

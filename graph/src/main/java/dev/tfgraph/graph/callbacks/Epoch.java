@@ -16,10 +16,12 @@ public record Epoch(int epoch, double trainLoss, Map<String, Double> train, doub
     double learningRate, double seconds) {
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** @return the "accuracy" metric over the epoch's training batches, or NaN if the run does not compute it */
   public double trainAccuracy() {
     return train.getOrDefault("accuracy", Double.NaN);
   }
 
+  /** @return the held-out "accuracy" metric, or NaN without held-out data or that metric */
   public double valAccuracy() {
     return val.getOrDefault("accuracy", Double.NaN);
   }
@@ -29,6 +31,8 @@ public record Epoch(int epoch, double trainLoss, Map<String, Double> train, doub
    * held-out ones prefixed ({@code val_loss}, {@code val_accuracy}, or {@code test_...}),
    * {@code learning_rate} (of the epoch's last step) and {@code seconds}; a value that is not
    * finite is null, held-out keys are absent without held-out data.
+   * @param heldOut the held-out prefix, "val" or "test", or null without held-out data
+   * @return a new JSON object
    */
   public ObjectNode toJson(String heldOut) {
     ObjectNode o = JSON.createObjectNode();
@@ -44,7 +48,12 @@ public record Epoch(int epoch, double trainLoss, Map<String, Double> train, doub
     return o;
   }
 
-  /** The entry {@link #toJson} wrote (null values read as NaN), or null if it is not one. */
+  /**
+   * The entry {@link #toJson} wrote (null values read as NaN), or null if it is not one.
+   * @param o a JSON value, or null
+   * @param heldOut the held-out prefix it was written with, "val" or "test", or null
+   * @return the epoch, or null
+   */
   public static Epoch fromJson(JsonNode o, String heldOut) {
     if (o == null || !o.isObject() || !o.path("epoch").canConvertToInt() || o.path("epoch").asInt() < 1) return null;
     Map<String, Double> train = new LinkedHashMap<>(), val = new LinkedHashMap<>();

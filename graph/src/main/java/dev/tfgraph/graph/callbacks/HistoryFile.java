@@ -20,6 +20,7 @@ public final class HistoryFile implements TrainingListener {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final Path file;
 
+  /** @param file the JSON file written, replaced each time */
   public HistoryFile(Path file) {
     this.file = file;
   }

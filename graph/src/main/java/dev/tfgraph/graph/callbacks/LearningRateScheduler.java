@@ -10,11 +10,20 @@ public final class LearningRateScheduler implements TrainingListener {
   /** The rate of a step. */
   @FunctionalInterface
   public interface Schedule {
+    /**
+     * @param step the global step, 0-based, counted across epochs and resumes
+     * @param stepsPerEpoch the training steps of one epoch
+     * @return the learning rate, finite and &ge; 0
+     */
     double at(long step, int stepsPerEpoch);
   }
 
   private final Schedule schedule;
 
+  /**
+   * @param schedule the rate of each step; a rate that is not finite or below 0 ends the run with a
+   *     BadInputException
+   */
   public LearningRateScheduler(Schedule schedule) {
     this.schedule = schedule;
   }

@@ -17,6 +17,7 @@ public final class ModelCheckpoint implements TrainingListener {
   private final Path dir;
   private boolean saved;
 
+  /** @param dir the checkpoint folder (created if absent) */
   public ModelCheckpoint(Path dir) {
     this.dir = dir;
   }

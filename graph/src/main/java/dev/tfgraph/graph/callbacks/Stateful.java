@@ -10,16 +10,24 @@ import com.fasterxml.jackson.databind.JsonNode;
  * run's listeners are distinct.
  */
 public interface Stateful {
-  /** The name of this listener's state in the checkpoint index, e.g. "early_stopping". */
+  /**
+   * The name of this listener's state in the checkpoint index, e.g. "early_stopping".
+   * @return the key
+   */
   String stateKey();
 
-  /** The state now, as JSON (numbers, strings, arrays, objects). */
+  /**
+   * The state now, as JSON (numbers, strings, arrays, objects).
+   * @return the state
+   */
   JsonNode state();
 
   /**
    * Sets the state a checkpoint recorded; {@code state} is null when the checkpoint recorded none
    * under this key (the listener then keeps its fresh state). A state that cannot be read is
    * refused with a BadInputException naming the key and the value.
+   * @param state the recorded state, or null
+   * @throws dev.tfgraph.graph.BadInputException if the state cannot be read
    */
   void restore(JsonNode state);
 }

@@ -16,6 +16,7 @@ public final class TensorBoard implements TrainingListener {
   private final Path dir;
   private EventLog log;
 
+  /** @param dir the log folder TensorBoard is pointed at (created when the run starts) */
   public TensorBoard(Path dir) {
     this.dir = dir;
   }

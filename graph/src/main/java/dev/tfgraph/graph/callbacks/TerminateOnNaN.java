@@ -11,7 +11,10 @@ import dev.tfgraph.graph.train.TrainResult;
 public final class TerminateOnNaN implements TrainingListener {
   private final java.nio.file.Path checkpointDir;
 
-  /** {@code checkpointDir}: where the run keeps checkpoints (named in the message), or null. */
+  /**
+   * {@code checkpointDir}: where the run keeps checkpoints (named in the message), or null.
+   * @param checkpointDir the checkpoint folder, or null when the run keeps none
+   */
   public TerminateOnNaN(java.nio.file.Path checkpointDir) {
     this.checkpointDir = checkpointDir;
   }

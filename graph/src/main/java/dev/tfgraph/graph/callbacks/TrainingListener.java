@@ -14,18 +14,45 @@ import dev.tfgraph.graph.train.TrainResult;
  * output (so a listener that stops the run at an epoch's end still has that epoch checkpointed).
  */
 public interface TrainingListener {
+  /**
+   * Before the first epoch (after a resumed run's listener states are restored).
+   * @param fit the run
+   */
   default void onFitStart(Fit fit) {}
 
+  /**
+   * Before an epoch's first batch.
+   * @param fit the run
+   * @param epoch the epoch, 0-based
+   */
   default void onEpochStart(Fit fit, int epoch) {}
 
-  /** Before the step of {@code batch} (0-based in the epoch) at global step {@code step} (0-based). */
+  /**
+   * Before the step of {@code batch} (0-based in the epoch) at global step {@code step} (0-based).
+   * @param fit the run
+   * @param batch the batch, 0-based in the epoch
+   * @param step the global step, 0-based
+   */
   default void onBatchStart(Fit fit, int batch, long step) {}
 
+  /**
+   * After a training step.
+   * @param fit the run
+   * @param logs the step's loss, metrics, learning rate and examples
+   */
   default void onBatchEnd(Fit fit, BatchLogs logs) {}
 
-  /** After an epoch's training and validation; {@code logs.epoch()} is 1-based. */
+  /**
+   * After an epoch's training and validation; {@code logs.epoch()} is 1-based.
+   * @param fit the run
+   * @param logs the epoch's means and held-out results
+   */
   default void onEpochEnd(Fit fit, Epoch logs) {}
 
-  /** At the end of the run, also when it failed ({@code failure} not null): release what the listener holds. */
+  /**
+   * At the end of the run, also when it failed ({@code failure} not null): release what the listener holds.
+   * @param fit the run
+   * @param failure what ended the run, or null when it ended normally
+   */
   default void onFitEnd(Fit fit, Throwable failure) {}
 }

@@ -26,11 +26,22 @@ public final class Cluster {
   private static final System.Logger LOG = System.getLogger(Cluster.class.getName());
 
   /** What the chief does when a task stops answering. */
-  public enum OnFailure { STOP, WAIT }
+  public enum OnFailure {
+    /** The run fails with the {@link ClusterFailure} that names the task. */
+    STOP,
+    /** The run waits for every task to answer again and resumes from its last checkpoint. */
+    WAIT
+  }
 
   /**
    * Starts the TF server of one task and returns it (it serves until the process ends: TF's gRPC
    * server has no clean shutdown, so stop the process, not the server).
+   * @param cluster the cluster
+   * @param task the task served, one of the cluster's
+   * @param threads the task's intra- and inter-op threads, 0 for TF's default
+   * @return the started server
+   * @throws dev.tfgraph.graph.BadInputException if the task is not one of the cluster's
+   * @throws dev.tfgraph.graph.RunFailedException if its port is taken or TF's server does not start
    */
   public static Server serve(ClusterSpec cluster, ClusterSpec.Task task, int threads) {
     String address = cluster.address(task);
@@ -53,7 +64,14 @@ public final class Cluster {
     return s;
   }
 
-  /** Waits until every task answers; fails naming the ones that did not within the timeout. */
+  /**
+   * Waits until every task answers; fails naming the ones that did not within the timeout.
+   * @param cluster the cluster
+   * @param timeoutMs how long to wait, in milliseconds
+   * @param progress whether to log the tasks still awaited (every 10 s, INFO)
+   * @throws dev.tfgraph.graph.RunFailedException if a task does not answer in time, or the thread is
+   *     interrupted
+   */
   public static void await(ClusterSpec cluster, long timeoutMs, boolean progress) {
     long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
     long nextReport = 0;
@@ -82,6 +100,18 @@ public final class Cluster {
    * the chief (and that waiting for failed tasks has a checkpoint to resume from), serves the
    * chief's task with {@code threads} (0: TF's default), waits up to {@code connectMs} for every other
    * task, and returns the strategy ({@link DataParallel} on this cluster) for the trainer's options.
+   * @param cluster the cluster; its task, if set, must be the chief
+   * @param checkpointDir the run's checkpoint folder, or null (then onFailure must be STOP)
+   * @param threads the chief task's intra- and inter-op threads, 0 for TF's default
+   * @param progress whether to log the tasks still awaited
+   * @param stepTimeoutMs a training step that takes longer fails, in milliseconds (0: no limit)
+   * @param onFailure what the run does when a task stops answering
+   * @param connectMs how long to wait for every task, in milliseconds
+   * @return the strategy to set in the trainer's options
+   * @throws dev.tfgraph.graph.BadInputException if this task is not the chief, or onFailure is WAIT without a
+   *     checkpoint folder
+   * @throws dev.tfgraph.graph.RunFailedException if the chief's server does not start or a task does not
+   *     answer in time
    */
   public static DataParallel startChief(ClusterSpec cluster, Path checkpointDir, int threads, boolean progress, long stepTimeoutMs,
       OnFailure onFailure, long connectMs) {
@@ -102,6 +132,12 @@ public final class Cluster {
    * {@code waitMs} for every task to answer again, and returns whether the run resumes from the
    * last checkpoint in {@code checkpointDir} (false: none yet, it starts over). Failures and
    * resumptions are reported even when progress is off: they change what the run did.
+   * @param f the failure
+   * @param cluster the cluster
+   * @param checkpointDir the run's checkpoint folder
+   * @param waitMs how long to wait for every task, in milliseconds
+   * @return true to resume from the last checkpoint, false to start over
+   * @throws dev.tfgraph.graph.RunFailedException if a task does not answer in time
    */
   public static boolean recover(ClusterFailure f, ClusterSpec cluster, Path checkpointDir, long waitMs) {
     return recover(f, cluster, checkpointDir, waitMs, null);
@@ -112,6 +148,13 @@ public final class Cluster {
    * over: a checkpoint index whose digest is still {@code replacedIndex} ({@link
    * dev.tfgraph.graph.callbacks.Checkpoints#indexDigest}, taken when the run started) is the old run's, not
    * one of this run, and the run starts over again.
+   * @param f the failure
+   * @param cluster the cluster
+   * @param checkpointDir the run's checkpoint folder
+   * @param waitMs how long to wait for every task, in milliseconds
+   * @param replacedIndex the digest of the old run's checkpoint index, or null
+   * @return true to resume from the last checkpoint, false to start over
+   * @throws dev.tfgraph.graph.RunFailedException if a task does not answer in time
    */
   public static boolean recover(ClusterFailure f, ClusterSpec cluster, Path checkpointDir, long waitMs, String replacedIndex) {
     LOG.log(System.Logger.Level.WARNING, f.getMessage() + "; waiting up to " + waitMs / 1000 + " s for the cluster");

@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 public final class ClusterFailure extends RunFailedException {
   private static final Pattern TASK = Pattern.compile("/job:(chief|worker|ps)/replica:\\d+/task:(\\d+)");
   private static final Pattern CONNECTION_LOST = Pattern.compile("Socket closed|Connection reset|Connection refused|UNAVAILABLE");
+  /** The tasks that did not answer when the failure was made. */
   private final List<ClusterSpec.Task> unreachable;
 
   private ClusterFailure(String message, List<ClusterSpec.Task> unreachable, Throwable cause) {
@@ -25,10 +26,18 @@ public final class ClusterFailure extends RunFailedException {
     this.unreachable = List.copyOf(unreachable);
   }
 
+  /** @return the tasks that did not answer a TCP connect when the failure was made (may be empty) */
   public List<ClusterSpec.Task> unreachable() {
     return unreachable;
   }
 
+  /**
+   * Probes every task and describes a failure TF reported, in one line.
+   * @param cluster the cluster
+   * @param during what the run was doing, e.g. "step 12"
+   * @param e what TF threw
+   * @return the failure, its cause e
+   */
   public static ClusterFailure of(ClusterSpec cluster, String during, RuntimeException e) {
     String msg = String.valueOf(e.getMessage());
     List<ClusterSpec.Task> down = unreachable(cluster, 2000);
@@ -65,7 +74,12 @@ public final class ClusterFailure extends RunFailedException {
     return new ClusterFailure(b.toString(), down, e);
   }
 
-  /** The tasks whose address refuses a TCP connection within {@code timeoutMs}. */
+  /**
+   * The tasks whose address refuses a TCP connection within {@code timeoutMs}.
+   * @param cluster the cluster
+   * @param timeoutMs the wait for each connect, in milliseconds
+   * @return those tasks, in the order of {@link ClusterSpec#all()}
+   */
   public static List<ClusterSpec.Task> unreachable(ClusterSpec cluster, int timeoutMs) {
     List<ClusterSpec.Task> out = new ArrayList<>();
     for (ClusterSpec.Task t : cluster.all()) {
@@ -74,6 +88,12 @@ public final class ClusterFailure extends RunFailedException {
     return out;
   }
 
+  /**
+   * Whether a TCP connect to an address succeeds (a connect to itself does not count).
+   * @param address "host:port" or "[ipv6]:port"
+   * @param timeoutMs the wait, in milliseconds
+   * @return true if something listens there
+   */
   public static boolean answers(String address, int timeoutMs) {
     int colon = address.lastIndexOf(':');
     String host = address.substring(0, colon).replace("[", "").replace("]", "");

@@ -21,6 +21,7 @@ import org.tensorflow.proto.ServerDef;
  * gradients) are the chief job's task followed by the workers, in order.
  */
 public record ClusterSpec(Map<String, List<String>> jobs, Task task) {
+  /** The job names a cluster may have. */
   public static final List<String> JOBS = List.of("chief", "worker", "ps");
   /** A cluster spec file or inline value: 1 MiB, thousands of tasks. */
   public static final int MAX_BYTES = 1 << 20;
@@ -33,7 +34,13 @@ public record ClusterSpec(Map<String, List<String>> jobs, Task task) {
       return job + ":" + index;
     }
 
-    /** "worker:1", "ps:0", or a bare index, which means a worker. */
+    /**
+     * "worker:1", "ps:0", or a bare index, which means a worker.
+     * @param s the task
+     * @return the task
+     * @throws dev.tfgraph.graph.BadInputException if the job is not one of {@link #JOBS} or the index is not
+     *     0 to 9999
+     */
     public static Task parse(String s) {
       String t = s.trim();
       int colon = t.indexOf(':');
@@ -46,13 +53,22 @@ public record ClusterSpec(Map<String, List<String>> jobs, Task task) {
     }
   }
 
+  /**
+   * Copies the jobs.
+   * @param jobs the addresses ("host:port") of each job's tasks, by job name
+   * @param task this process's task, or null when not known
+   */
   public ClusterSpec {
     jobs = Map.copyOf(jobs);
   }
 
   /**
-   * {@code --cluster}'s value: a file, or the JSON itself when it starts with "{" (so that
-   * {@code --cluster "$TF_CONFIG"} reads the environment variable TF users already set).
+   * The cluster option's value: a file, or the JSON itself when it starts with "{" (so that the value
+   * {@code "$TF_CONFIG"} reads the environment variable TF users already set).
+   * @param arg a file, or the JSON
+   * @return the cluster
+   * @throws dev.tfgraph.graph.BadInputException if the value is empty, the file cannot be read, or the JSON
+   *     is not a valid cluster
    */
   public static ClusterSpec resolve(String arg) {
     if (arg == null || arg.isBlank()) {
@@ -63,11 +79,24 @@ public record ClusterSpec(Map<String, List<String>> jobs, Task task) {
     return parse(BoundedJson.parse(arg, "cluster spec (inline JSON)"), "cluster spec (inline JSON)");
   }
 
-  /** A cluster spec file of at most {@link #MAX_BYTES}, within {@link BoundedJson}'s limits. */
+  /**
+   * A cluster spec file of at most {@link #MAX_BYTES}, within {@link BoundedJson}'s limits.
+   * @param file the file
+   * @return the cluster
+   * @throws dev.tfgraph.graph.BadInputException if the file cannot be read or is not a valid cluster
+   */
   public static ClusterSpec read(Path file) {
     return parse(BoundedJson.read(file, MAX_BYTES, "cluster spec " + file), "cluster spec " + file);
   }
 
+  /**
+   * A cluster from TF_CONFIG-shaped JSON: known jobs only, "host:port" addresses (port 1-65535) each once, a
+   * worker or chief job, at most one chief; the task, if given, one of the cluster's.
+   * @param root the JSON
+   * @param where the source, as messages name it
+   * @return the cluster
+   * @throws dev.tfgraph.graph.BadInputException if the JSON is not such a cluster
+   */
   public static ClusterSpec parse(JsonNode root, String where) {
     if (root == null || !root.isObject() || !root.path("cluster").isObject()) {
       throw new BadInputException(where + ": expected {\"cluster\": {\"worker\": [\"host:port\", ...], \"ps\": [...]}, \"task\": {...}}, received "
@@ -128,7 +157,13 @@ public record ClusterSpec(Map<String, List<String>> jobs, Task task) {
     return s.length() > 200 ? s.substring(0, 200) + "..." : s;
   }
 
-  /** Throws unless the task is one of this cluster's. */
+  /**
+   * Throws unless the task is one of this cluster's.
+   * @param t a task
+   * @param where the message's start
+   * @return t
+   * @throws dev.tfgraph.graph.BadInputException if the cluster has no such job or index
+   */
   public Task check(Task t, String where) {
     List<String> tasks = jobs.get(t.job());
     if (tasks == null) throw new BadInputException(where + ": task " + t + ": the cluster has no job \"" + t.job() + "\" (jobs: " + jobs.keySet() + ")");
@@ -138,19 +173,33 @@ public record ClusterSpec(Map<String, List<String>> jobs, Task task) {
     return t;
   }
 
+  /**
+   * @param t one of the cluster's tasks
+   * @return this cluster with t as its own task
+   * @throws dev.tfgraph.graph.BadInputException if t is not one of the cluster's
+   */
   public ClusterSpec withTask(Task t) {
     return new ClusterSpec(jobs, check(t, "task"));
   }
 
+  /**
+   * @param t one of the cluster's tasks
+   * @return its "host:port"
+   * @throws dev.tfgraph.graph.BadInputException if t is not one of the cluster's
+   */
   public String address(Task t) {
     return jobs.get(check(t, "cluster").job()).get(t.index());
   }
 
+  /** @return chief:0 if there is a chief job, else worker:0 */
   public Task chief() {
     return jobs.containsKey("chief") ? new Task("chief", 0) : new Task("worker", 0);
   }
 
-  /** The tasks that compute gradients: the chief job's task, then every worker. */
+  /**
+   * The tasks that compute gradients: the chief job's task, then every worker.
+   * @return the tasks, in that order
+   */
   public List<Task> replicas() {
     List<Task> out = new ArrayList<>();
     if (jobs.containsKey("chief")) out.add(new Task("chief", 0));
@@ -158,23 +207,30 @@ public record ClusterSpec(Map<String, List<String>> jobs, Task task) {
     return out;
   }
 
+  /** @return the ps tasks, in order (empty without a ps job) */
   public List<Task> parameterServers() {
     List<Task> out = new ArrayList<>();
     for (int i = 0; i < jobs.getOrDefault("ps", List.of()).size(); i++) out.add(new Task("ps", i));
     return out;
   }
 
+  /** @return the replicas, then the parameter servers */
   public List<Task> all() {
     List<Task> out = new ArrayList<>(replicas());
     out.addAll(parameterServers());
     return out;
   }
 
-  /** The CPU device of a task, as TF's placer names it. */
+  /**
+   * The CPU device of a task, as TF's placer names it.
+   * @param t a task
+   * @return e.g. "/job:worker/replica:0/task:1/device:CPU:0"
+   */
   public static String device(Task t) {
     return "/job:" + t.job() + "/replica:0/task:" + t.index() + "/device:CPU:0";
   }
 
+  /** @return the cluster as TF's ClusterDef */
   public ClusterDef clusterDef() {
     ClusterDef.Builder b = ClusterDef.newBuilder();
     for (String job : JOBS) {
@@ -187,6 +243,11 @@ public record ClusterSpec(Map<String, List<String>> jobs, Task task) {
     return b.build();
   }
 
+  /**
+   * @param t the task served
+   * @return the ServerDef of a gRPC server for t
+   * @throws dev.tfgraph.graph.BadInputException if t is not one of the cluster's
+   */
   public ServerDef serverDef(Task t) {
     check(t, "cluster");
     return ServerDef.newBuilder().setCluster(clusterDef()).setJobName(t.job()).setTaskIndex(t.index()).setProtocol("grpc").build();

@@ -36,12 +36,16 @@ public final class DataParallel implements Strategy {
   private final ClusterSpec cluster;
   private final long stepTimeoutMs;
 
-  /** @param stepTimeoutMs a step that takes longer fails (0: no limit) */
+  /**
+   * @param stepTimeoutMs a step that takes longer fails (0: no limit)
+   * @param cluster the cluster, every task answering
+   */
   public DataParallel(ClusterSpec cluster, long stepTimeoutMs) {
     this.cluster = cluster;
     this.stepTimeoutMs = stepTimeoutMs;
   }
 
+  /** @return the cluster */
   public ClusterSpec cluster() {
     return cluster;
   }

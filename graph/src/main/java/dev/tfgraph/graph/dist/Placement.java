@@ -32,6 +32,8 @@ public final class Placement {
   /**
    * @param variables graph name → element count, in the model's order
    * @param psDevices parameter-server devices (empty: variables on the chief)
+   * @param replicaDevices replica i's device at index i
+   * @param chiefDevice the chief's device
    */
   public Placement(List<String> replicaDevices, String chiefDevice, Map<String, Long> variables, List<String> psDevices) {
     this.replicaDevices = List.copyOf(replicaDevices);
@@ -49,17 +51,31 @@ public final class Placement {
     }
   }
 
+  /**
+   * The placement on a cluster's tasks (CPU devices).
+   * @param cluster the cluster
+   * @param variables graph name to element count, in the model's order
+   * @return the placement
+   */
   public static Placement of(ClusterSpec cluster, Map<String, Long> variables) {
     return new Placement(cluster.replicas().stream().map(ClusterSpec::device).toList(), ClusterSpec.device(cluster.chief()),
         variables, cluster.parameterServers().stream().map(ClusterSpec::device).toList());
   }
 
-  /** Variable graph name → device. */
+  /**
+   * Variable graph name → device.
+   * @return the devices, in the model's order
+   */
   public Map<String, String> variableDevices() {
     return variableDevices;
   }
 
-  /** The device of one op (null: left to TF's placer, which colocates it with its variable). */
+  /**
+   * The device of one op (null: left to TF's placer, which colocates it with its variable).
+   * @param name the op's name
+   * @param opType the op's type, e.g. "MatMul"
+   * @return the device, or null
+   */
   public String deviceOf(String name, String opType) {
     if (REF_UPDATES.contains(opType)) return null;
     if (name.startsWith("replica_")) {
@@ -82,6 +98,10 @@ public final class Placement {
     return chiefDevice;
   }
 
+  /**
+   * @param def the graph
+   * @return a copy with every op's device set as {@link #deviceOf} says
+   */
   public GraphDef apply(GraphDef def) {
     GraphDef.Builder b = def.toBuilder();
     for (int i = 0; i < b.getNodeCount(); i++) {

@@ -26,6 +26,15 @@ import org.tensorflow.proto.ConfigProto;
 public final class RemoteSession {
   private RemoteSession() {}
 
+  /**
+   * @param graph the graph, complete
+   * @param target "grpc://host:port" of a TF server
+   * @param config the session's configuration, or null
+   * @return the session
+   * @throws IllegalArgumentException if target does not start with grpc://
+   * @throws dev.tfgraph.graph.RunFailedException if the session cannot be opened
+   * @throws IllegalStateException if this TF-Java version does not have the constructor used
+   */
   public static Session open(Graph graph, String target, ConfigProto config) {
     if (!target.startsWith("grpc://")) throw new IllegalArgumentException("target must be grpc://host:port, received " + target);
     TF_Graph g = nativeGraph(graph);
@@ -60,6 +69,10 @@ public final class RemoteSession {
    * Closes a remote session and then its graph, giving up after {@code waitMs}: on a cluster whose
    * task died, TF_CloseSession blocks (measured), so the close runs on a daemon thread and is
    * abandoned if it does not return; the process is ending or starting over. Returns whether it closed.
+   * @param session the session, or null
+   * @param graph its graph
+   * @param waitMs how long to wait, in milliseconds
+   * @return true if both closed in time
    */
   public static boolean close(Session session, Graph graph, long waitMs) {
     Thread t = new Thread(() -> {

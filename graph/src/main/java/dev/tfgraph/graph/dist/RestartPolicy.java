@@ -23,18 +23,32 @@ public record RestartPolicy(Cluster.OnFailure onFailure, long waitMs, int maxRes
   /** The restarts {@link #waitFor} allows: a cluster that fails this often is not coming back. */
   public static final int MAX_RESTARTS = 100;
 
+  /**
+   * @param onFailure stop or wait
+   * @param waitMs how long to wait for the cluster after a failure, in milliseconds, at least 0
+   * @param maxRestarts the most restarts, at least 0
+   * @throws dev.tfgraph.graph.BadInputException if onFailure is null, or waitMs or maxRestarts is below 0
+   */
   public RestartPolicy {
     if (onFailure == null) throw new BadInputException("restart policy: on_failure is missing, expected stop or wait");
     if (waitMs < 0) throw new BadInputException("restart policy: wait of " + waitMs + " ms, expected >= 0");
     if (maxRestarts < 0) throw new BadInputException("restart policy: max_restarts " + maxRestarts + ", expected >= 0");
   }
 
-  /** Stops at the first cluster failure. */
+  /**
+   * Stops at the first cluster failure.
+   * @return the policy
+   */
   public static RestartPolicy stop() {
     return new RestartPolicy(Cluster.OnFailure.STOP, 0, 0);
   }
 
-  /** Waits up to {@code waitMs} for the cluster after each failure and resumes, up to {@link #MAX_RESTARTS} times. */
+  /**
+   * Waits up to {@code waitMs} for the cluster after each failure and resumes, up to {@link #MAX_RESTARTS}
+   * times.
+   * @param waitMs the wait after each failure, in milliseconds
+   * @return the policy
+   */
   public static RestartPolicy waitFor(long waitMs) {
     return new RestartPolicy(Cluster.OnFailure.WAIT, waitMs, MAX_RESTARTS);
   }
@@ -46,6 +60,13 @@ public record RestartPolicy(Cluster.OnFailure onFailure, long waitMs, int maxRes
    * Trains as {@code trainer} says (its strategy the cluster's, from {@link Cluster#startChief}): each attempt is a new
    * {@link Trainer} built with that attempt's options, on which {@code fit} runs, and a cluster failure restarts it as
    * this policy says.
+   * @param cluster the cluster
+   * @param trainer the run's trainer builder, with the first attempt's options (changed between attempts: resume,
+   *     overwriteCheckpoints)
+   * @param fit what runs on each attempt's trainer
+   * @return the last attempt's result and the restarts
+   * @throws ClusterFailure if this policy stops, or the restarts run out
+   * @throws dev.tfgraph.graph.BadInputException if the policy waits and the options have no checkpoint folder
    */
   public Outcome<TrainResult> train(ClusterSpec cluster, Trainer.Builder trainer, Function<Trainer, TrainResult> fit) {
     return run(cluster, trainer.options(), o -> {
@@ -61,6 +82,13 @@ public record RestartPolicy(Cluster.OnFailure onFailure, long waitMs, int maxRes
    * the folder over, overwrite_checkpoints, has one only once the folder's index is no longer the old run's), and,
    * once it resumes, {@code overwriteCheckpoints} cleared (the checkpoints are the run's own now). Waiting
    * for the cluster, the failure and the restart are logged ({@link Cluster}'s System.Logger).
+   * @param <R> what an attempt returns
+   * @param cluster the cluster
+   * @param options the training options (changed between attempts)
+   * @param attempt one attempt of the run
+   * @return the last attempt's result and the restarts
+   * @throws ClusterFailure if this policy stops, or the restarts run out
+   * @throws dev.tfgraph.graph.BadInputException if the policy waits and the options have no checkpoint folder
    */
   public <R> Outcome<R> run(ClusterSpec cluster, TrainOptions options, Function<TrainOptions, R> attempt) {
     if (onFailure == Cluster.OnFailure.WAIT && options.checkpointDir() == null) {

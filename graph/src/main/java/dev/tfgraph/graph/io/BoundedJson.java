@@ -26,10 +26,15 @@ import java.nio.file.Path;
 public final class BoundedJson {
   /** Spec files: far above any real spec (a few KiB), far below the heap. */
   public static final long MAX_FILE_BYTES = 16L << 20;
+  /** Nesting of arrays and objects: at most 64. */
   public static final int MAX_DEPTH = 64;
+  /** Characters of one number: at most 100. */
   public static final int MAX_NUMBER_LENGTH = 100;
+  /** Characters of one string value: at most 2^20. */
   public static final int MAX_STRING_LENGTH = 1 << 20;
+  /** Characters of one key: at most 1024. */
   public static final int MAX_NAME_LENGTH = 1024;
+  /** Tokens of one document: at most a million. */
   public static final long MAX_TOKENS = 1_000_000;
 
   private static final ObjectMapper READER = new ObjectMapper(JsonFactory.builder()
@@ -47,7 +52,14 @@ public final class BoundedJson {
 
   private BoundedJson() {}
 
-  /** Parses one JSON document; {@code what} names the source in messages. */
+  /**
+   * Parses one JSON document; {@code what} names the source in messages.
+   * @param json the document
+   * @param what the source, as messages name it
+   * @return the document
+   * @throws dev.tfgraph.graph.BadInputException if it is empty, not JSON, past a limit, has a key twice or
+   *     content after it
+   */
   public static JsonNode parse(String json, String what) {
     try {
       return nonEmpty(READER.readTree(json), what);
@@ -56,7 +68,15 @@ public final class BoundedJson {
     }
   }
 
-  /** Reads a regular file of at most maxBytes and parses it. */
+  /**
+   * Reads a regular file of at most maxBytes and parses it.
+   * @param file the file
+   * @param maxBytes the largest size accepted, e.g. {@link #MAX_FILE_BYTES}
+   * @param what the source, as messages name it
+   * @return the document
+   * @throws dev.tfgraph.graph.BadInputException if the file is missing, not a regular file, too large or
+   *     cannot be read, or as {@link #parse}
+   */
   public static JsonNode read(Path file, long maxBytes, String what) {
     byte[] bytes = readBounded(file, maxBytes, what);
     try {

@@ -32,6 +32,11 @@ public final class EventLog implements AutoCloseable {
   private final Placeholder<TFloat32> values;
   private final Op writeScalar, writeHistogram, flush, close;
 
+  /**
+   * Opens a writer of event files in a folder.
+   * @param dir the folder, created if absent
+   * @throws dev.tfgraph.graph.BadInputException if it cannot be created
+   */
   public EventLog(Path dir) {
     try {
       Files.createDirectories(dir);
@@ -54,6 +59,12 @@ public final class EventLog implements AutoCloseable {
     session.run(create);
   }
 
+  /**
+   * Writes one scalar (as float32).
+   * @param name the tag, e.g. "train/loss"
+   * @param at the global step
+   * @param v the value
+   */
   public void scalar(String name, long at, double v) {
     List<Tensor> feeds = new ArrayList<>();
     try {
@@ -65,12 +76,19 @@ public final class EventLog implements AutoCloseable {
     }
   }
 
+  /**
+   * Writes one histogram.
+   * @param name the tag, e.g. a weight's key
+   * @param at the global step
+   * @param data the values
+   */
   public void histogram(String name, long at, float[] data) {
     try (Tensor s = TInt64.scalarOf(at); Tensor t = TString.scalarOf(name); Tensor x = TFloat32.vectorOf(data)) {
       session.runner().feed(step, s).feed(tag, t).feed(values, x).addTarget(writeHistogram).run();
     }
   }
 
+  /** Flushes what is written to the event file. */
   public void flush() {
     session.run(flush);
   }

@@ -21,6 +21,12 @@ import java.util.zip.GZIPInputStream;
 public final class Idx {
   private Idx() {}
 
+  /**
+   * @param file an IDX file, raw or gzip-compressed
+   * @return its array, of the declared shape and data type
+   * @throws dev.tfgraph.graph.BadInputException if the file is missing, not IDX, truncated, too large for the
+   *     heap or cannot be read
+   */
   public static NpyArray read(Path file) {
     IoErrors.requireRegularFile(file, file.toString(), null);
     try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {

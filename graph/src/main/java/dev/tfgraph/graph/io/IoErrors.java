@@ -22,6 +22,9 @@ public final class IoErrors {
   /**
    * The reason, without repeating {@code subject} (the path the caller's message already names);
    * another path the exception is about (a missing parent, a file in the way) is named.
+   * @param subject the path the caller names
+   * @param e what went wrong
+   * @return the reason, e.g. "no such file or folder" or "permission denied"
    */
   public static String describe(Path subject, IOException e) {
     if (!(e instanceof FileSystemException f)) {
@@ -71,6 +74,10 @@ public final class IoErrors {
    * {@code what} (the file, or what it is for): "no such file or folder" (or another reason the
    * path cannot be followed), "is a folder", or "not a regular file (a device or a pipe)", then
    * {@code expected} when given.
+   * @param file the file
+   * @param what the start of the message
+   * @param expected added to the message when not null, e.g. "expected a .npy file"
+   * @throws dev.tfgraph.graph.BadInputException if it is not a regular file
    */
   public static void requireRegularFile(Path file, String what, String expected) {
     java.nio.file.attribute.BasicFileAttributes a;

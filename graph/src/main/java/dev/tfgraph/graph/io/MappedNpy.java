@@ -53,7 +53,13 @@ public final class MappedNpy {
     }
   }
 
-  /** Maps {@code file}: a C-order float32/float64 array of shape [n, ...], every byte present. */
+  /**
+   * Maps {@code file}: a C-order float32/float64 array of shape [n, ...], every byte present.
+   * @param file the .npy file
+   * @return the mapped rows
+   * @throws dev.tfgraph.graph.BadInputException if it is missing, truncated, not float32/float64,
+   *     Fortran-ordered, of rank below 2 or cannot be mapped
+   */
   public static MappedNpy open(Path file) {
     IoErrors.requireRegularFile(file, file.toString(), null);
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
@@ -74,7 +80,11 @@ public final class MappedNpy {
     }
   }
 
-  /** Whether these files, loaded, would take more than the heap can give one array (then they are mapped). */
+  /**
+   * Whether these files, loaded, would take more than the heap can give one array (then they are mapped).
+   * @param files .npy files
+   * @return true if they are better mapped than loaded
+   */
   public static boolean exceedsHeap(List<Path> files) {
     long bytes = 0;
     for (Path f : files) {
@@ -87,23 +97,33 @@ public final class MappedNpy {
     return bytes > ArrayBudget.available();
   }
 
+  /** @return the examples, n */
   public int rows() {
     return (int) rows;
   }
 
+  /** @return one example's shape, without the batch axis (a new array) */
   public long[] exampleShape() {
     return exampleShape.clone();
   }
 
+  /** @return the values of one example */
   public int exampleSize() {
     return exampleSize;
   }
 
+  /** @return the mapped file */
   public Path file() {
     return file;
   }
 
-  /** Copies rows {@code index[from .. from+n)} into {@code dst} from offset 0, as floats. */
+  /**
+   * Copies rows {@code index[from .. from+n)} into {@code dst} from offset 0, as floats.
+   * @param index row numbers, e.g. an epoch's shuffled order
+   * @param from the first entry of index copied
+   * @param n the rows copied
+   * @param dst at least n · exampleSize() values
+   */
   public void copyRows(int[] index, int from, int n, float[] dst) {
     for (int i = 0; i < n; i++) copyRow(index[from + i], dst, i * exampleSize);
   }

@@ -24,7 +24,13 @@ public final class Npy {
 
   private Npy() {}
 
-  /** A regular file; devices and pipes are refused before they are opened (a FIFO waits for a writer). */
+  /**
+   * A regular file; devices and pipes are refused before they are opened (a FIFO waits for a writer).
+   * @param file the .npy file
+   * @return its array
+   * @throws dev.tfgraph.graph.BadInputException if the file is missing, not a regular file, not .npy,
+   *     truncated, of an unsupported dtype, too large for the heap or cannot be read
+   */
   public static NpyArray read(Path file) {
     IoErrors.requireRegularFile(file, file.toString(), null);
     try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
@@ -39,6 +45,12 @@ public final class Npy {
   /**
    * An array from at most availableBytes of a stream. The declared shape is checked against those
    * bytes, {@link ArrayBudget}'s element limit and the free heap before anything is allocated.
+   * @param raw the stream, at the magic
+   * @param availableBytes the bytes the stream holds at most
+   * @param what the source, as messages name it
+   * @return the array
+   * @throws dev.tfgraph.graph.BadInputException if it is not .npy, truncated, of an unsupported dtype or too
+   *     large for the heap
    */
   public static NpyArray read(InputStream raw, long availableBytes, String what) {
     try {
@@ -123,11 +135,22 @@ public final class Npy {
     };
   }
 
-  /** Writes through {@link OutputFiles} (temporary file, fsync, atomic rename). */
+  /**
+   * Writes through {@link OutputFiles} (temporary file, fsync, atomic rename).
+   * @param file the file written, replaced if present
+   * @param a the array
+   * @throws IOException if the file cannot be written
+   */
   public static void write(Path file, NpyArray a) throws IOException {
     OutputFiles.write(file, out -> write(out, a));
   }
 
+  /**
+   * Writes a .npy (version 1.0, little-endian, C order) to a stream.
+   * @param out the stream
+   * @param a the array
+   * @throws IOException if the stream fails
+   */
   public static void write(OutputStream out, NpyArray a) throws IOException {
     NpyArray.Kind k = a.kind();
     String descr = switch (k) {

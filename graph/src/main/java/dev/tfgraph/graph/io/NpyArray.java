@@ -5,9 +5,30 @@ import java.util.Arrays;
 
 /** An n-dimensional array as numpy stores it: a kind (dtype), a shape and row-major values. */
 public final class NpyArray {
+  /** numpy's dtype of the array, and its bytes per value in a file. */
   public enum Kind {
-    FLOAT32("float32", 4), FLOAT64("float64", 8), INT8("int8", 1), UINT8("uint8", 1), INT16("int16", 2),
-    UINT16("uint16", 2), INT32("int32", 4), UINT32("uint32", 4), INT64("int64", 8), UINT64("uint64", 8), BOOL("bool", 1);
+    /** 4-byte floats, kept as float32. */
+    FLOAT32("float32", 4),
+    /** 8-byte floats. */
+    FLOAT64("float64", 8),
+    /** Signed bytes. */
+    INT8("int8", 1),
+    /** Unsigned bytes, e.g. image pixels in [0, 255]. */
+    UINT8("uint8", 1),
+    /** 2-byte signed integers. */
+    INT16("int16", 2),
+    /** 2-byte unsigned integers. */
+    UINT16("uint16", 2),
+    /** 4-byte signed integers, e.g. class labels. */
+    INT32("int32", 4),
+    /** 4-byte unsigned integers. */
+    UINT32("uint32", 4),
+    /** 8-byte signed integers, kept exactly. */
+    INT64("int64", 8),
+    /** 8-byte unsigned integers. */
+    UINT64("uint64", 8),
+    /** numpy's bool, one byte, 0 or 1. */
+    BOOL("bool", 1);
     final String numpy;
     final int itemSize;
 
@@ -45,24 +66,55 @@ public final class NpyArray {
     return n;
   }
 
+  /**
+   * @param shape the shape
+   * @param data its values, row-major (kept, not copied)
+   * @return a float32 array
+   * @throws dev.tfgraph.graph.BadInputException if the count does not fit the shape
+   */
   public static NpyArray ofFloats(long[] shape, float[] data) {
     return new NpyArray(Kind.FLOAT32, shape, data, null, null);
   }
 
+  /**
+   * @param shape the shape
+   * @param data its values, row-major (kept, not copied)
+   * @return a float64 array
+   * @throws dev.tfgraph.graph.BadInputException if the count does not fit the shape
+   */
   public static NpyArray ofDoubles(long[] shape, double[] data) {
     return new NpyArray(Kind.FLOAT64, shape, null, data, null);
   }
 
+  /**
+   * @param shape the shape
+   * @param data its values, row-major (kept, not copied)
+   * @return an int64 array
+   * @throws dev.tfgraph.graph.BadInputException if the count does not fit the shape
+   */
   public static NpyArray ofLongs(long[] shape, long[] data) {
     return new NpyArray(Kind.INT64, shape, null, null, data);
   }
 
+  /**
+   * @param shape the shape
+   * @param data its values, row-major
+   * @return an int32 array
+   * @throws dev.tfgraph.graph.BadInputException if the count does not fit the shape
+   */
   public static NpyArray ofInts(long[] shape, int[] data) {
     double[] d = new double[data.length];
     for (int i = 0; i < d.length; i++) d[i] = data[i];
     return new NpyArray(Kind.INT32, shape, null, d, null);
   }
 
+  /**
+   * @param shape the shape
+   * @param data its values, row-major
+   * @param unsigned true for uint8 (0 to 255), false for int8
+   * @return the array
+   * @throws dev.tfgraph.graph.BadInputException if the count does not fit the shape
+   */
   public static NpyArray ofBytes(long[] shape, byte[] data, boolean unsigned) {
     double[] d = new double[data.length];
     for (int i = 0; i < d.length; i++) d[i] = unsigned ? (data[i] & 0xff) : data[i];
@@ -74,13 +126,20 @@ public final class NpyArray {
     return new NpyArray(kind, shape, null, values, null);
   }
 
+  /** @return the dtype */
   public Kind kind() { return kind; }
+  /** @return the shape (a new array) */
   public long[] shape() { return shape.clone(); }
+  /** @return the number of values */
   public long size() { return product(shape); }
+  /** @return true for float32 and float64 */
   public boolean isFloating() { return kind == Kind.FLOAT32 || kind == Kind.FLOAT64; }
+  /** @return numpy's name of the dtype, e.g. "float32" */
   public String dtypeName() { return kind.numpy; }
+  /** @return the shape as messages show it, e.g. "[60000, 28, 28]" */
   public String shapeString() { return Arrays.toString(shape); }
 
+  /** @return the values as float32, row-major (a new array) */
   public float[] toFloats() {
     if (floats != null) return floats.clone();
     int n = (int) size();
@@ -89,6 +148,7 @@ public final class NpyArray {
     return out;
   }
 
+  /** @return the values as float64, row-major (a new array) */
   public double[] toDoubles() {
     int n = (int) size();
     double[] out = new double[n];
@@ -96,6 +156,10 @@ public final class NpyArray {
     return out;
   }
 
+  /**
+   * @return the values of an integer or bool array, row-major (a new array)
+   * @throws dev.tfgraph.graph.BadInputException for a float array
+   */
   public long[] toLongs() {
     if (isFloating()) throw new BadInputException("expected an integer dtype, received " + kind.numpy);
     if (longs != null) return longs.clone();
@@ -104,6 +168,10 @@ public final class NpyArray {
     return out;
   }
 
+  /**
+   * @return the values of an integer or bool array, row-major (a new array)
+   * @throws dev.tfgraph.graph.BadInputException for a float array or a value beyond 32 bits
+   */
   public int[] toInts() {
     long[] l = toLongs();
     int[] out = new int[l.length];

@@ -24,12 +24,19 @@ import java.util.zip.ZipOutputStream;
  * decoded as they inflate, never held whole.
  */
 public final class Npz {
+  /** The entries an archive may hold. */
   public static final int MAX_ENTRIES = 10_000;
   static final long MAX_ENTRY = 2L << 30;
   static final long MAX_TOTAL = 4L << 30;
 
   private Npz() {}
 
+  /**
+   * @param file the .npz archive
+   * @return its arrays by name (the entry name without ".npy"), in archive order
+   * @throws dev.tfgraph.graph.BadInputException if the file is missing, not a zip archive, past a limit, or
+   *     an entry is not a valid .npy
+   */
   public static Map<String, NpyArray> read(Path file) {
     IoErrors.requireRegularFile(file, file.toString(), null);
     Map<String, NpyArray> out = new LinkedHashMap<>();
@@ -96,7 +103,13 @@ public final class Npz {
     };
   }
 
-  /** Stored (uncompressed) entries "<key>.npy", written through {@link OutputFiles}; numpy.load reads them. */
+  /**
+   * Stored (uncompressed) entries "&lt;key&gt;.npy", written through {@link OutputFiles}; numpy.load reads
+   * them.
+   * @param file the archive written, replaced if present
+   * @param arrays the arrays by name, written in map order
+   * @throws IOException if the file cannot be written
+   */
   public static void write(Path file, Map<String, NpyArray> arrays) throws IOException {
     OutputFiles.write(file, os -> {
       ZipOutputStream zip = new ZipOutputStream(os);

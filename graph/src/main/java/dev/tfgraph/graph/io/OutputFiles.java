@@ -42,16 +42,33 @@ public final class OutputFiles {
   /** Writes the bytes a {@link Body} produces. */
   @FunctionalInterface
   public interface Body {
+    /**
+     * @param out the stream to the file
+     * @throws IOException if the stream fails
+     */
     void write(OutputStream out) throws IOException;
   }
 
   private OutputFiles() {}
 
+  /**
+   * Writes bytes atomically.
+   * @param target the file written
+   * @param bytes its new content
+   * @throws IOException if the file cannot be written
+   * @throws dev.tfgraph.graph.BadInputException if target is a folder
+   */
   public static void write(Path target, byte[] bytes) throws IOException {
     write(target, out -> out.write(bytes));
   }
 
-  /** Temp file in the target's folder, the body, fsync, atomic rename over the target, fsync of the folder. */
+  /**
+   * Temp file in the target's folder, the body, fsync, atomic rename over the target, fsync of the folder.
+   * @param target the file written
+   * @param body what writes its content
+   * @throws IOException if the file cannot be written (the target is then unchanged)
+   * @throws dev.tfgraph.graph.BadInputException if target is a folder
+   */
   public static void write(Path target, Body body) throws IOException {
     Path file = realTarget(target);
     if (Files.isDirectory(file)) throw new BadInputException(target + " is a folder, expected a file name");
@@ -84,7 +101,12 @@ public final class OutputFiles {
     }
   }
 
-  /** The path a write to {@code target} replaces: the final target of a chain of symbolic links, absolute. */
+  /**
+   * The path a write to {@code target} replaces: the final target of a chain of symbolic links, absolute.
+   * @param target a path, existing or not
+   * @return the path written
+   * @throws IOException if a link cannot be read
+   */
   public static Path realTarget(Path target) throws IOException {
     Path p = target.toAbsolutePath().normalize();
     for (int i = 0; Files.isSymbolicLink(p); i++) {
@@ -100,8 +122,12 @@ public final class OutputFiles {
    * Refuses (bad input) an output that is the same file as one of the inputs, or that lies inside
    * the model folder being read: writing it would destroy what the command reads.
    *
-   * @param option the option that names the output, for the message ("--output")
+   * @param option the option that names the output, as the message names it (e.g. "output")
    * @param modelDir the model folder read (may be null)
+   * @param output the output path
+   * @param inputs the input files read (null entries are passed over)
+   * @throws dev.tfgraph.graph.BadInputException if the output is an input, lies inside the model folder, or
+   *     cannot be checked
    */
   public static void checkNotInput(Path output, String option, Path modelDir, Path... inputs) {
     try {
@@ -121,7 +147,11 @@ public final class OutputFiles {
     }
   }
 
-  /** Whether {@code p} is a temporary file of this naming whose writer process is gone. */
+  /**
+   * Whether {@code p} is a temporary file of this naming whose writer process is gone.
+   * @param p a path
+   * @return true if it is such a leftover
+   */
   public static boolean isLeftover(Path p) {
     Matcher m = TEMP.matcher(p.getFileName().toString());
     if (!m.matches() || !Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) return false;
@@ -153,6 +183,8 @@ public final class OutputFiles {
   /**
    * Flushes a file, or a folder's entries, to the disk. Some file systems refuse to open folders for
    * sync: a folder that cannot be synced is skipped; a file that cannot be is an error.
+   * @param p a file or a folder
+   * @throws IOException if a file cannot be synced
    */
   public static void sync(Path p) throws IOException {
     boolean dir = Files.isDirectory(p);
@@ -163,7 +195,12 @@ public final class OutputFiles {
     }
   }
 
-  /** {@link #sync} of every file and folder under {@code dir} (a folder written in full before it is renamed into place). */
+  /**
+   * {@link #sync} of every file and folder under {@code dir} (a folder written in full before it is renamed
+   * into place).
+   * @param dir the folder
+   * @throws IOException if a file under it cannot be synced
+   */
   public static void syncTree(Path dir) throws IOException {
     try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
       for (Path p : (Iterable<Path>) s::iterator) sync(p);

@@ -40,13 +40,25 @@ public final class Functional implements Node.Owner {
     this.name = name;
   }
 
-  /** A model input of the model's dtype with this example shape (the batch axis is added). */
+  /**
+   * A model input of the model's dtype with this example shape (the batch axis is added).
+   * @param inputName the input's signature name: 1-128 letters, digits, '_' or '-'
+   * @param exampleShape one example's sizes, each positive, e.g. 28, 28, 1
+   * @return the input's node
+   * @throws BadInputException if the name or the shape is not valid
+   */
   public Node input(String inputName, long... exampleShape) {
     inputs.add(new InputSpec(inputName, Shapes.batchOf(exampleShape), dtype));
     return new Node(this, inputName);
   }
 
-  /** The dtype of every input, float32 (default) or float64; set it before declaring inputs. */
+  /**
+   * The dtype of every input, float32 (default) or float64; set it before declaring inputs.
+   * @param d "float32" or "float64"
+   * @return this declaration
+   * @throws BadInputException if d is neither
+   * @throws IllegalStateException if an input is declared already
+   */
   public Functional dtype(String d) {
     Checks.oneOf("model '" + name + "'", "dtype", d, InputSpec.DTYPES);
     if (!inputs.isEmpty()) throw new IllegalStateException("model '" + name + "': set dtype before declaring inputs");
@@ -54,6 +66,11 @@ public final class Functional implements Node.Owner {
     return this;
   }
 
+  /**
+   * The class names, in output order, recorded with the model (and its export).
+   * @param l one name per output unit, or null for none
+   * @return this declaration
+   */
   public Functional labels(List<String> l) {
     labels = l;
     return this;
@@ -98,7 +115,13 @@ public final class Functional implements Node.Owner {
     }
   }
 
-  /** The model whose output is {@code output} (the last layer applied), built and checked. */
+  /**
+   * The model whose output is {@code output} (the last layer applied), built and checked.
+   * @param output the node of the last layer applied
+   * @return the model, its layers built
+   * @throws BadInputException if the node belongs to another declaration, or the model does not build (e.g. an
+   *     input shape that does not fit a layer)
+   */
   public Model build(Node output) {
     if (output.owner() != this) throw new BadInputException("model '" + name + "': the output node belongs to another model");
     return new Model(name, inputs, labels, layers, inbound, shares, output.name());

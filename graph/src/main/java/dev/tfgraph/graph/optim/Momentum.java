@@ -14,6 +14,7 @@ import org.tensorflow.op.train.ApplyMomentum;
 public final class Momentum implements UpdateRule {
   private final boolean nesterov;
 
+  /** @param nesterov true for Nesterov momentum, false for classical momentum */
   public Momentum(boolean nesterov) {
     this.nesterov = nesterov;
   }

@@ -30,11 +30,16 @@ import org.tensorflow.types.family.TType;
  * checkpoint of the slot variables resumes exactly.
  */
 public final class Optimizer {
+  /** The built-in kinds. */
   public static final List<String> KINDS = List.of("sgd", "momentum", "nesterov", "adam", "adamw");
   /** Keras' AdamW default weight decay. */
   public static final double DEFAULT_WEIGHT_DECAY = 0.004;
 
-  /** The built-in rule of a kind, or null. */
+  /**
+   * The built-in rule of a kind, or null.
+   * @param kind one of {@link #KINDS}
+   * @return a new rule, or null for another kind
+   */
   public static UpdateRule builtIn(String kind) {
     return switch (kind) {
       case "sgd" -> new dev.tfgraph.graph.optim.Sgd();
@@ -51,6 +56,19 @@ public final class Optimizer {
    */
   public record Config(String kind, double learningRate, double momentum, double beta1, double beta2,
       double epsilon, double clipNorm, double weightDecay) implements UpdateRule.Settings {
+    /**
+     * @param kind a built-in kind or a registered optimizer's name
+     * @param learningRate the learning rate at step 0, &gt; 0
+     * @param momentum momentum's μ, in [0, 1]
+     * @param beta1 Adam's β1
+     * @param beta2 Adam's β2
+     * @param epsilon Adam's ε
+     * @param clipNorm the global gradient norm clipped to, 0 for none
+     * @param weightDecay AdamW's decoupled weight decay, in [0, 1]
+     * @throws BadInputException if the kind is not registered, a setting is out of range (learning_rate &gt;
+     *     0, momentum and weight_decay in [0, 1], clip_norm &ge; 0), or weight_decay is set for a built-in kind
+     *     other than adamw
+     */
     public Config {
       // the built-ins are registered as plugins are (BuiltInOptimizers): one lookup for every kind
       if (kind == null || !LayerRegistry.optimizers().containsKey(kind)) {
@@ -66,15 +84,36 @@ public final class Optimizer {
       }
     }
 
+    /**
+     * Settings with the kind's default weight decay (0.004 for adamw, 0 otherwise).
+     * @param kind a built-in kind or a registered optimizer's name
+     * @param learningRate the learning rate at step 0, &gt; 0
+     * @param momentum momentum's μ, in [0, 1]
+     * @param beta1 Adam's β1
+     * @param beta2 Adam's β2
+     * @param epsilon Adam's ε
+     * @param clipNorm the global gradient norm clipped to, 0 for none
+     * @throws BadInputException as the canonical constructor
+     */
     public Config(String kind, double learningRate, double momentum, double beta1, double beta2, double epsilon, double clipNorm) {
       this(kind, learningRate, momentum, beta1, beta2, epsilon, clipNorm, kind.equals("adamw") ? DEFAULT_WEIGHT_DECAY : 0);
     }
 
+    /**
+     * Settings with Keras' defaults: momentum 0.9, β1 0.9, β2 0.999, ε 1e-7, no clipping.
+     * @param kind a built-in kind or a registered optimizer's name
+     * @param lr the learning rate at step 0, &gt; 0
+     * @return the settings
+     * @throws BadInputException if the kind is not registered or lr is not positive
+     */
     public static Config of(String kind, double lr) {
       return new Config(kind, lr, 0.9, 0.9, 0.999, 1e-7, 0);
     }
 
-    /** The rule that updates each weight. */
+    /**
+     * The rule that updates each weight.
+     * @return a new rule of the kind, from the registry
+     */
     public UpdateRule rule() {
       return LayerRegistry.optimizers().get(kind).get();
     }
@@ -86,7 +125,16 @@ public final class Optimizer {
   private final List<Op> slotInits = new ArrayList<>();
   private final Op update;
 
-  /** Adds the update of {@code vars} by {@code grads} (same order) to the graph. */
+  /**
+   * Adds the update of {@code vars} by {@code grads} (same order) to the graph.
+   * @param tf the ops of the training graph
+   * @param config the settings
+   * @param type the model's dtype class (the learning rate is fed in it)
+   * @param vars the trainable variables
+   * @param grads their gradients, in the same order
+   * @param after ops every update waits for besides the gradients (e.g. state updates)
+   * @param stepSeed the [seed, step] int64 vector fed each step; its step gives Adam's t
+   */
   @SuppressWarnings({"unchecked", "rawtypes"})
   public Optimizer(Ops tf, Config config, Class<? extends TNumber> type, List<Variable<? extends TType>> vars, List<Output<?>> grads, List<Op> after, Operand<TInt64> stepSeed) {
     this.config = config;
@@ -143,10 +191,17 @@ public final class Optimizer {
     return r;
   }
 
+  /** @return the settings */
   public Config config() { return config; }
+  /** @return the op of one training step's update ("train_step") */
   public Op update() { return update; }
+  /** @return the learning rate's placeholder, a scalar fed each step */
   public Placeholder<? extends TNumber> learningRate() { return lr; }
-  /** Slot variables by graph name (checkpointed with the weights). */
+  /**
+   * Slot variables by graph name (checkpointed with the weights).
+   * @return the slots, in creation order
+   */
   public Map<String, Variable<? extends TType>> slots() { return slots; }
+  /** @return the ops that set every slot to zero */
   public List<Op> slotInits() { return slotInits; }
 }

@@ -20,18 +20,37 @@ import org.tensorflow.ndarray.Shape;
 public final class BatchedRun {
   /** One input of the run: the tensor it feeds ("op:index"), and a tensor of its rows [from, from + count). */
   public interface Input {
+    /** @return the fed tensor, "op:index" */
     String name();
 
+    /**
+     * @param from the first row
+     * @param count the rows
+     * @return a new tensor of those rows, [count, ...], closed by the caller
+     */
     Tensor rows(int from, int count);
   }
 
   /** A float input: its shape (batch axis −1), its rows row-major, made into tensors of {@code type}. */
   public record Feed(String name, Shape shape, float[] rows) {
+    /**
+     * @param placeholder the fed placeholder
+     * @param shape its shape, batch axis -1
+     * @param rows the examples, row-major
+     * @return the feed
+     */
     public static Feed of(Operand<?> placeholder, Shape shape, float[] rows) {
       return new Feed(endpoint(placeholder), shape, rows);
     }
 
-    /** A float input of tensor {@code name} ("op:index"), made into tensors of {@code type}. */
+    /**
+     * A float input of tensor {@code name} ("op:index"), made into tensors of {@code type}.
+     * @param name the fed tensor, "op:index"
+     * @param shape its shape, batch axis -1
+     * @param rows the examples, row-major
+     * @param type the tensor type fed, TFloat32.class or TFloat64.class
+     * @return the input
+     */
     public static Input of(String name, Shape shape, float[] rows, Class<?> type) {
       return new Feed(name, shape, rows).as(type);
     }
@@ -64,18 +83,42 @@ public final class BatchedRun {
 
   private BatchedRun() {}
 
-  /** "op:index" of an operand, as Session.Runner's feed and fetch take it. */
+  /**
+   * "op:index" of an operand, as Session.Runner's feed and fetch take it.
+   * @param o an operand of the graph
+   * @return its "op:index"
+   */
   public static String endpoint(Operand<?> o) {
     Output<?> out = o.asOutput();
     return out.op().name() + ":" + out.index();
   }
 
-  /** {@code fetch} for rows [0, n) of every feed; {@code type} is the inputs' tensor type. */
+  /**
+   * {@code fetch} for rows [0, n) of every feed; {@code type} is the inputs' tensor type.
+   * @param session the session of the graph
+   * @param type the inputs' tensor type, TFloat32.class or TFloat64.class
+   * @param feeds one per input, each with at least n rows
+   * @param n the examples, at least 1
+   * @param batchSize the rows per Session.run, at least 1
+   * @param fetch the fetched tensor, "op:index"; batch axis first
+   * @return the fetched values of the n examples, [n, ...]
+   * @throws BadInputException if n or batchSize is below 1
+   */
   public static NpyArray run(Session session, Class<?> type, List<Feed> feeds, int n, int batchSize, String fetch) {
     return run(session, feeds.stream().map(f -> f.as(type)).toList(), n, batchSize, fetch);
   }
 
-  /** {@code fetch} for rows [0, n) of every input, {@code batchSize} rows per run; a float64 fetch stays float64. */
+  /**
+   * {@code fetch} for rows [0, n) of every input, {@code batchSize} rows per run; a float64 fetch stays
+   * float64.
+   * @param session the session of the graph
+   * @param feeds one per input, each with at least n rows
+   * @param n the examples, at least 1
+   * @param batchSize the rows per Session.run, at least 1
+   * @param fetch the fetched tensor, "op:index"; batch axis first
+   * @return the fetched values of the n examples, [n, ...], float64 for a float64 fetch and float32 otherwise
+   * @throws BadInputException if n or batchSize is below 1
+   */
   public static NpyArray run(Session session, List<? extends Input> feeds, int n, int batchSize, String fetch) {
     if (batchSize < 1) throw new BadInputException("batch size must be positive, received " + batchSize);
     if (n < 1) throw new BadInputException("no examples to run, expected at least one");

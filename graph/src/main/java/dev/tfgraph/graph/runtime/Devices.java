@@ -12,10 +12,17 @@ import org.tensorflow.proto.GPUOptions;
  * the runtime sees one. The GPU path needs the {@code gpu} Maven profile and a CUDA host.
  */
 public final class Devices {
+  /** The accepted device choices. */
   public static final List<String> CHOICES = List.of("auto", "cpu", "gpu");
 
   private Devices() {}
 
+  /**
+   * Sets a session configuration for a device choice.
+   * @param b the session's configuration, changed in place
+   * @param device one of {@link #CHOICES}
+   * @throws BadInputException if device is not one of them, or is "gpu" and no GPU is visible
+   */
   public static void configure(ConfigProto.Builder b, String device) {
     Checks.oneOf("train", "device", device, CHOICES);
     switch (device) {
@@ -31,7 +38,10 @@ public final class Devices {
     }
   }
 
-  /** Whether TF's runtime lists a GPU device (placement of a constant on /GPU:0 succeeds). */
+  /**
+   * Whether TF's runtime lists a GPU device (placement of a constant on /GPU:0 succeeds).
+   * @return true if a GPU is visible
+   */
   public static boolean gpuAvailable() {
     try (org.tensorflow.Graph g = new org.tensorflow.Graph()) {
       org.tensorflow.op.Ops tf = org.tensorflow.op.Ops.create(g);

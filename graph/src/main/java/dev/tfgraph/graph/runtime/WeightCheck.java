@@ -17,6 +17,14 @@ import java.util.TreeSet;
 public final class WeightCheck {
   private WeightCheck() {}
 
+  /**
+   * Checks a weights map before anything is loaded.
+   * @param model the model
+   * @param weights the weights by key ({@code <layer>.<weight>})
+   * @param source where they come from, as the message names it (e.g. a file)
+   * @throws BadInputException if a weight is missing or unknown, of another shape, not a float dtype, or not
+   *     finite in the model's dtype
+   */
   public static void check(Model model, Map<String, NpyArray> weights, String source) {
     Set<String> expected = new TreeSet<>();
     for (WeightSpec w : model.weights()) {
@@ -47,6 +55,10 @@ public final class WeightCheck {
   /**
    * For weights a run produced (checkpoints, --save-weights, an export after training): a
    * non-finite value fails the run (exit 3), naming the weight and the index.
+   * @param weights the weights by key
+   * @param float64 whether the model's dtype is float64
+   * @param what what is being saved, as the message names it
+   * @throws RunFailedException if a value is not finite
    */
   public static void requireFinite(Map<String, NpyArray> weights, boolean float64, String what) {
     String bad = nonFinite(weights, float64);
@@ -58,6 +70,9 @@ public final class WeightCheck {
   /**
    * The first weight with a value that is NaN or infinite once cast to the model's dtype, as
    * "weight \"fc.kernel\" is not finite at index [2, 0] (NaN)", or null if every value is finite.
+   * @param weights the weights by key (non-float arrays are passed over)
+   * @param float64 whether the model's dtype is float64
+   * @return the description, or null
    */
   public static String nonFinite(Map<String, NpyArray> weights, boolean float64) {
     for (Map.Entry<String, NpyArray> e : weights.entrySet()) {

@@ -16,23 +16,44 @@ import org.tensorflow.types.family.TNumber;
  * example, A = XᵀX/(h·w) + ε·I, for the whole batch in one BatchMatMulV2 (no loop over positions).
  */
 public final class BilinearPooling extends Layer {
+  /** epsilon when the spec gives none: 1e-5, added to the diagonal of each pooled matrix. */
   public static final double DEFAULT_EPSILON = 1e-5;
   private final double epsilon;
   private long positions;
   private int channels;
 
+  /**
+   * A bilinear pooling layer: NHWC [batch, h, w, C] to [batch, C, C].
+   * @param name the layer's name: 1-128 letters, digits, '_' or '-'
+   * @param epsilon added to the diagonal: 0, or in [1e-30, 1000]
+   * @param trainable whether its weights are trained (false freezes them)
+   * @throws dev.tfgraph.graph.BadInputException if the name or epsilon is not valid
+   */
   public BilinearPooling(String name, double epsilon, boolean trainable) {
     super(name, trainable);
     this.epsilon = Checks.epsilon(where(), "epsilon", epsilon, true);
   }
 
+  /**
+   * A bilinear pooling layer with epsilon 1e-5.
+   * @param name the layer's name: 1-128 letters, digits, '_' or '-'
+   * @throws dev.tfgraph.graph.BadInputException if the name is not valid
+   */
   public BilinearPooling(String name) {
     this(name, DEFAULT_EPSILON, true);
   }
 
   @Override public String type() { return "BilinearPooling"; }
 
-  /** Reads this layer's keys from a spec, with the defaults above; registered in {@code Layers}. */
+  /**
+   * Reads this layer's keys from a spec, with the defaults above; registered in {@code Layers}.
+   * @param c the layer's keys in the model spec (Keras' names)
+   * @param name the layer's name, unique in its model
+   * @param trainable whether its weights are trained (false freezes them)
+   * @return the layer, not yet built
+   * @throws dev.tfgraph.graph.BadInputException if a key is missing, of the wrong type or out of range (the
+   *     message names the layer and the key)
+   */
   public static BilinearPooling parse(ConfigReader c, String name, boolean trainable) {
     return new BilinearPooling(name, c.number("epsilon", DEFAULT_EPSILON), trainable);
   }

@@ -30,15 +30,28 @@ import org.tensorflow.types.family.TNumber;
  * iterations (the iterated value is the reference, not the exact root).
  */
 public final class MatrixSqrt extends Layer {
+  /** The accepted values of method. */
   public static final List<String> METHODS = List.of("svd", "eigh", "newton_schulz");
+  /** method when the spec gives none: "svd". */
   public static final String DEFAULT_METHOD = "svd";
+  /** iterations of "newton_schulz" when the spec gives none: 5. */
   public static final int DEFAULT_ITERATIONS = 5;
+  /** min_eigenvalue when the spec gives none: 1e-10, the floor of the eigenvalues ("svd", "eigh"). */
   public static final double DEFAULT_MIN_EIGENVALUE = 1e-10;
   private final String method;
   private final int iterations;
   private final double minEigenvalue;
   private int channels;
 
+  /**
+   * A matrix square root of [batch, C, C] symmetric matrices; the output has the input's shape.
+   * @param name the layer's name: 1-128 letters, digits, '_' or '-'
+   * @param method one of {@link #METHODS}
+   * @param iterations the Newton-Schulz iterations, in [1, 100] (read by "newton_schulz" only)
+   * @param minEigenvalue the floor of the eigenvalues, in [1e-30, 1000]
+   * @param trainable whether its weights are trained (false freezes them)
+   * @throws dev.tfgraph.graph.BadInputException if the name or a value is not valid
+   */
   public MatrixSqrt(String name, String method, int iterations, double minEigenvalue, boolean trainable) {
     super(name, trainable);
     this.method = Checks.oneOf(where(), "method", method, METHODS);
@@ -46,13 +59,27 @@ public final class MatrixSqrt extends Layer {
     this.minEigenvalue = Checks.epsilon(where(), "min_eigenvalue", minEigenvalue, false);
   }
 
+  /**
+   * A matrix square root with the default iterations and eigenvalue floor.
+   * @param name the layer's name: 1-128 letters, digits, '_' or '-'
+   * @param method one of {@link #METHODS}
+   * @throws dev.tfgraph.graph.BadInputException if the name or the method is not valid
+   */
   public MatrixSqrt(String name, String method) {
     this(name, method, DEFAULT_ITERATIONS, DEFAULT_MIN_EIGENVALUE, true);
   }
 
   @Override public String type() { return "MatrixSqrt"; }
 
-  /** Reads this layer's keys from a spec, with the defaults above; registered in {@code Layers}. */
+  /**
+   * Reads this layer's keys from a spec, with the defaults above; registered in {@code Layers}.
+   * @param c the layer's keys in the model spec (Keras' names)
+   * @param name the layer's name, unique in its model
+   * @param trainable whether its weights are trained (false freezes them)
+   * @return the layer, not yet built
+   * @throws dev.tfgraph.graph.BadInputException if a key is missing, of the wrong type or out of range (the
+   *     message names the layer and the key)
+   */
   public static MatrixSqrt parse(ConfigReader c, String name, boolean trainable) {
     return new MatrixSqrt(name, c.string("method", DEFAULT_METHOD), c.integer("iterations", DEFAULT_ITERATIONS),
         c.number("min_eigenvalue", DEFAULT_MIN_EIGENVALUE), trainable);

@@ -18,21 +18,42 @@ import org.tensorflow.types.family.TNumber;
  * has the same value and the exact derivative.
  */
 public final class SignedSqrt extends Layer {
+  /** epsilon when the spec gives none: 1e-8. */
   public static final double DEFAULT_EPSILON = 1e-8;
   private final double epsilon;
 
+  /**
+   * A signed square root, elementwise; the output has the input's shape.
+   * @param name the layer's name: 1-128 letters, digits, '_' or '-'
+   * @param epsilon the smoothing under the root, in [1e-30, 1000]
+   * @param trainable whether its weights are trained (false freezes them)
+   * @throws dev.tfgraph.graph.BadInputException if the name or epsilon is not valid
+   */
   public SignedSqrt(String name, double epsilon, boolean trainable) {
     super(name, trainable);
     this.epsilon = Checks.epsilon(where(), "epsilon", epsilon, false);
   }
 
+  /**
+   * A signed square root with epsilon 1e-8.
+   * @param name the layer's name: 1-128 letters, digits, '_' or '-'
+   * @throws dev.tfgraph.graph.BadInputException if the name is not valid
+   */
   public SignedSqrt(String name) {
     this(name, DEFAULT_EPSILON, true);
   }
 
   @Override public String type() { return "SignedSqrt"; }
 
-  /** Reads this layer's keys from a spec, with the defaults above; registered in {@code Layers}. */
+  /**
+   * Reads this layer's keys from a spec, with the defaults above; registered in {@code Layers}.
+   * @param c the layer's keys in the model spec (Keras' names)
+   * @param name the layer's name, unique in its model
+   * @param trainable whether its weights are trained (false freezes them)
+   * @return the layer, not yet built
+   * @throws dev.tfgraph.graph.BadInputException if a key is missing, of the wrong type or out of range (the
+   *     message names the layer and the key)
+   */
   public static SignedSqrt parse(ConfigReader c, String name, boolean trainable) {
     return new SignedSqrt(name, c.number("epsilon", DEFAULT_EPSILON), trainable);
   }

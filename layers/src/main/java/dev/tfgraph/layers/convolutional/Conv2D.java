@@ -26,12 +26,22 @@ import org.tensorflow.types.family.TNumber;
  * (one group per input channel, ConvNeXt's depthwise convolution, runs as DepthwiseConv2dNative).
  */
 public final class Conv2D extends Layer implements Activated {
+  /**
+   * The accepted values of padding, for every windowed layer: "valid" (no padding) and "same" (output size
+   * ceil(input / stride)).
+   */
   public static final List<String> PADDINGS = List.of("valid", "same");
+  /** strides when the spec gives none: 1 along height and width. */
   public static final int DEFAULT_STRIDE = 1;
+  /** padding when the spec gives none: "valid". */
   public static final String DEFAULT_PADDING = "valid";
+  /** activation when the spec gives none: "linear" (none). */
   public static final String DEFAULT_ACTIVATION = "linear";
+  /** use_bias when the spec gives none: true. */
   public static final boolean DEFAULT_USE_BIAS = true;
+  /** dilation_rate when the spec gives none: 1 along height and width. */
   public static final int DEFAULT_DILATION = 1;
+  /** groups when the spec gives none: 1 (an ordinary convolution). */
   public static final int DEFAULT_GROUPS = 1;
   private final int filters;
   private final int[] kernelSize;
@@ -44,17 +54,58 @@ public final class Conv2D extends Layer implements Activated {
   private WeightSpec kernel;
   private WeightSpec bias;
 
+  /**
+   * A convolution with a bias, no dilation, one group.
+   * @param name the layer's name: 1-128 letters, digits, '_' or '-'
+   * @param filters the output channels, in [1, 2^24]
+   * @param kernelSize the window [height, width] in pixels, each in [1, 65536]
+   * @param strides the step [height, width] in pixels, each in [1, 65536]
+   * @param padding "valid" or "same"
+   * @param activation applied after the bias; one of {@code Activations}' names ("linear" for none)
+   * @param trainable whether its weights are trained (false freezes them)
+   * @throws dev.tfgraph.graph.BadInputException if the name or a value is not valid
+   */
   public Conv2D(String name, int filters, int[] kernelSize, int[] strides, String padding, String activation,
       boolean trainable) {
     this(name, filters, kernelSize, strides, padding, activation, DEFAULT_USE_BIAS,
         new int[] {DEFAULT_DILATION, DEFAULT_DILATION}, trainable);
   }
 
+  /**
+   * A convolution of one group.
+   * @param name the layer's name: 1-128 letters, digits, '_' or '-'
+   * @param filters the output channels, in [1, 2^24]
+   * @param kernelSize the window [height, width] in pixels, each in [1, 65536]
+   * @param strides the step [height, width] in pixels, each in [1, 65536]
+   * @param padding "valid" or "same"
+   * @param activation applied after the bias; one of {@code Activations}' names ("linear" for none)
+   * @param useBias whether a bias [filters] is added
+   * @param dilationRate the spacing [height, width] of the kernel's taps, each in [1, 65536]
+   * @param trainable whether its weights are trained (false freezes them)
+   * @throws dev.tfgraph.graph.BadInputException if the name, a value is not valid, or strides and
+   *     dilation_rate both exceed 1
+   */
   public Conv2D(String name, int filters, int[] kernelSize, int[] strides, String padding, String activation,
       boolean useBias, int[] dilationRate, boolean trainable) {
     this(name, filters, kernelSize, strides, padding, activation, useBias, dilationRate, DEFAULT_GROUPS, trainable);
   }
 
+  /**
+   * A convolution with every option.
+   * @param name the layer's name: 1-128 letters, digits, '_' or '-'
+   * @param filters the output channels, in [1, 2^24]
+   * @param kernelSize the window [height, width] in pixels, each in [1, 65536]
+   * @param strides the step [height, width] in pixels, each in [1, 65536]
+   * @param padding "valid" or "same"
+   * @param activation applied after the bias; one of {@code Activations}' names ("linear" for none)
+   * @param useBias whether a bias [filters] is added
+   * @param dilationRate the spacing [height, width] of the kernel's taps, each in [1, 65536]
+   * @param groups the channel groups, in [1, 2^24], dividing filters (and the input channels, checked when
+   *     built)
+   * @param trainable whether its weights are trained (false freezes them)
+   * @throws dev.tfgraph.graph.BadInputException if the name, a value is not valid, strides and dilation_rate
+   *     both exceed 1, or groups does not divide filters
+   */
   public Conv2D(String name, int filters, int[] kernelSize, int[] strides, String padding, String activation,
       boolean useBias, int[] dilationRate, int groups, boolean trainable) {
     super(name, trainable);
@@ -76,10 +127,29 @@ public final class Conv2D extends Layer implements Activated {
     }
   }
 
+  /**
+   * A trainable square convolution with stride 1 and a bias.
+   * @param name the layer's name: 1-128 letters, digits, '_' or '-'
+   * @param filters the output channels, in [1, 2^24]
+   * @param k the window's height and width in pixels
+   * @param padding "valid" or "same"
+   * @param activation applied after the bias ("linear" for none)
+   * @throws dev.tfgraph.graph.BadInputException if the name or a value is not valid
+   */
   public Conv2D(String name, int filters, int k, String padding, String activation) {
     this(name, filters, k, padding, activation, true);
   }
 
+  /**
+   * A square convolution with stride 1 and a bias.
+   * @param name the layer's name: 1-128 letters, digits, '_' or '-'
+   * @param filters the output channels, in [1, 2^24]
+   * @param k the window's height and width in pixels
+   * @param padding "valid" or "same"
+   * @param activation applied after the bias ("linear" for none)
+   * @param trainable whether its weights are trained (false freezes them)
+   * @throws dev.tfgraph.graph.BadInputException if the name or a value is not valid
+   */
   public Conv2D(String name, int filters, int k, String padding, String activation, boolean trainable) {
     this(name, filters, new int[] {k, k}, new int[] {DEFAULT_STRIDE, DEFAULT_STRIDE}, padding, activation, trainable);
   }
@@ -87,7 +157,15 @@ public final class Conv2D extends Layer implements Activated {
   @Override public String type() { return "Conv2D"; }
   @Override public String activation() { return activation; }
 
-  /** Reads this layer's keys from a spec, with the defaults above; registered in {@code Layers}. */
+  /**
+   * Reads this layer's keys from a spec, with the defaults above; registered in {@code Layers}.
+   * @param c the layer's keys in the model spec (Keras' names)
+   * @param name the layer's name, unique in its model
+   * @param trainable whether its weights are trained (false freezes them)
+   * @return the layer, not yet built
+   * @throws dev.tfgraph.graph.BadInputException if a key is missing, of the wrong type or out of range (the
+   *     message names the layer and the key)
+   */
   public static Conv2D parse(ConfigReader c, String name, boolean trainable) {
     return new Conv2D(name, c.integer("filters", null), c.pair("kernel_size", null),
         c.pair("strides", new int[] {DEFAULT_STRIDE, DEFAULT_STRIDE}), c.string("padding", DEFAULT_PADDING),
@@ -107,7 +185,14 @@ public final class Conv2D extends Layer implements Activated {
     if (groups != DEFAULT_GROUPS) out.put("groups", groups);   // written only when used: existing specs print as before
   }
 
-  /** Output size of one spatial axis under TF's padding rules. */
+  /**
+   * Output size of one spatial axis under TF's padding rules.
+   * @param in the input's size along the axis, in pixels
+   * @param k the window's extent along the axis (dilated: (k - 1)·d + 1)
+   * @param s the stride
+   * @param padding "valid" or "same"
+   * @return ceil((in - k + 1) / s) for "valid", ceil(in / s) for "same"; below 1 when the window does not fit
+   */
   public static long outSize(long in, int k, int s, String padding) {
     return padding.equals("same") ? (in + s - 1) / s : in < k ? 0 : (in - k) / s + 1;
   }

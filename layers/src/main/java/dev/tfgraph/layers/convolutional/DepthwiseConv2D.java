@@ -25,11 +25,17 @@ import org.tensorflow.types.family.TNumber;
  * k·depth_multiplier + j. kernel [kh, kw, c_in, depth_multiplier], bias [c_in·depth_multiplier].
  */
 public final class DepthwiseConv2D extends Layer implements Activated {
+  /** strides when the spec gives none: 1 along height and width. */
   public static final int DEFAULT_STRIDE = 1;
+  /** padding when the spec gives none: "valid". */
   public static final String DEFAULT_PADDING = "valid";
+  /** depth_multiplier when the spec gives none: 1. */
   public static final int DEFAULT_DEPTH_MULTIPLIER = 1;
+  /** dilation_rate when the spec gives none: 1 along height and width. */
   public static final int DEFAULT_DILATION = 1;
+  /** activation when the spec gives none: "linear" (none). */
   public static final String DEFAULT_ACTIVATION = "linear";
+  /** use_bias when the spec gives none: true. */
   public static final boolean DEFAULT_USE_BIAS = true;
   private final Window window;
   private final int depthMultiplier;
@@ -38,6 +44,20 @@ public final class DepthwiseConv2D extends Layer implements Activated {
   private WeightSpec kernel;
   private WeightSpec bias;
 
+  /**
+   * A depthwise convolution.
+   * @param name the layer's name: 1-128 letters, digits, '_' or '-'
+   * @param kernelSize the window [height, width] in pixels, each in [1, 65536]
+   * @param strides the step [height, width] in pixels, each in [1, 65536]
+   * @param padding "valid" or "same"
+   * @param depthMultiplier the output channels per input channel, in [1, 2^24]
+   * @param dilationRate the spacing [height, width] of the kernel's taps, each in [1, 65536]
+   * @param activation applied after the bias; one of {@code Activations}' names ("linear" for none)
+   * @param useBias whether a bias [c_in·depth_multiplier] is added
+   * @param trainable whether its weights are trained (false freezes them)
+   * @throws dev.tfgraph.graph.BadInputException if the name, a value is not valid, or strides and
+   *     dilation_rate both exceed 1
+   */
   public DepthwiseConv2D(String name, int[] kernelSize, int[] strides, String padding, int depthMultiplier, int[] dilationRate,
       String activation, boolean useBias, boolean trainable) {
     super(name, trainable);
@@ -50,7 +70,15 @@ public final class DepthwiseConv2D extends Layer implements Activated {
   @Override public String type() { return "DepthwiseConv2D"; }
   @Override public String activation() { return activation; }
 
-  /** Reads this layer's keys from a spec, with the defaults above; registered in {@code Layers}. */
+  /**
+   * Reads this layer's keys from a spec, with the defaults above; registered in {@code Layers}.
+   * @param c the layer's keys in the model spec (Keras' names)
+   * @param name the layer's name, unique in its model
+   * @param trainable whether its weights are trained (false freezes them)
+   * @return the layer, not yet built
+   * @throws dev.tfgraph.graph.BadInputException if a key is missing, of the wrong type or out of range (the
+   *     message names the layer and the key)
+   */
   public static DepthwiseConv2D parse(ConfigReader c, String name, boolean trainable) {
     return new DepthwiseConv2D(name, c.pair("kernel_size", null), c.pair("strides", new int[] {DEFAULT_STRIDE, DEFAULT_STRIDE}),
         c.string("padding", DEFAULT_PADDING), c.integer("depth_multiplier", DEFAULT_DEPTH_MULTIPLIER),

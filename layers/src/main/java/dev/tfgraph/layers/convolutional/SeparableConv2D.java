@@ -31,6 +31,21 @@ public final class SeparableConv2D extends Layer implements Activated {
   private WeightSpec pointwiseKernel;
   private WeightSpec bias;
 
+  /**
+   * A separable convolution.
+   * @param name the layer's name: 1-128 letters, digits, '_' or '-'
+   * @param filters the output channels of the pointwise step, in [1, 2^24]
+   * @param kernelSize the window [height, width] in pixels, each in [1, 65536]
+   * @param strides the step [height, width] in pixels, each in [1, 65536]
+   * @param padding "valid" or "same"
+   * @param depthMultiplier the output channels per input channel, in [1, 2^24]
+   * @param dilationRate the spacing [height, width] of the kernel's taps, each in [1, 65536]
+   * @param activation applied after the bias; one of {@code Activations}' names ("linear" for none)
+   * @param useBias whether a bias [filters] is added
+   * @param trainable whether its weights are trained (false freezes them)
+   * @throws dev.tfgraph.graph.BadInputException if the name, a value is not valid, or strides and
+   *     dilation_rate both exceed 1
+   */
   public SeparableConv2D(String name, int filters, int[] kernelSize, int[] strides, String padding, int depthMultiplier,
       int[] dilationRate, String activation, boolean useBias, boolean trainable) {
     super(name, trainable);
@@ -44,7 +59,15 @@ public final class SeparableConv2D extends Layer implements Activated {
   @Override public String type() { return "SeparableConv2D"; }
   @Override public String activation() { return activation; }
 
-  /** Reads this layer's keys from a spec, with DepthwiseConv2D's defaults; registered in {@code Layers}. */
+  /**
+   * Reads this layer's keys from a spec, with DepthwiseConv2D's defaults; registered in {@code Layers}.
+   * @param c the layer's keys in the model spec (Keras' names)
+   * @param name the layer's name, unique in its model
+   * @param trainable whether its weights are trained (false freezes them)
+   * @return the layer, not yet built
+   * @throws dev.tfgraph.graph.BadInputException if a key is missing, of the wrong type or out of range (the
+   *     message names the layer and the key)
+   */
   public static SeparableConv2D parse(ConfigReader c, String name, boolean trainable) {
     int s = DepthwiseConv2D.DEFAULT_STRIDE, d = DepthwiseConv2D.DEFAULT_DILATION;
     return new SeparableConv2D(name, c.integer("filters", null), c.pair("kernel_size", null), c.pair("strides", new int[] {s, s}),

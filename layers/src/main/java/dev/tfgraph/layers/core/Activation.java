@@ -15,11 +15,24 @@ import org.tensorflow.types.family.TNumber;
 public final class Activation extends Layer implements Activated {
   private final String activation;
 
+  /**
+   * An activation layer.
+   * @param name the layer's name: 1-128 letters, digits, '_' or '-'
+   * @param activation one of the activations {@code Activations} knows (relu, sigmoid, softmax, ...)
+   * @param trainable whether its weights are trained (false freezes them)
+   * @throws dev.tfgraph.graph.BadInputException if the name or the activation is not valid
+   */
   public Activation(String name, String activation, boolean trainable) {
     super(name, trainable);
     this.activation = Activations.check(where(), activation);
   }
 
+  /**
+   * A trainable activation layer.
+   * @param name the layer's name: 1-128 letters, digits, '_' or '-'
+   * @param activation one of the activations {@code Activations} knows
+   * @throws dev.tfgraph.graph.BadInputException if the name or the activation is not valid
+   */
   public Activation(String name, String activation) {
     this(name, activation, true);
   }
@@ -27,7 +40,15 @@ public final class Activation extends Layer implements Activated {
   @Override public String type() { return "Activation"; }
   @Override public String activation() { return activation; }
 
-  /** Reads this layer's keys from a spec (all required); registered in {@code Layers}. */
+  /**
+   * Reads this layer's keys from a spec (all required); registered in {@code Layers}.
+   * @param c the layer's keys in the model spec (Keras' names)
+   * @param name the layer's name, unique in its model
+   * @param trainable whether its weights are trained (false freezes them)
+   * @return the layer, not yet built
+   * @throws dev.tfgraph.graph.BadInputException if a key is missing, of the wrong type or out of range (the
+   *     message names the layer and the key)
+   */
   public static Activation parse(ConfigReader c, String name, boolean trainable) {
     return new Activation(name, c.string("activation", null), trainable);
   }

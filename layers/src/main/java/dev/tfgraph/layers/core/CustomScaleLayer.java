@@ -17,6 +17,13 @@ import org.tensorflow.types.family.TNumber;
 public final class CustomScaleLayer extends MergeLayer {
   private final double scale;
 
+  /**
+   * A residual scaling layer.
+   * @param name the layer's name: 1-128 letters, digits, '_' or '-'
+   * @param scale the factor of the second inbound tensor, in [-1000, 1000]
+   * @param trainable whether its weights are trained (false freezes them)
+   * @throws dev.tfgraph.graph.BadInputException if the name or the scale is not valid
+   */
   public CustomScaleLayer(String name, double scale, boolean trainable) {
     super(name, trainable);
     this.scale = Checks.inRange(where(), "scale", scale, -Checks.MAX_COEFFICIENT, Checks.MAX_COEFFICIENT);
@@ -26,7 +33,15 @@ public final class CustomScaleLayer extends MergeLayer {
 
   @Override public int maxInbound() { return 2; }
 
-  /** Reads scale (required); registered in {@code Layers}. */
+  /**
+   * Reads scale (required); registered in {@code Layers}.
+   * @param c the layer's keys in the model spec (Keras' names)
+   * @param name the layer's name, unique in its model
+   * @param trainable whether its weights are trained (false freezes them)
+   * @return the layer, not yet built
+   * @throws dev.tfgraph.graph.BadInputException if a key is missing, of the wrong type or out of range (the
+   *     message names the layer and the key)
+   */
   public static CustomScaleLayer parse(ConfigReader c, String name, boolean trainable) {
     return new CustomScaleLayer(name, c.number("scale", null), trainable);
   }

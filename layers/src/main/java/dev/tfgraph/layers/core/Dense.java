@@ -21,7 +21,9 @@ import org.tensorflow.types.family.TNumber;
  * [batch, ..., units], as Keras). kernel [n, units] glorot_uniform, bias [units] zeros.
  */
 public final class Dense extends Layer implements Activated {
+  /** Activation when the spec gives none: linear (none). */
   public static final String DEFAULT_ACTIVATION = "linear";
+  /** Whether a bias is added when the spec does not say: true. */
   public static final boolean DEFAULT_USE_BIAS = true;
   private final int units;
   private final String activation;
@@ -29,6 +31,15 @@ public final class Dense extends Layer implements Activated {
   private WeightSpec kernel;
   private WeightSpec bias;
 
+  /**
+   * A dense layer.
+   * @param name the layer's name: 1-128 letters, digits, '_' or '-'
+   * @param units the output features, in [1, 2^24]
+   * @param activation applied after the bias; one of {@code Activations}' names ("linear" for none)
+   * @param useBias whether a bias [units] is added
+   * @param trainable whether its weights are trained (false freezes them)
+   * @throws dev.tfgraph.graph.BadInputException if the name, units or the activation is not valid
+   */
   public Dense(String name, int units, String activation, boolean useBias, boolean trainable) {
     super(name, trainable);
     this.units = Checks.between(where(), "units", units, 1, Checks.MAX_UNITS);
@@ -36,6 +47,13 @@ public final class Dense extends Layer implements Activated {
     this.useBias = useBias;
   }
 
+  /**
+   * A trainable dense layer with a bias.
+   * @param name the layer's name: 1-128 letters, digits, '_' or '-'
+   * @param units the output features, in [1, 2^24]
+   * @param activation applied after the bias ("linear" for none)
+   * @throws dev.tfgraph.graph.BadInputException if the name, units or the activation is not valid
+   */
   public Dense(String name, int units, String activation) {
     this(name, units, activation, DEFAULT_USE_BIAS, true);
   }
@@ -43,7 +61,15 @@ public final class Dense extends Layer implements Activated {
   @Override public String type() { return "Dense"; }
   @Override public String activation() { return activation; }
 
-  /** Reads this layer's keys from a spec, with the defaults above; registered in {@code Layers}. */
+  /**
+   * Reads this layer's keys from a spec, with the defaults above; registered in {@code Layers}.
+   * @param c the layer's keys in the model spec (Keras' names)
+   * @param name the layer's name, unique in its model
+   * @param trainable whether its weights are trained (false freezes them)
+   * @return the layer, not yet built
+   * @throws dev.tfgraph.graph.BadInputException if a key is missing, of the wrong type or out of range (the
+   *     message names the layer and the key)
+   */
   public static Dense parse(ConfigReader c, String name, boolean trainable) {
     return new Dense(name, c.integer("units", null), c.string("activation", DEFAULT_ACTIVATION),
         c.bool("use_bias", DEFAULT_USE_BIAS), trainable);

@@ -24,11 +24,26 @@ public final class Dropout extends Layer {
   private final double rate;
   private final Integer[] noiseShape;
 
+  /**
+   * A dropout layer whose mask has the input's shape.
+   * @param name the layer's name: 1-128 letters, digits, '_' or '-'
+   * @param rate the fraction of units dropped in training, in [0, 1)
+   * @param trainable whether its weights are trained (false freezes them)
+   * @throws dev.tfgraph.graph.BadInputException if the name or the rate is not valid
+   */
   public Dropout(String name, double rate, boolean trainable) {
     this(name, rate, null, trainable);
   }
 
-  /** noiseShape null, or one entry per input axis: null (the input's size) or a positive size. */
+  /**
+   * noiseShape null, or one entry per input axis: null (the input's size) or a positive size.
+   * @param name the layer's name: 1-128 letters, digits, '_' or '-'
+   * @param rate the fraction of units dropped in training, in [0, 1)
+   * @param noiseShape the mask's shape (Keras' noise_shape), or null for the input's shape
+   * @param trainable whether its weights are trained (false freezes them)
+   * @throws dev.tfgraph.graph.BadInputException if the name, the rate or noise_shape is not valid (a
+   *     noise_shape of the wrong rank is reported when the layer is built)
+   */
   public Dropout(String name, double rate, Integer[] noiseShape, boolean trainable) {
     super(name, trainable);
     if (!(rate >= 0 && rate < 1)) throw Checks.error(where(), "rate", "in [0, 1)", rate);
@@ -44,13 +59,27 @@ public final class Dropout extends Layer {
     }
   }
 
+  /**
+   * A trainable dropout layer whose mask has the input's shape.
+   * @param name the layer's name: 1-128 letters, digits, '_' or '-'
+   * @param rate the fraction of units dropped in training, in [0, 1)
+   * @throws dev.tfgraph.graph.BadInputException if the name or the rate is not valid
+   */
   public Dropout(String name, double rate) {
     this(name, rate, true);
   }
 
   @Override public String type() { return "Dropout"; }
 
-  /** Reads this layer's keys from a spec (all required); registered in {@code Layers}. */
+  /**
+   * Reads this layer's keys from a spec (all required); registered in {@code Layers}.
+   * @param c the layer's keys in the model spec (Keras' names)
+   * @param name the layer's name, unique in its model
+   * @param trainable whether its weights are trained (false freezes them)
+   * @return the layer, not yet built
+   * @throws dev.tfgraph.graph.BadInputException if a key is missing, of the wrong type or out of range (the
+   *     message names the layer and the key)
+   */
   public static Dropout parse(ConfigReader c, String name, boolean trainable) {
     return new Dropout(name, c.number("rate", null), c.integersOrNulls("noise_shape"), trainable);
   }

@@ -23,6 +23,14 @@ public final class LayerScale extends Layer {
   private final int projectionDim;
   private WeightSpec gamma;
 
+  /**
+   * A layer scale.
+   * @param name the layer's name: 1-128 letters, digits, '_' or '-'
+   * @param initValues gamma's starting value for every channel, in [-1000, 1000]
+   * @param projectionDim the input's last axis (gamma's length), in [1, 2^24]
+   * @param trainable whether its weights are trained (false freezes them)
+   * @throws dev.tfgraph.graph.BadInputException if the name or a value is out of range
+   */
   public LayerScale(String name, double initValues, int projectionDim, boolean trainable) {
     super(name, trainable);
     this.initValues = Checks.inRange(where(), "init_values", initValues, -Checks.MAX_COEFFICIENT, Checks.MAX_COEFFICIENT);
@@ -31,7 +39,15 @@ public final class LayerScale extends Layer {
 
   @Override public String type() { return "LayerScale"; }
 
-  /** Reads init_values and projection_dim (both required); registered in {@code Layers}. */
+  /**
+   * Reads init_values and projection_dim (both required); registered in {@code Layers}.
+   * @param c the layer's keys in the model spec (Keras' names)
+   * @param name the layer's name, unique in its model
+   * @param trainable whether its weights are trained (false freezes them)
+   * @return the layer, not yet built
+   * @throws dev.tfgraph.graph.BadInputException if a key is missing, of the wrong type or out of range (the
+   *     message names the layer and the key)
+   */
   public static LayerScale parse(ConfigReader c, String name, boolean trainable) {
     return new LayerScale(name, c.number("init_values", null), c.integer("projection_dim", null), trainable);
   }

@@ -15,21 +15,42 @@ import org.tensorflow.types.family.TNumber;
  * slope is in the model's dtype (TF's LeakyRelu op would round it to float32).
  */
 public final class LeakyReLU extends Layer {
+  /** negative_slope when the spec gives none: 0.3, as Keras. */
   public static final double DEFAULT_NEGATIVE_SLOPE = 0.3;
   private final double negativeSlope;
 
+  /**
+   * A leaky ReLU.
+   * @param name the layer's name: 1-128 letters, digits, '_' or '-'
+   * @param negativeSlope the factor of negative inputs, in [0, 1000]
+   * @param trainable whether its weights are trained (false freezes them)
+   * @throws dev.tfgraph.graph.BadInputException if the name or the slope is not valid
+   */
   public LeakyReLU(String name, double negativeSlope, boolean trainable) {
     super(name, trainable);
     this.negativeSlope = Checks.inRange(where(), "negative_slope", negativeSlope, 0, Checks.MAX_COEFFICIENT);
   }
 
+  /**
+   * A leaky ReLU with the default slope 0.3.
+   * @param name the layer's name: 1-128 letters, digits, '_' or '-'
+   * @throws dev.tfgraph.graph.BadInputException if the name is not valid
+   */
   public LeakyReLU(String name) {
     this(name, DEFAULT_NEGATIVE_SLOPE, true);
   }
 
   @Override public String type() { return "LeakyReLU"; }
 
-  /** Reads this layer's keys from a spec, with the defaults above; registered in {@code Layers}. */
+  /**
+   * Reads this layer's keys from a spec, with the defaults above; registered in {@code Layers}.
+   * @param c the layer's keys in the model spec (Keras' names)
+   * @param name the layer's name, unique in its model
+   * @param trainable whether its weights are trained (false freezes them)
+   * @return the layer, not yet built
+   * @throws dev.tfgraph.graph.BadInputException if a key is missing, of the wrong type or out of range (the
+   *     message names the layer and the key)
+   */
   public static LeakyReLU parse(ConfigReader c, String name, boolean trainable) {
     return new LeakyReLU(name, c.number("negative_slope", DEFAULT_NEGATIVE_SLOPE), trainable);
   }

@@ -16,12 +16,23 @@ import org.tensorflow.types.family.TNumber;
  * max_value null means no upper bound.
  */
 public final class ReLU extends Layer {
+  /** negative_slope when the spec gives none: 0. */
   public static final double DEFAULT_NEGATIVE_SLOPE = 0.0;
+  /** threshold when the spec gives none: 0. */
   public static final double DEFAULT_THRESHOLD = 0.0;
   private final Double maxValue;
   private final double negativeSlope;
   private final double threshold;
 
+  /**
+   * A ReLU with Keras' options.
+   * @param name the layer's name: 1-128 letters, digits, '_' or '-'
+   * @param maxValue the upper bound, in [0, 1000], or null for none
+   * @param negativeSlope the factor below the threshold, in [0, 1000]
+   * @param threshold the point where the slope changes, in [0, 1000]
+   * @param trainable whether its weights are trained (false freezes them)
+   * @throws dev.tfgraph.graph.BadInputException if the name or a value is out of range
+   */
   public ReLU(String name, Double maxValue, double negativeSlope, double threshold, boolean trainable) {
     super(name, trainable);
     this.maxValue = maxValue == null ? null : Checks.inRange(where(), "max_value", maxValue, 0, Checks.MAX_COEFFICIENT);
@@ -29,13 +40,26 @@ public final class ReLU extends Layer {
     this.threshold = Checks.inRange(where(), "threshold", threshold, 0, Checks.MAX_COEFFICIENT);
   }
 
+  /**
+   * The plain ReLU max(x, 0).
+   * @param name the layer's name: 1-128 letters, digits, '_' or '-'
+   * @throws dev.tfgraph.graph.BadInputException if the name is not valid
+   */
   public ReLU(String name) {
     this(name, null, DEFAULT_NEGATIVE_SLOPE, DEFAULT_THRESHOLD, true);
   }
 
   @Override public String type() { return "ReLU"; }
 
-  /** Reads this layer's keys from a spec, with the defaults above; registered in {@code Layers}. */
+  /**
+   * Reads this layer's keys from a spec, with the defaults above; registered in {@code Layers}.
+   * @param c the layer's keys in the model spec (Keras' names)
+   * @param name the layer's name, unique in its model
+   * @param trainable whether its weights are trained (false freezes them)
+   * @return the layer, not yet built
+   * @throws dev.tfgraph.graph.BadInputException if a key is missing, of the wrong type or out of range (the
+   *     message names the layer and the key)
+   */
   public static ReLU parse(ConfigReader c, String name, boolean trainable) {
     Double max = c.has("max_value") ? c.number("max_value", null) : null;
     c.known("max_value");

@@ -13,24 +13,46 @@ import org.tensorflow.types.family.TNumber;
 
 /** Keras' Softmax layer: y = exp(x) / Σ exp(x) along {@code axis} (−1 the last; not the batch axis), any rank ≥ 2. */
 public final class Softmax extends Layer {
+  /** axis when the spec gives none: -1, the last. */
   public static final int DEFAULT_AXIS = -1;
   private final int axis;
   private int resolved;
   private int rank;
 
+  /**
+   * A softmax layer.
+   * @param name the layer's name: 1-128 letters, digits, '_' or '-'
+   * @param axis the axis normalised over, negative from the end; never 0 (checked against the input's rank
+   *     when built)
+   * @param trainable whether its weights are trained (false freezes them)
+   * @throws dev.tfgraph.graph.BadInputException if the name is not valid or the axis is 0
+   */
   public Softmax(String name, int axis, boolean trainable) {
     super(name, trainable);
     if (axis == 0) throw new BadInputException(where() + ": axis must not be 0 (the batch axis), received 0");
     this.axis = axis;
   }
 
+  /**
+   * A softmax over the last axis.
+   * @param name the layer's name: 1-128 letters, digits, '_' or '-'
+   * @throws dev.tfgraph.graph.BadInputException if the name is not valid
+   */
   public Softmax(String name) {
     this(name, DEFAULT_AXIS, true);
   }
 
   @Override public String type() { return "Softmax"; }
 
-  /** Reads axis (default −1); registered in {@code Layers}. */
+  /**
+   * Reads axis (default −1); registered in {@code Layers}.
+   * @param c the layer's keys in the model spec (Keras' names)
+   * @param name the layer's name, unique in its model
+   * @param trainable whether its weights are trained (false freezes them)
+   * @return the layer, not yet built
+   * @throws dev.tfgraph.graph.BadInputException if a key is missing, of the wrong type or out of range (the
+   *     message names the layer and the key)
+   */
   public static Softmax parse(ConfigReader c, String name, boolean trainable) {
     return new Softmax(name, c.integer("axis", DEFAULT_AXIS), trainable);
   }
@@ -50,6 +72,12 @@ public final class Softmax extends Layer {
   /**
    * axis (negative from the end) as an index in [1, rank − 1] of the input, with a message naming
    * the layer, the key, the accepted range and the input shape otherwise.
+   * @param where the layer, as messages name it
+   * @param key the config key that holds the axis
+   * @param axis the axis as configured, negative from the end
+   * @param input the input's shape, batch axis first
+   * @return the axis as an index in [1, rank - 1]
+   * @throws dev.tfgraph.graph.BadInputException if the axis is the batch axis or beyond the input's rank
    */
   public static int resolveAxis(String where, String key, int axis, Shape input) {
     int rank = input.numDimensions();

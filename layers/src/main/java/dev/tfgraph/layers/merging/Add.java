@@ -11,17 +11,36 @@ import org.tensorflow.types.family.TNumber;
 
 /** y = x_0 + x_1 + ..., elementwise over two or more inbound tensors that broadcast as {@link MergeLayer} says (Keras' Add). */
 public final class Add extends MergeLayer {
+  /**
+   * A layer for the sum of two or more inbound tensors.
+   * @param name the layer's name: 1-128 letters, digits, '_' or '-'
+   * @param trainable whether its weights are trained (false freezes them)
+   * @throws dev.tfgraph.graph.BadInputException if the name is not valid
+   */
   public Add(String name, boolean trainable) {
     super(name, trainable);
   }
 
+  /**
+   * A layer for the sum of two or more inbound tensors.
+   * @param name the layer's name: 1-128 letters, digits, '_' or '-'
+   * @throws dev.tfgraph.graph.BadInputException if the name is not valid
+   */
   public Add(String name) {
     this(name, true);
   }
 
   @Override public String type() { return "Add"; }
 
-  /** Add has no keys of its own; registered in {@code Layers}. */
+  /**
+   * Add has no keys of its own; registered in {@code Layers}.
+   * @param c the layer's keys in the model spec (Keras' names)
+   * @param name the layer's name, unique in its model
+   * @param trainable whether its weights are trained (false freezes them)
+   * @return the layer, not yet built
+   * @throws dev.tfgraph.graph.BadInputException if a key is missing, of the wrong type or out of range (the
+   *     message names the layer and the key)
+   */
   public static Add parse(ConfigReader c, String name, boolean trainable) {
     return new Add(name, trainable);
   }

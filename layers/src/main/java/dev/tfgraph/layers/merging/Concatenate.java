@@ -14,23 +14,45 @@ import org.tensorflow.types.family.TNumber;
 
 /** Two or more inbound tensors joined along {@code axis} (−1 the last; not the batch axis); other axes equal. */
 public final class Concatenate extends MergeLayer {
+  /** axis when the spec gives none: -1, the last. */
   public static final int DEFAULT_AXIS = -1;
   private final int axis;
   private int resolved;
 
+  /**
+   * A concatenation.
+   * @param name the layer's name: 1-128 letters, digits, '_' or '-'
+   * @param axis the axis joined along, negative from the end; never 0 (checked against the inputs' rank when
+   *     built)
+   * @param trainable whether its weights are trained (false freezes them)
+   * @throws dev.tfgraph.graph.BadInputException if the name is not valid or the axis is 0
+   */
   public Concatenate(String name, int axis, boolean trainable) {
     super(name, trainable);
     if (axis == 0) throw new BadInputException(where() + ": axis must not be 0 (the batch axis), received 0");
     this.axis = axis;
   }
 
+  /**
+   * A concatenation along the last axis.
+   * @param name the layer's name: 1-128 letters, digits, '_' or '-'
+   * @throws dev.tfgraph.graph.BadInputException if the name is not valid
+   */
   public Concatenate(String name) {
     this(name, DEFAULT_AXIS, true);
   }
 
   @Override public String type() { return "Concatenate"; }
 
-  /** Reads axis (default −1); registered in {@code Layers}. */
+  /**
+   * Reads axis (default −1); registered in {@code Layers}.
+   * @param c the layer's keys in the model spec (Keras' names)
+   * @param name the layer's name, unique in its model
+   * @param trainable whether its weights are trained (false freezes them)
+   * @return the layer, not yet built
+   * @throws dev.tfgraph.graph.BadInputException if a key is missing, of the wrong type or out of range (the
+   *     message names the layer and the key)
+   */
   public static Concatenate parse(ConfigReader c, String name, boolean trainable) {
     return new Concatenate(name, c.integer("axis", DEFAULT_AXIS), trainable);
   }

@@ -14,17 +14,36 @@ import org.tensorflow.types.family.TNumber;
  * says (Keras' Multiply; e.g. squeeze-and-excitation's [b, h, w, C] · [b, 1, 1, C]).
  */
 public final class Multiply extends MergeLayer {
+  /**
+   * A layer for the product of two or more inbound tensors.
+   * @param name the layer's name: 1-128 letters, digits, '_' or '-'
+   * @param trainable whether its weights are trained (false freezes them)
+   * @throws dev.tfgraph.graph.BadInputException if the name is not valid
+   */
   public Multiply(String name, boolean trainable) {
     super(name, trainable);
   }
 
+  /**
+   * A layer for the product of two or more inbound tensors.
+   * @param name the layer's name: 1-128 letters, digits, '_' or '-'
+   * @throws dev.tfgraph.graph.BadInputException if the name is not valid
+   */
   public Multiply(String name) {
     this(name, true);
   }
 
   @Override public String type() { return "Multiply"; }
 
-  /** Multiply has no keys of its own; registered in {@code Layers}. */
+  /**
+   * Multiply has no keys of its own; registered in {@code Layers}.
+   * @param c the layer's keys in the model spec (Keras' names)
+   * @param name the layer's name, unique in its model
+   * @param trainable whether its weights are trained (false freezes them)
+   * @return the layer, not yet built
+   * @throws dev.tfgraph.graph.BadInputException if a key is missing, of the wrong type or out of range (the
+   *     message names the layer and the key)
+   */
   public static Multiply parse(ConfigReader c, String name, boolean trainable) {
     return new Multiply(name, trainable);
   }

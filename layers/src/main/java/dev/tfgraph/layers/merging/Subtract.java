@@ -11,10 +11,21 @@ import org.tensorflow.types.family.TNumber;
 
 /** y = x_0 − x_1, elementwise over exactly two inbound tensors that broadcast as {@link MergeLayer} says (Keras' Subtract). */
 public final class Subtract extends MergeLayer {
+  /**
+   * A layer for the difference of exactly two inbound tensors.
+   * @param name the layer's name: 1-128 letters, digits, '_' or '-'
+   * @param trainable whether its weights are trained (false freezes them)
+   * @throws dev.tfgraph.graph.BadInputException if the name is not valid
+   */
   public Subtract(String name, boolean trainable) {
     super(name, trainable);
   }
 
+  /**
+   * A layer for the difference of exactly two inbound tensors.
+   * @param name the layer's name: 1-128 letters, digits, '_' or '-'
+   * @throws dev.tfgraph.graph.BadInputException if the name is not valid
+   */
   public Subtract(String name) {
     this(name, true);
   }
@@ -23,7 +34,15 @@ public final class Subtract extends MergeLayer {
 
   @Override public int maxInbound() { return 2; }
 
-  /** Subtract has no keys of its own; registered in {@code Layers}. */
+  /**
+   * Subtract has no keys of its own; registered in {@code Layers}.
+   * @param c the layer's keys in the model spec (Keras' names)
+   * @param name the layer's name, unique in its model
+   * @param trainable whether its weights are trained (false freezes them)
+   * @return the layer, not yet built
+   * @throws dev.tfgraph.graph.BadInputException if a key is missing, of the wrong type or out of range (the
+   *     message names the layer and the key)
+   */
   public static Subtract parse(ConfigReader c, String name, boolean trainable) {
     return new Subtract(name, trainable);
   }

@@ -38,8 +38,11 @@ import org.tensorflow.types.family.TNumber;
  * one-element list (Keras' applications write 3 for NHWC).
  */
 public final class BatchNormalization extends Layer {
+  /** epsilon when the spec gives none: 1e-3, added to the variance. */
   public static final double DEFAULT_EPSILON = 1e-3;
+  /** momentum when the spec gives none: 0.99, the moving averages' weight of their old value. */
   public static final double DEFAULT_MOMENTUM = 0.99;
+  /** axis when the spec gives none: -1, the last (the only one supported). */
   public static final int DEFAULT_AXIS = -1;
   private final double epsilon;
   private final double momentum;
@@ -49,16 +52,47 @@ public final class BatchNormalization extends Layer {
   private WeightSpec gamma, beta, movingMean, movingVariance;
   private int[] axes;
 
+  /**
+   * A batch normalization over the last axis with beta and gamma.
+   * @param name the layer's name: 1-128 letters, digits, '_' or '-'
+   * @param epsilon added to the variance, in [1e-30, 1000]
+   * @param momentum the moving averages' weight of their old value, in [0, 1]
+   * @param trainable whether its weights are trained (false freezes them)
+   * @throws dev.tfgraph.graph.BadInputException if the name, epsilon or momentum is not valid
+   */
   public BatchNormalization(String name, double epsilon, double momentum, boolean trainable) {
     this(name, epsilon, momentum, true, true, DEFAULT_AXIS, trainable);
   }
 
+  /**
+   * A batch normalization, not in inference mode.
+   * @param name the layer's name: 1-128 letters, digits, '_' or '-'
+   * @param epsilon added to the variance, in [1e-30, 1000]
+   * @param momentum the moving averages' weight of their old value, in [0, 1]
+   * @param center whether beta [C] is added
+   * @param scale whether gamma [C] multiplies
+   * @param axis the normalised axis: -1 or rank - 1 (checked when built)
+   * @param trainable whether its weights are trained (false freezes them)
+   * @throws dev.tfgraph.graph.BadInputException if the name, epsilon or momentum is not valid
+   */
   public BatchNormalization(String name, double epsilon, double momentum, boolean center, boolean scale, int axis,
       boolean trainable) {
     this(name, epsilon, momentum, center, scale, axis, false, trainable);
   }
 
-  /** As above; {@code inferenceMode}: moving statistics in training too, gamma and beta still trained. */
+  /**
+   * As above; {@code inferenceMode}: moving statistics in training too, gamma and beta still trained.
+   * @param name the layer's name: 1-128 letters, digits, '_' or '-'
+   * @param epsilon added to the variance, in [1e-30, 1000]
+   * @param momentum the moving averages' weight of their old value, in [0, 1]
+   * @param center whether beta [C] is added
+   * @param scale whether gamma [C] multiplies
+   * @param axis the normalised axis: -1 or rank - 1 (checked when built)
+   * @param inferenceMode Keras' training=False: the moving statistics normalise in training too and are never
+   *     updated
+   * @param trainable whether its weights are trained (false freezes them)
+   * @throws dev.tfgraph.graph.BadInputException if the name, epsilon or momentum is not valid
+   */
   public BatchNormalization(String name, double epsilon, double momentum, boolean center, boolean scale, int axis,
       boolean inferenceMode, boolean trainable) {
     super(name, trainable);
@@ -70,13 +104,26 @@ public final class BatchNormalization extends Layer {
     this.axis = axis;
   }
 
+  /**
+   * A batch normalization with Keras' defaults: epsilon 1e-3, momentum 0.99, beta and gamma.
+   * @param name the layer's name: 1-128 letters, digits, '_' or '-'
+   * @throws dev.tfgraph.graph.BadInputException if the name is not valid
+   */
   public BatchNormalization(String name) {
     this(name, DEFAULT_EPSILON, DEFAULT_MOMENTUM, true);
   }
 
   @Override public String type() { return "BatchNormalization"; }
 
-  /** Reads this layer's keys from a spec, with the defaults above; registered in {@code Layers}. */
+  /**
+   * Reads this layer's keys from a spec, with the defaults above; registered in {@code Layers}.
+   * @param c the layer's keys in the model spec (Keras' names)
+   * @param name the layer's name, unique in its model
+   * @param trainable whether its weights are trained (false freezes them)
+   * @return the layer, not yet built
+   * @throws dev.tfgraph.graph.BadInputException if a key is missing, of the wrong type or out of range (the
+   *     message names the layer and the key)
+   */
   public static BatchNormalization parse(ConfigReader c, String name, boolean trainable) {
     double[] axis = c.numbers("axis", new double[] {DEFAULT_AXIS});
     if (axis.length != 1 || axis[0] != Math.rint(axis[0]) || Math.abs(axis[0]) > Checks.MAX_RANK) {

@@ -23,9 +23,13 @@ import org.tensorflow.types.family.TNumber;
  * of that axis. axis is read as an integer or a one-element list (Keras 2 files write [3]).
  */
 public final class LayerNormalization extends Layer {
+  /** axis when the spec gives none: -1, the last. */
   public static final int DEFAULT_AXIS = -1;
+  /** epsilon when the spec gives none: 1e-3, added to the variance. */
   public static final double DEFAULT_EPSILON = 1e-3;
+  /** center when the spec gives none: true (beta is added). */
   public static final boolean DEFAULT_CENTER = true;
+  /** scale when the spec gives none: true (gamma multiplies). */
   public static final boolean DEFAULT_SCALE = true;
   private final int axis;
   private final double epsilon;
@@ -36,6 +40,17 @@ public final class LayerNormalization extends Layer {
   private WeightSpec gamma;
   private WeightSpec beta;
 
+  /**
+   * A layer normalization.
+   * @param name the layer's name: 1-128 letters, digits, '_' or '-'
+   * @param axis the normalised axis, negative from the end; never 0 (checked against the input's rank when
+   *     built)
+   * @param epsilon added to the variance, in [1e-30, 1000]
+   * @param center whether beta [C] is added
+   * @param scale whether gamma [C] multiplies
+   * @param trainable whether its weights are trained (false freezes them)
+   * @throws dev.tfgraph.graph.BadInputException if the name or epsilon is not valid, or the axis is 0
+   */
   public LayerNormalization(String name, int axis, double epsilon, boolean center, boolean scale, boolean trainable) {
     super(name, trainable);
     if (axis == 0) throw new BadInputException(where() + ": axis must not be 0 (the batch axis), received 0");
@@ -45,13 +60,26 @@ public final class LayerNormalization extends Layer {
     this.scale = scale;
   }
 
+  /**
+   * A layer normalization over the last axis with Keras' defaults.
+   * @param name the layer's name: 1-128 letters, digits, '_' or '-'
+   * @throws dev.tfgraph.graph.BadInputException if the name is not valid
+   */
   public LayerNormalization(String name) {
     this(name, DEFAULT_AXIS, DEFAULT_EPSILON, DEFAULT_CENTER, DEFAULT_SCALE, true);
   }
 
   @Override public String type() { return "LayerNormalization"; }
 
-  /** Reads this layer's keys from a spec, with the defaults above; registered in {@code Layers}. */
+  /**
+   * Reads this layer's keys from a spec, with the defaults above; registered in {@code Layers}.
+   * @param c the layer's keys in the model spec (Keras' names)
+   * @param name the layer's name, unique in its model
+   * @param trainable whether its weights are trained (false freezes them)
+   * @return the layer, not yet built
+   * @throws dev.tfgraph.graph.BadInputException if a key is missing, of the wrong type or out of range (the
+   *     message names the layer and the key)
+   */
   public static LayerNormalization parse(ConfigReader c, String name, boolean trainable) {
     double[] a = c.numbers("axis", new double[] {DEFAULT_AXIS});   // a number or a list of numbers
     if (a.length != 1 || a[0] != Math.rint(a[0]) || Math.abs(a[0]) > Checks.MAX_RANK) {

@@ -10,21 +10,47 @@ import org.tensorflow.types.family.TNumber;
 
 /** Maximum over height and width, NHWC: [batch, H, W, C] to [batch, C] ([batch, 1, 1, C] with keepdims). */
 public final class GlobalMaxPooling2D extends GlobalPooling2D {
+  /**
+   * A global maximum over height and width.
+   * @param name the layer's name: 1-128 letters, digits, '_' or '-'
+   * @param keepdims true for [batch, 1, 1, C], false for [batch, C]
+   * @param trainable whether its weights are trained (false freezes them)
+   * @throws dev.tfgraph.graph.BadInputException if the name is not valid
+   */
   public GlobalMaxPooling2D(String name, boolean keepdims, boolean trainable) {
     super(name, keepdims, trainable);
   }
 
+  /**
+   * A global maximum to [batch, C].
+   * @param name the layer's name: 1-128 letters, digits, '_' or '-'
+   * @param trainable whether its weights are trained (false freezes them)
+   * @throws dev.tfgraph.graph.BadInputException if the name is not valid
+   */
   public GlobalMaxPooling2D(String name, boolean trainable) {
     super(name, trainable);
   }
 
+  /**
+   * A trainable global maximum to [batch, C].
+   * @param name the layer's name: 1-128 letters, digits, '_' or '-'
+   * @throws dev.tfgraph.graph.BadInputException if the name is not valid
+   */
   public GlobalMaxPooling2D(String name) {
     this(name, true);
   }
 
   @Override public String type() { return "GlobalMaxPooling2D"; }
 
-  /** Reads keepdims (default false); registered in {@code Layers}. */
+  /**
+   * Reads keepdims (default false); registered in {@code Layers}.
+   * @param c the layer's keys in the model spec (Keras' names)
+   * @param name the layer's name, unique in its model
+   * @param trainable whether its weights are trained (false freezes them)
+   * @return the layer, not yet built
+   * @throws dev.tfgraph.graph.BadInputException if a key is missing, of the wrong type or out of range (the
+   *     message names the layer and the key)
+   */
   public static GlobalMaxPooling2D parse(ConfigReader c, String name, boolean trainable) {
     return new GlobalMaxPooling2D(name, c.bool("keepdims", DEFAULT_KEEPDIMS), trainable);
   }

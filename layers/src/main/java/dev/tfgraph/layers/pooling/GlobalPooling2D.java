@@ -10,14 +10,28 @@ import org.tensorflow.ndarray.Shape;
  * to [batch, 1, 1, C] with keepdims (default false, as Keras).
  */
 public abstract class GlobalPooling2D extends Layer {
+  /** keepdims when the spec gives none: false, as Keras. */
   public static final boolean DEFAULT_KEEPDIMS = false;
+  /** Whether the output keeps height and width as 1: [batch, 1, 1, C] instead of [batch, C]. */
   protected final boolean keepdims;
 
+  /**
+   * @param name the layer's name: 1-128 letters, digits, '_' or '-'
+   * @param keepdims true for [batch, 1, 1, C], false for [batch, C]
+   * @param trainable whether its weights are trained (false freezes them)
+   * @throws dev.tfgraph.graph.BadInputException if the name is not valid
+   */
   protected GlobalPooling2D(String name, boolean keepdims, boolean trainable) {
     super(name, trainable);
     this.keepdims = keepdims;
   }
 
+  /**
+   * With keepdims false.
+   * @param name the layer's name: 1-128 letters, digits, '_' or '-'
+   * @param trainable whether its weights are trained (false freezes them)
+   * @throws dev.tfgraph.graph.BadInputException if the name is not valid
+   */
   protected GlobalPooling2D(String name, boolean trainable) {
     this(name, DEFAULT_KEEPDIMS, trainable);
   }

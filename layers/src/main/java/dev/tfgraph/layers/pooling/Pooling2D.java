@@ -16,11 +16,23 @@ import org.tensorflow.ndarray.Shape;
 public abstract class Pooling2D extends Layer {
   /** pool_size [2, 2]; strides default to pool_size. */
   public static final int DEFAULT_POOL_SIZE = 2;
+  /** padding when the spec gives none: "valid", as Keras. */
   public static final String DEFAULT_PADDING = "valid";
+  /** The window [height, width] in pixels. */
   protected final int[] poolSize;
+  /** The step [height, width] in pixels. */
   protected final int[] strides;
+  /** "valid" or "same", as TF pads. */
   protected final String padding;
 
+  /**
+   * @param name the layer's name: 1-128 letters, digits, '_' or '-'
+   * @param poolSize the window [height, width] in pixels, each in [1, 65536]
+   * @param strides the step [height, width], each in [1, 65536]; null for poolSize
+   * @param padding "valid" or "same"
+   * @param trainable whether its weights are trained (false freezes them)
+   * @throws dev.tfgraph.graph.BadInputException if the name or a value is not valid
+   */
   protected Pooling2D(String name, int[] poolSize, int[] strides, String padding, boolean trainable) {
     super(name, trainable);
     this.poolSize = Checks.pair(where(), "pool_size", poolSize, Checks.MAX_WINDOW).clone();
@@ -28,7 +40,10 @@ public abstract class Pooling2D extends Layer {
     this.padding = Checks.oneOf(where(), "padding", padding, Conv2D.PADDINGS);
   }
 
-  /** The default pool_size, as a pair. */
+  /**
+   * The default pool_size, as a pair.
+   * @return a new array [2, 2]
+   */
   protected static int[] defaultPool() {
     return new int[] {DEFAULT_POOL_SIZE, DEFAULT_POOL_SIZE};
   }

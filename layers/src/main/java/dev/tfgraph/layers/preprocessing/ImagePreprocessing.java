@@ -20,24 +20,46 @@ import org.tensorflow.types.family.TNumber;
  * caffe and torch need 3 channels; tf takes any.
  */
 public final class ImagePreprocessing extends Layer {
+  /** The accepted values of mode. */
   public static final List<String> MODES = List.of("caffe", "torch", "tf");
   static final double[] CAFFE_BGR_MEAN = {103.939, 116.779, 123.68};
   static final double[] TORCH_MEAN = {0.485, 0.456, 0.406};
   static final double[] TORCH_STD = {0.229, 0.224, 0.225};
   private final String mode;
 
+  /**
+   * An image preprocessing layer; the output has the input's shape.
+   * @param name the layer's name: 1-128 letters, digits, '_' or '-'
+   * @param mode one of {@link #MODES}
+   * @param trainable whether its weights are trained (false freezes them)
+   * @throws dev.tfgraph.graph.BadInputException if the name or the mode is not valid
+   */
   public ImagePreprocessing(String name, String mode, boolean trainable) {
     super(name, trainable);
     this.mode = Checks.oneOf(where(), "mode", mode, MODES);
   }
 
+  /**
+   * An image preprocessing layer.
+   * @param name the layer's name: 1-128 letters, digits, '_' or '-'
+   * @param mode one of {@link #MODES}
+   * @throws dev.tfgraph.graph.BadInputException if the name or the mode is not valid
+   */
   public ImagePreprocessing(String name, String mode) {
     this(name, mode, true);
   }
 
   @Override public String type() { return "ImagePreprocessing"; }
 
-  /** Reads this layer's keys from a spec (all required); registered in {@code Layers}. */
+  /**
+   * Reads this layer's keys from a spec (all required); registered in {@code Layers}.
+   * @param c the layer's keys in the model spec (Keras' names)
+   * @param name the layer's name, unique in its model
+   * @param trainable whether its weights are trained (false freezes them)
+   * @return the layer, not yet built
+   * @throws dev.tfgraph.graph.BadInputException if a key is missing, of the wrong type or out of range (the
+   *     message names the layer and the key)
+   */
   public static ImagePreprocessing parse(ConfigReader c, String name, boolean trainable) {
     return new ImagePreprocessing(name, c.string("mode", null), trainable);
   }

@@ -21,6 +21,7 @@ import org.tensorflow.types.family.TNumber;
  * Only the last axis is supported (axis −1, or rank − 1 written explicitly).
  */
 public final class Normalization extends Layer implements Adaptable {
+  /** axis when the spec gives none: -1, the last (the only one supported). */
   public static final int DEFAULT_AXIS = -1;
   /** Keras' backend epsilon: the floor of the standard deviation. */
   static final double MIN_STD = 1e-7;
@@ -28,18 +29,38 @@ public final class Normalization extends Layer implements Adaptable {
   private WeightSpec mean, variance;
   private long channels;
 
+  /**
+   * A normalization layer; the output has the input's shape.
+   * @param name the layer's name: 1-128 letters, digits, '_' or '-'
+   * @param axis -1 or rank - 1 (checked when built)
+   * @param trainable whether its weights are trained (false freezes them)
+   * @throws dev.tfgraph.graph.BadInputException if the name is not valid
+   */
   public Normalization(String name, int axis, boolean trainable) {
     super(name, trainable);
     this.axis = axis;
   }
 
+  /**
+   * A normalization layer over the last axis.
+   * @param name the layer's name: 1-128 letters, digits, '_' or '-'
+   * @throws dev.tfgraph.graph.BadInputException if the name is not valid
+   */
   public Normalization(String name) {
     this(name, DEFAULT_AXIS, true);
   }
 
   @Override public String type() { return "Normalization"; }
 
-  /** Reads this layer's keys from a spec, with the defaults above; registered in {@code Layers}. */
+  /**
+   * Reads this layer's keys from a spec, with the defaults above; registered in {@code Layers}.
+   * @param c the layer's keys in the model spec (Keras' names)
+   * @param name the layer's name, unique in its model
+   * @param trainable whether its weights are trained (false freezes them)
+   * @return the layer, not yet built
+   * @throws dev.tfgraph.graph.BadInputException if a key is missing, of the wrong type or out of range (the
+   *     message names the layer and the key)
+   */
   public static Normalization parse(ConfigReader c, String name, boolean trainable) {
     if (c.isNull("axis")) {   // Keras' axis=None is one mean and variance over every axis: not the default here
       throw new dev.tfgraph.graph.BadInputException(c.where() + ": axis null (Keras' None: one mean and variance over every axis) is not"

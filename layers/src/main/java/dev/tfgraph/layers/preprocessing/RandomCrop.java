@@ -21,12 +21,22 @@ import org.tensorflow.types.family.TNumber;
  * at inference the central window, offsets (H − height) / 2 and (W − width) / 2 rounded down.
  */
 public final class RandomCrop extends Layer {
+  /** seed when the spec gives none: 0 (mixed with the run's seed and the layer's name). */
   public static final int DEFAULT_SEED = 0;
   private final int height;
   private final int width;
   private final long seed;
   private int inHeight, inWidth;
 
+  /**
+   * A random crop: NHWC [batch, H, W, C] to [batch, height, width, C].
+   * @param name the layer's name: 1-128 letters, digits, '_' or '-'
+   * @param height the window's height in pixels, in [1, 65536] (at most H, checked when built)
+   * @param width the window's width in pixels, in [1, 65536] (at most W, checked when built)
+   * @param seed the layer's seed
+   * @param trainable whether its weights are trained (false freezes them)
+   * @throws dev.tfgraph.graph.BadInputException if the name, height or width is not valid
+   */
   public RandomCrop(String name, int height, int width, long seed, boolean trainable) {
     super(name, trainable);
     this.height = Checks.between(where(), "height", height, 1, Checks.MAX_WINDOW);
@@ -34,13 +44,28 @@ public final class RandomCrop extends Layer {
     this.seed = seed;
   }
 
+  /**
+   * A random crop with seed 0.
+   * @param name the layer's name: 1-128 letters, digits, '_' or '-'
+   * @param height the window's height in pixels, in [1, 65536]
+   * @param width the window's width in pixels, in [1, 65536]
+   * @throws dev.tfgraph.graph.BadInputException if the name, height or width is not valid
+   */
   public RandomCrop(String name, int height, int width) {
     this(name, height, width, DEFAULT_SEED, true);
   }
 
   @Override public String type() { return "RandomCrop"; }
 
-  /** Reads this layer's keys from a spec (height and width required); registered in {@code Layers}. */
+  /**
+   * Reads this layer's keys from a spec (height and width required); registered in {@code Layers}.
+   * @param c the layer's keys in the model spec (Keras' names)
+   * @param name the layer's name, unique in its model
+   * @param trainable whether its weights are trained (false freezes them)
+   * @return the layer, not yet built
+   * @throws dev.tfgraph.graph.BadInputException if a key is missing, of the wrong type or out of range (the
+   *     message names the layer and the key)
+   */
   public static RandomCrop parse(ConfigReader c, String name, boolean trainable) {
     return new RandomCrop(name, c.integer("height", null), c.integer("width", null), c.integer("seed", DEFAULT_SEED), trainable);
   }

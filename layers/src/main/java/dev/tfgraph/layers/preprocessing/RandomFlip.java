@@ -21,24 +21,49 @@ import org.tensorflow.types.family.TNumber;
  * step, layer name and seed), so a resumed run flips as an uninterrupted one.
  */
 public final class RandomFlip extends Layer {
+  /** The accepted values of mode. */
   public static final List<String> MODES = List.of("horizontal", "vertical", "horizontal_and_vertical");
+  /** seed when the spec gives none: 0 (mixed with the run's seed and the layer's name). */
   public static final int DEFAULT_SEED = 0;
   private final String mode;
   private final long seed;
 
+  /**
+   * A random flip; the output has the input's shape.
+   * @param name the layer's name: 1-128 letters, digits, '_' or '-'
+   * @param mode one of {@link #MODES}
+   * @param seed the layer's seed
+   * @param trainable whether its weights are trained (false freezes them)
+   * @throws dev.tfgraph.graph.BadInputException if the name or the mode is not valid
+   */
   public RandomFlip(String name, String mode, long seed, boolean trainable) {
     super(name, trainable);
     this.mode = Checks.oneOf(where(), "mode", mode, MODES);
     this.seed = seed;
   }
 
+  /**
+   * A random flip with seed 0.
+   * @param name the layer's name: 1-128 letters, digits, '_' or '-'
+   * @param mode one of {@link #MODES}
+   * @throws dev.tfgraph.graph.BadInputException if the name or the mode is not valid
+   */
   public RandomFlip(String name, String mode) {
     this(name, mode, DEFAULT_SEED, true);
   }
 
   @Override public String type() { return "RandomFlip"; }
 
-  /** Reads this layer's keys from a spec (mode required: the contract gives no default); registered in {@code Layers}. */
+  /**
+   * Reads this layer's keys from a spec (mode required: the contract gives no default); registered in {@code
+   * Layers}.
+   * @param c the layer's keys in the model spec (Keras' names)
+   * @param name the layer's name, unique in its model
+   * @param trainable whether its weights are trained (false freezes them)
+   * @return the layer, not yet built
+   * @throws dev.tfgraph.graph.BadInputException if a key is missing, of the wrong type or out of range (the
+   *     message names the layer and the key)
+   */
   public static RandomFlip parse(ConfigReader c, String name, boolean trainable) {
     return new RandomFlip(name, c.string("mode", null), c.integer("seed", DEFAULT_SEED), trainable);
   }

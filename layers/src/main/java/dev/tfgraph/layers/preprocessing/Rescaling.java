@@ -19,21 +19,47 @@ import org.tensorflow.types.family.TNumber;
  * per-channel 1/std), which must then have C entries.
  */
 public final class Rescaling extends Layer {
+  /** scale when the spec gives none: 1. */
   public static final double DEFAULT_SCALE = 1.0;
+  /** offset when the spec gives none: 0. */
   public static final double DEFAULT_OFFSET = 0.0;
   private final double[] scale;
   private final double[] offset;
 
+  /**
+   * A rescaling by one scale and one offset.
+   * @param name the layer's name: 1-128 letters, digits, '_' or '-'
+   * @param scale the factor, in [-1000, 1000]
+   * @param offset added after scaling, in [-1000, 1000]
+   * @param trainable whether its weights are trained (false freezes them)
+   * @throws dev.tfgraph.graph.BadInputException if the name, scale or offset is not valid
+   */
   public Rescaling(String name, double scale, double offset, boolean trainable) {
     this(name, new double[] {scale}, new double[] {offset}, trainable);
   }
 
+  /**
+   * A rescaling, per channel when a list has more than one entry.
+   * @param name the layer's name: 1-128 letters, digits, '_' or '-'
+   * @param scale one factor, or one per channel of the last axis; each in [-1000, 1000]
+   * @param offset one offset, or one per channel of the last axis; each in [-1000, 1000]
+   * @param trainable whether its weights are trained (false freezes them)
+   * @throws dev.tfgraph.graph.BadInputException if the name, scale or offset is not valid (a list's length
+   *     against the channels is checked when built)
+   */
   public Rescaling(String name, double[] scale, double[] offset, boolean trainable) {
     super(name, trainable);
     this.scale = coefficients("scale", scale);
     this.offset = coefficients("offset", offset);
   }
 
+  /**
+   * A trainable rescaling by one scale and one offset.
+   * @param name the layer's name: 1-128 letters, digits, '_' or '-'
+   * @param scale the factor, in [-1000, 1000]
+   * @param offset added after scaling, in [-1000, 1000]
+   * @throws dev.tfgraph.graph.BadInputException if the name, scale or offset is not valid
+   */
   public Rescaling(String name, double scale, double offset) {
     this(name, scale, offset, true);
   }
@@ -49,7 +75,15 @@ public final class Rescaling extends Layer {
 
   @Override public String type() { return "Rescaling"; }
 
-  /** Reads this layer's keys from a spec, with the defaults above; registered in {@code Layers}. */
+  /**
+   * Reads this layer's keys from a spec, with the defaults above; registered in {@code Layers}.
+   * @param c the layer's keys in the model spec (Keras' names)
+   * @param name the layer's name, unique in its model
+   * @param trainable whether its weights are trained (false freezes them)
+   * @return the layer, not yet built
+   * @throws dev.tfgraph.graph.BadInputException if a key is missing, of the wrong type or out of range (the
+   *     message names the layer and the key)
+   */
   public static Rescaling parse(ConfigReader c, String name, boolean trainable) {
     return new Rescaling(name, c.numbers("scale", new double[] {DEFAULT_SCALE}), c.numbers("offset", new double[] {DEFAULT_OFFSET}),
         trainable);

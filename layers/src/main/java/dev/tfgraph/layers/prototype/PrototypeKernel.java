@@ -24,10 +24,15 @@ import org.tensorflow.types.family.TNumber;
  * kernel starts at 1/n, so an untrained layer scores mean similarity to each prototype.
  */
 public final class PrototypeKernel extends Layer implements Adaptable {
+  /** The accepted values of kernel. */
   public static final List<String> KERNELS = List.of("gaussian", "laplacian", "exp");
+  /** The accepted values of selection, how {@link #adapt} picks the prototypes. */
   public static final List<String> SELECTIONS = List.of("per_class_random", "per_class_kmeans");
+  /** kernel when the spec gives none: "gaussian". */
   public static final String DEFAULT_KERNEL = "gaussian";
+  /** selection when the spec gives none: "per_class_random". */
   public static final String DEFAULT_SELECTION = "per_class_random";
+  /** seed when the spec gives none: 0, the seed of the prototype selection. */
   public static final int DEFAULT_SEED = 0;
   private final int units;
   private final String kernelType;
@@ -36,6 +41,16 @@ public final class PrototypeKernel extends Layer implements Adaptable {
   private WeightSpec prototypes, scale, kernel, bias;
   private long features;
 
+  /**
+   * A prototype kernel layer: [batch, n] to [batch, units].
+   * @param name the layer's name: 1-128 letters, digits, '_' or '-'
+   * @param units the output scores, one per prototype, in [1, 2^24]
+   * @param kernel one of {@link #KERNELS}
+   * @param selection one of {@link #SELECTIONS}
+   * @param seed the seed of the prototype selection
+   * @param trainable whether its weights are trained (false freezes them)
+   * @throws dev.tfgraph.graph.BadInputException if the name or a value is not valid
+   */
   public PrototypeKernel(String name, int units, String kernel, String selection, long seed, boolean trainable) {
     super(name, trainable);
     this.units = Checks.between(where(), "units", units, 1, Checks.MAX_UNITS);
@@ -44,13 +59,27 @@ public final class PrototypeKernel extends Layer implements Adaptable {
     this.seed = seed;
   }
 
+  /**
+   * A gaussian prototype kernel layer, prototypes picked at random per class with seed 0.
+   * @param name the layer's name: 1-128 letters, digits, '_' or '-'
+   * @param units the output scores, one per prototype, in [1, 2^24]
+   * @throws dev.tfgraph.graph.BadInputException if the name or units is not valid
+   */
   public PrototypeKernel(String name, int units) {
     this(name, units, DEFAULT_KERNEL, DEFAULT_SELECTION, DEFAULT_SEED, true);
   }
 
   @Override public String type() { return "PrototypeKernel"; }
 
-  /** Reads this layer's keys from a spec, with the defaults above; registered in {@code Layers}. */
+  /**
+   * Reads this layer's keys from a spec, with the defaults above; registered in {@code Layers}.
+   * @param c the layer's keys in the model spec (Keras' names)
+   * @param name the layer's name, unique in its model
+   * @param trainable whether its weights are trained (false freezes them)
+   * @return the layer, not yet built
+   * @throws dev.tfgraph.graph.BadInputException if a key is missing, of the wrong type or out of range (the
+   *     message names the layer and the key)
+   */
   public static PrototypeKernel parse(ConfigReader c, String name, boolean trainable) {
     return new PrototypeKernel(name, c.integer("units", null), c.string("kernel", DEFAULT_KERNEL),
         c.string("selection", DEFAULT_SELECTION), c.integer("seed", DEFAULT_SEED), trainable);

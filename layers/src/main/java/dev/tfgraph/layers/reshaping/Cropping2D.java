@@ -19,14 +19,29 @@ import org.tensorflow.types.family.TNumber;
  * [h, w], or [[top, bottom], [left, right]]) and written back as [[top, bottom], [left, right]].
  */
 public final class Cropping2D extends Layer {
+  /** cropping when the spec gives none: 0 on every side. */
   public static final int DEFAULT_CROPPING = 0;
   private final int[][] cropping;   // {{top, bottom}, {left, right}}
 
+  /**
+   * A cropping layer.
+   * @param name the layer's name: 1-128 letters, digits, '_' or '-'
+   * @param cropping [[top, bottom], [left, right]] in pixels, each in [0, 65536]
+   * @param trainable whether its weights are trained (false freezes them)
+   * @throws dev.tfgraph.graph.BadInputException if the name or cropping is not valid (what it leaves of the
+   *     input is checked when built)
+   */
   public Cropping2D(String name, int[][] cropping, boolean trainable) {
     super(name, trainable);
     this.cropping = check(where(), cropping);
   }
 
+  /**
+   * A trainable cropping layer, the same on every side.
+   * @param name the layer's name: 1-128 letters, digits, '_' or '-'
+   * @param crop the pixels removed from each edge
+   * @throws dev.tfgraph.graph.BadInputException if the name or crop is not valid
+   */
   public Cropping2D(String name, int crop) {
     this(name, new int[][] {{crop, crop}, {crop, crop}}, true);
   }
@@ -44,7 +59,15 @@ public final class Cropping2D extends Layer {
 
   @Override public String type() { return "Cropping2D"; }
 
-  /** Reads this layer's keys from a spec, with the defaults above; registered in {@code Layers}. */
+  /**
+   * Reads this layer's keys from a spec, with the defaults above; registered in {@code Layers}.
+   * @param c the layer's keys in the model spec (Keras' names)
+   * @param name the layer's name, unique in its model
+   * @param trainable whether its weights are trained (false freezes them)
+   * @return the layer, not yet built
+   * @throws dev.tfgraph.graph.BadInputException if a key is missing, of the wrong type or out of range (the
+   *     message names the layer and the key)
+   */
   public static Cropping2D parse(ConfigReader c, String name, boolean trainable) {
     return new Cropping2D(name, c.pairOfPairs("cropping", DEFAULT_CROPPING), trainable);
   }

@@ -14,17 +14,36 @@ import org.tensorflow.types.family.TNumber;
 public final class Flatten extends Layer {
   private long size;
 
+  /**
+   * A flatten layer.
+   * @param name the layer's name: 1-128 letters, digits, '_' or '-'
+   * @param trainable whether its weights are trained (false freezes them)
+   * @throws dev.tfgraph.graph.BadInputException if the name is not valid
+   */
   public Flatten(String name, boolean trainable) {
     super(name, trainable);
   }
 
+  /**
+   * A flatten layer.
+   * @param name the layer's name: 1-128 letters, digits, '_' or '-'
+   * @throws dev.tfgraph.graph.BadInputException if the name is not valid
+   */
   public Flatten(String name) {
     this(name, true);
   }
 
   @Override public String type() { return "Flatten"; }
 
-  /** Reads this layer's keys from a spec (it has none of its own); registered in {@code Layers}. */
+  /**
+   * Reads this layer's keys from a spec (it has none of its own); registered in {@code Layers}.
+   * @param c the layer's keys in the model spec (Keras' names)
+   * @param name the layer's name, unique in its model
+   * @param trainable whether its weights are trained (false freezes them)
+   * @return the layer, not yet built
+   * @throws dev.tfgraph.graph.BadInputException if a key is missing, of the wrong type or out of range (the
+   *     message names the layer and the key)
+   */
   public static Flatten parse(ConfigReader c, String name, boolean trainable) {
     return new Flatten(name, trainable);
   }

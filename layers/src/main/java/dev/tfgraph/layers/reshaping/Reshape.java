@@ -20,11 +20,25 @@ public final class Reshape extends Layer {
   private final int[] targetShape;
   private long[] resolved;
 
+  /**
+   * A reshape layer.
+   * @param name the layer's name: 1-128 letters, digits, '_' or '-'
+   * @param targetShape the output's shape without the batch axis: 1 to 8 sizes, at most one -1 (inferred)
+   * @param trainable whether its weights are trained (false freezes them)
+   * @throws dev.tfgraph.graph.BadInputException if the name or target_shape is not valid (whether it fits the
+   *     input is checked when built)
+   */
   public Reshape(String name, int[] targetShape, boolean trainable) {
     super(name, trainable);
     this.targetShape = check(where(), targetShape);
   }
 
+  /**
+   * A trainable reshape layer.
+   * @param name the layer's name: 1-128 letters, digits, '_' or '-'
+   * @param targetShape the output's shape without the batch axis, at most one -1
+   * @throws dev.tfgraph.graph.BadInputException if the name or target_shape is not valid
+   */
   public Reshape(String name, int... targetShape) {
     this(name, targetShape, true);
   }
@@ -43,7 +57,15 @@ public final class Reshape extends Layer {
 
   @Override public String type() { return "Reshape"; }
 
-  /** Reads this layer's keys from a spec (all required); registered in {@code Layers}. */
+  /**
+   * Reads this layer's keys from a spec (all required); registered in {@code Layers}.
+   * @param c the layer's keys in the model spec (Keras' names)
+   * @param name the layer's name, unique in its model
+   * @param trainable whether its weights are trained (false freezes them)
+   * @return the layer, not yet built
+   * @throws dev.tfgraph.graph.BadInputException if a key is missing, of the wrong type or out of range (the
+   *     message names the layer and the key)
+   */
   public static Reshape parse(ConfigReader c, String name, boolean trainable) {
     return new Reshape(name, c.integers("target_shape", null), trainable);
   }

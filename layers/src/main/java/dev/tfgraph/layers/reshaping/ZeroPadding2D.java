@@ -17,14 +17,28 @@ import org.tensorflow.types.family.TNumber;
  * written back in the canonical [[top, bottom], [left, right]] form, which parses to the same layer.
  */
 public final class ZeroPadding2D extends Layer {
+  /** padding when the spec gives none: 1 on every side, as Keras. */
   public static final int DEFAULT_PADDING = 1;
   private final int[][] padding;   // {{top, bottom}, {left, right}}
 
+  /**
+   * A zero padding layer.
+   * @param name the layer's name: 1-128 letters, digits, '_' or '-'
+   * @param padding [[top, bottom], [left, right]] in pixels, each in [0, 65536]
+   * @param trainable whether its weights are trained (false freezes them)
+   * @throws dev.tfgraph.graph.BadInputException if the name or the padding is not valid
+   */
   public ZeroPadding2D(String name, int[][] padding, boolean trainable) {
     super(name, trainable);
     this.padding = check(where(), padding);
   }
 
+  /**
+   * A trainable zero padding layer, the same on every side.
+   * @param name the layer's name: 1-128 letters, digits, '_' or '-'
+   * @param pad the pixels added at each edge
+   * @throws dev.tfgraph.graph.BadInputException if the name or pad is not valid
+   */
   public ZeroPadding2D(String name, int pad) {
     this(name, new int[][] {{pad, pad}, {pad, pad}}, true);
   }
@@ -42,7 +56,15 @@ public final class ZeroPadding2D extends Layer {
 
   @Override public String type() { return "ZeroPadding2D"; }
 
-  /** Reads this layer's keys from a spec, with the defaults above; registered in {@code Layers}. */
+  /**
+   * Reads this layer's keys from a spec, with the defaults above; registered in {@code Layers}.
+   * @param c the layer's keys in the model spec (Keras' names)
+   * @param name the layer's name, unique in its model
+   * @param trainable whether its weights are trained (false freezes them)
+   * @return the layer, not yet built
+   * @throws dev.tfgraph.graph.BadInputException if a key is missing, of the wrong type or out of range (the
+   *     message names the layer and the key)
+   */
   public static ZeroPadding2D parse(ConfigReader c, String name, boolean trainable) {
     return new ZeroPadding2D(name, c.pairOfPairs("padding", DEFAULT_PADDING), trainable);
   }

@@ -21,10 +21,13 @@ import org.tensorflow.types.family.TNumber;
 public final class SoftExponential extends Layer {
   /** Below this |α| both branches share the first-order series. */
   public static final double SMALL = 1e-3;
+  /** doubled when the spec gives none: false. */
   public static final boolean DEFAULT_DOUBLED = false;
   /** alpha_init when not given: {@code DEFAULT_ALPHA_INIT}, or ±{@code DEFAULT_ALPHA_INIT_DOUBLED} when doubled. */
   public static final double DEFAULT_ALPHA_INIT = 0.0;
+  /** The magnitude of the two alpha rows' start when doubled: -0.1 and 0.1. */
   public static final double DEFAULT_ALPHA_INIT_DOUBLED = 0.1;
+  /** alpha_l2 when the spec gives none: 0 (no penalty). */
   public static final double DEFAULT_ALPHA_L2 = 0.0;
   private final boolean doubled;
   private final double[] alphaInit;
@@ -32,6 +35,15 @@ public final class SoftExponential extends Layer {
   private WeightSpec alpha;
   private long units;
 
+  /**
+   * A soft exponential layer: [batch, n] to [batch, n], or to [batch, 2n] when doubled.
+   * @param name the layer's name: 1-128 letters, digits, '_' or '-'
+   * @param doubled whether two alpha rows are applied and their outputs concatenated
+   * @param alphaInit alpha's start, one value (two when doubled) in [-1000, 1000], or null for the defaults
+   * @param alphaL2 the L2 penalty's factor on alpha, in [0, 1000]
+   * @param trainable whether its weights are trained (false freezes them)
+   * @throws dev.tfgraph.graph.BadInputException if the name, alpha_init's length or a value is not valid
+   */
   public SoftExponential(String name, boolean doubled, double[] alphaInit, double alphaL2, boolean trainable) {
     super(name, trainable);
     this.doubled = doubled;
@@ -43,13 +55,27 @@ public final class SoftExponential extends Layer {
     this.alphaL2 = Checks.inRange(where(), "alpha_l2", alphaL2, 0, Checks.MAX_COEFFICIENT);
   }
 
+  /**
+   * A trainable soft exponential layer with the default alpha and no penalty.
+   * @param name the layer's name: 1-128 letters, digits, '_' or '-'
+   * @param doubled whether two alpha rows are applied and their outputs concatenated
+   * @throws dev.tfgraph.graph.BadInputException if the name is not valid
+   */
   public SoftExponential(String name, boolean doubled) {
     this(name, doubled, null, DEFAULT_ALPHA_L2, true);
   }
 
   @Override public String type() { return "SoftExponential"; }
 
-  /** Reads this layer's keys from a spec, with the defaults above; registered in {@code Layers}. */
+  /**
+   * Reads this layer's keys from a spec, with the defaults above; registered in {@code Layers}.
+   * @param c the layer's keys in the model spec (Keras' names)
+   * @param name the layer's name, unique in its model
+   * @param trainable whether its weights are trained (false freezes them)
+   * @return the layer, not yet built
+   * @throws dev.tfgraph.graph.BadInputException if a key is missing, of the wrong type or out of range (the
+   *     message names the layer and the key)
+   */
   public static SoftExponential parse(ConfigReader c, String name, boolean trainable) {
     return new SoftExponential(name, c.bool("doubled", DEFAULT_DOUBLED), c.numbers("alpha_init", null),
         c.number("alpha_l2", DEFAULT_ALPHA_L2), trainable);

@@ -25,18 +25,39 @@ public final class TaylorExpansion extends Layer {
   private final int order;
   private WeightSpec a, w;
 
+  /**
+   * A Taylor expansion layer: [batch, n] to [batch, n].
+   * @param name the layer's name: 1-128 letters, digits, '_' or '-'
+   * @param order P, the highest power, in [0, 1024]
+   * @param trainable whether its weights are trained (false freezes them)
+   * @throws dev.tfgraph.graph.BadInputException if the name or the order is not valid
+   */
   public TaylorExpansion(String name, int order, boolean trainable) {
     super(name, trainable);
     this.order = Checks.between(where(), "order", order, 0, Checks.MAX_ORDER);
   }
 
+  /**
+   * A trainable Taylor expansion layer.
+   * @param name the layer's name: 1-128 letters, digits, '_' or '-'
+   * @param order P, the highest power, in [0, 1024]
+   * @throws dev.tfgraph.graph.BadInputException if the name or the order is not valid
+   */
   public TaylorExpansion(String name, int order) {
     this(name, order, true);
   }
 
   @Override public String type() { return "TaylorExpansion"; }
 
-  /** Reads this layer's keys from a spec (all required); registered in {@code Layers}. */
+  /**
+   * Reads this layer's keys from a spec (all required); registered in {@code Layers}.
+   * @param c the layer's keys in the model spec (Keras' names)
+   * @param name the layer's name, unique in its model
+   * @param trainable whether its weights are trained (false freezes them)
+   * @return the layer, not yet built
+   * @throws dev.tfgraph.graph.BadInputException if a key is missing, of the wrong type or out of range (the
+   *     message names the layer and the key)
+   */
   public static TaylorExpansion parse(ConfigReader c, String name, boolean trainable) {
     return new TaylorExpansion(name, c.integer("order", null), trainable);
   }
