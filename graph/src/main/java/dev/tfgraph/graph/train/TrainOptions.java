@@ -173,6 +173,12 @@ public final class TrainOptions {
      * @return this builder
      */
     public Builder batchSize(int v) { batchSize = v; return this; }
+    /**
+     * Sets {@link TrainOptions#optimizer()}.
+     *
+     * @param v the optimizer's kind and hyper-parameters
+     * @return this builder
+     */
     public Builder optimizer(Optimizer.Config v) { optimizer = v; return this; }
     /**
      * Sets {@link TrainOptions#seed()}.
