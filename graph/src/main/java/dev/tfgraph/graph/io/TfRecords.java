@@ -56,7 +56,7 @@ public final class TfRecords {
     return n.endsWith(".tfrecord") || n.endsWith(".tfrecords");
   }
 
-  /** Whether a --data value is a glob (wildcards in its last component). */
+  /** Whether a data value is a glob (wildcards in its last component). */
   public static boolean isGlob(String s) {
     return s.indexOf('*') >= 0 || s.indexOf('?') >= 0 || s.indexOf('[') >= 0;
   }
