@@ -24,7 +24,7 @@ public final class CheckpointFolder {
   private CheckpointFolder() {}
 
   /**
-   *    * Refuses (bad input) to start a run that is not resumed in a folder that holds another run's
+   * Refuses (bad input) to start a run that is not resumed in a folder that holds another run's
    * checkpoints, unless it starts over ({@code overwrite}): its first checkpoint would begin to
    * replace them. A folder without a checkpoint index (empty, or of other files) is fine.
    *
@@ -62,7 +62,7 @@ public final class CheckpointFolder {
   }
 
   /**
-   *    * Removes temporary files that a killed run left in {@code dir} (only {@link OutputFiles}'
+   * Removes temporary files that a killed run left in {@code dir} (only {@link OutputFiles}'
    * naming, of processes that are gone, and the {@code .ckpt-<n>.npz<digits>.tmp} of older
    * versions); called once when a run starts.
    *

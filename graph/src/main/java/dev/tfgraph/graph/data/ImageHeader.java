@@ -70,7 +70,7 @@ public final class ImageHeader {
   }
 
   /**
-   *    * Bad input naming {@code what} when the image's header declares more than {@code maxPixels}
+   * Bad input naming {@code what} when the image's header declares more than {@code maxPixels}
    * pixels (or a JPEG TensorFlow's decoder would refuse as too large); nothing when it declares
    * fewer or cannot be read.
    *

@@ -22,7 +22,7 @@ public final class ImageSources {
   }
 
   /**
-   *    * A class folder's images: every file's first bytes are checked to be an image before training
+   * A class folder's images: every file's first bytes are checked to be an image before training
    * (the full decode happens while streaming); each epoch reads them in a seeded permutation.
    *
    * @param listing the folder's files and their class indices
@@ -81,7 +81,7 @@ public final class ImageSources {
   }
 
   /**
-   *    * TFRecord files read in order through a shuffle buffer of {@code buffer} examples seeded by
+   * TFRecord files read in order through a shuffle buffer of {@code buffer} examples seeded by
    * (seed, epoch), as tf.data's {@code shuffle(buffer)}; every record is read and checked once
    * before training (framing, CRCs, keys, labels), which also counts them.
    *
