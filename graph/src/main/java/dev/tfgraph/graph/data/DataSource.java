@@ -35,7 +35,7 @@ public interface DataSource {
     /**
      * {@return the next batch, or null after the last}
      *
-     * @throws BadInputException when the source cannot be read or holds a bad example
+     * @throws dev.tfgraph.graph.BadInputException when the source cannot be read or holds a bad example
      */
     Dataset next();
 

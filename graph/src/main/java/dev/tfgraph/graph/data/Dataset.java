@@ -27,6 +27,9 @@ public record Dataset(List<Input> inputs, int[] y, Input targets) implements Dat
   /**
    * Checks that every input holds the same number of examples as the labels or targets.
    *
+   * @param inputs each input's name and rows, row-major [n, ...example shape]; at least one
+   * @param y class indices [n], each at least 0; or null with targets
+   * @param targets float targets, row-major [n, ...]; or null with labels
    * @throws BadInputException when there is no input, a name is missing or repeated, an input's
    *     length is not examples · example size, or a label is negative
    * @throws IllegalArgumentException when both or neither of labels and targets are given

@@ -40,6 +40,13 @@ public final class ImageData {
     /**
      * Checks the shape, the keys and the limit.
      *
+     * @param exampleShape the model input's example shape [H, W, C], C 1 or 3
+     * @param skipBadImages true to leave out, with a warning, images that cannot be decoded
+     * @param imageKey the tf.train.Example feature holding the encoded image
+     * @param labelKey the tf.train.Example feature holding the int64 class label
+     * @param numClasses the model's number of classes, 0 when unknown
+     * @param warnings receives one line per skipped file; null for none
+     * @param maxImagePixels the most pixels (width · height) an image header may declare
      * @throws BadInputException when the shape is not [H, W, 1] or [H, W, 3], a key is empty, or the
      *     pixel limit is not positive
      */

@@ -27,7 +27,7 @@ public final class ImageStream implements DataSource, AutoCloseable {
      * @param epoch the epoch, from 0
      * @param seed the run's seed; with the epoch it fixes the order
      * @param shuffle false keeps the source's order
-     * @return the examples; a bad record or unreadable file throws {@link BadInputException} when reached
+     * @return the examples; a bad record or unreadable file throws {@link dev.tfgraph.graph.BadInputException} when reached
      */
     Iterator<ImageData.Encoded> epoch(int epoch, long seed, boolean shuffle);
 
@@ -68,6 +68,9 @@ public final class ImageStream implements DataSource, AutoCloseable {
     /**
      * Checks the settings.
      *
+     * @param workers decoding threads, at least 1
+     * @param queueBatches batches decoded ahead of the step, at least 1
+     * @param shuffleBuffer the TFRecord shuffle buffer in records, at least 1
      * @throws BadInputException when a count is below 1
      */
     public Settings {

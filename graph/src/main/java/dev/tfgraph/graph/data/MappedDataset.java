@@ -23,6 +23,10 @@ public record MappedDataset(List<Named> inputs, int[] y, Dataset.Input targets, 
   /**
    * Checks that every input and the labels or targets count the same examples.
    *
+   * @param inputs each input's mapped file and name; at least one, all with the same row count
+   * @param y class indices [n], each at least 0; or null with targets
+   * @param targets float targets, row-major [n, ...]; or null with labels
+   * @param index the selected rows of the files, or null for every row in order
    * @throws BadInputException when there is no input, the counts differ, or a label is negative
    * @throws IllegalArgumentException when both or neither of labels and targets are given
    */
