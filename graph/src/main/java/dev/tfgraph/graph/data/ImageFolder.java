@@ -35,6 +35,8 @@ public final class ImageFolder {
    *
    * @param dir a folder
    * @return true when it has a subfolder
+   *
+   * @throws BadInputException when the folder cannot be listed
    */
   public static boolean holdsFolders(Path dir) {
     return !subfolders(dir).isEmpty();
@@ -54,8 +56,8 @@ public final class ImageFolder {
   /**
    * The classes and images of dir; a class folder without images is bad input naming it.
    *
-   * @param dir a folder of class folders, one per class, sorted by name
-   * @return the class names and each image with its class index
+   * @param dir a folder of class folders, one per class
+   * @return the class names in code-point order and each image with its class index (its folder's position)
    * @throws BadInputException when the folder cannot be listed or a class folder holds no image
    */
   public static Listing list(Path dir) {

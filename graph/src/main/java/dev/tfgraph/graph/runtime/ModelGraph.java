@@ -35,7 +35,7 @@ import org.tensorflow.types.family.TType;
  * and out; the graph is closed with it.
  */
 public final class ModelGraph implements AutoCloseable {
-  /** The name of the inference output op ("output"): [batch, outputs] in the model's dtype. */
+  /** The name of the inference output op, {@value}: the model's output shape (batch first) in its dtype. */
   public static final String OUTPUT = "output";
 
   /**
@@ -132,7 +132,7 @@ public final class ModelGraph implements AutoCloseable {
    *
    * @param scope the ops to add to
    * @param xs one operand per model input, [batch, ...] in the model's dtype
-   * @return the output, [batch, outputs]
+   * @return the output, of the model's output shape (batch first)
    */
   public Operand<? extends TNumber> addInferencePass(Ops scope, List<? extends Operand<? extends TNumber>> xs) {
     return addInferencePass(scope, xs, null).output();
@@ -228,7 +228,7 @@ public final class ModelGraph implements AutoCloseable {
   public Placeholder<? extends TNumber> input() { return inputs.get(0); }
   /** {@return every input's placeholder, in the model's input order} */
   public List<Placeholder<? extends TNumber>> inputs() { return Collections.unmodifiableList(inputs); }
-  /** {@return the inference output, [batch, outputs] in the model's dtype, named {@link #OUTPUT}} */
+  /** {@return the inference output, of the model's output shape (batch first) and dtype, named {@link #OUTPUT}} */
   public Operand<? extends TNumber> output() { return output; }
   /** {@return the step seed placeholder, int64 [2], or null in an inference graph} */
   public Placeholder<TInt64> stepSeed() { return stepSeed; }
