@@ -35,7 +35,6 @@ public final class ImageFolder {
    *
    * @param dir a folder
    * @return true when it has a subfolder
-   *
    * @throws BadInputException when the folder cannot be listed
    */
   public static boolean holdsFolders(Path dir) {
