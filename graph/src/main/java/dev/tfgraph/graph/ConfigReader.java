@@ -17,6 +17,13 @@ public final class ConfigReader {
   private final String where;
   private final Set<String> seen = new HashSet<>();
 
+  /**
+   * A reader of one JSON object.
+   *
+   * @param node the layer's config object
+   * @param where how messages name it, e.g. "layer 3" or "Dense 'fc1'"
+   * @throws BadInputException when {@code node} is not a JSON object
+   */
   public ConfigReader(JsonNode node, String where) {
     if (node == null || !node.isObject()) {
       throw new BadInputException(where + ": expected a JSON object, received " + node);
@@ -25,22 +32,39 @@ public final class ConfigReader {
     this.where = where;
   }
 
-  /** Rename the place used in messages once the layer's type and name are known. */
+  /**
+   * Rename the place used in messages once the layer's type and name are known.
+   *
+   * @param newWhere the new name for messages
+   * @return a reader of the same object that remembers the keys already read
+   */
   public ConfigReader at(String newWhere) {
     ConfigReader r = new ConfigReader(node, newWhere);
     r.seen.addAll(seen);
     return r;
   }
 
+  /** {@return how messages name the config} */
   public String where() {
     return where;
   }
 
-  /** Whether the key is given as JSON null (most keys take null as "the default"; a few must tell it apart). */
+  /**
+   * Whether the key is given as JSON null (most keys take null as "the default"; a few must tell it apart).
+   *
+   * @param key a config key
+   * @return true when the key is present with the value null
+   */
   public boolean isNull(String key) {
     return node.has(key) && node.get(key).isNull();
   }
 
+  /**
+   * Whether the key is given with a value other than null. Does not mark it read.
+   *
+   * @param key a config key
+   * @return true when present and not null
+   */
   public boolean has(String key) {
     return node.has(key) && !node.get(key).isNull();
   }
@@ -55,6 +79,14 @@ public final class ConfigReader {
         + (got == null ? "nothing" : got.toString()));
   }
 
+  /**
+   * A string.
+   *
+   * @param key a config key
+   * @param dflt the value when absent or null; null makes the key required
+   * @return the string
+   * @throws BadInputException when the value is not a string, or a required key is missing
+   */
   public String string(String key, String dflt) {
     JsonNode v = get(key);
     if (v == null || v.isNull()) {
@@ -65,6 +97,15 @@ public final class ConfigReader {
     return v.asText();
   }
 
+  /**
+   * A 32-bit integer.
+   *
+   * @param key a config key
+   * @param dflt the value when absent or null; null makes the key required
+   * @return the integer
+   * @throws BadInputException when the value is not an integer within the int range, or a required
+   *     key is missing
+   */
   public int integer(String key, Integer dflt) {
     JsonNode v = get(key);
     if (v == null || v.isNull()) {
@@ -74,6 +115,14 @@ public final class ConfigReader {
     return toInt(key, v, "an integer", v);
   }
 
+  /**
+   * A number (integers accepted).
+   *
+   * @param key a config key
+   * @param dflt the value when absent or null; null makes the key required
+   * @return the number
+   * @throws BadInputException when the value is not a number, or a required key is missing
+   */
   public double number(String key, Double dflt) {
     JsonNode v = get(key);
     if (v == null || v.isNull()) {
@@ -84,6 +133,14 @@ public final class ConfigReader {
     return v.asDouble();
   }
 
+  /**
+   * A boolean.
+   *
+   * @param key a config key
+   * @param dflt the value when absent or null
+   * @return the boolean
+   * @throws BadInputException when the value is not true or false
+   */
   public boolean bool(String key, boolean dflt) {
     JsonNode v = get(key);
     if (v == null || v.isNull()) return dflt;
@@ -91,7 +148,14 @@ public final class ConfigReader {
     return v.asBoolean();
   }
 
-  /** An integer pair; a single integer n is read as [n, n] as Keras does. */
+  /**
+   * An integer pair; a single integer n is read as [n, n] as Keras does.
+   *
+   * @param key a config key, e.g. "kernel_size"
+   * @param dflt the pair when absent or null (copied); null makes the key required
+   * @return a new array {h, w}
+   * @throws BadInputException when the value is not an integer or two integers
+   */
   public int[] pair(String key, int[] dflt) {
     JsonNode v = get(key);
     if (v == null || v.isNull()) {
@@ -109,6 +173,11 @@ public final class ConfigReader {
   /**
    * Two pairs of integers [[top, bottom], [left, right]], as Keras' ZeroPadding2D reads them: an
    * integer n is [[n, n], [n, n]] and [h, w] is [[h, h], [w, w]]. Signs are the caller's to check.
+   *
+   * @param key a config key, e.g. "padding"
+   * @param dflt each of the four values when absent or null
+   * @return a new array {{top, bottom}, {left, right}}
+   * @throws BadInputException when the value has none of the three forms
    */
   public int[][] pairOfPairs(String key, int dflt) {
     JsonNode v = get(key);
@@ -134,7 +203,14 @@ public final class ConfigReader {
     return out;
   }
 
-  /** A list of integers (required when dflt is null). */
+  /**
+   * A list of integers (required when dflt is null).
+   *
+   * @param key a config key
+   * @param dflt the list when absent or null (copied); null makes the key required
+   * @return a new array
+   * @throws BadInputException when the value is not a list of integers
+   */
   public int[] integers(String key, int[] dflt) {
     JsonNode v = get(key);
     if (v == null || v.isNull()) {
@@ -157,7 +233,13 @@ public final class ConfigReader {
     throw bad(key, beyond ? expected + " within [" + Integer.MIN_VALUE + ", " + Integer.MAX_VALUE + "]" : expected, shown);
   }
 
-  /** A list of integers some of which may be null (Keras' None, e.g. Dropout's noise_shape), or null when absent or null. */
+  /**
+   * A list of integers some of which may be null (Keras' None, e.g. Dropout's noise_shape), or null when absent or null.
+   *
+   * @param key a config key
+   * @return a new array with null for each JSON null, or null
+   * @throws BadInputException when the value is not a list of integers and nulls
+   */
   public Integer[] integersOrNulls(String key) {
     JsonNode v = get(key);
     if (v == null || v.isNull()) return null;
@@ -167,7 +249,14 @@ public final class ConfigReader {
     return out;
   }
 
-  /** A number or a list of numbers, returned as an array (a number gives length 1). */
+  /**
+   * A number or a list of numbers, returned as an array (a number gives length 1).
+   *
+   * @param key a config key
+   * @param dflt the values when absent or null (copied), or null
+   * @return a new array, or null when absent and {@code dflt} is null
+   * @throws BadInputException when the value is not a number or a list of numbers
+   */
   public double[] numbers(String key, double[] dflt) {
     JsonNode v = get(key);
     if (v == null || v.isNull()) return dflt == null ? null : dflt.clone();
@@ -181,12 +270,20 @@ public final class ConfigReader {
     return out;
   }
 
-  /** Marks keys read by the caller directly, so that {@link #finish()} accepts them. */
+  /**
+   * Marks keys read by the caller directly, so that {@link #finish()} accepts them.
+   *
+   * @param keys config keys
+   */
   public void known(String... keys) {
     seen.addAll(java.util.List.of(keys));
   }
 
-  /** Fails on any key that no getter asked for. */
+  /**
+   * Fails on any key that no getter asked for.
+   *
+   * @throws BadInputException naming the unknown keys and the expected ones
+   */
   public void finish() {
     List<String> unknown = new ArrayList<>();
     for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {

@@ -66,6 +66,10 @@ public final class LayerRegistry {
     return Registrations.load(factories);
   }
 
+  /**
+   * {@return every registered layer type}
+   * @throws RuntimeException the registry's loading failure (e.g. a name registered twice), on every call
+   */
   public static Set<String> types() {
     return registry().parsers().keySet();
   }
@@ -73,34 +77,37 @@ public final class LayerRegistry {
   /**
    * The layer type a Keras custom layer's registered name imports as: TYPE for {@code tfgraph>TYPE}, else the type a
    * factory's {@link LayerFactory#kerasNames()} maps it to; null when neither knows it.
+   *
+   * @param registeredName a Keras registered name, e.g. "tfgraph>Dense" or "my_package>MyLayer"
+   * @return the layer type, or null
    */
   public static String kerasType(String registeredName) {
     if (registeredName.startsWith("tfgraph>")) return registeredName.substring("tfgraph>".length());
     return registry().kerasNames().get(registeredName);
   }
 
-  /** Every Keras registered name the factories map, to its layer type ({@code tfgraph>TYPE} names aside). */
+  /** {@return every Keras registered name the factories map, to its layer type ({@code tfgraph>TYPE} names aside)} */
   public static Map<String, String> kerasNames() {
     return registry().kerasNames();
   }
 
-  /** Every activation by name: the contract's built-ins, then the registered ones. */
+  /** {@return every activation by name: the built-ins of docs/layers.md, then the registered ones} */
   public static Map<String, ActivationFunction> activations() {
     return registry().activations();
   }
 
-  /** Every optimizer by name: the built-ins ({@code optim.Optimizer.KINDS}), then those plugins registered. */
+  /** {@return every optimizer by name: the built-ins ({@code optim.Optimizer.KINDS}), then those plugins registered} */
   public static Map<String, Supplier<UpdateRule>> optimizers() {
     return registry().optimizers();
   }
 
-  /** Every loss by name: the built-ins, then those plugins registered (the lookup is {@code loss.Losses.get}). */
+  /** {@return every loss by name: the built-ins, then those plugins registered (the lookup is {@code loss.Losses.get})} */
   public static Map<String, Loss> losses() {
     return registry().losses();
   }
 
   /**
-   * Every metric by name: the built-ins' names (accuracy as resolved for the default loss, mse, mae), then
+   * {@return every metric by name} The built-ins' names (accuracy as resolved for the default loss, mse, mae), then
    * those plugins registered (the lookup, which resolves a built-in against the run's loss, is {@code metric.Metrics.get}).
    */
   public static Map<String, Metric> metrics() {
@@ -111,12 +118,24 @@ public final class LayerRegistry {
    * Refuses a name of {@code kind} ("loss", "metric", "optimizer") that a factory registered while a built-in of the
    * kind has it ({@code builtIn} tells), naming the factory: for built-in names no factory can list (the metrics'
    * {@code top_<k>_accuracy}); a listed built-in's name is refused when the registry loads ("registered twice").
+   *
+   * @param kind "loss", "metric" or "optimizer"
+   * @param builtIn true for a built-in's name
+   * @throws BadInputException naming the factory that registered such a name
    */
   public static void refuseBuiltInNames(String kind, java.util.function.Predicate<String> builtIn) {
     registry().refuseBuiltInNames(kind, builtIn);
   }
 
-  /** Parses one layer config; {@code where} names its position, e.g. "layers[2]". */
+  /**
+   * Parses one layer config; {@code where} names its position, e.g. "layers[2]".
+   *
+   * @param node the layer's JSON object: type, name, its own keys, trainable
+   * @param where its position, for messages
+   * @return the layer, not yet built
+   * @throws UnknownTypeException when no factory registers the type
+   * @throws BadInputException when a key is unknown, missing, or of the wrong type or value
+   */
   public static Layer fromConfig(JsonNode node, String where) {
     ConfigReader r = new ConfigReader(node, where);
     String type = r.string("type", null);

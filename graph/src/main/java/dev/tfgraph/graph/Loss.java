@@ -12,28 +12,35 @@ import org.tensorflow.types.family.TNumber;
  * {@link LayerFactory#losses()}.
  */
 public interface Loss {
-  /** The Keras name, e.g. "mse". */
+  /** {@return the Keras name, e.g. "mse"} */
   String name();
 
-  /** True: integer class labels [n]; false: float targets of the output's shape. */
+  /** {@return true for integer class labels [n], false for float targets of the output's shape} */
   boolean sparse();
 
   /**
-   * The output activation whose pre-activation logits this loss takes when the model ends in it
-   * ("softmax", "sigmoid"), or null: the loss takes the outputs as they are.
+   * {@return the output activation whose pre-activation logits this loss takes when the model ends in it
+   * ("softmax", "sigmoid"), or null: the loss takes the outputs as they are}
    */
   String logitsOf();
 
-  /** True when it is a classification loss (accuracy is reported), false for regression (mse and mae). */
+  /** {@return true for a classification loss (accuracy is reported), false for regression (mse and mae)} */
   boolean classification();
 
   /**
    * The loss of each example, shape [batch]. {@code pred} holds the logits when {@code logits} (the
    * output layer ended in {@link #logitsOf()}, which was left out), else the model's outputs, which
-   * the contract's cross-entropies also take as logits (docs/layers.md); {@code target} is
+   * the built-in cross-entropies also take as logits (docs/training.md); {@code target} is
    * int32 class labels [batch] when {@link #sparse()}, else floats of pred's shape in its dtype.
    * Outputs that went through {@link #logitsOf()} and cannot be taken apart (a SavedModel's) are
    * turned back into logits first ({@code Losses.logitsFrom}).
+   *
+   * @param <T> the model's float type
+   * @param tf the ops to add to
+   * @param pred logits or outputs, [batch, ...output shape]
+   * @param target int32 labels [batch], or floats of pred's shape
+   * @param logits true when {@code pred} holds logits
+   * @return the per-example loss, [batch] in pred's dtype
    */
   <T extends TNumber> Operand<T> perExample(Ops tf, Operand<T> pred, Operand<?> target, boolean logits);
 }

@@ -12,7 +12,7 @@ import org.tensorflow.types.family.TNumber;
  * metric is registered through {@link LayerFactory#metrics()}.
  */
 public interface Metric {
-  /** The name in logs and in the JSON summary ("accuracy", "top_5_accuracy", "mse", ...). */
+  /** {@return the name in logs and in the JSON summary ("accuracy", "top_5_accuracy", "mse", ...)} */
   String name();
 
   /**
@@ -20,6 +20,13 @@ public interface Metric {
    * outputs as it outputs them ({@code activated}: they went through the loss's final activation,
    * softmax or sigmoid; otherwise they are logits or plain outputs), in training as in evaluation;
    * {@code target} is int32 labels [batch] for a sparse loss, else floats of pred's shape.
+   *
+   * @param <T> the model's float type
+   * @param tf the ops to add to
+   * @param pred the model's outputs, [batch, ...output shape]
+   * @param target int32 labels [batch], or floats of pred's shape
+   * @param activated true when {@code pred} went through softmax or sigmoid
+   * @return the per-example value, [batch] in pred's dtype
    */
   <T extends TNumber> Operand<T> perExample(Ops tf, Operand<T> pred, Operand<?> target, boolean activated);
 }

@@ -40,8 +40,17 @@ public final class InboundGraph implements AutoCloseable {
   private final Operand<? extends TNumber> loss;
   private final Output<?>[] grads;
 
+  /**
+   * {@code layer} on inputs of {@code exampleShapes} (no batch axis), {@code batch} rows each, in {@code dtype}.
+   * The inputs are named x0, x1, ...; L = Σ g·y for an upstream gradient g of the output's shape.
+   *
+   * @param layer the layer, not yet built
+   * @param exampleShapes each input's shape without the batch axis, in inbound order
+   * @param batch rows of each input fed
+   * @param dtype "float32" or "float64"
+   * @throws dev.tfgraph.graph.BadInputException when the layer does not accept the inputs
+   */
   @SuppressWarnings({"unchecked", "rawtypes"})
-  /** {@code layer} on inputs of {@code exampleShapes} (no batch axis), {@code batch} rows each, in {@code dtype}. */
   public InboundGraph(Layer layer, List<long[]> exampleShapes, int batch, String dtype) {
     Functional f = Model.functional("inbound").dtype(dtype);
     Node[] in = new Node[exampleShapes.size()];
@@ -73,11 +82,22 @@ public final class InboundGraph implements AutoCloseable {
     rt = ModelRuntime.open(mg, null);   // once the whole graph is built
   }
 
+  /**
+   * Sets the layer's weights.
+   *
+   * @param w every weight by key ({@code <layer>.<weight>}), shaped as declared
+   * @throws dev.tfgraph.graph.BadInputException when a weight is missing or misshapen
+   */
   public void setWeights(Map<String, NpyArray> w) {
     rt.setWeights(w);
   }
 
-  /** The layer's output y on {@code xs} (one row-major array per input). */
+  /**
+   * The layer's output y on {@code xs} (one row-major array per input).
+   *
+   * @param xs one row-major array per input, of its shape with {@code batch} rows
+   * @return y, row-major in the output's shape with {@code batch} rows
+   */
   public double[] forward(List<double[]> xs) {
     List<Tensor> keep = new ArrayList<>();
     try (Result r = feed(xs, new double[Math.toIntExact(Shape.of(outShape).size())], keep).fetch(mg.output()).run()) {
@@ -87,7 +107,13 @@ public final class InboundGraph implements AutoCloseable {
     }
   }
 
-  /** L = Σ g·y on {@code xs}, with g = {@code upstream}. */
+  /**
+   * L = Σ g·y on {@code xs}, with g = {@code upstream}.
+   *
+   * @param xs one row-major array per input
+   * @param upstream g, row-major in the output's shape
+   * @return L
+   */
   public double loss(List<double[]> xs, double[] upstream) {
     List<Tensor> keep = new ArrayList<>();
     try (Result r = feed(xs, upstream, keep).fetch(loss).run()) {
@@ -97,7 +123,14 @@ public final class InboundGraph implements AutoCloseable {
     }
   }
 
-  /** The gradient of L by name ("x0".., weight keys); zeros where L does not depend on it. */
+  /**
+   * The gradient of L by name ("x0".., weight keys); zeros where L does not depend on it.
+   *
+   * @param xs one row-major array per input
+   * @param upstream g, row-major in the output's shape
+   * @param weights the weights set, by key (their sizes size the gradients)
+   * @return "x0", "x1", ... and each trainable weight's key to its gradient, row-major
+   */
   public Map<String, double[]> gradients(List<double[]> xs, double[] upstream, Map<String, NpyArray> weights) {
     List<Tensor> keep = new ArrayList<>();
     try {

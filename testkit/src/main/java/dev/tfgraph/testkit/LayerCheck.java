@@ -51,13 +51,27 @@ public final class LayerCheck {
     this.exampleShape = this.exampleShapes.get(0);
   }
 
-  /** A layer (its config is what is checked; it is rebuilt from it) and the input shape without the batch axis. */
+  /**
+   * A layer (its config is what is checked; it is rebuilt from it) and the input shape without the batch axis.
+   *
+   * @param layer the layer to check, built or not
+   * @param exampleShape its input's shape without the batch axis, e.g. 8 or 5, 5, 3
+   * @return the check, with the defaults
+   * @throws IllegalArgumentException when no shape is given
+   */
   public static LayerCheck of(Layer layer, long... exampleShape) {
     if (exampleShape.length == 0) throw new IllegalArgumentException("LayerCheck: give the input shape without the batch axis");
     return new LayerCheck(layer, List.of(exampleShape));
   }
 
-  /** A layer of several inbound tensors ({@code minInbound() > 1}, e.g. a merge) and each input's shape without the batch axis. */
+  /**
+   * A layer of several inbound tensors ({@code minInbound() > 1}, e.g. a merge) and each input's shape without the batch axis.
+   *
+   * @param layer the layer to check
+   * @param exampleShapes each input's shape without the batch axis, in inbound order
+   * @return the check, with the defaults
+   * @throws IllegalArgumentException when no shape, or an empty one, is given
+   */
   public static LayerCheck ofInputs(Layer layer, long[]... exampleShapes) {
     if (exampleShapes.length == 0) throw new IllegalArgumentException("LayerCheck: give each input's shape without the batch axis");
     for (long[] s : exampleShapes) {
@@ -66,19 +80,35 @@ public final class LayerCheck {
     return new LayerCheck(layer, List.of(exampleShapes));
   }
 
-  /** Rows in the random input batch (default 3). */
+  /**
+   * Rows in the random input batch (default 3).
+   *
+   * @param rows at least 1
+   * @return this check
+   */
   public LayerCheck batch(int rows) {
     this.batch = rows;
     return this;
   }
 
-  /** Seed of the random input, upstream gradient, weights and directions (default 1). */
+  /**
+   * Seed of the random input, upstream gradient, weights and directions (default 1).
+   *
+   * @param s any seed
+   * @return this check
+   */
   public LayerCheck seed(long s) {
     this.seed = s;
     return this;
   }
 
-  /** Finite-difference step h and the allowed scaled error |fd − analytic| / max(1, |analytic|) (defaults 1e-6, 1e-6). */
+  /**
+   * Finite-difference step h and the allowed scaled error |fd − analytic| / max(1, |analytic|) (defaults 1e-6, 1e-6).
+   *
+   * @param h the step along each random direction
+   * @param tol the allowed scaled error
+   * @return this check
+   */
   public LayerCheck finiteDifferences(double h, double tol) {
     this.step = h;
     this.tolerance = tol;
@@ -92,7 +122,12 @@ public final class LayerCheck {
     exportRoundTrip();
   }
 
-  /** config() → registry → config() is lossless, so the layer loads from a spec by its type. */
+  /**
+   * config() → registry → config() is lossless, so the layer loads from a spec by its type.
+   *
+   * @return a new layer parsed from the config (the round trip's result)
+   * @throws AssertionError when the config is not the same after the round trip
+   */
   public Layer configRoundTrip() {
     Map<String, Object> config = layer.config();
     Layer copy = fresh();

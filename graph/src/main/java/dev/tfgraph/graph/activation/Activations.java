@@ -13,13 +13,13 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.family.TNumber;
 
 /**
- * The contract's activations (CONTRACT.md section 2) and every activation registered by a
+ * The activations of docs/layers.md and every activation registered by a
  * {@link LayerFactory} on the class path. One formula per name, below.
  */
 public final class Activations {
   private Activations() {}
 
-  /** The built-ins, in the contract's order. */
+  /** {@return the built-ins by name, in the order of docs/layers.md} */
   public static Map<String, ActivationFunction> builtIns() {
     Map<String, ActivationFunction> m = new LinkedHashMap<>();
     m.put("linear", new ActivationFunction() {
@@ -97,7 +97,7 @@ public final class Activations {
 
   /** SELU's constants (Klambauer et al. 2017), as Keras and TF's Selu op use them. */
   public static final double SELU_ALPHA = 1.6732632423543772848170429916717;
-  /** SELU's scale λ. */
+  /** SELU's scale (Klambauer et al. 2017), as Keras and TF's Selu op use it. */
   public static final double SELU_SCALE = 1.0507009873554804934193349852946;
 
   /** min(max(x, 0), 6). */
@@ -130,20 +130,18 @@ public final class Activations {
     return tf.math.div(x, tf.math.add(tf.constantOfSameType(x, 1), tf.math.abs(x)));
   }
 
-  /**
-   * Every name a spec may use.
-   * @return the activation names, built-in and registered
-   */
+  /** {@return every name a spec may use: the built-ins and the registered activations} */
   public static Set<String> names() {
     return LayerRegistry.activations().keySet();
   }
 
   /**
-   * Checks an activation name while a layer is configured.
-   * @param layer the layer, as the message names it
-   * @param name the activation's name
-   * @return name
-   * @throws BadInputException if no activation of that name is registered
+   * Checks an activation name.
+   *
+   * @param layer how messages name the layer
+   * @param name an activation name
+   * @return {@code name}
+   * @throws BadInputException when no activation has the name
    */
   public static String check(String layer, String name) {
     return Checks.oneOf(layer, "activation", name, java.util.List.copyOf(names()));
@@ -151,12 +149,13 @@ public final class Activations {
 
   /**
    * Applies an activation by name.
-   * @param <T> the dtype (float32 or float64)
-   * @param tf the ops of the graph being built
-   * @param name the activation's name
-   * @param x any shape
-   * @return the activated values, of x's shape and dtype
-   * @throws BadInputException if no activation of that name is registered
+   *
+   * @param <T> the float type
+   * @param tf the ops to add to
+   * @param name an activation name
+   * @param x the input, any shape
+   * @return the activation of {@code x}, of its shape and dtype (softmax over the last axis)
+   * @throws BadInputException when no activation has the name
    */
   public static <T extends TNumber> Operand<T> apply(Ops tf, String name, Operand<T> x) {
     ActivationFunction f = LayerRegistry.activations().get(name);

@@ -27,6 +27,11 @@ public final class CheckpointFolder {
    * Refuses (bad input) to start a run that is not resumed in a folder that holds another run's
    * checkpoints, unless it starts over ({@code overwrite}): its first checkpoint would begin to
    * replace them. A folder without a checkpoint index (empty, or of other files) is fine.
+   *
+   * @param dir the checkpoint folder, or null for none
+   * @param resume true when the run continues the folder's run
+   * @param overwrite true when the run starts over in the folder
+   * @throws BadInputException when the folder holds another run's checkpoint index
    */
   public static void requireNotInUse(Path dir, boolean resume, boolean overwrite) {
     if (dir == null || resume || overwrite || !Files.exists(dir.resolve(Checkpoints.INDEX), LinkOption.NOFOLLOW_LINKS)) return;
@@ -41,7 +46,12 @@ public final class CheckpointFolder {
         + " or start over and replace its checkpoints (overwrite_checkpoints)");
   }
 
-  /** The SHA-256 of the folder's checkpoint index, or null without a readable one (tells whether a run has checkpointed since). */
+  /**
+   * The SHA-256 of the folder's checkpoint index, or null without a readable one (tells whether a run has checkpointed since).
+   *
+   * @param dir the checkpoint folder, or null
+   * @return the index's SHA-256 in hex, or null
+   */
   public static String indexDigest(Path dir) {
     Path p = dir == null ? null : dir.resolve(Checkpoints.INDEX);
     try {
@@ -55,6 +65,8 @@ public final class CheckpointFolder {
    * Removes temporary files that a killed run left in {@code dir} (only {@link OutputFiles}'
    * naming, of processes that are gone, and the {@code .ckpt-<n>.npz<digits>.tmp} of older
    * versions); called once when a run starts.
+   *
+   * @param dir the checkpoint folder, or null; a folder that cannot be listed is left as it is
    */
   public static void removeLeftovers(Path dir) {
     if (dir == null || !Files.isDirectory(dir)) return;
@@ -92,7 +104,13 @@ public final class CheckpointFolder {
     }
   }
 
-  /** The file's SHA-256, in hex. */
+  /**
+   * The file's SHA-256, in hex.
+   *
+   * @param file a file
+   * @return 64 lowercase hex digits
+   * @throws IOException when the file cannot be read
+   */
   public static String sha256(Path file) throws IOException {
     try {
       MessageDigest md = MessageDigest.getInstance("SHA-256");

@@ -27,6 +27,7 @@ import java.util.Map;
 public final class Checkpoints {
   private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper()
       .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
+  /** The index file's name in a checkpoint folder: {@value}. */
   public static final String INDEX = "checkpoint.json";
   /** Where a checkpoint that is skipped on resume (missing, corrupt, bad counters) is reported, as a warning. */
   private static final System.Logger LOG = System.getLogger(Checkpoints.class.getName());
@@ -52,13 +53,27 @@ public final class Checkpoints {
    * whether this is the first checkpoint of a run that started the folder over.
    */
   public record Run(int epochs, List<Epoch> history, String heldOut, boolean startsOver, Map<String, JsonNode> listeners) {
-    /** A run whose listeners keep no state. */
+    /**
+     * A run whose listeners keep no state.
+     *
+     * @param epochs the epochs the run was asked for
+     * @param history the epochs so far, oldest first
+     * @param heldOut the prefix of the held-out metrics' names (e.g. "val" for val_loss), or null
+     * @param startsOver true for the first checkpoint of a run that replaces the folder's checkpoints
+     */
     public Run(int epochs, List<Epoch> history, String heldOut, boolean startsOver) {
       this(epochs, history, heldOut, startsOver, Map.of());
     }
   }
 
-  /** As {@link #save(Path, State, Map, Run)} for a run that continues the folder's checkpoints, without history. */
+  /**
+   * As {@link #save(Path, State, Map, Run)} for a run that continues the folder's checkpoints, without history.
+   *
+   * @param dir the checkpoint folder, created when missing
+   * @param s epochs done and the global step
+   * @param variables every variable by key, weights and optimizer slots
+   * @throws dev.tfgraph.graph.RunFailedException when a variable is not finite or the files cannot be written
+   */
   public static void save(Path dir, State s, Map<String, NpyArray> variables) {
     save(dir, s, variables, null);
   }
@@ -69,6 +84,12 @@ public final class Checkpoints {
    * first checkpoint of a run that starts over ({@code run.startsOver()}) chains to none and
    * deletes the checkpoint files the old index named: until then the old run's checkpoints stay.
    * Non-finite variables fail the run and write nothing: the last good checkpoint stays.
+   *
+   * @param dir the checkpoint folder, created when missing
+   * @param s epochs done and the global step
+   * @param variables every variable by key, weights and optimizer slots
+   * @param run the run's epochs, history and listener states; null for none
+   * @throws dev.tfgraph.graph.RunFailedException when a variable is not finite or the files cannot be written
    */
   public static void save(Path dir, State s, Map<String, NpyArray> variables, Run run) {
     WeightCheck.requireFinite(variables, false, "checkpoint of epoch " + s.epoch() + " not written in " + dir);
@@ -119,7 +140,14 @@ public final class Checkpoints {
     }
   }
 
-  /** The latest good checkpoint, or null if the folder holds none. */
+  /**
+   * The latest good checkpoint, or null if the folder holds none. A missing or corrupt file, or
+   * an index entry with bad counters, is logged as a warning and the previous checkpoint is tried.
+   *
+   * @param dir the checkpoint folder
+   * @return the checkpoint, or null when the folder has no index
+   * @throws BadInputException when the index is unreadable, or no checkpoint it names is usable
+   */
   public static Loaded load(Path dir) {
     JsonNode idx = CheckpointFolder.readIndex(dir);
     if (idx == null) return null;

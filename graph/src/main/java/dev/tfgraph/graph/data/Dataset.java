@@ -16,6 +16,7 @@ import java.util.Set;
 public record Dataset(List<Input> inputs, int[] y, Input targets) implements DataSource {
   /** One input's examples: its name (null: the model's only input), rows, example shape. */
   public record Input(String name, float[] x, long[] shape) {
+    /** {@return values per example: the product of the example shape} */
     public long exampleSize() {
       long n = 1;
       for (long d : shape) n = Math.multiplyExact(n, d);
@@ -23,6 +24,16 @@ public record Dataset(List<Input> inputs, int[] y, Input targets) implements Dat
     }
   }
 
+  /**
+   * Checks that every input holds the same number of examples as the labels or targets.
+   *
+   * @param inputs each input's name and rows, row-major [n, ...example shape]; at least one
+   * @param y class indices [n], each at least 0; or null with targets
+   * @param targets float targets, row-major [n, ...]; or null with labels
+   * @throws BadInputException when there is no input, a name is missing or repeated, an input's
+   *     length is not examples · example size, or a label is negative
+   * @throws IllegalArgumentException when both or neither of labels and targets are given
+   */
   public Dataset {
     inputs = List.copyOf(inputs);
     if (inputs.isEmpty()) throw new BadInputException("dataset: no inputs");
@@ -42,7 +53,13 @@ public record Dataset(List<Input> inputs, int[] y, Input targets) implements Dat
     }
   }
 
-  /** Inputs with integer labels. */
+  /**
+   * Inputs with integer labels.
+   *
+   * @param inputs each input's name and rows, row-major [n, ...example shape]
+   * @param y class indices [n], each at least 0
+   * @throws BadInputException as the canonical constructor
+   */
   public Dataset(List<Input> inputs, int[] y) {
     this(inputs, y, null);
   }
@@ -53,17 +70,24 @@ public record Dataset(List<Input> inputs, int[] y, Input targets) implements Dat
     return Math.toIntExact(t.x().length / es);
   }
 
-  /** One unnamed input. */
+  /**
+   * One unnamed input.
+   *
+   * @param x the examples, row-major [n, ...exampleShape]
+   * @param y class indices [n], each at least 0
+   * @param exampleShape one example's shape, e.g. {28, 28, 1}
+   * @throws BadInputException when x does not hold y.length examples of that shape
+   */
   public Dataset(float[] x, int[] y, long[] exampleShape) {
     this(List.of(new Input(null, x, exampleShape)), y);
   }
 
-  /** The first input's rows. */
+  /** {@return the first input's rows, row-major [n, ...example shape]} */
   public float[] x() {
     return inputs.get(0).x();
   }
 
-  /** The first input's example shape. */
+  /** {@return the first input's example shape} */
   public long[] exampleShape() {
     return inputs.get(0).shape();
   }
@@ -88,7 +112,14 @@ public record Dataset(List<Input> inputs, int[] y, Input targets) implements Dat
     return DataSource.byPosition(size(), epoch, seed, shuffle, batchSize, this::rows);
   }
 
-  /** Rows {@code order[from .. from+n)} of every input and of the labels or targets, copied into a Dataset of their own. */
+  /**
+   * Rows {@code order[from .. from+n)} of every input and of the labels or targets, copied into a Dataset of their own.
+   *
+   * @param order example indices, e.g. an epoch's permutation
+   * @param from the first position in {@code order}
+   * @param n how many rows to copy
+   * @return a new data set of n examples
+   */
   public Dataset rows(int[] order, int from, int n) {
     List<Input> xs = new java.util.ArrayList<>();
     for (Input in : inputs) xs.add(new Input(in.name(), rows(in, order, from, n), in.shape()));
@@ -107,17 +138,31 @@ public record Dataset(List<Input> inputs, int[] y, Input targets) implements Dat
     return x;
   }
 
-  /** The first input's values per example. */
+  /** {@return the first input's values per example} */
   public long exampleSize() {
     return inputs.get(0).exampleSize();
   }
 
-  /** IDX images (pixels / 255; [n, h, w] becomes [h, w, 1]) and labels. */
+  /**
+   * IDX images (pixels / 255; [n, h, w] becomes [h, w, 1]) and labels.
+   *
+   * @param images an IDX file of unsigned bytes [n, h, w], raw or .gz
+   * @param labels an IDX file of unsigned bytes [n], raw or .gz
+   * @return the data set, float32 pixels in [0, 1]
+   * @throws BadInputException when a file is unreadable, malformed, or the counts differ
+   */
   public static Dataset fromIdx(Path images, Path labels) {
     return DatasetFiles.fromIdx(images, labels);
   }
 
-  /** x: float32/float64 [n, ...]; y: any integer dtype [n]. */
+  /**
+   * x: float32/float64 [n, ...]; y: any integer dtype [n].
+   *
+   * @param xFile a .npy file of float32 or float64 [n, ...]
+   * @param yFile a .npy file of integer labels [n]
+   * @return the data set
+   * @throws BadInputException when a file is unreadable, malformed, of another dtype, or the counts differ
+   */
   public static Dataset fromNpy(Path xFile, Path yFile) {
     return DatasetFiles.fromNpy(xFile, yFile);
   }
@@ -125,6 +170,12 @@ public record Dataset(List<Input> inputs, int[] y, Input targets) implements Dat
   /**
    * Arrays by input name (the key null: one unnamed input), each float32/float64 [n, ...], and
    * integer labels [n]; {@code yWhat} names the labels' file in messages.
+   *
+   * @param xs arrays by model input name
+   * @param y integer labels [n]
+   * @param yWhat the labels' origin, for messages
+   * @return the data set
+   * @throws BadInputException when a dtype is wrong or the counts differ
    */
   public static Dataset fromArrays(java.util.Map<String, NpyArray> xs, NpyArray y, String yWhat) {
     return fromArrays(xs, y, yWhat, false);
@@ -133,12 +184,26 @@ public record Dataset(List<Input> inputs, int[] y, Input targets) implements Dat
   /**
    * As above; with {@code floatTargets}, y holds float targets [n, ...] (a loss other than sparse
    * categorical cross-entropy) and integer ones are taken as floats.
+   *
+   * @param xs arrays by model input name
+   * @param y integer labels [n], or float targets [n, ...] with {@code floatTargets}
+   * @param yWhat the labels' origin, for messages
+   * @param floatTargets true to read y as float targets
+   * @return the data set
+   * @throws BadInputException when a dtype is wrong or the counts differ
    */
   public static Dataset fromArrays(java.util.Map<String, NpyArray> xs, NpyArray y, String yWhat, boolean floatTargets) {
     return DatasetFiles.fromArrays(xs, y, yWhat, floatTargets);
   }
 
-  /** train-* or t10k-* IDX files in dir, .gz or raw. */
+  /**
+   * train-* or t10k-* IDX files in dir, .gz or raw.
+   *
+   * @param dir the folder of the Fashion-MNIST files
+   * @param train true for the 60,000 training examples, false for the 10,000 test examples
+   * @return the data set, [n, 28, 28, 1] float32 in [0, 1], labels 0 to 9
+   * @throws BadInputException when the files are missing or malformed
+   */
   public static Dataset fashionMnist(Path dir, boolean train) {
     return DatasetFiles.fashionMnist(dir, train);
   }
@@ -148,6 +213,7 @@ public record Dataset(List<Input> inputs, int[] y, Input targets) implements Dat
     return rows(indices, 0, indices.length);
   }
 
+  /** {@return the number of classes: the largest label plus one (0 for targets)} */
   public int numClasses() {
     if (y == null) return 0;
     int m = -1;

@@ -23,12 +23,19 @@ public final class Examples {
 
   /** One feature: the list that is set (the others null). */
   public record Feature(List<byte[]> bytes, List<Float> floats, List<Long> int64s) {
+    /** {@return which list is set: "bytes_list", "float_list", "int64_list", or "empty"} */
     public String kind() {
       return bytes != null ? "bytes_list" : floats != null ? "float_list" : int64s != null ? "int64_list" : "empty";
     }
   }
 
-  /** The features of a serialized Example, by key; malformed bytes throw IOException. */
+  /**
+   * The features of a serialized Example, by key; malformed bytes throw IOException.
+   *
+   * @param example a serialized tf.train.Example
+   * @return each feature by key, in the order read; a repeated key keeps the last
+   * @throws IOException when the bytes are not a well-formed message
+   */
   public static Map<String, Feature> parse(byte[] example) throws IOException {
     Map<String, Feature> out = new LinkedHashMap<>();
     CodedInputStream in = CodedInputStream.newInstance(example);
@@ -95,7 +102,13 @@ public final class Examples {
     return f;
   }
 
-  /** A serialized Example of bytes features (byte[]) and int64 features (Long), in the map's order. */
+  /**
+   * A serialized Example of bytes features (byte[]) and int64 features (Long), in the map's order.
+   *
+   * @param features feature key to a byte[] (one bytes_list value) or a Long (one int64_list value)
+   * @return the serialized Example
+   * @throws ClassCastException when a value is neither byte[] nor Long
+   */
   public static byte[] write(Map<String, Object> features) {
     try {
       ByteArrayOutputStream entries = new ByteArrayOutputStream();
@@ -127,10 +140,22 @@ public final class Examples {
 
   /** Writes a message's fields. */
   public interface Body {
+    /**
+     * Writes the message's fields in field-number order.
+     *
+     * @param o the stream to write to
+     * @throws IOException when writing fails
+     */
     void write(CodedOutputStream o) throws IOException;
   }
 
-  /** A protobuf message's bytes from its fields (written by field number; also the export's warmup records). */
+  /**
+   * A protobuf message's bytes from its fields (written by field number; also the export's warmup records).
+   *
+   * @param body writes the fields
+   * @return the message's bytes
+   * @throws IOException when {@code body} fails
+   */
   public static ByteString message(Body body) throws IOException {
     ByteArrayOutputStream b = new ByteArrayOutputStream();
     CodedOutputStream o = CodedOutputStream.newInstance(b);

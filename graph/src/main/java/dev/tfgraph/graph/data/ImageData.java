@@ -13,14 +13,22 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
- * Image data for training and evaluation (docs/data-formats.md): tells the kind of a --data value
+ * Image data for training and evaluation (docs/data-formats.md): tells the kind of a data value
  * from what is there (IDX files, class folders, TFRecords), and reads image folders and TFRecords
  * into in-memory {@link Dataset}s, every image decoded by {@link ImageDecoding} before training
  * starts. The sources yield encoded examples one at a time ({@link #encoded}), so that a streaming
  * reader can decode them on background threads instead.
  */
 public final class ImageData {
-  public enum Kind { IDX, FOLDER, TFRECORD }
+  /** What a data value holds: IDX files (Fashion-MNIST names), class folders, or TFRecord files. */
+  public enum Kind {
+    /** IDX files: train-images-idx3-ubyte and t10k-images-idx3-ubyte, raw or .gz. */
+    IDX,
+    /** A folder of class folders, or of train/ and test/ folders of the same class folders. */
+    FOLDER,
+    /** TFRecord files of tf.train.Example records: a file, a folder, or a glob. */
+    TFRECORD
+  }
 
   /**
    * How to read: the model input's example shape [H, W, C], skip_bad_images, the Example keys,
@@ -29,6 +37,19 @@ public final class ImageData {
    */
   public record Options(long[] exampleShape, boolean skipBadImages, String imageKey, String labelKey, int numClasses,
       Consumer<String> warnings, long maxImagePixels) {
+    /**
+     * Checks the shape, the keys and the limit.
+     *
+     * @param exampleShape the model input's example shape [H, W, C], C 1 or 3
+     * @param skipBadImages true to leave out, with a warning, images that cannot be decoded
+     * @param imageKey the tf.train.Example feature holding the encoded image
+     * @param labelKey the tf.train.Example feature holding the int64 class label
+     * @param numClasses the model's number of classes, 0 when unknown
+     * @param warnings receives one line per skipped file; null for none
+     * @param maxImagePixels the most pixels (width · height) an image header may declare
+     * @throws BadInputException when the shape is not [H, W, 1] or [H, W, 3], a key is empty, or the
+     *     pixel limit is not positive
+     */
     public Options {
       ImageDecoding.checkInputShape("the model input", exampleShape);
       if (imageKey == null || imageKey.isEmpty() || labelKey == null || labelKey.isEmpty()) throw new BadInputException("image and label keys must not be empty");
@@ -36,12 +57,22 @@ public final class ImageData {
       ImageHeader.checkLimit(maxImagePixels);
     }
 
-    /** With the default max_image_pixels ({@link ImageHeader#DEFAULT_MAX_PIXELS}). */
+    /**
+     * With the default max_image_pixels ({@link ImageHeader#DEFAULT_MAX_PIXELS}).
+     *
+     * @param exampleShape the model input's example shape [H, W, C], C 1 or 3
+     * @param skipBadImages true to leave out, with a warning, images that cannot be decoded
+     * @param imageKey the tf.train.Example feature holding the encoded image, e.g. "image/encoded"
+     * @param labelKey the tf.train.Example feature holding the int64 class label
+     * @param numClasses the model's number of classes, 0 when unknown
+     * @param warnings receives one line per skipped file; null for none
+     * @throws BadInputException as the canonical constructor
+     */
     public Options(long[] exampleShape, boolean skipBadImages, String imageKey, String labelKey, int numClasses, Consumer<String> warnings) {
       this(exampleShape, skipBadImages, imageKey, labelKey, numClasses, warnings, ImageHeader.DEFAULT_MAX_PIXELS);
     }
 
-    /** An image decoder for this shape and limit. */
+    /** {@return a new image decoder for this shape and limit; the caller closes it} */
     public ImageDecoding.Decoder decoder() {
       return new ImageDecoding.Decoder(exampleShape[0], exampleShape[1], exampleShape[2], maxImagePixels);
     }
@@ -55,7 +86,13 @@ public final class ImageData {
 
   private ImageData() {}
 
-  /** IDX files (MNIST names), a TFRecord file, folder or glob, or class folders. */
+  /**
+   * IDX files (MNIST names), a TFRecord file, folder or glob, or class folders.
+   *
+   * @param value a folder, a TFRecord file, or a glob of TFRecord files
+   * @return the kind of data found there
+   * @throws BadInputException when the path is missing, or holds none of the three kinds
+   */
   public static Kind kind(String value) {
     if (TfRecords.isGlob(value)) return Kind.TFRECORD;
     Path p = Path.of(value);
@@ -82,7 +119,15 @@ public final class ImageData {
         + (images ? " (images directly in it have no class: put them in " + p + "/<class>/)" : ""));
   }
 
-  /** Reads a folder or TFRecord source (not IDX) into memory. */
+  /**
+   * Reads a folder or TFRecord source (not IDX) into memory.
+   *
+   * @param value a folder of class folders, or TFRecord files
+   * @param o the model input's shape and the reading options
+   * @return the decoded splits
+   * @throws BadInputException for a bad listing, record or (unless skipped) image
+   * @throws IllegalArgumentException for IDX data, which {@link Dataset#fashionMnist} reads
+   */
   public static Loaded load(String value, Options o) {
     Kind k = kind(value);
     return switch (k) {
@@ -143,12 +188,23 @@ public final class ImageData {
     return List.of(train, test);
   }
 
-  /** A folder's images, read one at a time. */
+  /**
+   * A folder's images, read one at a time.
+   *
+   * @param l the folder's listing: files and their class indices
+   * @return the encoded examples, in listing order; an unreadable file gives null bytes
+   */
   public static Iterator<Encoded> encoded(ImageFolder.Listing l) {
     return EncodedExamples.folder(l);
   }
 
-  /** The images and labels of TFRecord files, one record at a time; a missing or ill-typed key is bad input naming file and record. */
+  /**
+   * The images and labels of TFRecord files, one record at a time; a missing or ill-typed key is bad input naming file and record.
+   *
+   * @param files TFRecord files, raw or .gz, read in order
+   * @param o the Example keys and number of classes
+   * @return the encoded examples
+   */
   public static Iterator<Encoded> records(List<Path> files, Options o) {
     return EncodedExamples.records(files, o);
   }
@@ -156,6 +212,14 @@ public final class ImageData {
   /**
    * Decodes every example into a Dataset; a bad image is bad input naming it, or with
    * skipBadImages is named in a warning and counted in {@code skipped[0]}.
+   *
+   * @param examples the encoded examples
+   * @param sizeHint the expected count, for the first allocation; -1 when unknown
+   * @param d the decoder
+   * @param o the reading options (skip_bad_images, warnings)
+   * @param skipped its first element is increased by each skipped image
+   * @return the decoded examples, [n, H, W, C] float32 in [0, 1]
+   * @throws BadInputException for a bad image (unless skipped), or when no image is left
    */
   public static Dataset decodeAll(Iterator<Encoded> examples, int sizeHint, ImageDecoding.Decoder d, Options o, int[] skipped) {
     int es = d.exampleSize();

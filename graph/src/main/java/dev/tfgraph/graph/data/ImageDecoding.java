@@ -48,14 +48,25 @@ public final class ImageDecoding {
 
   private ImageDecoding() {}
 
-  /** Whether the file name ends in one of {@link #EXTENSIONS}, in any case. */
+  /**
+   * Whether the file name ends in one of {@link #EXTENSIONS}, in any case.
+   *
+   * @param file a file path; only its name is looked at
+   * @return true for an image file name
+   */
   public static boolean isImageFile(Path file) {
     String n = file.getFileName().toString();
     int dot = n.lastIndexOf('.');
     return dot > 0 && EXTENSIONS.contains(n.substring(dot + 1).toLowerCase(Locale.ROOT));
   }
 
-  /** Image data feeds a model input [null, H, W, C] with C 1 (grayscale) or 3 (RGB). */
+  /**
+   * Image data feeds a model input [null, H, W, C] with C 1 (grayscale) or 3 (RGB).
+   *
+   * @param what what is fed, for the message (e.g. "image folder data")
+   * @param exampleShape the input's example shape, without the batch axis
+   * @throws BadInputException when the shape is not [H, W, 1] or [H, W, 3] with H, W at least 1
+   */
   public static void checkInputShape(String what, long[] exampleShape) {
     if (exampleShape.length != 3 || exampleShape[0] < 1 || exampleShape[1] < 1 || (exampleShape[2] != 1 && exampleShape[2] != 3)) {
       throw new BadInputException(what + " has example shape " + java.util.Arrays.toString(exampleShape)
@@ -63,7 +74,17 @@ public final class ImageDecoding {
     }
   }
 
-  /** One encoded image (a string scalar) to float32 [height, width, channels] in [0, 1]. */
+  /**
+   * One encoded image (a string scalar) to float32 [height, width, channels] in [0, 1].
+   *
+   * @param tf the ops to add to
+   * @param encoded the image file's bytes, a string scalar
+   * @param height output height in pixels
+   * @param width output width in pixels
+   * @param channels 1 (grayscale) or 3 (RGB)
+   * @return the pixels, float32 [height, width, channels] in [0, 1]
+   * @throws BadInputException when the shape is not [H, W, 1] or [H, W, 3]
+   */
   public static Operand<TFloat32> decode(Ops tf, Operand<TString> encoded, long height, long width, long channels) {
     checkInputShape("image decoding", new long[] {height, width, channels});
     DecodeImage<TUint8> img = tf.image.decodeImage(encoded, TUint8.class, DecodeImage.expandAnimations(false), DecodeImage.channels(0L));
@@ -92,6 +113,15 @@ public final class ImageDecoding {
    * A vector of encoded images [n] to float32 [n, height, width, channels], each as {@link
    * #decode}: a while loop writing into a TensorArray (as {@code tf.map_fn} builds it), so
    * images of different sizes and formats share one batch.
+   *
+   * @param tf the ops to add to
+   * @param encoded the image files' bytes, a string vector [n]
+   * @param height output height in pixels
+   * @param width output width in pixels
+   * @param channels 1 (grayscale) or 3 (RGB)
+   * @param name the name of the result op
+   * @return the pixels, float32 [n, height, width, channels] in [0, 1]
+   * @throws BadInputException when the shape is not [H, W, 1] or [H, W, 3]
    */
   public static Operand<TFloat32> decodeBatch(Ops tf, Operand<TString> encoded, long height, long width, long channels, String name) {
     checkInputShape("image decoding", new long[] {height, width, channels});
@@ -109,12 +139,27 @@ public final class ImageDecoding {
     private final Operand<TFloat32> output;
     private final long height, width, channels, maxPixels;
 
-    /** Images of at most {@link ImageHeader#DEFAULT_MAX_PIXELS} pixels. */
+    /**
+     * Images of at most {@link ImageHeader#DEFAULT_MAX_PIXELS} pixels.
+     *
+     * @param height output height in pixels
+     * @param width output width in pixels
+     * @param channels 1 (grayscale) or 3 (RGB)
+     * @throws BadInputException when the shape is not [H, W, 1] or [H, W, 3]
+     */
     public Decoder(long height, long width, long channels) {
       this(height, width, channels, ImageHeader.DEFAULT_MAX_PIXELS);
     }
 
-    /** Images whose header declares more than {@code maxPixels} pixels are refused before TensorFlow decodes them. */
+    /**
+     * Images whose header declares more than {@code maxPixels} pixels are refused before TensorFlow decodes them.
+     *
+     * @param height output height in pixels
+     * @param width output width in pixels
+     * @param channels 1 (grayscale) or 3 (RGB)
+     * @param maxPixels the largest width · height an image header may declare
+     * @throws BadInputException when the shape or the limit is invalid
+     */
     public Decoder(long height, long width, long channels, long maxPixels) {
       this.height = height;
       this.width = width;
@@ -134,11 +179,12 @@ public final class ImageDecoding {
       }
     }
 
-    /** Values per decoded image: height · width · channels. */
+    /** {@return values per decoded image: height · width · channels} */
     public int exampleSize() {
       return Math.toIntExact(height * width * channels);
     }
 
+    /** {@return the decoded image's shape {height, width, channels}} */
     public long[] exampleShape() {
       return new long[] {height, width, channels};
     }
@@ -147,6 +193,11 @@ public final class ImageDecoding {
      * One encoded image to [height, width, channels] row-major floats; an image TF cannot decode,
      * or whose header declares more pixels than the limit ({@link ImageHeader}), is bad input naming
      * {@code what} (the file, the record) and the reason.
+     *
+     * @param encoded the image file's bytes
+     * @param what the image's origin, for messages
+     * @return the pixels, row-major float32 [height, width, channels] in [0, 1]
+     * @throws BadInputException when the bytes are empty, too large, or not a decodable image
      */
     public float[] decode(byte[] encoded, String what) {
       float[] x = new float[exampleSize()];
@@ -154,7 +205,15 @@ public final class ImageDecoding {
       return x;
     }
 
-    /** Decodes into {@code out} at {@code offset}, read straight from the output tensor (no array in between). */
+    /**
+     * Decodes into {@code out} at {@code offset}, read straight from the output tensor (no array in between).
+     *
+     * @param encoded the image file's bytes
+     * @param what the image's origin, for messages
+     * @param out receives {@link #exampleSize()} values, row-major [height, width, channels] in [0, 1]
+     * @param offset the index in {@code out} of the first value
+     * @throws BadInputException when the bytes are empty, too large, or not a decodable image
+     */
     public void decodeInto(byte[] encoded, String what, float[] out, int offset) {
       if (encoded.length == 0) throw new BadInputException(what + " is not an image: it is empty");
       ImageHeader.check(encoded, what, maxPixels);

@@ -30,7 +30,13 @@ public final class ImageFolder {
 
   private ImageFolder() {}
 
-  /** Whether dir holds at least one folder. */
+  /**
+   * Whether dir holds at least one folder.
+   *
+   * @param dir a folder
+   * @return true when it has a subfolder
+   * @throws BadInputException when the folder cannot be listed
+   */
   public static boolean holdsFolders(Path dir) {
     return !subfolders(dir).isEmpty();
   }
@@ -46,7 +52,13 @@ public final class ImageFolder {
     return out;
   }
 
-  /** The classes and images of dir; a class folder without images is bad input naming it. */
+  /**
+   * The classes and images of dir; a class folder without images is bad input naming it.
+   *
+   * @param dir a folder of class folders, one per class
+   * @return the class names in code-point order and each image with its class index (its folder's position)
+   * @throws BadInputException when the folder cannot be listed or a class folder holds no image
+   */
   public static Listing list(Path dir) {
     List<Path> classes = subfolders(dir);
     if (classes.isEmpty()) throw new BadInputException(dir + " holds no class folders (expected " + dir + "/<class>/<image>)");
@@ -73,6 +85,11 @@ public final class ImageFolder {
   /**
    * {@code [train, test]} when DIR/train and DIR/test both hold class folders (the same classes
    * required), else {@code [all of DIR]}.
+   *
+   * @param dir a folder of class folders, or of train/ and test/
+   * @return one or two listings
+   * @throws BadInputException when a folder cannot be listed, a class folder holds no image, or the
+   *     two splits' classes differ
    */
   public static List<Listing> splits(Path dir) {
     Path train = dir.resolve("train"), test = dir.resolve("test");

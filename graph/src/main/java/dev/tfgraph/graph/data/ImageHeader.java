@@ -44,7 +44,11 @@ public final class ImageHeader {
    * components (else 0).
    */
   public record Size(String format, long width, long height, int frames, long pixels, int components) {
-    /** "PNG of 20000 x 20000 pixels", a GIF's frames and total too. */
+    /**
+     * "PNG of 20000 x 20000 pixels", a GIF's frames and total too.
+     *
+     * @return the description, for messages
+     */
     public String describe() {
       String s = format + " of " + width + " x " + height + " pixels";
       return frames > 1 ? s + " in " + frames + " frames (" + pixels + " pixels in all)" : s;
@@ -53,7 +57,13 @@ public final class ImageHeader {
 
   private ImageHeader() {}
 
-  /** {@code max_image_pixels} must be at least 1. */
+  /**
+   * {@code max_image_pixels} must be at least 1.
+   *
+   * @param maxPixels the limit on an image's declared width · height
+   * @return {@code maxPixels}
+   * @throws BadInputException when it is below 1
+   */
   public static long checkLimit(long maxPixels) {
     if (maxPixels < 1) throw new BadInputException("max_image_pixels must be at least 1, received " + maxPixels);
     return maxPixels;
@@ -63,6 +73,11 @@ public final class ImageHeader {
    * Bad input naming {@code what} when the image's header declares more than {@code maxPixels}
    * pixels (or a JPEG TensorFlow's decoder would refuse as too large); nothing when it declares
    * fewer or cannot be read.
+   *
+   * @param encoded the image file's bytes
+   * @param what the image's origin, for the message
+   * @param maxPixels the most pixels an image may declare
+   * @throws BadInputException when the header declares too many pixels
    */
   public static void check(byte[] encoded, String what, long maxPixels) {
     Size s = read(encoded);
@@ -76,7 +91,12 @@ public final class ImageHeader {
     }
   }
 
-  /** The declared size, or null when the bytes are none of the four formats or their header cannot be read. */
+  /**
+   * The declared size, or null when the bytes are none of the four formats or their header cannot be read.
+   *
+   * @param b the image file's bytes, or null
+   * @return the size, or null
+   */
   public static Size read(byte[] b) {
     if (b == null) return null;
     if (starts(b, 0xFF, 0xD8, 0xFF)) return jpeg(b);

@@ -24,6 +24,11 @@ public final class ImageSources {
   /**
    * A class folder's images: every file's first bytes are checked to be an image before training
    * (the full decode happens while streaming); each epoch reads them in a seeded permutation.
+   *
+   * @param listing the folder's files and their class indices
+   * @param o the model input's shape and the reading options (skip_bad_images)
+   * @return the source
+   * @throws BadInputException when a file is not an image (unless skipped), or none is left
    */
   public static Source folder(ImageFolder.Listing listing, ImageData.Options o) {
     List<ImageFolder.Item> kept = new ArrayList<>();
@@ -79,6 +84,12 @@ public final class ImageSources {
    * TFRecord files read in order through a shuffle buffer of {@code buffer} examples seeded by
    * (seed, epoch), as tf.data's {@code shuffle(buffer)}; every record is read and checked once
    * before training (framing, CRCs, keys, labels), which also counts them.
+   *
+   * @param files TFRecord files, raw or .gz, read in order
+   * @param o the Example keys, number of classes and skip_bad_images
+   * @param buffer the shuffle buffer's size in examples, at least 1
+   * @return the source
+   * @throws BadInputException when a file cannot be read, or a record's framing, CRC, key or label is bad
    */
   public static Source records(List<Path> files, ImageData.Options o, int buffer) {
     int n = 0;

@@ -13,28 +13,42 @@ import java.util.List;
  * a bounded queue. Resident memory is the queue (a few batches) and the file list, whatever the
  * number of examples; an epoch's batches depend only on (seed, epoch), so a run resumed at an
  * epoch's start sees the same stream. A bad image is bad input naming it, or with
- * --skip-bad-images is left out of its batch with a warning.
+ * skip_bad_images ({@link ImageData.Options#skipBadImages}) is left out of its batch with a warning.
  */
 public final class ImageStream implements DataSource, AutoCloseable {
   /** The examples of a source, in an epoch's order. */
   public interface Source {
-    /** Examples per epoch, known before training (listed, or counted and checked in one pass). */
+    /** {@return examples per epoch, known before training (listed, or counted and checked in one pass)} */
     int size();
 
+    /**
+     * The encoded examples of one epoch, in its order.
+     *
+     * @param epoch the epoch, from 0
+     * @param seed the run's seed; with the epoch it fixes the order
+     * @param shuffle false keeps the source's order
+     * @return the examples; a bad record or unreadable file throws {@link dev.tfgraph.graph.BadInputException} when reached
+     */
     Iterator<ImageData.Encoded> epoch(int epoch, long seed, boolean shuffle);
 
-    /** The examples at these positions (random access: a folder; null for a sequential source). */
+    /**
+     * The examples at these positions (random access: a folder; null for a sequential source).
+     *
+     * @param positions indices into the source's listing
+     * @return the subset, or null for a sequential source
+     */
     Source subset(int[] positions);
 
+    /** {@return how messages name the source, e.g. the folder} */
     String describe();
   }
 
   /** A decoded batch: n images [H, W, C] row-major and their labels. */
   public record Batch(float[] x, int[] y, int n) {}
 
-  /** The splits of a --data value, streamed: test null without one; the class names of a folder (else null). */
+  /** The splits of a data value (a folder, or TFRecord files), streamed: test null without one; the class names of a folder (else null). */
   public record Splits(ImageData.Kind kind, ImageStream train, ImageStream test, List<String> classes) implements AutoCloseable {
-    /** Files skipped so far in either split (each counted once, however many epochs read it). */
+    /** {@return files skipped so far in either split (each counted once, however many epochs read it)} */
     public int skipped() {
       return train.skipped() + (test == null ? 0 : test.skipped());
     }
@@ -48,8 +62,17 @@ public final class ImageStream implements DataSource, AutoCloseable {
 
   /** Decoding threads, batches decoded ahead of the step, the TFRecord shuffle buffer. */
   public record Settings(int workers, int queueBatches, int shuffleBuffer) {
+    /** The TFRecord shuffle buffer by default: 10,000 records. */
     public static final int DEFAULT_SHUFFLE_BUFFER = 10_000;
 
+    /**
+     * Checks the settings.
+     *
+     * @param workers decoding threads, at least 1
+     * @param queueBatches batches decoded ahead of the step, at least 1
+     * @param shuffleBuffer the TFRecord shuffle buffer in records, at least 1
+     * @throws BadInputException when a count is below 1
+     */
     public Settings {
       if (workers < 1 || queueBatches < 1 || shuffleBuffer < 1) {
         throw new BadInputException("image stream: workers, queue and shuffle buffer must be at least 1, received "
@@ -57,7 +80,7 @@ public final class ImageStream implements DataSource, AutoCloseable {
       }
     }
 
-    /** One decoding thread a core, twice as many batches ahead, a 10,000-record shuffle buffer. */
+    /** {@return one decoding thread a core, twice as many batches ahead, a 10,000-record shuffle buffer} */
     public static Settings defaults() {
       int cores = Runtime.getRuntime().availableProcessors();
       return new Settings(cores, 2 * cores, DEFAULT_SHUFFLE_BUFFER);
@@ -71,6 +94,13 @@ public final class ImageStream implements DataSource, AutoCloseable {
    * Opens a folder of class folders or TFRecords (as {@link ImageData#load}, which decodes
    * everything first instead): the listing, magic bytes and every record are checked now, the
    * decoding happens while training.
+   *
+   * @param value a folder of class folders (with optional train/ and test/), or TFRecord files or a glob
+   * @param o the model input's shape and the reading options
+   * @param s threads, queue and shuffle buffer
+   * @return the training split, the test split or null, and a folder's class names; the caller closes it
+   * @throws BadInputException when the listing, a file's magic bytes or a record is bad
+   * @throws IllegalArgumentException for IDX data, which {@link Dataset#fashionMnist} reads
    */
   public static Splits open(String value, ImageData.Options o, Settings s) {
     ImageData.Kind k = ImageData.kind(value);
@@ -88,7 +118,13 @@ public final class ImageStream implements DataSource, AutoCloseable {
     throw new IllegalArgumentException("IDX data is read by Dataset.fashionMnist");
   }
 
-  /** {@code workers} decoding threads and at most {@code queueBatches} batches decoded ahead. */
+  /**
+   * {@code workers} decoding threads and at most {@code queueBatches} batches decoded ahead.
+   *
+   * @param source the encoded examples
+   * @param options the model input's shape and the reading options
+   * @param settings threads and queue
+   */
   public ImageStream(Source source, ImageData.Options options, Settings settings) {
     this.source = source;
     this.pipeline = new DecodePipeline(options, settings.workers(), settings.queueBatches(), ImageSources.skippedBefore(source));
@@ -104,6 +140,7 @@ public final class ImageStream implements DataSource, AutoCloseable {
     return source.size();
   }
 
+  /** {@return the encoded examples' source} */
   public Source source() {
     return source;
   }
@@ -118,7 +155,7 @@ public final class ImageStream implements DataSource, AutoCloseable {
     return sub == null ? null : new ImageStream(sub, this);
   }
 
-  /** Distinct files (or records) skipped as bad images so far. */
+  /** {@return distinct files (or records) skipped as bad images so far} */
   public int skipped() {
     return pipeline.skipped();
   }
@@ -127,6 +164,7 @@ public final class ImageStream implements DataSource, AutoCloseable {
     return source.describe();
   }
 
+  /** {@return the decoded example shape [H, W, C]} */
   public long[] exampleShape() {
     return pipeline.options().exampleShape();
   }
@@ -154,7 +192,16 @@ public final class ImageStream implements DataSource, AutoCloseable {
     return "decode every image into memory first (in_memory)";
   }
 
-  /** The batches of one epoch, in order; close it to stop its reader early. */
+  /**
+   * The batches of one epoch, in order; close it to stop its reader early.
+   *
+   * @param epoch the epoch, from 0
+   * @param seed the run's seed
+   * @param shuffle false keeps the source's order
+   * @param batchSize images per batch, at least 1; the last batch may hold fewer
+   * @return the epoch's batches; the caller closes it
+   * @throws IllegalArgumentException when {@code batchSize} is below 1
+   */
   public Epoch epoch(int epoch, long seed, boolean shuffle, int batchSize) {
     if (batchSize < 1) throw new IllegalArgumentException("batch size must be >= 1");
     return new Epoch(pipeline.start(source.epoch(epoch, seed, shuffle), batchSize, source.describe()));
@@ -168,7 +215,12 @@ public final class ImageStream implements DataSource, AutoCloseable {
       this.run = run;
     }
 
-    /** The next batch in order, or null after the last; a bad image (or an unreadable source) throws. */
+    /**
+     * The next batch in order, or null after the last; a bad image (or an unreadable source) throws.
+     *
+     * @return n images, row-major [n, H, W, C] float32 in [0, 1], and their labels; or null
+     * @throws BadInputException for a bad image when bad images are not skipped, or an unreadable source
+     */
     public Batch next() {
       return run.next();
     }

@@ -20,6 +20,16 @@ public record MappedDataset(List<Named> inputs, int[] y, Dataset.Input targets, 
   /** One input's mapped file and the model input it feeds (null: the only one). */
   public record Named(String name, MappedNpy x) {}
 
+  /**
+   * Checks that every input and the labels or targets count the same examples.
+   *
+   * @param inputs each input's mapped file and name; at least one, all with the same row count
+   * @param y class indices [n], each at least 0; or null with targets
+   * @param targets float targets, row-major [n, ...]; or null with labels
+   * @param index the selected rows of the files, or null for every row in order
+   * @throws BadInputException when there is no input, the counts differ, or a label is negative
+   * @throws IllegalArgumentException when both or neither of labels and targets are given
+   */
   public MappedDataset {
     inputs = List.copyOf(inputs);
     if (inputs.isEmpty()) throw new BadInputException("dataset: no inputs");
@@ -40,6 +50,13 @@ public record MappedDataset(List<Named> inputs, int[] y, Dataset.Input targets, 
   /**
    * Mapped arrays by input name (the key null: one unnamed input) and labels or targets read into
    * memory (as {@link Dataset#fromArrays} checks them).
+   *
+   * @param xs mapped .npy arrays by model input name, each float32 or float64 [n, ...]
+   * @param y integer labels [n], or float targets [n, ...] with {@code floatTargets}
+   * @param yWhat the labels' origin, for messages
+   * @param floatTargets true to read y as float targets
+   * @return the data set, every row selected
+   * @throws BadInputException when y's shape or dtype does not fit, or the counts differ
    */
   public static MappedDataset of(Map<String, MappedNpy> xs, NpyArray y, String yWhat, boolean floatTargets) {
     List<Named> inputs = new ArrayList<>();
@@ -61,7 +78,14 @@ public record MappedDataset(List<Named> inputs, int[] y, Dataset.Input targets, 
   /** Rows evaluated at a time (training, evaluate) when a whole pass is needed. */
   public static final int CHUNK = 8192;
 
-  /** One mapped input (x [n, ...], float32/float64) and integer labels y [n], as {@link Dataset#fromNpy} reads them into memory. */
+  /**
+   * One mapped input (x [n, ...], float32/float64) and integer labels y [n], as {@link Dataset#fromNpy} reads them into memory.
+   *
+   * @param xFile a .npy file of float32 or float64 [n, ...], mapped
+   * @param yFile a .npy file of integer labels [n], read
+   * @return the data set
+   * @throws BadInputException when a file is unreadable, malformed, of another dtype, or the counts differ
+   */
   public static MappedDataset fromNpy(Path xFile, Path yFile) {
     return of(Collections.singletonMap(null, MappedNpy.open(xFile)), Npy.read(yFile), yFile.toString(), false);
   }
@@ -79,7 +103,14 @@ public record MappedDataset(List<Named> inputs, int[] y, Dataset.Input targets, 
     return new MappedDataset(inputs, y, targets, rows);
   }
 
-  /** Examples {@code order[from .. from+n)} (positions in this dataset) copied into an in-memory Dataset, in that order. */
+  /**
+   * Examples {@code order[from .. from+n)} (positions in this dataset) copied into an in-memory Dataset, in that order.
+   *
+   * @param order positions in this data set
+   * @param from the first position in {@code order}
+   * @param n how many rows
+   * @return a new in-memory data set of n examples
+   */
   public Dataset rows(int[] order, int from, int n) {
     int[] file = new int[n];
     for (int i = 0; i < n; i++) file[i] = index != null ? index[order[from + i]] : order[from + i];
@@ -100,7 +131,7 @@ public record MappedDataset(List<Named> inputs, int[] y, Dataset.Input targets, 
     return new Dataset(xs, null, new Dataset.Input(targets.name(), t, targets.shape()));
   }
 
-  /** Every example in order, {@link #CHUNK} at a time, each chunk copied into memory when reached (a whole pass: evaluation). */
+  /** {@return every example in order, {@link #CHUNK} at a time, each chunk copied into memory when reached (a whole pass: evaluation)} */
   public Iterable<Dataset> chunks() {
     int[] all = new int[size()];
     for (int i = 0; i < all.length; i++) all[i] = i;

@@ -33,7 +33,14 @@ public final class TfRecords {
 
   private TfRecords() {}
 
-  /** TF's mask: rotate right by 15 bits and add a constant. */
+  /**
+   * TF's mask of a CRC32C: rotate right by 15 bits and add a constant.
+   *
+   * @param b the bytes
+   * @param off the first byte
+   * @param len how many bytes
+   * @return the masked CRC32C, as stored in a record's frame
+   */
   public static int maskedCrc(byte[] b, int off, int len) {
     CRC32C c = new CRC32C();
     c.update(b, off, len);
@@ -41,7 +48,13 @@ public final class TfRecords {
     return ((crc >>> 15) | (crc << 17)) + 0xa282ead8;
   }
 
-  /** Writes one framed record. */
+  /**
+   * Writes one framed record.
+   *
+   * @param out the stream (not closed)
+   * @param data the record's bytes
+   * @throws IOException when the stream fails
+   */
   public static void write(OutputStream out, byte[] data) throws IOException {
     byte[] len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(data.length).array();
     ByteBuffer b = ByteBuffer.allocate(8 + 4 + data.length + 4).order(ByteOrder.LITTLE_ENDIAN);
@@ -49,14 +62,24 @@ public final class TfRecords {
     out.write(b.array());
   }
 
-  /** Whether the name is that of a TFRecord file: .tfrecord or .tfrecords, optionally .gz. */
+  /**
+   * Whether the name is that of a TFRecord file: .tfrecord or .tfrecords, optionally .gz.
+   *
+   * @param p a path; only its name is looked at, in any case
+   * @return true for a TFRecord file name
+   */
   public static boolean isRecordFile(Path p) {
     String n = p.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
     if (n.endsWith(".gz")) n = n.substring(0, n.length() - 3);
     return n.endsWith(".tfrecord") || n.endsWith(".tfrecords");
   }
 
-  /** Whether a --data value is a glob (wildcards in its last component). */
+  /**
+   * Whether a data value is a glob (wildcards in its last component).
+   *
+   * @param s a data value
+   * @return true when it holds *, ? or [
+   */
   public static boolean isGlob(String s) {
     return s.indexOf('*') >= 0 || s.indexOf('?') >= 0 || s.indexOf('[') >= 0;
   }
@@ -64,6 +87,10 @@ public final class TfRecords {
   /**
    * The files a value names: one file, the TFRecord files of a folder (sorted by name), or the
    * files a glob matches in its folder (wildcards in the last component only; sorted).
+   *
+   * @param value a TFRecord file, a folder, or a glob
+   * @return the files, at least one
+   * @throws BadInputException when the path is missing or nothing matches
    */
   public static List<Path> files(String value) {
     return RecordFiles.list(value);
@@ -77,6 +104,12 @@ public final class TfRecords {
     private byte[] next;
     private boolean done;
 
+    /**
+     * Opens a file; a name ending in .gz is read through GZIP.
+     *
+     * @param file a TFRecord file
+     * @throws BadInputException when the file cannot be opened
+     */
     public Reader(Path file) {
       this.file = file;
       try {
@@ -87,11 +120,12 @@ public final class TfRecords {
       }
     }
 
-    /** The index of the record last returned (0-based). */
+    /** {@return the index of the record last returned (0-based; -1 before the first)} */
     public long index() {
       return index;
     }
 
+    /** {@return the file being read} */
     public Path file() {
       return file;
     }
@@ -151,7 +185,13 @@ public final class TfRecords {
     }
   }
 
-  /** Every record of a file (tests, small files). */
+  /**
+   * Every record of a file (tests, small files).
+   *
+   * @param file a TFRecord file, raw or .gz
+   * @return the records' bytes, in order
+   * @throws BadInputException when the file cannot be read, a CRC is wrong or a record is truncated
+   */
   public static List<byte[]> readAll(Path file) {
     List<byte[]> out = new ArrayList<>();
     try (Reader r = new Reader(file)) {
@@ -160,7 +200,12 @@ public final class TfRecords {
     return out;
   }
 
-  /** Frames records into bytes (uncompressed). */
+  /**
+   * Frames records into bytes (uncompressed).
+   *
+   * @param records the records' bytes
+   * @return the framed records, as a TFRecord file holds them
+   */
   public static byte[] frame(List<byte[]> records) {
     ByteArrayOutputStream b = new ByteArrayOutputStream();
     try {

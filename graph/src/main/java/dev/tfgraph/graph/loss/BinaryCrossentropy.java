@@ -13,6 +13,11 @@ import org.tensorflow.types.family.TNumber;
 public final class BinaryCrossentropy implements Loss {
   private final double smoothing;
 
+  /**
+   * Binary cross-entropy on targets in [0, 1].
+   *
+   * @param labelSmoothing in [0, 1): targets become t·(1 − s) + s/2, as Keras smooths them
+   */
   public BinaryCrossentropy(double labelSmoothing) {
     this.smoothing = labelSmoothing;
   }

@@ -13,6 +13,11 @@ import org.tensorflow.types.family.TNumber;
 public final class CategoricalCrossentropy implements Loss {
   private final double smoothing;
 
+  /**
+   * Categorical cross-entropy on one-hot (or soft) targets.
+   *
+   * @param labelSmoothing in [0, 1): targets become t·(1 − s) + s/classes, as Keras smooths them
+   */
   public CategoricalCrossentropy(double labelSmoothing) {
     this.smoothing = labelSmoothing;
   }

@@ -9,6 +9,11 @@ import org.tensorflow.types.family.TNumber;
 public final class MeanError implements Loss {
   private final boolean squared;
 
+  /**
+   * A mean error loss.
+   *
+   * @param squared true for "mse", false for "mae"
+   */
   public MeanError(boolean squared) {
     this.squared = squared;
   }
@@ -25,7 +30,14 @@ public final class MeanError implements Loss {
     return meanPerExample(tf, squared ? tf.math.square(d) : tf.math.abs(d));
   }
 
-  /** The mean over every axis but the batch axis: [batch] (the losses' and the metrics' one). */
+  /**
+   * The mean over every axis but the batch axis: [batch] (the losses' and the metrics' one).
+   *
+   * @param <T> the float type
+   * @param tf the ops to add to
+   * @param e per-element errors, [batch, ...]
+   * @return the mean per example, [batch]
+   */
   public static <T extends TNumber> Operand<T> meanPerExample(Ops tf, Operand<T> e) {
     int rank = e.shape().numDimensions();
     if (rank == 1) return e;

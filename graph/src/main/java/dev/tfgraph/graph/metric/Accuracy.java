@@ -15,10 +15,22 @@ import org.tensorflow.types.family.TNumber;
  */
 public final class Accuracy implements Metric {
   /** How targets are read. */
-  public enum Kind { SPARSE, CATEGORICAL, BINARY }
+  public enum Kind {
+    /** Integer labels [batch]: argmax(out) = label. */
+    SPARSE,
+    /** One-hot targets: argmax(out) = argmax(target). */
+    CATEGORICAL,
+    /** Binary targets: thresholded outputs against targets thresholded at 1/2, per output. */
+    BINARY
+  }
 
   private final Kind kind;
 
+  /**
+   * Accuracy for targets read as {@code kind}.
+   *
+   * @param kind how targets are read
+   */
   public Accuracy(Kind kind) {
     this.kind = kind;
   }

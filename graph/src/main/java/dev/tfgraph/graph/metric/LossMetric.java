@@ -10,6 +10,11 @@ import org.tensorflow.types.family.TNumber;
 public final class LossMetric implements Metric {
   private final Loss loss;
 
+  /**
+   * A loss reported as a metric under the loss's name (mse, mae).
+   *
+   * @param loss the loss, applied to the outputs as they are
+   */
   public LossMetric(Loss loss) {
     this.loss = loss;
   }

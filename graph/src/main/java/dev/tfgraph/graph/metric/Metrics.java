@@ -18,12 +18,18 @@ import java.util.regex.Pattern;
  * a run reports when none are named.
  */
 public final class Metrics {
+  /** The built-in metric names, top_&lt;k&gt;_accuracy standing for any k from 1 to 9999. */
   public static final List<String> NAMES = List.of("accuracy", "top_<k>_accuracy", "mse", "mae");
   private static final Pattern TOP_K = Pattern.compile("top_([1-9][0-9]{0,3})_accuracy");
 
   private Metrics() {}
 
-  /** True for a built-in's name (a registered metric may not take one). */
+  /**
+   * True for a built-in's name (a registered metric may not take one).
+   *
+   * @param name a metric name
+   * @return whether a built-in has it
+   */
   public static boolean isBuiltIn(String name) {
     return name.equals("accuracy") || name.equals("mse") || name.equals("mae") || TOP_K.matcher(name).matches();
   }
@@ -31,6 +37,11 @@ public final class Metrics {
   /**
    * The metric of this name for a run with {@code loss}: a built-in (accuracy, top_k_accuracy, mse, mae) or one
    * registered by a factory ({@code LayerFactory.metrics()}); an unknown name lists the known ones.
+   *
+   * @param name the metric's name
+   * @param loss the run's loss, which tells labels from targets and softmax from sigmoid
+   * @return the metric
+   * @throws BadInputException when the name is unknown, or the metric does not suit the loss
    */
   public static Metric get(String name, Loss loss) {
     // the built-ins' listed names are registered (BuiltInMetrics); top_<k>_accuracy, a pattern, is refused here
@@ -46,7 +57,14 @@ public final class Metrics {
     return m;
   }
 
-  /** The metrics of these names for a run with {@code loss}, in order; a name given twice is an error. */
+  /**
+   * The metrics of these names for a run with {@code loss}, in order; a name given twice is an error.
+   *
+   * @param names metric names
+   * @param loss the run's loss
+   * @return the metrics, in the order given
+   * @throws BadInputException when a name is unknown or repeated, or a metric does not suit the loss
+   */
   public static List<Metric> get(List<String> names, Loss loss) {
     List<Metric> out = new ArrayList<>();
     Set<String> seen = new HashSet<>();
@@ -57,7 +75,15 @@ public final class Metrics {
     return out;
   }
 
-  /** The built-in metric of this name for {@code loss}, or null when the name is not a built-in. */
+  /**
+   * The built-in metric of this name for {@code loss}, or null when the name is not a built-in.
+   *
+   * @param name a metric name
+   * @param loss the run's loss
+   * @return the metric, or null
+   * @throws BadInputException when a built-in does not suit the loss (accuracy with a regression loss,
+   *     mse with integer labels)
+   */
   public static Metric builtIn(String name, Loss loss) {
     Matcher top = TOP_K.matcher(name);
     if (name.equals("accuracy") || top.matches()) {
@@ -79,6 +105,10 @@ public final class Metrics {
   /**
    * What a run reports when no metric is named: accuracy for classification, with top-5 accuracy
    * when there are more than 5 classes (categorical losses); mse and mae for regression.
+   *
+   * @param loss the run's loss
+   * @param outputWidth values per example of the model's output (the number of classes)
+   * @return the default metrics, in report order
    */
   public static List<Metric> defaults(Loss loss, long outputWidth) {
     List<Metric> m = new ArrayList<>();

@@ -14,6 +14,12 @@ public final class TopKAccuracy implements Metric {
   private final int k;
   private final boolean sparse;
 
+  /**
+   * Top-k accuracy: the target's class is among the k largest outputs.
+   *
+   * @param k the number of top outputs, at least 1
+   * @param sparse true for integer labels, false for one-hot targets
+   */
   public TopKAccuracy(int k, boolean sparse) {
     this.k = k;
     this.sparse = sparse;

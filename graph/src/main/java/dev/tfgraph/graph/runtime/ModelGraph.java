@@ -35,6 +35,7 @@ import org.tensorflow.types.family.TType;
  * and out; the graph is closed with it.
  */
 public final class ModelGraph implements AutoCloseable {
+  /** The name of the inference output op, {@value}: the model's output shape (batch first) in its dtype. */
   public static final String OUTPUT = "output";
 
   /**
@@ -83,12 +84,22 @@ public final class ModelGraph implements AutoCloseable {
     return tf.assign(v, p);
   }
 
-  /** An inference-only graph (what is exported). */
+  /**
+   * An inference-only graph (what is exported).
+   *
+   * @param model a built model
+   * @return the graph; the caller closes it
+   */
   public static ModelGraph inference(Model model) {
     return new ModelGraph(model, false);
   }
 
-  /** A training graph: the inference output and a step seed; training passes are added to it. */
+  /**
+   * A training graph: the inference output and a step seed; training passes are added to it.
+   *
+   * @param model a built model
+   * @return the graph; the caller closes it
+   */
   public static ModelGraph training(Model model) {
     return new ModelGraph(model, true);
   }
@@ -98,6 +109,12 @@ public final class ModelGraph implements AutoCloseable {
    * {@code scope}, with dropout and random layers drawing from {@code seed}. With an output layer
    * that ends in {@code logitsOf} (e.g. "softmax"; null: none), the pass ends in its logits so that
    * the loss can fuse the activation.
+   *
+   * @param scope the ops to add to, e.g. a replica's name scope and device
+   * @param xs one batch operand per model input, [batch, ...] in the model's dtype
+   * @param seed the step seed, int64 [2]
+   * @param logitsOf the activation to stop before, or null
+   * @return the pass: output, whether it is logits, regularization term, state updates
    */
   public TrainingPass addTrainingPass(Ops scope, List<? extends Operand<? extends TNumber>> xs, Operand<TInt64> seed,
       String logitsOf) {
@@ -112,6 +129,10 @@ public final class ModelGraph implements AutoCloseable {
   /**
    * Adds another inference pass (training off, the same variables) on {@code xs} under
    * {@code scope}: e.g. the model on images decoded in the graph (the export's serving_images).
+   *
+   * @param scope the ops to add to
+   * @param xs one operand per model input, [batch, ...] in the model's dtype
+   * @return the output, of the model's output shape (batch first)
    */
   public Operand<? extends TNumber> addInferencePass(Ops scope, List<? extends Operand<? extends TNumber>> xs) {
     return addInferencePass(scope, xs, null).output();
@@ -120,6 +141,11 @@ public final class ModelGraph implements AutoCloseable {
   /**
    * As {@link #addInferencePass(Ops, List)}, ending in the logits before the output layer's activation when it is
    * {@code logitsOf} (as a training pass does, so that a loss takes the same operands): evaluation's pass.
+   *
+   * @param scope the ops to add to
+   * @param xs one operand per model input, [batch, ...] in the model's dtype
+   * @param logitsOf the activation to stop before, or null
+   * @return the pass, with no regularization term and no updates
    */
   public TrainingPass addInferencePass(Ops scope, List<? extends Operand<? extends TNumber>> xs, String logitsOf) {
     boolean logits = endsIn(logitsOf);
@@ -159,7 +185,14 @@ public final class ModelGraph implements AutoCloseable {
     return graph.operation(o.op().name());
   }
 
-  /** The operand of the same name and output index in the current graph. */
+  /**
+   * The operand of the same name and output index in the current graph.
+   *
+   * @param <T> the operand's type
+   * @param o an operand of this graph, possibly of the graph before a relocation
+   * @return the operand in the current graph
+   * @throws IllegalStateException when the current graph has no op of that name
+   */
   @SuppressWarnings("unchecked")
   public <T extends TType> Operand<T> same(Operand<T> o) {
     Output<?> out = o.asOutput();
@@ -168,28 +201,40 @@ public final class ModelGraph implements AutoCloseable {
     return (Operand<T>) op.output(out.index());
   }
 
-  /** Whether the model's output layer ends in this activation (null: false). */
+  /**
+   * Whether the model's output layer ends in this activation (null: false).
+   *
+   * @param activation an activation name, e.g. "softmax", or null
+   * @return true when the output layer applies it last
+   */
   public boolean endsIn(String activation) {
     return passes.endsIn(activation);
   }
 
-  /** Whether the model's output is a probability distribution. */
+  /** {@return whether the model's output is a probability distribution (ends in softmax)} */
   public boolean endsInSoftmax() {
     return endsIn("softmax");
   }
 
+  /** {@return the model this graph runs} */
   public Model model() { return model; }
+  /** {@return the TF graph} Relocation replaces it; do not keep it across {@code relocate}. */
   public Graph graph() { return graph; }
+  /** {@return the ops of the current graph} */
   public Ops tf() { return tf; }
+  /** {@return the model's float type class, TFloat32 or TFloat64} */
   public Class<? extends TNumber> type() { return type; }
-  /** The first input's placeholder (the only one of a chain). */
+  /** {@return the first input's placeholder (the only one of a chain)}, [batch, ...] in the model's dtype */
   public Placeholder<? extends TNumber> input() { return inputs.get(0); }
-  /** Every input's placeholder, in the model's input order. */
+  /** {@return every input's placeholder, in the model's input order} */
   public List<Placeholder<? extends TNumber>> inputs() { return Collections.unmodifiableList(inputs); }
+  /** {@return the inference output, of the model's output shape (batch first) and dtype, named {@link #OUTPUT}} */
   public Operand<? extends TNumber> output() { return output; }
+  /** {@return the step seed placeholder, int64 [2], or null in an inference graph} */
   public Placeholder<TInt64> stepSeed() { return stepSeed; }
+  /** {@return every weight's variable by weight key, in the model's weight order} */
   public Map<String, Variable<? extends TType>> variables() { return Collections.unmodifiableMap(variables); }
-  /** The inference-mode (first) inbound tensor of each layer, in order. */
+  /** {@return the inference-mode (first) inbound tensor of each layer, in order} */
   public List<Operand<? extends TNumber>> layerInputs() { return Collections.unmodifiableList(layerInputs); }
 
   /** The placeholder that feeds weight {@code key}'s new value to its assign op ({@link #assigns}). */

@@ -50,6 +50,16 @@ public final class Evaluator {
    * float64, evaluated in that dtype, each example's flattened; {@code activated}: they went through the loss's {@link Loss#logitsOf()}
    * activation, which the loss's ops take back to logits with {@link Losses#logitsFrom}). Examples a source skips as
    * bad are not counted.
+   *
+   * @param data the labelled examples
+   * @param check aligns and checks each batch
+   * @param predict the model's outputs for a batch, [batch, ...] float32 or float64
+   * @param loss the loss
+   * @param metrics the metrics, in report order
+   * @param activated true when the outputs went through the loss's activation (softmax, sigmoid)
+   * @return the mean loss and each metric's mean, and the number of examples
+   * @throws BadInputException when no example is left, a label is outside the outputs' width, or
+   *     activated outputs cannot be taken back to logits
    */
   public static TrainResult.Metrics evaluate(DataSource data, UnaryOperator<Dataset> check, Function<Dataset, NpyArray> predict,
       Loss loss, List<Metric> metrics, boolean activated) {
@@ -76,6 +86,14 @@ public final class Evaluator {
   /**
    * {@code model} with {@code weights} on every example of {@code data}, by the loss's and metrics' own graph ops (as a
    * training run's validation and test), in the model's dtype; each batch's inputs matched to the model's by name.
+   *
+   * @param model a built model
+   * @param weights every weight by key, shaped as the model declares
+   * @param data the labelled examples
+   * @param loss the loss
+   * @param metrics the metrics, in report order
+   * @return the mean loss and each metric's mean, and the number of examples
+   * @throws BadInputException when a weight is missing or misshapen, or the data does not fit the model
    */
   public static TrainResult.Metrics evaluate(Model model, Map<String, NpyArray> weights, DataSource data, Loss loss, List<Metric> metrics) {
     ModelGraph mg = ModelGraph.inference(model);

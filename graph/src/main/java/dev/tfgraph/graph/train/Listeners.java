@@ -21,6 +21,10 @@ public final class Listeners {
    * ({@code yours}, given to {@link Trainer.Builder#listeners}); progress (with {@code progress}); TensorBoard (with
    * {@code logDir}); early stopping's monitor (with a validation split); checkpoints (with
    * {@code checkpointDir}); the history file (with {@code history}), after the epoch's checkpoint.
+   *
+   * @param o the run's settings, which choose the built-in listeners
+   * @param yours the user's listeners, called after the NaN check and the schedule, before the other built-ins
+   * @return every listener, in call order
    */
   public static List<TrainingListener> of(TrainOptions o, List<TrainingListener> yours) {
     List<TrainingListener> all = new ArrayList<>();

@@ -40,7 +40,15 @@ public record Objective(List<List<Placeholder<? extends TNumber>>> inputs, List<
     }
   }
 
-  /** One process: one training pass on the model's inputs; loss = mean(per-example loss) + reg. */
+  /**
+   * One process: one training pass on the model's inputs; loss = mean(per-example loss) + reg.
+   *
+   * @param mg a training graph ({@link ModelGraph#training})
+   * @param weights the trainable weights' variables, in the order their gradients are wanted
+   * @param lossFn the loss
+   * @param metrics the metrics, in the run's order
+   * @return the objective, its gradients one per weight
+   */
   public static Objective single(ModelGraph mg, Output<?>[] weights, Loss lossFn, List<Metric> metrics) {
     Shard s = shard(mg.tf(), mg, mg.inputs(), mg.stepSeed(), lossFn, metrics, null, true);
     return new Objective(List.of(List.copyOf(mg.inputs())), List.of(s.labels()), null, s.loss(), s.metrics(),
@@ -56,6 +64,16 @@ public record Objective(List<List<Placeholder<? extends TNumber>>> inputs, List<
    * mean and each metric is its batch mean, named by {@link #metricOpName}; with {@code count}
    * (the whole batch's size, fed) the loss is the shard's sum / count and each metric is the
    * shard's sum, for the caller to add over shards and divide by count.
+   *
+   * @param tf the ops to add to (the shard's scope and device)
+   * @param mg a training graph
+   * @param inputs one operand per model input, [shard batch, ...] in the model's dtype
+   * @param seed the step seed, int64 [2]
+   * @param lossFn the loss
+   * @param metrics the metrics, in the run's order
+   * @param count the whole batch's example count (a scalar of the model's dtype), or null
+   * @param regularize true to add the model's regularization term (once per step in all)
+   * @return the pass, the targets' placeholder, the loss and the metrics' terms
    */
   @SuppressWarnings({"unchecked", "rawtypes"})
   public static Shard shard(Ops tf, ModelGraph mg, List<? extends Operand<? extends TNumber>> inputs,
@@ -80,7 +98,14 @@ public record Objective(List<List<Placeholder<? extends TNumber>>> inputs, List<
   public record Shard(ModelGraph.TrainingPass pass, Placeholder<?> labels, Operand<? extends TNumber> loss,
       List<Operand<? extends TNumber>> metrics) {}
 
-  /** The targets' placeholder: int32 labels [batch] for a sparse loss, else the output's shape in the model's dtype. */
+  /**
+   * The targets' placeholder: int32 labels [batch] for a sparse loss, else the output's shape in the model's dtype.
+   *
+   * @param named the ops to add to, already carrying the placeholder's name
+   * @param mg the model's graph
+   * @param lossFn the loss, which tells sparse from dense targets
+   * @return the placeholder
+   */
   @SuppressWarnings({"unchecked", "rawtypes"})
   public static Placeholder<?> targets(Ops named, ModelGraph mg, Loss lossFn) {
     if (lossFn.sparse()) return named.placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
@@ -91,18 +116,34 @@ public record Objective(List<List<Placeholder<? extends TNumber>>> inputs, List<
    * The outputs metrics see: the model's outputs as it outputs them (the final activation the
    * loss left out is applied again, one small op), so that a metric has the same inputs in
    * training as in evaluation.
+   *
+   * @param tf the ops to add to
+   * @param mg the model's graph
+   * @param pass the forward pass whose output may be logits
+   * @param lossFn the loss, which names the activation it took over
+   * @return the outputs, [batch, ...output shape]
    */
   @SuppressWarnings({"unchecked", "rawtypes"})
   public static Operand<? extends TNumber> shown(Ops tf, ModelGraph mg, ModelGraph.TrainingPass pass, Loss lossFn) {
     return pass.logits() ? Activations.apply(tf, lossFn.logitsOf(), (Operand) pass.output()) : pass.output();
   }
 
-  /** The op name of a metric's batch mean: metric_ and its name in [A-Za-z0-9_.-] (a user's name may hold others). */
+  /**
+   * The op name of a metric's batch mean: metric_ and its name in [A-Za-z0-9_.-] (a user's name may hold others).
+   *
+   * @param m the metric
+   * @return the op name
+   */
   public static String metricOpName(Metric m) {
     return "metric_" + m.name().replaceAll("[^A-Za-z0-9_.-]", "_");
   }
 
-  /** The same handles in {@code mg}'s graph after {@link ModelRuntime#relocate}; gradients are not carried. */
+  /**
+   * The same handles in {@code mg}'s graph after {@link ModelRuntime#relocate}; gradients are not carried.
+   *
+   * @param mg the graph after relocation
+   * @return a new objective with an empty gradient list
+   */
   @SuppressWarnings({"unchecked", "rawtypes"})
   public Objective relocated(ModelGraph mg) {
     List<List<Placeholder<? extends TNumber>>> xs = new ArrayList<>();

@@ -17,33 +17,55 @@ import org.tensorflow.proto.RunOptions;
  * a new implementation of this interface and touches nothing else.
  */
 public interface Strategy {
-  /** The training graph's runtime: with its session open, or unopened when {@link #open} places the graph first. */
+  /**
+   * The training graph's runtime: with its session open, or unopened when {@link #open} places the graph first.
+   *
+   * @param model a built model
+   * @param config the session's settings (threads, device)
+   * @return the runtime of a training graph ({@link ModelGraph#training})
+   */
   ModelRuntime graph(Model model, ConfigProto config);
 
   /**
    * Adds the training forward pass(es) to {@code mg} ({@link ModelGraph#addTrainingPass}) and the
    * objective over them: loss, each metric's batch mean, the gradient of each of {@code weights}, and the feeds
    * of one step.
+   *
+   * @param mg the training graph
+   * @param weights the trainable weights' variables
+   * @param loss the loss
+   * @param metrics the metrics, in the run's order
+   * @return the objective
    */
   Objective objective(ModelGraph mg, Output<?>[] weights, Loss loss, java.util.List<Metric> metrics);
 
-  /** How many shards a batch is split into: one per replica ({@link Objective#inputs()}). */
+  /** {@return how many shards a batch is split into: one per replica ({@link Objective#inputs()})} */
   int shards();
 
   /**
    * Once the whole training graph is built: opens {@code rt}'s session if {@link #graph} did not
    * (placing the graph first, {@link ModelRuntime#relocate}), and runs {@code reresolve} when
    * handles into the graph changed.
+   *
+   * @param rt the runtime {@link #graph} returned
+   * @param config the session's settings
+   * @param reresolve re-resolves the trainer's handles after a relocation
    */
   void open(ModelRuntime rt, ConfigProto config, Runnable reresolve);
 
-  /** Options of each step's run (e.g. a timeout), or null. */
+  /** {@return options of each step's run (e.g. a timeout), or null} */
   RunOptions stepOptions();
 
-  /** The exception to throw for a TF failure during {@code what} (e.g. naming a task that died). */
+  /**
+   * The exception to throw for a TF failure during {@code what} (e.g. naming a task that died).
+   *
+   * @param what the phase, e.g. "training"
+   * @param e TensorFlow's exception
+   * @return the exception to throw: {@code e} itself in this process
+   */
   RuntimeException failure(String what, TensorFlowException e);
 
-  /** One process, one training pass on the model's inputs. */
+  /** {@return the strategy of one process, one training pass on the model's inputs} */
   static Strategy local() {
     return Local.INSTANCE;
   }

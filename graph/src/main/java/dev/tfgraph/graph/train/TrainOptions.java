@@ -11,14 +11,16 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The settings of a training run, an immutable value with the contract's defaults (adam 1e-3,
+ * The settings of a training run, an immutable value with the defaults of docs/training.md (adam 1e-3,
  * batch 128, seed 0, shuffled): made by {@link #builder()} (checked once, by {@link Builder#build()}),
  * changed through {@link #toBuilder()}. What runs with them (the loss, the metrics, the listeners,
  * the {@link Strategy}) is given to the {@link Trainer} ({@link Trainer#builder}), as Keras gives
  * them to {@code compile} and {@code fit}.
  */
 public final class TrainOptions {
+  /** The learning-rate schedules {@link Builder#schedule} accepts. */
   public static final List<String> SCHEDULES = List.of("constant", "step", "cosine");
+  /** The augmentations {@link Builder#augment} accepts. */
   public static final List<String> AUGMENTATIONS = List.of("none", "flip");
   private final int epochs, batchSize, warmupEpochs, stepEpochs, patience, threads;
   private final long seed, maxSteps;
@@ -36,12 +38,12 @@ public final class TrainOptions {
     checkpointDir = b.checkpointDir; history = b.history; logDir = b.logDir;
   }
 
-  /** A builder with the defaults. */
+  /** {@return a builder with the defaults} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** A builder holding these settings, to change some of them. */
+  /** {@return a builder holding these settings, to change some of them} */
   public Builder toBuilder() {
     Builder b = new Builder();
     b.epochs = epochs; b.batchSize = batchSize; b.warmupEpochs = warmupEpochs; b.stepEpochs = stepEpochs;
@@ -52,65 +54,80 @@ public final class TrainOptions {
     return b;
   }
 
-  /** Passes over the training data (default 1). */
+  /** {@return the passes over the training data (default 1)} */
   public int epochs() { return epochs; }
-  /** Examples per training step (default 128). */
+  /** {@return the examples per training step (default 128)} */
   public int batchSize() { return batchSize; }
-  /** The optimizer's kind and hyper-parameters (default adam, learning rate 1e-3). */
+  /** {@return the optimizer's kind and hyper-parameters (default adam, learning rate 1e-3)} */
   public Optimizer.Config optimizer() { return optimizer; }
-  /** The seed of the initial weights, the shuffle, dropout and augmentation (default 0). */
+  /** {@return the seed of the initial weights, the shuffle, dropout and augmentation (default 0)} */
   public long seed() { return seed; }
-  /** Batches in a seeded order each epoch (default), or in the source's order. */
+  /** {@return true for batches in a seeded order each epoch (default), false for the source's order} */
   public boolean shuffle() { return shuffle; }
   /**
-   * "none" (default), or "flip": each training image [height, width, channels] is mirrored left-right with
-   * probability 1/2, drawn from (seed, epoch, step), so runs and resumed runs see the same images.
+   * {@return "none" (default), or "flip"}: "flip" mirrors each training image [height, width, channels]
+   * left-right with probability 1/2, drawn from (seed, epoch, step), so runs and resumed runs see the
+   * same images.
    */
   public String augment() { return augment; }
-  /** "constant" (default), "step" (× gamma every stepEpochs epochs) or "cosine" (to 0 over the run). */
+  /** {@return "constant" (default), "step" (× gamma every stepEpochs epochs) or "cosine" (to 0 over the run)} */
   public String schedule() { return schedule; }
-  /** Epochs over which the learning rate ramps linearly from lr/steps to lr, before any schedule (default 0). */
+  /** {@return the epochs over which the learning rate ramps linearly from lr/steps to lr, before any schedule (default 0)} */
   public int warmupEpochs() { return warmupEpochs; }
-  /** The step schedule's factor, in (0, 1] (default 0.1). */
+  /** {@return the step schedule's factor, in (0, 1] (default 0.1)} */
   public double gamma() { return gamma; }
-  /** The step schedule's period in epochs (default 10). */
+  /** {@return the step schedule's period in epochs (default 10)} */
   public int stepEpochs() { return stepEpochs; }
-  /** Early stopping on validation loss: stop after this many epochs without improvement (0, default: off). */
+  /** {@return the epochs without improvement of the validation loss before training stops (0, default: off)} */
   public int patience() { return patience; }
-  /** Fraction of the training data held out for validation (0, default: the test set is reported instead). */
+  /** {@return the fraction of the training data held out for validation (0, default: the test set is reported instead)} */
   public double validationSplit() { return validationSplit; }
-  /** A checkpoint of every variable after each epoch goes here (null, default: none). */
+  /** {@return the folder that receives a checkpoint of every variable after each epoch (null, default: none)} */
   public Path checkpointDir() { return checkpointDir; }
-  /** Continue the run whose checkpoints are in checkpointDir (from its last good one; a fresh start if it holds none). */
+  /**
+   * {@return whether to continue the run whose checkpoints are in checkpointDir} It continues from the
+   * last good checkpoint; a folder that holds none gives a fresh start.
+   */
   public boolean resume() { return resume; }
   /**
-   * Start over in a checkpointDir that holds another run's checkpoints: the first checkpoint of this
-   * run replaces them (until then they stay). Without it (or resume) such a folder is refused.
+   * {@return whether to start over in a checkpointDir that holds another run's checkpoints} The first
+   * checkpoint of this run replaces them (until then they stay). Without it (or resume) such a folder
+   * is refused.
    */
   public boolean overwriteCheckpoints() { return overwriteCheckpoints; }
-  /** After each epoch, the run's history (Keras' History: one object per epoch) is written to this JSON file (null: none). */
+  /** {@return the JSON file the run's history (Keras' History: one object per epoch) is written to after each epoch (null: none)} */
   public Path history() { return history; }
-  /** 0 (default): TF's default threading; 1: single-threaded, bit-reproducible runs. */
+  /**
+   * {@return the number of TF threads} 0 (default): TF's default threading; 1: single-threaded,
+   * bit-reproducible runs.
+   */
   public int threads() { return threads; }
-  /** The progress listener reports the run (default true). */
+  /** {@return whether the progress listener reports the run (default true)} */
   public boolean progress() { return progress; }
-  /** "auto" (default), "cpu" or "gpu". */
+  /** {@return "auto" (default), "cpu" or "gpu"} */
   public String device() { return device; }
-  /** TensorBoard event files go here (null, default: none). */
+  /** {@return the folder TensorBoard event files go to (null, default: none)} */
   public Path logDir() { return logDir; }
-  /** Stop after this many steps in total (0, default: no limit); for tests and benchmarks. */
+  /** {@return the total number of steps after which the run stops (0, default: no limit)} For tests and benchmarks. */
   public long maxSteps() { return maxSteps; }
 
   /**
    * The learning rate of global step {@code step} (0-based): during the first warmup_epochs it
    * ramps linearly, lr·(step + 1)/warm-up steps; then the schedule runs over the remaining epochs,
    * its epoch and progress counted from the end of the warm-up ({@link #learningRateSchedule}).
+   *
+   * @param step the global step, counted from 0 over the whole run
+   * @param stepsPerEpoch training steps in one epoch, at least 1
+   * @return the learning rate
    */
   public double learningRateAt(long step, int stepsPerEpoch) {
     return learningRateSchedule().at(step, stepsPerEpoch);
   }
 
-  /** The schedule of these options (constant, step or cosine over the epochs after the warm-up) behind their warm-up. */
+  /**
+   * {@return the schedule of these options behind their warm-up} The schedule is constant, step or
+   * cosine over the epochs after the warm-up.
+   */
   public LearningRateScheduler.Schedule learningRateSchedule() {
     double lr = optimizer.learningRate();
     LearningRateScheduler.Schedule s = switch (schedule) {
@@ -142,31 +159,161 @@ public final class TrainOptions {
 
     private Builder() {}
 
+    /**
+     * Sets {@link TrainOptions#epochs()}.
+     *
+     * @param v passes over the training data, at least 1
+     * @return this builder
+     */
     public Builder epochs(int v) { epochs = v; return this; }
+    /**
+     * Sets {@link TrainOptions#batchSize()}.
+     *
+     * @param v examples per training step, at least 1
+     * @return this builder
+     */
     public Builder batchSize(int v) { batchSize = v; return this; }
+    /**
+     * Sets {@link TrainOptions#optimizer()}.
+     *
+     * @param v the optimizer's kind and hyper-parameters
+     * @return this builder
+     */
     public Builder optimizer(Optimizer.Config v) { optimizer = v; return this; }
+    /**
+     * Sets {@link TrainOptions#seed()}.
+     *
+     * @param v any seed
+     * @return this builder
+     */
     public Builder seed(long v) { seed = v; return this; }
+    /**
+     * Sets {@link TrainOptions#shuffle()}.
+     *
+     * @param v false keeps the source's order
+     * @return this builder
+     */
     public Builder shuffle(boolean v) { shuffle = v; return this; }
+    /**
+     * Sets {@link TrainOptions#augment()}.
+     *
+     * @param v "none" or "flip"
+     * @return this builder
+     */
     public Builder augment(String v) { augment = v; return this; }
+    /**
+     * Sets {@link TrainOptions#schedule()}.
+     *
+     * @param v "constant", "step" or "cosine"
+     * @return this builder
+     */
     public Builder schedule(String v) { schedule = v; return this; }
+    /**
+     * Sets {@link TrainOptions#warmupEpochs()}.
+     *
+     * @param v 0 or more, fewer than the epochs
+     * @return this builder
+     */
     public Builder warmupEpochs(int v) { warmupEpochs = v; return this; }
+    /**
+     * Sets {@link TrainOptions#gamma()}.
+     *
+     * @param v the step schedule's factor, in (0, 1]
+     * @return this builder
+     */
     public Builder gamma(double v) { gamma = v; return this; }
+    /**
+     * Sets {@link TrainOptions#stepEpochs()}.
+     *
+     * @param v the step schedule's period in epochs, at least 1
+     * @return this builder
+     */
     public Builder stepEpochs(int v) { stepEpochs = v; return this; }
+    /**
+     * Sets {@link TrainOptions#patience()}.
+     *
+     * @param v epochs without improvement before stopping, 0 for off; needs a validation split
+     * @return this builder
+     */
     public Builder patience(int v) { patience = v; return this; }
+    /**
+     * Sets {@link TrainOptions#validationSplit()}.
+     *
+     * @param v the held-out fraction, in [0, 0.5]
+     * @return this builder
+     */
     public Builder validationSplit(double v) { validationSplit = v; return this; }
+    /**
+     * Sets {@link TrainOptions#checkpointDir()}.
+     *
+     * @param v a folder, or null for no checkpoints
+     * @return this builder
+     */
     public Builder checkpointDir(Path v) { checkpointDir = v; return this; }
+    /**
+     * Sets {@link TrainOptions#resume()}.
+     *
+     * @param v true to continue the run in the checkpoint folder
+     * @return this builder
+     */
     public Builder resume(boolean v) { resume = v; return this; }
+    /**
+     * Sets {@link TrainOptions#overwriteCheckpoints()}.
+     *
+     * @param v true to start over in a folder holding another run's checkpoints
+     * @return this builder
+     */
     public Builder overwriteCheckpoints(boolean v) { overwriteCheckpoints = v; return this; }
+    /**
+     * Sets {@link TrainOptions#history()}.
+     *
+     * @param v a JSON file, or null
+     * @return this builder
+     */
     public Builder history(Path v) { history = v; return this; }
+    /**
+     * Sets {@link TrainOptions#threads()}.
+     *
+     * @param v 0 for TF's default, 1 for bit-reproducible runs
+     * @return this builder
+     */
     public Builder threads(int v) { threads = v; return this; }
+    /**
+     * Sets {@link TrainOptions#progress()}.
+     *
+     * @param v false silences the progress listener
+     * @return this builder
+     */
     public Builder progress(boolean v) { progress = v; return this; }
+    /**
+     * Sets {@link TrainOptions#device()}.
+     *
+     * @param v "auto", "cpu" or "gpu"
+     * @return this builder
+     */
     public Builder device(String v) { device = v; return this; }
+    /**
+     * Sets {@link TrainOptions#logDir()}.
+     *
+     * @param v a folder for TensorBoard event files, or null
+     * @return this builder
+     */
     public Builder logDir(Path v) { logDir = v; return this; }
+    /**
+     * Sets {@link TrainOptions#maxSteps()}.
+     *
+     * @param v 0 for no limit, else the total step count
+     * @return this builder
+     */
     public Builder maxSteps(long v) { maxSteps = v; return this; }
 
     /**
      * The options, checked (bad input names the setting, what it expects and what it received); a checkpoint folder
      * that holds another run's checkpoints is refused unless the run resumes or starts it over.
+     *
+     * @return the options
+     * @throws BadInputException when a setting is out of range, settings contradict each other, or the
+     *     checkpoint folder holds another run's checkpoints
      */
     public TrainOptions build() {
       Checks.positive("train", "epochs", epochs);

@@ -56,12 +56,26 @@ public final class Trainer implements AutoCloseable {
   private Operation update;
   final Steps stepper;
 
-  /** A trainer of {@code model} with {@code options} and the defaults of {@link Builder}: in this process, the default loss and its metrics, no listener of yours. */
+  /**
+   * A trainer of {@code model} with {@code options} and the defaults of {@link Builder}: in this process, the default loss and its metrics, no listener of yours.
+   *
+   * @param model a built model
+   * @param options the run's settings
+   * @throws BadInputException when the loss does not suit the model's output, the model has no
+   *     trainable weight, a weight does not affect the loss, or flip augmentation meets a non-image input
+   */
   public Trainer(Model model, TrainOptions options) {
     this(builder(model, options));
   }
 
-  /** What a run is assembled from besides its settings: the loss, metrics, listeners and strategy (Keras' compile and callbacks). */
+  /**
+   * What a run is assembled from besides its settings: the loss, metrics, listeners and strategy (Keras' compile and callbacks).
+   *
+   * @param model a built model
+   * @param options the run's settings
+   * @return a builder with the defaults
+   * @throws NullPointerException when either is null
+   */
   public static Builder builder(Model model, TrainOptions options) {
     return new Builder(model, options);
   }
@@ -123,12 +137,12 @@ public final class Trainer implements AutoCloseable {
     return b.build();
   }
 
-  /** The training graph and its session (weights in and out, prediction). */
+  /** {@return the training graph and its session (weights in and out, prediction)} */
   public ModelRuntime runtime() {
     return rt;
   }
 
-  /** Every variable of the run (weights and optimizer slots), as a checkpoint holds them. */
+  /** {@return every variable of the run (weights and optimizer slots) by key, as a checkpoint holds them} */
   public Map<String, NpyArray> state() {
     return runState.read();
   }
@@ -139,6 +153,16 @@ public final class Trainer implements AutoCloseable {
    * {@code validation} and {@code test} may be null; {@code initial} weights may be null (fresh initial values,
    * adapted layers adapted). Every source is checked against the model before a step runs; streams stay open (the
    * caller closes them).
+   *
+   * @param train the training examples
+   * @param validation validation examples, or null
+   * @param test test examples, or null
+   * @param initial weights by key ({@code <layer>.<weight>}, shaped as the model declares), or null
+   * @return the history per epoch, the final metrics and how the run ended
+   * @throws BadInputException when a source does not fit the model or loss, or validation examples
+   *     and validation_split are both given
+   * @throws RuntimeException when TensorFlow fails while training: its own exception in this process,
+   *     the strategy's (naming the failed task) on a cluster
    */
   public TrainResult fit(DataSource train, DataSource validation, DataSource test, Map<String, NpyArray> initial) {
     if (validation != null && opt.validationSplit() > 0) {
@@ -153,7 +177,7 @@ public final class Trainer implements AutoCloseable {
     }
   }
 
-  /** One training step at a time, outside {@link #fit} (benchmarks, tests). */
+  /** {@return a driver of one training step at a time, outside {@link #fit} (benchmarks, tests)} */
   public StepDriver steps() {
     return new StepDriver(this);
   }
@@ -181,18 +205,50 @@ public final class Trainer implements AutoCloseable {
       this.options = Objects.requireNonNull(options, "options");
     }
 
-    /** The settings of the next trainer built. */
+    /** {@return the settings of the next trainer built} */
     public TrainOptions options() { return options; }
+    /**
+     * Replaces the settings.
+     *
+     * @param o the settings of the next trainer built
+     * @return this builder
+     */
     public Builder options(TrainOptions o) { options = Objects.requireNonNull(o, "options"); return this; }
-    /** What training minimises (default sparse categorical cross-entropy; {@code Losses.get(name, smoothing)}). */
+    /**
+     * What training minimises (default sparse categorical cross-entropy; {@code Losses.get(name, smoothing)}).
+     *
+     * @param l the loss
+     * @return this builder
+     */
     public Builder loss(dev.tfgraph.graph.Loss l) { loss = Objects.requireNonNull(l, "loss"); return this; }
-    /** Reported per epoch for training, validation and test (null, default: the loss's defaults, {@code Metrics.defaults}). */
+    /**
+     * Reported per epoch for training, validation and test (null, default: the loss's defaults, {@code Metrics.defaults}).
+     *
+     * @param m the metrics in report order, or null
+     * @return this builder
+     */
     public Builder metrics(List<Metric> m) { metrics = m == null ? null : List.copyOf(m); return this; }
-    /** Adds the user's listeners, called in order after the NaN check and the schedule ({@link Listeners#of}). */
+    /**
+     * Adds the user's listeners, called in order after the NaN check and the schedule ({@link Listeners#of}).
+     *
+     * @param l listeners to add
+     * @return this builder
+     */
     public Builder listeners(TrainingListener... l) { listeners.addAll(List.of(l)); return this; }
-    /** Where the steps run (default: in this process); e.g. {@code DataParallel} on a cluster, whose chief this process is. */
+    /**
+     * Where the steps run (default: in this process); e.g. {@code DataParallel} on a cluster, whose chief this process is.
+     *
+     * @param s the strategy
+     * @return this builder
+     */
     public Builder strategy(Strategy s) { strategy = Objects.requireNonNull(s, "strategy"); return this; }
 
+    /**
+     * A trainer with the current settings; its graph and session are made now.
+     *
+     * @return the trainer; the caller closes it
+     * @throws BadInputException as {@link Trainer#Trainer(Model, TrainOptions)}
+     */
     public Trainer build() {
       return new Trainer(this);
     }

@@ -19,7 +19,15 @@ import java.util.Map;
 public final class DataAlignment {
   private DataAlignment() {}
 
-  /** The arrays in the model's input order, each named as its input. */
+  /**
+   * The arrays in the model's input order, each named as its input.
+   *
+   * @param model the model fed
+   * @param given the arrays, named by input (one unnamed array feeds a model of one input)
+   * @param what the data's role, for messages
+   * @return the arrays in the model's input order, each named as its input
+   * @throws BadInputException when an input is missing, unknown, given twice or of another example shape
+   */
   public static List<Dataset.Input> align(Model model, List<Dataset.Input> given, String what) {
     List<String> names = model.inputs().stream().map(InputSpec::name).toList();
     List<Dataset.Input> out = new ArrayList<>();

@@ -29,16 +29,33 @@ public final class Feed {
   public record Cut(long seed, boolean shuffle, int batchSize, int shards, Class<?> type, List<Shape> inputShapes, Shape targetShape,
       boolean flip) {}
 
+  /** The examples, as given. */
   public final DataSource source;
+  /** Aligns a batch with the model's inputs and checks it (identity for a source checked whole). */
   public final UnaryOperator<Dataset> check;
 
-  /** {@code check} aligns a batch with the model's inputs and checks it (identity for a source checked whole). */
+  /**
+   * {@code check} aligns a batch with the model's inputs and checks it (identity for a source checked whole).
+   *
+   * @param source the examples
+   * @param check applied to each batch before it becomes tensors
+   */
   public Feed(DataSource source, UnaryOperator<Dataset> check) {
     this.source = source;
     this.check = check;
   }
 
-  /** A source as the loop takes it, checked against the model first: arrays whole, images by their decoded shape, others per batch. */
+  /**
+   * A source as the loop takes it, checked against the model first: arrays whole, images by their decoded shape, others per batch.
+   *
+   * @param s the examples
+   * @param model the model they feed
+   * @param loss the loss, which tells integer labels from float targets
+   * @param what the data's role for messages, e.g. "training" or "validation"
+   * @return the feed
+   * @throws BadInputException when the source is empty, or its inputs, shapes or targets do not fit
+   *     the model and loss
+   */
   public static Feed of(DataSource s, Model model, Loss loss, String what) {
     if (s.size() == 0) throw new BadInputException(what + " data: no examples");
     if (s instanceof Dataset d) return new Feed(checkData(d, model, loss, what), UnaryOperator.identity());
@@ -70,6 +87,14 @@ public final class Feed {
   /**
    * The data with its inputs in the model's input order, each of the model input's shape: one
    * unnamed array feeds a model of one input; several are matched by name.
+   *
+   * @param d the data
+   * @param model the model it feeds
+   * @param loss the loss, which tells integer labels from float targets
+   * @param what the data's role for messages
+   * @return a new data set aligned with the model's inputs
+   * @throws BadInputException when an input is missing, extra or of another shape, the targets do
+   *     not suit the loss, or there is no example
    */
   public static Dataset checkData(Dataset d, Model model, Loss loss, String what) {
     List<Dataset.Input> aligned = DataAlignment.align(model, d.inputs(), what + " data");
@@ -81,6 +106,11 @@ public final class Feed {
    * One pass over every example in order, for evaluation: each batch of at most {@code batchSize} checked and given to
    * {@code use}; a batch whose examples were all skipped is passed over. Returns how many examples {@code use} saw;
    * none is bad input naming the source.
+   *
+   * @param batchSize the most examples per batch
+   * @param use receives each checked batch
+   * @return the number of examples used
+   * @throws BadInputException when no example was left, or a batch does not fit the model
    */
   public long eachBatch(int batchSize, java.util.function.Consumer<Dataset> use) {
     long n = 0;
@@ -96,12 +126,19 @@ public final class Feed {
     return n;
   }
 
-  /** The number of examples. */
+  /** {@return the number of examples} */
   public int size() {
     return source.size();
   }
 
-  /** {training, validation}: the validation share held out by a seeded permutation of the examples. */
+  /**
+   * {training, validation}: the validation share held out by a seeded permutation of the examples.
+   *
+   * @param order a permutation of the example indices
+   * @param validation how many of the first indices in {@code order} are held out
+   * @return the training feed and the validation feed
+   * @throws BadInputException when the source cannot be split by position (a streamed source)
+   */
   public Feed[] holdOut(int[] order, int validation) {
     DataSource train = source.subset(java.util.Arrays.copyOfRange(order, validation, order.length));
     DataSource val = source.subset(java.util.Arrays.copyOfRange(order, 0, validation));
@@ -112,7 +149,14 @@ public final class Feed {
     return new Feed[] {new Feed(train, check), new Feed(val, check)};
   }
 
-  /** The batches of one epoch, the first already being prepared on {@code prefetch}. */
+  /**
+   * The batches of one epoch, the first already being prepared on {@code prefetch}.
+   *
+   * @param epoch the epoch, from 0; with the seed it sets the order and the flips
+   * @param c how batches are cut and made into tensors
+   * @param prefetch the thread that prepares the next batch
+   * @return the epoch's batches; the caller closes it
+   */
   public Epoch epoch(int epoch, Cut c, ExecutorService prefetch) {
     DataSource.Reader batches = source.batches(epoch, c.seed(), c.shuffle(), c.batchSize());
     Batches.Flip flip = c.flip() ? new Batches.Flip(c.seed(), epoch) : null;
@@ -140,6 +184,13 @@ public final class Feed {
       this.next = prefetch.submit(make::get);
     }
 
+    /**
+     * The next batch, waiting while it is prepared, and starts preparing the one after.
+     *
+     * @return the batch (the caller closes it), one with no examples when all were skipped, or null
+     *     after the last
+     * @throws RunFailedException when interrupted or preparing failed with a checked exception
+     */
     public Batch next() {
       try {
         Batch b = next.get();

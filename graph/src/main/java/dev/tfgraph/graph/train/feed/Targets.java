@@ -15,7 +15,17 @@ import java.util.Arrays;
 public final class Targets {
   private Targets() {}
 
-  /** The targets to train on (null for labels), after the checks. */
+  /**
+   * The targets to train on (null for labels), after the checks.
+   *
+   * @param model the model trained
+   * @param loss the loss, which tells labels from targets
+   * @param d the data
+   * @param what the data's role, for messages
+   * @return the float targets, or null for integer labels
+   * @throws BadInputException when the data has labels where the loss takes targets (or the
+   *     reverse), a label is outside [0, classes), or the targets' shape or range does not fit
+   */
   public static Dataset.Input check(Model model, Loss loss, Dataset d, String what) {
     if (loss.sparse()) {
       if (d.y() == null) {
