@@ -146,7 +146,7 @@ public final class Cluster {
   /**
    * As {@link #recover(ClusterFailure, ClusterSpec, Path, long)} for a run that started the folder
    * over: a checkpoint index whose digest is still {@code replacedIndex} ({@link
-   * dev.tfgraph.graph.callbacks.Checkpoints#indexDigest}, taken when the run started) is the old run's, not
+   * dev.tfgraph.graph.callbacks.CheckpointFolder#indexDigest}, taken when the run started) is the old run's, not
    * one of this run, and the run starts over again.
    * @param f the failure
    * @param cluster the cluster

@@ -13,7 +13,7 @@ public interface Adaptable {
    * @param numClasses the number of classes
    * @param n the number of examples
    * @return values for some of the layer's weights, by weight name (not key), row-major
-   * @throws BadInputException if the data cannot give the weights (e.g. a class with too few examples)
+   * @throws dev.tfgraph.graph.BadInputException if the data cannot give the weights (e.g. a class with too few examples)
    */
   Map<String, double[]> adapt(float[] x, int n, int[] y, int numClasses);
 }
