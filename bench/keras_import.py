@@ -7,8 +7,8 @@
                                                           export (VERSION: its version folder) run by TF in Python
     PY bench/keras_import.py check DIR                    max |got - want| / max |want| of DIR/got.npy against DIR/want.npy
 
-PY is a Python with Keras 3 and TensorFlow: python3 -m venv /tmp/kenv && /tmp/kenv/bin/pip install keras==3.15.1
-tensorflow-cpu==2.21.0. Each command prints one JSON line per measurement. Times are wall seconds (time.perf_counter);
+PY is a Python with Keras 3 and TensorFlow (python/target/pyenv/bin/python, which the test command makes
+with Keras 3.15.1 and TensorFlow 2.21). Each command prints one JSON line per measurement. Times are wall seconds (time.perf_counter);
 inference times are medians of R32 runs at batch 32 and R1 runs at batch 1, after 3 untimed warm-up runs.
 """
 import json

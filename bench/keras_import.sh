@@ -15,18 +15,18 @@
 #   too. oneDNN on for both. Ratios are taken within a round, then their median over rounds.
 # Prints two tables and writes them, with the machine and its load, to bench/results/keras-import-STAMP.md
 # (raw JSON lines beside it, .jsonl).
-# Python: KERAS_PYTHON (default /tmp/kenv/bin/python), with Keras 3 and TensorFlow, made by
-#   python3 -m venv /tmp/kenv && /tmp/kenv/bin/pip install keras==3.15.1 tensorflow-cpu==2.21.0
+# Python: KERAS_PYTHON (default python/target/pyenv/bin/python, the environment the test command
+#   makes with Keras 3.15.1 and TensorFlow 2.21: python/run_tests.sh python/target/pyenv)
 # Build tfgraph first: mvn -q -B -o -DskipTests package
 # Usage: bench/keras_import.sh [ROUNDS] [RUNS32] [RUNS1]   defaults 3 5 21
 #        (nothing else running: check uptime first; 13 minutes on a loaded 2-CPU VM, 2026-12-07)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS="${1:-3}"; R32="${2:-5}"; R1="${3:-21}"
-PY="${KERAS_PYTHON:-/tmp/kenv/bin/python}"
+PY="${KERAS_PYTHON:-python/target/pyenv/bin/python}"
 if ! "$PY" -c 'import keras, tensorflow' 2> /dev/null; then
-  echo "keras_import.sh: $PY has no Keras and TensorFlow; make it with: python3 -m venv /tmp/kenv &&" \
-    "/tmp/kenv/bin/pip install keras==3.15.1 tensorflow-cpu==2.21.0 (or set KERAS_PYTHON)" >&2
+  echo "keras_import.sh: $PY has no Keras and TensorFlow; make it with: python/run_tests.sh python/target/pyenv" \
+    "(or set KERAS_PYTHON)" >&2
   exit 2
 fi
 STAMP="$(date -u +%Y%m%d-%H%M)"

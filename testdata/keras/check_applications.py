@@ -3,8 +3,8 @@
 
 Too large to commit as fixtures, so this script builds them, with Keras 3 on TensorFlow:
 
-    # a Python with Keras 3 and TensorFlow: python3 -m venv /tmp/kenv && /tmp/kenv/bin/pip install keras==3.15.1 tensorflow-cpu==2.21.0
-    KERAS_BACKEND=tensorflow /tmp/kenv/bin/python testdata/keras/check_applications.py [--size 64] [--work DIR] [NAME ...]
+    # a Python with Keras 3 and TensorFlow: the test command makes one: python/run_tests.sh python/target/pyenv
+    KERAS_BACKEND=tensorflow python/target/pyenv/bin/python testdata/keras/check_applications.py [--size 64] [--work DIR] [NAME ...]
 
 from the repository root, after `mvn -q -B -o -DskipTests package` (it runs ./tfgraph). For each model
 (default: all of MODELS) it builds keras.applications.NAME(weights=None, include_top=True,

@@ -3,7 +3,7 @@
 
 Regenerate from the repository root (Keras 3.15.1 on TensorFlow 2.21 here):
 
-    KERAS_BACKEND=tensorflow /tmp/kenv/bin/python testdata/keras/gen_custom.py
+    KERAS_BACKEND=tensorflow python/target/pyenv/bin/python testdata/keras/gen_custom.py
 
 Writes into testdata/keras/models/ (NAME.keras, NAME.x.npy, NAME.y.npy as gen_models.py does):
   custom_tfgraph   a layer registered as "tfgraph>SoftExponential" (package "tfgraph", the seed layer's

@@ -23,7 +23,7 @@ where it can, and its predict must equal the expected outputs: that proves the l
 
 Regenerate from the repository root (Keras 3.15.1, TensorFlow 2.21, h5py):
 
-    KERAS_BACKEND=tensorflow /tmp/kenv/bin/python testdata/keras/gen_keras2.py
+    KERAS_BACKEND=tensorflow python/target/pyenv/bin/python testdata/keras/gen_keras2.py
 
 Writes into testdata/keras/keras2/: NAME.h5, NAME.x.npy (NAME.x_<input>.npy for several inputs), NAME.y.npy;
 k2_seq_list.h5 (k2_seq_noinput as Keras before 2.2.3

@@ -3,8 +3,8 @@
 
 Regenerate from the repository root with Keras 3 on TensorFlow (here Keras 3.15.1, TF 2.21):
 
-    # a Python with Keras 3 and TensorFlow: python3 -m venv /tmp/kenv && /tmp/kenv/bin/pip install keras==3.15.1 tensorflow-cpu==2.21.0
-    KERAS_BACKEND=tensorflow /tmp/kenv/bin/python testdata/keras/gen_models.py [GROUP ...]
+    # a Python with Keras 3 and TensorFlow: the test command makes one: python/run_tests.sh python/target/pyenv
+    KERAS_BACKEND=tensorflow python/target/pyenv/bin/python testdata/keras/gen_models.py [GROUP ...]
 
 (GROUP: one of the functions run by __main__, e.g. func_ops; default all of them.)
 

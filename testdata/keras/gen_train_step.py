@@ -3,7 +3,7 @@
 
 Regenerate from the repository root with Keras 3 on TensorFlow (here Keras 3.15.1, TF 2.21):
 
-    KERAS_BACKEND=tensorflow /tmp/kenv/bin/python testdata/keras/gen_train_step.py [nested]
+    KERAS_BACKEND=tensorflow python/target/pyenv/bin/python testdata/keras/gen_train_step.py [nested]
 
 (nested: only step_nested.)
 

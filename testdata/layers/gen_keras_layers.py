@@ -7,8 +7,8 @@ merge layers that broadcast, Conv2D groups, Rescaling with per-channel lists).
 Regenerate from the repository root with a Python that has Keras 3 on TensorFlow and numpy (written with
 Keras 3.15.1, TensorFlow 2.21, numpy 2.4; /usr/bin/python3 has neither):
 
-    # a Python with Keras 3 and TensorFlow: python3 -m venv /tmp/kenv && /tmp/kenv/bin/pip install keras==3.15.1 tensorflow-cpu==2.21.0
-    /tmp/kenv/bin/python testdata/layers/gen_keras_layers.py [GROUP ...]
+    # a Python with Keras 3 and TensorFlow: the test command makes one: python/run_tests.sh python/target/pyenv
+    python/target/pyenv/bin/python testdata/layers/gen_keras_layers.py [GROUP ...]
 
 (GROUP: one of the case groups of main(), e.g. grouped_convs; default all of them.)
 

@@ -4,7 +4,7 @@
 Regenerate from the repository root, with tfgraph_keras installed (pip install ./python) into a Keras 3
 environment (here Keras 3.15.1 on TensorFlow 2.21):
 
-    KERAS_BACKEND=tensorflow /tmp/kenv/bin/python testdata/keras/seed/gen_seed.py
+    KERAS_BACKEND=tensorflow python/target/pyenv/bin/python testdata/keras/seed/gen_seed.py
 
 Writes into testdata/keras/seed/ (this script's folder):
 

@@ -45,12 +45,12 @@ public final class ReferenceCommand implements Callable<Integer> {
     b.append("Generated from the commands' definitions by `./tfgraph reference`; `CliReferenceTest` fails when this file is\n");
     b.append("not what the code prints. Exit codes: 0 success, 1 a parity check failed, 2 bad input (one line on stderr),\n");
     b.append("3 a run that failed on the way.\n\n");
-    b.append("```\n").append(usage(root)).append("```\n");
+    b.append("```text\n").append(usage(root)).append("```\n");
     for (Map.Entry<String, CommandLine> e : root.subcommands().entrySet()) {
       CommandSpec c = e.getValue().getCommandSpec();
       if (c.usageMessage().hidden() || !e.getKey().equals(c.name())) continue;
       b.append("\n## ").append(c.qualifiedName(" ").replaceFirst("^tfgraph", "./tfgraph")).append("\n\n");
-      b.append("```\n").append(usage(c)).append("```\n");
+      b.append("```text\n").append(usage(c)).append("```\n");
     }
     return b.toString();
   }
