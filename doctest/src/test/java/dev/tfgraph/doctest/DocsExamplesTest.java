@@ -17,8 +17,10 @@ import org.junit.jupiter.api.TestFactory;
  * Every example of README.md and docs/ runs as written, page by page, top to bottom, in a scratch copy
  * of the repository: shell blocks with bash, Java blocks compiled and run as one program (at the place
  * of the page's last Java block), Python blocks with the Python module's environment (skipped, with a
- * warning, on a machine without one). A block whose line above says
- * {@code <!-- docs-test: skip (reason) -->} is not run: it needs what the machine lacks.
+ * warning, with the rest of its page, on a machine without one). A block whose line above says
+ * {@code <!-- docs-test: skip (reason) -->} is not run: it needs what the machine lacks. A Python block
+ * marked {@code <!-- docs-test: prelude -->} runs, and the page's later Python blocks start with its code
+ * (the arrays a page's examples share).
  */
 class DocsExamplesTest {
   static final Set<String> SHELL = Set.of("sh", "bash", "shell", "console");
@@ -26,9 +28,9 @@ class DocsExamplesTest {
 
   @TestFactory
   Stream<DynamicTest> everyExampleRuns() {
-    String only = System.getProperty("docs.page");   // one page while writing it: -Ddocs.page=docs/library.md
+    String only = System.getProperty("docs.pages");   // while writing: -Ddocs.pages=docs/library.md,README.md
     return Page.all().stream()
-        .filter(p -> only == null || p.name().equals(only))
+        .filter(p -> only == null || List.of(only.split(",")).contains(p.name()))
         .filter(p -> p.blocks().stream().anyMatch(b -> RUN.contains(b.lang()) && b.skip() == null))
         .map(p -> DynamicTest.dynamicTest(p.name(), () -> run(p)));
   }
@@ -50,6 +52,7 @@ class DocsExamplesTest {
     List<Page.Block> javaBlocks = page.blocks("java").stream().filter(b -> b.skip() == null).toList();
     Page.Block lastJava = javaBlocks.isEmpty() ? null : javaBlocks.get(javaBlocks.size() - 1);
     int n = 0;
+    String prelude = "";
     for (Page.Block b : page.blocks()) {
       if (b.skip() != null || !RUN.contains(b.lang())) continue;
       n++;
@@ -59,12 +62,13 @@ class DocsExamplesTest {
         r = s.run(List.of("bash", "-e", "-o", "pipefail", "-c", b.code()));
       } else if (b.lang().equals("python")) {
         Path python = Page.repository().resolve("python/target/pyenv/bin/python");
-        if (!Files.isExecutable(python)) {
-          System.err.println("WARNING " + where + ": Python block not run (no python/target/pyenv)");
-          continue;
+        if (!Files.isExecutable(python)) {   // the rest of the page may use what the block writes: not run either
+          System.err.println("WARNING " + where + ": Python block and the rest of the page not run (no python/target/pyenv)");
+          return;
         }
         Path script = s.dir.resolve("block-" + n + ".py");
-        Files.writeString(script, b.code());
+        Files.writeString(script, prelude + b.code());
+        if (b.prelude()) prelude = b.code();
         r = s.run(List.of(python.toString(), script.toString()));
       } else if (b == lastJava) {
         Path classes = JavaExamples.compile(javaBlocks, s.dir, System.getProperty("java.class.path"));

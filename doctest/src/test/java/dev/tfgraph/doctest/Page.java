@@ -13,10 +13,14 @@ import java.util.stream.Stream;
 
 /** One Markdown page of the documentation: its text, its fenced blocks, its headings and links outside code. */
 record Page(Path root, Path file, String text, List<Block> blocks, List<String> prose) {
-  /** A fenced block: its language, first line (1-based), code, and why it is not run (null: it runs). */
-  record Block(String lang, int line, String code, String skip) { }
+  /**
+   * A fenced block: its language, first line (1-based), code, why it is not run (null: it runs), and
+   * whether it is a prelude (a Python block whose code the page's later Python blocks start with).
+   */
+  record Block(String lang, int line, String code, String skip, boolean prelude) { }
 
   private static final Pattern SKIP = Pattern.compile("<!--\\s*docs-test:\\s*skip\\s*\\((.+?)\\)\\s*-->");
+  private static final Pattern PRELUDE = Pattern.compile("<!--\\s*docs-test:\\s*prelude\\s*-->");
 
   /** The repository's root: the folder above this module. */
   static Path repository() {
@@ -47,6 +51,7 @@ record Page(Path root, Path file, String text, List<Block> blocks, List<String> 
     List<String> prose = new ArrayList<>();
     String[] lines = text.split("\n", -1);
     String fence = null, lang = null, skip = null;
+    boolean prelude = false;
     int start = 0;
     StringBuilder code = new StringBuilder();
     for (int i = 0; i < lines.length; i++) {
@@ -58,12 +63,15 @@ record Page(Path root, Path file, String text, List<Block> blocks, List<String> 
           lang = t.substring(3).strip();
           start = i + 2;
           code.setLength(0);
-          skip = skipMarker(lines, i);
+          String marker = marker(lines, i);
+          Matcher m = marker == null ? null : SKIP.matcher(marker);
+          skip = m != null && m.find() ? m.group(1) : null;
+          prelude = marker != null && PRELUDE.matcher(marker).find();
         } else {
           prose.add(l);
         }
       } else if (t.equals(fence)) {
-        blocks.add(new Block(lang, start, code.toString(), skip));
+        blocks.add(new Block(lang, start, code.toString(), skip, prelude));
         fence = null;
       } else {
         code.append(l).append('\n');
@@ -72,12 +80,10 @@ record Page(Path root, Path file, String text, List<Block> blocks, List<String> 
     return new Page(root, file, text, blocks, prose);
   }
 
-  /** The skip reason written on the line above a fence (blank lines between are allowed). */
-  private static String skipMarker(String[] lines, int fenceLine) {
+  /** The first non-blank line above a fence, where a docs-test marker is written. */
+  private static String marker(String[] lines, int fenceLine) {
     for (int j = fenceLine - 1; j >= 0; j--) {
-      if (lines[j].isBlank()) continue;
-      Matcher m = SKIP.matcher(lines[j]);
-      return m.find() ? m.group(1) : null;
+      if (!lines[j].isBlank()) return lines[j];
     }
     return null;
   }
