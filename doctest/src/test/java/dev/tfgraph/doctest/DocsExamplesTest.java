@@ -26,13 +26,37 @@ class DocsExamplesTest {
   static final Set<String> SHELL = Set.of("sh", "bash", "shell", "console");
   static final Set<String> RUN = Set.of("sh", "bash", "shell", "console", "java", "python");
 
+  /** Pages at a time: two, the cores of the machines the test command is sized for. */
+  static final int PARALLEL = Integer.getInteger("docs.parallel", 2);
+
   @TestFactory
   Stream<DynamicTest> everyExampleRuns() {
     String only = System.getProperty("docs.pages");   // while writing: -Ddocs.pages=docs/library.md,README.md
-    return Page.all().stream()
+    List<Page> pages = Page.all().stream()
         .filter(p -> only == null || List.of(only.split(",")).contains(p.name()))
         .filter(p -> p.blocks().stream().anyMatch(b -> RUN.contains(b.lang()) && b.skip() == null))
-        .map(p -> DynamicTest.dynamicTest(p.name(), () -> run(p)));
+        .toList();
+    // the pages run side by side, each in its own scratch folder; each test waits for its page
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(PARALLEL, r -> {
+      Thread t = new Thread(r, "docs-page");
+      t.setDaemon(true);
+      return t;
+    });
+    List<java.util.concurrent.Future<?>> runs = new ArrayList<>();
+    for (Page p : pages) runs.add(pool.submit(() -> { run(p); return null; }));
+    pool.shutdown();
+    List<DynamicTest> tests = new ArrayList<>();
+    for (int i = 0; i < pages.size(); i++) {
+      java.util.concurrent.Future<?> f = runs.get(i);
+      tests.add(DynamicTest.dynamicTest(pages.get(i).name(), () -> {
+        try {
+          f.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+          throw e.getCause();
+        }
+      }));
+    }
+    return tests.stream();
   }
 
   /** Shell examples are commands a user types: each is fenced as sh, and nothing is left unrun without a reason. */
