@@ -3,7 +3,7 @@ package dev.tfgraph.layers;
 import dev.tfgraph.graph.data.Dataset;
 import java.util.SplittableRandom;
 
-/** Small synthetic classification tasks for training proofs. */
+/** Small synthetic classification tasks for training proofs (the graph module's tests keep their own copy, dev.tfgraph.graph.Synthetic). */
 final class Synthetic {
   private Synthetic() {}
 

@@ -1,22 +1,19 @@
-package dev.tfgraph.layers;
+package dev.tfgraph.graph.callbacks;
 
-import dev.tfgraph.graph.callbacks.Epoch;
+import dev.tfgraph.graph.Synthetic;
+import dev.tfgraph.graph.train.TrainerTest;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tfgraph.graph.callbacks.Checkpoints;
 import dev.tfgraph.graph.RunFailedException;
 import dev.tfgraph.graph.train.TrainOptions;
 import dev.tfgraph.graph.train.TrainResult;
 import dev.tfgraph.graph.train.Trainer;
 import dev.tfgraph.graph.data.Dataset;
-import dev.tfgraph.graph.callbacks.BatchLogs;
-import dev.tfgraph.graph.callbacks.Fit;
-import dev.tfgraph.graph.callbacks.LearningRateScheduler;
-import dev.tfgraph.graph.callbacks.TrainingListener;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

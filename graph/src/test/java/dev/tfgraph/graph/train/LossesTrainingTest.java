@@ -1,6 +1,7 @@
-package dev.tfgraph.layers;
+package dev.tfgraph.graph.train;
 
-import dev.tfgraph.layers.core.Dense;
+import dev.tfgraph.graph.TestLayers.Affine;
+
 import dev.tfgraph.graph.callbacks.Epoch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,9 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tfgraph.graph.LayerRegistry;
 import dev.tfgraph.graph.model.Model;
 import dev.tfgraph.graph.optim.Optimizer;
-import dev.tfgraph.graph.train.TrainOptions;
-import dev.tfgraph.graph.train.TrainResult;
-import dev.tfgraph.graph.train.Trainer;
 import dev.tfgraph.graph.data.Dataset;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -44,7 +42,7 @@ class LossesTrainingTest {
   }
 
   static Model model(int units, String activation) {
-    return Model.builder("m", "x", 4).add(new Dense("h", 16, "relu")).add(new Dense("out", units, activation)).build();
+    return Model.builder("m", "x", 4).add(new Affine("h", 16, "relu", true)).add(new Affine("out", units, activation, true)).build();
   }
 
   static Trainer trainer(Model m, String loss, List<String> metrics) {

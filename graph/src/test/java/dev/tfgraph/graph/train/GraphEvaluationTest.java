@@ -1,4 +1,4 @@
-package dev.tfgraph.layers;
+package dev.tfgraph.graph.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,9 +8,6 @@ import dev.tfgraph.graph.io.NpyArray;
 import dev.tfgraph.graph.loss.Losses;
 import dev.tfgraph.graph.model.Model;
 import dev.tfgraph.graph.optim.Optimizer;
-import dev.tfgraph.graph.train.TrainOptions;
-import dev.tfgraph.graph.train.TrainResult;
-import dev.tfgraph.graph.train.Trainer;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -25,7 +22,7 @@ class GraphEvaluationTest {
   void aFloat64ModelIsEvaluatedInFloat64() {
     Model m = Model.fromConfig("""
         {"name": "identity64", "input": {"name": "x", "shape": [null, 1], "dtype": "float64"},
-         "layers": [{"type": "Dense", "name": "d", "units": 1}]}""");
+         "layers": [{"type": "Affine", "name": "d", "units": 1}]}""");
     int n = 64;
     float[] x = new float[n];
     float[] t = new float[n];

@@ -1,4 +1,8 @@
-package dev.tfgraph.layers;
+package dev.tfgraph.graph.callbacks;
+
+import dev.tfgraph.graph.Synthetic;
+import dev.tfgraph.graph.TestLayers.Affine;
+import dev.tfgraph.graph.train.TrainerTest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,15 +10,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tfgraph.graph.callbacks.Checkpoints;
-import dev.tfgraph.graph.callbacks.EarlyStopping;
 import dev.tfgraph.graph.data.Dataset;
 import dev.tfgraph.graph.model.Model;
 import dev.tfgraph.graph.optim.Optimizer;
 import dev.tfgraph.graph.train.TrainOptions;
 import dev.tfgraph.graph.train.TrainResult;
 import dev.tfgraph.graph.train.Trainer;
-import dev.tfgraph.layers.core.Dense;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
@@ -45,7 +46,7 @@ class EarlyStoppingResumeTest {
     o.checkpointDir(ck);
     o.resume(resume);
     o.overwriteCheckpoints(!resume && Files.exists(ck.resolve(Checkpoints.INDEX)));
-    Model m = Model.builder("m", "x", 6).add(new Dense("fc", 64, "relu")).add(new Dense("head", 4, "softmax")).build();
+    Model m = Model.builder("m", "x", 6).add(new Affine("fc", 64, "relu", true)).add(new Affine("head", 4, "softmax", true)).build();
     try (Trainer t = new Trainer(m, o.build())) {
       return t.fit(noisy(), null, null, null);
     }

@@ -1,7 +1,8 @@
-package dev.tfgraph.layers;
+package dev.tfgraph.graph.runtime;
 
-import dev.tfgraph.layers.core.Dense;
-import dev.tfgraph.layers.normalization.BatchNormalization;
+import dev.tfgraph.graph.TestLayers.Affine;
+import dev.tfgraph.graph.TestLayers.Center;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -10,8 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tfgraph.graph.BadInputException;
 import dev.tfgraph.graph.model.Model;
-import dev.tfgraph.graph.runtime.ModelGraph;
-import dev.tfgraph.graph.runtime.ModelRuntime;
 import dev.tfgraph.graph.io.NpyArray;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,8 +21,8 @@ import org.tensorflow.Session;
 /** The runtime on a model graph: weights in and out, prediction in batches, relocation; the graph alone runs nothing. */
 class ModelRuntimeTest {
   private static Model mlp(String dtype) {
-    return Model.builder("mlp", "x", 5).dtype(dtype).add(new Dense("fc", 7, "relu")).add(new BatchNormalization("bn"))
-        .add(new Dense("head", 3, "softmax")).build();
+    return Model.builder("mlp", "x", 5).dtype(dtype).add(new Affine("fc", 7, "relu", true)).add(new Center("center", true))
+        .add(new Affine("head", 3, "softmax", true)).build();
   }
 
   private static float[] rows(int n, int width) {
@@ -96,28 +95,6 @@ class ModelRuntimeTest {
         here.initialize(9);
         assertArrayEquals(here.predict(x, 4, 4), moved);   // the same graph, batch and weights: bit-equal
       }
-    }
-  }
-
-  /** Contract names may start with '_' or '-', which TF op names may not: they train, export and reload. */
-  @Test
-  void namesStartingWithUnderscoreOrDashWork(@org.junit.jupiter.api.io.TempDir java.nio.file.Path d) {
-    Model m = Model.builder("odd", "-x", 5).add(new Dense("_a", 7, "relu")).add(new Dense("-b", 3, "softmax")).build();
-    float[] x = rows(6, 5);
-    dev.tfgraph.graph.train.TrainOptions.Builder o = dev.tfgraph.graph.train.TrainOptions.builder();
-    o.epochs(1);
-    o.batchSize(3);
-    o.progress(false);
-    Map<String, NpyArray> w;
-    try (dev.tfgraph.graph.train.Trainer t = new dev.tfgraph.graph.train.Trainer(m, o.build())) {
-      w = t.fit(new dev.tfgraph.graph.data.Dataset(x, new int[] {0, 1, 2, 0, 1, 2}, new long[] {5}), null, null, null).weights();
-    }
-    assertEquals(java.util.Set.of("_a.kernel", "_a.bias", "-b.kernel", "-b.bias"), w.keySet());
-    java.nio.file.Path dir = dev.tfgraph.export.Exporter.export(m, w, d.resolve("m"), null, Map.of()).dir();
-    try (ModelRuntime rt = ModelRuntime.inference(m); dev.tfgraph.export.serving.Predictor p = dev.tfgraph.export.serving.Predictor.load(dir)) {
-      rt.setWeights(w);
-      assertEquals(List.of("-x"), p.inputNames());
-      assertArrayEquals(rt.predict(x, 6, 6), p.predict(NpyArray.ofFloats(new long[] {6, 5}, x), 6).toFloats());
     }
   }
 

@@ -1,4 +1,4 @@
-package dev.tfgraph.layers;
+package dev.tfgraph.graph.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -11,7 +11,6 @@ import dev.tfgraph.graph.dist.DataParallel;
 import dev.tfgraph.graph.loss.Losses;
 import dev.tfgraph.graph.metric.Metrics;
 import dev.tfgraph.graph.runtime.ModelGraph;
-import dev.tfgraph.graph.train.Objective;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Output;

@@ -1,14 +1,15 @@
-package dev.tfgraph.layers;
+package dev.tfgraph.graph.train;
 
-import dev.tfgraph.layers.core.Dense;
-import dev.tfgraph.layers.softexp.SoftExponential;
+import dev.tfgraph.graph.Synthetic;
+import dev.tfgraph.graph.TestLayers.Affine;
+import dev.tfgraph.graph.TestLayers.Scale;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tfgraph.graph.model.Model;
 import dev.tfgraph.graph.runtime.ModelGraph;
 import dev.tfgraph.graph.runtime.ModelRuntime;
-import dev.tfgraph.graph.train.Objective;
 import dev.tfgraph.graph.runtime.Tensors;
 import dev.tfgraph.graph.data.Dataset;
 import dev.tfgraph.graph.dist.ClusterSpec;
@@ -32,9 +33,10 @@ import org.tensorflow.types.TInt32;
 class ObjectiveTest {
   static final dev.tfgraph.graph.Loss SCE = dev.tfgraph.graph.loss.Losses.builtIn("sparse_categorical_crossentropy", 0);
 
+  /** With an L2 term on the middle layer's weight: the regularization the replicas must add once. */
   static Model model() {
-    return Model.builder("m", "x", 5).add(new Dense("fc", 8, "tanh"))
-        .add(new SoftExponential("se", false, new double[] {0.3}, 0.05, true)).add(new Dense("head", 3, "linear")).build();
+    return Model.builder("m", "x", 5).add(new Affine("fc", 8, "tanh", true))
+        .add(new Scale("se", 8, 0.05, true)).add(new Affine("head", 3, "linear", true)).build();
   }
 
   @Test

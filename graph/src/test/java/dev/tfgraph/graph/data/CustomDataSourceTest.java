@@ -1,10 +1,8 @@
-package dev.tfgraph.layers;
+package dev.tfgraph.graph.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tfgraph.graph.data.DataSource;
-import dev.tfgraph.graph.data.Dataset;
 import dev.tfgraph.graph.model.Model;
 import dev.tfgraph.graph.optim.Optimizer;
 import dev.tfgraph.graph.train.TrainOptions;
@@ -60,8 +58,8 @@ class CustomDataSourceTest {
   void aSourceOfYourOwnTrainsAsTheSameArraysInMemory() {
     Model m = Model.fromConfig("""
         {"name": "line", "input": {"name": "x", "shape": [null, 1], "dtype": "float32"},
-         "layers": [{"type": "Dense", "name": "h", "units": 8, "activation": "tanh"},
-                    {"type": "Dense", "name": "out", "units": 2, "activation": "softmax"}]}""");
+         "layers": [{"type": "Affine", "name": "h", "units": 8, "activation": "tanh"},
+                    {"type": "Affine", "name": "out", "units": 2, "activation": "softmax"}]}""");
     TrainOptions.Builder o = TrainOptions.builder();
     o.optimizer(Optimizer.Config.of("adam", 0.05));
     o.batchSize(16);
