@@ -87,6 +87,31 @@ class DocsLinksTest {
     assertTrue(missing.isEmpty(), "packages docs/architecture.md does not name: " + missing);
   }
 
+  /** Nor do the code's comments and messages, the scripts and the build: they point to docs pages. */
+  @Test
+  void noSourceNamesAFileOutsideTheRepository() throws java.io.IOException {
+    Path root = Page.repository();
+    Pattern outside = Pattern.compile("\\.\\./shared|CONTRACT\\.md|TF_JAVA_NOTES|/tmp/kenv");
+    List<String> found = new ArrayList<>();
+    List<Path> trees = new ArrayList<>();
+    for (String m : List.of("graph", "layers", "export", "testkit", "cli")) trees.add(root.resolve(m).resolve("src/main"));
+    for (String d : List.of("testdata", "bench", "tools", "examples", "python/tfgraph_keras")) trees.add(root.resolve(d));
+    for (Path tree : trees) {
+      if (!Files.isDirectory(tree)) continue;
+      try (java.util.stream.Stream<Path> s = Files.walk(tree)) {
+        for (Path f : s.filter(p -> p.toString().matches(".*\\.(java|py|sh|md|xml|json|txt)$")).toList()) {
+          if (f.toString().contains("/target/") || Files.size(f) > 1_000_000) continue;
+          String text = Files.readString(f, java.nio.charset.StandardCharsets.ISO_8859_1);
+          if (outside.matcher(text).find()) found.add(root.relativize(f).toString());
+        }
+      }
+    }
+    for (String f : List.of("tfgraph", "main-job", "pom.xml")) {
+      if (outside.matcher(Files.readString(root.resolve(f))).find()) found.add(f);
+    }
+    assertTrue(found.isEmpty(), "files that name a file outside the repository: " + found);
+  }
+
   /** The project's pages name only its own files: not the paths of the machine they were written on. */
   @Test
   void noFileOutsideTheRepositoryIsNamed() {

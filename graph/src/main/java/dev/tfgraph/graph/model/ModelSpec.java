@@ -14,7 +14,7 @@ import java.util.Map;
 import org.tensorflow.ndarray.Shape;
 
 /**
- * The contract's JSON spec (CONTRACT.md section 1) for a {@link Model}: version 1 (one
+ * The JSON spec (docs/model-spec.md) for a {@link Model}: version 1 (one
  * {@code input}, a chain) and version 2 ({@code inputs}, a layer's {@code inbound} and
  * {@code shares}, {@code outputs}). Reading is strict: an unknown or ill-typed key names where it is.
  */

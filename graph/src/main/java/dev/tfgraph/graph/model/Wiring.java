@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The checks of CONTRACT.md section 1 on how layers connect: one namespace for inputs and
+ * The checks of docs/model-spec.md on how layers connect: one namespace for inputs and
  * layers, every inbound name defined above the layer that takes it (so no cycle can be written),
  * the inbound count each layer accepts, one output that is the last layer, and nothing computed
  * that is not used; and the rules of {@code shares} (a layer that uses an earlier layer's weights).
@@ -93,7 +93,7 @@ final class Wiring {
   private static final List<String> OWN_KEYS = List.of("name", "trainable");
 
   /**
-   * The rules of {@code shares} (CONTRACT.md section 1): each names a layer listed above the
+   * The rules of {@code shares} (docs/model-spec.md): each names a layer listed above the
    * sharing one, of the same type and the same config apart from name and trainable, that does not
    * itself share (a chain is refused with the name to give instead, so a spec has one way to say it).
    */

@@ -26,7 +26,7 @@ import org.tensorflow.types.family.TNumber;
  * is Y and the gradient is U[(UᵀḠU) ∘ K]Uᵀ, finite for repeated eigenvalues too. It exports as
  * ordinary ops (no JVM callback).
  *
- * <p>"newton_schulz": the coupled iteration of CONTRACT.md, differentiated by TF through the
+ * <p>"newton_schulz": the coupled iteration of docs/layers.md, differentiated by TF through the
  * iterations (the iterated value is the reference, not the exact root).
  */
 public final class MatrixSqrt extends Layer {

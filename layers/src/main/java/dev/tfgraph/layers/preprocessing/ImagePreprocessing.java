@@ -89,7 +89,7 @@ public final class ImagePreprocessing extends Layer {
     return preprocess(tf, x, mode);
   }
 
-  /** The three modes, as CONTRACT.md writes them; per-channel constants broadcast over the last axis. */
+  /** The three modes, as docs/layers.md writes them; per-channel constants broadcast over the last axis. */
   static <T extends TNumber> Operand<T> preprocess(Ops tf, Operand<T> x, String mode) {
     switch (mode) {
       case "tf":

@@ -113,7 +113,7 @@ public final class PrototypeKernel extends Layer implements Adaptable {
         ctx.read(tf, kernel, x.type()), ctx.read(tf, bias, x.type()), kernelType);
   }
 
-  /** The formula of CONTRACT.md: x [b, n], prototypes and kernel [m, n], scale [n], bias [m]. */
+  /** The formula of docs/layers.md: x [b, n], prototypes and kernel [m, n], scale [n], bias [m]. */
   static <T extends TNumber> Operand<T> prototype(Ops tf, Operand<T> x, Operand<T> protos, Operand<T> c,
       Operand<T> kernel, Operand<T> bias, String kind) {
     Operand<T> d = tf.math.div(tf.math.sub(tf.expandDims(x, tf.constant(1)), protos), c);   // [b, m, n]

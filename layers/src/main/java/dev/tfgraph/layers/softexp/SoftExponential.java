@@ -113,7 +113,7 @@ public final class SoftExponential extends Layer {
   }
 
   /**
-   * The formula, branch by branch as CONTRACT.md writes it. Every branch is evaluated on safe
+   * The formula, branch by branch as docs/layers.md writes it. Every branch is evaluated on safe
    * inputs (the double-where trick: Select back-propagates through the branch not taken).
    */
   static <T extends TNumber> Operand<T> softExp(Ops tf, Operand<T> alpha, Operand<T> x) {

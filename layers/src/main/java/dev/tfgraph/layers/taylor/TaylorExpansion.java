@@ -88,7 +88,7 @@ public final class TaylorExpansion extends Layer {
     return taylor(tf, x, ctx.read(tf, a, x.type()), ctx.read(tf, w, x.type()), order);
   }
 
-  /** The formula, as CONTRACT.md writes it: powers (x^0 = 1 as ones, Pow for p ≥ 1), Cumsum, weighted sum. */
+  /** The formula, as docs/layers.md writes it: powers (x^0 = 1 as ones, Pow for p ≥ 1), Cumsum, weighted sum. */
   static <T extends TNumber> Operand<T> taylor(Ops tf, Operand<T> x, Operand<T> a, Operand<T> w, int order) {
     Operand<T> x3 = tf.expandDims(x, tf.constant(-1));                       // [b, n, 1]
     Operand<T> powers = tf.ones(tf.shape(x3), x.type());                    // x^0 = 1, finite gradient
