@@ -3,7 +3,7 @@ package dev.tfgraph.graph;
 import dev.tfgraph.graph.data.Dataset;
 import java.util.SplittableRandom;
 
-/** Small synthetic classification tasks for training proofs (the layers module's tests keep their own copy). */
+/** Small synthetic classification tasks for training proofs (the graph and layers modules' tests). */
 public final class Synthetic {
   private Synthetic() {}
 

@@ -1,5 +1,6 @@
 package dev.tfgraph.layers;
 
+import dev.tfgraph.graph.Synthetic;
 import dev.tfgraph.layers.core.Dense;
 import dev.tfgraph.layers.preprocessing.Normalization;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;

@@ -1,5 +1,6 @@
 package dev.tfgraph.layers;
 
+import dev.tfgraph.graph.Synthetic;
 import dev.tfgraph.layers.core.Dense;
 import dev.tfgraph.layers.preprocessing.RandomCrop;
 import dev.tfgraph.layers.preprocessing.RandomFlip;

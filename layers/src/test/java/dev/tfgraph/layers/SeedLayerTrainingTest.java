@@ -1,5 +1,6 @@
 package dev.tfgraph.layers;
 
+import dev.tfgraph.graph.Synthetic;
 import dev.tfgraph.layers.bilinear.BilinearPooling;
 import dev.tfgraph.layers.bilinear.L2Normalize;
 import dev.tfgraph.layers.bilinear.MatrixSqrt;
