@@ -71,22 +71,10 @@ final class Registrations {
         claim(owner, "layer type \"" + type + "\"", by);
         parsers.put(type, nonNullResult(p, by, type));
       });
-      registered(f.activations(), by, "activations").forEach((name, a) -> {
-        claim(owner, "activation \"" + name + "\"", by);
-        activations.put(name, a);
-      });
-      registered(f.losses(), by, "losses").forEach((name, l) -> {
-        claim(owner, "loss \"" + name + "\"", by);
-        losses.put(name, l);
-      });
-      registered(f.metrics(), by, "metrics").forEach((name, m) -> {
-        claim(owner, "metric \"" + name + "\"", by);
-        metrics.put(name, m);
-      });
-      registered(f.optimizers(), by, "optimizers").forEach((name, o) -> {
-        claim(owner, "optimizer \"" + name + "\"", by);
-        optimizers.put(name, o);
-      });
+      take(f.activations(), by, "activations", "activation", owner, activations);
+      take(f.losses(), by, "losses", "loss", owner, losses);
+      take(f.metrics(), by, "metrics", "metric", owner, metrics);
+      take(f.optimizers(), by, "optimizers", "optimizer", owner, optimizers);
       registered(f.kerasNames(), by, "kerasNames").forEach((name, type) -> {
         if (name.startsWith("tfgraph>")) {
           throw new BadInputException(by + ".kerasNames() maps \"" + name + "\": names starting tfgraph> are tfgraph's own (they import as the type after >)");
@@ -104,6 +92,14 @@ final class Registrations {
     return new LayerRegistry.Registry(Collections.unmodifiableMap(owner), Collections.unmodifiableMap(parsers), Collections.unmodifiableMap(activations),
         Collections.unmodifiableMap(losses), Collections.unmodifiableMap(metrics), Collections.unmodifiableMap(optimizers),
         Collections.unmodifiableMap(kerasNames));
+  }
+
+  /** Claims each name a factory registers of one kind ({@code method}'s map) and adds it to that kind's map. */
+  private static <V> void take(Map<String, V> m, String by, String method, String kind, Map<String, String> owner, Map<String, V> into) {
+    registered(m, by, method).forEach((name, v) -> {
+      claim(owner, kind + " \"" + name + "\"", by);
+      into.put(name, v);
+    });
   }
 
   /** What a factory registers of one kind: a map without null names or values, or bad input naming the factory. */
