@@ -18,7 +18,6 @@ import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
-import org.tensorflow.Tensor;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.family.TNumber;
@@ -60,8 +59,7 @@ record EvalOps(Placeholder<?> targets, Operand<? extends TNumber> lossSum, List<
   TrainResult.Metrics evaluate(ModelRuntime rt, Feed feed) {
     ModelGraph mg = rt.graph();
     List<org.tensorflow.ndarray.Shape> shapes = mg.model().inputs().stream().map(InputSpec::shape).toList();
-    double[] loss = {0};
-    double[] sums = new double[metricSums.size()];
+    double[] sums = new double[metricSums.size() + 1];   // the loss's, then each metric's
     long[] seen = {0};
     long n = feed.eachBatch(Evaluator.BATCH, b -> {
       checkLabels(b, seen[0], width);
@@ -71,15 +69,26 @@ record EvalOps(Placeholder<?> targets, Operand<? extends TNumber> lossSum, List<
         r.feed(targets, t.y()[0]).fetch(lossSum);
         metricSums.forEach(r::fetch);
         try (Result res = r.run()) {
-          loss[0] += scalar(res.get(0));
-          for (int k = 0; k < sums.length; k++) sums[k] += scalar(res.get(k + 1));
+          for (int k = 0; k < sums.length; k++) sums[k] += Tensors.scalar(res.get(k));
         }
       }
       seen[0] += b.size();
     });
+    return means(sums, metrics, n);
+  }
+
+  /**
+   * The means of batch sums over {@code n} examples.
+   *
+   * @param sums the loss's sum, then each metric's
+   * @param metrics the metrics, in the order of their sums
+   * @param n the examples summed over
+   * @return the loss and each metric by name
+   */
+  static TrainResult.Metrics means(double[] sums, List<Metric> metrics, long n) {
     Map<String, Double> values = new LinkedHashMap<>();
-    for (int k = 0; k < sums.length; k++) values.put(metrics.get(k).name(), sums[k] / n);
-    return new TrainResult.Metrics(loss[0] / n, values, Math.toIntExact(n));
+    for (int k = 0; k < metrics.size(); k++) values.put(metrics.get(k).name(), sums[k + 1] / n);
+    return new TrainResult.Metrics(sums[0] / n, values, Math.toIntExact(n));
   }
 
   /** Class labels within the output's {@code width} classes; {@code before}: the examples of the batches before. */
@@ -88,9 +97,5 @@ record EvalOps(Placeholder<?> targets, Operand<? extends TNumber> lossSum, List<
     for (int i = 0; i < b.y().length; i++) {
       if (b.y()[i] >= width) throw new BadInputException("label " + b.y()[i] + " of example " + (before + i) + " is outside [0, " + width + ")");
     }
-  }
-
-  private static double scalar(Tensor t) {
-    return Tensors.toDoubles(t)[0];
   }
 }

@@ -14,7 +14,6 @@ import dev.tfgraph.graph.runtime.Tensors;
 import dev.tfgraph.graph.train.feed.Feed;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -75,9 +74,7 @@ public final class Evaluator {
         for (int k = 0; k < sums.length; k++) sums[k] += s[k];
         seen[0] += b.size();
       });
-      Map<String, Double> values = new LinkedHashMap<>();
-      for (int k = 0; k < metrics.size(); k++) values.put(metrics.get(k).name(), sums[k + 1] / n);
-      return new TrainResult.Metrics(sums[0] / n, values, Math.toIntExact(n));
+      return EvalOps.means(sums, metrics, n);
     } finally {
       if (ops[0] != null) ops[0].close();
     }
