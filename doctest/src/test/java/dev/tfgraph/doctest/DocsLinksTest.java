@@ -17,6 +17,9 @@ import org.junit.jupiter.api.Test;
 
 /** Every relative link resolves, every page is reachable from the README, nothing outside the repository is named. */
 class DocsLinksTest {
+  /** Paths of the machine the project was written on, and files that are not in the repository. */
+  private static final Pattern OUTSIDE = Pattern.compile("\\.\\./shared|CONTRACT\\.md|TF_JAVA_NOTES|/work/|/tmp/kenv|\\.\\./\\.library");
+
   private final List<Page> pages = Page.all();
   private final Map<Path, Page> byFile = new HashMap<>();
 
@@ -91,7 +94,6 @@ class DocsLinksTest {
   @Test
   void noSourceNamesAFileOutsideTheRepository() throws java.io.IOException {
     Path root = Page.repository();
-    Pattern outside = Pattern.compile("\\.\\./shared|CONTRACT\\.md|TF_JAVA_NOTES|/tmp/kenv");
     List<String> found = new ArrayList<>();
     List<Path> trees = new ArrayList<>();
     for (String m : List.of("graph", "layers", "export", "testkit", "cli")) trees.add(root.resolve(m).resolve("src/main"));
@@ -102,12 +104,12 @@ class DocsLinksTest {
         for (Path f : s.filter(p -> p.toString().matches(".*\\.(java|py|sh|md|xml|json|txt)$")).toList()) {
           if (f.toString().contains("/target/") || Files.size(f) > 1_000_000) continue;
           String text = Files.readString(f, java.nio.charset.StandardCharsets.ISO_8859_1);
-          if (outside.matcher(text).find()) found.add(root.relativize(f).toString());
+          if (OUTSIDE.matcher(text).find()) found.add(root.relativize(f).toString());
         }
       }
     }
     for (String f : List.of("tfgraph", "main-job", "pom.xml")) {
-      if (outside.matcher(Files.readString(root.resolve(f))).find()) found.add(f);
+      if (OUTSIDE.matcher(Files.readString(root.resolve(f))).find()) found.add(f);
     }
     assertTrue(found.isEmpty(), "files that name a file outside the repository: " + found);
   }
@@ -115,12 +117,11 @@ class DocsLinksTest {
   /** The project's pages name only its own files: not the paths of the machine they were written on. */
   @Test
   void noFileOutsideTheRepositoryIsNamed() {
-    Pattern outside = Pattern.compile("\\.\\./shared|CONTRACT\\.md|TF_JAVA_NOTES|/work/|/tmp/kenv|\\.\\./\\.library");
     List<String> found = new ArrayList<>();
     for (Page p : pages) {
       String[] lines = p.text().split("\n", -1);
       for (int i = 0; i < lines.length; i++) {
-        if (outside.matcher(lines[i]).find()) found.add(p.name() + ":" + (i + 1) + ": " + lines[i].strip());
+        if (OUTSIDE.matcher(lines[i]).find()) found.add(p.name() + ":" + (i + 1) + ": " + lines[i].strip());
       }
     }
     assertTrue(found.isEmpty(), "names outside the repository:\n" + String.join("\n", found));
